@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * libringtrace-ctl: the public control API, shaped like liblttng-ctl 2.13.
+ * Functions return 0 (or a count) on success and a negative
+ * enum ringtrace_error_code on failure; ringtrace_strerror() names it.
+ * The structures below are also what travels in the client protocol, so
+ * they are fixed-size and packed.
+ */
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RINGTRACE_SYMBOL_NAME_LEN 256 /* as LTTNG_SYMBOL_NAME_LEN */
+#define RINGTRACE_NAME_MAX        255 /* session names */
+#define RINGTRACE_PATH_MAX        4096
+#define RINGTRACE_FILTER_MAX_LEN  65536
+
+#define RINGTRACE_PACKED __attribute__((packed))
+
+/* Error codes (names follow lttng's LTTNG_ERR_*). Returned negated. */
+enum ringtrace_error_code {
+	RINGTRACE_OK = 10,
+	RINGTRACE_ERR_UNK = 11,
+	RINGTRACE_ERR_UND = 12,
+	RINGTRACE_ERR_UNKNOWN_DOMAIN = 14,
+	RINGTRACE_ERR_NO_SESSION = 16,
+	RINGTRACE_ERR_CREATE_DIR_FAIL = 17,
+	RINGTRACE_ERR_SESSION_FAIL = 18,
+	RINGTRACE_ERR_NO_SESSIOND = 19,
+	RINGTRACE_ERR_SESS_NOT_FOUND = 20,
+	RINGTRACE_ERR_FATAL = 21,
+	RINGTRACE_ERR_NOMEM = 22,
+	RINGTRACE_ERR_EXIST_SESS = 23,
+	RINGTRACE_ERR_NO_EVENT = 24,
+	RINGTRACE_ERR_CONNECT_FAIL = 25,
+	RINGTRACE_ERR_EPERM = 26,
+	RINGTRACE_ERR_INVALID = 27,
+	RINGTRACE_ERR_NO_USTCONSUMERD = 28,
+	RINGTRACE_ERR_UST_CHAN_EXIST = 29,
+	RINGTRACE_ERR_UST_CHAN_NOT_FOUND = 30,
+	RINGTRACE_ERR_UST_CHAN_DISABLED = 31,
+	RINGTRACE_ERR_UST_CHAN_ENABLED = 32,
+	RINGTRACE_ERR_UST_EVENT_EXIST = 33,
+	RINGTRACE_ERR_UST_EVENT_NOT_FOUND = 34,
+	RINGTRACE_ERR_UST_EVENT_ENABLED = 35,
+	RINGTRACE_ERR_UST_LIST_FAIL = 36,
+	RINGTRACE_ERR_TRACE_ALREADY_STARTED = 37,
+	RINGTRACE_ERR_TRACE_ALREADY_STOPPED = 38,
+	RINGTRACE_ERR_NEED_CHANNEL_NAME = 39,
+	RINGTRACE_ERR_FILTER_INVAL = 40,
+	RINGTRACE_ERR_FILTER_NOMEM = 41,
+	RINGTRACE_ERR_SESSION_STARTED = 42,
+	RINGTRACE_ERR_NEED_ROOT_SESSIOND = 43,
+	RINGTRACE_ERR_CHAN_NOT_FOUND = 44,
+	RINGTRACE_ERR_SESSION_INVALID_CHAR = 45,
+	RINGTRACE_ERR_CONSUMERD_DIED = 46,
+	RINGTRACE_ERR_PROTOCOL = 47,     /* malformed or unexpected message */
+	RINGTRACE_ERR_SUBBUF_SIZE = 48,  /* not a power of two or too small */
+	RINGTRACE_ERR_NUM_SUBBUF = 49,   /* not a power of two or < 2 */
+	RINGTRACE_ERR_NAME_TOO_LONG = 50,
+	RINGTRACE_ERR_NOT_SUPPORTED = 51,
+	RINGTRACE_ERR_OUTPUT_PATH = 52,  /* output path unusable */
+	RINGTRACE_ERR_MIXED_BUFFER_TYPE = 53,
+	_RINGTRACE_ERR_MAX,
+};
+
+const char *ringtrace_strerror(int code);
+
+enum ringtrace_domain_type {
+	RINGTRACE_DOMAIN_NONE = 0,
+	RINGTRACE_DOMAIN_KERNEL = 1,
+	RINGTRACE_DOMAIN_UST = 2,
+};
+
+enum ringtrace_buffer_type {
+	RINGTRACE_BUFFER_PER_PID = 0,
+	RINGTRACE_BUFFER_PER_UID = 1,
+	RINGTRACE_BUFFER_GLOBAL = 2,
+};
+
+struct ringtrace_domain {
+	uint32_t type;        /* enum ringtrace_domain_type */
+	uint32_t buf_type;    /* enum ringtrace_buffer_type */
+	char padding[32];
+} RINGTRACE_PACKED;
+
+/* Target of domain-scoped calls: a session and a domain. */
+struct ringtrace_handle {
+	char session_name[RINGTRACE_NAME_MAX + 1];
+	struct ringtrace_domain domain;
+};
+
+struct ringtrace_session {
+	char name[RINGTRACE_NAME_MAX + 1];
+	char path[RINGTRACE_PATH_MAX]; /* output: local directory or URL */
+	uint32_t enabled;              /* 1 while tracing is started */
+	uint32_t snapshot_mode;
+	uint32_t live_timer_interval;  /* us, 0 = not live */
+	char padding[32];
+} RINGTRACE_PACKED;
+
+enum ringtrace_event_output {
+	RINGTRACE_EVENT_SPLICE = 0,
+	RINGTRACE_EVENT_MMAP = 1,
+};
+
+struct ringtrace_channel_attr {
+	int32_t overwrite;             /* 1 overwrite (flight recorder), 0 discard, -1 default */
+	uint64_t subbuf_size;          /* bytes, power of two */
+	uint64_t num_subbuf;           /* power of two, >= 2 */
+	uint32_t switch_timer_interval; /* us, 0 = off */
+	uint32_t read_timer_interval;  /* us */
+	uint32_t output;               /* enum ringtrace_event_output */
+	uint64_t tracefile_size;       /* bytes, 0 = unlimited */
+	uint64_t tracefile_count;      /* 0 = unlimited */
+	uint32_t live_timer_interval;  /* us */
+	uint64_t monitor_timer_interval; /* us */
+	int64_t blocking_timeout;      /* us, -1 = forever, 0 = never block */
+	char padding[32];
+} RINGTRACE_PACKED;
+
+struct ringtrace_channel {
+	char name[RINGTRACE_SYMBOL_NAME_LEN];
+	uint32_t enabled;
+	struct ringtrace_channel_attr attr;
+	/* Filled by listings. */
+	uint64_t discarded_events;
+	uint64_t lost_packets;
+	char padding[32];
+} RINGTRACE_PACKED;
+
+/* Channel defaults for UST per-UID buffers, as lttng 2.13. */
+#define RINGTRACE_DEFAULT_CHANNEL_NAME    "channel0"
+#define RINGTRACE_DEFAULT_UST_SUBBUF_SIZE (512 * 1024)
+#define RINGTRACE_DEFAULT_UST_NUM_SUBBUF  4
+#define RINGTRACE_DEFAULT_SWITCH_TIMER    0
+#define RINGTRACE_DEFAULT_READ_TIMER      0
+#define RINGTRACE_DEFAULT_MONITOR_TIMER   1000000
+
+/* Fills attr with the defaults of the domain. */
+void ringtrace_channel_set_default_attr(const struct ringtrace_domain *domain,
+					struct ringtrace_channel_attr *attr);
+
+enum ringtrace_event_type {
+	RINGTRACE_EVENT_ALL = -1,
+	RINGTRACE_EVENT_TRACEPOINT = 0,
+};
+
+enum ringtrace_loglevel_type {
+	RINGTRACE_EVENT_LOGLEVEL_ALL = 0,
+	RINGTRACE_EVENT_LOGLEVEL_RANGE = 1,
+	RINGTRACE_EVENT_LOGLEVEL_SINGLE = 2,
+};
+
+enum ringtrace_event_field_type {
+	RINGTRACE_EVENT_FIELD_OTHER = 0,
+	RINGTRACE_EVENT_FIELD_INTEGER = 1,
+	RINGTRACE_EVENT_FIELD_ENUM = 2,
+	RINGTRACE_EVENT_FIELD_FLOAT = 3,
+	RINGTRACE_EVENT_FIELD_STRING = 4,
+};
+
+struct ringtrace_event {
+	int32_t type;                  /* enum ringtrace_event_type */
+	char name[RINGTRACE_SYMBOL_NAME_LEN];
+	int32_t loglevel_type;         /* enum ringtrace_loglevel_type */
+	int32_t loglevel;
+	int32_t enabled;               /* listings: 1 enabled, 0 disabled, -1 n/a */
+	int32_t pid;                   /* tracepoint listings: the app's pid */
+	uint8_t filter;                /* listings: has a filter */
+	uint8_t exclusion;             /* listings: has exclusions */
+	char padding[32];
+} RINGTRACE_PACKED;
+
+struct ringtrace_event_field {
+	char field_name[RINGTRACE_SYMBOL_NAME_LEN];
+	int32_t type;                  /* enum ringtrace_event_field_type */
+	int32_t nowrite;
+	struct ringtrace_event event;
+	char padding[32];
+} RINGTRACE_PACKED;
+
+/* True (1) when a session daemon answers for this user, else 0. */
+int ringtrace_session_daemon_alive(void);
+
+/* url: NULL/"" = default path; a local path or file://path. */
+int ringtrace_create_session(const char *name, const char *url);
+int ringtrace_create_session_snapshot(const char *name, const char *snapshot_url);
+int ringtrace_create_session_live(const char *name, const char *url, unsigned timer_interval_us);
+int ringtrace_destroy_session(const char *name);
+/* Returns the number of sessions, *ret_sessions malloc'd. */
+int ringtrace_list_sessions(struct ringtrace_session **ret_sessions);
+
+int ringtrace_enable_channel(const struct ringtrace_handle *handle, struct ringtrace_channel *chan);
+int ringtrace_disable_channel(const struct ringtrace_handle *handle, const char *name);
+int ringtrace_list_channels(const struct ringtrace_handle *handle,
+			    struct ringtrace_channel **ret_channels);
+int ringtrace_list_domains(const char *session_name, struct ringtrace_domain **ret_domains);
+
+/*
+ * channel_name NULL/"" = "channel0" (created on demand with the defaults).
+ * filter_expression may be NULL; exclusions are nr_exclusions names.
+ */
+int ringtrace_enable_event_with_exclusions(const struct ringtrace_handle *handle,
+					   struct ringtrace_event *ev, const char *channel_name,
+					   const char *filter_expression, int nr_exclusions,
+					   char **exclusion_names);
+int ringtrace_enable_event(const struct ringtrace_handle *handle, struct ringtrace_event *ev,
+			   const char *channel_name);
+int ringtrace_disable_event(const struct ringtrace_handle *handle, const char *name,
+			    const char *channel_name);
+int ringtrace_list_events(const struct ringtrace_handle *handle, const char *channel_name,
+			  struct ringtrace_event **ret_events);
+int ringtrace_list_tracepoints(const struct ringtrace_handle *handle,
+			       struct ringtrace_event **ret_events);
+int ringtrace_list_tracepoint_fields(const struct ringtrace_handle *handle,
+				     struct ringtrace_event_field **ret_fields);
+
+int ringtrace_start_tracing(const char *session_name);
+/* Stops and waits until every buffer is on disk (prints nothing). */
+int ringtrace_stop_tracing(const char *session_name);
+int ringtrace_stop_tracing_no_wait(const char *session_name);
+/* 1 while data is still being consumed, 0 when all is written. */
+int ringtrace_data_pending(const char *session_name);
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * Client (CLI, libringtrace-ctl) -> session daemon protocol, over the
+ * framing of frame.h on <rundir>/client-ringtrace-sock. Command numbers are
+ * those of lttng's `enum lttcomm_sessiond_command` (sessiond-comm.h). The
+ * request payload is a struct client_msg (fixed part) followed, for some
+ * commands, by variable data whose lengths the fixed part gives. The reply
+ * frame's status is 0 or -enum ringtrace_error_code; its payload is
+ * command-specific (listed per command below).
+ *
+ * The session daemon checks: payload_len >= sizeof(struct client_msg), every
+ * variable length against the remaining bytes and its maximum, and that
+ * every string is NUL-terminated within its array.
+ */
+
+#include <ringtrace/ctl.h>
+#include <stdint.h>
+
+enum client_command {
+	CLIENT_ADD_CONTEXT = 0,
+	CLIENT_DISABLE_CHANNEL = 2,
+	CLIENT_DISABLE_EVENT = 3,
+	CLIENT_ENABLE_CHANNEL = 5,
+	CLIENT_ENABLE_EVENT = 6,
+	CLIENT_DESTROY_SESSION = 9,
+	CLIENT_LIST_CHANNELS = 10,    /* reply: struct ringtrace_channel[] */
+	CLIENT_LIST_DOMAINS = 11,     /* reply: struct ringtrace_domain[] */
+	CLIENT_LIST_EVENTS = 12,      /* reply: struct ringtrace_event[] */
+	CLIENT_LIST_SESSIONS = 13,    /* reply: struct ringtrace_session[] */
+	CLIENT_LIST_TRACEPOINTS = 14, /* reply: struct ringtrace_event[] (pid set) */
+	CLIENT_REGISTER_CONSUMER = 15,
+	CLIENT_START_TRACE = 16,
+	CLIENT_STOP_TRACE = 17,
+	CLIENT_LIST_TRACEPOINT_FIELDS = 18, /* reply: struct ringtrace_event_field[] */
+	CLIENT_DATA_PENDING = 24,     /* reply: uint8_t, 1 = pending */
+	CLIENT_CREATE_SESSION_EXT = 49,
+	_CLIENT_COMMAND_MAX = 64,
+};
+
+#define CLIENT_MSG_MAX_PAYLOAD (sizeof(struct client_msg) + RINGTRACE_FILTER_MAX_LEN * 2 + 65536)
+
+struct client_msg {
+	char session_name[RINGTRACE_NAME_MAX + 1];
+	struct ringtrace_domain domain;
+	union {
+		struct {
+			char output_path[RINGTRACE_PATH_MAX]; /* absolute; "" = default */
+			uint8_t no_output;
+			uint8_t snapshot;
+			uint8_t auto_name;    /* name was generated: trace_name "auto" */
+			uint32_t live_timer_us;
+		} RINGTRACE_PACKED create;
+		struct {
+			struct ringtrace_channel chan;
+		} RINGTRACE_PACKED channel; /* enable-channel */
+		struct {
+			char channel_name[RINGTRACE_SYMBOL_NAME_LEN];
+		} RINGTRACE_PACKED disable_channel;
+		struct {
+			char channel_name[RINGTRACE_SYMBOL_NAME_LEN];
+			struct ringtrace_event event;
+			uint32_t expression_len; /* incl. NUL, 0 = no filter */
+			uint32_t bytecode_len;   /* 0 = no filter */
+			uint32_t exclusion_count;
+			/*
+			 * Followed by: char exclusions[exclusion_count][RINGTRACE_SYMBOL_NAME_LEN],
+			 * char expression[expression_len], uint8_t bytecode[bytecode_len].
+			 */
+		} RINGTRACE_PACKED enable_event;
+		struct {
+			char channel_name[RINGTRACE_SYMBOL_NAME_LEN];
+			char event_name[RINGTRACE_SYMBOL_NAME_LEN]; /* "*" or -a = all */
+		} RINGTRACE_PACKED disable_event;
+		struct {
+			char channel_name[RINGTRACE_SYMBOL_NAME_LEN];
+		} RINGTRACE_PACKED list_events;
+	} u;
+} RINGTRACE_PACKED;

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * Session daemon <-> consumer daemon protocol, over the framing of frame.h
+ * on a socketpair created by the session daemon when it spawns the consumer
+ * (ringtrace-consumerd --cmd-fd=N). Strictly request/reply, driven by the
+ * session daemon. Command numbers are those of lttng's
+ * `enum lttng_consumer_command`; reply status is 0 on success or the
+ * negated consumer return code (enum consumer_return_code, from 100 up, as
+ * lttng's lttcomm_return_code).
+ */
+
+#include <limits.h>
+#include <stdint.h>
+
+#include "uuid.h"
+
+enum consumer_command {
+	CONSUMER_ADD_CHANNEL = 0,
+	CONSUMER_ADD_STREAM = 1,
+	CONSUMER_UPDATE_STREAM = 2,
+	CONSUMER_STOP = 3,
+	CONSUMER_ADD_RELAYD_SOCKET = 4,
+	CONSUMER_DESTROY_RELAYD = 5,
+	CONSUMER_DATA_PENDING = 6,          /* req: consumer_session_key; reply: uint8_t */
+	CONSUMER_ASK_CHANNEL_CREATION = 7,  /* req: consumer_ask_channel; reply: consumer_channel_status */
+	CONSUMER_GET_CHANNEL = 8,           /* req: consumer_channel_key; see below */
+	CONSUMER_DESTROY_CHANNEL = 9,       /* req: consumer_channel_key */
+	CONSUMER_PUSH_METADATA = 10,        /* req: consumer_push_metadata + text */
+	CONSUMER_CLOSE_METADATA = 11,       /* req: consumer_channel_key */
+	CONSUMER_SETUP_METADATA = 12,
+	CONSUMER_FLUSH_CHANNEL = 13,        /* req: consumer_channel_key */
+	CONSUMER_SNAPSHOT_CHANNEL = 14,
+	CONSUMER_SNAPSHOT_METADATA = 15,
+	CONSUMER_STREAMS_SENT = 16,
+	CONSUMER_DISCARDED_EVENTS = 17,     /* req: consumer_channel_key; reply: uint64_t */
+	CONSUMER_LOST_PACKETS = 18,         /* req: consumer_channel_key; reply: uint64_t */
+	CONSUMER_CLEAR_QUIESCENT_CHANNEL = 19,
+	CONSUMER_SET_CHANNEL_MONITOR_PIPE = 20,
+	CONSUMER_ROTATE_CHANNEL = 21,
+	CONSUMER_INIT = 22,
+	CONSUMER_CREATE_TRACE_CHUNK = 23,
+	CONSUMER_CLOSE_TRACE_CHUNK = 24,
+	CONSUMER_TRACE_CHUNK_EXISTS = 25,
+	CONSUMER_CLEAR_CHANNEL = 26,
+	CONSUMER_OPEN_CHANNEL_PACKETS = 27,
+	_CONSUMER_COMMAND_MAX,
+};
+
+enum consumer_return_code {
+	CONSUMERD_SUCCESS = 0,
+	CONSUMERD_COMMAND_SOCK_READY = 100,
+	CONSUMERD_SUCCESS_RECV_FD,
+	CONSUMERD_ERROR_RECV_FD,
+	CONSUMERD_ERROR_RECV_CMD,
+	CONSUMERD_POLL_ERROR,
+	CONSUMERD_POLL_NVAL,
+	CONSUMERD_POLL_HUP,
+	CONSUMERD_EXIT_SUCCESS,
+	CONSUMERD_EXIT_FAILURE,
+	CONSUMERD_OUTFD_ERROR,
+	CONSUMERD_SPLICE_EBADF,
+	CONSUMERD_SPLICE_EINVAL,
+	CONSUMERD_SPLICE_ENOMEM,
+	CONSUMERD_SPLICE_ESPIPE,
+	CONSUMERD_ENOMEM,
+	CONSUMERD_ERROR_METADATA,
+	CONSUMERD_FATAL,
+	CONSUMERD_RELAYD_FAIL,
+	CONSUMERD_CHANNEL_FAIL,
+	CONSUMERD_CHAN_NOT_FOUND,
+	CONSUMERD_ALREADY_SET,
+	CONSUMERD_ROTATION_FAIL,
+	CONSUMERD_SNAPSHOT_FAILED,
+	CONSUMERD_CREATE_TRACE_CHUNK_FAILED,
+	CONSUMERD_CLOSE_TRACE_CHUNK_FAILED,
+	CONSUMERD_INVALID_PARAMETERS,
+	CONSUMERD_TRACE_CHUNK_EXISTS_LOCAL,
+	CONSUMERD_TRACE_CHUNK_EXISTS_REMOTE,
+	CONSUMERD_UNKNOWN_TRACE_CHUNK,
+	CONSUMERD_RELAYD_CLEAR_DISALLOWED,
+	_CONSUMERD_RETURN_CODE_MAX,
+};
+
+const char *consumer_return_code_str(int code);
+
+#define CONSUMER_MAX_PAYLOAD (64u * 1024 * 1024) /* bounds PUSH_METADATA text */
+
+enum consumer_channel_type {
+	CONSUMER_CHANNEL_TYPE_DATA = 0,     /* per-CPU ring buffers */
+	CONSUMER_CHANNEL_TYPE_METADATA = 1, /* text pushed by sessiond, no ring buffer */
+};
+
+struct consumer_channel_key {
+	uint64_t key;
+} __attribute__((packed));
+
+struct consumer_session_key {
+	uint64_t session_id;
+} __attribute__((packed));
+
+/*
+ * Create a channel: for DATA, nr_streams per-CPU ring buffers (the consumer
+ * creates the memfds and eventfds and starts reading them), files
+ * <pathname>/<name>_<cpu> and <pathname>/index/<name>_<cpu>.idx; for
+ * METADATA, the file <pathname>/metadata. Files are created owned by uid/gid.
+ */
+struct consumer_ask_channel {
+	uint64_t key;          /* unique channel key chosen by sessiond */
+	uint64_t session_id;
+	uint32_t type;         /* enum consumer_channel_type */
+	uint64_t subbuf_size;  /* bytes, power of two */
+	uint64_t num_subbuf;   /* power of two */
+	int32_t overwrite;
+	uint32_t switch_timer_us;
+	uint32_t read_timer_us;
+	uint32_t live_timer_us;
+	uint32_t monitor_timer_us;
+	int64_t blocking_timeout_us;
+	uint64_t tracefile_size;
+	uint32_t tracefile_count;
+	uint32_t nr_streams;   /* DATA: number of possible CPUs */
+	uint32_t stream_id;    /* CTF stream class id of the channel */
+	uint8_t uuid[RT_UUID_LEN]; /* trace uuid of the registry */
+	uint32_t uid;
+	uint32_t gid;
+	char name[256];        /* channel name, NUL-terminated */
+	char pathname[PATH_MAX]; /* absolute output directory, NUL-terminated */
+} __attribute__((packed));
+
+struct consumer_channel_status {
+	uint64_t key;
+	uint32_t stream_count;
+} __attribute__((packed));
+
+/*
+ * GET_CHANNEL: the reply frame carries struct consumer_channel_status; then
+ * stream_count frames follow, type CONSUMER_GET_CHANNEL, each with a
+ * struct consumer_stream_fds payload and 2 fds: [shm memfd, wakeup eventfd].
+ */
+struct consumer_stream_fds {
+	uint64_t channel_key;
+	uint32_t cpu;
+} __attribute__((packed));
+
+/* PUSH_METADATA: len bytes of TSDL text follow; target_offset is where they go in the text. */
+struct consumer_push_metadata {
+	uint64_t key;
+	uint64_t target_offset;
+	uint64_t len;
+	uint64_t version;
+} __attribute__((packed));

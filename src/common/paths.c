@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+#include "paths.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int rt_home_dir(char ret_path[PATH_MAX])
+{
+	const char *home = getenv("RINGTRACE_HOME");
+
+	if (!home || !*home)
+		home = getenv("HOME");
+	if (!home || !*home)
+		return -ENOENT;
+	if (snprintf(ret_path, PATH_MAX, "%s", home) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int rt_rundir(bool root, char ret_path[PATH_MAX])
+{
+	char home[PATH_MAX];
+	int r;
+
+	if (root) {
+		snprintf(ret_path, PATH_MAX, "%s", RT_ROOT_RUNDIR);
+		return 0;
+	}
+	r = rt_home_dir(home);
+	if (r < 0)
+		return r;
+	if (snprintf(ret_path, PATH_MAX, "%s/%s", home, RT_USER_RUNDIR_NAME) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int rt_rundir_file(bool root, const char *name, char ret_path[PATH_MAX])
+{
+	char dir[PATH_MAX];
+	int r;
+
+	r = rt_rundir(root, dir);
+	if (r < 0)
+		return r;
+	/* sun_path is 108 bytes: socket paths must stay short, checked at bind/connect. */
+	if (snprintf(ret_path, PATH_MAX, "%s/%s", dir, name) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int rt_mkdir_p(const char *path, unsigned mode)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(path);
+
+	if (len == 0 || len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * Tracer-side objects of libringtrace-ust, created by the commands the
+ * session daemon sends (comm thread) and read by the tracepoint fast path.
+ *
+ * Concurrency: the fast path runs under rcu_read_lock() (liburcu-bp, no
+ * registration needed). Recorder lists are RCU lists: writers (the comm
+ * thread, holding rt_ust_lock()) publish with rcu_assign_pointer /
+ * cds_list_add_rcu and free after synchronize_rcu(). Channels and sessions
+ * are freed only after every recorder pointing at them is gone and a grace
+ * period has elapsed.
+ */
+
+#include <ringtrace/event-desc.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <urcu/list.h>
+
+struct rb_stream;
+
+struct rt_ust_session {
+	uint32_t handle;      /* sessiond's object handle */
+	int active;           /* read by the fast path (CMM_LOAD_SHARED) */
+	struct cds_list_head node; /* in the global session list */
+};
+
+struct rt_ust_channel {
+	uint32_t handle;
+	uint32_t stream_id;   /* CTF stream class id (registry channel id) */
+	struct rt_ust_session *session;
+	int enabled;          /* read by the fast path */
+	uint32_t nr_streams;  /* one per possible CPU */
+	struct rb_stream **streams; /* indexed by CPU; NULL until received */
+	struct cds_list_head node;
+};
+
+/* One (event, channel) pair being recorded: the event's id in that channel. */
+struct rt_ust_recorder {
+	struct rt_ust_channel *chan;
+	uint32_t event_id;    /* assigned by sessiond at event registration */
+	int enabled;          /* read by the fast path */
+	struct cds_list_head node;     /* in ringtrace_event_runtime.recorders (RCU) */
+};
+
+/* Mutable per-event state behind ringtrace_event_desc.runtime. */
+struct ringtrace_event_runtime {
+	const struct ringtrace_event_desc *desc;
+	struct cds_list_head recorders; /* RCU list of struct rt_ust_recorder */
+};
+
+/* Serializes every writer of the objects above (comm thread, probe registration). */
+void rt_ust_lock(void);
+void rt_ust_unlock(void);

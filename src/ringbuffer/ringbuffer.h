@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * Shared-memory ring buffer: one stream = one memfd holding a control area
+ * and num_subbuf sub-buffers of subbuf_size bytes (both powers of two,
+ * num_subbuf >= 2). A sub-buffer is one CTF packet. Producers (any number of
+ * threads in any number of processes that map the same memfd) reserve space
+ * and commit it without locks; one consumer reads delivered sub-buffers.
+ *
+ * Three roles:
+ * - owner (consumerd): rb_stream_create() makes the memfd and the wakeup
+ *   eventfd, fills the control area;
+ * - producer (app): rb_stream_map() then rb_reserve()/rb_commit();
+ * - consumer (consumerd): rb_consumer_* to read delivered sub-buffers,
+ *   rb_stream_flush() to close a partial sub-buffer (switch timer, stop).
+ *
+ * The ring buffer knows nothing of CTF: the packet header of each sub-buffer
+ * is reserved (header_size bytes) and filled through the client callbacks,
+ * and the record header has a short and a long form chosen by the timestamp
+ * rule (see rb_reserve). The algorithm and its invariants are described at
+ * the top of ringbuffer.c.
+ *
+ * Everything in the control area is untrusted by the mapping side: a stream
+ * mapped from an fd received over a socket is validated before use, and a
+ * corrupted control area must never make a producer crash or loop forever.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RB_MIN_SUBBUF_SIZE 4096u
+#define RB_MIN_NUM_SUBBUF  2u
+#define RB_CLIENT_AREA_SIZE 64u /* opaque bytes for the client (uuid, stream id, cpu) */
+
+/* Sanity limits checked by rb_stream_create() and rb_stream_map(). */
+#define RB_MAX_SUBBUF_SIZE    (1ull << 30)
+#define RB_MAX_NUM_SUBBUF     (1u << 20)
+#define RB_MAX_BUFFER_SIZE    (1ull << 40) /* subbuf_size * num_subbuf */
+#define RB_MAX_RECORD_HEADER  64u          /* record_header_long */
+
+struct rb_stream;
+
+/* Creation attributes, fixed for the life of the stream. */
+struct rb_stream_attr {
+	uint64_t subbuf_size;     /* power of two, >= RB_MIN_SUBBUF_SIZE */
+	uint32_t num_subbuf;      /* power of two, >= RB_MIN_NUM_SUBBUF */
+	uint32_t header_size;     /* packet header+context bytes at the start of each sub-buffer */
+	uint32_t record_header_short; /* record header length, short form (CTF large compact: 6) */
+	uint32_t record_header_long;  /* record header length, long form (CTF large extended: 14) */
+	uint32_t timestamp_bits;  /* short form usable while ts >> bits is unchanged (27) */
+	uint8_t client[RB_CLIENT_AREA_SIZE]; /* copied into the control area */
+};
+
+/*
+ * Client callbacks, process-local (never in shared memory). Called on the
+ * slow path only.
+ * packet_begin: a producer opened sub-buffer `packet` (header_size bytes to
+ *   fill) at timestamp ts_begin; seq_num counts sub-buffers since the start.
+ * packet_end: the sub-buffer is complete: content_size bytes used (header
+ *   included), ts_end its closing timestamp, events_discarded the stream's
+ *   cumulative discarded-record count at that point.
+ */
+struct rb_client_ops {
+	void (*packet_begin)(void *packet, const uint8_t *client, uint64_t ts_begin,
+			     uint64_t seq_num);
+	void (*packet_end)(void *packet, const uint8_t *client, uint64_t ts_end,
+			   uint64_t content_size, uint64_t events_discarded);
+};
+
+/* Owner side: creates memfd + eventfd (both close-on-exec). */
+int rb_stream_create(const struct rb_stream_attr *attr, int *ret_shm_fd, int *ret_wakeup_fd);
+
+/*
+ * Maps a stream (any role). Takes ownership of neither fd (dup them if
+ * needed); validates the control area against the fd size. -EINVAL on any
+ * inconsistency.
+ *
+ * Details: the stream keeps its own close-on-exec dup of wakeup_fd (the
+ * caller may close its copy); wakeup_fd may be -1 to map without wakeups.
+ * shm_fd is not needed after the call. The memfd must carry F_SEAL_SHRINK
+ * (rb_stream_create() seals it) so that no mapper can be killed by SIGBUS.
+ * ops (may be NULL, as may each callback) are copied. Whoever completes a
+ * packet calls packet_end with its own ops, and rb_stream_flush() may
+ * complete one, so the consumer must pass the same ops as the producers.
+ */
+int rb_stream_map(int shm_fd, int wakeup_fd, const struct rb_client_ops *ops,
+		  struct rb_stream **ret_stream);
+void rb_stream_unmap(struct rb_stream *stream);
+
+const struct rb_stream_attr *rb_stream_get_attr(const struct rb_stream *stream);
+
+/* --- producer --- */
+
+struct rb_reserve_ctx {
+	struct rb_stream *stream;
+	uint64_t pos;        /* virtual offset of the record */
+	uint64_t timestamp;  /* clock value of the record */
+	void *record;        /* where the record (header + payload) goes */
+	uint32_t len;        /* record length including its header */
+	bool long_header;    /* the long record header form must be written */
+};
+
+/*
+ * Reserves a record of record header + payload_len bytes. Reads the clock
+ * (CLOCK_MONOTONIC, ns) inside the reservation so records are in timestamp
+ * order within a stream. The long header form is selected when force_long, or
+ * when the record opens a packet, or when ts >> timestamp_bits differs from
+ * the previous record's. Returns 0, or -ENOBUFS when the record is discarded
+ * (no free sub-buffer, or larger than a sub-buffer): the discard is counted.
+ * Lock-free, no syscall on the fast path.
+ */
+static inline int rb_reserve(struct rb_stream *stream, uint32_t payload_len, bool force_long,
+			     struct rb_reserve_ctx *ctx);
+/* Makes the record visible; may deliver the sub-buffer and wake the consumer. */
+static inline void rb_commit(const struct rb_reserve_ctx *ctx);
+/*
+ * Both are static inline (ringbuffer-inline.h, included at the end of this
+ * file). Records are packed back to back with no alignment: ctx->record may
+ * be at any byte address. Every reserved record must be committed, even if
+ * the caller gives up on it, or its packet is never delivered.
+ */
+
+/* --- consumer --- */
+
+struct rb_subbuf {
+	uint64_t pos;          /* virtual offset of the sub-buffer */
+	const void *data;      /* start of the packet */
+	uint64_t content_size; /* bytes used, header included */
+	uint64_t seq_num;
+};
+
+/* Next delivered, unread sub-buffer in order; -EAGAIN when none. */
+int rb_consumer_get_subbuf(struct rb_stream *stream, struct rb_subbuf *ret_subbuf);
+/* Releases it to the producers. */
+void rb_consumer_put_subbuf(struct rb_stream *stream, const struct rb_subbuf *subbuf);
+
+/*
+ * Closes the current sub-buffer if it holds records, so that it gets
+ * delivered once its pending commits land. Safe against concurrent producers.
+ */
+void rb_stream_flush(struct rb_stream *stream);
+
+/* Clears the eventfd; call after a wakeup, before reading sub-buffers. */
+void rb_consumer_clear_wakeup(struct rb_stream *stream);
+int rb_stream_wakeup_fd(const struct rb_stream *stream);
+
+/*
+ * True when records were reserved beyond what the consumer has read
+ * (consumer side: compares with this mapping's own consumed position).
+ */
+bool rb_stream_data_pending(const struct rb_stream *stream);
+
+/* Cumulative number of discarded records. */
+uint64_t rb_stream_events_discarded(const struct rb_stream *stream);
+
+#define RB_RINGBUFFER_H_TYPES
+#include "ringbuffer/ringbuffer-inline.h"

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * The session daemon's side of the consumer protocol (consumer-msg.h): spawns
+ * ringtrace-consumerd on demand and sends it requests, one at a time (calls
+ * are serialized internally and safe from any thread). Errors: negative
+ * errno for transport failures (the consumer is then considered dead and is
+ * respawned by the next call), or -enum consumer_return_code from its reply.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "comm/consumer-msg.h"
+
+/* Path of the consumer binary: --consumerd64-path, RINGTRACE_CONSUMERD_PATH, or installed. */
+void consumer_set_path(const char *path);
+/* Spawns the consumer if it is not running. */
+int consumer_ensure_started(void);
+/* Stops the consumer (closes its socket, waits for it to exit). */
+void consumer_shutdown(void);
+bool consumer_is_alive(void);
+
+int consumer_ask_channel(const struct consumer_ask_channel *req, uint32_t *ret_stream_count);
+
+/* Stream descriptors of a data channel, as received by GET_CHANNEL. */
+struct consumer_stream_fd_pair {
+	uint32_t cpu;
+	int shm_fd;
+	int wakeup_fd;
+};
+/* *ret_streams malloc'd (count elements); the caller owns and closes the fds. */
+int consumer_get_channel(uint64_t key, struct consumer_stream_fd_pair **ret_streams,
+			 uint32_t *ret_count);
+
+int consumer_push_metadata(uint64_t key, uint64_t offset, const char *text, uint64_t len);
+int consumer_close_metadata(uint64_t key);
+int consumer_flush_channel(uint64_t key);
+int consumer_destroy_channel(uint64_t key);
+/* 1 pending, 0 not, negative on error. */
+int consumer_data_pending(uint64_t session_id);
+int consumer_discarded_events(uint64_t key, uint64_t *ret_count);
+int consumer_lost_packets(uint64_t key, uint64_t *ret_count);
+
+/* A new unique channel key. */
+uint64_t consumer_next_key(void);

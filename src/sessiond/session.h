@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * Tracing sessions as the session daemon holds them: what the user asked
+ * for (channels, event rules), independent of which apps are running. The
+ * app side (ust-app.h) turns this into buffers, registries and app commands.
+ *
+ * Locking: every session, channel and rule is read and changed under
+ * session_list_lock(); app-side code called from client command handlers
+ * runs with that lock held.
+ */
+
+#include <limits.h>
+#include <ringtrace/ctl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include <urcu/list.h>
+
+#include "uuid.h"
+
+struct session_event_rule {
+	char pattern[RINGTRACE_SYMBOL_NAME_LEN]; /* "provider:event" glob */
+	int32_t loglevel_type;                   /* enum ringtrace_loglevel_type */
+	int32_t loglevel;
+	bool enabled;
+	uint32_t id;                             /* unique in the session */
+	struct cds_list_head node;               /* in session_channel.rules */
+};
+
+struct session_channel {
+	char name[RINGTRACE_SYMBOL_NAME_LEN];
+	struct ringtrace_channel_attr attr;
+	enum ringtrace_buffer_type buffer_type;  /* per-UID only for now */
+	bool enabled;
+	uint32_t id;                             /* unique in the session, creation order */
+	struct cds_list_head rules;
+	struct cds_list_head node;               /* in session.channels */
+};
+
+struct session {
+	char name[RINGTRACE_NAME_MAX + 1];
+	uint64_t id;                  /* unique for the daemon's lifetime */
+	char output_path[PATH_MAX];   /* trace root directory */
+	bool auto_named;              /* trace_name "auto" in the metadata */
+	bool active;                  /* tracing started */
+	bool has_been_started;
+	time_t creation_time;         /* for trace_creation_datetime */
+	uid_t uid;                    /* owner (creator's credentials) */
+	gid_t gid;
+	struct cds_list_head channels;
+	struct cds_list_head node;    /* in the session list */
+	void *ust;                    /* app-side state (ust-app.c), NULL until first used */
+};
+
+void session_list_lock(void);
+void session_list_unlock(void);
+
+struct session *session_find_by_name(const char *name);
+struct session *session_find_by_id(uint64_t id);
+/* Calls fn for each session; stops at the first nonzero return and returns it. */
+int session_for_each(int (*fn)(struct session *s, void *arg), void *arg);
+
+struct session_channel *session_find_channel(struct session *s, const char *name);

@@ -1,0 +1,169 @@
+# SPDX-License-Identifier: MIT
+"""Shared fixtures for end-to-end tests.
+
+Every test gets its own RINGTRACE_HOME (so its own session daemon, sockets
+and default trace directory) and stops only the daemons it started, by PID.
+The build directory comes from RINGTRACE_BUILD_DIR (default: ./build).
+"""
+import os
+import pathlib
+import signal
+import subprocess
+import time
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BUILD = pathlib.Path(os.environ.get("RINGTRACE_BUILD_DIR", ROOT / "build")).resolve()
+
+BIN = {
+    "ringtrace": BUILD / "src/cli/ringtrace",
+    "sessiond": BUILD / "src/sessiond/ringtrace-sessiond",
+    "consumerd": BUILD / "src/consumerd/ringtrace-consumerd",
+}
+
+
+def example(name):
+    """Path of a built example or test program."""
+    for sub in ("examples", "tests/e2e/apps"):
+        p = BUILD / sub / name
+        if p.exists():
+            return p
+    raise FileNotFoundError(name)
+
+
+class Env:
+    """One isolated ringtrace installation: home dir, daemons, CLI runner."""
+
+    def __init__(self, home: pathlib.Path):
+        self.home = home
+        self.env = dict(os.environ)
+        self.env["RINGTRACE_HOME"] = str(home)
+        self.env["RINGTRACE_SESSIOND_PATH"] = str(BIN["sessiond"])
+        self.env["RINGTRACE_CONSUMERD_PATH"] = str(BIN["consumerd"])
+        self.env["LD_LIBRARY_PATH"] = ":".join(
+            [str(BUILD / "src/lib/ust"), str(BUILD / "src/lib/ctl")]
+            + ([os.environ["LD_LIBRARY_PATH"]] if "LD_LIBRARY_PATH" in os.environ else []))
+        self.sessiond = None
+
+    def run(self, *args, check=True, timeout=60, **kw):
+        """Runs the CLI; returns CompletedProcess with text stdout/stderr."""
+        r = subprocess.run([str(BIN["ringtrace"]), *map(str, args)], env=self.env,
+                           capture_output=True, text=True, timeout=timeout, **kw)
+        if check and r.returncode != 0:
+            raise AssertionError(f"ringtrace {' '.join(map(str, args))} failed "
+                                 f"({r.returncode}):\n{r.stdout}\n{r.stderr}")
+        return r
+
+    def start_sessiond(self, *extra):
+        """Starts a session daemon in the foreground (child of the test)."""
+        self.sessiond = subprocess.Popen([str(BIN["sessiond"]), *extra], env=self.env,
+                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                         text=True)
+        sock = self.home / ".ringtrace" / "client-ringtrace-sock"
+        deadline = time.monotonic() + 10
+        while not sock.exists():
+            if self.sessiond.poll() is not None:
+                raise AssertionError("sessiond exited: " + self.sessiond.stdout.read())
+            if time.monotonic() > deadline:
+                raise AssertionError("sessiond did not create its socket")
+            time.sleep(0.02)
+        return self.sessiond
+
+    def app(self, name, *args, **kw):
+        """Runs an instrumented program to completion."""
+        return subprocess.run([str(example(name)), *map(str, args)], env=self.env,
+                              capture_output=True, text=True, timeout=120, **kw)
+
+    def popen_app(self, name, *args, **kw):
+        return subprocess.Popen([str(example(name)), *map(str, args)], env=self.env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+    def daemon_pids(self):
+        """PIDs of the daemons belonging to this home (sessiond pid file + children)."""
+        pids = []
+        pidfile = self.home / ".ringtrace" / "ringtrace-sessiond.pid"
+        if pidfile.exists():
+            try:
+                pids.append(int(pidfile.read_text().strip()))
+            except ValueError:
+                pass
+        if self.sessiond is not None:
+            pids.append(self.sessiond.pid)
+        children = []
+        for pid in set(pids):
+            try:
+                out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+                children += [int(x) for x in out.stdout.split()]
+            except OSError:
+                pass
+        return sorted(set(pids + children))
+
+    def stop_daemons(self):
+        for pid in self.daemon_pids():
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + 5
+        for pid in self.daemon_pids():
+            while time.monotonic() < deadline:
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.05)
+            else:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        if self.sessiond is not None:
+            try:
+                self.sessiond.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.sessiond.kill()
+
+
+@pytest.fixture
+def rt(tmp_path):
+    """An isolated ringtrace environment; daemons are stopped at the end."""
+    home = tmp_path / "home"
+    home.mkdir()
+    e = Env(home)
+    yield e
+    e.stop_daemons()
+
+
+def read_events(trace_dir):
+    """Reads a trace with python3-bt2; returns a list of (name, {field: value})."""
+    import bt2
+
+    events = []
+    for msg in bt2.TraceCollectionMessageIterator(str(trace_dir)):
+        if type(msg) is bt2._EventMessageConst:
+            ev = msg.event
+            fields = {}
+            if ev.payload_field is not None:
+                for k, v in ev.payload_field.items():
+                    fields[k] = to_python(v)
+            events.append((ev.name, fields))
+    return events
+
+
+def to_python(f):
+    import bt2
+
+    if isinstance(f, bt2._StringFieldConst):
+        return str(f)
+    if isinstance(f, (bt2._ArrayFieldConst,)):
+        return [to_python(x) for x in f]
+    if isinstance(f, bt2._StructureFieldConst):
+        return {k: to_python(v) for k, v in f.items()}
+    if isinstance(f, bt2._EnumerationFieldConst):
+        return (int(f), list(f.labels))
+    if isinstance(f, bt2._RealFieldConst):
+        return float(f)
+    if isinstance(f, bt2._IntegerFieldConst):
+        return int(f)
+    return f
