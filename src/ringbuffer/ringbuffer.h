@@ -26,30 +26,31 @@
  * corrupted control area must never make a producer crash or loop forever.
  */
 
+#include <errno.h> /* results are compared with -ENOBUFS, -EAGAIN */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define RB_MIN_SUBBUF_SIZE 4096u
-#define RB_MIN_NUM_SUBBUF  2u
+#define RB_MIN_SUBBUF_SIZE  4096u
+#define RB_MIN_NUM_SUBBUF   2u
 #define RB_CLIENT_AREA_SIZE 64u /* opaque bytes for the client (uuid, stream id, cpu) */
 
 /* Sanity limits checked by rb_stream_create() and rb_stream_map(). */
-#define RB_MAX_SUBBUF_SIZE    (1ull << 30)
-#define RB_MAX_NUM_SUBBUF     (1u << 20)
-#define RB_MAX_BUFFER_SIZE    (1ull << 40) /* subbuf_size * num_subbuf */
-#define RB_MAX_RECORD_HEADER  64u          /* record_header_long */
+#define RB_MAX_SUBBUF_SIZE   (1ull << 30)
+#define RB_MAX_NUM_SUBBUF    (1u << 20)
+#define RB_MAX_BUFFER_SIZE   (1ull << 40) /* subbuf_size * num_subbuf */
+#define RB_MAX_RECORD_HEADER 64u          /* record_header_long */
 
 struct rb_stream;
 
 /* Creation attributes, fixed for the life of the stream. */
 struct rb_stream_attr {
-	uint64_t subbuf_size;     /* power of two, >= RB_MIN_SUBBUF_SIZE */
-	uint32_t num_subbuf;      /* power of two, >= RB_MIN_NUM_SUBBUF */
-	uint32_t header_size;     /* packet header+context bytes at the start of each sub-buffer */
+	uint64_t subbuf_size; /* power of two, >= RB_MIN_SUBBUF_SIZE */
+	uint32_t num_subbuf;  /* power of two, >= RB_MIN_NUM_SUBBUF */
+	uint32_t header_size; /* packet header+context bytes at the start of each sub-buffer */
 	uint32_t record_header_short; /* record header length, short form (CTF large compact: 6) */
 	uint32_t record_header_long;  /* record header length, long form (CTF large extended: 14) */
-	uint32_t timestamp_bits;  /* short form usable while ts >> bits is unchanged (27) */
+	uint32_t timestamp_bits;      /* short form usable while ts >> bits is unchanged (27) */
 	uint8_t client[RB_CLIENT_AREA_SIZE]; /* copied into the control area */
 };
 
@@ -64,9 +65,9 @@ struct rb_stream_attr {
  */
 struct rb_client_ops {
 	void (*packet_begin)(void *packet, const uint8_t *client, uint64_t ts_begin,
-			     uint64_t seq_num);
+	                     uint64_t seq_num);
 	void (*packet_end)(void *packet, const uint8_t *client, uint64_t ts_end,
-			   uint64_t content_size, uint64_t events_discarded);
+	                   uint64_t content_size, uint64_t events_discarded);
 };
 
 /* Owner side: creates memfd + eventfd (both close-on-exec). */
@@ -86,7 +87,7 @@ int rb_stream_create(const struct rb_stream_attr *attr, int *ret_shm_fd, int *re
  * complete one, so the consumer must pass the same ops as the producers.
  */
 int rb_stream_map(int shm_fd, int wakeup_fd, const struct rb_client_ops *ops,
-		  struct rb_stream **ret_stream);
+                  struct rb_stream **ret_stream);
 void rb_stream_unmap(struct rb_stream *stream);
 
 const struct rb_stream_attr *rb_stream_get_attr(const struct rb_stream *stream);
@@ -95,11 +96,11 @@ const struct rb_stream_attr *rb_stream_get_attr(const struct rb_stream *stream);
 
 struct rb_reserve_ctx {
 	struct rb_stream *stream;
-	uint64_t pos;        /* virtual offset of the record */
-	uint64_t timestamp;  /* clock value of the record */
-	void *record;        /* where the record (header + payload) goes */
-	uint32_t len;        /* record length including its header */
-	bool long_header;    /* the long record header form must be written */
+	uint64_t pos;       /* virtual offset of the record */
+	uint64_t timestamp; /* clock value of the record */
+	void *record;       /* where the record (header + payload) goes */
+	uint32_t len;       /* record length including its header */
+	bool long_header;   /* the long record header form must be written */
 };
 
 /*
@@ -112,7 +113,7 @@ struct rb_reserve_ctx {
  * Lock-free, no syscall on the fast path.
  */
 static inline int rb_reserve(struct rb_stream *stream, uint32_t payload_len, bool force_long,
-			     struct rb_reserve_ctx *ctx);
+                             struct rb_reserve_ctx *ctx);
 /* Makes the record visible; may deliver the sub-buffer and wake the consumer. */
 static inline void rb_commit(const struct rb_reserve_ctx *ctx);
 /*

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * Internal to src/ringbuffer: the layout of a stream's control area in shared
+ * memory, and the process-local handle (struct rb_stream). Exposed only so
+ * that the fast path (ringbuffer-inline.h) can be inlined into the tracer;
+ * nothing outside src/ringbuffer and its unit tests may touch these fields.
+ * The meaning of every field and the rules for accessing it are in the big
+ * comment at the top of ringbuffer.c (names in [brackets] refer to it).
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Reached through ringbuffer.h (which includes ringbuffer-inline.h at its end). */
+#ifndef RB_RINGBUFFER_H_TYPES
+#error "include ringbuffer/ringbuffer.h, not ringbuffer-layout.h"
+#endif
+
+#define RB_SHM_MAGIC       0x52545242u /* "RTRB" */
+#define RB_LAYOUT_VERSION  1u
+#define RB_CACHELINE_BYTES 64
+
+/* Per sub-buffer state, one cache line each so slots do not false-share. */
+struct rb_shm_subbuf {
+	uint64_t commit_count;  /* [C] bytes committed into this slot, all laps */
+	uint64_t delivered_seq; /* [D] seq_num + 1 of the last packet delivered */
+	uint64_t content_size;  /* [E] end info of the last packet closed here */
+	uint64_t ts_end;        /* [E] */
+} __attribute__((aligned(RB_CACHELINE_BYTES)));
+
+/*
+ * The control area: offset 0 of the memfd, ctl_size bytes (a multiple of the
+ * page size), followed by the num_subbuf sub-buffers.
+ */
+struct rb_shm_ctl {
+	/* Written once by rb_stream_create(), read-only afterwards. */
+	uint32_t magic;
+	uint32_t version;
+	uint64_t ctl_size;
+	struct rb_stream_attr attr;
+
+	/* Producers: both change on every reservation, keep them together. */
+	uint64_t write_pos __attribute__((aligned(RB_CACHELINE_BYTES))); /* [W] */
+	uint64_t last_ts;                                                /* [L] */
+
+	/* Written by the consumer only. */
+	uint64_t consumed_pos __attribute__((aligned(RB_CACHELINE_BYTES))); /* [R] */
+
+	/* Rarely written (discard path). */
+	uint64_t events_discarded __attribute__((aligned(RB_CACHELINE_BYTES))); /* [X] */
+
+	struct rb_shm_subbuf subbuf[]; /* num_subbuf entries */
+};
+
+_Static_assert(offsetof(struct rb_shm_ctl, attr) == 16, "control area layout changed");
+_Static_assert(offsetof(struct rb_shm_ctl, write_pos) == 128, "control area layout changed");
+_Static_assert(offsetof(struct rb_shm_ctl, subbuf) == 320, "control area layout changed");
+_Static_assert(sizeof(struct rb_shm_subbuf) == RB_CACHELINE_BYTES, "sub-buffer state size");
+
+/*
+ * Process-local handle. Every size below is derived from the attr copy that
+ * rb_stream_map() validated; the shared copy of attr is never read again, so
+ * a producer changing it later cannot make us index out of the mapping.
+ */
+struct rb_stream {
+	/* Fast path. */
+	struct rb_shm_ctl *ctl;
+	uint8_t *data;         /* sub-buffer 0 */
+	uint64_t subbuf_size;  /* S */
+	uint64_t offset_mask;  /* S - 1 */
+	uint64_t buf_mask;     /* N * S - 1 */
+	uint64_t ts_high_mask; /* bits of ts that the short record header cannot carry */
+	uint32_t subbuf_shift; /* log2(S) */
+	uint32_t buf_shift;    /* log2(N * S) */
+	uint32_t max_payload;  /* S - header_size - record_header_long */
+	uint32_t record_header_short;
+	uint32_t record_header_long;
+	uint32_t header_size; /* H */
+
+	/* Slow path. */
+	struct rb_client_ops ops;
+	int wakeup_fd;         /* our own dup, or -1 */
+	uint64_t consumer_pos; /* consumer's private copy of [R], see ringbuffer.c */
+	size_t map_size;
+	struct rb_stream_attr attr;
+};

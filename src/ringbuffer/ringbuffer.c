@@ -1,0 +1,441 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Ring buffer frontend: positions, reservation, commit, sub-buffer switch,
+ * delivery, flush, and the consumer's side of the positions. The memfd and
+ * its control area are set up and validated in stream.c; the producer fast
+ * path is in ringbuffer-inline.h.
+ *
+ * ======================================================================
+ *  Memory
+ * ======================================================================
+ *
+ * One stream = one sealed memfd:
+ *
+ *   0          ctl_size     +S           +2S                +N*S
+ *   +-----------+------------+------------+-----    -------+
+ *   | control   | sub-buf 0  | sub-buf 1  |  ...   sub-buf |
+ *   | area      |            |            |          N-1   |
+ *   +-----------+------------+------------+-----    -------+
+ *
+ * S = subbuf_size, N = num_subbuf (powers of two), B = N * S, H = header_size.
+ * Positions are virtual byte offsets in an endless stream (64 bits: they do
+ * not wrap in practice). Virtual offset v lives in slot (v / S) % N at byte
+ * v % S, i.e. at data + (v % B); the packet holding v has
+ * seq_num = v / S and lap w = v / B.
+ *
+ *        [R] consumed_pos                       [W] write_pos
+ *            |                                      |
+ *   ---------+------------+------------+------------+---------+--------
+ *    consumed| delivered, | closed,    | current    |         | free
+ *            | not read   | commits    | packet     |         | slots
+ *            |            | pending    |            |         |
+ *   ---------+------------+------------+------------+---------+--------
+ *
+ *   a packet:  [ H: packet header ][rec][rec]...[rec][ padding ]
+ *              ^ packet_begin      ^ records, packed, no alignment
+ *                                       content_size ^        ^ S
+ *
+ * ======================================================================
+ *  Counters (control area, struct rb_shm_ctl)
+ * ======================================================================
+ *
+ *  [W] write_pos     end of the last reserved byte. Only grows, only by CAS
+ *                    (producers' reserve, rb_stream_flush()).
+ *  [R] consumed_pos  start of the oldest packet the consumer has not
+ *                    released; a multiple of S. Written by the consumer only.
+ *  [L] last_ts       timestamp of a recent record (hint for the record
+ *                    header form).
+ *  [X] events_discarded  cumulative discarded records.
+ *  Per slot i:
+ *  [C] commit_count  bytes committed into slot i, cumulative over all laps.
+ *  [D] delivered_seq seq_num + 1 of the last packet delivered from slot i.
+ *  [E] content_size, ts_end: end info of the packet last closed in slot i.
+ *
+ * Every byte of a packet is reserved exactly once (one CAS on [W]) and then
+ * committed exactly once by whoever reserved it:
+ *  - the opener (the reserver whose record starts a packet) owns the H
+ *    header bytes: it calls packet_begin and commits H;
+ *  - each reserver owns its record and commits it (rb_commit);
+ *  - the closer owns the padding from content_size to S: it records [E] and
+ *    commits S - content_size. A packet is closed by exactly one of: a
+ *    reserver whose record does not fit (switch: content = its offset, ts_end
+ *    = its record's timestamp, which also opens the next packet), a reserver
+ *    whose record ends exactly at S (exact fill: content = S, no padding,
+ *    ts_end = its timestamp), or rb_stream_flush() (content = offset, ts_end
+ *    = the flush's clock reading, next packet left unopened).
+ *
+ * ======================================================================
+ *  Invariants
+ * ======================================================================
+ *
+ *  I1  [W] moves only by a successful CAS, so reserved ranges never overlap
+ *      and every byte below [W] belongs to exactly one owner above. A range
+ *      never crosses a packet boundary: a reservation is planned against
+ *      the snapshot of [W] its CAS validates. Consequently, when [W] is
+ *      exactly on a boundary (offset 0), the packet before it is closed.
+ *  I2  A packet at begin b (slot i) is opened only after the check
+ *      b - [R] < B (unsigned), i.e. the packet b - B that used slot i before
+ *      has been released by the consumer. Hence [W] - [R] <= B. If the check
+ *      fails the record is discarded: [X]++, -ENOBUFS, [W] unchanged. This
+ *      is the only place a reservation looks at [R]; flush does not look
+ *      (it opens nothing), so [W] may sit on a boundary whose slot is busy,
+ *      and the next reservation there discards.
+ *  I3  Timestamp order = [W] order. A reserver loads [W], then reads the
+ *      clock, then CASes [W] from the loaded value. For two successful
+ *      reservers A then B (in [W]'s modification order), B's CAS read A's
+ *      value or a later one, so B's load/clock read came after A's CAS,
+ *      which came after A's clock read: ts_A <= ts_B. Flush reads the clock
+ *      the same way, so ts_end >= every timestamp in the packet it closes,
+ *      and <= the next packet's ts_begin.
+ *  I4  [E] of a packet is written once, by its closer, before the closer's
+ *      own commit into that packet.
+ *  I5  Packet b of lap w in slot i starts with [C] == w * S (lap w - 1 was
+ *      complete, since it was delivered before being released, I2). Its
+ *      bytes sum to S, so it is complete exactly when [C] == (w + 1) * S,
+ *      and exactly one committer -- the one whose add-fetch returns that
+ *      value -- observes it. That thread delivers.
+ *  I6  Delivery: packet_end(packet, [E], [X] now), then [D] = seq + 1, then
+ *      a write of 1 to the eventfd. The consumer hands out packet [R] only
+ *      when [D] of its slot == [R] / S + 1, in order, one at a time.
+ *  I7  Release: the consumer finishes reading packet [R] and then advances
+ *      [R] by S; producers write into that slot again only after seeing the
+ *      new [R] (I2).
+ *
+ * ======================================================================
+ *  Memory ordering
+ * ======================================================================
+ *
+ *  M1  [W]: acquire load, CAS acq_rel on success / acquire on failure.
+ *      Acquire keeps the clock read (whose vDSO implementation starts with
+ *      loads of the kernel's time data and orders its counter read after
+ *      them) after the observed [W] (I3). Release + acquire chain the
+ *      reservers of one packet: the opener loaded [R] with acquire (M4)
+ *      before its CAS, so every later reserver of that packet writes its
+ *      record after the consumer's reads of the previous lap (I7).
+ *      I3 also relies on the clock read completing before the CAS that
+ *      follows it; the CAS is a full barrier on x86 and the vDSO orders its
+ *      counter read (lfence/rdtscp on x86, isb on arm64). The concurrent
+ *      unit tests check the resulting order.
+ *  M2  [C]: add-fetch acq_rel. Release publishes what the committer wrote
+ *      before: its record; for an opener the packet header written by
+ *      packet_begin; for a closer [E]. Acquire, on the completing add-fetch,
+ *      makes all of them visible to the deliverer: every update of [C] is an
+ *      RMW, so the releases of all committers are in one release sequence.
+ *  M3  [D]: release store after packet_end, acquire load by the consumer: the
+ *      consumer sees the whole packet, packet_end's writes included.
+ *  M4  [R]: release store by the consumer after reading the packet, acquire
+ *      load by an opener: the next lap's writes come after those reads.
+ *  M5  [L]: relaxed load and store (see below).
+ *  M6  [X]: relaxed fetch-add: an RMW, so the count is exact; it orders
+ *      nothing and is read relaxed as a statistic.
+ *  [E] is accessed with relaxed atomics; M2 orders it.
+ *
+ * ======================================================================
+ *  Record header form, and why a stale [L] is harmless
+ * ======================================================================
+ *
+ * The short record header carries only the low timestamp_bits of ts; a
+ * reader rebuilds the full value from the previous record of the stream
+ * (in [W] order), which is correct when both share ts >> timestamp_bits.
+ * So a record takes the long form when force_long, when it opens a packet
+ * (a reader starts from the packet's ts_begin, and packets may be lost), or
+ * when (ts ^ [L]) has bits above timestamp_bits. [L] is stored after each
+ * successful CAS, relaxed, so a reserver may see the timestamp of some
+ * earlier record Q instead of the one just before it, P. It can never see a
+ * later record's: that record's store follows its CAS, which (M1) follows
+ * ours, which follows our load. By I3, ts_Q <= ts_P <= ts. If ts and ts_Q
+ * have the same high bits, ts_P, in between, has them too; so a stale [L]
+ * can only turn a short header into a needless long one, never the reverse.
+ * Discarded records do not update [L]: they are not in the stream.
+ *
+ * ======================================================================
+ *  Untrusted control area
+ * ======================================================================
+ *
+ * Any mapper can scribble over the control area. Each process uses its own
+ * validated copy of the sizes; positions read from shared memory are only
+ * ever masked into the mapping (data + (v % B), slot (v / S) % N) with
+ * unsigned arithmetic, and reservations are planned from the local sizes,
+ * so a record never leaves its sub-buffer whatever [W] says. content_size
+ * read from [E] is clamped to S. The memfd is sealed against shrinking, so
+ * no mapping can fault. The consumer keeps its own copy of [R]
+ * (stream->consumer_pos) and only writes [R]: a corrupted [R] changes what
+ * producers consider free, never what the consumer reads. A corrupted [C] or
+ * [D] can withhold or repeat a delivery, within the mapping. What remains
+ * unbounded is a CAS loop against a process that keeps changing [W], which
+ * is that process spinning us, not a fault.
+ */
+
+#include "ringbuffer/ringbuffer.h"
+
+#include <errno.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+/* What a reservation against the snapshot old of [W] would do. */
+struct rb_plan {
+	uint64_t record_pos; /* virtual offset of the record */
+	uint32_t len;        /* record header + payload */
+	bool long_header;
+	bool opens_packet;    /* the record opens the packet at record_pos - H */
+	bool closes_previous; /* switch: old's packet is closed at offset old % S */
+};
+
+static struct rb_shm_subbuf *rb_slot(const struct rb_stream *stream, uint64_t pos)
+{
+	return &stream->ctl->subbuf[(pos & stream->buf_mask) >> stream->subbuf_shift];
+}
+
+static void *rb_packet(const struct rb_stream *stream, uint64_t pos)
+{
+	return stream->data + (pos & stream->buf_mask & ~stream->offset_mask);
+}
+
+static uint32_t rb_record_len(const struct rb_stream *stream, bool long_header,
+                              uint32_t payload_len)
+{
+	return (long_header ? stream->record_header_long : stream->record_header_short) +
+	       payload_len;
+}
+
+/* Precondition: payload_len <= max_payload, so an opened packet has room. */
+static void rb_plan_reservation(const struct rb_stream *stream, uint64_t old, uint64_t ts,
+                                uint32_t payload_len, bool force_long, struct rb_plan *plan)
+{
+	uint64_t offset = old & stream->offset_mask;
+	uint64_t packet;
+
+	/* M5: relaxed; a stale value only costs a long header. */
+	plan->long_header =
+	    force_long || ((ts ^ __atomic_load_n(&stream->ctl->last_ts, __ATOMIC_RELAXED)) &
+	                   stream->ts_high_mask) != 0;
+	plan->len = rb_record_len(stream, plan->long_header, payload_len);
+	plan->closes_previous = false;
+	plan->opens_packet = false;
+
+	if (offset != 0 && offset + plan->len <= stream->subbuf_size) {
+		plan->record_pos = old; /* fits, possibly filling the packet exactly */
+		return;
+	}
+	/* Offset 0: the packet at old is closed already (I1); otherwise switch. */
+	plan->closes_previous = offset != 0;
+	packet = offset == 0 ? old : old - offset + stream->subbuf_size;
+	plan->opens_packet = true;
+	plan->long_header = true;
+	plan->len = rb_record_len(stream, true, payload_len);
+	plan->record_pos = packet + stream->header_size;
+}
+
+static void rb_count_discard(struct rb_stream *stream)
+{
+	/* M6: exact count, no ordering. */
+	__atomic_fetch_add(&stream->ctl->events_discarded, 1, __ATOMIC_RELAXED);
+}
+
+/* I2: may the packet starting at begin be opened? */
+static bool rb_packet_is_free(const struct rb_stream *stream, uint64_t begin)
+{
+	/* M4: acquire, the consumer's reads of the previous lap are done. */
+	uint64_t consumed = __atomic_load_n(&stream->ctl->consumed_pos, __ATOMIC_ACQUIRE);
+
+	return begin - consumed <= stream->buf_mask;
+}
+
+static void rb_store_end_info(struct rb_stream *stream, uint64_t pos, uint64_t content_size,
+                              uint64_t ts_end)
+{
+	struct rb_shm_subbuf *sb = rb_slot(stream, pos);
+
+	/* I4; relaxed, published by the closer's commit that follows (M2). */
+	__atomic_store_n(&sb->content_size, content_size, __ATOMIC_RELAXED);
+	__atomic_store_n(&sb->ts_end, ts_end, __ATOMIC_RELAXED);
+}
+
+/*
+ * Closes the packet holding pos at offset pos % S (> 0): the caller's CAS
+ * moved [W] from pos past the packet's end, so the caller owns the padding.
+ */
+static void rb_packet_close(struct rb_stream *stream, uint64_t pos, uint64_t ts_end)
+{
+	uint64_t offset = pos & stream->offset_mask;
+
+	rb_store_end_info(stream, pos, offset, ts_end);
+	rb_commit_bytes(stream, pos, stream->subbuf_size - offset);
+}
+
+/* The caller's CAS reserved [begin, begin + H) for the packet header. */
+static void rb_packet_open(struct rb_stream *stream, uint64_t begin, uint64_t ts)
+{
+	if (stream->ops.packet_begin)
+		stream->ops.packet_begin(rb_packet(stream, begin), stream->attr.client, ts,
+		                         begin >> stream->subbuf_shift);
+	rb_commit_bytes(stream, begin, stream->header_size);
+}
+
+/* Runs inside the traced application: leaves its errno alone. */
+static void rb_wakeup(const struct rb_stream *stream)
+{
+	int saved_errno = errno;
+	uint64_t one = 1;
+
+	if (stream->wakeup_fd < 0)
+		return;
+	/* Non-blocking: EAGAIN means the counter is saturated, the consumer is awake. */
+	while (write(stream->wakeup_fd, &one, sizeof(one)) < 0 && errno == EINTR)
+		;
+	errno = saved_errno;
+}
+
+/*
+ * The general reservation: everything the fast path declines (packet open,
+ * switch, exact fill, oversize). Same CAS protocol as rb_reserve().
+ */
+__attribute__((noinline)) int rb_reserve_slow(struct rb_stream *stream, uint32_t payload_len,
+                                              bool force_long, struct rb_reserve_ctx *ctx)
+{
+	struct rb_shm_ctl *ctl = stream->ctl;
+	struct rb_plan plan;
+	uint64_t old, ts, end;
+
+	if (payload_len > stream->max_payload) {
+		rb_count_discard(stream);
+		return -ENOBUFS;
+	}
+
+	/* M1: acquire, the clock is read after [W] (I3). */
+	old = __atomic_load_n(&ctl->write_pos, __ATOMIC_ACQUIRE);
+	for (;;) {
+		ts = rt_clock_read();
+		rb_plan_reservation(stream, old, ts, payload_len, force_long, &plan);
+		if (plan.opens_packet &&
+		    !rb_packet_is_free(stream, plan.record_pos - stream->header_size)) {
+			rb_count_discard(stream);
+			return -ENOBUFS;
+		}
+		end = plan.record_pos + plan.len;
+		/* M1, keeps I1 and I3. */
+		if (__atomic_compare_exchange_n(&ctl->write_pos, &old, end, true, __ATOMIC_ACQ_REL,
+		                                __ATOMIC_ACQUIRE))
+			break;
+	}
+	/* M5. */
+	__atomic_store_n(&ctl->last_ts, ts, __ATOMIC_RELAXED);
+
+	if (plan.closes_previous)
+		rb_packet_close(stream, old, ts);
+	if ((end & stream->offset_mask) == 0)
+		rb_store_end_info(stream, plan.record_pos, stream->subbuf_size,
+		                  ts); /* exact fill */
+	if (plan.opens_packet)
+		rb_packet_open(stream, plan.record_pos - stream->header_size, ts);
+
+	ctx->stream = stream;
+	ctx->pos = plan.record_pos;
+	ctx->timestamp = ts;
+	ctx->record = stream->data + (plan.record_pos & stream->buf_mask);
+	ctx->len = plan.len;
+	ctx->long_header = plan.long_header;
+	return 0;
+}
+
+/* Called by the one committer that completed the packet holding pos (I5). */
+__attribute__((noinline)) void rb_subbuf_deliver(struct rb_stream *stream, uint64_t pos)
+{
+	struct rb_shm_subbuf *sb = rb_slot(stream, pos);
+	uint64_t content_size, ts_end;
+
+	if (stream->ops.packet_end) {
+		/* Ordered by the acq_rel add-fetch that brought us here (M2). */
+		content_size = __atomic_load_n(&sb->content_size, __ATOMIC_RELAXED);
+		ts_end = __atomic_load_n(&sb->ts_end, __ATOMIC_RELAXED);
+		if (content_size > stream->subbuf_size)
+			content_size = stream->subbuf_size;
+		stream->ops.packet_end(rb_packet(stream, pos), stream->attr.client, ts_end,
+		                       content_size, rb_stream_events_discarded(stream));
+	}
+	/* M3, keeps I6: publishes the packet, packet_end's writes included. */
+	__atomic_store_n(&sb->delivered_seq, (pos >> stream->subbuf_shift) + 1, __ATOMIC_RELEASE);
+	rb_wakeup(stream);
+}
+
+void rb_stream_flush(struct rb_stream *stream)
+{
+	struct rb_shm_ctl *ctl = stream->ctl;
+	uint64_t old, offset, ts;
+
+	/* M1: acquire, then the clock (I3: ts_end >= every record's ts). */
+	old = __atomic_load_n(&ctl->write_pos, __ATOMIC_ACQUIRE);
+	do {
+		ts = rt_clock_read();
+		offset = old & stream->offset_mask;
+		/* Offset 0: already closed (I1); up to H: no record to deliver. */
+		if (offset <= stream->header_size)
+			return;
+		/* M1, keeps I1: [W] to the next boundary; the next packet is not opened. */
+	} while (!__atomic_compare_exchange_n(&ctl->write_pos, &old,
+	                                      old - offset + stream->subbuf_size, true,
+	                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+	rb_packet_close(stream, old, ts);
+}
+
+int rb_consumer_get_subbuf(struct rb_stream *stream, struct rb_subbuf *ret_subbuf)
+{
+	uint64_t pos = __atomic_load_n(&stream->consumer_pos, __ATOMIC_RELAXED);
+	struct rb_shm_subbuf *sb = rb_slot(stream, pos);
+	uint64_t content_size;
+
+	/* M3: acquire, pairs with the deliverer's release (I6). */
+	if (__atomic_load_n(&sb->delivered_seq, __ATOMIC_ACQUIRE) !=
+	    (pos >> stream->subbuf_shift) + 1)
+		return -EAGAIN;
+	content_size = __atomic_load_n(&sb->content_size, __ATOMIC_RELAXED);
+	if (content_size > stream->subbuf_size)
+		content_size = stream->subbuf_size;
+
+	*ret_subbuf = (struct rb_subbuf){
+	    .pos = pos,
+	    .data = rb_packet(stream, pos),
+	    .content_size = content_size,
+	    .seq_num = pos >> stream->subbuf_shift,
+	};
+	return 0;
+}
+
+void rb_consumer_put_subbuf(struct rb_stream *stream, const struct rb_subbuf *subbuf)
+{
+	uint64_t pos = __atomic_load_n(&stream->consumer_pos, __ATOMIC_RELAXED);
+
+	if (subbuf->pos != pos)
+		return; /* not the packet get handed out (double put): nothing to release */
+	pos += stream->subbuf_size;
+	__atomic_store_n(&stream->consumer_pos, pos, __ATOMIC_RELAXED);
+	/* M4, keeps I7: our reads of the packet come before its reuse. */
+	__atomic_store_n(&stream->ctl->consumed_pos, pos, __ATOMIC_RELEASE);
+}
+
+void rb_consumer_clear_wakeup(struct rb_stream *stream)
+{
+	uint64_t value;
+
+	if (stream->wakeup_fd < 0)
+		return;
+	/* Non-blocking: EAGAIN means nothing to clear. */
+	while (read(stream->wakeup_fd, &value, sizeof(value)) < 0 && errno == EINTR)
+		;
+}
+
+bool rb_stream_data_pending(const struct rb_stream *stream)
+{
+	uint64_t write_pos = __atomic_load_n(&stream->ctl->write_pos, __ATOMIC_ACQUIRE);
+	uint64_t consumed = __atomic_load_n(&stream->consumer_pos, __ATOMIC_RELAXED);
+
+	/* A packet other than the one being consumed, or records beyond its header. */
+	return (write_pos & ~stream->offset_mask) != consumed ||
+	       (write_pos & stream->offset_mask) > stream->header_size;
+}
+
+uint64_t rb_stream_events_discarded(const struct rb_stream *stream)
+{
+	/* M6. */
+	return __atomic_load_n(&stream->ctl->events_discarded, __ATOMIC_RELAXED);
+}

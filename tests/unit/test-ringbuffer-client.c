@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+#include "test-ringbuffer-client.h"
+
+#include <string.h>
+
+static uint64_t packet_end_calls;
+
+static void tc_packet_begin(void *packet, const uint8_t *client, uint64_t ts_begin,
+                            uint64_t seq_num)
+{
+	struct tc_packet_header h = {
+	    .magic = TC_PACKET_MAGIC,
+	    .begin_count = 1,
+	    .seq_num = seq_num,
+	    .ts_begin = ts_begin,
+	};
+
+	memcpy(packet, &h, sizeof(h));
+}
+
+static void tc_packet_end(void *packet, const uint8_t *client, uint64_t ts_end,
+                          uint64_t content_size, uint64_t events_discarded)
+{
+	struct tc_packet_header h;
+
+	memcpy(&h, packet, sizeof(h));
+	h.ts_end = ts_end;
+	h.content_size = content_size;
+	h.events_discarded = events_discarded;
+	memcpy(packet, &h, sizeof(h));
+	__atomic_fetch_add(&packet_end_calls, 1, __ATOMIC_RELAXED);
+}
+
+const struct rb_client_ops tc_ops = {
+    .packet_begin = tc_packet_begin,
+    .packet_end = tc_packet_end,
+};
+
+uint64_t tc_packet_end_calls(void)
+{
+	return __atomic_load_n(&packet_end_calls, __ATOMIC_RELAXED);
+}
+
+void tc_attr_init(struct rb_stream_attr *attr, uint64_t subbuf_size, uint32_t num_subbuf,
+                  uint32_t timestamp_bits)
+{
+	*attr = (struct rb_stream_attr){
+	    .subbuf_size = subbuf_size,
+	    .num_subbuf = num_subbuf,
+	    .header_size = TC_HEADER_SIZE,
+	    .record_header_short = TC_REC_SHORT,
+	    .record_header_long = TC_REC_LONG,
+	    .timestamp_bits = timestamp_bits,
+	};
+	memcpy(attr->client, "test-client", sizeof("test-client"));
+}
+
+void tc_record_write(const struct rb_reserve_ctx *ctx, const void *payload)
+{
+	uint8_t *p = ctx->record;
+	uint32_t header_len = ctx->long_header ? TC_REC_LONG : TC_REC_SHORT;
+	uint16_t payload_len = (uint16_t)(ctx->len - header_len);
+
+	p[0] = ctx->long_header ? TC_TAG_LONG : TC_TAG_SHORT;
+	p[1] = 0;
+	memcpy(p + 2, &payload_len, sizeof(payload_len));
+	if (ctx->long_header)
+		memcpy(p + 4, &ctx->timestamp, sizeof(ctx->timestamp));
+	memcpy(p + header_len, payload, payload_len);
+}
+
+void tc_packet_header_read(const struct rb_subbuf *sb, struct tc_packet_header *ret_header)
+{
+	memcpy(ret_header, sb->data, sizeof(*ret_header));
+}
+
+int tc_record_next(const struct rb_subbuf *sb, uint64_t *offset, struct tc_record *ret_record)
+{
+	const uint8_t *p = (const uint8_t *)sb->data + *offset;
+	uint16_t payload_len;
+	uint32_t header_len;
+
+	if (*offset == sb->content_size)
+		return 0;
+	if (*offset + TC_REC_SHORT > sb->content_size)
+		return -1;
+	if (p[0] != TC_TAG_SHORT && p[0] != TC_TAG_LONG)
+		return -1;
+	header_len = p[0] == TC_TAG_LONG ? TC_REC_LONG : TC_REC_SHORT;
+	memcpy(&payload_len, p + 2, sizeof(payload_len));
+	if (*offset + header_len + payload_len > sb->content_size)
+		return -1;
+
+	*ret_record = (struct tc_record){
+	    .long_header = p[0] == TC_TAG_LONG,
+	    .len = header_len + payload_len,
+	    .payload = p + header_len,
+	    .payload_len = payload_len,
+	};
+	if (ret_record->long_header)
+		memcpy(&ret_record->ts, p + 4, sizeof(ret_record->ts));
+	*offset += ret_record->len;
+	return 1;
+}

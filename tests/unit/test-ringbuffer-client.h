@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * A trivial ring buffer client for the unit tests: a 48-byte packet header
+ * filled by packet_begin/packet_end, and records made of a 4-byte (short) or
+ * 12-byte (long, with the full timestamp) header followed by the payload.
+ */
+
+#include "ringbuffer/ringbuffer.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define TC_PACKET_MAGIC 0x7e57c11eu
+#define TC_HEADER_SIZE  48u
+#define TC_REC_SHORT    4u
+#define TC_REC_LONG     12u
+#define TC_TAG_SHORT    0xa5u
+#define TC_TAG_LONG     0x5au
+
+struct tc_packet_header {
+	uint32_t magic;
+	uint32_t begin_count; /* packet_begin calls on this packet (must be 1) */
+	uint64_t seq_num;
+	uint64_t ts_begin;
+	uint64_t ts_end;
+	uint64_t content_size;
+	uint64_t events_discarded;
+};
+
+struct tc_record {
+	bool long_header;
+	uint32_t len; /* header + payload */
+	uint64_t ts;  /* long form only */
+	const uint8_t *payload;
+	uint32_t payload_len;
+};
+
+extern const struct rb_client_ops tc_ops;
+
+/* packet_end calls in this process (atomic). */
+uint64_t tc_packet_end_calls(void);
+
+void tc_attr_init(struct rb_stream_attr *attr, uint64_t subbuf_size, uint32_t num_subbuf,
+                  uint32_t timestamp_bits);
+/* Writes the record header (form from ctx) and the payload (ctx->len bytes in all). */
+void tc_record_write(const struct rb_reserve_ctx *ctx, const void *payload);
+/* Reads the packet header of a delivered sub-buffer (unaligned-safe copy). */
+void tc_packet_header_read(const struct rb_subbuf *sb, struct tc_packet_header *ret_header);
+/*
+ * Parses the record at *offset of a packet, advancing *offset. Returns 1 for
+ * a record, 0 at the end of the content, -1 on a malformed record.
+ */
+int tc_record_next(const struct rb_subbuf *sb, uint64_t *offset, struct tc_record *ret_record);
