@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * Channels and streams as the consumer daemon holds them.
+ *
+ * Ownership and threads: the command thread creates, finds and destroys
+ * channels; the registry (channel_registry_*) is touched by the command
+ * thread only and needs no lock. A DATA channel is lent to the data thread
+ * (data_thread_add_channel) from its creation until data_thread_remove_channel
+ * returns, which the command thread calls before tearing it down, so the
+ * data thread never sees a freed channel. Everything a stream shares between
+ * the two threads (ring-buffer consumer position, output files, counters)
+ * is under the stream's lock; channel fields are immutable once the channel
+ * is registered, except the metadata state, used by the command thread only.
+ */
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <urcu/list.h>
+
+#include "common/comm/consumer-msg.h"
+#include "common/uuid.h"
+
+struct consumer_channel;
+struct consumer_stream;
+struct rb_stream;
+
+/* What an epoll event of the data thread refers to. */
+enum epoll_source_kind {
+	EPOLL_SOURCE_NOTIFY,        /* data thread request queue */
+	EPOLL_SOURCE_STREAM_WAKEUP, /* a stream's wakeup eventfd */
+	EPOLL_SOURCE_READ_TIMER,    /* channel read timer (safety-net polling) */
+	EPOLL_SOURCE_SWITCH_TIMER,  /* channel switch timer (flush partial packets) */
+};
+
+struct epoll_source {
+	enum epoll_source_kind kind;
+	union {
+		struct consumer_stream *stream;
+		struct consumer_channel *channel;
+	};
+};
+
+struct consumer_stream {
+	pthread_mutex_t lock;
+	struct consumer_channel *channel;
+	uint32_t cpu;
+	struct rb_stream *rb; /* consumer-side mapping, until the channel is destroyed */
+	int shm_fd;           /* owned; sent to sessiond by GET_CHANNEL */
+	int wakeup_fd;        /* owned; sent to sessiond by GET_CHANNEL */
+	int data_fd;          /* <pathname>/<name>_<cpu> */
+	int index_fd;         /* <pathname>/index/<name>_<cpu>.idx */
+	char data_file_name[PATH_MAX];
+	char index_file_name[PATH_MAX];
+	uint64_t data_file_bytes;  /* end of the last packet written */
+	uint64_t index_file_bytes; /* header + one entry per packet written */
+	bool write_error_logged;   /* one error message per run of failed writes */
+	uint64_t packets_written;
+	uint64_t lost_packets; /* write errors + packet sequence gaps */
+	uint64_t next_seq_num; /* expected packet_seq_num of the next packet */
+	/* Stuck detection for DATA_PENDING (clock: CLOCK_MONOTONIC ns). */
+	uint64_t last_progress_ns; /* last time a sub-buffer was consumed */
+	uint64_t flushed_at_ns;    /* last FLUSH_CHANNEL, 0 if never */
+	bool stuck_reported;       /* warning already logged for this flush */
+	struct epoll_source wakeup_source;
+};
+
+struct consumer_channel {
+	struct cds_list_head registry_node;
+	uint64_t key;
+	uint64_t session_id;
+	enum consumer_channel_type type;
+	char name[256];
+	char pathname[PATH_MAX];
+	uid_t uid;
+	gid_t gid;
+	uint32_t stream_id;
+	uint8_t uuid[RT_UUID_LEN];
+	uint64_t subbuf_size;
+	uint32_t num_subbuf;
+	bool overwrite;
+	uint32_t switch_timer_us;
+	uint32_t read_timer_us; /* 0 in the request means the default */
+
+	/* DATA channels. */
+	uint32_t nr_streams;
+	struct consumer_stream *streams;
+	int read_timer_fd;
+	int switch_timer_fd; /* -1 without switch timer */
+	struct epoll_source read_timer_source;
+	struct epoll_source switch_timer_source;
+	bool lent_to_data_thread;
+
+	/* METADATA channels (command thread only). */
+	int metadata_fd;
+	char metadata_file_name[PATH_MAX];
+	uint64_t metadata_text_bytes; /* TSDL text written so far = next target_offset */
+	uint64_t metadata_file_bytes; /* packetized bytes in the file */
+	bool metadata_closed;
+};
+
+#define CHANNEL_DEFAULT_READ_TIMER_US 200000u
+
+/*
+ * Creates a channel from a validated request: ring buffers, consumer
+ * mappings and output files for DATA, the metadata file for METADATA.
+ * Returns 0 or a negative consumer return code (-CONSUMERD_*), with
+ * nothing left behind on failure.
+ */
+int channel_create(const struct consumer_ask_channel *req, struct consumer_channel **ret_channel);
+
+/*
+ * Final flush and drain of every stream, then closes the output files and
+ * unmaps the buffers. The channel must no longer be lent to the data thread.
+ */
+void channel_destroy(struct consumer_channel *channel);
+
+/* Flushes every stream (rb_stream_flush) and starts its stuck-detection clock. */
+void channel_flush_streams(struct consumer_channel *channel);
+
+uint64_t channel_discarded_events(struct consumer_channel *channel);
+uint64_t channel_lost_packets(struct consumer_channel *channel);
+
+/* Registry, command thread only. */
+void channel_registry_add(struct consumer_channel *channel);
+void channel_registry_remove(struct consumer_channel *channel);
+struct consumer_channel *channel_registry_find(uint64_t key);
+/* First registered channel, or NULL: used to tear everything down at exit. */
+struct consumer_channel *channel_registry_first(void);
+struct cds_list_head *channel_registry_list(void);
+
+#define channel_registry_for_each(channel)                                                         \
+	cds_list_for_each_entry(channel, channel_registry_list(), registry_node)

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DATA_PENDING: does a session still have data on its way to disk?
+ *
+ * A stream is pending while records were reserved beyond what the consumer
+ * has written out (rb_stream_data_pending: delivered sub-buffers not yet
+ * written, or a packet still being filled or committed). The session daemon
+ * asks after flushing the channels, until the answer is 0, so the answer
+ * must not stay 1 forever: a producer killed between reserve and commit
+ * leaves a packet that is never delivered. Such a stream is declared stuck,
+ * and reported not pending, once nothing was consumed from it for
+ * DATA_PENDING_STUCK_NS after the last flush and no delivered packet is
+ * waiting to be written (a slow disk is not a stuck producer).
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "channel.h"
+#include "command.h"
+#include "common/clock.h"
+#include "common/log.h"
+#include "ringbuffer/ringbuffer.h"
+
+#define DATA_PENDING_STUCK_NS (2 * 1000000000ull)
+
+static bool stream_is_stuck(struct consumer_stream *stream, uint64_t now_ns)
+{
+	uint64_t since = stream->flushed_at_ns > stream->last_progress_ns
+	                     ? stream->flushed_at_ns
+	                     : stream->last_progress_ns;
+
+	return stream->flushed_at_ns != 0 && now_ns - since >= DATA_PENDING_STUCK_NS;
+}
+
+/* A sub-buffer is delivered and waits for the data thread (peek: not taken). */
+static bool stream_has_deliverable_packet(struct consumer_stream *stream)
+{
+	struct rb_subbuf next;
+
+	return rb_consumer_get_subbuf(stream->rb, &next) == 0;
+}
+
+static bool stream_data_pending(struct consumer_stream *stream, uint64_t now_ns)
+{
+	bool pending;
+
+	pthread_mutex_lock(&stream->lock);
+	pending = rb_stream_data_pending(stream->rb);
+	/* Only data that can never be delivered is written off; the data thread writes the rest. */
+	if (pending && stream_is_stuck(stream, now_ns) && !stream_has_deliverable_packet(stream)) {
+		if (!stream->stuck_reported)
+			log_warn("Stream %s of channel %s: data not progressing 2 s after a flush "
+			         "(producer killed while writing a record?); "
+			         "reporting it as not pending",
+			         stream->data_file_name, stream->channel->name);
+		stream->stuck_reported = true;
+		pending = false;
+	}
+	pthread_mutex_unlock(&stream->lock);
+	return pending;
+}
+
+static bool session_data_pending(uint64_t session_id)
+{
+	uint64_t now_ns = rt_clock_read();
+	struct consumer_channel *channel;
+	bool pending = false;
+
+	channel_registry_for_each(channel)
+	{
+		if (channel->session_id != session_id)
+			continue;
+		/* Every stream is checked so each stuck one is reported. */
+		for (uint32_t i = 0; i < channel->nr_streams; i++)
+			pending |= stream_data_pending(&channel->streams[i], now_ns);
+	}
+	return pending;
+}
+
+int cmd_data_pending(const struct command_request *req)
+{
+	struct consumer_session_key msg;
+	uint8_t pending;
+
+	memcpy(&msg, req->payload, sizeof(msg));
+	pending = session_data_pending(msg.session_id);
+	log_debug("Session %" PRIu64 ": data %spending", msg.session_id, pending ? "" : "not ");
+	return command_reply(req, &pending, sizeof(pending));
+}

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Metadata channel: PUSH_METADATA appends TSDL text to <pathname>/metadata
+ * as metadata packets, synchronously (the text is on disk when the reply
+ * leaves, so a metadata channel is never "data pending"); CLOSE_METADATA
+ * closes the file.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "command.h"
+#include "common/comm/consumer-msg.h"
+#include "common/log.h"
+#include "ctf/metadata-packet.h"
+#include "output-files.h"
+
+static struct consumer_channel *find_metadata_channel(uint64_t key, int *ret_code)
+{
+	struct consumer_channel *channel = channel_registry_find(key);
+
+	if (!channel) {
+		log_warn("Metadata channel key %" PRIu64 " not found", key);
+		*ret_code = CONSUMERD_CHAN_NOT_FOUND;
+		return NULL;
+	}
+	if (channel->type != CONSUMER_CHANNEL_TYPE_METADATA) {
+		log_error("Channel %s (key %" PRIu64 ") is not a metadata channel", channel->name,
+		          key);
+		*ret_code = CONSUMERD_INVALID_PARAMETERS;
+		return NULL;
+	}
+	return channel;
+}
+
+static int metadata_append(struct consumer_channel *channel, const char *text, uint64_t len)
+{
+	int r = ctf_metadata_write(channel->metadata_fd, channel->uuid, text, len);
+
+	if (r < 0) {
+		log_error("Cannot write %" PRIu64 " bytes of metadata to %s: %s", len,
+		          channel->metadata_file_name, strerror(-r));
+		/* Whole packets only, so that the same push can be retried. */
+		output_file_rollback(channel->metadata_fd, channel->metadata_file_name,
+		                     (off_t)channel->metadata_file_bytes);
+		return CONSUMERD_OUTFD_ERROR;
+	}
+	channel->metadata_text_bytes += len;
+	channel->metadata_file_bytes += ctf_metadata_packet_count(len) * CTF_METADATA_PACKET_SIZE;
+	return 0;
+}
+
+int cmd_push_metadata(const struct command_request *req)
+{
+	struct consumer_push_metadata msg;
+	struct consumer_channel *channel;
+	const char *text = (const char *)req->payload + sizeof(msg);
+	int code;
+
+	memcpy(&msg, req->payload, sizeof(msg));
+	if (msg.len != req->payload_len - sizeof(msg)) {
+		log_error("PUSH_METADATA: len %" PRIu64 " but %zu bytes of text follow", msg.len,
+		          req->payload_len - sizeof(msg));
+		return command_reply_error(req, CONSUMERD_INVALID_PARAMETERS);
+	}
+	channel = find_metadata_channel(msg.key, &code);
+	if (!channel)
+		return command_reply_error(req, code);
+	if (msg.len == 0)
+		return command_reply(req, NULL, 0);
+	if (channel->metadata_closed) {
+		log_error("PUSH_METADATA: metadata channel %s is closed", channel->name);
+		return command_reply_error(req, CONSUMERD_ERROR_METADATA);
+	}
+	if (msg.target_offset != channel->metadata_text_bytes) {
+		log_error("PUSH_METADATA: text for offset %" PRIu64 " of %s, which holds %" PRIu64
+		          " bytes: metadata is append-only",
+		          msg.target_offset, channel->metadata_file_name,
+		          channel->metadata_text_bytes);
+		return command_reply_error(req, CONSUMERD_ERROR_METADATA);
+	}
+	code = metadata_append(channel, text, msg.len);
+	if (code)
+		return command_reply_error(req, code);
+	return command_reply(req, NULL, 0);
+}
+
+int cmd_close_metadata(const struct command_request *req)
+{
+	struct consumer_channel_key msg;
+	struct consumer_channel *channel;
+	int code;
+
+	memcpy(&msg, req->payload, sizeof(msg));
+	channel = find_metadata_channel(msg.key, &code);
+	if (!channel)
+		return command_reply_error(req, code);
+	if (!channel->metadata_closed) {
+		if (close(channel->metadata_fd) < 0)
+			log_error("Closing %s: %s", channel->metadata_file_name, strerror(errno));
+		channel->metadata_fd = -1;
+		channel->metadata_closed = true;
+	}
+	return command_reply(req, NULL, 0);
+}

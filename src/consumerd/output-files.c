@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+#include "output-files.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/log.h"
+
+static void output_chown(const char *path, uid_t uid, gid_t gid)
+{
+	if (geteuid() != 0)
+		return;
+	if (chown(path, uid, gid) < 0)
+		log_warn("Cannot give %s to uid %u gid %u: %s", path, (unsigned)uid, (unsigned)gid,
+		         strerror(errno));
+}
+
+/* mkdir of one component: 1 if created, 0 if it already was a directory. */
+static int output_mkdir_one(const char *path, uid_t uid, gid_t gid)
+{
+	struct stat st;
+
+	if (mkdir(path, OUTPUT_DIR_MODE) == 0) {
+		output_chown(path, uid, gid);
+		return 1;
+	}
+	if (errno != EEXIST)
+		return -errno;
+	if (stat(path, &st) < 0)
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
+int output_dir_create(const char *path, uid_t uid, gid_t gid)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(path);
+	int r;
+
+	if (len == 0 || len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/' || p[-1] == '/')
+			continue;
+		*p = '\0';
+		r = output_mkdir_one(buf, uid, gid);
+		*p = '/';
+		if (r < 0)
+			return r;
+	}
+	r = output_mkdir_one(buf, uid, gid);
+	return r < 0 ? r : 0;
+}
+
+int output_file_create(const char *path, uid_t uid, gid_t gid)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, OUTPUT_FILE_MODE);
+
+	if (fd < 0)
+		return -errno;
+	if (geteuid() == 0 && fchown(fd, uid, gid) < 0)
+		log_warn("Cannot give %s to uid %u gid %u: %s", path, (unsigned)uid, (unsigned)gid,
+		         strerror(errno));
+	return fd;
+}
+
+void output_file_rollback(int fd, const char *path, off_t size_bytes)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return; /* nothing to cut on a device or pipe */
+	if (st.st_size > size_bytes && ftruncate(fd, size_bytes) < 0)
+		log_error("Cannot cut %s back to %lld bytes after a failed write: %s", path,
+		          (long long)size_bytes, strerror(errno));
+	if (lseek(fd, size_bytes, SEEK_SET) < 0)
+		log_error("Cannot seek in %s: %s", path, strerror(errno));
+}
