@@ -228,6 +228,59 @@ int ringtrace_stop_tracing_no_wait(const char *session_name);
 /* 1 while data is still being consumed, 0 when all is written. */
 int ringtrace_data_pending(const char *session_name);
 
+/*
+ * Additions of libringtrace-ctl beyond liblttng-ctl's shape.
+ */
+
+/* Channel defaults for UST per-PID buffers, as lttng 2.13 (4 pages of 4 KiB). */
+#define RINGTRACE_DEFAULT_UST_PID_SUBBUF_SIZE (16 * 1024)
+
+/* Poll period while waiting for data availability (stop, destroy), as lttng. */
+#define RINGTRACE_DATA_AVAILABILITY_WAIT_US 200000
+
+/*
+ * Group whose members (non-root) talk to the root session daemon in
+ * /run/ringtrace before their own one, as lttng_set_tracing_group().
+ * Default "tracing". Not used when RINGTRACE_HOME is set.
+ */
+void ringtrace_set_tracing_group(const char *name);
+
+/* Flags of ringtrace_create_session_ext(). */
+enum ringtrace_create_flag {
+	RINGTRACE_CREATE_NO_OUTPUT = 1 << 0, /* no trace output at all (--no-output) */
+	RINGTRACE_CREATE_SNAPSHOT = 1 << 1,  /* snapshot mode (--snapshot) */
+	RINGTRACE_CREATE_AUTO_NAME = 1 << 2, /* the given name is an automatic one */
+};
+
+/*
+ * Creates a session, as lttng_create_session_ext(). name NULL or "" asks for
+ * an automatic name "auto-YYYYmmdd-HHMMSS" (local time, trace_name "auto"),
+ * "auto1-...", "auto2-"... when taken, as lttng; a caller choosing its own
+ * automatic name passes it with RINGTRACE_CREATE_AUTO_NAME. The name used
+ * is copied to ret_name when it is not NULL. output_path
+ * NULL/"" = the daemon's default; else a local directory (a relative one is
+ * made absolute against the current directory) or file://DIR. Network URLs
+ * give -RINGTRACE_ERR_NOT_SUPPORTED for now. live_timer_us 0 = not live.
+ */
+int ringtrace_create_session_ext(const char *name, const char *output_path, unsigned flags,
+				 unsigned live_timer_us, char ret_name[RINGTRACE_NAME_MAX + 1]);
+
+/*
+ * Session daemon binary to spawn: explicit_path when not NULL, else
+ * $RINGTRACE_SESSIOND_PATH, else ringtrace-sessiond next to the running
+ * program (or at ../sessiond/ in the build tree), else the installed one.
+ * Copies it to ret_path; returns 0 or -RINGTRACE_ERR_INVALID (too long).
+ */
+int ringtrace_find_session_daemon(const char *explicit_path, char ret_path[RINGTRACE_PATH_MAX]);
+
+/*
+ * Starts `path --daemonize` with this process's environment (and its stdio
+ * on /dev/null) and waits until it answers (10 s at most). Returns 0,
+ * -RINGTRACE_ERR_NO_SESSIOND when it could not be executed, exited with an
+ * error or never answered, -RINGTRACE_ERR_FATAL when it could not be forked.
+ */
+int ringtrace_spawn_session_daemon(const char *path);
+
 #ifdef __cplusplus
 }
 #endif

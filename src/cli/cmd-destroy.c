@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ringtrace destroy [SESSION | --all] [--no-wait]
+ *
+ * As lttng: stop tracing (no wait), wait until every buffer is written
+ * ("Destroying session NAME..." with a dot per 200 ms poll), destroy, and
+ * forget the current session if it was this one.
+ */
+#include <ringtrace/ctl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "cli.h"
+#include "common/macros.h"
+#include "current-session.h"
+#include "output.h"
+#include "session-wait.h"
+
+static const char usage[] =
+    "Usage: ringtrace [GENERAL OPTIONS] destroy [SESSION | --all] [--no-wait]\n"
+    "\n"
+    "Destroy a recording session (default: the current one), after stopping it and\n"
+    "waiting until all its data is written.\n"
+    "\n"
+    "Options:\n"
+    "  -a, --all       Destroy all the sessions\n"
+    "  -n, --no-wait   Do not wait for the data to be written\n"
+    "  -h, --help      Show this help\n";
+
+static const struct option long_options[] = {
+    CLI_COMMON_LONG_OPTIONS,
+    {"all", no_argument, NULL, 'a'},
+    {"no-wait", no_argument, NULL, 'n'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Returns CMD_SUCCESS or a negative RINGTRACE_ERR_* (message left to the caller). */
+static int destroy_session(const char *name, bool no_wait)
+{
+	char current[RINGTRACE_NAME_MAX + 1];
+	struct data_wait wait = {.header = NULL};
+	bool was_stopped;
+	char header[RINGTRACE_NAME_MAX + 32];
+	_cleanup_free_ char *stats = NULL;
+	int r;
+
+	r = ringtrace_stop_tracing_no_wait(name);
+	if (r < 0 && r != -RINGTRACE_ERR_TRACE_ALREADY_STOPPED)
+		cli_err("%s", ringtrace_strerror(r));
+	was_stopped = r == -RINGTRACE_ERR_TRACE_ALREADY_STOPPED;
+	if (!no_wait) {
+		snprintf(header, sizeof(header), "Destroying session %s", name);
+		wait.header = header;
+		r = data_wait(name, &wait);
+		if (r < 0)
+			goto end;
+	}
+	if (!was_stopped)
+		stats = session_stats_warning(name);
+	r = ringtrace_destroy_session(name);
+	if (r < 0)
+		goto end;
+	cli_msg("%sSession %s destroyed", wait.printed ? "\n" : "", name);
+	wait.printed = false;
+	if (stats)
+		cli_msg("%s", stats);
+	if (current_session_get_quiet(current) == 0 && strcmp(current, name) == 0)
+		current_session_clear();
+	r = CMD_SUCCESS;
+end:
+	if (wait.printed)
+		cli_msg("%s", "");
+	return r;
+}
+
+static int destroy_all(const struct ringtrace_session *sessions, int count, bool no_wait)
+{
+	bool failed = false;
+
+	if (count == 0)
+		cli_msg("No session found, nothing to do.");
+	for (int i = 0; i < count; i++) {
+		int r = destroy_session(sessions[i].name, no_wait);
+
+		if (r < 0) {
+			cli_err("%s during the destruction of session \"%s\"",
+			        ringtrace_strerror(r), sessions[i].name);
+			failed = true;
+		}
+	}
+	return failed ? CMD_ERROR : CMD_SUCCESS;
+}
+
+int cmd_destroy(int argc, char **argv)
+{
+	char name[RINGTRACE_NAME_MAX + 1];
+	_cleanup_free_ struct ringtrace_session *sessions = NULL;
+	bool all = false, no_wait = false, found = false;
+	const char *arg;
+	int opt, n, r;
+
+	cli_args_begin();
+	while ((opt = cli_args_next(argc, argv, "han", long_options)) != -1) {
+		switch (opt) {
+		case 'h':
+			return cli_show_help(usage);
+		case OPT_LIST_OPTIONS:
+			return cli_list_options(long_options);
+		case 'a':
+			all = true;
+			break;
+		case 'n':
+			no_wait = true;
+			break;
+		default:
+			return CMD_UNDEFINED;
+		}
+	}
+
+	/* Unlike lttng, a stray argument is refused before anything is destroyed. */
+	arg = all ? NULL : cli_args_pop(argc, argv);
+	r = cli_args_no_leftover(argc, argv);
+	if (r != CMD_SUCCESS)
+		return r;
+	n = ringtrace_list_sessions(&sessions);
+	if (n < 0) {
+		cli_err("%s", ringtrace_strerror(n));
+		return CMD_ERROR;
+	}
+	if (all)
+		return destroy_all(sessions, n, no_wait);
+	r = current_session_resolve(arg, name);
+	if (r != CMD_SUCCESS)
+		return r;
+	for (int i = 0; i < n && !found; i++) {
+		if (strcmp(sessions[i].name, name) != 0)
+			continue;
+		found = true;
+		r = destroy_session(name, no_wait);
+		if (r < 0)
+			cli_err("%s during the destruction of session \"%s\"",
+			        ringtrace_strerror(r), name);
+	}
+	if (!found) {
+		cli_err("Session name %s not found", name);
+		r = -RINGTRACE_ERR_SESS_NOT_FOUND;
+	}
+	return r;
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ringtrace disable-channel -u CHANNEL[,CHANNEL...] [-s SESSION]
+ */
+#include <ringtrace/ctl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "cli.h"
+#include "common/macros.h"
+#include "current-session.h"
+#include "domain.h"
+#include "output.h"
+
+static const char usage[] = "Usage: ringtrace [GENERAL OPTIONS] disable-channel -u [-s SESSION]\n"
+                            "                 CHANNEL[,CHANNEL...]\n"
+                            "\n"
+                            "Disable user space channels of a session (default: the current one).\n"
+                            "\n"
+                            "Options:\n"
+                            "  -u, --userspace         User space domain\n"
+                            "  -s, --session=SESSION   Session instead of the current one\n"
+                            "  -h, --help              Show this help\n";
+
+static const struct option long_options[] = {
+    CLI_COMMON_LONG_OPTIONS,
+    {"session", required_argument, NULL, 's'},
+    {"kernel", no_argument, NULL, 'k'},
+    {"userspace", no_argument, NULL, 'u'},
+    {NULL, 0, NULL, 0},
+};
+
+int cmd_disable_channel(int argc, char **argv)
+{
+	struct ringtrace_handle handle = {.domain = {.type = RINGTRACE_DOMAIN_UST}};
+	struct domain_opts domains = {0};
+	const char *session_opt = NULL, *list;
+	_cleanup_free_ char *names = NULL;
+	char *save = NULL;
+	bool warn = false;
+	int opt, r;
+
+	cli_args_begin();
+	while ((opt = cli_args_next(argc, argv, "hs:ku", long_options)) != -1) {
+		if (domain_opts_parse(&domains, opt))
+			continue;
+		switch (opt) {
+		case 'h':
+			return cli_show_help(usage);
+		case OPT_LIST_OPTIONS:
+			return cli_list_options(long_options);
+		case 's':
+			session_opt = optarg;
+			break;
+		default:
+			return CMD_UNDEFINED;
+		}
+	}
+	r = domain_opts_check(&domains, false);
+	if (r != CMD_SUCCESS)
+		return r;
+	list = cli_args_pop(argc, argv);
+	if (!list) {
+		cli_err("Missing channel name(s).");
+		return CMD_ERROR;
+	}
+	r = cli_args_no_leftover(argc, argv);
+	if (r == CMD_SUCCESS)
+		r = current_session_resolve(session_opt, handle.session_name);
+	if (r == CMD_SUCCESS)
+		r = domain_opts_supported(&domains);
+	if (r != CMD_SUCCESS)
+		return r;
+
+	names = strdup(list);
+	if (!names)
+		return -RINGTRACE_ERR_NOMEM;
+	for (char *name = strtok_r(names, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		r = ringtrace_disable_channel(&handle, name);
+		if (r < 0) {
+			/* As lttng, a channel that cannot be disabled is a warning. */
+			cli_err("Channel %s: %s (session %s)", name, ringtrace_strerror(r),
+			        handle.session_name);
+			warn = true;
+		} else {
+			cli_msg("ust channel %s disabled for session %s", name,
+			        handle.session_name);
+		}
+	}
+	return warn ? CMD_WARNING : CMD_SUCCESS;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ringtrace start [SESSION]
+ */
+#include <ringtrace/ctl.h>
+
+#include "args.h"
+#include "cli.h"
+#include "current-session.h"
+#include "output.h"
+
+static const char usage[] = "Usage: ringtrace [GENERAL OPTIONS] start [SESSION]\n"
+                            "\n"
+                            "Start recording events in a session (default: the current one).\n"
+                            "\n"
+                            "Options:\n"
+                            "  -h, --help   Show this help\n";
+
+static const struct option long_options[] = {
+    CLI_COMMON_LONG_OPTIONS,
+    {NULL, 0, NULL, 0},
+};
+
+int cmd_start(int argc, char **argv)
+{
+	char name[RINGTRACE_NAME_MAX + 1];
+	const char *arg;
+	int opt, r;
+
+	cli_args_begin();
+	while ((opt = cli_args_next(argc, argv, "h", long_options)) != -1) {
+		switch (opt) {
+		case 'h':
+			return cli_show_help(usage);
+		case OPT_LIST_OPTIONS:
+			return cli_list_options(long_options);
+		default:
+			return CMD_UNDEFINED;
+		}
+	}
+	arg = cli_args_pop(argc, argv);
+	r = cli_args_no_leftover(argc, argv);
+	if (r == CMD_SUCCESS)
+		r = current_session_resolve(arg, name);
+	if (r != CMD_SUCCESS)
+		return r;
+
+	r = ringtrace_start_tracing(name);
+	if (r == -RINGTRACE_ERR_TRACE_ALREADY_STARTED) {
+		cli_warn("Tracing already started for session %s", name);
+		return r;
+	}
+	if (r < 0) {
+		cli_err("%s", ringtrace_strerror(r));
+		return r;
+	}
+	cli_msg("Tracing started for session %s", name);
+	return CMD_SUCCESS;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ringtrace status: `list` of the current session, as lttng.
+ */
+#include <ringtrace/ctl.h>
+
+#include "args.h"
+#include "cli.h"
+#include "current-session.h"
+#include "output.h"
+
+static const char usage[] =
+    "Usage: ringtrace [GENERAL OPTIONS] status\n"
+    "\n"
+    "Show the status of the current recording session (as `ringtrace list SESSION`).\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help   Show this help\n";
+
+static const struct option long_options[] = {
+    CLI_COMMON_LONG_OPTIONS,
+    {NULL, 0, NULL, 0},
+};
+
+int cmd_status(int argc, char **argv)
+{
+	char name[RINGTRACE_NAME_MAX + 1];
+	char list_cmd[] = "list";
+	char *list_argv[] = {list_cmd, name, NULL};
+	int opt, r;
+
+	cli_args_begin();
+	while ((opt = cli_args_next(argc, argv, "h", long_options)) != -1) {
+		switch (opt) {
+		case 'h':
+			return cli_show_help(usage);
+		case OPT_LIST_OPTIONS:
+			return cli_list_options(long_options);
+		default:
+			return CMD_UNDEFINED;
+		}
+	}
+	if (optind < argc) {
+		/* lttng's message ends with an extra newline. */
+		cli_err("This command does not accept positional arguments.\n");
+		return CMD_UNDEFINED;
+	}
+	r = current_session_get(name);
+	if (r != CMD_SUCCESS)
+		return r;
+	return cmd_list(2, list_argv);
+}

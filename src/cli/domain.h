@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * Tracing domain options (-u, -k, and lttng's agent domains -j/-l/-p).
+ * ringtrace traces user space only: the other domains are recognized so
+ * that lttng scripts get a clear error instead of an unknown option.
+ */
+
+#include <stdbool.h>
+
+struct domain_opts {
+	bool userspace; /* -u */
+	bool kernel;    /* -k */
+	bool jul;       /* -j */
+	bool log4j;     /* -l */
+	bool python;    /* -p */
+};
+
+/* Records opt when it is one of -u -k -j -l -p; returns whether it was. */
+bool domain_opts_parse(struct domain_opts *d, int opt);
+
+/*
+ * lttng's checks: none given ("Please specify a domain (...)") or several
+ * ("Only one domain must be specified."). Returns CMD_SUCCESS or CMD_ERROR.
+ */
+int domain_opts_check(const struct domain_opts *d, bool agents_in_message);
+
+/*
+ * The error for a domain ringtrace does not trace (kernel or agents), or
+ * CMD_SUCCESS for user space.
+ */
+int domain_opts_supported(const struct domain_opts *d);

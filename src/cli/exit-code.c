@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+#include "exit-code.h"
+
+#include <ringtrace/ctl.h>
+
+#include "cli.h"
+
+/* LTTNG_ERR_* number (lttng-error.h, 2.13) for each ringtrace code. */
+static const unsigned char lttng_numbers[_RINGTRACE_ERR_MAX] = {
+    [RINGTRACE_OK] = 10,
+    [RINGTRACE_ERR_UNK] = 11,
+    [RINGTRACE_ERR_UND] = 12,
+    [RINGTRACE_ERR_UNKNOWN_DOMAIN] = 14,
+    [RINGTRACE_ERR_NO_SESSION] = 16,
+    [RINGTRACE_ERR_CREATE_DIR_FAIL] = 17,
+    [RINGTRACE_ERR_SESSION_FAIL] = 18,
+    [RINGTRACE_ERR_NO_SESSIOND] = 19,
+    [RINGTRACE_ERR_SESS_NOT_FOUND] = 23,
+    [RINGTRACE_ERR_FATAL] = 25,
+    [RINGTRACE_ERR_NOMEM] = 26,
+    [RINGTRACE_ERR_EXIST_SESS] = 28,
+    [RINGTRACE_ERR_NO_EVENT] = 29,
+    [RINGTRACE_ERR_CONNECT_FAIL] = 30,
+    [RINGTRACE_ERR_EPERM] = 32,
+    [RINGTRACE_ERR_INVALID] = 97,
+    [RINGTRACE_ERR_NO_USTCONSUMERD] = 98,
+    [RINGTRACE_ERR_UST_CHAN_EXIST] = 57,
+    [RINGTRACE_ERR_UST_CHAN_NOT_FOUND] = 59,
+    [RINGTRACE_ERR_UST_CHAN_DISABLED] = 60,
+    [RINGTRACE_ERR_UST_CHAN_ENABLED] = 61,
+    [RINGTRACE_ERR_UST_EVENT_EXIST] = 75,
+    [RINGTRACE_ERR_UST_EVENT_NOT_FOUND] = 76,
+    [RINGTRACE_ERR_UST_EVENT_ENABLED] = 55,
+    [RINGTRACE_ERR_UST_LIST_FAIL] = 74,
+    [RINGTRACE_ERR_TRACE_ALREADY_STARTED] = 80,
+    [RINGTRACE_ERR_TRACE_ALREADY_STOPPED] = 81,
+    [RINGTRACE_ERR_NEED_CHANNEL_NAME] = 83,
+    [RINGTRACE_ERR_FILTER_INVAL] = 106,
+    [RINGTRACE_ERR_FILTER_NOMEM] = 107,
+    [RINGTRACE_ERR_SESSION_STARTED] = 13,
+    [RINGTRACE_ERR_NEED_ROOT_SESSIOND] = 79,
+    [RINGTRACE_ERR_CHAN_NOT_FOUND] = 146,
+    [RINGTRACE_ERR_SESSION_INVALID_CHAR] = 73,
+    [RINGTRACE_ERR_CONSUMERD_DIED] = 25, /* fatal */
+    [RINGTRACE_ERR_PROTOCOL] = 152,      /* LTTNG_ERR_INVALID_PROTOCOL */
+    [RINGTRACE_ERR_SUBBUF_SIZE] = 97,    /* lttng: invalid parameter */
+    [RINGTRACE_ERR_NUM_SUBBUF] = 97,
+    [RINGTRACE_ERR_NAME_TOO_LONG] = 97,
+    [RINGTRACE_ERR_NOT_SUPPORTED] = 15,
+    [RINGTRACE_ERR_OUTPUT_PATH] = 17,       /* create directory failed */
+    [RINGTRACE_ERR_MIXED_BUFFER_TYPE] = 24, /* buffer type mismatch */
+};
+
+int cli_exit_code(int result)
+{
+	int code;
+
+	if (result >= CMD_EXIT_STATUS_BASE)
+		return result - CMD_EXIT_STATUS_BASE;
+	if (result >= 0)
+		return result;
+	code = -result;
+	if (code < _RINGTRACE_ERR_MAX && lttng_numbers[code])
+		return lttng_numbers[code];
+	return CMD_ERROR;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Error texts. Where lttng has the same error, the text is lttng's (users
+ * and scripts know them); ringtrace's own codes say what was wrong and how
+ * to fix it.
+ */
+#include <ringtrace/ctl.h>
+
+static const char *const error_texts[_RINGTRACE_ERR_MAX] = {
+    [RINGTRACE_OK] = "Success",
+    [RINGTRACE_ERR_UNK] = "Unknown error",
+    [RINGTRACE_ERR_UND] = "Undefined command",
+    [RINGTRACE_ERR_UNKNOWN_DOMAIN] = "Unknown tracing domain",
+    [RINGTRACE_ERR_NO_SESSION] = "No session found",
+    [RINGTRACE_ERR_CREATE_DIR_FAIL] = "Create directory failed",
+    [RINGTRACE_ERR_SESSION_FAIL] = "Create session failed",
+    [RINGTRACE_ERR_NO_SESSIOND] = "No session daemon is available",
+    [RINGTRACE_ERR_SESS_NOT_FOUND] = "Session name not found",
+    [RINGTRACE_ERR_FATAL] = "Fatal error of the session daemon",
+    [RINGTRACE_ERR_NOMEM] = "Not enough memory",
+    [RINGTRACE_ERR_EXIST_SESS] = "Session name already exists",
+    [RINGTRACE_ERR_NO_EVENT] = "Event not found",
+    [RINGTRACE_ERR_CONNECT_FAIL] = "Unable to connect to Unix socket",
+    [RINGTRACE_ERR_EPERM] = "Permission denied",
+    [RINGTRACE_ERR_INVALID] = "Invalid parameter",
+    [RINGTRACE_ERR_NO_USTCONSUMERD] = "No UST consumer detected",
+    [RINGTRACE_ERR_UST_CHAN_EXIST] = "UST channel already exist",
+    [RINGTRACE_ERR_UST_CHAN_NOT_FOUND] = "UST channel not found",
+    [RINGTRACE_ERR_UST_CHAN_DISABLED] = "UST channel already disabled",
+    [RINGTRACE_ERR_UST_CHAN_ENABLED] = "UST channel already enabled",
+    [RINGTRACE_ERR_UST_EVENT_EXIST] = "UST event already exist",
+    [RINGTRACE_ERR_UST_EVENT_NOT_FOUND] = "UST event not found",
+    [RINGTRACE_ERR_UST_EVENT_ENABLED] = "UST event already enabled",
+    [RINGTRACE_ERR_UST_LIST_FAIL] = "Listing UST events failed",
+    [RINGTRACE_ERR_TRACE_ALREADY_STARTED] = "Tracing has already been started once",
+    [RINGTRACE_ERR_TRACE_ALREADY_STOPPED] = "Tracing has already been stopped",
+    [RINGTRACE_ERR_NEED_CHANNEL_NAME] = "Non-default channel exists within session: "
+                                        "channel name needs to be specified with '-c name'",
+    [RINGTRACE_ERR_FILTER_INVAL] = "Invalid filter bytecode",
+    [RINGTRACE_ERR_FILTER_NOMEM] = "Not enough memory for filter bytecode",
+    [RINGTRACE_ERR_SESSION_STARTED] = "Session is running",
+    [RINGTRACE_ERR_NEED_ROOT_SESSIOND] =
+        "Tracing the kernel requires a root ringtrace-sessiond daemon, as well as "
+        "\"tracing\" group membership or root user ID for the ringtrace client",
+    [RINGTRACE_ERR_CHAN_NOT_FOUND] = "Channel not found",
+    [RINGTRACE_ERR_SESSION_INVALID_CHAR] = "Invalid character found in session name",
+    [RINGTRACE_ERR_CONSUMERD_DIED] = "Consumer daemon died",
+    [RINGTRACE_ERR_PROTOCOL] = "Protocol error occurred",
+    [RINGTRACE_ERR_SUBBUF_SIZE] =
+        "Invalid sub-buffer size (must be a power of 2, at least the page size)",
+    [RINGTRACE_ERR_NUM_SUBBUF] = "Invalid sub-buffer count (must be a power of 2, at least 2)",
+    [RINGTRACE_ERR_NAME_TOO_LONG] = "Name too long",
+    [RINGTRACE_ERR_NOT_SUPPORTED] = "Operation not supported",
+    [RINGTRACE_ERR_OUTPUT_PATH] = "Output path is not usable",
+    [RINGTRACE_ERR_MIXED_BUFFER_TYPE] = "Buffer type mismatch for session",
+};
+
+const char *ringtrace_strerror(int code)
+{
+	/* Both lttng_strerror(-code) and lttng_strerror(code) styles. */
+	if (code < 0)
+		code = -code;
+	if (code == 0)
+		return error_texts[RINGTRACE_OK];
+	if (code >= RINGTRACE_OK && code < _RINGTRACE_ERR_MAX && error_texts[code])
+		return error_texts[code];
+	return "Unknown error code";
+}

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Event rules of a channel: enable (with filter expression and exclusions),
+ * disable, list.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/macros.h"
+#include "ctl-internal.h"
+
+int ringtrace_enable_event_with_exclusions(const struct ringtrace_handle *handle,
+                                           struct ringtrace_event *ev, const char *channel_name,
+                                           const char *filter_expression, int nr_exclusions,
+                                           char **exclusion_names)
+{
+	_cleanup_free_ char *extra = NULL;
+	size_t expression_len = 0, exclusions_len, extra_len;
+	struct client_msg msg;
+	int r;
+
+	if (!ev || !ev->name[0] || !memchr(ev->name, '\0', sizeof(ev->name)) || nr_exclusions < 0 ||
+	    (nr_exclusions > 0 && !exclusion_names))
+		return -RINGTRACE_ERR_INVALID;
+	if (filter_expression && *filter_expression) {
+		expression_len = strlen(filter_expression) + 1;
+		if (expression_len > RINGTRACE_FILTER_MAX_LEN)
+			return -RINGTRACE_ERR_FILTER_INVAL;
+	}
+	r = ctl_handle_msg_init(&msg, handle, true);
+	if (r < 0)
+		return r;
+	/* "" selects the default channel: the daemon tells "channel0" from it. */
+	r = ctl_copy_name(msg.u.enable_event.channel_name, sizeof(msg.u.enable_event.channel_name),
+	                  channel_name);
+	if (r < 0)
+		return r;
+	msg.u.enable_event.event = *ev;
+	msg.u.enable_event.event.filter = expression_len > 0;
+	msg.u.enable_event.event.exclusion = nr_exclusions > 0;
+	msg.u.enable_event.expression_len = (uint32_t)expression_len;
+	msg.u.enable_event.bytecode_len = 0; /* the daemon compiles the expression */
+	msg.u.enable_event.exclusion_count = (uint32_t)nr_exclusions;
+
+	/* Variable part: the exclusion names, then the expression. */
+	exclusions_len = (size_t)nr_exclusions * RINGTRACE_SYMBOL_NAME_LEN;
+	extra_len = exclusions_len + expression_len;
+	if (extra_len > CLIENT_MSG_MAX_PAYLOAD)
+		return -RINGTRACE_ERR_INVALID;
+	if (extra_len > 0) {
+		extra = calloc(1, extra_len);
+		if (!extra)
+			return -RINGTRACE_ERR_NOMEM;
+	}
+	for (int i = 0; i < nr_exclusions; i++) {
+		r = ctl_copy_name(extra + (size_t)i * RINGTRACE_SYMBOL_NAME_LEN,
+		                  RINGTRACE_SYMBOL_NAME_LEN, exclusion_names[i]);
+		if (r < 0)
+			return -RINGTRACE_ERR_INVALID;
+	}
+	if (expression_len > 0)
+		memcpy(extra + exclusions_len, filter_expression, expression_len);
+	return ctl_request(CLIENT_ENABLE_EVENT, &msg, extra, extra_len, NULL, NULL);
+}
+
+int ringtrace_enable_event(const struct ringtrace_handle *handle, struct ringtrace_event *ev,
+                           const char *channel_name)
+{
+	return ringtrace_enable_event_with_exclusions(handle, ev, channel_name, NULL, 0, NULL);
+}
+
+int ringtrace_disable_event(const struct ringtrace_handle *handle, const char *name,
+                            const char *channel_name)
+{
+	struct client_msg msg;
+	int r;
+
+	r = ctl_handle_msg_init(&msg, handle, true);
+	if (r < 0)
+		return r;
+	r = ctl_copy_name(msg.u.disable_event.channel_name,
+	                  sizeof(msg.u.disable_event.channel_name), channel_name);
+	if (r < 0)
+		return r;
+	/* No name: every event rule of the channel, as `disable-event -a`. */
+	r = ctl_copy_name(msg.u.disable_event.event_name, sizeof(msg.u.disable_event.event_name),
+	                  name && *name ? name : "*");
+	if (r < 0)
+		return r;
+	return ctl_request(CLIENT_DISABLE_EVENT, &msg, NULL, 0, NULL, NULL);
+}
+
+int ringtrace_list_events(const struct ringtrace_handle *handle, const char *channel_name,
+                          struct ringtrace_event **ret_events)
+{
+	struct ringtrace_event *events = NULL;
+	struct client_msg msg;
+	int r, n;
+
+	if (!ret_events)
+		return -RINGTRACE_ERR_INVALID;
+	r = ctl_handle_msg_init(&msg, handle, true);
+	if (r < 0)
+		return r;
+	r = ctl_copy_name(msg.u.list_events.channel_name, sizeof(msg.u.list_events.channel_name),
+	                  channel_name);
+	if (r < 0)
+		return r;
+	n = ctl_request_array(CLIENT_LIST_EVENTS, &msg, sizeof(*events), (void **)&events);
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++)
+		events[i].name[sizeof(events[i].name) - 1] = '\0';
+	*ret_events = events;
+	return n;
+}
