@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int rt_home_dir(char ret_path[PATH_MAX])
 {
@@ -70,4 +71,31 @@ int rt_mkdir_p(const char *path, unsigned mode)
 	if (mkdir(buf, mode) < 0 && errno != EEXIST)
 		return -errno;
 	return 0;
+}
+
+bool rt_find_program_near_self(const char *name, const char *build_folder,
+			       char ret_path[PATH_MAX])
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return false;
+	*slash = '\0';
+	for (int i = 0; i < 2; i++) {
+		char candidate[PATH_MAX * 2 + 16];
+
+		if (i == 0)
+			snprintf(candidate, sizeof(candidate), "%s/%s", exe, name);
+		else
+			snprintf(candidate, sizeof(candidate), "%s/../%s/%s", exe, build_folder, name);
+		if (access(candidate, X_OK) == 0 && realpath(candidate, ret_path))
+			return true;
+	}
+	return false;
 }

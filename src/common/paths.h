@@ -33,3 +33,11 @@ int rt_rundir_file(bool root, const char *name, char ret_path[PATH_MAX]);
 
 /* mkdir -p with the given mode for each created component. */
 int rt_mkdir_p(const char *path, unsigned mode);
+
+/*
+ * Finds program `name` beside the running program (both installed in one
+ * bindir), or in the build tree where the running program's folder is a
+ * sibling of `build_folder` (e.g. src/cli -> ../sessiond). true on success.
+ */
+bool rt_find_program_near_self(const char *name, const char *build_folder,
+			       char ret_path[PATH_MAX]);

@@ -7,6 +7,16 @@
  * are serialized internally and safe from any thread). Errors: negative
  * errno for transport failures (the consumer is then considered dead and is
  * respawned by the next call), or -enum consumer_return_code from its reply.
+ *
+ * Errno values returned are always below CONSUMERD_COMMAND_SOCK_READY (100),
+ * so the two kinds never mix: -EPIPE when the consumer died, stopped
+ * answering (10 s) or broke the protocol (it is then killed); the errno of
+ * the failure when it cannot be spawned (-ENOENT, -EACCES, ...); -ENOMEM;
+ * -EMSGSIZE for a request larger than CONSUMER_MAX_PAYLOAD.
+ *
+ * A channel lives in the consumer that created it: once that consumer died,
+ * every call naming the channel's key returns -EPIPE without spawning a new
+ * consumer (DESTROY_CHANNEL also forgets the key).
  */
 
 #include <stdbool.h>
@@ -21,6 +31,13 @@ int consumer_ensure_started(void);
 /* Stops the consumer (closes its socket, waits for it to exit). */
 void consumer_shutdown(void);
 bool consumer_is_alive(void);
+/* Number of -v passed to the consumer (--verbose-consumer). */
+void consumer_set_verbosity(unsigned verbosity);
+/*
+ * Reaps the consumer if it exited (called on SIGCHLD): logs its death and
+ * marks it dead so that the next call respawns it.
+ */
+void consumer_reap(void);
 
 int consumer_ask_channel(const struct consumer_ask_channel *req, uint32_t *ret_stream_count);
 
@@ -32,13 +49,13 @@ struct consumer_stream_fd_pair {
 };
 /* *ret_streams malloc'd (count elements); the caller owns and closes the fds. */
 int consumer_get_channel(uint64_t key, struct consumer_stream_fd_pair **ret_streams,
-			 uint32_t *ret_count);
+                         uint32_t *ret_count);
 
 int consumer_push_metadata(uint64_t key, uint64_t offset, const char *text, uint64_t len);
 int consumer_close_metadata(uint64_t key);
 int consumer_flush_channel(uint64_t key);
 int consumer_destroy_channel(uint64_t key);
-/* 1 pending, 0 not, negative on error. */
+/* 1 pending, 0 not, negative on error; 0 when no consumer is running. */
 int consumer_data_pending(uint64_t session_id);
 int consumer_discarded_events(uint64_t key, uint64_t *ret_count);
 int consumer_lost_packets(uint64_t key, uint64_t *ret_count);

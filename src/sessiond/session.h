@@ -15,6 +15,7 @@
 #include <ringtrace/ctl.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 #include <urcu/list.h>
 
@@ -25,33 +26,33 @@ struct session_event_rule {
 	int32_t loglevel_type;                   /* enum ringtrace_loglevel_type */
 	int32_t loglevel;
 	bool enabled;
-	uint32_t id;                             /* unique in the session */
-	struct cds_list_head node;               /* in session_channel.rules */
+	uint32_t id;               /* unique in the session */
+	struct cds_list_head node; /* in session_channel.rules */
 };
 
 struct session_channel {
 	char name[RINGTRACE_SYMBOL_NAME_LEN];
 	struct ringtrace_channel_attr attr;
-	enum ringtrace_buffer_type buffer_type;  /* per-UID only for now */
+	enum ringtrace_buffer_type buffer_type; /* per-UID only for now */
 	bool enabled;
-	uint32_t id;                             /* unique in the session, creation order */
+	uint32_t id; /* unique in the session, creation order */
 	struct cds_list_head rules;
-	struct cds_list_head node;               /* in session.channels */
+	struct cds_list_head node; /* in session.channels */
 };
 
 struct session {
 	char name[RINGTRACE_NAME_MAX + 1];
-	uint64_t id;                  /* unique for the daemon's lifetime */
-	char output_path[PATH_MAX];   /* trace root directory */
-	bool auto_named;              /* trace_name "auto" in the metadata */
-	bool active;                  /* tracing started */
+	uint64_t id;                /* unique for the daemon's lifetime */
+	char output_path[PATH_MAX]; /* trace root directory */
+	bool auto_named;            /* trace_name "auto" in the metadata */
+	bool active;                /* tracing started */
 	bool has_been_started;
-	time_t creation_time;         /* for trace_creation_datetime */
-	uid_t uid;                    /* owner (creator's credentials) */
+	time_t creation_time; /* for trace_creation_datetime */
+	uid_t uid;            /* owner (creator's credentials) */
 	gid_t gid;
 	struct cds_list_head channels;
-	struct cds_list_head node;    /* in the session list */
-	void *ust;                    /* app-side state (ust-app.c), NULL until first used */
+	struct cds_list_head node; /* in the session list */
+	void *ust;                 /* app-side state (ust-app.c), NULL until first used */
 };
 
 void session_list_lock(void);
@@ -63,3 +64,27 @@ struct session *session_find_by_id(uint64_t id);
 int session_for_each(int (*fn)(struct session *s, void *arg), void *arg);
 
 struct session_channel *session_find_channel(struct session *s, const char *name);
+
+/*
+ * Creating and releasing sessions, channels and rules (session.c, used by the
+ * client command handlers). All of them expect session_list_lock() held.
+ * Channel ids count from 0 in creation order within a session (channels are
+ * never removed); rule ids are unique for the daemon's lifetime.
+ */
+
+/* The new session is added to the list; -EEXIST if the name is taken. */
+int session_create(const char *name, const char *output_path, bool auto_named, uid_t uid, gid_t gid,
+                   time_t creation_time, struct session **ret_session);
+/* Unlinks and frees the session, its channels and rules (app side released before). */
+void session_free(struct session *s);
+
+int session_add_channel(struct session *s, const char *name,
+                        const struct ringtrace_channel_attr *attr,
+                        enum ringtrace_buffer_type buffer_type, struct session_channel **ret_chan);
+/* A rule with exactly this pattern and log level condition, or NULL. */
+struct session_event_rule *session_find_rule(struct session_channel *chan, const char *pattern,
+                                             int32_t loglevel_type, int32_t loglevel);
+int session_add_rule(struct session_channel *chan, const char *pattern, int32_t loglevel_type,
+                     int32_t loglevel, struct session_event_rule **ret_rule);
+/* Unlinks and frees one rule (undoing an addition the apps refused). */
+void session_remove_rule(struct session_event_rule *rule);

@@ -57,14 +57,16 @@ class Env:
 
     def start_sessiond(self, *extra):
         """Starts a session daemon in the foreground (child of the test)."""
+        # The daemon logs to a file: a pipe nobody reads would block it.
+        self.sessiond_log = open(self.home / "sessiond.log", "w+")
         self.sessiond = subprocess.Popen([str(BIN["sessiond"]), *extra], env=self.env,
-                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                         text=True)
+                                         stdout=self.sessiond_log, stderr=subprocess.STDOUT)
         sock = self.home / ".ringtrace" / "client-ringtrace-sock"
         deadline = time.monotonic() + 10
         while not sock.exists():
             if self.sessiond.poll() is not None:
-                raise AssertionError("sessiond exited: " + self.sessiond.stdout.read())
+                self.sessiond_log.seek(0)
+                raise AssertionError("sessiond exited: " + self.sessiond_log.read())
             if time.monotonic() > deadline:
                 raise AssertionError("sessiond did not create its socket")
             time.sleep(0.02)
@@ -83,11 +85,10 @@ class Env:
         """PIDs of the daemons belonging to this home (sessiond pid file + children)."""
         pids = []
         pidfile = self.home / ".ringtrace" / "ringtrace-sessiond.pid"
-        if pidfile.exists():
-            try:
-                pids.append(int(pidfile.read_text().strip()))
-            except ValueError:
-                pass
+        try:
+            pids.append(int(pidfile.read_text().strip()))
+        except (OSError, ValueError):
+            pass  # no daemon, or it is removing its pid file right now
         if self.sessiond is not None:
             pids.append(self.sessiond.pid)
         children = []
@@ -99,20 +100,29 @@ class Env:
                 pass
         return sorted(set(pids + children))
 
+    def alive(self, pid):
+        """True while pid runs (a zombie child of ours counts as gone)."""
+        if self.sessiond is not None and pid == self.sessiond.pid:
+            return self.sessiond.poll() is None
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
     def stop_daemons(self):
-        for pid in self.daemon_pids():
+        pids = self.daemon_pids()
+        for pid in pids:
             try:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
-        deadline = time.monotonic() + 5
-        for pid in self.daemon_pids():
+        deadline = time.monotonic() + 10
+        for pid in pids:
             while time.monotonic() < deadline:
-                try:
-                    os.kill(pid, 0)
-                except ProcessLookupError:
+                if not self.alive(pid):
                     break
-                time.sleep(0.05)
+                time.sleep(0.02)
             else:
                 try:
                     os.kill(pid, signal.SIGKILL)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/macros.h"
+#include "common/paths.h"
 #include "config.h"
 #include "ctl-internal.h"
 
@@ -29,34 +30,6 @@ static int copy_path(const char *path, char ret_path[RINGTRACE_PATH_MAX])
 	return 0;
 }
 
-/* ringtrace-sessiond next to the running program, installed or in the build tree. */
-static bool find_next_to_program(char ret_path[RINGTRACE_PATH_MAX])
-{
-	static const char *const relative[] = {
-	    "/" SESSIOND_BIN_NAME,             /* both installed in bindir */
-	    "/../sessiond/" SESSIOND_BIN_NAME, /* build tree: src/cli -> src/sessiond */
-	};
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
-
-	if (n <= 0)
-		return false;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return false;
-	*slash = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(relative); i++) {
-		char candidate[PATH_MAX * 2];
-
-		snprintf(candidate, sizeof(candidate), "%s%s", exe, relative[i]);
-		if (access(candidate, X_OK) == 0 && realpath(candidate, ret_path))
-			return true;
-	}
-	return false;
-}
-
 int ringtrace_find_session_daemon(const char *explicit_path, char ret_path[RINGTRACE_PATH_MAX])
 {
 	const char *env = getenv("RINGTRACE_SESSIOND_PATH");
@@ -65,7 +38,7 @@ int ringtrace_find_session_daemon(const char *explicit_path, char ret_path[RINGT
 		return copy_path(explicit_path, ret_path);
 	if (env && *env)
 		return copy_path(env, ret_path);
-	if (find_next_to_program(ret_path))
+	if (rt_find_program_near_self(SESSIOND_BIN_NAME, "sessiond", ret_path))
 		return 0;
 	return copy_path(RINGTRACE_BINDIR "/" SESSIOND_BIN_NAME, ret_path);
 }

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fork() of an app. The child is a new app for the session daemon (new
+ * pid): it must not act on the parent's connections, and the objects those
+ * created (sessions, channels, recorders, mapped streams) are the parent's.
+ * So, around fork:
+ * - prepare: take rt_ust_lock (no command half-applied, no notify exchange
+ *   in flight) and urcu-bp's fork lock;
+ * - parent: release both;
+ * - child: only the forking thread exists. Drop the inherited objects
+ *   without a grace period (no other reader can exist) and without writing
+ *   to the shared buffers (unmapping only affects this process), close the
+ *   inherited sockets (close, never shutdown: they are still the parent's
+ *   connections), then start fresh listener threads that register this
+ *   process. A child that calls exec right away loses them harmlessly:
+ *   every descriptor is close-on-exec.
+ */
+#include "comm-conn.h"
+
+#include <pthread.h>
+#include <unistd.h>
+#include <urcu-bp.h>
+
+static void fork_prepare(void)
+{
+	rt_ust_lock();
+	urcu_bp_before_fork();
+}
+
+static void fork_parent(void)
+{
+	urcu_bp_after_fork_parent();
+	rt_ust_unlock();
+}
+
+static void close_inherited(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void fork_child(void)
+{
+	urcu_bp_after_fork_child();
+	for (int i = 0; i < RT_COMM_NR_TARGETS; i++) {
+		struct rt_comm_target *target = &rt_comm_targets[i];
+
+		rt_comm_release_all(target);
+		close_inherited(&target->cmd_fd);
+		close_inherited(&target->notify_fd);
+		close_inherited(&target->inotify_fd);
+		target->broken = false;
+	}
+	rt_ust_unlock();
+	if (!rt_comm_exiting)
+		rt_comm_restart_in_child();
+}
+
+static void fork_register(void)
+{
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
+
+void rt_comm_fork_setup(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, fork_register);
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * Event rules ("enablers") sent by the session daemon: a channel, a glob on
+ * the full event name "provider:event" and a log-level condition. An event
+ * is recorded in a channel when at least one enabled enabler of that channel
+ * matches it.
+ *
+ * Globs: '*' matches any run of characters (empty included) and may appear
+ * anywhere; a backslash makes the next character literal ("\*", "\\").
+ * Log levels (lower is more severe; an event declared without one counts as
+ * RINGTRACE_LOGLEVEL_DEFAULT):
+ *   ALL     any level;
+ *   RANGE   event level <= rule level, i.e. at least as severe
+ *           (a rule level of -1 means any level, as with lttng);
+ *   SINGLE  event level == rule level.
+ */
+
+#include "common/comm/ust-msg.h"
+
+#include <ringtrace/event-desc.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <urcu/list.h>
+
+struct rt_ust_channel;
+
+struct rt_ust_enabler {
+	uint32_t handle;
+	struct rt_ust_channel *chan;
+	char pattern[RINGTRACE_SYM_NAME_LEN];
+	int32_t loglevel_type; /* enum ust_loglevel_type */
+	int32_t loglevel;
+	bool enabled;
+	struct cds_list_head node; /* in the owning connection's enabler list */
+};
+
+bool rt_glob_match(const char *pattern, const char *name);
+bool rt_loglevel_match(int32_t loglevel_type, int32_t rule_loglevel, int32_t event_loglevel);
+
+/* Whether the rule covers the event (name and log level; enabled state ignored). */
+bool rt_enabler_match(const struct rt_ust_enabler *enabler,
+                      const struct ringtrace_event_desc *desc);
+/* Same, with the event's "provider:event" name already formatted. */
+bool rt_enabler_match_name(const struct rt_ust_enabler *enabler, const char *full_name,
+                           int32_t event_loglevel);
+
+/*
+ * Checks a CREATE_ENABLER request: pattern NUL-terminated and non-empty,
+ * known log-level type, level within the 15 levels (or -1 with RANGE).
+ * 0 or -EINVAL.
+ */
+int rt_enabler_check(const struct ust_cmd_enabler *cmd);
+
+/* A new enabled rule on chan from a checked request; -ENOMEM. */
+int rt_enabler_new(const struct ust_cmd_enabler *cmd, struct rt_ust_channel *chan,
+                   struct rt_ust_enabler **ret_enabler);

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The record path and the session/channel/recorder objects (record.h).
+ *
+ * Readers (probes, under the call site's RCU read lock) follow
+ * *desc->runtime -> recorder list -> recorder -> channel -> session and
+ * channel->streams[cpu]. Writers hold rt_ust_lock(); they publish with
+ * rcu_assign_pointer()/cds_list_add_rcu() and free only after a grace
+ * period once nothing published points to the object any more. The flags
+ * (recorder, channel, session) are plain loads and stores: turning one off
+ * may let records already reserved complete.
+ */
+#define _LGPL_SOURCE
+#include "lib/ust/record.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <urcu-bp.h>
+#include <urcu/list.h>
+#include <urcu/rculist.h>
+
+#include "common/macros.h"
+#include "ctf/packet.h"
+#include "lib/ust/probes.h"
+#include "ringbuffer/ringbuffer.h"
+
+/* What the library keeps in struct ringtrace_record between reserve and commit. */
+struct record_private {
+	struct rb_reserve_ctx rb;
+	const struct cds_list_head *head; /* the event's recorder list */
+};
+
+STATIC_ASSERT(sizeof(struct record_private) <= sizeof(((struct ringtrace_record *)0)->reserved),
+              "struct ringtrace_record has no room for the reservation");
+
+/* A recorder and the event it records (struct rt_ust_recorder has no room for it). */
+struct recorder {
+	struct rt_ust_recorder pub;
+	const struct ringtrace_event_desc *desc;
+	/* Once unlinked: readers may still follow pub.node until a grace period. */
+	struct cds_list_head unlinked;
+};
+
+static CDS_LIST_HEAD(sessions);
+static CDS_LIST_HEAD(channels);
+
+static inline struct record_private *record_private(struct ringtrace_record *rec)
+{
+	return (struct record_private *)rec->reserved;
+}
+
+static inline struct rb_stream *channel_stream(const struct rt_ust_channel *chan)
+{
+	uint32_t n = chan->nr_streams;
+	int cpu = sched_getcpu();
+	uint32_t i = cpu < 0 ? 0 : (uint32_t)cpu;
+	struct rb_stream *stream;
+
+	if (unlikely(n == 0))
+		return NULL;
+	if (likely(i < n)) {
+		stream = rcu_dereference(chan->streams[i]);
+		if (likely(stream))
+			return stream;
+	}
+	return rcu_dereference(chan->streams[i % n]);
+}
+
+/*
+ * Reserves in the first recorder from pos on that is on. The list is the
+ * event's, read under the caller's RCU read lock.
+ */
+static inline int record_reserve_from(const struct cds_list_head *pos, size_t payload_len,
+                                      struct ringtrace_record *rec)
+{
+	struct record_private *priv = record_private(rec);
+
+	for (; pos != priv->head; pos = rcu_dereference(pos->next)) {
+		const struct rt_ust_recorder *r =
+		    caa_container_of(pos, struct rt_ust_recorder, node);
+		const struct rt_ust_channel *chan = r->chan;
+		struct rb_stream *stream;
+		uint32_t header_len;
+
+		if (!CMM_LOAD_SHARED(r->enabled) || !CMM_LOAD_SHARED(chan->enabled) ||
+		    !CMM_LOAD_SHARED(chan->session->active))
+			continue;
+		stream = channel_stream(chan);
+		if (unlikely(!stream))
+			continue;
+		if (rb_reserve(stream, (uint32_t)payload_len,
+		               ctf_event_id_needs_extended(r->event_id), &priv->rb) < 0)
+			continue;
+		header_len = ctf_event_header_write(priv->rb.record, r->event_id,
+		                                    priv->rb.timestamp, priv->rb.long_header);
+		rec->payload = (char *)priv->rb.record + header_len;
+		rec->cursor = pos;
+		return 1;
+	}
+	return 0;
+}
+
+int ringtrace_record_reserve(const struct ringtrace_event_desc *desc, size_t payload_len,
+                             struct ringtrace_record *rec)
+{
+	struct ringtrace_event_runtime *rt = rcu_dereference(*desc->runtime);
+
+	if (unlikely(!rt || payload_len > UINT32_MAX))
+		return 0;
+	record_private(rec)->head = &rt->recorders;
+	return record_reserve_from(rcu_dereference(rt->recorders.next), payload_len, rec);
+}
+
+int ringtrace_record_commit_next(size_t payload_len, struct ringtrace_record *rec)
+{
+	const struct cds_list_head *pos = rec->cursor;
+
+	rb_commit(&record_private(rec)->rb);
+	return record_reserve_from(rcu_dereference(pos->next), payload_len, rec);
+}
+
+/* --- objects (slow path, rt_ust_lock() held) --- */
+
+int rt_ust_session_create(uint32_t handle, struct rt_ust_session **ret_session)
+{
+	struct rt_ust_session *session = calloc(1, sizeof(*session));
+
+	if (!session)
+		return -ENOMEM;
+	session->handle = handle;
+	cds_list_add_tail(&session->node, &sessions);
+	*ret_session = session;
+	return 0;
+}
+
+void rt_ust_session_set_active(struct rt_ust_session *session, bool active)
+{
+	CMM_STORE_SHARED(session->active, active);
+}
+
+void rt_ust_session_destroy(struct rt_ust_session *session)
+{
+	struct rt_ust_channel *chan, *tmp;
+
+	cds_list_for_each_entry_safe(chan, tmp, &channels, node) if (chan->session == session)
+	    rt_ust_channel_destroy(chan);
+	cds_list_del(&session->node);
+	free(session);
+}
+
+int rt_ust_channel_create(struct rt_ust_session *session, uint32_t handle, uint32_t stream_id,
+                          uint32_t nr_streams, struct rt_ust_channel **ret_channel)
+{
+	struct rt_ust_channel *chan;
+
+	if (nr_streams == 0)
+		return -EINVAL;
+	chan = calloc(1, sizeof(*chan));
+	if (!chan)
+		return -ENOMEM;
+	chan->streams = calloc(nr_streams, sizeof(*chan->streams));
+	if (!chan->streams) {
+		free(chan);
+		return -ENOMEM;
+	}
+	chan->handle = handle;
+	chan->stream_id = stream_id;
+	chan->session = session;
+	chan->nr_streams = nr_streams;
+	cds_list_add_tail(&chan->node, &channels);
+	*ret_channel = chan;
+	return 0;
+}
+
+int rt_ust_channel_set_stream(struct rt_ust_channel *chan, uint32_t cpu, struct rb_stream *stream)
+{
+	struct rb_stream *old;
+
+	if (cpu >= chan->nr_streams)
+		return -EINVAL;
+	old = chan->streams[cpu];
+	rcu_assign_pointer(chan->streams[cpu], stream);
+	if (old) {
+		synchronize_rcu();
+		rb_stream_unmap(old);
+	}
+	return 0;
+}
+
+void rt_ust_channel_set_enabled(struct rt_ust_channel *chan, bool enabled)
+{
+	CMM_STORE_SHARED(chan->enabled, enabled);
+}
+
+static struct recorder *recorder_of(struct rt_ust_recorder *r)
+{
+	return caa_container_of(r, struct recorder, pub);
+}
+
+struct ringtrace_event_runtime *rt_ust_event_runtime_new(const struct ringtrace_event_desc *desc)
+{
+	struct ringtrace_event_runtime *rt = calloc(1, sizeof(*rt));
+
+	if (!rt)
+		return NULL;
+	rt->desc = desc;
+	CDS_INIT_LIST_HEAD(&rt->recorders);
+	return rt;
+}
+
+void rt_ust_event_runtime_free(struct ringtrace_event_runtime *rt)
+{
+	struct rt_ust_recorder *r, *tmp;
+
+	if (!rt)
+		return;
+	cds_list_for_each_entry_safe(r, tmp, &rt->recorders, node) free(recorder_of(r));
+	free(rt);
+}
+
+struct channel_unlink {
+	const struct rt_ust_channel *chan;
+	struct cds_list_head unlinked; /* struct recorder, by .unlinked */
+};
+
+/* Unlinks from desc's runtime the recorders of a channel (rt_probes_for_each_event() callback). */
+static int event_unlink_channel(const struct ringtrace_event_desc *desc, void *arg)
+{
+	struct channel_unlink *ctx = arg;
+	struct ringtrace_event_runtime *rt = *desc->runtime;
+	struct rt_ust_recorder *r, *tmp;
+	bool changed = false;
+
+	cds_list_for_each_entry_safe(r, tmp, &rt->recorders, node)
+	{
+		if (r->chan != ctx->chan)
+			continue;
+		cds_list_del_rcu(&r->node);
+		cds_list_add(&recorder_of(r)->unlinked, &ctx->unlinked);
+		changed = true;
+	}
+	if (changed)
+		rt_tracepoint_sync_event(desc);
+	return 0;
+}
+
+void rt_ust_channel_destroy(struct rt_ust_channel *chan)
+{
+	struct channel_unlink ctx = {.chan = chan};
+	struct recorder *rec, *tmp;
+
+	CDS_INIT_LIST_HEAD(&ctx.unlinked);
+	rt_probes_for_each_event(event_unlink_channel, &ctx);
+	cds_list_del(&chan->node);
+	synchronize_rcu();
+	cds_list_for_each_entry_safe(rec, tmp, &ctx.unlinked, unlinked) free(rec);
+	for (uint32_t i = 0; i < chan->nr_streams; i++)
+		if (chan->streams[i])
+			rb_stream_unmap(chan->streams[i]);
+	free(chan->streams);
+	free(chan);
+}
+
+int rt_ust_recorder_attach(const struct ringtrace_event_desc *desc, struct rt_ust_channel *chan,
+                           uint32_t event_id, struct rt_ust_recorder **ret_recorder)
+{
+	struct ringtrace_event_runtime *rt = *desc->runtime;
+	struct rt_ust_recorder *r;
+	struct recorder *rec;
+
+	if (!rt)
+		return -ENOENT;
+	cds_list_for_each_entry(r, &rt->recorders, node) if (r->chan == chan) return -EEXIST;
+	rec = calloc(1, sizeof(*rec));
+	if (!rec)
+		return -ENOMEM;
+	rec->pub.chan = chan;
+	rec->pub.event_id = event_id;
+	rec->desc = desc;
+	cds_list_add_tail_rcu(&rec->pub.node, &rt->recorders);
+	*ret_recorder = &rec->pub;
+	return 0;
+}
+
+void rt_ust_recorder_set_enabled(struct rt_ust_recorder *recorder, bool enabled)
+{
+	CMM_STORE_SHARED(recorder->enabled, enabled);
+	rt_tracepoint_sync_event(recorder_of(recorder)->desc);
+}
+
+void rt_ust_recorder_detach(struct rt_ust_recorder *recorder)
+{
+	cds_list_del_rcu(&recorder->node);
+	rt_tracepoint_sync_event(recorder_of(recorder)->desc);
+	synchronize_rcu();
+	free(recorder_of(recorder));
+}
+
+const struct ringtrace_event_desc *rt_ust_recorder_event(const struct rt_ust_recorder *recorder)
+{
+	return caa_container_of(recorder, const struct recorder, pub)->desc;
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * The per-event record path of libringtrace-ust and the objects it reads.
+ *
+ * Fast path (ringtrace_record_reserve/commit_next, declared with the
+ * per-field serialization helpers in <ringtrace/tp-record.h> because the
+ * probes that call them are compiled into the instrumented program): walk
+ * the event's RCU recorder list; for a recorder whose own, channel and
+ * session flags are on, reserve in the channel's stream for the current CPU
+ * (sched_getcpu(), rseq-backed), write the CTF large event header, let the
+ * probe write the payload, commit. No lock, no system call, no allocation.
+ *
+ * Slow path (everything below): the comm code builds sessions, channels and
+ * recorders from the session daemon's commands. Every function here must
+ * be called with rt_ust_lock() held; those that unpublish something wait
+ * for an RCU grace period before freeing it, so they must not be called
+ * from inside an RCU read-side critical section (i.e. from a probe).
+ */
+
+#include <ringtrace/tp-record.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/ust/ust-objects.h"
+
+struct rb_stream;
+
+/* A new, inactive session. -ENOMEM. */
+int rt_ust_session_create(uint32_t handle, struct rt_ust_session **ret_session);
+void rt_ust_session_set_active(struct rt_ust_session *session, bool active);
+/* Destroys the session's channels (see rt_ust_channel_destroy), then the session. */
+void rt_ust_session_destroy(struct rt_ust_session *session);
+
+/*
+ * A new, disabled channel of session with room for nr_streams per-CPU
+ * streams (nr_streams >= 1). -EINVAL, -ENOMEM.
+ */
+int rt_ust_channel_create(struct rt_ust_session *session, uint32_t handle, uint32_t stream_id,
+                          uint32_t nr_streams, struct rt_ust_channel **ret_channel);
+/*
+ * Gives the channel its mapped stream for cpu; the channel owns it from now
+ * on (rb_stream_unmap() at destruction, or when replaced). -EINVAL when cpu
+ * is out of range.
+ */
+int rt_ust_channel_set_stream(struct rt_ust_channel *chan, uint32_t cpu, struct rb_stream *stream);
+void rt_ust_channel_set_enabled(struct rt_ust_channel *chan, bool enabled);
+/* Detaches every recorder of the channel, then unmaps its streams and frees it. */
+void rt_ust_channel_destroy(struct rt_ust_channel *chan);
+
+/*
+ * Records event desc (registered) into chan with the id sessiond assigned to
+ * it in that channel. The recorder starts disabled. -ENOENT (provider not
+ * registered), -EEXIST (already recorded in this channel), -ENOMEM.
+ */
+int rt_ust_recorder_attach(const struct ringtrace_event_desc *desc, struct rt_ust_channel *chan,
+                           uint32_t event_id, struct rt_ust_recorder **ret_recorder);
+/* Updates the recorder's flag and its event's call sites. */
+void rt_ust_recorder_set_enabled(struct rt_ust_recorder *recorder, bool enabled);
+void rt_ust_recorder_detach(struct rt_ust_recorder *recorder);
+const struct ringtrace_event_desc *rt_ust_recorder_event(const struct rt_ust_recorder *recorder);
+
+/* For the provider registry (probes.c). */
+struct ringtrace_event_runtime *rt_ust_event_runtime_new(const struct ringtrace_event_desc *desc);
+/* Frees the runtime and the recorders still in it; no reader may see it any more. */
+void rt_ust_event_runtime_free(struct ringtrace_event_runtime *rt);

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access.h"
+#include "cmd.h"
+#include "consumer.h"
+#include "log.h"
+
+int cmd_lookup_session(const struct cmd_ctx *ctx, struct session **ret_session)
+{
+	struct session *s;
+
+	if (!CMD_STRING_OK(ctx->msg->session_name))
+		return -RINGTRACE_ERR_PROTOCOL;
+	s = session_find_by_name(ctx->msg->session_name);
+	if (!s)
+		return -RINGTRACE_ERR_SESS_NOT_FOUND;
+	if (!access_session_allowed(s, ctx->cred.uid))
+		return -RINGTRACE_ERR_EPERM;
+	*ret_session = s;
+	return 0;
+}
+
+int cmd_check_domain(const struct ringtrace_domain *domain)
+{
+	switch (domain->type) {
+	case RINGTRACE_DOMAIN_UST:
+		return 0;
+	case RINGTRACE_DOMAIN_KERNEL:
+		log_warn("Client asked for the kernel domain: ringtrace traces user space "
+		         "applications only (use -u)");
+		return -RINGTRACE_ERR_NOT_SUPPORTED;
+	default:
+		return -RINGTRACE_ERR_UNKNOWN_DOMAIN;
+	}
+}
+
+int cmd_check_buffer_type(const struct ringtrace_domain *domain)
+{
+	switch (domain->buf_type) {
+	case RINGTRACE_BUFFER_PER_UID:
+		return 0;
+	case RINGTRACE_BUFFER_PER_PID:
+		log_warn("Client asked for per-process buffers, which are not supported yet: "
+		         "use per-user buffers (--buffers-uid)");
+		return -RINGTRACE_ERR_NOT_SUPPORTED;
+	default:
+		log_warn("Client asked for buffer type %u, which user space tracing does not "
+		         "have: use per-user buffers (--buffers-uid)",
+		         (unsigned)domain->buf_type);
+		return -RINGTRACE_ERR_NOT_SUPPORTED;
+	}
+}
+
+int cmd_error_from_consumer(int r)
+{
+	switch (r) {
+	case -ENOMEM:
+	case -CONSUMERD_ENOMEM:
+		return -RINGTRACE_ERR_NOMEM;
+	case -CONSUMERD_OUTFD_ERROR:
+		return -RINGTRACE_ERR_CREATE_DIR_FAIL;
+	case -CONSUMERD_INVALID_PARAMETERS:
+		return -RINGTRACE_ERR_INVALID;
+	case -EPIPE:
+		return -RINGTRACE_ERR_CONSUMERD_DIED;
+	default:
+		/* consumer.h: errnos stay below the consumer codes, which start at 100. */
+		return -r >= CONSUMERD_COMMAND_SOCK_READY ? -RINGTRACE_ERR_FATAL
+		                                          : -RINGTRACE_ERR_NO_USTCONSUMERD;
+	}
+}
+
+int cmd_reply_array(struct cmd_reply *reply, void *array, size_t count, size_t elem_size)
+{
+	if (count == 0) {
+		free(array);
+		*reply = (struct cmd_reply){0};
+		return 0;
+	}
+	if (count > UINT32_MAX / elem_size) {
+		free(array);
+		return -RINGTRACE_ERR_NOMEM;
+	}
+	reply->payload = array;
+	reply->len = (uint32_t)(count * elem_size);
+	return 0;
+}
+
+void cmd_session_info(const struct session *s, struct ringtrace_session *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	snprintf(ret->name, sizeof(ret->name), "%s", s->name);
+	snprintf(ret->path, sizeof(ret->path), "%s", s->output_path);
+	ret->enabled = s->active;
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * Client command handlers (cmd-*.c), one per command of client-msg.h,
+ * dispatched by client.c through a table indexed by the command number.
+ *
+ * client.c has already checked the framing and that the payload holds a
+ * whole struct client_msg (exactly, unless the command takes variable data).
+ * A handler checks every field it uses (strings NUL-terminated, values in
+ * range, variable lengths against var_len), runs with session_list_lock()
+ * held, and returns 0 or -enum ringtrace_error_code; on success it may set a
+ * malloc'd reply payload that client.c sends and frees.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "comm/client-msg.h"
+#include "session.h"
+
+struct cmd_ctx {
+	const struct client_msg *msg;
+	const uint8_t *var; /* bytes following the fixed part */
+	uint32_t var_len;
+	struct ucred cred; /* of the client */
+};
+
+struct cmd_reply {
+	void *payload;
+	uint32_t len;
+};
+
+typedef int (*cmd_handler_fn)(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+
+int cmd_create_session(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_destroy_session(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_enable_channel(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_disable_channel(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_enable_event(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_disable_event(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_start_trace(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_stop_trace(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_list_sessions(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_list_channels(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_list_events(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_list_domains(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_list_tracepoints(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_list_tracepoint_fields(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_data_pending(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_add_context(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_register_consumer(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+
+/* Helpers shared by the handlers (cmd-common.c). */
+
+/* True when a NUL ends the string within its array. */
+static inline bool cmd_string_ok(const char *s, size_t size)
+{
+	for (size_t i = 0; i < size; i++) {
+		if (s[i] == '\0')
+			return true;
+	}
+	return false;
+}
+#define CMD_STRING_OK(array) cmd_string_ok((array), sizeof(array))
+
+/* The request's session: PROTOCOL, SESS_NOT_FOUND or EPERM when it cannot be used. */
+int cmd_lookup_session(const struct cmd_ctx *ctx, struct session **ret_session);
+/* UST only: the kernel domain is NOT_SUPPORTED, anything else UNKNOWN_DOMAIN. */
+int cmd_check_domain(const struct ringtrace_domain *domain);
+/* Per-UID buffers only, for now. */
+int cmd_check_buffer_type(const struct ringtrace_domain *domain);
+/* Maps an error of consumer.h to a client error code. */
+int cmd_error_from_consumer(int r);
+/* The public description of a session (LIST_SESSIONS, CREATE_SESSION_EXT reply). */
+void cmd_session_info(const struct session *s, struct ringtrace_session *ret);
+/* Reply payload of count elements of elem_size bytes, taking ownership of array. */
+int cmd_reply_array(struct cmd_reply *reply, void *array, size_t count, size_t elem_size);
+
+/* Channel helpers (cmd-channel.c). */
+void cmd_channel_default_attr(struct ringtrace_channel_attr *ret_attr);
+/* A new channel, as ENABLE_CHANNEL (and ENABLE_EVENT on a missing channel) makes it. */
+int cmd_channel_create(struct session *s, const char *name,
+                       const struct ringtrace_channel_attr *attr,
+                       const struct ringtrace_domain *domain, struct session_channel **ret_chan);
+
+/* Session operations also used at shutdown (cmd-start-stop.c, cmd-destroy.c). */
+int cmd_session_stop(struct session *s);
+void cmd_session_destroy(struct session *s);
+/* Stops every active session and waits up to wait_ms for their data to be written. */
+void cmd_stop_all_sessions(unsigned wait_ms);
+void cmd_destroy_all_sessions(void);

@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: MIT
+"""Interop fixtures: run the real LTTng 2.13 beside ringtrace.
+
+The real lttng-sessiond runs inside a private mount namespace with its own
+/run/lttng and /dev/shm, so it never touches a daemon already running on
+the machine. That needs root (unshare -m) and lttng-tools installed;
+otherwise the interop tests are skipped with the reason.
+"""
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "e2e"))
+from conftest import BUILD, Env, example, read_events, rt  # noqa: E402,F401
+
+
+def lttng_available():
+    if shutil.which("lttng") is None or shutil.which("lttng-sessiond") is None:
+        return "lttng-tools is not installed"
+    if os.geteuid() != 0:
+        return "needs root for a private mount namespace"
+    if shutil.which("unshare") is None:
+        return "unshare(1) is missing"
+    return None
+
+
+LTTNG_SCRIPT = r"""
+set -e
+mkdir -p /run/lttng
+mount -t tmpfs tmpfs /run/lttng
+mount -t tmpfs tmpfs /dev/shm
+export LTTNG_HOME="$WORK/home"
+mkdir -p "$LTTNG_HOME"
+lttng-sessiond -d --no-kernel
+trap 'kill $(cat /run/lttng/lttng-sessiond.pid 2>/dev/null) 2>/dev/null || true' EXIT
+lttng create s --output="$WORK/trace" >/dev/null
+lttng enable-event -u "$EVENTS" >/dev/null
+lttng start >/dev/null
+"$@"
+lttng stop >/dev/null
+lttng destroy >/dev/null
+"""
+
+
+def trace_with_lttng(tmp_path, events, app_cmd):
+    """Traces app_cmd (built against lttng-ust) with the real LTTng; returns the trace dir."""
+    work = tmp_path / "lttng"
+    work.mkdir()
+    env = dict(os.environ, WORK=str(work), EVENTS=events)
+    r = subprocess.run(["unshare", "-m", "--propagation", "private", "bash", "-c",
+                        LTTNG_SCRIPT, "lttng-run", *map(str, app_cmd)],
+                       env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return work / "trace"

@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: MIT
+// test-tracepoint-compat, compiled as C++.
+#include "test-tracepoint-compat.c"
