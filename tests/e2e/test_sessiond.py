@@ -72,8 +72,8 @@ def daemon_pid(rt):
 def stop_foreground(rt):
     """SIGTERM to the foreground daemon; returns (exit status, its output)."""
     rt.sessiond.send_signal(signal.SIGTERM)
-    out, _ = rt.sessiond.communicate(timeout=20)
-    return rt.sessiond.returncode, out
+    rt.sessiond.wait(timeout=20)
+    return rt.sessiond.returncode, rt.sessiond_output()
 
 
 @pytest.fixture
@@ -258,9 +258,9 @@ print(c.recv_reply()[1])
         with connect(e) as c:
             assert [s["name"] for s in c.list_sessions()] == ["mine"]
         proc.send_signal(signal.SIGTERM)
-        out, _ = proc.communicate(timeout=20)
+        proc.wait(timeout=20)
         assert proc.returncode == 0
-        assert "Refused client connection from uid 65534" in out
+        assert "Refused client connection from uid 65534" in e.sessiond_output()
     finally:
         e.stop_daemons()
         shutil.rmtree(base, ignore_errors=True)

@@ -4,7 +4,8 @@
 names, types and values)."""
 import pytest
 
-from conftest import BUILD, example, lttng_available, read_events, trace_with_lttng
+from conftest import BUILD, read_events
+from lttng_run import lttng_available, trace_with_lttng
 
 pytestmark = pytest.mark.skipif(lttng_available() is not None,
                                 reason=lttng_available() or "")

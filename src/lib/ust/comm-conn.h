@@ -36,8 +36,6 @@ struct rt_comm_target {
 	bool enabled; /* false: setuid app or no home for the per-user target */
 	char sock_path[PATH_MAX];
 
-	pthread_t thread;
-	bool thread_started;
 	/* The constructor's semaphore was posted for this target (at most once per process). */
 	bool done_posted;
 
@@ -75,7 +73,7 @@ struct rt_comm_channel {
 unsigned rt_comm_sock_timeout_ms(void);
 /*
  * rt_ust_lock() for the listener threads: once the library's destructor ran
- * (rt_comm_exiting), the calling thread exits instead of going on.
+ * (rt_comm_exiting), the calling thread parks forever instead of going on.
  */
 void rt_comm_listener_lock(void);
 extern bool rt_comm_exiting; /* [L] */

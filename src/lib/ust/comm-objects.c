@@ -29,8 +29,7 @@ struct rt_comm_session *rt_comm_find_session(const struct rt_comm_target *target
 {
 	struct rt_comm_session *session;
 
-	cds_list_for_each_entry(session, &target->sessions, node)
-	{
+	cds_list_for_each_entry (session, &target->sessions, node) {
 		if (session->obj->handle == handle)
 			return session;
 	}
@@ -41,8 +40,7 @@ struct rt_comm_channel *rt_comm_find_channel(const struct rt_comm_target *target
 {
 	struct rt_comm_channel *chan;
 
-	cds_list_for_each_entry(chan, &target->channels, node)
-	{
+	cds_list_for_each_entry (chan, &target->channels, node) {
 		if (chan->obj->handle == handle)
 			return chan;
 	}
@@ -53,8 +51,7 @@ struct rt_ust_enabler *rt_comm_find_enabler(const struct rt_comm_target *target,
 {
 	struct rt_ust_enabler *enabler;
 
-	cds_list_for_each_entry(enabler, &target->enablers, node)
-	{
+	cds_list_for_each_entry (enabler, &target->enablers, node) {
 		if (enabler->handle == handle)
 			return enabler;
 	}
@@ -126,8 +123,7 @@ void rt_comm_release_channel(struct rt_comm_target *target, struct rt_comm_chann
 	struct rt_ust_enabler *enabler, *tmp;
 
 	rt_comm_set_channel_enabled(chan, false);
-	cds_list_for_each_entry_safe(enabler, tmp, &target->enablers, node)
-	{
+	cds_list_for_each_entry_safe (enabler, tmp, &target->enablers, node) {
 		if (enabler->chan != chan->obj)
 			continue;
 		cds_list_del(&enabler->node);
@@ -143,8 +139,7 @@ void rt_comm_release_session(struct rt_comm_target *target, struct rt_comm_sessi
 	struct rt_comm_channel *chan, *tmp;
 
 	rt_comm_set_session_active(session, false);
-	cds_list_for_each_entry_safe(chan, tmp, &target->channels, node)
-	{
+	cds_list_for_each_entry_safe (chan, tmp, &target->channels, node) {
 		if (chan->session == session)
 			rt_comm_release_channel(target, chan);
 	}
@@ -170,17 +165,14 @@ void rt_comm_release_all(struct rt_comm_target *target)
 	struct rt_ust_enabler *enabler, *etmp;
 
 	/* Stop recording everywhere before dismantling anything. */
-	cds_list_for_each_entry(session, &target->sessions, node)
-	{
+	cds_list_for_each_entry (session, &target->sessions, node) {
 		rt_comm_set_session_active(session, false);
 	}
-	cds_list_for_each_entry_safe(session, stmp, &target->sessions, node)
-	{
+	cds_list_for_each_entry_safe (session, stmp, &target->sessions, node) {
 		rt_comm_release_session(target, session);
 	}
 	/* Every channel belongs to a session, every enabler to a channel: both lists are empty. */
-	cds_list_for_each_entry_safe(enabler, etmp, &target->enablers, node)
-	{
+	cds_list_for_each_entry_safe (enabler, etmp, &target->enablers, node) {
 		cds_list_del(&enabler->node);
 		free(enabler);
 	}

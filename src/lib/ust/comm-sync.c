@@ -37,8 +37,7 @@ static struct rt_ust_recorder *find_recorder(const struct ringtrace_event_desc *
 
 	if (!runtime)
 		return NULL;
-	cds_list_for_each_entry(rec, &runtime->recorders, node)
-	{
+	cds_list_for_each_entry (rec, &runtime->recorders, node) {
 		if (rec->chan == chan->obj)
 			return rec;
 	}
@@ -50,8 +49,7 @@ static bool channel_covers(const struct rt_comm_target *target, const struct rt_
 {
 	const struct rt_ust_enabler *enabler;
 
-	cds_list_for_each_entry(enabler, &target->enablers, node)
-	{
+	cds_list_for_each_entry (enabler, &target->enablers, node) {
 		if (enabler->chan == chan->obj && enabler->enabled &&
 		    rt_enabler_match_name(enabler, name, loglevel))
 			return true;
@@ -104,8 +102,7 @@ static int sync_event(const struct ringtrace_event_desc *desc, void *data)
 
 	if (ust_wire_event_name(desc, name) < 0)
 		return 0; /* not expressible on the wire: never recorded */
-	cds_list_for_each_entry(chan, &ctx->target->channels, node)
-	{
+	cds_list_for_each_entry (chan, &ctx->target->channels, node) {
 		sync_event_channel(ctx, desc, name, chan);
 	}
 	return 0; /* after an error, go on: disabling needs no I/O */

@@ -24,7 +24,6 @@
 #include "common/paths.h"
 
 #include <errno.h>
-#include <libgen.h>
 #include <poll.h>
 #include <pthread.h>
 #include <semaphore.h>
@@ -115,9 +114,14 @@ void rt_comm_listener_lock(void)
 	rt_ust_lock();
 	if (!rt_comm_exiting)
 		return;
-	/* The process is exiting: touch nothing more (this thread holds nothing else). */
+	/*
+	 * The process is exiting: touch nothing more. Parked rather than
+	 * ended, so that no unwinding runs during exit; every signal is
+	 * blocked here, pause() never returns.
+	 */
 	rt_ust_unlock();
-	pthread_exit(NULL);
+	for (;;)
+		pause();
 }
 
 /* --- waiting for a daemon --- */
@@ -298,6 +302,7 @@ static void *listener_main(void *arg)
 	struct daemon_watch watch;
 	bool woken_by_event = false;
 
+	pthread_setname_np(pthread_self(), target->root ? "rt-ust-root" : "rt-ust-user");
 	watch_init(&watch, target);
 	rt_comm_listener_lock();
 	target->inotify_fd = watch.fd;
@@ -367,9 +372,9 @@ static bool target_start(struct rt_comm_target *target, bool constructor_waits)
 {
 	sigset_t all, saved;
 	pthread_attr_t attr;
+	pthread_t thread;
 	int r;
 
-	target->thread_started = false;
 	target->done_posted = !constructor_waits;
 	target->inotify_fd = -1;
 	target->cmd_fd = -1;
@@ -383,14 +388,10 @@ static bool target_start(struct rt_comm_target *target, bool constructor_waits)
 	/* The thread starts with every signal blocked: the app's handlers never run on it. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &saved);
-	r = pthread_create(&target->thread, &attr, listener_main, target);
+	r = pthread_create(&thread, &attr, listener_main, target);
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	pthread_attr_destroy(&attr);
-	if (r != 0)
-		return false;
-	pthread_setname_np(target->thread, target->root ? "rt-ust-root" : "rt-ust-user");
-	target->thread_started = true;
-	return true;
+	return r == 0;
 }
 
 static void wait_for_targets(unsigned nr_started)

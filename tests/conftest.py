@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 BUILD = pathlib.Path(os.environ.get("RINGTRACE_BUILD_DIR", ROOT / "build")).resolve()
 
 BIN = {
@@ -71,6 +71,11 @@ class Env:
                 raise AssertionError("sessiond did not create its socket")
             time.sleep(0.02)
         return self.sessiond
+
+    def sessiond_output(self):
+        """What the foreground daemon has logged so far."""
+        self.sessiond_log.flush()
+        return (self.home / "sessiond.log").read_text()
 
     def app(self, name, *args, **kw):
         """Runs an instrumented program to completion."""

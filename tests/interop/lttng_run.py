@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Interop fixtures: run the real LTTng 2.13 beside ringtrace.
+"""Running the real LTTng 2.13 beside ringtrace, for the interop tests.
 
 The real lttng-sessiond runs inside a private mount namespace with its own
 /run/lttng and /dev/shm, so it never touches a daemon already running on
@@ -7,15 +7,8 @@ the machine. That needs root (unshare -m) and lttng-tools installed;
 otherwise the interop tests are skipped with the reason.
 """
 import os
-import pathlib
 import shutil
 import subprocess
-import sys
-
-import pytest
-
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "e2e"))
-from conftest import BUILD, Env, example, read_events, rt  # noqa: E402,F401
 
 
 def lttng_available():

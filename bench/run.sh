@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# bench/run.sh [BUILD_DIR]: tracepoint cost, sustained rate and bytes per
+# event for ringtrace, and for lttng-ust 2.13 side by side in the same run
+# when it is installed (the same benchmark source built against each).
+# Prints one table; ratios are ringtrace / lttng (lower is better for costs).
+#
+# The real lttng-sessiond runs in a private mount namespace (own /run/lttng
+# and /dev/shm) when root, so it never meets a daemon already running here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=$(realpath "${1:-build}")
+rt_bench=$build/bench/bench-tracepoint
+lt_bench=$build/bench/bench-tracepoint-lttng
+stats=$(pwd)/bench/trace_stats.py
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# --- one tracer's session around one command -------------------------------
+# session_rt OUT SUBBUF NUM CMD...: traces CMD with ringtrace into OUT.
+session_rt() {
+	local out=$1 subbuf=$2 num=$3
+	shift 3
+	local home=$work/rt-home-$RANDOM
+	mkdir -p "$home"
+	(
+		export RINGTRACE_HOME=$home
+		local rt=$build/src/cli/ringtrace
+		$rt create b --output="$out" >/dev/null
+		$rt enable-channel -u ch --subbuf-size="$subbuf" --num-subbuf="$num" >/dev/null
+		$rt enable-event -u 'bench:event' -c ch >/dev/null
+		$rt start >/dev/null
+		"$@"
+		$rt stop >/dev/null
+		$rt destroy >/dev/null
+		kill "$(cat "$home/.ringtrace/ringtrace-sessiond.pid")" 2>/dev/null || true
+	)
+}
+
+# session_lt OUT SUBBUF NUM CMD...: the same with the real LTTng.
+session_lt() {
+	local out=$1 subbuf=$2 num=$3
+	shift 3
+	local home=$work/lt-home-$RANDOM
+	mkdir -p "$home"
+	local script='
+		set -e
+		if [ "$(id -u)" = 0 ]; then
+			mkdir -p /run/lttng; mount -t tmpfs tmpfs /run/lttng; mount -t tmpfs tmpfs /dev/shm
+		fi
+		lttng-sessiond -d --no-kernel
+		lttng create b --output="$OUT" >/dev/null
+		lttng enable-channel -u ch --subbuf-size="$SUBBUF" --num-subbuf="$NUM" >/dev/null
+		lttng enable-event -u "bench:event" -c ch >/dev/null
+		lttng start >/dev/null
+		"$@"
+		lttng stop >/dev/null
+		lttng destroy >/dev/null
+		kill $(pidof lttng-sessiond) 2>/dev/null || true'
+	local ns=()
+	[ "$(id -u)" = 0 ] && ns=(unshare -m --propagation private)
+	LTTNG_HOME=$home OUT=$out SUBBUF=$subbuf NUM=$num "${ns[@]}" bash -c "$script" lttng-run "$@"
+}
+
+have_lttng=0
+if [ -x "$lt_bench" ] && command -v lttng-sessiond >/dev/null; then
+	have_lttng=1
+fi
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+value() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
+
+row() { printf '%-44s %14s %14s %8s\n' "$@"; }
+row "measure" "ringtrace" "lttng-ust" "ratio"
+
+# --- disabled tracepoint ------------------------------------------------------
+rt=$("$rt_bench" disabled 200000000 | value ns_per_event)
+lt=-
+[ $have_lttng = 1 ] && lt=$("$lt_bench" disabled 200000000 | value ns_per_event)
+row "disabled tracepoint (ns/event)" "$rt" "$lt" "$(ratio "$rt" "$lt")"
+
+# --- enabled: int + short string, 1 and 2 threads ------------------------------
+for threads in 1 2; do
+	events=1000000
+	rt=$(session_rt "$work/rt-en$threads" 4M 8 "$rt_bench" enabled $threads $events | value ns_per_event)
+	rt_disc=$("$stats" "$work/rt-en$threads" | value discarded)
+	lt=- lt_disc=-
+	if [ $have_lttng = 1 ]; then
+		lt=$(session_lt "$work/lt-en$threads" 4M 8 "$lt_bench" enabled $threads $events | value ns_per_event)
+		lt_disc=$("$stats" "$work/lt-en$threads" | value discarded)
+	fi
+	row "enabled, $threads thread(s) (ns/event)" "$rt" "$lt" "$(ratio "$rt" "$lt")"
+	row "  events discarded in that run" "$rt_disc" "$lt_disc" ""
+done
+
+# --- sustained rate to disk, 8 x 1 MiB sub-buffers, zero discarded -------------
+# Highest rate (events/s, 2 s at each step) with no discarded event.
+sustained() { # tracer
+	local best=0 rate
+	for rate in 250000 500000 1000000 2000000 4000000 8000000 16000000; do
+		local out=$work/$1-rate-$rate
+		if [ "$1" = rt ]; then
+			session_rt "$out" 1M 8 "$rt_bench" rate $rate 2 >/dev/null
+		else
+			session_lt "$out" 1M 8 "$lt_bench" rate $rate 2 >/dev/null
+		fi
+		local s
+		s=$("$stats" "$out")
+		[ "$(echo "$s" | value discarded)" = 0 ] || break
+		best=$rate
+		echo "$s" >"$work/$1-best-stats"
+	done
+	echo $best
+}
+rt=$(sustained rt)
+lt=-
+[ $have_lttng = 1 ] && lt=$(sustained lt)
+row "sustained, 0 discarded (events/s, >=)" "$rt" "$lt" "$(ratio "$lt" "$rt")"
+
+bpe() { # stats file
+	awk -F'[ =]' '{ for (i = 1; i < NF; i++) { if ($i == "events") e = $(i + 1); if ($i == "data_bytes") b = $(i + 1) } }
+		END { if (e > 0) printf "%.2f", b / e; else print "-" }' "$1"
+}
+rt=$(bpe "$work/rt-best-stats")
+lt=-
+[ $have_lttng = 1 ] && lt=$(bpe "$work/lt-best-stats")
+row "bytes on disk per event" "$rt" "$lt" "$(ratio "$rt" "$lt")"
+echo "(sustained: ratio is lttng/ringtrace, lower is better for ringtrace; others ringtrace/lttng)"
