@@ -33,7 +33,7 @@ def main():
     root = pathlib.Path(sys.argv[1])
     out = subprocess.run(["babeltrace2", str(root), "-c", "sink.utils.counter"],
                          capture_output=True, text=True, check=True).stdout
-    events = int(re.search(r"(\d+) Event messages", out).group(1))
+    events = int(re.findall(r"(\d+) Event messages", out)[-1])  # the final count
     discarded, data_bytes = discarded_and_bytes(root)
     print(f"events={events} discarded={discarded} data_bytes={data_bytes}")
 

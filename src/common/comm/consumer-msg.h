@@ -14,7 +14,7 @@
 #include <limits.h>
 #include <stdint.h>
 
-#include "uuid.h"
+#include "common/uuid.h"
 
 enum consumer_command {
 	CONSUMER_ADD_CHANNEL = 0,
