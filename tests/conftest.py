@@ -41,6 +41,9 @@ class Env:
         self.env["RINGTRACE_HOME"] = str(home)
         self.env["RINGTRACE_SESSIOND_PATH"] = str(BIN["sessiond"])
         self.env["RINGTRACE_CONSUMERD_PATH"] = str(BIN["consumerd"])
+        # Apps wait for their registration to complete even on a loaded
+        # machine, so exact event counts do not depend on the load.
+        self.env["RINGTRACE_REGISTER_TIMEOUT"] = "30000"
         self.env["LD_LIBRARY_PATH"] = ":".join(
             [str(BUILD / "src/lib/ust"), str(BUILD / "src/lib/ctl")]
             + ([os.environ["LD_LIBRARY_PATH"]] if "LD_LIBRARY_PATH" in os.environ else []))
