@@ -165,3 +165,22 @@ def test_record_one_command(rt, tmp_path):
     trace_dir = written[-1][len("Trace written to "):].strip()
     evs = read_events(trace_dir)
     assert [f for _, f in evs] == ALLFIELDS
+
+
+def test_loglevel_rules(rt, tmp_path):
+    # rt_test:tick is TRACE_INFO (6); rt_test:allfields has no level (TRACE_DEBUG_LINE, 13).
+    cases = [("--loglevel=TRACE_INFO", ["rt_test:tick"]),
+             ("--loglevel=TRACE_DEBUG", ["rt_test:allfields", "rt_test:tick"]),
+             ("--loglevel-only=TRACE_DEBUG_LINE", ["rt_test:allfields"]),
+             ("--loglevel-only=TRACE_WARNING", [])]
+    for i, (option, expected) in enumerate(cases):
+        out = tmp_path / f"trace{i}"
+        rt.run("create", f"s{i}", f"--output={out}")
+        rt.run("enable-event", "-u", "rt_test:*", option)
+        rt.run("start")
+        assert rt.app("allfields").returncode == 0
+        assert rt.app("ticker", 1, 1).returncode == 0
+        rt.run("stop")
+        rt.run("destroy")
+        names = sorted({n for n, _ in read_events(out)}) if out.exists() else []
+        assert names == expected, option
