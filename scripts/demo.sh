@@ -16,7 +16,7 @@ trace=$RINGTRACE_HOME/demo-trace
 "$build/src/cli/ringtrace" create demo --output="$trace"
 "$build/src/cli/ringtrace" enable-event -u 'hello:*'
 "$build/src/cli/ringtrace" start
-"$build/examples/hello" 5
+"$build/examples/hello" ringtrace 3
 "$build/src/cli/ringtrace" stop
 "$build/src/cli/ringtrace" destroy
 echo
