@@ -8,6 +8,7 @@ The build directory comes from RINGTRACE_BUILD_DIR (default: ./build).
 import os
 import pathlib
 import signal
+import socket
 import subprocess
 import time
 
@@ -64,16 +65,27 @@ class Env:
         self.sessiond_log = open(self.home / "sessiond.log", "w+")
         self.sessiond = subprocess.Popen([str(BIN["sessiond"]), *extra], env=self.env,
                                          stdout=self.sessiond_log, stderr=subprocess.STDOUT)
+        # Ready when its client socket accepts: a socket file left by a killed
+        # daemon exists before the new one listens.
         sock = self.home / ".ringtrace" / "client-ringtrace-sock"
         deadline = time.monotonic() + 10
-        while not sock.exists():
+        while not self.accepts(sock):
             if self.sessiond.poll() is not None:
                 self.sessiond_log.seek(0)
                 raise AssertionError("sessiond exited: " + self.sessiond_log.read())
             if time.monotonic() > deadline:
-                raise AssertionError("sessiond did not create its socket")
+                raise AssertionError("sessiond did not listen on its socket")
             time.sleep(0.02)
         return self.sessiond
+
+    @staticmethod
+    def accepts(path):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            try:
+                s.connect(str(path))
+                return True
+            except OSError:
+                return False
 
     def sessiond_output(self):
         """What the foreground daemon has logged so far."""

@@ -6,6 +6,7 @@
  *
  * Messages, checks of exclusions and exit statuses are lttng's.
  */
+#include <errno.h>
 #include <ringtrace/ctl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,11 +17,15 @@
 #include "common/macros.h"
 #include "current-session.h"
 #include "domain.h"
+#include "filter/filter-compile.h"
 #include "glob.h"
 #include "loglevel.h"
 #include "output.h"
 
 #define DEFAULT_CHANNEL_PRINT_NAME "<default>"
+/* Characters of a long expression line shown around an error. */
+#define FILTER_EXCERPT_BEFORE 60
+#define FILTER_EXCERPT_AFTER  40
 
 static const char usage[] =
     "Usage: ringtrace [GENERAL OPTIONS] enable-event -u [-s SESSION] [-c CHANNEL]\n"
@@ -357,6 +362,65 @@ static int enable_events(struct enable_opts *o, const char *list)
 	return warn ? CMD_WARNING : CMD_SUCCESS;
 }
 
+/*
+ * Shows the line of the expression where err is, with a caret under the
+ * error; control characters as '?', a long line cut around the error.
+ */
+static void print_filter_excerpt(const char *expression, const struct filter_error *err)
+{
+	const char *line = expression + err->offset - (err->column - 1);
+	size_t line_len = strcspn(line, "\n"), from = 0, to = line_len;
+	size_t caret = err->column - 1;
+	_cleanup_free_ char *text = NULL, *marks = NULL;
+	size_t n = 0;
+
+	if (caret > FILTER_EXCERPT_BEFORE)
+		from = caret - FILTER_EXCERPT_BEFORE;
+	if (to > caret + FILTER_EXCERPT_AFTER)
+		to = caret + FILTER_EXCERPT_AFTER;
+	text = malloc(to - from + 8);
+	marks = malloc(caret - from + 8);
+	if (!text || !marks)
+		return;
+	for (size_t i = from; i < to; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		text[n++] = c == '\t' || (c >= 0x20 && c != 0x7f) ? (char)c : '?';
+	}
+	text[n] = '\0';
+	n = 0;
+	for (size_t i = from; i < caret; i++)
+		marks[n++] = line[i] == '\t' ? '\t' : ' ';
+	marks[n] = '\0';
+	cli_note("    %s%s%s", from ? "..." : "", text, to < line_len ? "..." : "");
+	cli_note("    %s%s^", from ? "   " : "", marks);
+}
+
+/*
+ * Compiles the filter as the control library will, to tell the user why it
+ * refuses it (the library itself only says "Invalid filter bytecode").
+ */
+static void check_filter(const char *expression)
+{
+	struct filter_bytecode *bytecode = NULL;
+	struct filter_error err = {0};
+	int r;
+
+	if (!*expression)
+		return;
+	r = filter_compile(expression, &bytecode, &err);
+	free(bytecode);
+	if (r != -EINVAL && r != -E2BIG)
+		return;
+	if (err.line > 1)
+		cli_err("Invalid filter expression, line %u, column %u: %s", err.line, err.column,
+		        err.message);
+	else
+		cli_err("Invalid filter expression, column %u: %s", err.column, err.message);
+	if (r == -EINVAL)
+		print_filter_excerpt(expression, &err);
+}
+
 static int parse_event_type(struct enable_opts *o, int opt)
 {
 	if (o->event_type && o->event_type != opt) {
@@ -447,5 +511,7 @@ int cmd_enable_event(int argc, char **argv)
 		cli_err("Unknown loglevel %s", o.loglevel);
 		return -RINGTRACE_ERR_INVALID;
 	}
+	if (o.filter)
+		check_filter(o.filter);
 	return enable_events(&o, list);
 }

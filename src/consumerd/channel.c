@@ -140,7 +140,7 @@ static void stream_preinit(struct consumer_channel *channel, uint32_t cpu)
 	    .wakeup_fd = -1,
 	    .data_fd = -1,
 	    .index_fd = -1,
-	    .last_progress_ns = rt_clock_read(),
+	    .last_progress_ns = rt_monotonic_ns(),
 	    .wakeup_source = {.kind = EPOLL_SOURCE_STREAM_WAKEUP, .stream = stream},
 	};
 	pthread_mutex_init(&stream->lock, NULL);
@@ -300,14 +300,14 @@ int channel_create(const struct consumer_ask_channel *req, struct consumer_chann
 
 void channel_flush_streams(struct consumer_channel *channel)
 {
-	uint64_t now = rt_clock_read();
+	uint64_t now_ns = rt_monotonic_ns();
 
 	for (uint32_t i = 0; i < channel->nr_streams; i++) {
 		struct consumer_stream *stream = &channel->streams[i];
 
 		pthread_mutex_lock(&stream->lock);
 		rb_stream_flush(stream->rb);
-		stream->flushed_at_ns = now;
+		stream->flushed_at_ns = now_ns;
 		stream->stuck_reported = false;
 		pthread_mutex_unlock(&stream->lock);
 	}

@@ -62,7 +62,7 @@ static bool stream_data_pending(struct consumer_stream *stream, uint64_t now_ns)
 
 static bool session_data_pending(uint64_t session_id)
 {
-	uint64_t now_ns = rt_clock_read();
+	uint64_t now_ns = rt_monotonic_ns();
 	struct consumer_channel *channel;
 	bool pending = false;
 

@@ -103,7 +103,7 @@ bool stream_output_drain(struct consumer_stream *stream, uint32_t max_packets)
 			break;
 		stream_output_write_packet(stream, &subbuf);
 		rb_consumer_put_subbuf(stream->rb, &subbuf);
-		stream->last_progress_ns = rt_clock_read();
+		stream->last_progress_ns = rt_monotonic_ns();
 	}
 	return n == max_packets;
 }

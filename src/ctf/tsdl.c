@@ -3,17 +3,18 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/macros.h"
 
-#define NR_CLOCK_OFFSET_SAMPLES 10
-#define NSEC_PER_SEC            1000000000ull
-#define BOOT_ID_PATH            "/proc/sys/kernel/random/boot_id"
+#define NSEC_PER_SEC 1000000000ull
+#define BOOT_ID_PATH "/proc/sys/kernel/random/boot_id"
 
 /* --- text buffer --- */
 
@@ -465,11 +466,21 @@ static void append_clock_block(struct tsdl_buf *buf, const struct tsdl_trace_inf
 		append_env_string(buf, "uuid", info->clock_uuid);
 	tsdl_buf_appendf(buf,
 	                 "\tdescription = \"Monotonic Clock\";\n"
-	                 "\tfreq = %llu; /* Frequency, in Hz */\n"
-	                 "\t/* clock value offset from Epoch is: offset * (1/freq) */\n"
-	                 "\toffset = %lld;\n"
-	                 "};\n\n",
-	                 NSEC_PER_SEC, (long long)info->clock_offset_ns);
+	                 "\tfreq = %" PRIu64 "; /* Frequency, in Hz */\n",
+	                 info->clock.freq_hz);
+	if (info->clock.offset_s == 0)
+		tsdl_buf_appendf(buf,
+		                 "\t/* clock value offset from Epoch is: offset * (1/freq) */\n"
+		                 "\toffset = %" PRId64 ";\n",
+		                 info->clock.offset);
+	else
+		tsdl_buf_appendf(
+		    buf,
+		    "\t/* clock value offset from Epoch is: offset_s + offset * (1/freq) */\n"
+		    "\toffset_s = %" PRId64 ";\n"
+		    "\toffset = %" PRId64 ";\n",
+		    info->clock.offset_s, info->clock.offset);
+	tsdl_buf_append_str(buf, "};\n\n");
 	tsdl_buf_appendf(buf,
 	                 "typealias integer {\n"
 	                 "\tsize = 27; align = 1; signed = false;\n"
@@ -534,6 +545,8 @@ static bool trace_info_is_valid(const struct tsdl_trace_info *info)
 		return false;
 	if (!info->trace_name || !info->creation_datetime || !info->hostname || !info->tracer_name)
 		return false;
+	if (info->clock.freq_hz == 0)
+		return false;
 	if (info->scheme == TSDL_BUFFERING_PID && (!info->procname || !info->vpid_datetime))
 		return false;
 	return true;
@@ -557,33 +570,41 @@ int tsdl_write_preamble(struct tsdl_buf *buf, const struct tsdl_trace_info *info
 
 /* --- clock and environment helpers --- */
 
-static uint64_t timespec_to_ns(const struct timespec *ts)
+/* floor(a / b) for b > 0. */
+static __int128 floor_div(__int128 a, __int128 b)
 {
-	return (uint64_t)ts->tv_sec * NSEC_PER_SEC + (uint64_t)ts->tv_nsec;
+	__int128 q = a / b;
+
+	return q * b > a ? q - 1 : q;
 }
 
-int64_t tsdl_clock_offset_ns(void)
+int tsdl_clock_describe(struct tsdl_clock *ret_clock)
 {
-	uint64_t best_gap = UINT64_MAX;
-	int64_t best_offset = 0;
+	const struct rt_clock_calibration *cal = rt_clock_calibration();
+	struct rt_clock_sample now;
+	__int128 cycles, offset_s;
+	int r;
 
-	for (int i = 0; i < NR_CLOCK_OFFSET_SAMPLES; i++) {
-		struct timespec mono_before, real, mono_after;
-		uint64_t before, after;
-
-		if (clock_gettime(CLOCK_MONOTONIC, &mono_before) < 0 ||
-		    clock_gettime(CLOCK_REALTIME, &real) < 0 ||
-		    clock_gettime(CLOCK_MONOTONIC, &mono_after) < 0)
-			return 0;
-		before = timespec_to_ns(&mono_before);
-		after = timespec_to_ns(&mono_after);
-		/* A preempted sample has a wide gap: keep the tightest one. */
-		if (after - before >= best_gap)
-			continue;
-		best_gap = after - before;
-		best_offset = (int64_t)(timespec_to_ns(&real) - (before + (after - before) / 2));
+	if (cal->freq_hz == 0)
+		return -EIO;
+	r = rt_clock_sample(CLOCK_REALTIME, &now);
+	if (r < 0)
+		return r;
+	/* Epoch time of clock value 0, in cycles: realtime * freq - clock. */
+	cycles = ((__int128)now.ref_ns * cal->freq_hz + NSEC_PER_SEC / 2) / NSEC_PER_SEC -
+	         (__int128)now.clock;
+	if (rt_clock_source() == RT_CLOCK_SOURCE_MONOTONIC) {
+		*ret_clock =
+		    (struct tsdl_clock){.freq_hz = cal->freq_hz, .offset = (int64_t)cycles};
+		return 0;
 	}
-	return best_offset;
+	offset_s = floor_div(cycles, cal->freq_hz);
+	*ret_clock = (struct tsdl_clock){
+	    .freq_hz = cal->freq_hz,
+	    .offset_s = (int64_t)offset_s,
+	    .offset = (int64_t)(cycles - offset_s * cal->freq_hz),
+	};
+	return 0;
 }
 
 static bool uuid_string_is_valid(const char *s)

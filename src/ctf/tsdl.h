@@ -24,7 +24,9 @@
  * newline), where lttng-sessiond writes some of them raw and so produces
  * metadata that babeltrace2 rejects; identifiers that are not made of
  * [A-Za-z0-9_] (after the enum/variant sanitizing) are refused with -EINVAL
- * instead of being written out.
+ * instead of being written out. With a TSC trace clock (common/clock.h) the
+ * clock block keeps its name, uuid and description but gives the measured
+ * freq and an offset_s line (struct tsdl_clock).
  */
 
 #include <stdbool.h>
@@ -70,6 +72,18 @@ enum tsdl_buffering_scheme {
 	_TSDL_BUFFERING_MAX,
 };
 
+/*
+ * The trace clock (common/clock.h) as the clock block describes it: a clock
+ * value v is the Epoch time offset_s + (offset + v) / freq_hz seconds. When
+ * offset_s is 0 the block has lttng-sessiond's exact text (offset only);
+ * otherwise offset_s is written too.
+ */
+struct tsdl_clock {
+	uint64_t freq_hz; /* > 0 */
+	int64_t offset_s;
+	int64_t offset; /* in clock cycles (ns for CLOCK_MONOTONIC) */
+};
+
 /* Everything the preamble depends on. Strings are raw; the writer escapes. */
 struct tsdl_trace_info {
 	uint8_t uuid[RT_UUID_LEN]; /* registry uuid, same as in every packet header */
@@ -96,15 +110,15 @@ struct tsdl_trace_info {
 	const char *procname;
 	const char *vpid_datetime; /* app registration time, tsdl_format_datetime() */
 	/* Clock. */
-	int64_t clock_offset_ns; /* tsdl_clock_offset_ns() */
+	struct tsdl_clock clock; /* tsdl_clock_describe() */
 	const char *clock_uuid;  /* tsdl_read_boot_id(), or NULL: no uuid line */
 };
 
 /*
  * Appends the preamble: CTF comment, base typealiases, trace, env, clock,
  * clock-mapped typealiases, packet_context, event_header_compact and
- * event_header_large. -EINVAL when a required string is NULL or the scheme is
- * out of range.
+ * event_header_large. -EINVAL when a required string is NULL, the scheme is
+ * out of range or clock.freq_hz is 0.
  */
 int tsdl_write_preamble(struct tsdl_buf *buf, const struct tsdl_trace_info *info);
 
@@ -139,11 +153,15 @@ int tsdl_write_event(struct tsdl_buf *buf, const struct ringtrace_event_desc *de
                      uint32_t event_id, uint32_t stream_id);
 
 /*
- * (CLOCK_REALTIME - CLOCK_MONOTONIC) in ns: of 10 samples, keeps the one
- * whose bracketing monotonic reads were closest. May be negative. Returns 0
- * if the clocks cannot be read.
+ * Describes this process's trace clock, sampled against CLOCK_REALTIME now
+ * (rt_clock_sample()). CLOCK_MONOTONIC: lttng-sessiond's form, freq 1e9 and
+ * offset = (CLOCK_REALTIME - CLOCK_MONOTONIC) in ns (may be negative),
+ * offset_s 0. TSC: freq from rt_clock_calibration() (the first call in the
+ * process takes RT_CLOCK_CALIBRATION_NS), offset_s whole seconds and
+ * 0 <= offset < freq cycles. -errno if a clock cannot be read or the TSC
+ * could not be calibrated (-EIO).
  */
-int64_t tsdl_clock_offset_ns(void);
+int tsdl_clock_describe(struct tsdl_clock *ret_clock);
 
 /* The kernel boot id (/proc/sys/kernel/random/boot_id) as a uuid string. */
 int tsdl_read_boot_id(char ret_uuid[RT_UUID_STR_LEN]);

@@ -53,7 +53,7 @@ static inline int rb_reserve(struct rb_stream *stream, uint32_t payload_len, boo
 	if (__builtin_expect(payload_len > stream->max_payload, 0))
 		return rb_reserve_slow(stream, payload_len, force_long, ctx);
 
-	/* M1: acquire, so the clock is read after [W] (I3). */
+	/* M1: acquire; rt_clock_read() fences itself after this load (I3). */
 	old = __atomic_load_n(&ctl->write_pos, __ATOMIC_ACQUIRE);
 	do {
 		ts = rt_clock_read();

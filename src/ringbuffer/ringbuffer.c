@@ -106,16 +106,26 @@
  * ======================================================================
  *
  *  M1  [W]: acquire load, CAS acq_rel on success / acquire on failure.
- *      Acquire keeps the clock read (whose vDSO implementation starts with
- *      loads of the kernel's time data and orders its counter read after
- *      them) after the observed [W] (I3). Release + acquire chain the
- *      reservers of one packet: the opener loaded [R] with acquire (M4)
- *      before its CAS, so every later reserver of that packet writes its
- *      record after the consumer's reads of the previous lap (I7).
- *      I3 also relies on the clock read completing before the CAS that
- *      follows it; the CAS is a full barrier on x86 and the vDSO orders its
- *      counter read (lfence/rdtscp on x86, isb on arm64). The concurrent
- *      unit tests check the resulting order.
+ *      Release + acquire chain the reservers of one packet: the opener
+ *      loaded [R] with acquire (M4) before its CAS, so every later reserver
+ *      of that packet writes its record after the consumer's reads of the
+ *      previous lap (I7).
+ *      I3 needs the clock read (common/clock.h) to take place after the
+ *      load of [W] has its value, and before the CAS that follows
+ *      becomes visible. Acquire orders memory accesses only, and the
+ *      TSC read is not one: without a fence the CPU may execute rdtsc
+ *      before the earlier load of [W] completes, so B could read the
+ *      clock before A does, yet load the [W] that A's CAS published and
+ *      reserve after A: ts_B < ts_A. That is why rt_clock_read() is
+ *      "lfence; rdtsc": lfence lets rdtsc execute only once every
+ *      earlier load has completed. The same holds for the loads of a
+ *      failed CAS before the retry's clock read. The other half needs
+ *      no fence: rdtsc reads the counter when it executes, before it
+ *      retires, and a CAS becomes visible only after it retires, in
+ *      program order. With CLOCK_MONOTONIC, the vDSO starts with loads
+ *      of the kernel's time data and orders its counter read after them
+ *      (lfence or rdtscp on x86, isb on arm64). The concurrent unit
+ *      tests check the resulting order.
  *  M2  [C]: add-fetch acq_rel. Release publishes what the committer wrote
  *      before: its record; for an opener the packet header written by
  *      packet_begin; for a closer [E]. Acquire, on the completing add-fetch,
@@ -302,7 +312,7 @@ __attribute__((noinline)) int rb_reserve_slow(struct rb_stream *stream, uint32_t
 		return -ENOBUFS;
 	}
 
-	/* M1: acquire, the clock is read after [W] (I3). */
+	/* M1: acquire; rt_clock_read() fences itself after this load (I3). */
 	old = __atomic_load_n(&ctl->write_pos, __ATOMIC_ACQUIRE);
 	for (;;) {
 		ts = rt_clock_read();
@@ -363,7 +373,7 @@ void rb_stream_flush(struct rb_stream *stream)
 	struct rb_shm_ctl *ctl = stream->ctl;
 	uint64_t old, offset, ts;
 
-	/* M1: acquire, then the clock (I3: ts_end >= every record's ts). */
+	/* M1: acquire, then the fenced clock read (I3: ts_end >= every record's ts). */
 	old = __atomic_load_n(&ctl->write_pos, __ATOMIC_ACQUIRE);
 	do {
 		ts = rt_clock_read();

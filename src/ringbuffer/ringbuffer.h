@@ -104,8 +104,8 @@ struct rb_reserve_ctx {
 };
 
 /*
- * Reserves a record of record header + payload_len bytes. Reads the clock
- * (CLOCK_MONOTONIC, ns) inside the reservation so records are in timestamp
+ * Reserves a record of record header + payload_len bytes. Reads the trace
+ * clock (common/clock.h) inside the reservation so records are in timestamp
  * order within a stream. The long header form is selected when force_long, or
  * when the record opens a packet, or when ts >> timestamp_bits differs from
  * the previous record's. Returns 0, or -ENOBUFS when the record is discarded

@@ -51,7 +51,7 @@ int buffer_uid_consumer_error(int r)
  * Streams per channel: one per possible CPU (CPUs that can come online later
  * included), i.e. the highest index in the kernel's "possible" list + 1.
  */
-static uint32_t possible_cpu_count(void)
+uint32_t buffer_possible_cpu_count(void)
 {
 	char line[256];
 	uint32_t max = 0;
@@ -145,7 +145,7 @@ static void buffer_channel_free(struct buffer_uid_channel *chan)
  * Orders the streams of GET_CHANNEL by cpu, checking that each cpu of
  * [0, nr_streams) is there exactly once. Takes ownership of the fds.
  */
-static int streams_by_cpu(struct consumer_stream_fd_pair *got, uint32_t count, uint32_t nr_streams,
+int buffer_streams_by_cpu(struct consumer_stream_fd_pair *got, uint32_t count, uint32_t nr_streams,
                           struct consumer_stream_fd_pair **ret_streams)
 {
 	struct consumer_stream_fd_pair *streams;
@@ -198,7 +198,7 @@ static int create_data_channel(struct session *s, struct buffer_uid *buf,
 		return -RINGTRACE_ERR_NOMEM;
 	chan->session_chan_id = schan->id;
 	chan->key = consumer_next_key();
-	chan->nr_streams = possible_cpu_count();
+	chan->nr_streams = buffer_possible_cpu_count();
 	r = ust_registry_add_channel(buf->registry, &chan->stream_id);
 	if (r < 0) {
 		free(chan);
@@ -227,7 +227,7 @@ static int create_data_channel(struct session *s, struct buffer_uid *buf,
 	if (r >= 0) {
 		r = consumer_get_channel(chan->key, &got, &got_count);
 		if (r >= 0)
-			r = streams_by_cpu(got, got_count, chan->nr_streams, &chan->streams);
+			r = buffer_streams_by_cpu(got, got_count, chan->nr_streams, &chan->streams);
 		if (r < 0)
 			(void)consumer_destroy_channel(chan->key);
 	}

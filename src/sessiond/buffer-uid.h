@@ -75,6 +75,17 @@ int buffer_uid_channel_counters(struct session *s, const struct session_channel 
 /* Destroys every buffer of the session in the consumer and here. */
 void buffer_uid_destroy_all(struct session *s);
 
+/* Shared with buffer-pid.c. */
+
+/* Streams per data channel: the number of possible CPUs. */
+uint32_t buffer_possible_cpu_count(void);
+/*
+ * Orders the streams of GET_CHANNEL by cpu, checking that each cpu of
+ * [0, nr_streams) is there exactly once. Takes ownership of the fds.
+ */
+int buffer_streams_by_cpu(struct consumer_stream_fd_pair *got, uint32_t count, uint32_t nr_streams,
+                          struct consumer_stream_fd_pair **ret_streams);
+
 /* "<reason>" for a negative error of consumer.h (errno or consumer return code). */
 const char *buffer_uid_consumer_strerror(int r);
 /* A consumer.h error as a negative enum ringtrace_error_code. */

@@ -3,7 +3,9 @@
  * ENABLE_CHANNEL / DISABLE_CHANNEL, following lttng 2.13: a channel can only
  * be added before the session is first started (the tracer cannot add one to
  * a running trace); enabling an existing channel re-enables it, its
- * attributes unchanged; disabling a disabled channel is not an error.
+ * attributes unchanged; disabling a disabled channel is not an error. The
+ * buffering scheme belongs to the session: its first channel sets it, and a
+ * channel of the other type is refused (MIXED_BUFFER_TYPE).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -104,6 +106,18 @@ int cmd_channel_create(struct session *s, const char *name,
 	r = channel_attr_check(name, &checked);
 	if (r < 0)
 		return r;
+	if (!cds_list_empty(&s->channels)) {
+		const struct session_channel *first =
+		    cds_list_first_entry(&s->channels, struct session_channel, node);
+
+		if (first->buffer_type != (enum ringtrace_buffer_type)domain->buf_type) {
+			log_warn("Session %s: channel %s refused: the session uses %s buffers",
+			         s->name, name,
+			         first->buffer_type == RINGTRACE_BUFFER_PER_PID ? "per-process"
+			                                                        : "per-user");
+			return -RINGTRACE_ERR_MIXED_BUFFER_TYPE;
+		}
+	}
 	/*
 	 * A session never started has nothing on the app side yet: the
 	 * channel reaches the apps when tracing starts.

@@ -42,14 +42,12 @@ int cmd_check_buffer_type(const struct ringtrace_domain *domain)
 {
 	switch (domain->buf_type) {
 	case RINGTRACE_BUFFER_PER_UID:
-		return 0;
 	case RINGTRACE_BUFFER_PER_PID:
-		log_warn("Client asked for per-process buffers, which are not supported yet: "
-		         "use per-user buffers (--buffers-uid)");
-		return -RINGTRACE_ERR_NOT_SUPPORTED;
+		return 0;
 	default:
 		log_warn("Client asked for buffer type %u, which user space tracing does not "
-		         "have: use per-user buffers (--buffers-uid)",
+		         "have: use per-user (--buffers-uid) or per-process (--buffers-pid) "
+		         "buffers",
 		         (unsigned)domain->buf_type);
 		return -RINGTRACE_ERR_NOT_SUPPORTED;
 	}

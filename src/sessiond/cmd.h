@@ -70,7 +70,7 @@ static inline bool cmd_string_ok(const char *s, size_t size)
 int cmd_lookup_session(const struct cmd_ctx *ctx, struct session **ret_session);
 /* UST only: the kernel domain is NOT_SUPPORTED, anything else UNKNOWN_DOMAIN. */
 int cmd_check_domain(const struct ringtrace_domain *domain);
-/* Per-UID buffers only, for now. */
+/* Per-UID or per-PID buffers: the global type is NOT_SUPPORTED (user space has none). */
 int cmd_check_buffer_type(const struct ringtrace_domain *domain);
 /* Maps an error of consumer.h to a client error code. */
 int cmd_error_from_consumer(int r);

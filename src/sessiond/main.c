@@ -17,6 +17,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,7 @@
 #include "access.h"
 #include "client.h"
 #include "cmd.h"
+#include "common/clock.h"
 #include "config.h"
 #include "consumer.h"
 #include "log.h"
@@ -396,6 +399,36 @@ static void shutdown_daemon(const struct sessiond_paths *paths)
 	log_info("Session daemon stopped");
 }
 
+/*
+ * Measures the trace clock's frequency (RT_CLOCK_CALIBRATION_NS for a TSC),
+ * which the metadata of every session describes the clock with. Off the
+ * startup path: a registry created before it is done waits for it.
+ */
+static void *clock_calibration_thread(void *arg)
+{
+	enum rt_clock_source source = rt_clock_source();
+	const struct rt_clock_calibration *cal = rt_clock_calibration();
+
+	if (cal->freq_hz == 0)
+		log_warn("Cannot calibrate the trace clock (%s): no trace can be created",
+		         rt_clock_source_name(source));
+	else
+		log_info("Trace clock: %s, %" PRIu64 " Hz, within %" PRIu64 " ppb of "
+		         "CLOCK_MONOTONIC's rate",
+		         rt_clock_source_name(source), cal->freq_hz, cal->error_ppb);
+	return NULL;
+}
+
+static void clock_calibration_start(void)
+{
+	pthread_t thread;
+
+	if (pthread_create(&thread, NULL, clock_calibration_thread, NULL) == 0)
+		pthread_detach(thread);
+	else
+		clock_calibration_thread(NULL);
+}
+
 /* Everything up to readiness; messages go to the still-open stderr. */
 static int start_daemon(const struct sessiond_options *opts, const struct sessiond_paths *paths,
                         bool root, int *ret_lock_fd)
@@ -416,6 +449,7 @@ static int start_daemon(const struct sessiond_options *opts, const struct sessio
 		log_error("Cannot lock %s: %s", paths->lock_file, strerror(-r));
 		return r;
 	}
+	clock_calibration_start();
 	consumer_set_path(paths->consumerd[0] ? paths->consumerd : NULL);
 	consumer_set_verbosity(opts->consumer_verbosity);
 

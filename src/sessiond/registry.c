@@ -168,13 +168,41 @@ const uint8_t *ust_registry_uuid(const struct ust_registry *reg)
 	return reg->uuid;
 }
 
+/*
+ * Apps do not tell their tracer's patch level; ringtrace's follows lttng-ust
+ * 2.13 without one.
+ */
+#define TRACER_PATCHLEVEL 0
+
+/* The env keys of a per-PID registry; vpid_datetime must outlive info. */
+static int fill_pid_info(const struct ust_registry_params *p, struct tsdl_trace_info *info,
+                         char vpid_datetime[TSDL_DATETIME_LEN])
+{
+	int r = tsdl_format_datetime(p->registration_time, vpid_datetime);
+
+	if (r < 0)
+		return r;
+	info->scheme = TSDL_BUFFERING_PID;
+	info->buffering_id = (uint32_t)p->pid;
+	info->tracer_patchlevel = TRACER_PATCHLEVEL;
+	info->vpid = p->pid;
+	info->procname = p->procname;
+	info->vpid_datetime = vpid_datetime;
+	return 0;
+}
+
 static int write_preamble(struct ust_registry *reg, const struct ust_registry_params *p)
 {
+	char vpid_datetime[TSDL_DATETIME_LEN];
 	char datetime[TSDL_DATETIME_LEN], boot_id[RT_UUID_STR_LEN], hostname[HOSTNAME_MAX] = "";
+	struct tsdl_clock clock;
 	bool have_boot_id;
 	int r;
 
 	r = tsdl_format_datetime(p->creation_time, datetime);
+	if (r < 0)
+		return r;
+	r = tsdl_clock_describe(&clock);
 	if (r < 0)
 		return r;
 	have_boot_id = tsdl_read_boot_id(boot_id) >= 0;
@@ -197,9 +225,14 @@ static int write_preamble(struct ust_registry *reg, const struct ust_registry_pa
 	    .tracer_name = TSDL_TRACER_NAME,
 	    .tracer_major = TRACER_MAJOR,
 	    .tracer_minor = TRACER_MINOR,
-	    .clock_offset_ns = tsdl_clock_offset_ns(),
+	    .clock = clock,
 	    .clock_uuid = have_boot_id ? boot_id : NULL,
 	};
+	if (p->per_pid) {
+		r = fill_pid_info(p, &info, vpid_datetime);
+		if (r < 0)
+			return r;
+	}
 	memcpy(info.uuid, reg->uuid, RT_UUID_LEN);
 	return tsdl_write_preamble(&reg->text, &info);
 }

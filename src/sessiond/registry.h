@@ -2,11 +2,12 @@
 #pragma once
 
 /*
- * Metadata registry of one per-UID buffer (session x uid x bitness): the
- * trace uuid, the TSDL text (preamble, one stream block per channel, one
- * event block per registered event) and the event ids. The text is
- * append-only; every append is pushed to the consumer's metadata channel at
- * its offset, under the registry lock so pushes stay in order.
+ * Metadata registry of one per-UID buffer (session x uid x bitness) or
+ * per-PID buffer (session x app): the trace uuid, the TSDL text (preamble,
+ * one stream block per channel, one event block per registered event) and
+ * the event ids. The text is append-only; every append is pushed to the
+ * consumer's metadata channel at its offset, under the registry lock so
+ * pushes stay in order.
  *
  * Thread safety: every function may be called from any thread. A registry
  * is reference counted: the owning buffer holds one reference and every app
@@ -26,7 +27,7 @@ struct ust_registry;
 struct ust_wire_event;
 
 struct ust_registry_params {
-	uint32_t uid;           /* tracer_buffering_id */
+	uint32_t uid;           /* tracer_buffering_id of per-UID registries */
 	uint32_t bits_per_long; /* 64 or 32, from the apps' registration */
 	uint32_t uint8_align_bits;
 	uint32_t uint16_align_bits;
@@ -36,6 +37,11 @@ struct ust_registry_params {
 	const char *session_name;
 	bool auto_named;      /* trace_name "auto" */
 	time_t creation_time; /* session creation, trace_creation_datetime */
+	/* Per-PID registries: scheme "pid", buffering id and env keys of the app. */
+	bool per_pid;
+	int32_t pid;
+	const char *procname;
+	time_t registration_time; /* vpid_datetime */
 };
 
 /* A new registry (random uuid) holding the preamble; nothing pushed yet. */

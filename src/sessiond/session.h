@@ -33,7 +33,7 @@ struct session_event_rule {
 struct session_channel {
 	char name[RINGTRACE_SYMBOL_NAME_LEN];
 	struct ringtrace_channel_attr attr;
-	enum ringtrace_buffer_type buffer_type; /* per-UID only for now */
+	enum ringtrace_buffer_type buffer_type; /* the same for every channel of a session */
 	bool enabled;
 	uint32_t id; /* unique in the session, creation order */
 	struct cds_list_head rules;
@@ -53,6 +53,7 @@ struct session {
 	struct cds_list_head channels;
 	struct cds_list_head node; /* in the session list */
 	void *ust;                 /* app-side state (ust-app.c), NULL until first used */
+	void *ust_pid;             /* per-PID buffers (buffer-pid.c), NULL until first used */
 };
 
 void session_list_lock(void);

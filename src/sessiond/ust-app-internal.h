@@ -18,6 +18,7 @@
 #include "comm/ust-msg.h"
 #include "session.h"
 
+struct buffer_pid;
 struct buffer_uid;
 struct ust_registry;
 struct ust_app;
@@ -45,7 +46,12 @@ struct ust_app_session {
 	uint64_t session_id;
 	uint32_t handle;
 	bool started;
-	struct buffer_uid *buffer;     /* owned by the session (buffer-uid.c) */
+	struct buffer_uid *buffer; /* per-UID: owned by the session (buffer-uid.c) */
+	/*
+	 * Per-PID (buffer NULL): owned by the session (buffer-pid.c); valid while
+	 * the app is alive, released once it is gone (ust_app_unregister()).
+	 */
+	struct buffer_pid *pid_buffer;
 	struct ust_registry *registry; /* reference owned: read by the notify thread */
 	struct cds_list_head channels; /* struct ust_app_channel */
 	struct cds_list_head node;     /* in ust_app.sessions */
@@ -59,6 +65,7 @@ struct ust_app_watch {
 
 struct ust_app {
 	struct urcu_ref ref;
+	uint64_t id; /* unique for the daemon's lifetime (names its per-PID buffers) */
 	pid_t pid;
 	pid_t ppid;
 	uid_t uid;
@@ -100,11 +107,17 @@ void ust_app_put(struct ust_app *app);
 void ust_app_register(struct ust_app *app);
 /*
  * The app is gone or misbehaved: out of the table, marked dead, sockets shut
- * down (the notify thread then sees the hang-up and forgets them).
- * Idempotent, callable from any thread holding at most session_list_lock()
- * and app->cmd_lock.
+ * down (the notify thread then sees the hang-up and forgets them), and
+ * queued for ust_app_unregister(). Idempotent, callable from any thread
+ * holding at most session_list_lock() and app->cmd_lock.
  */
 void ust_app_drop(struct ust_app *app, const char *reason);
+/*
+ * For the dispatch thread, once a dropped app is dead: its per-PID buffers
+ * are flushed, drained and destroyed in every session. Called without any
+ * lock held.
+ */
+void ust_app_unregister(struct ust_app *app);
 /* Drops every app (daemon shutdown). */
 void ust_app_drop_all(void);
 
@@ -147,6 +160,8 @@ int ust_app_cmd_field_list(struct ust_app *app, struct ust_field_info **ret);
 
 int ust_app_registration_start(const char *app_socket_path, bool root_daemon);
 void ust_app_registration_stop(void);
+/* Queues ust_app_unregister(app) for the dispatch thread (takes a reference). */
+void ust_app_dispatch_unregister(struct ust_app *app);
 
 /* --- ust-app-notify.c --- */
 

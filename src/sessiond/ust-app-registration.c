@@ -9,7 +9,8 @@
  * credentials, and pairs the two sockets of a pid into a struct ust_app.
  * Complete apps go to the dispatch thread, which does the slow part
  * (commands to the app, see ust_app_register()), so a slow app never delays
- * the registration of others.
+ * the registration of others. The same thread releases what dropped apps
+ * leave behind (ust_app_unregister()), in order after their registration.
  */
 
 #include <errno.h>
@@ -56,6 +57,7 @@ struct half_app {
 
 struct dispatch_item {
 	struct ust_app *app; /* reference owned */
+	bool unregister;     /* else register */
 	struct cds_list_head node;
 };
 
@@ -101,20 +103,35 @@ static uint64_t now_ms(void)
 
 /* --- dispatch thread --- */
 
-static void dispatch_queue_push(struct ust_app *app)
+/* Takes the caller's reference to app. */
+static void dispatch_queue_push(struct ust_app *app, bool unregister)
 {
 	struct dispatch_item *item = calloc(1, sizeof(*item));
 
 	if (!item) {
-		log_error("Out of memory: app %d not registered", (int)app->pid);
+		log_error("Out of memory: app %d not %s", (int)app->pid,
+		          unregister ? "unregistered" : "registered");
 		ust_app_put(app);
 		return;
 	}
 	item->app = app;
+	item->unregister = unregister;
 	pthread_mutex_lock(&reg.queue_lock);
+	if (reg.queue_stopping) {
+		/* Shutting down: the sessions, and their buffers, are already gone. */
+		pthread_mutex_unlock(&reg.queue_lock);
+		ust_app_put(app);
+		free(item);
+		return;
+	}
 	cds_list_add_tail(&item->node, &reg.queue);
 	pthread_cond_signal(&reg.queue_cond);
 	pthread_mutex_unlock(&reg.queue_lock);
+}
+
+void ust_app_dispatch_unregister(struct ust_app *app)
+{
+	dispatch_queue_push(ust_app_get(app), true);
 }
 
 static void *dispatch_thread_main(void *arg)
@@ -133,7 +150,10 @@ static void *dispatch_thread_main(void *arg)
 		cds_list_del(&item->node);
 		pthread_mutex_unlock(&reg.queue_lock);
 
-		ust_app_register(item->app);
+		if (item->unregister)
+			ust_app_unregister(item->app);
+		else
+			ust_app_register(item->app);
 		ust_app_put(item->app);
 		free(item);
 	}
@@ -223,7 +243,7 @@ static void half_app_complete(struct half_app *half)
 	}
 	half->fds[0] = half->fds[1] = -1; /* now the app's */
 	half_app_free(half);
-	dispatch_queue_push(app);
+	dispatch_queue_push(app, false);
 }
 
 static void pair_socket(int fd, const struct ust_reg_msg *msg)

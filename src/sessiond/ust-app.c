@@ -11,13 +11,15 @@
  *     notify sockets of a pid; never takes any lock of this file;
  *   - dispatch thread (same file): takes each complete app through
  *     ust_app_register(): table, notify watch, setup for every active
- *     session (under session_list_lock()), REGISTER_DONE;
+ *     session (under session_list_lock()), REGISTER_DONE; and each dropped
+ *     app through ust_app_unregister() (its per-PID buffers released);
  *   - notify thread (ust-app-notify.c): epoll over every app's notify socket
  *     (REGISTER_EVENT) and command socket (hang-up = app gone).
  *
  * Locks, in the only order they may nest (outermost first):
- *   1. session_list_lock()  sessions, channels, rules, and the per-UID
- *                           buffers of each session (buffer-uid.c).
+ *   1. session_list_lock()  sessions, channels, rules, and the per-UID and
+ *                           per-PID buffers of each session (buffer-uid.c,
+ *                           buffer-pid.c).
  *   2. app->cmd_lock        one request/reply at a time on the app's command
  *                           socket; held across that I/O (bounded by the
  *                           socket timeout). Writers of app->sessions hold it.
@@ -51,6 +53,13 @@
  * and releases it. The descriptors are closed only by the last reference,
  * so no thread ever uses a recycled descriptor number. Per-UID buffers and
  * registries outlive apps; an app session holds a registry reference.
+ *
+ * Per-PID buffers belong to the session too, named by the app's id. When an
+ * app is dropped, ust_app_drop() queues it for the dispatch thread, which
+ * (under session_list_lock(), so after any command that was setting the app
+ * up) flushes, drains and destroys its buffers in every session: the events
+ * it wrote before exiting all reach the trace. Until then, stop and destroy
+ * of a session cover them like those of live apps.
  */
 
 #include <errno.h>
@@ -61,6 +70,7 @@
 #include <unistd.h>
 #include <urcu/system.h>
 
+#include "buffer-pid.h"
 #include "buffer-uid.h"
 #include "comm/ust-wire.h"
 #include "log.h"
@@ -73,6 +83,7 @@
 
 static pthread_mutex_t apps_lock = PTHREAD_MUTEX_INITIALIZER;
 static CDS_LIST_HEAD(apps); /* struct ust_app, by registration order */
+static uint64_t app_next_id;
 
 unsigned ust_app_socket_timeout_ms(void)
 {
@@ -131,6 +142,7 @@ struct ust_app *ust_app_new(const struct ust_reg_msg *reg, int cmd_fd, int notif
 	if (!app)
 		return NULL;
 	urcu_ref_init(&app->ref);
+	app->id = __atomic_add_fetch(&app_next_id, 1, __ATOMIC_RELAXED);
 	app->pid = (pid_t)reg->pid;
 	app->ppid = (pid_t)reg->ppid;
 	app->uid = (uid_t)reg->uid;
@@ -192,6 +204,7 @@ void ust_app_drop(struct ust_app *app, const char *reason)
 	/* Wakes a command waiting for a reply and the notify thread (hang-up). */
 	(void)shutdown(app->cmd_fd, SHUT_RDWR);
 	(void)shutdown(app->notify_fd, SHUT_RDWR);
+	ust_app_dispatch_unregister(app);
 	if (in_table)
 		ust_app_put(app);
 }
@@ -411,12 +424,55 @@ static int app_enablers_prune(struct ust_app *app, const struct session *s,
 	return 0;
 }
 
-/* Creates the channel in the app and hands it the per-UID streams (bchan exists). */
+/* The consumer channel behind an app's channel, in its per-UID or per-PID buffers. */
+struct app_buffer_channel {
+	uint32_t stream_id;
+	uint32_t nr_streams;
+	const struct consumer_stream_fd_pair *streams; /* indexed by cpu */
+	struct buffer_pid_channel *pid_chan;           /* NULL for per-UID */
+};
+
+/*
+ * False when the channel has no consumer side (the buffer side said why), or
+ * when its per-PID streams were handed to the app already.
+ */
+static bool app_buffer_channel(struct ust_app_session *ua_sess, uint32_t session_chan_id,
+                               struct app_buffer_channel *ret)
+{
+	if (ua_sess->pid_buffer) {
+		struct buffer_pid_channel *pchan =
+		    buffer_pid_find_channel(ua_sess->pid_buffer, session_chan_id);
+
+		if (!pchan || !pchan->streams)
+			return false;
+		*ret = (struct app_buffer_channel){.stream_id = pchan->stream_id,
+		                                   .nr_streams = pchan->nr_streams,
+		                                   .streams = pchan->streams,
+		                                   .pid_chan = pchan};
+		return true;
+	}
+
+	struct buffer_uid_channel *uchan =
+	    buffer_uid_find_channel(ua_sess->buffer, session_chan_id);
+
+	if (!uchan)
+		return false;
+	*ret = (struct app_buffer_channel){.stream_id = uchan->stream_id,
+	                                   .nr_streams = uchan->nr_streams,
+	                                   .streams = uchan->streams};
+	return true;
+}
+
+/*
+ * Creates the channel in the app and hands it the streams of its buffers
+ * (app_buffer_channel() found them). Per-PID streams are the app's alone:
+ * the daemon closes its copies once the app has them.
+ */
 static int app_channel_create(struct ust_app *app, const struct session *s,
                               struct ust_app_session *ua_sess, const struct session_channel *schan,
+                              const struct app_buffer_channel *bchan,
                               struct ust_app_channel **ret_uchan)
 {
-	struct buffer_uid_channel *bchan = buffer_uid_find_channel(ua_sess->buffer, schan->id);
 	struct ust_app_channel *uchan;
 	int r;
 
@@ -456,6 +512,8 @@ static int app_channel_create(struct ust_app *app, const struct session *s,
 		free(uchan);
 		return r;
 	}
+	if (bchan->pid_chan)
+		buffer_pid_streams_sent(bchan->pid_chan);
 	*ret_uchan = uchan;
 	return 0;
 }
@@ -468,10 +526,11 @@ static int app_channel_sync(struct ust_app *app, const struct session *s,
 	int r;
 
 	if (!uchan) {
-		/* No consumer channel: the buffer side failed and said why. */
-		if (!schan->enabled || !buffer_uid_find_channel(ua_sess->buffer, schan->id))
+		struct app_buffer_channel bchan;
+
+		if (!schan->enabled || !app_buffer_channel(ua_sess, schan->id, &bchan))
 			return 0;
-		r = app_channel_create(app, s, ua_sess, schan, &uchan);
+		r = app_channel_create(app, s, ua_sess, schan, &bchan, &uchan);
 		if (r < 0)
 			return r;
 	} else if (uchan->enabled != schan->enabled) {
@@ -491,9 +550,40 @@ static int app_channel_sync(struct ust_app *app, const struct session *s,
 	return app_enablers_prune(app, s, uchan, schan);
 }
 
-static int app_session_create(struct ust_app *app, struct session *s,
-                              struct ust_app_session **ret_ua_sess)
+/* Every channel of a session has the same buffer type (cmd-channel.c sees to it). */
+static bool session_is_per_pid(struct session *s)
 {
+	return !cds_list_empty(&s->channels) &&
+	       cds_list_first_entry(&s->channels, struct session_channel, node)->buffer_type ==
+	           RINGTRACE_BUFFER_PER_PID;
+}
+
+/* The app's per-UID buffers (shared with its uid) or new per-PID buffers of its own. */
+static int app_session_buffers(struct ust_app *app, struct session *s,
+                               struct ust_app_session *ua_sess)
+{
+	int r;
+
+	if (session_is_per_pid(s)) {
+		struct buffer_pid_owner owner = {
+		    .app_id = app->id,
+		    .pid = app->pid,
+		    .procname = app->name,
+		    .registration_time = app->registration_time,
+		    .bits_per_long = app->reg.bits_per_long,
+		    .uint8_align_bits = app->reg.uint8_t_alignment,
+		    .uint16_align_bits = app->reg.uint16_t_alignment,
+		    .uint32_align_bits = app->reg.uint32_t_alignment,
+		    .uint64_align_bits = app->reg.uint64_t_alignment,
+		    .long_align_bits = app->reg.long_alignment,
+		};
+
+		r = buffer_pid_create(s, &owner, &ua_sess->pid_buffer);
+		if (r >= 0)
+			ua_sess->registry = ust_registry_get(ua_sess->pid_buffer->registry);
+		return r;
+	}
+
 	struct buffer_uid_owner owner = {
 	    .uid = (uint32_t)app->uid,
 	    .bits_per_long = app->reg.bits_per_long,
@@ -503,24 +593,36 @@ static int app_session_create(struct ust_app *app, struct session *s,
 	    .uint64_align_bits = app->reg.uint64_t_alignment,
 	    .long_align_bits = app->reg.long_alignment,
 	};
+
+	r = buffer_uid_get(s, &owner, &ua_sess->buffer);
+	if (r >= 0)
+		ua_sess->registry = ust_registry_get(ua_sess->buffer->registry);
+	return r;
+}
+
+static int app_session_create(struct ust_app *app, struct session *s,
+                              struct ust_app_session **ret_ua_sess)
+{
 	struct ust_app_session *ua_sess;
-	struct buffer_uid *buf;
 	int r;
 
-	r = buffer_uid_get(s, &owner, &buf);
-	if (r < 0)
-		return r;
 	ua_sess = calloc(1, sizeof(*ua_sess));
 	if (!ua_sess)
 		return -RINGTRACE_ERR_NOMEM;
 	ua_sess->session_id = s->id;
-	ua_sess->handle = app->next_handle++;
-	ua_sess->buffer = buf;
-	ua_sess->registry = ust_registry_get(buf->registry);
 	CDS_INIT_LIST_HEAD(&ua_sess->channels);
+	r = app_session_buffers(app, s, ua_sess);
+	if (r < 0) {
+		free(ua_sess);
+		return r;
+	}
+	ua_sess->handle = app->next_handle++;
 	r = ust_app_cmd_create_session(app, ua_sess->handle);
 	if (r < 0) {
 		log_app_failure(app, s, "session creation", r);
+		/* Per-PID buffers nobody will use. */
+		if (ua_sess->pid_buffer)
+			buffer_pid_release_app(s, app->id);
 		app_session_free(ua_sess);
 		return 0; /* the app's failure, not the session's */
 	}
@@ -552,7 +654,8 @@ static int app_session_sync_locked(struct ust_app *app, struct session *s, bool 
 			return r;
 	}
 	/* Channels enabled since the buffer was made get their consumer side first. */
-	r = buffer_uid_sync_channels(s, ua_sess->buffer);
+	r = ua_sess->pid_buffer ? buffer_pid_sync_channels(s, ua_sess->pid_buffer)
+	                        : buffer_uid_sync_channels(s, ua_sess->buffer);
 	cds_list_for_each_entry(schan, &s->channels, node)
 	{
 		(void)app_channel_sync(app, s, ua_sess, schan);
@@ -718,9 +821,13 @@ static int app_session_stop(struct ust_app *app, struct session *s)
 
 int ust_app_session_stop(struct session *s)
 {
+	int r, r_pid;
+
 	(void)for_each_app(app_session_stop, s);
 	/* Partial packets become readable; the metadata was pushed as it grew. */
-	return buffer_uid_flush_all(s);
+	r = buffer_uid_flush_all(s);
+	r_pid = buffer_pid_flush_all(s);
+	return r < 0 ? r : r_pid;
 }
 
 int ust_app_session_update(struct session *s)
@@ -759,12 +866,45 @@ void ust_app_session_destroy(struct session *s)
 	/* Whatever the apps wrote since the last flush goes to disk before the channels go. */
 	(void)buffer_uid_flush_all(s);
 	buffer_uid_destroy_all(s);
+	buffer_pid_destroy_all(s);
 }
 
 int ust_app_channel_counters(struct session *s, struct session_channel *chan,
                              uint64_t *ret_discarded, uint64_t *ret_lost)
 {
-	return buffer_uid_channel_counters(s, chan, ret_discarded, ret_lost);
+	uint64_t uid_discarded, uid_lost, pid_discarded, pid_lost;
+	int r;
+
+	r = buffer_uid_channel_counters(s, chan, &uid_discarded, &uid_lost);
+	if (r < 0)
+		return r;
+	r = buffer_pid_channel_counters(s, chan, &pid_discarded, &pid_lost);
+	if (r < 0)
+		return r;
+	*ret_discarded = uid_discarded + pid_discarded;
+	*ret_lost = uid_lost + pid_lost;
+	return 0;
+}
+
+static int app_buffers_release(struct session *s, void *arg)
+{
+	struct ust_app *app = arg;
+	struct ust_app_session *ua_sess;
+
+	pthread_mutex_lock(&app->cmd_lock);
+	ua_sess = find_app_session(app, s->id);
+	if (ua_sess)
+		ua_sess->pid_buffer = NULL;
+	pthread_mutex_unlock(&app->cmd_lock);
+	buffer_pid_release_app(s, app->id);
+	return 0;
+}
+
+void ust_app_unregister(struct ust_app *app)
+{
+	session_list_lock();
+	(void)session_for_each(app_buffers_release, app);
+	session_list_unlock();
 }
 
 /* --- listings --- */

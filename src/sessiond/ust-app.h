@@ -3,7 +3,8 @@
 
 /*
  * The UST side of the session daemon: registered applications, per-UID
- * buffers (one set of consumer channels per session x uid x bitness),
+ * buffers (one set of consumer channels per session x uid x bitness) or
+ * per-PID buffers (one set per session x app, released when the app goes),
  * metadata registries (TSDL built from the events apps register), and the
  * commands sent to apps. Client command handlers call these with
  * session_list_lock() held; errors are negative enum ringtrace_error_code.
@@ -21,7 +22,8 @@ void ust_app_threads_stop(void);
 /*
  * Starts tracing: for every registered app (and every app registering later
  * while the session is active): per-UID buffers and registry created on
- * demand, session/channels/streams/enablers sent to the app, session started.
+ * demand, or the app's own per-PID ones, session/channels/streams/enablers
+ * sent to the app, session started.
  */
 int ust_app_session_start(struct session *s);
 /* Stops the apps' session, then flushes every channel of the session in the consumer. */
@@ -31,9 +33,12 @@ int ust_app_session_update(struct session *s);
 /* Releases everything the session has in apps, consumer and registries. */
 void ust_app_session_destroy(struct session *s);
 
-/* Events discarded / packets lost so far in a channel of the session (all uids). */
+/*
+ * Events discarded / packets lost so far in a channel of the session (all
+ * uids, or all apps, including those gone).
+ */
 int ust_app_channel_counters(struct session *s, struct session_channel *chan,
-			     uint64_t *ret_discarded, uint64_t *ret_lost);
+                             uint64_t *ret_discarded, uint64_t *ret_lost);
 
 /* Tracepoints of every registered app (pid set); *ret malloc'd, returns the count. */
 int ust_app_list_tracepoints(struct ringtrace_event **ret);

@@ -112,10 +112,85 @@ def test_enable_event_request_layout(rt, fake):
     assert rp.decode(channel) == ""  # the default channel
     assert (ev_type, rp.decode(ev_name), lt, ll) == (rp.EVENT_TRACEPOINT, "prov:*", rp.LOGLEVEL_RANGE, 4)
     assert (flt, exc) == (1, 1)
-    assert (expression_len, bytecode_len, exclusion_count) == (len("a > 1") + 1, 0, 2)
-    assert len(var) == 2 * rp.SYMBOL_LEN + expression_len
+    # The filter travels as its expression and the bytecode compiled by the
+    # client: the 48-byte header then the data, as lttng's CLI sends them.
+    assert (expression_len, bytecode_len, exclusion_count) == (len("a > 1") + 1, 48 + 18, 2)
+    assert len(var) == 2 * rp.SYMBOL_LEN + expression_len + bytecode_len
     assert [rp.decode(var[i * 256:(i + 1) * 256]) for i in range(2)] == ["prov:x", "prov:y,z"]
-    assert var[512:] == b"a > 1\0"
+    assert var[512:518] == b"a > 1\0"
+    assert var[518:] == FILTER_HEADER.pack(18, 14, 0, b"") + bytes.fromhex(
+        "3bffff"              # LOAD_FIELD_REF, field index to be linked by the tracer
+        "410100000000000000"  # LOAD_S64 1
+        "0e"                  # GT
+        "01"                  # RETURN
+        "00006100")           # relocation table: offset 0, "a"
+
+
+# struct filter_bytecode's header: len, reloc_table_offset, seqnum, padding.
+FILTER_HEADER = struct.Struct("=IIQ32s")
+
+
+def enable_event_var(payload):
+    """(expression, bytecode) of an ENABLE_EVENT request."""
+    fixed = rp.ENABLE_EVENT_FIXED.unpack_from(split_msg(payload)[3])
+    expression_len, bytecode_len, exclusion_count = fixed[-3:]
+    var = split_msg(payload)[4][exclusion_count * rp.SYMBOL_LEN:]
+    return var[:expression_len], var[expression_len:expression_len + bytecode_len]
+
+
+def test_filter_bytecode_sent(rt, fake):
+    d = fake(ok)
+    expression = 'intfield > 2 && strfield == "hel*" || $ctx.vpid == 5 || $app.myprov:ctx == 3'
+    r = rt.run("enable-event", "-u", "ev", "-s", "s1", "--filter", expression)
+    assert out_lines(r) == [f"Event ev: Filter '{expression}' successfully set"]
+    text, bytecode = enable_event_var(d.last(rp.ENABLE_EVENT))
+    assert text == expression.encode() + b"\0"
+    # The bytes lttng 2.13.9's CLI sends for it (reference/ust-registration.md).
+    data = bytes.fromhex(
+        "3bffff4102000000000000000e391a003bffff4068656c2a000c3a2a0046ffff4105000000000000000c"
+        "3a3a0046ffff4103000000000000000c01"
+        "0000696e746669656c6400" "10007374726669656c6400" "1d00246374782e7670696400"
+        "2d00246170702e6d7970726f763a63747800")
+    assert bytecode == FILTER_HEADER.pack(len(data), 59, 0, b"") + data
+
+
+def test_invalid_filter_is_not_sent(rt, fake):
+    d = fake(ok)
+    r = rt.run("enable-event", "-u", "ev1,ev2", "-s", "s1", "--filter", "a == 1 &&\n  b = 2",
+               check=False)
+    assert r.returncode == 106  # LTTNG_ERR_FILTER_INVAL, as lttng
+    assert r.stdout == ""
+    assert r.stderr.splitlines() == [
+        "Error: Invalid filter expression, line 2, column 5: expected '.', '[', a binary operator "
+        "or the end of the expression after 'b', found '=' (to compare, use '==')",
+        "      b = 2",
+        "        ^",
+        "Error: Event ev1: Invalid filter bytecode (channel channel0, session s1, filter "
+        "'a == 1 &&",
+        "  b = 2')",
+        "Error: Event ev2: Invalid filter bytecode (channel channel0, session s1, filter "
+        "'a == 1 &&",
+        "  b = 2')"]
+    assert rp.ENABLE_EVENT not in d.commands()
+    r = rt.run("enable-event", "-u", "-a", "-s", "s1", "--filter", "a + 1", check=False)
+    assert r.returncode == 106
+    assert r.stderr.splitlines() == [
+        "Error: Invalid filter expression, column 3: binary operator '+' is not supported: "
+        "expected a comparison (== != < > <= >=), logical (&& ||) or bitwise (& | ^ << >>) "
+        "operator",
+        "    a + 1",
+        "      ^",
+        "Error: All events: Invalid filter bytecode (channel channel0, session s1, "
+        "filter 'a + 1')"]
+    assert rp.ENABLE_EVENT not in d.commands()
+
+
+def test_empty_filter_is_an_invalid_parameter(rt, fake):
+    d = fake(ok)
+    r = rt.run("enable-event", "-u", "ev", "-s", "s1", "--filter=", check=False)
+    assert (r.returncode, r.stderr) == (
+        97, "Error: Event ev: Invalid parameter (channel channel0, session s1, filter '')\n")
+    assert rp.ENABLE_EVENT not in d.commands()
 
 
 def test_enable_channel_request_layout(rt, fake):

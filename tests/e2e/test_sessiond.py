@@ -506,7 +506,7 @@ def test_channels(sd):
                     (dict(overwrite=1, blocking_timeout=100), "INVALID"),
                     (dict(blocking_timeout=-2), "INVALID"),
                     (dict(live_timer=1000), "NOT_SUPPORTED"),
-                    (dict(buf_type=rp.BUFFER_PER_PID), "NOT_SUPPORTED"),
+                    (dict(buf_type=rp.BUFFER_PER_PID), "MIXED_BUFFER_TYPE"),
                     (dict(buf_type=rp.BUFFER_GLOBAL), "NOT_SUPPORTED"),
                     (dict(domain=rp.DOMAIN_KERNEL), "NOT_SUPPORTED"),
                     (dict(domain=0), "UNKNOWN_DOMAIN"),

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "common/clock.h"
 #include "common/macros.h"
 #include "ctf/tsdl.h"
 
@@ -153,7 +154,7 @@ static struct tsdl_trace_info reference_info(void)
 	    .tracer_name = TSDL_TRACER_NAME,
 	    .tracer_major = 2,
 	    .tracer_minor = 13,
-	    .clock_offset_ns = 1795370972761601554,
+	    .clock = {.freq_hz = 1000000000, .offset = 1795370972761601554},
 	    .clock_uuid = "dbf06f81-6e48-41e7-a241-fdb2e991f954",
 	};
 	return info;
@@ -237,7 +238,7 @@ static void test_preamble_no_clock_uuid_negative_offset(void **state)
 	char *clock;
 
 	info.clock_uuid = NULL;
-	info.clock_offset_ns = -1234;
+	info.clock.offset = -1234;
 	assert_int_equal(tsdl_write_preamble(&buf, &info), 0);
 	clock = extract(buf.text, "clock {", "};\n\n");
 	assert_string_equal(clock, "clock {\n"
@@ -248,6 +249,34 @@ static void test_preamble_no_clock_uuid_negative_offset(void **state)
 	                           "\toffset = -1234;\n"
 	                           "};\n\n");
 	free(clock);
+	tsdl_buf_fini(&buf);
+}
+
+/* TSC trace clock: measured frequency, Epoch offset as offset_s + offset cycles. */
+static void test_preamble_tsc_clock(void **state)
+{
+	struct tsdl_trace_info info = reference_info();
+	struct tsdl_buf buf = {0};
+	char *clock;
+
+	info.clock = (struct tsdl_clock){
+	    .freq_hz = 2096004199, .offset_s = 1763845012, .offset = 1987654321};
+	assert_int_equal(tsdl_write_preamble(&buf, &info), 0);
+	clock = extract(buf.text, "clock {", "};\n\n");
+	assert_string_equal(
+	    clock, "clock {\n"
+	           "\tname = \"monotonic\";\n"
+	           "\tuuid = \"dbf06f81-6e48-41e7-a241-fdb2e991f954\";\n"
+	           "\tdescription = \"Monotonic Clock\";\n"
+	           "\tfreq = 2096004199; /* Frequency, in Hz */\n"
+	           "\t/* clock value offset from Epoch is: offset_s + offset * (1/freq) */\n"
+	           "\toffset_s = 1763845012;\n"
+	           "\toffset = 1987654321;\n"
+	           "};\n\n");
+	free(clock);
+	/* Everything else is the same as with CLOCK_MONOTONIC. */
+	assert_non_null(
+	    strstr(buf.text, "map = clock.monotonic.value;\n} := uint64_clock_monotonic_t;"));
 	tsdl_buf_fini(&buf);
 }
 
@@ -294,6 +323,9 @@ static void test_preamble_invalid(void **state)
 	assert_int_equal(tsdl_write_preamble(&buf, &info), -EINVAL);
 	info = reference_info();
 	info.scheme = TSDL_BUFFERING_PID; /* without procname */
+	assert_int_equal(tsdl_write_preamble(&buf, &info), -EINVAL);
+	info = reference_info();
+	info.clock.freq_hz = 0; /* e.g. a TSC that could not be calibrated */
 	assert_int_equal(tsdl_write_preamble(&buf, &info), -EINVAL);
 	assert_int_equal(buf.len, 0);
 	tsdl_buf_fini(&buf);
@@ -826,17 +858,61 @@ static void test_buf_growth_and_escape(void **state)
 	assert_null(buf.text);
 }
 
-static void test_clock_offset(void **state)
+/* Epoch time of a trace clock value per the description, in ns. */
+static long double clock_to_epoch_ns(const struct tsdl_clock *clock, uint64_t value)
 {
-	struct timespec mono, real;
-	int64_t offset = tsdl_clock_offset_ns(), expected, diff;
+	return ((long double)clock->offset_s +
+	        ((long double)clock->offset + (long double)value) / (long double)clock->freq_hz) *
+	       1e9L;
+}
 
-	clock_gettime(CLOCK_MONOTONIC, &mono);
+/* Whichever source this machine gives the process, the description maps it to the Epoch. */
+static void test_clock_describe(void **state)
+{
+	struct tsdl_clock clock;
+	struct timespec real;
+	long double diff;
+	uint64_t value;
+
+	assert_int_equal(tsdl_clock_describe(&clock), 0);
+	value = rt_clock_read();
 	clock_gettime(CLOCK_REALTIME, &real);
-	expected = ((int64_t)real.tv_sec - (int64_t)mono.tv_sec) * 1000000000ll +
-	           ((int64_t)real.tv_nsec - (int64_t)mono.tv_nsec);
-	diff = offset > expected ? offset - expected : expected - offset;
-	assert_true(diff < 10000000); /* 10 ms: the clocks do not drift that fast */
+	diff = clock_to_epoch_ns(&clock, value) -
+	       ((long double)real.tv_sec * 1e9L + (long double)real.tv_nsec);
+	assert_true(diff > -10e6L && diff < 10e6L); /* 10 ms */
+
+	if (rt_clock_source() == RT_CLOCK_SOURCE_MONOTONIC) {
+		/* lttng's form: ns, offset = CLOCK_REALTIME - CLOCK_MONOTONIC. */
+		assert_int_equal(clock.freq_hz, 1000000000);
+		assert_int_equal(clock.offset_s, 0);
+	} else {
+		const struct rt_clock_calibration *cal = rt_clock_calibration();
+
+		assert_int_equal(clock.freq_hz, cal->freq_hz);
+		assert_true(clock.offset >= 0 && (uint64_t)clock.offset < clock.freq_hz);
+		assert_true(clock.offset_s > 0);
+		/* 100 ms against CLOCK_MONOTONIC: well within 100 ppm. */
+		assert_true(cal->error_ppb < 100000);
+	}
+}
+
+/* The measured frequency predicts the trace clock against CLOCK_MONOTONIC. */
+static void test_clock_calibration(void **state)
+{
+	const struct rt_clock_calibration *cal = rt_clock_calibration();
+	struct rt_clock_sample a, b;
+	long double predicted, error_ppm;
+	struct timespec pause = {.tv_nsec = 200000000};
+
+	assert_true(cal->freq_hz > 0);
+	assert_int_equal(rt_clock_sample(CLOCK_MONOTONIC, &a), 0);
+	nanosleep(&pause, NULL);
+	assert_int_equal(rt_clock_sample(CLOCK_MONOTONIC, &b), 0);
+	predicted = (long double)(b.clock - a.clock) * 1e9L / (long double)cal->freq_hz;
+	error_ppm = (predicted - (long double)(b.ref_ns - a.ref_ns)) /
+	            (long double)(b.ref_ns - a.ref_ns) * 1e6L;
+	/* Generous: calibration and this check both sample through a shared VM. */
+	assert_true(error_ppm > -50 && error_ppm < 50);
 }
 
 static void test_datetime_and_boot_id(void **state)
@@ -869,6 +945,7 @@ int main(void)
 	    cmocka_unit_test(test_preamble_pid_env),
 	    cmocka_unit_test(test_preamble_trace_name_escaped),
 	    cmocka_unit_test(test_preamble_no_clock_uuid_negative_offset),
+	    cmocka_unit_test(test_preamble_tsc_clock),
 	    cmocka_unit_test(test_preamble_alignments),
 	    cmocka_unit_test(test_preamble_invalid),
 	    cmocka_unit_test(test_stream_without_context),
@@ -891,7 +968,8 @@ int main(void)
 	    cmocka_unit_test(test_event_invalid),
 	    cmocka_unit_test(test_event_rollback_on_append_error),
 	    cmocka_unit_test(test_buf_growth_and_escape),
-	    cmocka_unit_test(test_clock_offset),
+	    cmocka_unit_test(test_clock_describe),
+	    cmocka_unit_test(test_clock_calibration),
 	    cmocka_unit_test(test_datetime_and_boot_id),
 	};
 

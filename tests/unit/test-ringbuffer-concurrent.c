@@ -68,7 +68,7 @@ struct consumer {
 
 static uint64_t now_ns(void)
 {
-	return rt_clock_read();
+	return rt_monotonic_ns();
 }
 
 static uint32_t payload_len_of(uint32_t producer, uint64_t seq)
@@ -135,8 +135,8 @@ static void check_record(struct consumer *c, const struct tc_packet_header *ph,
 	c->seen[h.producer][h.seq] = 1;
 
 	if (h.ts < c->last_ts)
-		FAIL(c, "record %u/%" PRIu64 ": timestamp went back by %" PRIu64 " ns", h.producer,
-		     h.seq, c->last_ts - h.ts);
+		FAIL(c, "record %u/%" PRIu64 ": timestamp went back by %" PRIu64 " ticks",
+		     h.producer, h.seq, c->last_ts - h.ts);
 	if (h.ts < ph->ts_begin || h.ts > ph->ts_end)
 		FAIL(c, "record %u/%" PRIu64 " outside its packet's time range", h.producer, h.seq);
 	if (first && (!rec->long_header || h.ts != ph->ts_begin))

@@ -3,29 +3,63 @@
  * Event rules of a channel: enable (with filter expression and exclusions),
  * disable, list.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/macros.h"
 #include "ctl-internal.h"
+#include "filter/filter-compile.h"
+
+/*
+ * Compiles a filter here, as liblttng-ctl does: a refused expression never
+ * reaches the daemon. The daemon takes the whole container, header
+ * included, at most RINGTRACE_FILTER_MAX_LEN bytes (lttng's sessiond
+ * refuses a longer one as an invalid filter).
+ */
+static int compile_filter(const char *expression, struct filter_bytecode **ret_bytecode)
+{
+	struct filter_bytecode *bytecode = NULL;
+	int r;
+
+	/* An empty expression is an invalid parameter, as for liblttng-ctl. */
+	if (!*expression)
+		return -RINGTRACE_ERR_INVALID;
+	if (strlen(expression) + 1 > RINGTRACE_FILTER_MAX_LEN)
+		return -RINGTRACE_ERR_FILTER_INVAL;
+	r = filter_compile(expression, &bytecode, NULL);
+	if (r == -ENOMEM)
+		return -RINGTRACE_ERR_FILTER_NOMEM;
+	if (r < 0)
+		return -RINGTRACE_ERR_FILTER_INVAL;
+	if (filter_bytecode_size(bytecode) > RINGTRACE_FILTER_MAX_LEN) {
+		free(bytecode);
+		return -RINGTRACE_ERR_FILTER_INVAL;
+	}
+	*ret_bytecode = bytecode;
+	return 0;
+}
 
 int ringtrace_enable_event_with_exclusions(const struct ringtrace_handle *handle,
                                            struct ringtrace_event *ev, const char *channel_name,
                                            const char *filter_expression, int nr_exclusions,
                                            char **exclusion_names)
 {
+	_cleanup_free_ struct filter_bytecode *bytecode = NULL;
 	_cleanup_free_ char *extra = NULL;
-	size_t expression_len = 0, exclusions_len, extra_len;
+	size_t expression_len = 0, bytecode_len = 0, exclusions_len, extra_len;
 	struct client_msg msg;
 	int r;
 
 	if (!ev || !ev->name[0] || !memchr(ev->name, '\0', sizeof(ev->name)) || nr_exclusions < 0 ||
 	    (nr_exclusions > 0 && !exclusion_names))
 		return -RINGTRACE_ERR_INVALID;
-	if (filter_expression && *filter_expression) {
+	if (filter_expression) {
+		r = compile_filter(filter_expression, &bytecode);
+		if (r < 0)
+			return r;
 		expression_len = strlen(filter_expression) + 1;
-		if (expression_len > RINGTRACE_FILTER_MAX_LEN)
-			return -RINGTRACE_ERR_FILTER_INVAL;
+		bytecode_len = filter_bytecode_size(bytecode);
 	}
 	r = ctl_handle_msg_init(&msg, handle, true);
 	if (r < 0)
@@ -39,12 +73,12 @@ int ringtrace_enable_event_with_exclusions(const struct ringtrace_handle *handle
 	msg.u.enable_event.event.filter = expression_len > 0;
 	msg.u.enable_event.event.exclusion = nr_exclusions > 0;
 	msg.u.enable_event.expression_len = (uint32_t)expression_len;
-	msg.u.enable_event.bytecode_len = 0; /* the daemon compiles the expression */
+	msg.u.enable_event.bytecode_len = (uint32_t)bytecode_len;
 	msg.u.enable_event.exclusion_count = (uint32_t)nr_exclusions;
 
-	/* Variable part: the exclusion names, then the expression. */
+	/* Variable part: the exclusion names, the expression, then its bytecode. */
 	exclusions_len = (size_t)nr_exclusions * RINGTRACE_SYMBOL_NAME_LEN;
-	extra_len = exclusions_len + expression_len;
+	extra_len = exclusions_len + expression_len + bytecode_len;
 	if (extra_len > CLIENT_MSG_MAX_PAYLOAD)
 		return -RINGTRACE_ERR_INVALID;
 	if (extra_len > 0) {
@@ -58,8 +92,10 @@ int ringtrace_enable_event_with_exclusions(const struct ringtrace_handle *handle
 		if (r < 0)
 			return -RINGTRACE_ERR_INVALID;
 	}
-	if (expression_len > 0)
+	if (expression_len > 0) {
 		memcpy(extra + exclusions_len, filter_expression, expression_len);
+		memcpy(extra + exclusions_len + expression_len, bytecode, bytecode_len);
+	}
 	return ctl_request(CLIENT_ENABLE_EVENT, &msg, extra, extra_len, NULL, NULL);
 }
 

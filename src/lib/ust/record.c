@@ -16,6 +16,12 @@
 #include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
+#if __has_include(<sys/rseq.h>)
+#include <sys/rseq.h>
+#define RT_HAVE_RSEQ 1
+#else
+#define RT_HAVE_RSEQ 0
+#endif
 #include <urcu-bp.h>
 #include <urcu/list.h>
 #include <urcu/rculist.h>
@@ -50,10 +56,29 @@ static inline struct record_private *record_private(struct ringtrace_record *rec
 	return (struct record_private *)rec->reserved;
 }
 
+/*
+ * The CPU we run on, as sched_getcpu() returns it, without its call: the
+ * kernel keeps it in the thread's rseq area, which glibc registers.
+ */
+static inline int current_cpu(void)
+{
+#if RT_HAVE_RSEQ
+	if (likely(__rseq_size > 0)) {
+		const struct rseq *rs =
+		    (const struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
+		int32_t cpu = (int32_t)CMM_LOAD_SHARED(rs->cpu_id);
+
+		if (likely(cpu >= 0))
+			return cpu;
+	}
+#endif
+	return sched_getcpu();
+}
+
 static inline struct rb_stream *channel_stream(const struct rt_ust_channel *chan)
 {
 	uint32_t n = chan->nr_streams;
-	int cpu = sched_getcpu();
+	int cpu = current_cpu();
 	uint32_t i = cpu < 0 ? 0 : (uint32_t)cpu;
 	struct rb_stream *stream;
 
@@ -101,8 +126,14 @@ static inline int record_reserve_from(const struct cds_list_head *pos, size_t pa
 	return 0;
 }
 
-int ringtrace_record_reserve(const struct ringtrace_event_desc *desc, size_t payload_len,
-                             struct ringtrace_record *rec)
+/*
+ * The two calls of every event. flatten: the whole path, ring-buffer fast
+ * path included, is inlined into each, leaving only the ring buffer's slow
+ * paths as calls.
+ */
+__attribute__((flatten)) int ringtrace_record_reserve(const struct ringtrace_event_desc *desc,
+                                                      size_t payload_len,
+                                                      struct ringtrace_record *rec)
 {
 	struct ringtrace_event_runtime *rt = rcu_dereference(*desc->runtime);
 
@@ -112,12 +143,25 @@ int ringtrace_record_reserve(const struct ringtrace_event_desc *desc, size_t pay
 	return record_reserve_from(rcu_dereference(rt->recorders.next), payload_len, rec);
 }
 
-int ringtrace_record_commit_next(size_t payload_len, struct ringtrace_record *rec)
+/* A second recorder of the same event: rare, kept out of the commit. */
+static __attribute__((noinline)) int record_reserve_next(const struct cds_list_head *pos,
+                                                         size_t payload_len,
+                                                         struct ringtrace_record *rec)
 {
-	const struct cds_list_head *pos = rec->cursor;
+	return record_reserve_from(pos, payload_len, rec);
+}
 
-	rb_commit(&record_private(rec)->rb);
-	return record_reserve_from(rcu_dereference(pos->next), payload_len, rec);
+__attribute__((flatten)) int ringtrace_record_commit_next(size_t payload_len,
+                                                          struct ringtrace_record *rec)
+{
+	struct record_private *priv = record_private(rec);
+	const struct cds_list_head *next;
+
+	rb_commit(&priv->rb);
+	next = rcu_dereference(((const struct cds_list_head *)rec->cursor)->next);
+	if (likely(next == priv->head))
+		return 0;
+	return record_reserve_next(next, payload_len, rec);
 }
 
 /* --- objects (slow path, rt_ust_lock() held) --- */

@@ -85,7 +85,7 @@ static void fail(const char *fmt, ...)
 
 static uint64_t now_ms(void)
 {
-	return rt_clock_read() / 1000000u;
+	return rt_monotonic_ns() / 1000000u;
 }
 
 static void sleep_ms(unsigned ms)
@@ -317,12 +317,13 @@ static void push_all_metadata(struct driver *d)
 	    .tracer_name = TSDL_TRACER_NAME,
 	    .tracer_major = 2,
 	    .tracer_minor = 13,
-	    .clock_offset_ns = tsdl_clock_offset_ns(),
 	};
 	struct tsdl_buf buf = {0};
 	size_t first_len;
 
 	memcpy(info.uuid, d->uuid, RT_UUID_LEN);
+	if (tsdl_clock_describe(&info.clock) < 0)
+		fail("trace clock");
 	gethostname(hostname, sizeof(hostname) - 1);
 	tsdl_format_datetime(time(NULL), datetime);
 	if (tsdl_read_boot_id(boot_id) == 0)
