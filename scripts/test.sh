@@ -54,6 +54,19 @@ run_pytest build e2e tests/e2e
 run_pytest build-asan e2e tests/e2e
 run_pytest build interop tests/interop
 
+echo "== fuzz targets (bounded time)"
+for src in tests/fuzz/fuzz-*.c; do
+	target=$(basename "$src" .c)
+	if FUZZ_SECONDS=${FUZZ_SECONDS:-20} ./scripts/fuzz.sh "$target" >"$results/$target.log" 2>&1; then
+		echo "$target: passed"
+		echo pass >"$results/$target.fuzz"
+	else
+		echo "$target: FAILED"
+		tail -n 30 "$results/$target.log"
+		echo fail >"$results/$target.fuzz"
+	fi
+done
+
 "$py" - "$results" <<'PYEOF'
 import glob, json, sys, xml.etree.ElementTree as ET
 d = sys.argv[1]
@@ -67,6 +80,11 @@ for f in glob.glob(d + "/unit-*.json"):
             skipped += 1
         else:
             failed += 1
+for f in glob.glob(d + "/*.fuzz"):
+    if open(f).read().strip() == "pass":
+        passed += 1
+    else:
+        failed += 1
 for f in glob.glob(d + "/*.xml"):
     root = ET.parse(f).getroot()
     for ts in root.iter("testsuite"):
