@@ -19,7 +19,7 @@
 #endif
 
 #define RB_SHM_MAGIC       0x52545242u /* "RTRB" */
-#define RB_LAYOUT_VERSION  1u
+#define RB_LAYOUT_VERSION  2u
 #define RB_CACHELINE_BYTES 64
 
 /* Per sub-buffer state, one cache line each so slots do not false-share. */
@@ -40,6 +40,12 @@ struct rb_shm_ctl {
 	uint32_t version;
 	uint64_t ctl_size;
 	struct rb_stream_attr attr;
+	/*
+	 * The trace clock (enum rt_clock_source) of the creator: every process
+	 * stamping records in this stream must read the same clock, so a
+	 * process whose clock differs refuses to map it.
+	 */
+	uint32_t clock_source;
 
 	/* Producers: both change on every reservation, keep them together. */
 	uint64_t write_pos __attribute__((aligned(RB_CACHELINE_BYTES))); /* [W] */

@@ -76,7 +76,9 @@ int rb_stream_create(const struct rb_stream_attr *attr, int *ret_shm_fd, int *re
 /*
  * Maps a stream (any role). Takes ownership of neither fd (dup them if
  * needed); validates the control area against the fd size. -EINVAL on any
- * inconsistency.
+ * inconsistency; -EXDEV when the stream's creator reads another trace clock
+ * than this process (see common/clock.h), since their timestamps would not
+ * compare.
  *
  * Details: the stream keeps its own close-on-exec dup of wakeup_fd (the
  * caller may close its copy); wakeup_fd may be -1 to map without wakeups.

@@ -9,6 +9,7 @@
 
 #include "ringbuffer/ringbuffer.h"
 
+#include "common/clock.h"
 #include "common/io.h"
 #include "common/macros.h"
 
@@ -66,6 +67,7 @@ int rb_stream_create(const struct rb_stream_attr *attr, int *ret_shm_fd, int *re
 	    .magic = RB_SHM_MAGIC,
 	    .version = RB_LAYOUT_VERSION,
 	    .attr = *attr,
+	    .clock_source = (uint32_t)rt_clock_source(),
 	};
 	uint64_t total_size;
 	int r;
@@ -81,6 +83,13 @@ int rb_stream_create(const struct rb_stream_attr *attr, int *ret_shm_fd, int *re
 		return negative_errno();
 	if (ftruncate(shm_fd, (off_t)total_size) < 0)
 		return negative_errno();
+	/*
+	 * Allocate every page now: a page first touched by a producer when
+	 * memory is short would kill the traced program with SIGBUS.
+	 */
+	r = posix_fallocate(shm_fd, 0, (off_t)total_size);
+	if (r != 0)
+		return -r;
 	/* The rest of the control area and the data start zeroed. */
 	r = pwrite_full(shm_fd, &head, sizeof(head), 0);
 	if (r < 0)
@@ -125,6 +134,8 @@ static int rb_read_ctl_head(int shm_fd, struct rb_shm_ctl *ret_head, size_t *ret
 
 	if (head.magic != RB_SHM_MAGIC || head.version != RB_LAYOUT_VERSION)
 		return -EINVAL;
+	if (head.clock_source != (uint32_t)rt_clock_source())
+		return -EXDEV;
 	if (rb_attr_validate(&head.attr) < 0)
 		return -EINVAL;
 	if (head.ctl_size != rb_ctl_size(head.attr.num_subbuf))
@@ -160,7 +171,8 @@ int rb_stream_map(int shm_fd, int wakeup_fd, const struct rb_client_ops *ops,
 		if (wakeup_dup < 0)
 			return negative_errno();
 	}
-	mem = mmap(NULL, map_size, PROT_READ | PROT_WRITE, MAP_SHARED, shm_fd, 0);
+	/* Populated: producers take no page fault on their first records. */
+	mem = mmap(NULL, map_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, shm_fd, 0);
 	if (mem == MAP_FAILED)
 		return negative_errno();
 
