@@ -216,6 +216,21 @@ int ringtrace_disable_event(const struct ringtrace_handle *handle, const char *n
 			    const char *channel_name);
 int ringtrace_list_events(const struct ringtrace_handle *handle, const char *channel_name,
 			  struct ringtrace_event **ret_events);
+/* Exclusion names of one listed event rule (NUL-terminated). */
+struct ringtrace_event_exclusions {
+	uint32_t count;
+	const char (*names)[RINGTRACE_SYMBOL_NAME_LEN];
+};
+
+/*
+ * As ringtrace_list_events, plus each rule's exclusions: (*ret_exclusions)[i]
+ * are those of (*ret_events)[i]. Free both arrays with free() (the names
+ * live in the *ret_exclusions allocation).
+ */
+int ringtrace_list_events_with_exclusions(const struct ringtrace_handle *handle,
+					  const char *channel_name,
+					  struct ringtrace_event **ret_events,
+					  struct ringtrace_event_exclusions **ret_exclusions);
 int ringtrace_list_tracepoints(const struct ringtrace_handle *handle,
 			       struct ringtrace_event **ret_events);
 int ringtrace_list_tracepoint_fields(const struct ringtrace_handle *handle,

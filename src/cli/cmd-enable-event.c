@@ -135,7 +135,10 @@ static int exclusions_add(struct exclusions *x, const char *name)
 	return 0;
 }
 
-/* Splits "a,b\,c" into "a" and "b,c" (a backslash escapes a comma); drops empty names. */
+/*
+ * Splits "a,b\,c" into "a" and "b,c" (a backslash escapes a comma). Empty
+ * names are kept, as lttng keeps them: "," is two empty exclusions.
+ */
 static int split_exclusions(const char *list, struct exclusions *x)
 {
 	_cleanup_free_ char *cur = calloc(1, strlen(list) + 1);
@@ -153,13 +156,11 @@ static int split_exclusions(const char *list, struct exclusions *x)
 			cur[n++] = *p;
 			continue;
 		}
-		if (n > 0) {
-			cur[n] = '\0';
-			n = 0;
-			r = exclusions_add(x, cur);
-			if (r < 0)
-				return r;
-		}
+		cur[n] = '\0';
+		n = 0;
+		r = exclusions_add(x, cur);
+		if (r < 0)
+			return r;
 		if (!*p)
 			return 0;
 	}
@@ -211,7 +212,7 @@ static int build_exclusions(const char *event, const char *list, struct exclusio
 		return CMD_ERROR;
 	}
 	for (int i = 0; i < x->count; i++) {
-		char *name = x->names[i];
+		const char *name = x->names[i];
 		size_t len = strlen(name);
 
 		/* Only a `prefix*` pattern can be compared with its exclusions here. */
@@ -221,10 +222,9 @@ static int build_exclusions(const char *event, const char *list, struct exclusio
 			if (r != CMD_SUCCESS)
 				return r;
 		}
+		/* As lttng: a warning here, then the control library refuses the name. */
 		if (len >= RINGTRACE_SYMBOL_NAME_LEN) {
 			cli_warn("Event exclusion \"%s\" will be truncated", name);
-			name[RINGTRACE_SYMBOL_NAME_LEN - 1] = '\0';
-			len = RINGTRACE_SYMBOL_NAME_LEN - 1;
 			*warn = true;
 		}
 		text_len += len + 4;

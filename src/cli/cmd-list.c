@@ -85,15 +85,40 @@ static const char *loglevel_type_string(int type)
 	}
 }
 
+/* ` [exclusions: a,b]` as lttng 2.13 shows a rule's exclusions, "" without. */
+static char *exclusions_string(const struct ringtrace_event_exclusions *x)
+{
+	static const char prefix[] = " [exclusions: ";
+	char *text, *end;
+
+	if (!x || x->count == 0)
+		return strdup("");
+	text = malloc(sizeof(prefix) + (size_t)x->count * RINGTRACE_SYMBOL_NAME_LEN + 1);
+	if (!text)
+		return NULL;
+	end = stpcpy(text, prefix);
+	for (uint32_t i = 0; i < x->count; i++) {
+		if (i > 0)
+			*end++ = ',';
+		end = stpcpy(end, x->names[i]);
+	}
+	strcpy(end, "]");
+	return text;
+}
+
 /*
- * One event line. The protocol tells whether a rule has a filter or
- * exclusions, not their text: they are shown as lttng 2.x before 2.10 did.
+ * One event line; x: the rule's exclusions (NULL in tracepoint listings).
+ * The protocol tells whether a rule has a filter, not its text: it is shown
+ * as lttng 2.x before 2.10 did.
  */
-static void print_event(const struct ringtrace_event *ev, bool show_loglevel)
+static void print_event(const struct ringtrace_event *ev,
+                        const struct ringtrace_event_exclusions *x, bool show_loglevel)
 {
 	const char *filter = ev->filter ? " [with filter]" : "";
-	const char *exclusion = ev->exclusion ? " [with exclusions]" : "";
+	_cleanup_free_ char *exclusion = exclusions_string(x);
 
+	if (!exclusion)
+		return;
 	if (show_loglevel)
 		cli_msg(INDENT6 "%s (loglevel%s %s (%d)) (type: tracepoint)%s%s%s", ev->name,
 		        loglevel_type_string(ev->loglevel_type), loglevel_name(ev->loglevel),
@@ -163,7 +188,7 @@ static int list_ust_tracepoints(void)
 			pid = events[i].pid;
 			print_pid_header(pid);
 		}
-		print_event(&events[i], events[i].loglevel != -1);
+		print_event(&events[i], NULL, events[i].loglevel != -1);
 	}
 	cli_msg("%s", "");
 	return CMD_SUCCESS;
@@ -192,7 +217,7 @@ static int list_ust_fields(void)
 			event = NULL;
 		}
 		if (!event || strcmp(event, f->event.name) != 0) {
-			print_event(&f->event, f->event.loglevel != -1);
+			print_event(&f->event, NULL, f->event.loglevel != -1);
 			event = f->event.name;
 		}
 		if (f->field_name[0])
@@ -332,7 +357,8 @@ static void print_channel(const struct ringtrace_channel *c, bool snapshot)
 static int list_channel_events(const struct ringtrace_handle *handle, const char *channel)
 {
 	_cleanup_free_ struct ringtrace_event *events = NULL;
-	int n = ringtrace_list_events(handle, channel, &events);
+	_cleanup_free_ struct ringtrace_event_exclusions *exclusions = NULL;
+	int n = ringtrace_list_events_with_exclusions(handle, channel, &events, &exclusions);
 
 	if (n < 0) {
 		cli_err("%s", ringtrace_strerror(n));
@@ -342,7 +368,8 @@ static int list_channel_events(const struct ringtrace_handle *handle, const char
 	if (n == 0)
 		cli_msg(INDENT6 "None\n");
 	for (int i = 0; i < n; i++)
-		print_event(&events[i], events[i].loglevel_type != RINGTRACE_EVENT_LOGLEVEL_ALL);
+		print_event(&events[i], &exclusions[i],
+		            events[i].loglevel_type != RINGTRACE_EVENT_LOGLEVEL_ALL);
 	if (n > 0)
 		cli_msg("%s", "");
 	return CMD_SUCCESS;

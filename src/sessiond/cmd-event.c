@@ -6,20 +6,27 @@
  *    missing, but is refused once the session has any other channel;
  *  - a rule identical to an existing one re-enables it, or is refused when
  *    that one is enabled (UST_EVENT_ENABLED);
+ *  - a rule is its pattern, log level condition and set of exclusions: the
+ *    same pattern with other exclusions is another rule;
+ *  - exclusions need a pattern with a `*` (the CLI says so before asking);
  *  - disabling by name disables every rule of that pattern, "*" all rules.
- * Filters and exclusions travel in the request and are length-checked, but
- * are not supported yet.
+ * Filters travel in the request and are length-checked, but are not
+ * supported yet.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "comm/ust-msg.h"
 #include "log.h"
 #include "ust-app.h"
 
 #define ALL_EVENTS_PATTERN "*"
 /* What the payload bound leaves for exclusion names. */
 #define MAX_EXCLUSIONS (RINGTRACE_FILTER_MAX_LEN / RINGTRACE_SYMBOL_NAME_LEN)
+
+_Static_assert(MAX_EXCLUSIONS <= UST_MAX_EXCLUSIONS, "every accepted rule fits CREATE_ENABLER");
+_Static_assert(RINGTRACE_SYMBOL_NAME_LEN == RINGTRACE_SYM_NAME_LEN, "exclusion names as the apps'");
 
 /*
  * The channel an event command targets: its own name, or channel0 when none
@@ -112,6 +119,7 @@ int cmd_enable_event(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	const struct client_msg *msg = ctx->msg;
 	struct ringtrace_domain domain = msg->domain;
 	struct ringtrace_event ev = msg->u.enable_event.event;
+	struct session_exclusions exclusions = {0};
 	struct session_event_rule *rule;
 	struct session_channel *chan;
 	const char *chan_name;
@@ -138,9 +146,11 @@ int cmd_enable_event(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 		log_warn("Event %s: filters are not supported yet", ev.name);
 		return -RINGTRACE_ERR_NOT_SUPPORTED;
 	}
-	if (msg->u.enable_event.exclusion_count > 0) {
-		log_warn("Event %s: exclusions are not supported yet", ev.name);
-		return -RINGTRACE_ERR_NOT_SUPPORTED;
+	exclusions.count = msg->u.enable_event.exclusion_count;
+	if (exclusions.count > 0) {
+		if (!strchr(ev.name, '*'))
+			return -RINGTRACE_ERR_INVALID;
+		exclusions.names = (const void *)ctx->var;
 	}
 	r = event_channel_name(s, msg->u.enable_event.channel_name, &chan_name);
 	if (r < 0)
@@ -149,7 +159,7 @@ int cmd_enable_event(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	if (r < 0)
 		return r;
 
-	rule = session_find_rule(chan, ev.name, ev.loglevel_type, ev.loglevel);
+	rule = session_find_rule(chan, ev.name, ev.loglevel_type, ev.loglevel, &exclusions);
 	if (rule) {
 		if (rule->enabled)
 			return -RINGTRACE_ERR_UST_EVENT_ENABLED;
@@ -158,7 +168,7 @@ int cmd_enable_event(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 		         chan->name);
 		return ust_app_session_update(s);
 	}
-	r = session_add_rule(chan, ev.name, ev.loglevel_type, ev.loglevel, &rule);
+	r = session_add_rule(chan, ev.name, ev.loglevel_type, ev.loglevel, &exclusions, &rule);
 	if (r < 0)
 		return r == -ENOMEM ? -RINGTRACE_ERR_NOMEM : -RINGTRACE_ERR_INVALID;
 	r = ust_app_session_update(s);

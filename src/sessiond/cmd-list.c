@@ -3,7 +3,8 @@
  * The LIST_* commands. Replies are arrays of the public structures of
  * ctl.h, as liblttng-ctl's listings: sessions the client may see, channels
  * with their discarded/lost counters, the event rules of one channel (or of
- * every channel, in channel order, when none is named), the domains, and the
+ * every channel, in channel order, when none is named; with their exclusion
+ * names when the client asks, client-msg.h), the domains, and the
  * tracepoints and fields of the registered applications.
  */
 #include <stdlib.h>
@@ -116,6 +117,15 @@ static size_t rule_count(const struct session_channel *chan)
 	return count;
 }
 
+static size_t rule_exclusion_count(const struct session_channel *chan)
+{
+	const struct session_event_rule *rule;
+	size_t count = 0;
+
+	cds_list_for_each_entry(rule, &chan->rules, node) count += rule->exclusion_count;
+	return count;
+}
+
 static size_t list_rules(const struct session_channel *chan, struct ringtrace_event *items)
 {
 	const struct session_event_rule *rule;
@@ -130,8 +140,74 @@ static size_t list_rules(const struct session_channel *chan, struct ringtrace_ev
 		item->loglevel_type = rule->loglevel_type;
 		item->loglevel = rule->loglevel;
 		item->enabled = rule->enabled;
+		item->exclusion = rule->exclusion_count > 0;
 	}
 	return i;
+}
+
+/*
+ * The exclusion counts and names of chan's rules, in rule order, at the
+ * ends of the two parts of the extended reply (client-msg.h).
+ */
+static void list_rule_exclusions(const struct session_channel *chan, uint8_t **counts,
+                                 uint8_t **names)
+{
+	const struct session_event_rule *rule;
+
+	cds_list_for_each_entry(rule, &chan->rules, node)
+	{
+		size_t names_len = (size_t)rule->exclusion_count * RINGTRACE_SYMBOL_NAME_LEN;
+
+		memcpy(*counts, &rule->exclusion_count, sizeof(rule->exclusion_count));
+		*counts += sizeof(rule->exclusion_count);
+		memcpy(*names, rule->exclusions, names_len);
+		*names += names_len;
+	}
+}
+
+/* The extended reply: count, events, exclusion counts, exclusion names. */
+static int list_events_with_exclusions(struct session *s, struct session_channel *only,
+                                       size_t total, struct cmd_reply *reply)
+{
+	struct session_channel *chan;
+	size_t total_names = 0, len;
+	uint8_t *buf, *counts, *names;
+	uint32_t n = (uint32_t)total;
+	struct ringtrace_event *items;
+	size_t i = 0;
+
+	if (only) {
+		total_names = rule_exclusion_count(only);
+	} else {
+		cds_list_for_each_entry(chan, &s->channels, node)
+		{
+			total_names += rule_exclusion_count(chan);
+		}
+	}
+	len = sizeof(n) + total * (sizeof(*items) + sizeof(uint32_t)) +
+	      total_names * RINGTRACE_SYMBOL_NAME_LEN;
+	if (len > UINT32_MAX)
+		return -RINGTRACE_ERR_NOMEM;
+	buf = calloc(1, len);
+	if (!buf)
+		return -RINGTRACE_ERR_NOMEM;
+	memcpy(buf, &n, sizeof(n));
+	items = (struct ringtrace_event *)(buf + sizeof(n));
+	counts = buf + sizeof(n) + total * sizeof(*items);
+	names = counts + total * sizeof(uint32_t);
+	if (only) {
+		i = list_rules(only, items);
+		list_rule_exclusions(only, &counts, &names);
+	} else {
+		cds_list_for_each_entry(chan, &s->channels, node)
+		{
+			i += list_rules(chan, items + i);
+			list_rule_exclusions(chan, &counts, &names);
+		}
+	}
+	reply->payload = buf;
+	reply->len = (uint32_t)len;
+	return 0;
 }
 
 int cmd_list_events(const struct cmd_ctx *ctx, struct cmd_reply *reply)
@@ -143,7 +219,8 @@ int cmd_list_events(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	size_t total = 0, i = 0;
 	int r;
 
-	if (!CMD_STRING_OK(ctx->msg->u.list_events.channel_name))
+	if (!CMD_STRING_OK(ctx->msg->u.list_events.channel_name) ||
+	    ctx->msg->u.list_events.with_exclusions > 1)
 		return -RINGTRACE_ERR_PROTOCOL;
 	r = listing_session(ctx, &s);
 	if (r < 0)
@@ -156,6 +233,8 @@ int cmd_list_events(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	} else {
 		cds_list_for_each_entry(chan, &s->channels, node) total += rule_count(chan);
 	}
+	if (ctx->msg->u.list_events.with_exclusions)
+		return list_events_with_exclusions(s, only, total, reply);
 	items = calloc(total + 1, sizeof(*items));
 	if (!items)
 		return -RINGTRACE_ERR_NOMEM;

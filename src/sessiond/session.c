@@ -152,40 +152,79 @@ int session_add_channel(struct session *s, const char *name,
 	return 0;
 }
 
-static bool rule_matches(const struct session_event_rule *rule, const char *pattern,
-                         int32_t loglevel_type, int32_t loglevel)
+static const struct session_exclusions no_exclusions;
+
+static bool name_in(const char *name, const char (*names)[RINGTRACE_SYMBOL_NAME_LEN],
+                    uint32_t count)
 {
-	if (strcmp(rule->pattern, pattern) != 0 || rule->loglevel_type != loglevel_type)
+	for (uint32_t i = 0; i < count; i++) {
+		if (strcmp(names[i], name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The same set of names, whatever their order. */
+static bool exclusions_equal(const struct session_event_rule *rule,
+                             const struct session_exclusions *exclusions)
+{
+	if (rule->exclusion_count != exclusions->count)
+		return false;
+	for (uint32_t i = 0; i < exclusions->count; i++) {
+		if (!name_in(exclusions->names[i], rule->exclusions, rule->exclusion_count) ||
+		    !name_in(rule->exclusions[i], exclusions->names, exclusions->count))
+			return false;
+	}
+	return true;
+}
+
+static bool rule_matches(const struct session_event_rule *rule, const char *pattern,
+                         int32_t loglevel_type, int32_t loglevel,
+                         const struct session_exclusions *exclusions)
+{
+	if (strcmp(rule->pattern, pattern) != 0 || rule->loglevel_type != loglevel_type ||
+	    !exclusions_equal(rule, exclusions))
 		return false;
 	/* "Any log level" rules have no level to compare. */
 	return loglevel_type == RINGTRACE_EVENT_LOGLEVEL_ALL || rule->loglevel == loglevel;
 }
 
 struct session_event_rule *session_find_rule(struct session_channel *chan, const char *pattern,
-                                             int32_t loglevel_type, int32_t loglevel)
+                                             int32_t loglevel_type, int32_t loglevel,
+                                             const struct session_exclusions *exclusions)
 {
 	struct session_event_rule *rule;
 
+	if (!exclusions)
+		exclusions = &no_exclusions;
 	cds_list_for_each_entry(rule, &chan->rules, node)
 	{
-		if (rule_matches(rule, pattern, loglevel_type, loglevel))
+		if (rule_matches(rule, pattern, loglevel_type, loglevel, exclusions))
 			return rule;
 	}
 	return NULL;
 }
 
 int session_add_rule(struct session_channel *chan, const char *pattern, int32_t loglevel_type,
-                     int32_t loglevel, struct session_event_rule **ret_rule)
+                     int32_t loglevel, const struct session_exclusions *exclusions,
+                     struct session_event_rule **ret_rule)
 {
 	struct session_event_rule *rule;
+	size_t exclusions_size;
 
+	if (!exclusions)
+		exclusions = &no_exclusions;
 	if (strlen(pattern) >= RINGTRACE_SYMBOL_NAME_LEN)
 		return -ENAMETOOLONG;
-	if (session_find_rule(chan, pattern, loglevel_type, loglevel))
+	if (session_find_rule(chan, pattern, loglevel_type, loglevel, exclusions))
 		return -EEXIST;
-	rule = calloc(1, sizeof(*rule));
+	exclusions_size = (size_t)exclusions->count * RINGTRACE_SYMBOL_NAME_LEN;
+	rule = calloc(1, sizeof(*rule) + exclusions_size);
 	if (!rule)
 		return -ENOMEM;
+	if (exclusions->count > 0)
+		memcpy(rule->exclusions, exclusions->names, exclusions_size);
+	rule->exclusion_count = exclusions->count;
 	strcpy(rule->pattern, pattern);
 	rule->loglevel_type = loglevel_type;
 	rule->loglevel = loglevel_type == RINGTRACE_EVENT_LOGLEVEL_ALL ? -1 : loglevel;

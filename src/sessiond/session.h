@@ -21,6 +21,17 @@
 
 #include "uuid.h"
 
+/* Exclusion names of an event rule (each NUL-terminated; globs, as lttng's). */
+struct session_exclusions {
+	uint32_t count;
+	const char (*names)[RINGTRACE_SYMBOL_NAME_LEN]; /* NULL when count is 0 */
+};
+
+/*
+ * A rule is identified, as lttng's, by its pattern, log level condition and
+ * set of exclusions (order ignored): the same pattern with other exclusions
+ * is another rule.
+ */
 struct session_event_rule {
 	char pattern[RINGTRACE_SYMBOL_NAME_LEN]; /* "provider:event" glob */
 	int32_t loglevel_type;                   /* enum ringtrace_loglevel_type */
@@ -28,6 +39,8 @@ struct session_event_rule {
 	bool enabled;
 	uint32_t id;               /* unique in the session */
 	struct cds_list_head node; /* in session_channel.rules */
+	uint32_t exclusion_count;
+	char exclusions[][RINGTRACE_SYMBOL_NAME_LEN];
 };
 
 struct session_channel {
@@ -82,10 +95,15 @@ void session_free(struct session *s);
 int session_add_channel(struct session *s, const char *name,
                         const struct ringtrace_channel_attr *attr,
                         enum ringtrace_buffer_type buffer_type, struct session_channel **ret_chan);
-/* A rule with exactly this pattern and log level condition, or NULL. */
+/*
+ * A rule with exactly this pattern, log level condition and set of
+ * exclusions (NULL: none), or NULL.
+ */
 struct session_event_rule *session_find_rule(struct session_channel *chan, const char *pattern,
-                                             int32_t loglevel_type, int32_t loglevel);
+                                             int32_t loglevel_type, int32_t loglevel,
+                                             const struct session_exclusions *exclusions);
 int session_add_rule(struct session_channel *chan, const char *pattern, int32_t loglevel_type,
-                     int32_t loglevel, struct session_event_rule **ret_rule);
+                     int32_t loglevel, const struct session_exclusions *exclusions,
+                     struct session_event_rule **ret_rule);
 /* Unlinks and frees one rule (undoing an addition the apps refused). */
 void session_remove_rule(struct session_event_rule *rule);

@@ -121,9 +121,26 @@ int ust_app_cmd_add_stream(struct ust_app *app, uint32_t channel_handle, uint32_
 	return app_cmd(app, UST_CMD_ADD_STREAM, &msg, sizeof(msg), fds, 2, 0, NULL, NULL);
 }
 
-int ust_app_cmd_create_enabler(struct ust_app *app, const struct ust_cmd_enabler *enabler)
+int ust_app_cmd_create_enabler(struct ust_app *app, const struct ust_cmd_enabler *enabler,
+                               const char (*exclusions)[RINGTRACE_SYM_NAME_LEN],
+                               uint32_t exclusion_count)
 {
-	return app_cmd_simple(app, UST_CMD_CREATE_ENABLER, enabler, sizeof(*enabler));
+	struct ust_cmd_enabler_exclusions head = {.count = exclusion_count};
+	size_t names_len = (size_t)exclusion_count * RINGTRACE_SYM_NAME_LEN;
+	_cleanup_free_ uint8_t *msg = NULL;
+	size_t len = sizeof(*enabler) + sizeof(head) + names_len;
+
+	if (exclusion_count == 0)
+		return app_cmd_simple(app, UST_CMD_CREATE_ENABLER, enabler, sizeof(*enabler));
+	if (exclusion_count > UST_MAX_EXCLUSIONS)
+		return -EINVAL;
+	msg = malloc(len);
+	if (!msg)
+		return -ENOMEM;
+	memcpy(msg, enabler, sizeof(*enabler));
+	memcpy(msg + sizeof(*enabler), &head, sizeof(head));
+	memcpy(msg + sizeof(*enabler) + sizeof(head), exclusions, names_len);
+	return app_cmd_simple(app, UST_CMD_CREATE_ENABLER, msg, (uint32_t)len);
 }
 
 int ust_app_cmd_enable(struct ust_app *app, uint32_t handle, bool enable)

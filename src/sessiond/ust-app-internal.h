@@ -147,7 +147,10 @@ int ust_app_cmd_create_session(struct ust_app *app, uint32_t session_handle);
 int ust_app_cmd_create_channel(struct ust_app *app, const struct ust_cmd_channel *chan);
 int ust_app_cmd_add_stream(struct ust_app *app, uint32_t channel_handle, uint32_t cpu, int shm_fd,
                            int wakeup_fd);
-int ust_app_cmd_create_enabler(struct ust_app *app, const struct ust_cmd_enabler *enabler);
+/* The exclusions follow the request only when there are some (ust-msg.h). */
+int ust_app_cmd_create_enabler(struct ust_app *app, const struct ust_cmd_enabler *enabler,
+                               const char (*exclusions)[RINGTRACE_SYM_NAME_LEN],
+                               uint32_t exclusion_count);
 int ust_app_cmd_enable(struct ust_app *app, uint32_t handle, bool enable);
 int ust_app_cmd_session_start(struct ust_app *app, uint32_t session_handle);
 int ust_app_cmd_session_stop(struct ust_app *app, uint32_t session_handle);

@@ -328,6 +328,13 @@ static void log_app_failure(struct ust_app *app, const struct session *s, const 
 {
 	if (app_is_dead(app))
 		return; /* ust_app_drop() already said why */
+	if (r == -EXDEV) {
+		/* rb_stream_map(): the app chose another trace clock than the daemons. */
+		log_warn("App %d (%s) is not traced in session %s: it reads another trace clock "
+		         "than the daemons (set RINGTRACE_CLOCK the same for both)",
+		         (int)app->pid, app->name, s->name);
+		return;
+	}
 	log_warn("App %d (%s): %s for session %s failed: %s", (int)app->pid, app->name, what,
 	         s->name, strerror(-r));
 }
@@ -364,7 +371,7 @@ static int app_enabler_sync(struct ust_app *app, const struct session *s,
 		uen->handle = app->next_handle++;
 		msg.enabler_handle = uen->handle;
 		snprintf(msg.pattern, sizeof(msg.pattern), "%s", rule->pattern);
-		r = ust_app_cmd_create_enabler(app, &msg);
+		r = ust_app_cmd_create_enabler(app, &msg, rule->exclusions, rule->exclusion_count);
 		if (r < 0) {
 			free(uen);
 			log_app_failure(app, s, "event rule creation", r);

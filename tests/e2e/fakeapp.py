@@ -150,6 +150,7 @@ class FakeApp:
         self.notify = None
         self.log = []                  # (command name, decoded payload)
         self.event_ids = {}            # event name -> (status, id)
+        self.enabler_exclusions = {}   # enabler handle -> exclusion names
         self.channels = {}             # channel handle -> session handle
         self.streams = {}              # channel handle -> [cpu...]
         self.registered = threading.Event()
@@ -248,7 +249,15 @@ class FakeApp:
         elif mtype == CMD_CREATE_ENABLER:
             chan, handle = struct.unpack("<II", payload[:8])
             pattern = payload[8:8 + SYM].split(b"\0")[0].decode()
-            decoded = (chan, handle, pattern) + struct.unpack("<ii", payload[8 + SYM:])
+            decoded = (chan, handle, pattern) + struct.unpack_from("<ii", payload, 8 + SYM)
+            tail = payload[16 + SYM:]
+            exclusions = []
+            if tail:
+                (count,) = struct.unpack_from("<I", tail)
+                assert len(tail) == 4 + count * SYM
+                exclusions = [tail[4 + i * SYM:4 + (i + 1) * SYM].split(b"\0")[0].decode()
+                              for i in range(count)]
+            self.enabler_exclusions[handle] = exclusions
         elif len(payload) == 4:
             decoded = struct.unpack("<I", payload)[0]
         with self._lock:
@@ -260,8 +269,11 @@ class FakeApp:
         if mtype == CMD_CREATE_ENABLER:
             # Like the real tracer: events matching a new rule are registered
             # (on the notify socket) before the command is answered.
-            chan, _, pattern = decoded[:3]
+            chan, handle, pattern = decoded[:3]
+            excluded = [x for x in self.enabler_exclusions[handle] if x]
             for ev in self.events:
+                if any(fnmatch.fnmatchcase(ev.name, x) for x in excluded):
+                    continue
                 if fnmatch.fnmatchcase(ev.name, pattern) and ev.name not in self.event_ids:
                     self.event_ids[ev.name] = self.register_event(self.channels[chan], chan, ev)
         if mtype == CMD_TRACEPOINT_LIST:

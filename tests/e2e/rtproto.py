@@ -251,6 +251,21 @@ class Client:
         assert len(body) % EVENT.size == 0
         return parse_events(body)
 
+    def list_events_with_exclusions(self, session, channel="", domain=DOMAIN_UST):
+        """The extended LIST_EVENTS reply (client-msg.h): each event gets "exclusions"."""
+        union = cstr(channel, SYMBOL_LEN).ljust(SYMBOL_LEN, b"\0") + b"\x01"
+        _, body = self.call(LIST_EVENTS, msg(session, domain, union=union))
+        (n,) = struct.unpack_from("<I", body)
+        events = parse_events(body[4:4 + n * EVENT.size])
+        counts = struct.unpack_from(f"<{n}I", body, 4 + n * EVENT.size)
+        off = 4 + n * (EVENT.size + 4)
+        for ev, count in zip(events, counts):
+            ev["exclusions"] = [decode(body[off + i * SYMBOL_LEN:off + (i + 1) * SYMBOL_LEN])
+                                for i in range(count)]
+            off += count * SYMBOL_LEN
+        assert off == len(body)
+        return events
+
     def list_domains(self, session):
         _, body = self.call(LIST_DOMAINS, msg(session))
         assert len(body) % DOMAIN.size == 0

@@ -4,9 +4,12 @@ daemon that is not there, survives a daemon that dies, registers again
 with a new one, and a forked child registers as an app of its own."""
 import os
 import signal
+import subprocess
 import time
 
-from conftest import read_events
+import pytest
+
+from conftest import example, read_events
 
 
 def test_no_daemon_no_delay_no_output(rt):
@@ -76,3 +79,25 @@ def test_forked_child_registers_and_is_traced(rt, tmp_path):
     # events it emitted before its registration completed.
     assert len(child) > 50
     assert child == list(range(child[0], 100))
+
+
+def test_app_with_another_trace_clock_is_refused_and_reported(rt, tmp_path):
+    out = tmp_path / "trace"
+    rt.start_sessiond("-v")
+    start_tracing(rt, out)
+    assert rt.app("allfields").returncode == 0  # the daemons' own clock
+    rt.run("stop")
+    layout = out / "ust" / "uid" / str(os.getuid()) / "64-bit"
+    metadata = subprocess.run(["babeltrace2", "--output-format=ctf-metadata", str(layout)],
+                              capture_output=True, text=True)
+    if "freq = 1000000000;" in metadata.stdout:
+        pytest.skip("the daemons read CLOCK_MONOTONIC here: no other clock to force")
+    rt.run("start")
+    env = dict(rt.env, RINGTRACE_CLOCK="monotonic")
+    r = subprocess.run([str(example("allfields"))], env=env, capture_output=True, text=True)
+    assert r.returncode == 0 and r.stderr == ""
+    rt.run("stop")
+    rt.run("destroy")
+    assert metadata.returncode == 0
+    assert len(read_events(out)) == 2, "only the app reading the daemons' clock is traced"
+    assert "reads another trace clock than the daemons" in rt.sessiond_output()

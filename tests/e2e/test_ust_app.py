@@ -409,6 +409,22 @@ def test_same_event_same_id_different_fields_refused(daemon, tmp_path):
 
 
 @need_chain
+def test_exclusions_sent_with_the_enabler(daemon, tmp_path):
+    """CREATE_ENABLER carries a rule's exclusions (ust-msg.h); none, no tail."""
+    session(daemon, tmp_path / "trace", "fake:a")
+    daemon.run("enable-event", "-u", "fake:*", "-x", "fake:b,fake:c*")
+    daemon.run("start")
+    app = fake(daemon, FakeEvent("fake:a"), FakeEvent("fake:b"), FakeEvent("fake:cc"))
+    assert app.registered.wait(10)
+    enablers = [d for name, d in app.log if name == "CMD_CREATE_ENABLER"]
+    assert [(d[2], app.enabler_exclusions[d[1]]) for d in enablers] == \
+        [("fake:a", []), ("fake:*", ["fake:b", "fake:c*"])]
+    assert set(app.event_ids) == {"fake:a"}
+    daemon.run("stop")
+    daemon.run("destroy")
+
+
+@need_chain
 def test_rules_changed_while_started(daemon, tmp_path):
     session(daemon, tmp_path / "trace", "fake:a")
     daemon.run("start")

@@ -700,6 +700,7 @@ static void test_commands(void **state)
 	struct ust_field_info *fields = NULL;
 	uint32_t len = 0;
 	uint8_t junk[64] = {0};
+	uint8_t en_excl[sizeof(en) + sizeof(uint32_t) + RINGTRACE_SYM_NAME_LEN];
 	int fds[2];
 	long end;
 
@@ -727,6 +728,20 @@ static void test_commands(void **state)
 	    -ENOENT);
 	assert_int_equal(
 	    app_cmd(&app, UST_CMD_CREATE_ENABLER, &en, sizeof(en), NULL, 0, NULL, NULL), -EINVAL);
+	/* A valid rule with a malformed exclusions tail: short count, one name short, no NUL. */
+	en.loglevel_type = UST_LOGLEVEL_ALL;
+	memcpy(en_excl, &en, sizeof(en));
+	memcpy(en_excl + sizeof(en), &(uint32_t){1}, sizeof(uint32_t));
+	memset(en_excl + sizeof(en) + sizeof(uint32_t), 'x', RINGTRACE_SYM_NAME_LEN);
+	assert_int_equal(
+	    app_cmd(&app, UST_CMD_CREATE_ENABLER, en_excl, sizeof(en) + 3, NULL, 0, NULL, NULL),
+	    -EINVAL);
+	assert_int_equal(
+	    app_cmd(&app, UST_CMD_CREATE_ENABLER, en_excl, sizeof(en) + 4, NULL, 0, NULL, NULL),
+	    -EINVAL);
+	assert_int_equal(
+	    app_cmd(&app, UST_CMD_CREATE_ENABLER, en_excl, sizeof(en_excl), NULL, 0, NULL, NULL),
+	    -EINVAL);
 	/* ADD_STREAM without its fds, then with a CPU out of range (the fds are closed by the app).
 	 */
 	assert_int_equal(app_cmd(&app, UST_CMD_ADD_STREAM, &st, sizeof(st), NULL, 0, NULL, NULL),

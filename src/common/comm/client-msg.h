@@ -27,7 +27,7 @@ enum client_command {
 	CLIENT_DESTROY_SESSION = 9,
 	CLIENT_LIST_CHANNELS = 10,    /* reply: struct ringtrace_channel[] */
 	CLIENT_LIST_DOMAINS = 11,     /* reply: struct ringtrace_domain[] */
-	CLIENT_LIST_EVENTS = 12,      /* reply: struct ringtrace_event[] */
+	CLIENT_LIST_EVENTS = 12,      /* reply: struct ringtrace_event[] (see list_events) */
 	CLIENT_LIST_SESSIONS = 13,    /* reply: struct ringtrace_session[] */
 	CLIENT_LIST_TRACEPOINTS = 14, /* reply: struct ringtrace_event[] (pid set) */
 	CLIENT_REGISTER_CONSUMER = 15,
@@ -75,6 +75,17 @@ struct client_msg {
 		} RINGTRACE_PACKED disable_event;
 		struct {
 			char channel_name[RINGTRACE_SYMBOL_NAME_LEN];
+			/*
+			 * 0 (what clients older than exclusions send): the reply
+			 * is struct ringtrace_event[n]. 1: the reply is
+			 *   uint32_t n;
+			 *   struct ringtrace_event events[n];
+			 *   uint32_t exclusion_count[n];
+			 *   char names[sum of exclusion_count][RINGTRACE_SYMBOL_NAME_LEN];
+			 * names holding the exclusions of events[0], then of
+			 * events[1], ... (each NUL-terminated).
+			 */
+			uint8_t with_exclusions;
 		} RINGTRACE_PACKED list_events;
 	} u;
 } RINGTRACE_PACKED;

@@ -58,7 +58,7 @@ enum ust_command {
 	UST_CMD_CREATE_SESSION = 2,  /* struct ust_cmd_session */
 	UST_CMD_CREATE_CHANNEL = 3,  /* struct ust_cmd_channel */
 	UST_CMD_ADD_STREAM = 4,      /* struct ust_cmd_stream + 2 fds: [shm memfd, wakeup eventfd] */
-	UST_CMD_CREATE_ENABLER = 5,  /* struct ust_cmd_enabler */
+	UST_CMD_CREATE_ENABLER = 5,  /* struct ust_cmd_enabler [+ exclusions, see there] */
 	UST_CMD_ENABLE = 6,          /* struct ust_cmd_handle (session, channel or enabler) */
 	UST_CMD_DISABLE = 7,         /* struct ust_cmd_handle */
 	UST_CMD_SESSION_START = 8,   /* struct ust_cmd_handle (session) */
@@ -97,13 +97,29 @@ enum ust_loglevel_type {
 	UST_LOGLEVEL_SINGLE = 2,
 };
 
-/* An event rule: events whose "provider:event" name matches pattern (a glob with '*'). */
+/*
+ * An event rule: events whose "provider:event" name matches pattern (a glob
+ * with '*') and none of its exclusions (globs too, as lttng-ust 2.13's).
+ *
+ * The payload is either exactly this struct (no exclusions, as before
+ * exclusions existed) or this struct followed by a struct
+ * ust_cmd_enabler_exclusions and its count names; the app refuses (-EINVAL)
+ * any other length, a count above UST_MAX_EXCLUSIONS and a name without a
+ * NUL in its array. An empty name excludes nothing.
+ */
 struct ust_cmd_enabler {
 	uint32_t channel_handle;
 	uint32_t enabler_handle;
 	char pattern[RINGTRACE_SYM_NAME_LEN];
 	int32_t loglevel_type;  /* enum ust_loglevel_type */
 	int32_t loglevel;
+} __attribute__((packed));
+
+#define UST_MAX_EXCLUSIONS 256
+
+struct ust_cmd_enabler_exclusions {
+	uint32_t count;
+	/* Followed by: char names[count][RINGTRACE_SYM_NAME_LEN]. */
 } __attribute__((packed));
 
 struct ust_tracepoint_info {

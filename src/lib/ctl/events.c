@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Event rules of a channel: enable (with filter expression and exclusions),
- * disable, list.
+ * disable, list (with or without the exclusion names).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -149,4 +149,95 @@ int ringtrace_list_events(const struct ringtrace_handle *handle, const char *cha
 		events[i].name[sizeof(events[i].name) - 1] = '\0';
 	*ret_events = events;
 	return n;
+}
+
+/*
+ * Checks the extended LIST_EVENTS reply (client-msg.h) and sets the event
+ * count, the events and the exclusion counts within it, and the total
+ * number of names.
+ */
+static int exclusion_reply_parse(const uint8_t *reply, size_t len, uint32_t *ret_n,
+                                 size_t *ret_names_total)
+{
+	size_t per_event = sizeof(struct ringtrace_event) + sizeof(uint32_t), names_total = 0;
+	const uint8_t *counts;
+	uint32_t n;
+
+	if (len < sizeof(n))
+		return -RINGTRACE_ERR_PROTOCOL;
+	memcpy(&n, reply, sizeof(n));
+	if (n > INT32_MAX || (len - sizeof(n)) / per_event < n)
+		return -RINGTRACE_ERR_PROTOCOL;
+	counts = reply + sizeof(n) + (size_t)n * sizeof(struct ringtrace_event);
+	len -= sizeof(n) + (size_t)n * per_event;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t count;
+
+		memcpy(&count, counts + (size_t)i * sizeof(count), sizeof(count));
+		names_total += count;
+		if (names_total > len / RINGTRACE_SYMBOL_NAME_LEN)
+			return -RINGTRACE_ERR_PROTOCOL;
+	}
+	if (len != names_total * RINGTRACE_SYMBOL_NAME_LEN)
+		return -RINGTRACE_ERR_PROTOCOL;
+	*ret_n = n;
+	*ret_names_total = names_total;
+	return 0;
+}
+
+int ringtrace_list_events_with_exclusions(const struct ringtrace_handle *handle,
+                                          const char *channel_name,
+                                          struct ringtrace_event **ret_events,
+                                          struct ringtrace_event_exclusions **ret_exclusions)
+{
+	_cleanup_free_ uint8_t *reply = NULL;
+	_cleanup_free_ struct ringtrace_event *events = NULL;
+	struct ringtrace_event_exclusions *exclusions;
+	char(*names)[RINGTRACE_SYMBOL_NAME_LEN];
+	const uint8_t *counts, *reply_names;
+	size_t len = 0, names_total, next = 0;
+	struct client_msg msg;
+	uint32_t n;
+	int r;
+
+	if (!ret_events || !ret_exclusions)
+		return -RINGTRACE_ERR_INVALID;
+	r = ctl_handle_msg_init(&msg, handle, true);
+	if (r < 0)
+		return r;
+	r = ctl_copy_name(msg.u.list_events.channel_name, sizeof(msg.u.list_events.channel_name),
+	                  channel_name);
+	if (r < 0)
+		return r;
+	msg.u.list_events.with_exclusions = 1;
+	r = ctl_request(CLIENT_LIST_EVENTS, &msg, NULL, 0, (void **)&reply, &len);
+	if (r < 0)
+		return r;
+	r = exclusion_reply_parse(reply, len, &n, &names_total);
+	if (r < 0)
+		return r;
+	events = calloc((size_t)n + 1, sizeof(*events));
+	exclusions = calloc(1, ((size_t)n + 1) * sizeof(*exclusions) +
+	                           names_total * RINGTRACE_SYMBOL_NAME_LEN);
+	if (!events || !exclusions) {
+		free(exclusions);
+		return -RINGTRACE_ERR_NOMEM;
+	}
+	memcpy(events, reply + sizeof(n), (size_t)n * sizeof(*events));
+	counts = reply + sizeof(n) + (size_t)n * sizeof(*events);
+	reply_names = counts + (size_t)n * sizeof(uint32_t);
+	names = (void *)(exclusions + n + 1);
+	memcpy(names, reply_names, names_total * RINGTRACE_SYMBOL_NAME_LEN);
+	for (size_t i = 0; i < names_total; i++)
+		names[i][RINGTRACE_SYMBOL_NAME_LEN - 1] = '\0';
+	for (uint32_t i = 0; i < n; i++) {
+		events[i].name[sizeof(events[i].name) - 1] = '\0';
+		memcpy(&exclusions[i].count, counts + (size_t)i * sizeof(uint32_t),
+		       sizeof(uint32_t));
+		exclusions[i].names = exclusions[i].count ? names + next : NULL;
+		next += exclusions[i].count;
+	}
+	*ret_events = TAKE_PTR(events);
+	*ret_exclusions = exclusions;
+	return (int)n;
 }

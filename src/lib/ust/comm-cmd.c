@@ -61,13 +61,16 @@ static int cmd_apply(struct rt_comm_target *target, const struct comm_frame *fra
 		rt_comm_debug("%s: unknown command %u", target->label, frame->type);
 		return -ENOSYS;
 	}
-	if (frame->payload_len != desc->payload_len || frame->nr_fds != desc->nr_fds) {
+	if (frame->payload_len < desc->payload_len ||
+	    (frame->payload_len != desc->payload_len && !desc->payload_extensible) ||
+	    frame->nr_fds != desc->nr_fds) {
 		rt_comm_debug("%s: %s: malformed (%u bytes, %u fds)", target->label, desc->name,
 		              frame->payload_len, frame->nr_fds);
 		return -EINVAL;
 	}
 	cmd->target = target;
 	cmd->payload = payload;
+	cmd->payload_len = frame->payload_len;
 	cmd->fds = fds;
 	rt_comm_listener_lock();
 	status = desc->handler(cmd);

@@ -17,9 +17,10 @@
 
 struct rt_comm_cmd {
 	struct rt_comm_target *target;
-	const void *payload; /* exactly desc->payload_len bytes, or NULL when 0 */
-	int *fds;            /* desc->nr_fds entries; set one to -1 to keep it */
-	void *reply;         /* malloc'd reply payload, freed by the dispatcher */
+	const void *payload;  /* payload_len bytes, or NULL when 0 */
+	uint32_t payload_len; /* desc->payload_len, or more when desc->payload_extensible */
+	int *fds;             /* desc->nr_fds entries; set one to -1 to keep it */
+	void *reply;          /* malloc'd reply payload, freed by the dispatcher */
 	uint32_t reply_len;
 	uint32_t reply_cap; /* allocated bytes of reply */
 	/* Release the constructor once the reply is sent (REGISTER_DONE). */
@@ -35,8 +36,9 @@ int rt_comm_reply_append(struct rt_comm_cmd *cmd, const void *data, uint32_t len
 struct rt_comm_cmd_desc {
 	const char *name; /* for debug messages */
 	int (*handler)(struct rt_comm_cmd *cmd);
-	uint32_t payload_len; /* exact */
-	unsigned nr_fds;      /* exact */
+	uint32_t payload_len;    /* exact, or the minimum when payload_extensible */
+	unsigned nr_fds;         /* exact */
+	bool payload_extensible; /* the handler checks what follows payload_len */
 };
 
 extern const struct rt_comm_cmd_desc rt_cmd_register_done;

@@ -61,11 +61,22 @@ bool rt_loglevel_match(int32_t loglevel_type, int32_t rule_loglevel, int32_t eve
 	}
 }
 
+static bool enabler_excludes(const struct rt_ust_enabler *enabler, const char *full_name)
+{
+	for (uint32_t i = 0; i < enabler->exclusion_count; i++) {
+		const char *exclusion = enabler->exclusions[i];
+
+		if (exclusion[0] && rt_glob_match(exclusion, full_name))
+			return true;
+	}
+	return false;
+}
+
 bool rt_enabler_match_name(const struct rt_ust_enabler *enabler, const char *full_name,
                            int32_t event_loglevel)
 {
 	return rt_loglevel_match(enabler->loglevel_type, enabler->loglevel, event_loglevel) &&
-	       rt_glob_match(enabler->pattern, full_name);
+	       rt_glob_match(enabler->pattern, full_name) && !enabler_excludes(enabler, full_name);
 }
 
 bool rt_enabler_match(const struct rt_ust_enabler *enabler, const struct ringtrace_event_desc *desc)
@@ -97,13 +108,42 @@ int rt_enabler_check(const struct ust_cmd_enabler *cmd)
 	}
 }
 
-int rt_enabler_new(const struct ust_cmd_enabler *cmd, struct rt_ust_channel *chan,
-                   struct rt_ust_enabler **ret_enabler)
+int rt_enabler_exclusions_check(const void *tail, size_t tail_len, uint32_t *ret_count)
 {
-	struct rt_ust_enabler *enabler = calloc(1, sizeof(*enabler));
+	const char(*names)[RINGTRACE_SYM_NAME_LEN];
+	struct ust_cmd_enabler_exclusions head;
+
+	if (tail_len == 0) {
+		*ret_count = 0;
+		return 0;
+	}
+	if (tail_len < sizeof(head))
+		return -EINVAL;
+	memcpy(&head, tail, sizeof(head));
+	if (head.count > UST_MAX_EXCLUSIONS ||
+	    tail_len != sizeof(head) + (size_t)head.count * RINGTRACE_SYM_NAME_LEN)
+		return -EINVAL;
+	names = (const void *)((const char *)tail + sizeof(head));
+	for (uint32_t i = 0; i < head.count; i++) {
+		if (!memchr(names[i], '\0', RINGTRACE_SYM_NAME_LEN))
+			return -EINVAL;
+	}
+	*ret_count = head.count;
+	return 0;
+}
+
+int rt_enabler_new(const struct ust_cmd_enabler *cmd,
+                   const char (*exclusions)[RINGTRACE_SYM_NAME_LEN], uint32_t exclusion_count,
+                   struct rt_ust_channel *chan, struct rt_ust_enabler **ret_enabler)
+{
+	size_t exclusions_size = (size_t)exclusion_count * RINGTRACE_SYM_NAME_LEN;
+	struct rt_ust_enabler *enabler = calloc(1, sizeof(*enabler) + exclusions_size);
 
 	if (!enabler)
 		return -ENOMEM;
+	if (exclusion_count > 0)
+		memcpy(enabler->exclusions, exclusions, exclusions_size);
+	enabler->exclusion_count = exclusion_count;
 	enabler->handle = cmd->enabler_handle;
 	enabler->chan = chan;
 	memcpy(enabler->pattern, cmd->pattern, sizeof(enabler->pattern));

@@ -3,9 +3,11 @@
 
 /*
  * Event rules ("enablers") sent by the session daemon: a channel, a glob on
- * the full event name "provider:event" and a log-level condition. An event
- * is recorded in a channel when at least one enabled enabler of that channel
- * matches it.
+ * the full event name "provider:event", a log-level condition and
+ * exclusions (globs too). An enabler matches an event when its pattern and
+ * log level match and none of its exclusions does. An event is recorded in
+ * a channel when at least one enabled enabler of that channel matches it:
+ * an exclusion of one rule never hides an event another rule covers.
  *
  * Globs: '*' matches any run of characters (empty included) and may appear
  * anywhere; a backslash makes the next character literal ("\*", "\\").
@@ -34,12 +36,17 @@ struct rt_ust_enabler {
 	int32_t loglevel;
 	bool enabled;
 	struct cds_list_head node; /* in the owning connection's enabler list */
+	uint32_t exclusion_count;
+	char exclusions[][RINGTRACE_SYM_NAME_LEN]; /* NUL-terminated; "" excludes nothing */
 };
 
 bool rt_glob_match(const char *pattern, const char *name);
 bool rt_loglevel_match(int32_t loglevel_type, int32_t rule_loglevel, int32_t event_loglevel);
 
-/* Whether the rule covers the event (name and log level; enabled state ignored). */
+/*
+ * Whether the rule covers the event (name, log level and exclusions; enabled
+ * state ignored).
+ */
 bool rt_enabler_match(const struct rt_ust_enabler *enabler,
                       const struct ringtrace_event_desc *desc);
 /* Same, with the event's "provider:event" name already formatted. */
@@ -53,6 +60,19 @@ bool rt_enabler_match_name(const struct rt_ust_enabler *enabler, const char *ful
  */
 int rt_enabler_check(const struct ust_cmd_enabler *cmd);
 
-/* A new enabled rule on chan from a checked request; -ENOMEM. */
-int rt_enabler_new(const struct ust_cmd_enabler *cmd, struct rt_ust_channel *chan,
-                   struct rt_ust_enabler **ret_enabler);
+/*
+ * Checks the bytes following struct ust_cmd_enabler in a CREATE_ENABLER
+ * payload (ust-msg.h): none, or a struct ust_cmd_enabler_exclusions whose
+ * count is at most UST_MAX_EXCLUSIONS, followed by exactly count names each
+ * NUL-terminated within its array. Sets *ret_count (0 without exclusions);
+ * 0 or -EINVAL.
+ */
+int rt_enabler_exclusions_check(const void *tail, size_t tail_len, uint32_t *ret_count);
+
+/*
+ * A new enabled rule on chan from a checked request; exclusions holds
+ * exclusion_count names (NULL when 0), copied. 0 or -ENOMEM.
+ */
+int rt_enabler_new(const struct ust_cmd_enabler *cmd,
+                   const char (*exclusions)[RINGTRACE_SYM_NAME_LEN], uint32_t exclusion_count,
+                   struct rt_ust_channel *chan, struct rt_ust_enabler **ret_enabler);
