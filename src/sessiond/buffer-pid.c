@@ -110,10 +110,8 @@ void buffer_pid_streams_sent(struct buffer_pid_channel *chan)
 static int create_data_channel(struct session *s, struct buffer_pid *buf,
                                const struct session_channel *schan)
 {
-	_cleanup_free_ struct consumer_stream_fd_pair *got = NULL;
 	struct consumer_ask_channel req;
 	struct buffer_pid_channel *chan;
-	uint32_t stream_count = 0, got_count = 0;
 	int r;
 
 	r = ask_channel_init(s, buf, schan->name, &req);
@@ -131,32 +129,9 @@ static int create_data_channel(struct session *s, struct buffer_pid *buf,
 		return r == -ENOMEM ? -RINGTRACE_ERR_NOMEM : -RINGTRACE_ERR_FATAL;
 	}
 	req.key = chan->key;
-	req.type = CONSUMER_CHANNEL_TYPE_DATA;
-	req.subbuf_size = schan->attr.subbuf_size;
-	req.num_subbuf = schan->attr.num_subbuf;
-	req.overwrite = schan->attr.overwrite > 0;
-	req.switch_timer_us = schan->attr.switch_timer_interval;
-	req.read_timer_us = schan->attr.read_timer_interval;
-	req.live_timer_us = schan->attr.live_timer_interval;
-	req.monitor_timer_us = schan->attr.monitor_timer_interval > UINT32_MAX
-	                           ? UINT32_MAX
-	                           : (uint32_t)schan->attr.monitor_timer_interval;
-	req.blocking_timeout_us = schan->attr.blocking_timeout;
-	req.tracefile_size = schan->attr.tracefile_size;
-	req.tracefile_count = schan->attr.tracefile_count > UINT32_MAX
-	                          ? UINT32_MAX
-	                          : (uint32_t)schan->attr.tracefile_count;
 	req.nr_streams = chan->nr_streams;
 	req.stream_id = chan->stream_id;
-
-	r = consumer_ask_channel(&req, &stream_count);
-	if (r >= 0) {
-		r = consumer_get_channel(chan->key, &got, &got_count);
-		if (r >= 0)
-			r = buffer_streams_by_cpu(got, got_count, chan->nr_streams, &chan->streams);
-		if (r < 0)
-			(void)consumer_destroy_channel(chan->key);
-	}
+	r = buffer_ask_data_channel(&req, schan, &chan->streams);
 	if (r < 0) {
 		log_error("Cannot create channel %s of session %s (pid %d) in the consumer: %s",
 		          schan->name, s->name, (int)buf->pid, buffer_uid_consumer_strerror(r));

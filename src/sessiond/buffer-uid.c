@@ -145,8 +145,8 @@ static void buffer_channel_free(struct buffer_uid_channel *chan)
  * Orders the streams of GET_CHANNEL by cpu, checking that each cpu of
  * [0, nr_streams) is there exactly once. Takes ownership of the fds.
  */
-int buffer_streams_by_cpu(struct consumer_stream_fd_pair *got, uint32_t count, uint32_t nr_streams,
-                          struct consumer_stream_fd_pair **ret_streams)
+static int buffer_streams_by_cpu(struct consumer_stream_fd_pair *got, uint32_t count,
+                                 uint32_t nr_streams, struct consumer_stream_fd_pair **ret_streams)
 {
 	struct consumer_stream_fd_pair *streams;
 	int r = 0;
@@ -181,13 +181,45 @@ int buffer_streams_by_cpu(struct consumer_stream_fd_pair *got, uint32_t count, u
 	return 0;
 }
 
+int buffer_ask_data_channel(struct consumer_ask_channel *req, const struct session_channel *schan,
+                            struct consumer_stream_fd_pair **ret_streams)
+{
+	_cleanup_free_ struct consumer_stream_fd_pair *got = NULL;
+	uint32_t stream_count = 0, got_count = 0;
+	int r;
+
+	req->type = CONSUMER_CHANNEL_TYPE_DATA;
+	req->subbuf_size = schan->attr.subbuf_size;
+	req->num_subbuf = schan->attr.num_subbuf;
+	req->overwrite = schan->attr.overwrite > 0;
+	req->switch_timer_us = schan->attr.switch_timer_interval;
+	req->read_timer_us = schan->attr.read_timer_interval;
+	req->live_timer_us = schan->attr.live_timer_interval;
+	req->monitor_timer_us = schan->attr.monitor_timer_interval > UINT32_MAX
+	                            ? UINT32_MAX
+	                            : (uint32_t)schan->attr.monitor_timer_interval;
+	req->blocking_timeout_us = schan->attr.blocking_timeout;
+	req->tracefile_size = schan->attr.tracefile_size;
+	req->tracefile_count = schan->attr.tracefile_count > UINT32_MAX
+	                           ? UINT32_MAX
+	                           : (uint32_t)schan->attr.tracefile_count;
+
+	r = consumer_ask_channel(req, &stream_count);
+	if (r < 0)
+		return r;
+	r = consumer_get_channel(req->key, &got, &got_count);
+	if (r >= 0)
+		r = buffer_streams_by_cpu(got, got_count, req->nr_streams, ret_streams);
+	if (r < 0)
+		(void)consumer_destroy_channel(req->key);
+	return r;
+}
+
 static int create_data_channel(struct session *s, struct buffer_uid *buf,
                                const struct session_channel *schan)
 {
-	_cleanup_free_ struct consumer_stream_fd_pair *got = NULL;
 	struct consumer_ask_channel req;
 	struct buffer_uid_channel *chan;
-	uint32_t stream_count = 0, got_count = 0;
 	int r;
 
 	r = ask_channel_init(s, buf, schan->name, &req);
@@ -205,32 +237,9 @@ static int create_data_channel(struct session *s, struct buffer_uid *buf,
 		return r == -ENOMEM ? -RINGTRACE_ERR_NOMEM : -RINGTRACE_ERR_FATAL;
 	}
 	req.key = chan->key;
-	req.type = CONSUMER_CHANNEL_TYPE_DATA;
-	req.subbuf_size = schan->attr.subbuf_size;
-	req.num_subbuf = schan->attr.num_subbuf;
-	req.overwrite = schan->attr.overwrite > 0;
-	req.switch_timer_us = schan->attr.switch_timer_interval;
-	req.read_timer_us = schan->attr.read_timer_interval;
-	req.live_timer_us = schan->attr.live_timer_interval;
-	req.monitor_timer_us = schan->attr.monitor_timer_interval > UINT32_MAX
-	                           ? UINT32_MAX
-	                           : (uint32_t)schan->attr.monitor_timer_interval;
-	req.blocking_timeout_us = schan->attr.blocking_timeout;
-	req.tracefile_size = schan->attr.tracefile_size;
-	req.tracefile_count = schan->attr.tracefile_count > UINT32_MAX
-	                          ? UINT32_MAX
-	                          : (uint32_t)schan->attr.tracefile_count;
 	req.nr_streams = chan->nr_streams;
 	req.stream_id = chan->stream_id;
-
-	r = consumer_ask_channel(&req, &stream_count);
-	if (r >= 0) {
-		r = consumer_get_channel(chan->key, &got, &got_count);
-		if (r >= 0)
-			r = buffer_streams_by_cpu(got, got_count, chan->nr_streams, &chan->streams);
-		if (r < 0)
-			(void)consumer_destroy_channel(chan->key);
-	}
+	r = buffer_ask_data_channel(&req, schan, &chan->streams);
 	if (r < 0) {
 		log_error("Cannot create channel %s of session %s (uid %" PRIu32 ", %" PRIu32
 		          "-bit) in the consumer: %s",

@@ -80,11 +80,14 @@ void buffer_uid_destroy_all(struct session *s);
 /* Streams per data channel: the number of possible CPUs. */
 uint32_t buffer_possible_cpu_count(void);
 /*
- * Orders the streams of GET_CHANNEL by cpu, checking that each cpu of
- * [0, nr_streams) is there exactly once. Takes ownership of the fds.
+ * Creates a data channel in the consumer for a session channel: req comes
+ * with its buffer's fields (ask_channel_init), key, nr_streams and
+ * stream_id set; the channel's attributes are filled in here. On success
+ * *ret_streams holds the nr_streams streams' fds by cpu (the caller owns
+ * them); on failure nothing is left in the consumer.
  */
-int buffer_streams_by_cpu(struct consumer_stream_fd_pair *got, uint32_t count, uint32_t nr_streams,
-                          struct consumer_stream_fd_pair **ret_streams);
+int buffer_ask_data_channel(struct consumer_ask_channel *req, const struct session_channel *schan,
+                            struct consumer_stream_fd_pair **ret_streams);
 
 /* "<reason>" for a negative error of consumer.h (errno or consumer return code). */
 const char *buffer_uid_consumer_strerror(int r);
