@@ -453,16 +453,13 @@ static int start_daemon(const struct sessiond_options *opts, const struct sessio
 	consumer_set_path(paths->consumerd[0] ? paths->consumerd : NULL);
 	consumer_set_verbosity(opts->consumer_verbosity);
 
-	r = client_listener_start(paths->client_sock);
-	if (r < 0) {
-		log_error("Cannot listen on the client socket %s: %s", paths->client_sock,
-		          strerror(-r));
-		return r;
-	}
+	/*
+	 * The client socket opens last: a client that gets an answer finds the
+	 * app socket and the pid file already there.
+	 */
 	r = ust_app_threads_start(paths->app_sock, root);
 	if (r < 0) {
 		log_error("Cannot serve applications on %s (error %d)", paths->app_sock, -r);
-		client_listener_stop();
 		return r;
 	}
 	r = write_pid_file(paths->pid_file);
@@ -470,6 +467,13 @@ static int start_daemon(const struct sessiond_options *opts, const struct sessio
 		r = write_pid_file(paths->extra_pid_file);
 	if (r < 0) {
 		log_error("Cannot write the pid file: %s", strerror(-r));
+		shutdown_daemon(paths);
+		return r;
+	}
+	r = client_listener_start(paths->client_sock);
+	if (r < 0) {
+		log_error("Cannot listen on the client socket %s: %s", paths->client_sock,
+		          strerror(-r));
 		shutdown_daemon(paths);
 		return r;
 	}
