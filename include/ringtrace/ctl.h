@@ -66,6 +66,8 @@ enum ringtrace_error_code {
 	RINGTRACE_ERR_NOT_SUPPORTED = 51,
 	RINGTRACE_ERR_OUTPUT_PATH = 52,  /* output path unusable */
 	RINGTRACE_ERR_MIXED_BUFFER_TYPE = 53,
+	RINGTRACE_ERR_PROCESS_ATTR_EXISTS = 54,  /* value already in the inclusion set */
+	RINGTRACE_ERR_PROCESS_ATTR_MISSING = 55, /* value not in the inclusion set */
 	_RINGTRACE_ERR_MAX,
 };
 
@@ -242,6 +244,42 @@ int ringtrace_stop_tracing(const char *session_name);
 int ringtrace_stop_tracing_no_wait(const char *session_name);
 /* 1 while data is still being consumed, 0 when all is written. */
 int ringtrace_data_pending(const char *session_name);
+
+/*
+ * Process attribute trackers (user space domain), as lttng 2.13's: a
+ * session traces an app only when its vpid, vuid and vgid are each tracked.
+ */
+enum ringtrace_tracker_type {
+	RINGTRACE_TRACKER_VPID = 0,
+	RINGTRACE_TRACKER_VUID = 1,
+	RINGTRACE_TRACKER_VGID = 2,
+	_RINGTRACE_TRACKER_MAX,
+};
+
+enum ringtrace_tracking_policy {
+	RINGTRACE_TRACKING_INCLUDE_ALL = 0, /* every value (the default) */
+	RINGTRACE_TRACKING_EXCLUDE_ALL = 1, /* no value */
+	RINGTRACE_TRACKING_INCLUDE_SET = 2, /* the values of the inclusion set */
+	_RINGTRACE_TRACKING_MAX,
+};
+
+/* Adds value to the inclusion set (-RINGTRACE_ERR_PROCESS_ATTR_EXISTS if there). */
+int ringtrace_track_id(const struct ringtrace_handle *handle, enum ringtrace_tracker_type tracker,
+		       int32_t value);
+/* Removes value from the inclusion set (-RINGTRACE_ERR_PROCESS_ATTR_MISSING if not there). */
+int ringtrace_untrack_id(const struct ringtrace_handle *handle, enum ringtrace_tracker_type tracker,
+			 int32_t value);
+/* INCLUDE_ALL (track --all) or EXCLUDE_ALL (untrack --all); the set is emptied. */
+int ringtrace_set_tracking_policy(const struct ringtrace_handle *handle,
+				  enum ringtrace_tracker_type tracker,
+				  enum ringtrace_tracking_policy policy);
+/*
+ * The tracker's policy and, for INCLUDE_SET, its values (malloc'd, NULL when
+ * none). Returns the number of values or a negative RINGTRACE_ERR_*.
+ */
+int ringtrace_list_tracker_ids(const struct ringtrace_handle *handle,
+			       enum ringtrace_tracker_type tracker,
+			       enum ringtrace_tracking_policy *ret_policy, int32_t **ret_values);
 
 /*
  * Additions of libringtrace-ctl beyond liblttng-ctl's shape.

@@ -67,3 +67,5 @@ int cmd_version(int argc, char **argv);
 int cmd_view(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_track(int argc, char **argv);
+int cmd_untrack(int argc, char **argv);

@@ -300,14 +300,42 @@ static int list_domains(const char *session_name)
 	return CMD_SUCCESS;
 }
 
-/* ringtrace has no process trackers yet: every process is recorded. */
-static void print_trackers(void)
+/* One tracker's line: "all", "none" or the inclusion set, as lttng 2.13. */
+static int print_tracker(const struct ringtrace_handle *handle, enum ringtrace_tracker_type type,
+                         const char *label)
 {
-	cli_msg("Tracked process attributes");
-	cli_msg("  %-22s%s", "Virtual process IDs:", "all");
-	cli_msg("  %-22s%s", "Virtual user IDs:", "all");
-	cli_msg("  %-22s%s", "Virtual group IDs:", "all");
+	_cleanup_free_ int32_t *values = NULL;
+	enum ringtrace_tracking_policy policy;
+	int n;
+
+	n = ringtrace_list_tracker_ids(handle, type, &policy, &values);
+	if (n < 0) {
+		cli_err("%s", ringtrace_strerror(n));
+		return CMD_ERROR;
+	}
+	cli_msg_partial("  %-22s", label);
+	if (policy == RINGTRACE_TRACKING_INCLUDE_ALL)
+		cli_msg_partial("all");
+	else if (policy == RINGTRACE_TRACKING_EXCLUDE_ALL)
+		cli_msg_partial("none");
+	for (int i = 0; i < n; i++)
+		cli_msg_partial("%s%d", i ? ", " : "", (int)values[i]);
 	cli_msg("%s", "");
+	return CMD_SUCCESS;
+}
+
+static int print_trackers(const struct ringtrace_handle *handle)
+{
+	int r;
+
+	cli_msg("Tracked process attributes");
+	r = print_tracker(handle, RINGTRACE_TRACKER_VPID, "Virtual process IDs:");
+	if (r == CMD_SUCCESS)
+		r = print_tracker(handle, RINGTRACE_TRACKER_VUID, "Virtual user IDs:");
+	if (r == CMD_SUCCESS)
+		r = print_tracker(handle, RINGTRACE_TRACKER_VGID, "Virtual group IDs:");
+	cli_msg("%s", "");
+	return r;
 }
 
 static void print_timer(const char *label, unsigned pad, uint64_t value_us)
@@ -408,7 +436,8 @@ static int list_ust_domain(const char *session_name, const struct ringtrace_doma
 	struct ringtrace_handle handle = {.domain = *domain};
 
 	snprintf(handle.session_name, sizeof(handle.session_name), "%s", session_name);
-	print_trackers();
+	if (print_trackers(&handle) != CMD_SUCCESS)
+		return CMD_ERROR;
 	return list_channels(&handle, o->channel, snapshot);
 }
 

@@ -20,6 +20,7 @@ struct cli_options cli_opts = {.progname = "ringtrace"};
 #define SECTION_SESSIONS "Recording sessions"
 #define SECTION_CHANNELS "Channels"
 #define SECTION_RULES    "Recording event rules"
+#define SECTION_TRACKING "Process attribute tracking"
 #define SECTION_STATUS   "Status"
 #define SECTION_CONTROL  "Control"
 #define SECTION_MISC     "Miscellaneous"
@@ -31,6 +32,8 @@ const struct cli_command cli_commands[] = {
     {"enable-channel", cmd_enable_channel, "Create or enable a channel", SECTION_CHANNELS},
     {"disable-event", cmd_disable_event, "Disable recording event rules", SECTION_RULES},
     {"enable-event", cmd_enable_event, "Create or enable recording event rules", SECTION_RULES},
+    {"track", cmd_track, "Allow specific processes to record events", SECTION_TRACKING},
+    {"untrack", cmd_untrack, "Disallow specific processes to record events", SECTION_TRACKING},
     {"list", cmd_list, "List recording sessions and instrumentation points", SECTION_STATUS},
     {"status", cmd_status, "Show the status of the current recording session", SECTION_STATUS},
     {"record", cmd_record, "Record a command in an ephemeral recording session", SECTION_CONTROL},

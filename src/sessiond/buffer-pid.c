@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buffer-uid.h"
 #include "log.h"
@@ -17,6 +18,8 @@
 #define METADATA_SUBBUF_SIZE 4096u
 #define METADATA_NUM_SUBBUF  2u
 #define DIR_DATETIME_LEN     16 /* "YYYYMMDD-HHMMSS" + NUL */
+/* Buffers an app may get in one session (it is untracked and tracked again). */
+#define BUFFER_PATH_MAX_GENERATIONS 1000u
 
 /* Counters of a session channel summed over the buffers of apps already gone. */
 struct gone_counters {
@@ -71,6 +74,19 @@ static int buffer_path(const struct session *s, const struct buffer_pid_owner *o
 	             (int)owner->pid, datetime);
 	if (n < 0 || n >= PATH_MAX)
 		return -RINGTRACE_ERR_OUTPUT_PATH;
+	/*
+	 * An app untracked then tracked again gets new buffers: they go to
+	 * <dir>-1, <dir>-2, ... rather than truncating what the earlier ones
+	 * wrote.
+	 */
+	for (unsigned generation = 1; access(ret_path, F_OK) == 0; generation++) {
+		if (generation > BUFFER_PATH_MAX_GENERATIONS)
+			return -RINGTRACE_ERR_OUTPUT_PATH;
+		n = snprintf(ret_path, PATH_MAX, "%s/ust/pid/%s-%d-%s-%u", s->output_path, procname,
+		             (int)owner->pid, datetime, generation);
+		if (n < 0 || n >= PATH_MAX)
+			return -RINGTRACE_ERR_OUTPUT_PATH;
+	}
 	return 0;
 }
 

@@ -255,14 +255,17 @@ int cmd_list_domains(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	r = cmd_lookup_session(ctx, &s);
 	if (r < 0)
 		return r;
-	if (cds_list_empty(&s->channels))
+	if (cds_list_empty(&s->channels) && !s->ust_domain)
 		return 0;
 	domain = calloc(1, sizeof(*domain));
 	if (!domain)
 		return -RINGTRACE_ERR_NOMEM;
 	domain->type = RINGTRACE_DOMAIN_UST;
+	/* As lttng, a domain made by a tracker change alone has the default per-UID buffers. */
 	domain->buf_type =
-	    cds_list_entry(s->channels.next, struct session_channel, node)->buffer_type;
+	    cds_list_empty(&s->channels)
+	        ? RINGTRACE_BUFFER_PER_UID
+	        : cds_list_entry(s->channels.next, struct session_channel, node)->buffer_type;
 	return cmd_reply_array(reply, domain, 1, sizeof(*domain));
 }
 

@@ -52,6 +52,9 @@ int cmd_list_tracepoint_fields(const struct cmd_ctx *ctx, struct cmd_reply *repl
 int cmd_data_pending(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 int cmd_add_context(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 int cmd_register_consumer(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_track_id(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_untrack_id(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_list_tracker_ids(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 
 /* Helpers shared by the handlers (cmd-common.c). */
 

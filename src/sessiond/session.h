@@ -53,6 +53,16 @@ struct session_channel {
 	struct cds_list_head node; /* in session.channels */
 };
 
+/*
+ * A process attribute tracker (vpid, vuid or vgid): which values of that
+ * attribute an app must have to be traced by the session.
+ */
+struct session_tracker {
+	enum ringtrace_tracking_policy policy;
+	uint32_t count;  /* values in the inclusion set (INCLUDE_SET only) */
+	int32_t *values; /* malloc'd, unordered, no duplicates */
+};
+
 struct session {
 	char name[RINGTRACE_NAME_MAX + 1];
 	uint64_t id;                /* unique for the daemon's lifetime */
@@ -67,6 +77,8 @@ struct session {
 	struct cds_list_head node; /* in the session list */
 	void *ust;                 /* app-side state (ust-app.c), NULL until first used */
 	void *ust_pid;             /* per-PID buffers (buffer-pid.c), NULL until first used */
+	struct session_tracker trackers[_RINGTRACE_TRACKER_MAX]; /* zeroed: include all */
+	bool ust_domain; /* a tracker was changed: the domain is listed even without channels */
 };
 
 void session_list_lock(void);
@@ -91,6 +103,15 @@ int session_create(const char *name, const char *output_path, bool auto_named, u
                    time_t creation_time, struct session **ret_session);
 /* Unlinks and frees the session, its channels and rules (app side released before). */
 void session_free(struct session *s);
+
+/* True when the tracker lets an app with this attribute value be traced. */
+bool session_tracker_includes(const struct session_tracker *t, int32_t value);
+/* Adds value to the inclusion set (policy INCLUDE_SET after): -EEXIST, -ENOMEM. */
+int session_tracker_add(struct session_tracker *t, int32_t value);
+/* Removes value from the inclusion set: -ENOENT when it is not in it. */
+int session_tracker_remove(struct session_tracker *t, int32_t value);
+/* INCLUDE_ALL or EXCLUDE_ALL, the inclusion set emptied. */
+void session_tracker_set_policy(struct session_tracker *t, enum ringtrace_tracking_policy policy);
 
 int session_add_channel(struct session *s, const char *name,
                         const struct ringtrace_channel_attr *attr,

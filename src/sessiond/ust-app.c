@@ -709,8 +709,18 @@ static int for_each_app(int (*fn)(struct ust_app *app, struct session *s), struc
 	return ret;
 }
 
+/* The session's trackers include the app's vpid, vuid and vgid. */
+static bool session_tracks_app(const struct session *s, const struct ust_app *app)
+{
+	return session_tracker_includes(&s->trackers[RINGTRACE_TRACKER_VPID], (int32_t)app->pid) &&
+	       session_tracker_includes(&s->trackers[RINGTRACE_TRACKER_VUID], (int32_t)app->uid) &&
+	       session_tracker_includes(&s->trackers[RINGTRACE_TRACKER_VGID], (int32_t)app->gid);
+}
+
 static int app_session_sync_and_start(struct ust_app *app, struct session *s)
 {
+	if (!session_tracks_app(s, app))
+		return 0;
 	return app_session_sync(app, s, true);
 }
 
@@ -719,7 +729,7 @@ static int setup_active_session(struct session *s, void *arg)
 	struct ust_app *app = arg;
 	int r;
 
-	if (!s->active)
+	if (!s->active || !session_tracks_app(s, app))
 		return 0;
 	r = app_session_sync(app, s, true);
 	if (r < 0)
@@ -865,6 +875,33 @@ static int app_session_release(struct ust_app *app, struct session *s)
 	}
 	pthread_mutex_unlock(&app->cmd_lock);
 	return 0;
+}
+
+/*
+ * An app the session stops tracking: its app session goes (the app destroys
+ * the channels with it), and its per-PID buffers are flushed, drained and
+ * released as when it exits, so what it wrote so far reaches the trace.
+ */
+static int app_session_untrack(struct ust_app *app, struct session *s)
+{
+	(void)app_session_stop(app, s);
+	(void)app_session_release(app, s);
+	buffer_pid_release_app(s, app->id);
+	return 0;
+}
+
+static int app_session_trackers_apply(struct ust_app *app, struct session *s)
+{
+	if (!session_tracks_app(s, app))
+		return app_session_untrack(app, s);
+	if (!s->active)
+		return 0; /* set up by the next start */
+	return app_session_sync(app, s, true);
+}
+
+int ust_app_session_trackers_update(struct session *s)
+{
+	return for_each_app(app_session_trackers_apply, s);
 }
 
 void ust_app_session_destroy(struct session *s)

@@ -32,6 +32,12 @@ int ust_app_session_stop(struct session *s);
 int ust_app_session_update(struct session *s);
 /* Releases everything the session has in apps, consumer and registries. */
 void ust_app_session_destroy(struct session *s);
+/*
+ * After a tracker change: apps the session no longer tracks lose their app
+ * session (per-PID buffers flushed and released); apps it now tracks are set
+ * up as at registration when the session is active.
+ */
+int ust_app_session_trackers_update(struct session *s);
 
 /*
  * Events discarded / packets lost so far in a channel of the session (all

@@ -35,6 +35,9 @@ enum client_command {
 	CLIENT_STOP_TRACE = 17,
 	CLIENT_LIST_TRACEPOINT_FIELDS = 18, /* reply: struct ringtrace_event_field[] */
 	CLIENT_DATA_PENDING = 24,     /* reply: uint8_t, 1 = pending */
+	CLIENT_TRACK_ID = 32,
+	CLIENT_UNTRACK_ID = 33,
+	CLIENT_LIST_TRACKER_IDS = 34, /* reply: int32_t[]: policy, then the set's values */
 	CLIENT_CREATE_SESSION_EXT = 49,
 	_CLIENT_COMMAND_MAX = 64,
 };
@@ -87,5 +90,14 @@ struct client_msg {
 			 */
 			uint8_t with_exclusions;
 		} RINGTRACE_PACKED list_events;
+		struct {
+			int32_t tracker; /* enum ringtrace_tracker_type */
+			/*
+			 * 1: track sets INCLUDE_ALL, untrack EXCLUDE_ALL
+			 * (value ignored); 0: add or remove value.
+			 */
+			uint8_t all;
+			int32_t value;
+		} RINGTRACE_PACKED tracker; /* track, untrack, list tracker ids */
 	} u;
 } RINGTRACE_PACKED;

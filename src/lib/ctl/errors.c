@@ -53,6 +53,8 @@ static const char *const error_texts[_RINGTRACE_ERR_MAX] = {
     [RINGTRACE_ERR_NOT_SUPPORTED] = "Operation not supported",
     [RINGTRACE_ERR_OUTPUT_PATH] = "Output path is not usable",
     [RINGTRACE_ERR_MIXED_BUFFER_TYPE] = "Buffer type mismatch for session",
+    [RINGTRACE_ERR_PROCESS_ATTR_EXISTS] = "Process attribute is already tracked",
+    [RINGTRACE_ERR_PROCESS_ATTR_MISSING] = "Process attribute was not tracked",
 };
 
 const char *ringtrace_strerror(int code)

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ringtrace track -u [-s SESSION] (--vpid|--vuid|--vgid) (VALUE[,VALUE...] | --all)
+ */
+#include "cli.h"
+#include "tracker-opts.h"
+
+static const char usage[] =
+    "Usage: ringtrace [GENERAL OPTIONS] track -u [-s SESSION]\n"
+    "                 (--vpid=VPID[,VPID...] | --vuid=VUID[,VUID...] | --vgid=VGID[,VGID...]\n"
+    "                  | --all --vpid | --all --vuid | --all --vgid)\n"
+    "\n"
+    "Add values to the inclusion sets of a session's process attribute trackers\n"
+    "(default: the current session). Only the apps whose attributes are all\n"
+    "tracked are traced.\n"
+    "\n"
+    "Options:\n"
+    "  -u, --userspace         User space domain\n"
+    "  -s, --session=SESSION   Session instead of the current one\n"
+    "  -a, --all               Track every value (policy `include all`)\n"
+    "      --vpid[=VPID,...]   Virtual process IDs\n"
+    "      --vuid[=VUID,...]   Virtual user IDs (or user names)\n"
+    "      --vgid[=VGID,...]   Virtual group IDs (or group names)\n"
+    "  -h, --help              Show this help\n";
+
+int cmd_track(int argc, char **argv)
+{
+	return tracker_cmd_run(argc, argv, true, usage);
+}

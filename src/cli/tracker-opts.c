@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+#include "tracker-opts.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <ringtrace/ctl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "cli.h"
+#include "common/macros.h"
+#include "current-session.h"
+#include "domain.h"
+#include "output.h"
+
+enum {
+	OPT_VPID = OPT_COMMAND_FIRST,
+	OPT_VUID,
+	OPT_VGID,
+};
+
+static const struct option long_options[] = {
+    CLI_COMMON_LONG_OPTIONS,
+    {"session", required_argument, NULL, 's'},
+    {"kernel", no_argument, NULL, 'k'},
+    {"userspace", no_argument, NULL, 'u'},
+    {"all", no_argument, NULL, 'a'},
+    {"vpid", optional_argument, NULL, OPT_VPID},
+    {"vuid", optional_argument, NULL, OPT_VUID},
+    {"vgid", optional_argument, NULL, OPT_VGID},
+    {NULL, 0, NULL, 0},
+};
+
+/* As lttng_process_attr_to_string() and its capitalized form. */
+static const char *const tracker_names[_RINGTRACE_TRACKER_MAX] = {
+    [RINGTRACE_TRACKER_VPID] = "virtual process ID",
+    [RINGTRACE_TRACKER_VUID] = "virtual user ID",
+    [RINGTRACE_TRACKER_VGID] = "virtual group ID",
+};
+static const char *const tracker_names_cap[_RINGTRACE_TRACKER_MAX] = {
+    [RINGTRACE_TRACKER_VPID] = "Virtual process ID",
+    [RINGTRACE_TRACKER_VUID] = "Virtual user ID",
+    [RINGTRACE_TRACKER_VGID] = "Virtual group ID",
+};
+
+struct tracker_opt {
+	bool given;
+	const char *values; /* comma-separated, NULL until found */
+};
+
+/* Errors as lttng's track-untrack: a message, then CMD_ERROR (exit status 1). */
+static int tracker_error(int r)
+{
+	if (r == -RINGTRACE_ERR_SESS_NOT_FOUND)
+		cli_err("Recording session does not exist");
+	else
+		cli_err("%s", ringtrace_strerror(r));
+	return CMD_ERROR;
+}
+
+/* An integer, or for vuid/vgid a user/group name, as lttng accepts. */
+static int parse_value(enum ringtrace_tracker_type type, const char *text, int32_t *ret)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (*text && !*end && errno == 0 && v >= 0 && v <= INT32_MAX) {
+		*ret = (int32_t)v;
+		return 0;
+	}
+	if (type == RINGTRACE_TRACKER_VUID) {
+		struct passwd *pw = getpwnam(text);
+
+		if (pw) {
+			*ret = (int32_t)pw->pw_uid;
+			return 0;
+		}
+	} else if (type == RINGTRACE_TRACKER_VGID) {
+		struct group *gr = getgrnam(text);
+
+		if (gr) {
+			*ret = (int32_t)gr->gr_gid;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* One value: added or removed; a value already (not) there is a warning, as lttng. */
+static int tracker_apply_value(const struct ringtrace_handle *handle,
+                               enum ringtrace_tracker_type type, const char *text, bool track)
+{
+	int32_t value;
+	int r;
+
+	if (parse_value(type, text, &value) < 0) {
+		cli_err("%s is not a valid %s value; expected an integer", text,
+		        tracker_names[type]);
+		return CMD_ERROR;
+	}
+	r = track ? ringtrace_track_id(handle, type, value)
+	          : ringtrace_untrack_id(handle, type, value);
+	if (r == -RINGTRACE_ERR_PROCESS_ATTR_EXISTS) {
+		cli_warn("%s is already in the %s inclusion set", text, tracker_names[type]);
+		return CMD_SUCCESS;
+	}
+	if (r == -RINGTRACE_ERR_PROCESS_ATTR_MISSING) {
+		cli_warn("%s is not in the %s the inclusion set", text, tracker_names[type]);
+		return CMD_SUCCESS;
+	}
+	if (r < 0)
+		return tracker_error(r);
+	cli_msg("%s %s %s the %s tracker inclusion set", track ? "Added" : "Removed", text,
+	        track ? "to" : "from", tracker_names[type]);
+	return CMD_SUCCESS;
+}
+
+static int tracker_apply(const struct ringtrace_handle *handle, enum ringtrace_tracker_type type,
+                         const struct tracker_opt *o, bool all, bool track)
+{
+	_cleanup_free_ char *values = NULL;
+	char *save = NULL;
+	int r = CMD_SUCCESS;
+
+	if (all) {
+		r = ringtrace_set_tracking_policy(handle, type,
+		                                  track ? RINGTRACE_TRACKING_INCLUDE_ALL
+		                                        : RINGTRACE_TRACKING_EXCLUDE_ALL);
+		if (r < 0)
+			return tracker_error(r);
+		cli_msg("%s tracking policy set to `%s`", tracker_names_cap[type],
+		        track ? "include all" : "exclude all");
+		return CMD_SUCCESS;
+	}
+	if (!o->values || !*o->values) {
+		cli_err("No process attribute value specified for %s tracker",
+		        tracker_names_cap[type]);
+		return CMD_ERROR;
+	}
+	values = strdup(o->values);
+	if (!values)
+		return -RINGTRACE_ERR_NOMEM;
+	for (char *v = strtok_r(values, ",", &save); v && r == CMD_SUCCESS;
+	     v = strtok_r(NULL, ",", &save))
+		r = tracker_apply_value(handle, type, v, track);
+	return r;
+}
+
+int tracker_cmd_run(int argc, char **argv, bool track, const char *usage)
+{
+	struct ringtrace_handle handle = {.domain = {.type = RINGTRACE_DOMAIN_UST}};
+	struct tracker_opt trackers[_RINGTRACE_TRACKER_MAX] = {0};
+	struct domain_opts domains = {0};
+	const char *session_opt = NULL;
+	bool all = false, any = false;
+	int opt, r;
+
+	cli_args_begin();
+	while ((opt = cli_args_next(argc, argv, "hs:kua", long_options)) != -1) {
+		if (domain_opts_parse(&domains, opt))
+			continue;
+		switch (opt) {
+		case 'h':
+			return cli_show_help(usage);
+		case OPT_LIST_OPTIONS:
+			return cli_list_options(long_options);
+		case 's':
+			session_opt = optarg;
+			break;
+		case 'a':
+			all = true;
+			break;
+		case OPT_VPID:
+		case OPT_VUID:
+		case OPT_VGID:
+			trackers[opt - OPT_VPID].given = true;
+			trackers[opt - OPT_VPID].values = optarg;
+			any = true;
+			break;
+		default:
+			return CMD_UNDEFINED;
+		}
+	}
+	r = domain_opts_check(&domains, false);
+	if (r != CMD_SUCCESS)
+		return r;
+	if (!any) {
+		cli_err("At least one process attribute must be specified");
+		return CMD_ERROR;
+	}
+	/* `--vpid 1234`: getopt leaves an optional argument's value positional. */
+	for (unsigned i = 0; i < ARRAY_SIZE(trackers); i++) {
+		if (trackers[i].given && !trackers[i].values && !all)
+			trackers[i].values = cli_args_pop(argc, argv);
+	}
+	r = cli_args_no_leftover(argc, argv);
+	if (r == CMD_SUCCESS)
+		r = current_session_resolve(session_opt, handle.session_name);
+	if (r == CMD_SUCCESS)
+		r = domain_opts_supported(&domains);
+	if (r != CMD_SUCCESS)
+		return r;
+	for (unsigned i = 0; i < ARRAY_SIZE(trackers) && r == CMD_SUCCESS; i++) {
+		if (trackers[i].given)
+			r = tracker_apply(&handle, (enum ringtrace_tracker_type)i, &trackers[i],
+			                  all, track);
+	}
+	return r;
+}
