@@ -511,7 +511,7 @@ def test_destroy_all_and_current_session(rt):
 def test_channel_and_event_listing(rt):
     rt.start_sessiond()
     rt.run("create", "s1")
-    rt.run("enable-channel", "-u", "ch", "--switch-timer=1s", "--blocking-timeout=inf")
+    rt.run("enable-channel", "-u", "ch", "--switch-timer=1s")
     rt.run("enable-event", "-u", "p:*", "-c", "ch", "--loglevel-only=INFO")
     rt.run("enable-event", "-u", "q", "-c", "ch")
     rt.run("disable-event", "-u", "q", "-c", "ch")
@@ -525,7 +525,7 @@ def test_channel_and_event_listing(rt):
     assert "Channels:\n-------------\n- ch: [enabled]\n\n    Attributes:\n" in text
     assert "      Switch timer:     1000000 us\n" in text
     assert "      Read timer:       inactive\n" in text
-    assert "      Blocking timeout: infinite\n" in text
+    assert "      Blocking timeout: 0 us\n" in text
     assert "      Event-loss mode:  discard\n" in text
     assert "    Statistics:\n      Discarded events: 0\n" in text
     assert "      p:* (loglevel == TRACE_INFO (6)) (type: tracepoint) [enabled]\n" in text
