@@ -14,9 +14,6 @@
 #include "registry.h"
 
 #define METADATA_NAME "metadata"
-/* The metadata channel has no ring buffer; sizes only have to be valid. */
-#define METADATA_SUBBUF_SIZE 4096u
-#define METADATA_NUM_SUBBUF  2u
 #define DIR_DATETIME_LEN     16 /* "YYYYMMDD-HHMMSS" + NUL */
 /* Buffers an app may get in one session (it is untracked and tracked again). */
 #define BUFFER_PATH_MAX_GENERATIONS 1000u
@@ -189,17 +186,12 @@ int buffer_pid_sync_channels(struct session *s, struct buffer_pid *buf)
 static int create_metadata_channel(struct session *s, struct buffer_pid *buf)
 {
 	struct consumer_ask_channel req;
-	uint32_t stream_count = 0;
 	int r;
 
 	r = ask_channel_init(s, buf, METADATA_NAME, &req);
 	if (r < 0)
 		return r;
-	req.key = consumer_next_key();
-	req.type = CONSUMER_CHANNEL_TYPE_METADATA;
-	req.subbuf_size = METADATA_SUBBUF_SIZE;
-	req.num_subbuf = METADATA_NUM_SUBBUF;
-	r = consumer_ask_channel(&req, &stream_count);
+	r = buffer_ask_metadata_channel(&req);
 	if (r < 0) {
 		log_error("Cannot create the metadata channel of session %s (pid %d) in the "
 		          "consumer: %s",

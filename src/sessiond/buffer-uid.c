@@ -181,6 +181,17 @@ static int buffer_streams_by_cpu(struct consumer_stream_fd_pair *got, uint32_t c
 	return 0;
 }
 
+int buffer_ask_metadata_channel(struct consumer_ask_channel *req)
+{
+	uint32_t stream_count = 0;
+
+	req->key = consumer_next_key();
+	req->type = CONSUMER_CHANNEL_TYPE_METADATA;
+	req->subbuf_size = METADATA_SUBBUF_SIZE;
+	req->num_subbuf = METADATA_NUM_SUBBUF;
+	return consumer_ask_channel(req, &stream_count);
+}
+
 int buffer_ask_data_channel(struct consumer_ask_channel *req, const struct session_channel *schan,
                             struct consumer_stream_fd_pair **ret_streams)
 {
@@ -283,18 +294,12 @@ int buffer_uid_sync_channels(struct session *s, struct buffer_uid *buf)
 static int create_metadata_channel(struct session *s, struct buffer_uid *buf)
 {
 	struct consumer_ask_channel req;
-	uint32_t stream_count = 0;
 	int r;
 
 	r = ask_channel_init(s, buf, METADATA_NAME, &req);
 	if (r < 0)
 		return r;
-	req.key = consumer_next_key();
-	req.type = CONSUMER_CHANNEL_TYPE_METADATA;
-	req.subbuf_size = METADATA_SUBBUF_SIZE;
-	req.num_subbuf = METADATA_NUM_SUBBUF;
-	req.blocking_timeout_us = 0;
-	r = consumer_ask_channel(&req, &stream_count);
+	r = buffer_ask_metadata_channel(&req);
 	if (r < 0) {
 		log_error("Cannot create the metadata channel of session %s (uid %" PRIu32
 		          ") in the consumer: %s",

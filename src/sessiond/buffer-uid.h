@@ -80,6 +80,11 @@ void buffer_uid_destroy_all(struct session *s);
 /* Streams per data channel: the number of possible CPUs. */
 uint32_t buffer_possible_cpu_count(void);
 /*
+ * Creates the metadata channel in the consumer: req comes with its buffer's
+ * fields (ask_channel_init); its key is chosen here (req->key on success).
+ */
+int buffer_ask_metadata_channel(struct consumer_ask_channel *req);
+/*
  * Creates a data channel in the consumer for a session channel: req comes
  * with its buffer's fields (ask_channel_init), key, nr_streams and
  * stream_id set; the channel's attributes are filled in here. On success
