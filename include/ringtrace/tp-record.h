@@ -26,9 +26,31 @@ extern "C" {
 
 #define RINGTRACE_NULL_STRING "(null)"
 
-/* A record being written. Only payload is for the probe. */
+/*
+ * One field's value for the filters of an event, one per field descriptor
+ * in descriptor order (a sequence's length field gets an unused slot). The
+ * probe fills them only when a filter needs them, before reserving:
+ *   integer, enum     s64: the value, sign- or zero-extended, in host order
+ *   float, double     d
+ *   string            str (RINGTRACE_NULL_STRING for NULL)
+ *   array, sequence   seq: the elements as the program holds them, and
+ *                     their count
+ */
+union ringtrace_filter_value {
+	int64_t s64;
+	double d;
+	const char *str;
+	struct {
+		const void *ptr;
+		size_t len;
+	} seq;
+};
+
+/* A record being written. Only payload and filter_values are for the probe. */
 struct ringtrace_record {
-	void *payload;        /* where the first field goes */
+	void *payload; /* where the first field goes */
+	/* Set by the probe before reserving: its field values, or NULL. */
+	const union ringtrace_filter_value *filter_values;
 	const void *cursor;   /* library: the recorder this record is for */
 	uint64_t reserved[6]; /* library: the ring-buffer reservation */
 };
