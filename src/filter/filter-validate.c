@@ -328,7 +328,7 @@ static int reloc_check(struct validator *v, const char *table, uint32_t table_le
 		uint16_t insn_off;
 		uint8_t op;
 
-		if (table_len - off < sizeof(insn_off) + 2)
+		if (table_len - off < sizeof(insn_off) + 1)
 			return fail(v, "relocation entry truncated");
 		memcpy(&insn_off, table + off, sizeof(insn_off));
 		name = table + off + sizeof(insn_off);
