@@ -239,8 +239,9 @@ static bool load_context(const struct filter_program *prog, const struct lop_ins
 
 bool filter_program_run(const struct filter_program *prog, const union ringtrace_filter_value *values)
 {
-	struct filter_slot stack[FILTER_STACK_MAX];
-	struct filter_slot *sp = stack - 1; /* top */
+	/* stack[0] is never used: sp starts there, on an empty stack. */
+	struct filter_slot stack[FILTER_STACK_MAX + 1];
+	struct filter_slot *sp = stack; /* top */
 	uint32_t pc = 0;
 
 	for (;;) {

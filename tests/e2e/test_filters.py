@@ -159,3 +159,19 @@ def test_rule_identity(rt, tmp_path):
     assert (r.returncode, r.stderr) == (
         55, "Error: Event rt_test:allfields: UST event already enabled "
         "(channel channel0, session s1, filter 'i32 == 1')\n")
+
+
+def test_listing_shows_filters(rt, tmp_path):
+    """`list SESSION` shows each rule's filter as lttng 2.13 does."""
+    rt.run("create", "s1", f"--output={tmp_path / 't'}")
+    rt.run("enable-event", "-u", "rt_test:allfields", "--filter", "i32 == 1")
+    rt.run("enable-event", "-u", "rt_test:*", "-x", "rt_test:tick", "--filter", 's == "a*"')
+    rt.run("enable-event", "-u", "rt_test:allfields")
+    out = rt.run("list", "s1").stdout
+    rules = out[out.index("Recording event rules:"):].splitlines()[1:4]
+    assert rules == [
+        "      rt_test:allfields (type: tracepoint) [enabled] [filter: 'i32 == 1']",
+        "      rt_test:* (type: tracepoint) [enabled] [exclusions: rt_test:tick] "
+        "[filter: 's == \"a*\"']",
+        "      rt_test:allfields (type: tracepoint) [enabled]",
+    ]
