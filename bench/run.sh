@@ -16,7 +16,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # --- one tracer's session around one command -------------------------------
-# session_rt OUT SUBBUF NUM CMD...: traces CMD with ringtrace into OUT.
+# session_rt OUT SUBBUF NUM CMD...: traces CMD with ringtrace into OUT
+# (the event rule gets the filter $FILTER when set).
 session_rt() {
 	local out=$1 subbuf=$2 num=$3
 	shift 3
@@ -27,7 +28,7 @@ session_rt() {
 		local rt=$build/src/cli/ringtrace
 		$rt create b --output="$out" >/dev/null
 		$rt enable-channel -u ch --subbuf-size="$subbuf" --num-subbuf="$num" >/dev/null
-		$rt enable-event -u 'bench:event' -c ch >/dev/null
+		$rt enable-event -u 'bench:event' -c ch ${FILTER:+--filter "$FILTER"} >/dev/null
 		$rt start >/dev/null
 		"$@"
 		$rt stop >/dev/null
@@ -50,7 +51,7 @@ session_lt() {
 		lttng-sessiond -d --no-kernel
 		lttng create b --output="$OUT" >/dev/null
 		lttng enable-channel -u ch --subbuf-size="$SUBBUF" --num-subbuf="$NUM" >/dev/null
-		lttng enable-event -u "bench:event" -c ch >/dev/null
+		lttng enable-event -u "bench:event" -c ch ${FILTER:+--filter "$FILTER"} >/dev/null
 		lttng start >/dev/null
 		"$@"
 		lttng stop >/dev/null
@@ -58,7 +59,8 @@ session_lt() {
 		kill $(pidof lttng-sessiond) 2>/dev/null || true'
 	local ns=()
 	[ "$(id -u)" = 0 ] && ns=(unshare -m --propagation private)
-	LTTNG_HOME=$home OUT=$out SUBBUF=$subbuf NUM=$num "${ns[@]}" bash -c "$script" lttng-run "$@"
+	LTTNG_HOME=$home OUT=$out SUBBUF=$subbuf NUM=$num FILTER=${FILTER:-} "${ns[@]}" \
+		bash -c "$script" lttng-run "$@"
 }
 
 have_lttng=0
@@ -91,6 +93,18 @@ for threads in 1 2; do
 	row "enabled, $threads thread(s) (ns/event)" "$rt" "$lt" "$(ratio "$rt" "$lt")"
 	row "  events discarded in that run" "$rt_disc" "$lt_disc" ""
 done
+
+# --- filters: every event rejected; every event through 3 clauses, accepted ----
+filtered() { # label filter
+	local rt lt=-
+	rt=$(FILTER=$2 session_rt "$work/rt-f" 4M 8 "$rt_bench" enabled 1 1000000 | value ns_per_event)
+	[ $have_lttng = 1 ] &&
+		lt=$(FILTER=$2 session_lt "$work/lt-f" 4M 8 "$lt_bench" enabled 1 1000000 | value ns_per_event)
+	row "$1" "$rt" "$lt" "$(ratio "$rt" "$lt")"
+	rm -rf "$work/rt-f" "$work/lt-f"
+}
+filtered "filter rejects (ns/event)" 'value < 0'
+filtered "3-clause filter accepts (ns/event)" 'value >= 0 && text == "hel*" && value != -1'
 
 # --- sustained rate to disk, 8 x 1 MiB sub-buffers, zero discarded -------------
 # Highest rate (events/s, 2 s at each step) with no discarded event.

@@ -31,7 +31,7 @@ mkdir -p "$LTTNG_HOME"
 lttng-sessiond -d --no-kernel
 trap 'kill $(cat /run/lttng/lttng-sessiond.pid 2>/dev/null) 2>/dev/null || true' EXIT
 lttng create s --output="$WORK/trace" >/dev/null
-lttng enable-event -u "$EVENTS" >/dev/null
+eval "$SETUP"
 lttng start >/dev/null
 "$@"
 lttng stop >/dev/null
@@ -39,11 +39,15 @@ lttng destroy >/dev/null
 """
 
 
-def trace_with_lttng(tmp_path, events, app_cmd):
-    """Traces app_cmd (built against lttng-ust) with the real LTTng; returns the trace dir."""
+def trace_with_lttng(tmp_path, events, app_cmd, setup=None):
+    """Traces app_cmd (built against lttng-ust) with the real LTTng; returns the
+    trace dir. The session gets `lttng enable-event -u EVENTS`, or the shell
+    commands setup instead."""
     work = tmp_path / "lttng"
     work.mkdir()
-    env = dict(os.environ, WORK=str(work), EVENTS=events)
+    if setup is None:
+        setup = 'lttng enable-event -u "$EVENTS" >/dev/null'
+    env = dict(os.environ, WORK=str(work), EVENTS=events, SETUP=setup)
     r = subprocess.run(["unshare", "-m", "--propagation", "private", "bash", "-c",
                         LTTNG_SCRIPT, "lttng-run", *map(str, app_cmd)],
                        env=env, capture_output=True, text=True, timeout=120)
