@@ -12,8 +12,8 @@
 #include "filter/filter-bytecode.h"
 
 struct filter_insn {
-	uint8_t op;      /* enum filter_opcode */
-	uint32_t size;   /* opcode + operands, bytes */
+	uint8_t op;    /* enum filter_opcode */
+	uint32_t size; /* opcode + operands, bytes */
 	union {
 		uint16_t u16;    /* AND/OR target, field/context ref, GET_SYMBOL, GET_INDEX_U16 */
 		uint64_t u64;    /* GET_INDEX_U64 */

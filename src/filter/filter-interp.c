@@ -162,7 +162,8 @@ retry:
 
 static bool glob_compare(const struct filter_slot *b, const struct filter_slot *a)
 {
-	const struct filter_slot *pat = a->lit == LIT_GLOB ? a : b, *cand = a->lit == LIT_GLOB ? b : a;
+	const struct filter_slot *pat = a->lit == LIT_GLOB ? a : b,
+	                         *cand = a->lit == LIT_GLOB ? b : a;
 
 	return glob_match(pat->str, cand->str, cand->len);
 }
@@ -237,7 +238,8 @@ static bool load_context(const struct filter_program *prog, const struct lop_ins
 	}
 }
 
-bool filter_program_run(const struct filter_program *prog, const union ringtrace_filter_value *values)
+bool filter_program_run(const struct filter_program *prog,
+                        const union ringtrace_filter_value *values)
 {
 	/* stack[0] is never used: sp starts there, on an empty stack. */
 	struct filter_slot stack[FILTER_STACK_MAX + 1];
@@ -312,7 +314,8 @@ bool filter_program_run(const struct filter_program *prog, const union ringtrace
 			break;
 		case LOP_CMP_INT:
 			sp--;
-			sp->n.v = rel_holds(insn->aux, (sp->n.v > sp[1].n.v) - (sp->n.v < sp[1].n.v));
+			sp->n.v =
+			    rel_holds(insn->aux, (sp->n.v > sp[1].n.v) - (sp->n.v < sp[1].n.v));
 			break;
 		case LOP_CMP_DOUBLE:
 			sp--;
@@ -373,7 +376,7 @@ bool filter_program_run(const struct filter_program *prog, const union ringtrace
 			sp->n.v = !sp->n.d;
 			break;
 		case LOP_BIT_NOT:
-			sp->n.v = (int64_t)~(uint64_t)sp->n.v;
+			sp->n.v = (int64_t) ~(uint64_t)sp->n.v;
 			break;
 		case LOP_DOUBLE_TO_INT:
 			sp->n.v = double_to_s64(sp->n.d);

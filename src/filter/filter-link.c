@@ -191,8 +191,9 @@ static int load_field(struct linker *l, uint32_t i, bool legacy)
 static int load_context(struct linker *l, const void *handle, enum filter_ctx_kind kind,
                         bool legacy)
 {
-	static const uint8_t rtypes[] = {
-	    [FILTER_CTX_INTEGER] = R_S64, [FILTER_CTX_DOUBLE] = R_DOUBLE, [FILTER_CTX_STRING] = R_STRING};
+	static const uint8_t rtypes[] = {[FILTER_CTX_INTEGER] = R_S64,
+	                                 [FILTER_CTX_DOUBLE] = R_DOUBLE,
+	                                 [FILTER_CTX_STRING] = R_STRING};
 	static const uint8_t vtypes[] = {[FILTER_CTX_INTEGER] = VT_S64,
 	                                 [FILTER_CTX_DOUBLE] = VT_DOUBLE,
 	                                 [FILTER_CTX_STRING] = VT_STRING};

@@ -15,25 +15,25 @@
 #include "filter/filter-interp.h"
 
 enum lop {
-	LOP_ERROR,      /* abort: the event is rejected */
-	LOP_RETURN,     /* integer on top: the verdict */
-	LOP_AND,        /* integer on top: 0 -> jump (keep it), else pop */
-	LOP_OR,         /* integer on top: nonzero -> 1, jump, else pop */
-	LOP_PUSH_INT,   /* u.s64 */
+	LOP_ERROR,       /* abort: the event is rejected */
+	LOP_RETURN,      /* integer on top: the verdict */
+	LOP_AND,         /* integer on top: 0 -> jump (keep it), else pop */
+	LOP_OR,          /* integer on top: nonzero -> 1, jump, else pop */
+	LOP_PUSH_INT,    /* u.s64 */
 	LOP_PUSH_DOUBLE, /* u.d */
 	LOP_PUSH_STRING, /* u.str, aux = literal kind (enum filter_lit) */
-	LOP_FIELD_INT,  /* arg = value index */
+	LOP_FIELD_INT,   /* arg = value index */
 	LOP_FIELD_DOUBLE,
 	LOP_FIELD_STRING,
-	LOP_FIELD_TEXT, /* text array / sequence: seq.ptr, seq.len bytes */
-	LOP_FIELD_ELEM, /* arg = value index, u.index; aux = elem size, flags */
-	LOP_CONTEXT,    /* u.ctx; aux = enum filter_ctx_kind */
-	LOP_CMP_INT,    /* aux = enum filter_rel; both integers */
-	LOP_CMP_DOUBLE, /* both doubles */
+	LOP_FIELD_TEXT,     /* text array / sequence: seq.ptr, seq.len bytes */
+	LOP_FIELD_ELEM,     /* arg = value index, u.index; aux = elem size, flags */
+	LOP_CONTEXT,        /* u.ctx; aux = enum filter_ctx_kind */
+	LOP_CMP_INT,        /* aux = enum filter_rel; both integers */
+	LOP_CMP_DOUBLE,     /* both doubles */
 	LOP_CMP_DOUBLE_INT, /* below double, top integer */
 	LOP_CMP_INT_DOUBLE, /* below integer, top double */
 	LOP_CMP_STRING,
-	LOP_CMP_GLOB,   /* aux = EQ or NE */
+	LOP_CMP_GLOB, /* aux = EQ or NE */
 	LOP_BIT_RSHIFT,
 	LOP_BIT_LSHIFT,
 	LOP_BIT_AND,
@@ -57,13 +57,13 @@ enum filter_lit {
 };
 
 /* LOP_FIELD_ELEM flags, in the high bits of aux (low bits: element size). */
-#define ELEM_SIGNED   0x10u
-#define ELEM_REVERSE  0x20u
-#define ELEM_SEQUENCE 0x40u
+#define ELEM_SIGNED    0x10u
+#define ELEM_REVERSE   0x20u
+#define ELEM_SEQUENCE  0x40u
 #define ELEM_SIZE_MASK 0x0fu
 
 struct lop_insn {
-	uint8_t op;  /* enum lop */
+	uint8_t op; /* enum lop */
 	uint8_t aux;
 	uint32_t arg;
 	union {
@@ -81,7 +81,7 @@ struct filter_slot {
 		double d;
 	} n;
 	const char *str;
-	size_t len; /* bytes at most (SIZE_MAX: up to the NUL) */
+	size_t len;  /* bytes at most (SIZE_MAX: up to the NUL) */
 	uint8_t lit; /* enum filter_lit */
 };
 

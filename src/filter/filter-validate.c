@@ -195,8 +195,7 @@ static int merge(struct validator *v, uint32_t pc)
 
 	if (!m->set)
 		return 0;
-	if (m->stack.depth != d || d == 0 ||
-	    memcmp(m->stack.types, v->stack.types, d - 1) != 0)
+	if (m->stack.depth != d || d == 0 || memcmp(m->stack.types, v->stack.types, d - 1) != 0)
 		return fail(v, "paths meet with different stacks");
 	if (!integer_or_unknown(v->stack.types[d - 1]))
 		return fail(v, "paths meet with a non-integer on the stack");

@@ -36,9 +36,9 @@
 #define FILTER_STACK_MAX 8
 
 struct filter_validate_info {
-	uint32_t code_len;    /* bytes of code = reloc_table_offset */
-	uint32_t nr_insns;    /* instructions in the code */
-	uint32_t max_depth;   /* deepest stack reached */
+	uint32_t code_len;  /* bytes of code = reloc_table_offset */
+	uint32_t nr_insns;  /* instructions in the code */
+	uint32_t max_depth; /* deepest stack reached */
 };
 
 /*

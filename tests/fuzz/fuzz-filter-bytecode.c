@@ -24,7 +24,9 @@
 	} while (0)
 
 #define ELEM(bits, sgn, text)                                                                      \
-	{.size_bits = bits, .align_bits = 8, .is_signed = sgn, .base = 10, .encoding = text}
+	{                                                                                          \
+		.size_bits = bits, .align_bits = 8, .is_signed = sgn, .base = 10, .encoding = text \
+	}
 
 static const struct ringtrace_enum_entry entries[] = {{0, 0, "zero", 0}};
 static const struct ringtrace_enum_desc enum_desc = {"p_e", entries, 1};
@@ -37,8 +39,12 @@ static const struct ringtrace_field_desc fields[] = {
     {.name = "e",
      .kind = RINGTRACE_TYPE_ENUM,
      .type = {.enumeration = {.container = ELEM(8, 0, 0), .desc = &enum_desc}}},
-    {.name = "t", .kind = RINGTRACE_TYPE_ARRAY, .type = {.array = {.elem = ELEM(8, 1, 1), .length = 4}}},
-    {.name = "arr", .kind = RINGTRACE_TYPE_ARRAY, .type = {.array = {.elem = ELEM(16, 1, 0), .length = 3}}},
+    {.name = "t",
+     .kind = RINGTRACE_TYPE_ARRAY,
+     .type = {.array = {.elem = ELEM(8, 1, 1), .length = 4}}},
+    {.name = "arr",
+     .kind = RINGTRACE_TYPE_ARRAY,
+     .type = {.array = {.elem = ELEM(16, 1, 0), .length = 3}}},
     {.name = "_seq_length", .kind = RINGTRACE_TYPE_INTEGER, .type = {.integer = ELEM(32, 0, 0)}},
     {.name = "seq",
      .kind = RINGTRACE_TYPE_SEQUENCE,

@@ -20,19 +20,42 @@
 #include "filter/filter-interp.h"
 
 #define INT_FIELD(n, bits, sgn, rev)                                                               \
-	{.name = n,                                                                                \
-	 .kind = RINGTRACE_TYPE_INTEGER,                                                           \
-	 .type = {.integer = {.size_bits = bits, .align_bits = 8, .is_signed = sgn, .base = 10,    \
-	                      .reverse_byte_order = rev}}}
+	{                                                                                          \
+		.name = n, .kind = RINGTRACE_TYPE_INTEGER, .type = {                               \
+			.integer = {.size_bits = bits,                                             \
+			            .align_bits = 8,                                               \
+			            .is_signed = sgn,                                              \
+			            .base = 10,                                                    \
+			            .reverse_byte_order = rev}                                     \
+		}                                                                                  \
+	}
 #define ELEM(bits, sgn, text)                                                                      \
-	{.size_bits = bits, .align_bits = 8, .is_signed = sgn, .base = 10, .encoding = text}
+	{                                                                                          \
+		.size_bits = bits, .align_bits = 8, .is_signed = sgn, .base = 10, .encoding = text \
+	}
 
 static const struct ringtrace_enum_entry colors[] = {{0, 0, "red", 0}, {1, 1, "green", 0}};
 static const struct ringtrace_enum_desc color_desc = {"p_color", colors, 2};
 
 /* Field order = value order. */
-enum { F_S8, F_S64, F_U64, F_U32, F_ENUM, F_DOUBLE, F_FLOAT, F_STR, F_TEXTARR, F_TEXTSEQ_LEN,
-       F_TEXTSEQ, F_ARR16, F_SEQ32_LEN, F_SEQ32, F_NET16, F_NR };
+enum {
+	F_S8,
+	F_S64,
+	F_U64,
+	F_U32,
+	F_ENUM,
+	F_DOUBLE,
+	F_FLOAT,
+	F_STR,
+	F_TEXTARR,
+	F_TEXTSEQ_LEN,
+	F_TEXTSEQ,
+	F_ARR16,
+	F_SEQ32_LEN,
+	F_SEQ32,
+	F_NET16,
+	F_NR
+};
 
 static const struct ringtrace_field_desc fields[] = {
     [F_S8] = INT_FIELD("s8", 8, 1, 0),
@@ -61,8 +84,11 @@ static const struct ringtrace_field_desc fields[] = {
                  .type = {.sequence = {.elem = ELEM(32, 1, 0), .length_name = "_seq32_length"}}},
     [F_NET16] = {.name = "net16",
                  .kind = RINGTRACE_TYPE_ARRAY,
-                 .type = {.array = {.elem = {.size_bits = 16, .align_bits = 8, .is_signed = 0,
-                                             .base = 10, .reverse_byte_order = 1},
+                 .type = {.array = {.elem = {.size_bits = 16,
+                                             .align_bits = 8,
+                                             .is_signed = 0,
+                                             .base = 10,
+                                             .reverse_byte_order = 1},
                                     .length = 1}}},
 };
 
@@ -206,9 +232,18 @@ static void test_integers(void **state)
 static void test_doubles(void **state)
 {
 	static const struct expect cases[] = {
-	    {"dbl == 2.5", 1},   {"dbl > 2", 1},         {"dbl < 2", 0},   {"2 < dbl", 1},
-	    {"flt == 0.5", 1},   {"flt == .5", 1},       {"dbl >= 2.5", 1}, {"-dbl == -2.5", 1},
-	    {"!dbl", 0},         {"dbl && 1", 1},        {"dbl == 2", 0},  {"1.5 < 2", 1},
+	    {"dbl == 2.5", 1},
+	    {"dbl > 2", 1},
+	    {"dbl < 2", 0},
+	    {"2 < dbl", 1},
+	    {"flt == 0.5", 1},
+	    {"flt == .5", 1},
+	    {"dbl >= 2.5", 1},
+	    {"-dbl == -2.5", 1},
+	    {"!dbl", 0},
+	    {"dbl && 1", 1},
+	    {"dbl == 2", 0},
+	    {"1.5 < 2", 1},
 	    {"flt || 0", 0} /* the cast truncates 0.5 */,
 	};
 
@@ -277,8 +312,8 @@ static void test_indexes(void **state)
 	    {"seq32[2] == 0", 0}, /* past the end of a sequence: run-time error */
 	    {"seq32[2] == 0 || 1", 0},
 	    {"1 || seq32[2] == 0", 1}, /* short-circuit: never evaluated */
-	    {"net16[0] == 0x102", 1},   /* network order read as a value */
-	    {"arr16 == 1", -1},         /* an integer array is not a value */
+	    {"net16[0] == 0x102", 1},  /* network order read as a value */
+	    {"arr16 == 1", -1},        /* an integer array is not a value */
 	    {"s8[0] == 1", -1},
 	    {"nosuch[0] == 1", -1},
 	    {"arr16[1] && 1", 0}, /* lttng-ust 2.13 refuses to cast an unsigned element */
@@ -292,11 +327,20 @@ static void test_indexes(void **state)
 static void test_bitwise(void **state)
 {
 	static const struct expect cases[] = {
-	    {"(s8 & 1) == 1", 1},        {"s8 & 1 == 1", 1},        {"(u32 >> 31) == 1", 1},
-	    {"(1 << 63) < 0", 1},        {"(1 << 64) == 0", 0},     {"(1 << -1) == 0", 0},
-	    {"(5 | 2) == 7", 1},         {"(5 ^ 1) == 4", 1},       {"~0 == -1", 1},
-	    {"~s8 == 2", 1},             {"(1 << 64) == 0 || 1", 0}, {"1 || (1 << 64) == 0", 1},
-	    {"dbl & 1", -1},             {"~dbl", -1},
+	    {"(s8 & 1) == 1", 1},
+	    {"s8 & 1 == 1", 1},
+	    {"(u32 >> 31) == 1", 1},
+	    {"(1 << 63) < 0", 1},
+	    {"(1 << 64) == 0", 0},
+	    {"(1 << -1) == 0", 0},
+	    {"(5 | 2) == 7", 1},
+	    {"(5 ^ 1) == 4", 1},
+	    {"~0 == -1", 1},
+	    {"~s8 == 2", 1},
+	    {"(1 << 64) == 0 || 1", 0},
+	    {"1 || (1 << 64) == 0", 1},
+	    {"dbl & 1", -1},
+	    {"~dbl", -1},
 	};
 
 	(void)state;
@@ -377,16 +421,11 @@ static void test_no_contexts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_integers),
-	    cmocka_unit_test(test_doubles),
-	    cmocka_unit_test(test_strings),
-	    cmocka_unit_test(test_text_arrays_sequences),
-	    cmocka_unit_test(test_indexes),
-	    cmocka_unit_test(test_bitwise),
-	    cmocka_unit_test(test_logical),
-	    cmocka_unit_test(test_contexts),
-	    cmocka_unit_test(test_null_values),
-	    cmocka_unit_test(test_no_contexts),
+	    cmocka_unit_test(test_integers),    cmocka_unit_test(test_doubles),
+	    cmocka_unit_test(test_strings),     cmocka_unit_test(test_text_arrays_sequences),
+	    cmocka_unit_test(test_indexes),     cmocka_unit_test(test_bitwise),
+	    cmocka_unit_test(test_logical),     cmocka_unit_test(test_contexts),
+	    cmocka_unit_test(test_null_values), cmocka_unit_test(test_no_contexts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

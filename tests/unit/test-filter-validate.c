@@ -112,23 +112,27 @@ static void test_container(void **state)
 	assert_int_equal(filter_validate(a.bytes, size, NULL, NULL), 0);
 
 	assert_string_equal(rejected(a.bytes, 47), "shorter than the bytecode header");
-	assert_string_equal(rejected(a.bytes, size - 1), "length does not match the bytes received");
+	assert_string_equal(rejected(a.bytes, size - 1),
+	                    "length does not match the bytes received");
 	assert_string_equal(rejected(a.bytes, size + 1),
 	                    "length does not match the bytes received");
 	memcpy(&head, a.bytes, sizeof(head));
 	head.len = 0;
 	memcpy(a.bytes, &head, sizeof(head));
-	assert_string_equal(rejected(a.bytes, sizeof(head)), "length zero or above the 64 KiB limit");
+	assert_string_equal(rejected(a.bytes, sizeof(head)),
+	                    "length zero or above the 64 KiB limit");
 	head.len = FILTER_BYTECODE_MAX_LEN + 1;
 	memcpy(a.bytes, &head, sizeof(head));
 	assert_string_equal(rejected(a.bytes, size), "length zero or above the 64 KiB limit");
 	head.len = (uint32_t)(size - sizeof(head));
 	head.reloc_table_offset = head.len + 1;
 	memcpy(a.bytes, &head, sizeof(head));
-	assert_string_equal(rejected(a.bytes, size), "relocation table offset outside the bytecode");
+	assert_string_equal(rejected(a.bytes, size),
+	                    "relocation table offset outside the bytecode");
 	head.reloc_table_offset = 0;
 	memcpy(a.bytes, &head, sizeof(head));
-	assert_string_equal(rejected(a.bytes, size), "relocation table offset outside the bytecode");
+	assert_string_equal(rejected(a.bytes, size),
+	                    "relocation table offset outside the bytecode");
 }
 
 static void test_instructions(void **state)

@@ -709,9 +709,9 @@ static size_t hostile(uint8_t *buf, const uint8_t *code, size_t code_len)
  */
 static void test_hostile_filter(void **state)
 {
-	static const uint8_t backward_jump[] = {FILTER_OP_LOAD_S64, 1, 0, 0, 0, 0, 0, 0, 0,
-	                                        FILTER_OP_AND,      0, 0, FILTER_OP_LOAD_S64,
-	                                        1, 0, 0, 0, 0, 0, 0, 0, FILTER_OP_RETURN};
+	static const uint8_t backward_jump[] = {
+	    FILTER_OP_LOAD_S64, 1, 0, 0, 0, 0, 0, 0, 0, FILTER_OP_AND,   0, 0,
+	    FILTER_OP_LOAD_S64, 1, 0, 0, 0, 0, 0, 0, 0, FILTER_OP_RETURN};
 	static const uint8_t underflow[] = {FILTER_OP_EQ, FILTER_OP_RETURN};
 	static const uint8_t no_return[] = {FILTER_OP_LOAD_S64, 1, 0, 0, 0, 0, 0, 0, 0};
 	static const uint8_t unknown_op[] = {0xEE, FILTER_OP_RETURN};
@@ -761,12 +761,12 @@ static void test_hostile_filter(void **state)
 		assert_int_equal(
 		    app_cmd(&app, UST_CMD_ADD_STREAM, &st, sizeof(st), fds, 2, NULL, NULL), 0);
 	}
-	assert_int_equal(app_cmd(&app, UST_CMD_CREATE_ENABLER, &en, sizeof(en), NULL, 0, NULL, NULL),
-	                 0);
+	assert_int_equal(
+	    app_cmd(&app, UST_CMD_CREATE_ENABLER, &en, sizeof(en), NULL, 0, NULL, NULL), 0);
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(app_set_filter(&app, ENABLER_HANDLE, buf,
-		                                 hostile(buf, bad[i].code, bad[i].len)),
+		                                hostile(buf, bad[i].code, bad[i].len)),
 		                 -EINVAL);
 	/* Shorter than its header says, longer, and past the 64 KiB limit. */
 	assert_int_equal(app_set_filter(&app, ENABLER_HANDLE, buf,

@@ -31,7 +31,7 @@
 
 struct sync_ctx {
 	struct rt_comm_target *target;
-	int error; /* first error that broke the connection */
+	int error;                           /* first error that broke the connection */
 	struct rt_ust_filter_set *free_list; /* replaced filter sets */
 };
 

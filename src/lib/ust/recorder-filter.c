@@ -93,15 +93,15 @@ static int filter_set_new(const struct ringtrace_event_desc *desc,
 		int r;
 
 		set->ids[i] = bytecodes[i]->id;
-		r = filter_link(bytecodes[i]->data, bytecodes[i]->size, desc->fields, desc->nr_fields,
-		                NULL, &set->programs[i], &reason);
+		r = filter_link(bytecodes[i]->data, bytecodes[i]->size, desc->fields,
+		                desc->nr_fields, NULL, &set->programs[i], &reason);
 		if (r == -ENOMEM) {
 			rt_ust_filter_set_free(set);
 			return r;
 		}
 		if (r < 0)
 			rt_comm_debug("filter of %s:%s never matches it: %s", desc->provider_name,
-			                     desc->event_name, reason ? reason : "link failed");
+			              desc->event_name, reason ? reason : "link failed");
 	}
 	*ret_set = set;
 	return 0;
@@ -112,7 +112,9 @@ void rt_ust_event_update_filtered(struct ringtrace_event_runtime *rt)
 	struct rt_ust_recorder *r;
 	int filtered = 0;
 
-	cds_list_for_each_entry(r, &rt->recorders, node) if (r->filters) filtered = 1;
+	cds_list_for_each_entry (r, &rt->recorders, node)
+		if (r->filters)
+			filtered = 1;
 	CMM_STORE_SHARED(rt->head.filtered, filtered);
 }
 

@@ -34,8 +34,8 @@ struct rt_ust_bytecode {
 struct rt_ust_filter_set {
 	struct rt_ust_filter_set *next_free; /* on a list of sets to free */
 	uint32_t nr;
-	uint64_t *ids;                     /* nr bytecode ids, in the order given */
-	struct filter_program **programs;  /* nr; NULL when linking failed */
+	uint64_t *ids;                    /* nr bytecode ids, in the order given */
+	struct filter_program **programs; /* nr; NULL when linking failed */
 };
 
 /*

@@ -16,8 +16,9 @@ static const struct {
 	size_t seqlen;
 	double d;
 } rows[] = {
-    {-1, "hello", 3, -0.5},  {0, "world", 0, 0.0},         {1, "help me", 2, 1.5},
-    {2, "", 1, 1e300},       {3, "h*llo", 3, 2.0},         {4, "hello world", 1, 2.5},
+    {-1, "hello", 3, -0.5},        {0, "world", 0, 0.0},
+    {1, "help me", 2, 1.5},        {2, "", 1, 1e300},
+    {3, "h*llo", 3, 2.0},          {4, "hello world", 1, 2.5},
     {2147483647, "xyz", 2, -3.25},
 };
 
