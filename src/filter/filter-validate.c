@@ -122,16 +122,26 @@ static int binary(struct validator *v, uint8_t op)
 	return 0;
 }
 
-static int unary(struct validator *v, uint8_t op)
+/* The top entry, which must be a number (or a value typed at link). */
+static int numeric_top(struct validator *v, const char *reason, uint8_t **ret_top)
 {
 	int r = need(v, 1);
-	uint8_t *t;
 
 	if (r < 0)
 		return r;
-	t = top(v);
-	if (*t == V_STRING || *t == V_GLOB || *t == V_PTR)
-		return fail(v, "unary operator on a string or a field path");
+	*ret_top = top(v);
+	if (**ret_top == V_STRING || **ret_top == V_GLOB || **ret_top == V_PTR)
+		return fail(v, reason);
+	return 0;
+}
+
+static int unary(struct validator *v, uint8_t op)
+{
+	uint8_t *t;
+	int r = numeric_top(v, "unary operator on a string or a field path", &t);
+
+	if (r < 0)
+		return r;
 	switch (op) {
 	case FILTER_OP_UNARY_BIT_NOT:
 		if (*t == V_DOUBLE)
@@ -149,14 +159,11 @@ static int unary(struct validator *v, uint8_t op)
 
 static int cast(struct validator *v, uint8_t op)
 {
-	int r = need(v, 1);
 	uint8_t *t;
+	int r = numeric_top(v, "cast of a string or a field path", &t);
 
 	if (r < 0)
 		return r;
-	t = top(v);
-	if (*t == V_STRING || *t == V_GLOB || *t == V_PTR)
-		return fail(v, "cast of a string or a field path");
 	if (op == FILTER_OP_CAST_DOUBLE_TO_S64 && *t != V_DOUBLE && *t != V_UNKNOWN)
 		return fail(v, "double cast of a non-double");
 	if (op != FILTER_OP_CAST_NOP)
