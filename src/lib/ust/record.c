@@ -14,20 +14,14 @@
 #include "lib/ust/record.h"
 
 #include <errno.h>
-#include <sched.h>
 #include <stdlib.h>
-#if __has_include(<sys/rseq.h>)
-#include <sys/rseq.h>
-#define RT_HAVE_RSEQ 1
-#else
-#define RT_HAVE_RSEQ 0
-#endif
 #include <urcu-bp.h>
 #include <urcu/list.h>
 #include <urcu/rculist.h>
 
 #include "common/macros.h"
 #include "ctf/packet.h"
+#include "lib/ust/cpu.h"
 #include "lib/ust/probes.h"
 #include "ringbuffer/ringbuffer.h"
 
@@ -56,29 +50,10 @@ static inline struct record_private *record_private(struct ringtrace_record *rec
 	return (struct record_private *)rec->reserved;
 }
 
-/*
- * The CPU we run on, as sched_getcpu() returns it, without its call: the
- * kernel keeps it in the thread's rseq area, which glibc registers.
- */
-static inline int current_cpu(void)
-{
-#if RT_HAVE_RSEQ
-	if (likely(__rseq_size > 0)) {
-		const struct rseq *rs =
-		    (const struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
-		int32_t cpu = (int32_t)CMM_LOAD_SHARED(rs->cpu_id);
-
-		if (likely(cpu >= 0))
-			return cpu;
-	}
-#endif
-	return sched_getcpu();
-}
-
 static inline struct rb_stream *channel_stream(const struct rt_ust_channel *chan)
 {
 	uint32_t n = chan->nr_streams;
-	int cpu = current_cpu();
+	int cpu = rt_ust_current_cpu();
 	uint32_t i = cpu < 0 ? 0 : (uint32_t)cpu;
 	struct rb_stream *stream;
 
@@ -187,8 +162,9 @@ void rt_ust_session_destroy(struct rt_ust_session *session)
 {
 	struct rt_ust_channel *chan, *tmp;
 
-	cds_list_for_each_entry_safe(chan, tmp, &channels, node) if (chan->session == session)
-	    rt_ust_channel_destroy(chan);
+	cds_list_for_each_entry_safe (chan, tmp, &channels, node)
+		if (chan->session == session)
+			rt_ust_channel_destroy(chan);
 	cds_list_del(&session->node);
 	free(session);
 }
@@ -259,7 +235,8 @@ void rt_ust_event_runtime_free(struct ringtrace_event_runtime *rt)
 
 	if (!rt)
 		return;
-	cds_list_for_each_entry_safe(r, tmp, &rt->recorders, node) free(recorder_of(r));
+	cds_list_for_each_entry_safe (r, tmp, &rt->recorders, node)
+		free(recorder_of(r));
 	free(rt);
 }
 
@@ -276,8 +253,7 @@ static int event_unlink_channel(const struct ringtrace_event_desc *desc, void *a
 	struct rt_ust_recorder *r, *tmp;
 	bool changed = false;
 
-	cds_list_for_each_entry_safe(r, tmp, &rt->recorders, node)
-	{
+	cds_list_for_each_entry_safe (r, tmp, &rt->recorders, node) {
 		if (r->chan != ctx->chan)
 			continue;
 		cds_list_del_rcu(&r->node);
@@ -298,7 +274,8 @@ void rt_ust_channel_destroy(struct rt_ust_channel *chan)
 	rt_probes_for_each_event(event_unlink_channel, &ctx);
 	cds_list_del(&chan->node);
 	synchronize_rcu();
-	cds_list_for_each_entry_safe(rec, tmp, &ctx.unlinked, unlinked) free(rec);
+	cds_list_for_each_entry_safe (rec, tmp, &ctx.unlinked, unlinked)
+		free(rec);
 	for (uint32_t i = 0; i < chan->nr_streams; i++)
 		if (chan->streams[i])
 			rb_stream_unmap(chan->streams[i]);
@@ -315,7 +292,9 @@ int rt_ust_recorder_attach(const struct ringtrace_event_desc *desc, struct rt_us
 
 	if (!rt)
 		return -ENOENT;
-	cds_list_for_each_entry(r, &rt->recorders, node) if (r->chan == chan) return -EEXIST;
+	cds_list_for_each_entry (r, &rt->recorders, node)
+		if (r->chan == chan)
+			return -EEXIST;
 	rec = calloc(1, sizeof(*rec));
 	if (!rec)
 		return -ENOMEM;
