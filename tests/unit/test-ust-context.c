@@ -84,7 +84,7 @@ static void test_layout(void **state)
 		enum rt_ctx_value_type type;
 	} expected[] = {
 	    {"vpid", 4, 1, 0, RT_CTX_VALUE_S64},         {"vtid", 4, 1, 0, RT_CTX_VALUE_S64},
-	    {"procname", 16, 0, 1, RT_CTX_VALUE_STRING}, {"pthread_id", 8, 0, 0, RT_CTX_VALUE_U64},
+	    {"procname", 17, 1, 1, RT_CTX_VALUE_STRING}, {"pthread_id", 8, 0, 0, RT_CTX_VALUE_U64},
 	    {"cpu_id", 4, 1, 0, RT_CTX_VALUE_S64},       {"ip", 8, 0, 0, RT_CTX_VALUE_U64},
 	    {"net_ns", 8, 0, 0, RT_CTX_VALUE_U64},       {"pid_ns", 8, 0, 0, RT_CTX_VALUE_U64},
 	    {"vuid", 4, 0, 0, RT_CTX_VALUE_U64},         {"vsgid", 4, 0, 0, RT_CTX_VALUE_U64},
@@ -189,11 +189,11 @@ static void test_write(void **state)
 	p = rt_ust_context_write(rt_ust_context_find("procname"), p, NULL);
 	p = rt_ust_context_write(rt_ust_context_find("vtid"), p, NULL);
 	p = rt_ust_context_write(rt_ust_context_find("vuid"), p, NULL);
-	assert_ptr_equal(p, buf + 4 + 16 + 4 + 4);
+	assert_ptr_equal(p, buf + 4 + 17 + 4 + 4);
 	assert_int_equal((unsigned char)*p, 0x55); /* nothing past the end */
 	memcpy(&vpid, buf, 4);
-	memcpy(&vtid, buf + 20, 4);
-	memcpy(&vuid, buf + 24, 4);
+	memcpy(&vtid, buf + 21, 4);
+	memcpy(&vuid, buf + 25, 4);
 	assert_int_equal(vpid, getpid());
 	assert_int_equal(vtid, gettid());
 	assert_int_equal(vuid, getuid());
@@ -204,7 +204,7 @@ struct thread_result {
 	int64_t vtid;
 	uint64_t pthread_id;
 	char procname[16];
-	char recorded_procname[16];
+	char recorded_procname[17];
 };
 
 static void *thread_main(void *arg)
@@ -228,7 +228,7 @@ static void test_per_thread(void **state)
 	struct thread_result r;
 	struct rt_ctx_value v;
 	char comm[16] = {0};
-	char expected[16] = "ctx-worker";
+	char expected[17] = "ctx-worker";
 	pthread_t th;
 
 	(void)state;
@@ -240,7 +240,7 @@ static void test_per_thread(void **state)
 	assert_int_not_equal(r.tid, gettid());
 	assert_int_equal(r.pthread_id, (uint64_t)th);
 	assert_string_equal(r.procname, "ctx-worker");
-	assert_memory_equal(r.recorded_procname, expected, 16); /* NUL-padded */
+	assert_memory_equal(r.recorded_procname, expected, 17); /* NUL-padded */
 
 	assert_int_equal(prctl(PR_GET_NAME, comm), 0);
 	assert_int_equal(rt_ust_context_get_value(rt_ust_context_find("procname"), &v), 0);

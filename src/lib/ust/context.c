@@ -53,7 +53,7 @@ static const struct rt_ust_context contexts[_RT_UST_CTX_MAX] = {
                              .value_type = RT_CTX_VALUE_STRING,
                              .size_bytes = RT_UST_CONTEXT_PROCNAME_LEN,
                              .is_text = 1,
-                             .is_signed = 0},
+                             .is_signed = 1},
     U64_CTX(RT_UST_CTX_PTHREAD_ID, "pthread_id"),
     S32_CTX(RT_UST_CTX_CPU_ID, "cpu_id"),
     U64_CTX(RT_UST_CTX_IP, "ip"),
@@ -308,7 +308,7 @@ char *rt_ust_context_write(const struct rt_ust_context *ctx, char *p, const void
 	uint64_t v;
 
 	if (ctx->is_text) {
-		/* The cache is NUL-padded to its full length by prctl(). */
+		/* The cache is NUL-padded to its full length (see cached_procname()). */
 		memcpy(p, cached_procname(), RT_UST_CONTEXT_PROCNAME_LEN);
 		return p + RT_UST_CONTEXT_PROCNAME_LEN;
 	}

@@ -10,7 +10,7 @@
  *
  *   name                        recorded as                    cached
  *   vpid, vtid                  int32                          process / thread
- *   procname                    16 chars of text (NUL-padded)  thread
+ *   procname                    17 chars of text (NUL-padded)  thread
  *   pthread_id                  uint64 (unsigned long)         no
  *   cpu_id                      int32 (int)                    no
  *   ip                          uint64 (the call site address) no
@@ -74,8 +74,8 @@ enum rt_ust_context_id {
 	_RT_UST_CTX_MAX,
 };
 
-/* Bytes of text recorded for procname (the kernel's TASK_COMM_LEN). */
-#define RT_UST_CONTEXT_PROCNAME_LEN 16
+/* Bytes of text recorded for procname, as lttng-ust 2.13 (one more than TASK_COMM_LEN). */
+#define RT_UST_CONTEXT_PROCNAME_LEN 17
 
 /* One built-in context: what it is called and how it is recorded. */
 struct rt_ust_context {
@@ -85,7 +85,7 @@ struct rt_ust_context {
 	uint32_t size_bytes; /* bytes recorded in each event */
 	/* Recorded as text (array of size_bytes chars), else as an integer: */
 	uint8_t is_text;
-	uint8_t is_signed;
+	uint8_t is_signed; /* of the integer, or of the text's chars (signed, as C char) */
 };
 
 /* The built-in context named name, NULL if none. */
