@@ -390,7 +390,7 @@ int stream_add_index(struct relay_stream *stream, const struct relayd_index *ind
 int stream_append_metadata(struct relay_stream *stream, const uint8_t *bytes, size_t len,
                            uint32_t padding_size)
 {
-	uint64_t end = stream->size_bytes + len + padding_size;
+	uint64_t end;
 	int r;
 
 	if (!stream->is_metadata || stream->closed)
@@ -400,6 +400,7 @@ int stream_append_metadata(struct relay_stream *stream, const uint8_t *bytes, si
 		if (r < 0)
 			return r;
 	}
+	end = stream->size_bytes + len + padding_size;
 	r = pwrite_full(stream->data_fd, bytes, len, (off_t)stream->size_bytes);
 	if (r < 0)
 		return r;
