@@ -28,6 +28,7 @@
 #include "live.h"
 #include "options.h"
 #include "relayd.h"
+#include "session.h"
 
 struct relayd_config relayd_config;
 
@@ -124,8 +125,11 @@ static int run_loop(int epoll_fd, int signal_fd)
 	struct epoll_event events[64];
 	struct relay_conn *conn, *tmp;
 
+	int timeout_ms = -1;
+
 	for (;;) {
-		int n = epoll_wait(epoll_fd, events, (int)(sizeof(events) / sizeof(events[0])), -1);
+		int n = epoll_wait(epoll_fd, events, (int)(sizeof(events) / sizeof(events[0])),
+		                   timeout_ms);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -146,6 +150,7 @@ static int run_loop(int epoll_fd, int signal_fd)
 			if (conn_handle_events(epoll_fd, conn, events[i].events) < 0)
 				close_connection(conn);
 		}
+		timeout_ms = session_sweep_lingering();
 	}
 out:
 	(void)signal_fd;

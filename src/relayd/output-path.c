@@ -54,9 +54,6 @@ int path_session_dir(const struct relayd_create_session *req, bool group_by_sess
 
 	if (!path_is_component(req->session_name) || !path_is_component(req->hostname))
 		return -EINVAL;
-	/* The URL's path part (net://host/TRACEDIR) may come with its leading '/'. */
-	while (*base == '/')
-		base++;
 	if (!path_is_safe_relative(base))
 		return -EINVAL;
 	if (!localtime_r(&t, &tm) ||

@@ -4,12 +4,15 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "chunk.h"
 #include "common/log.h"
 #include "output-path.h"
 #include "relayd.h"
 #include "stream.h"
+
+#define SESSION_LINGER_MS 10000
 
 static CDS_LIST_HEAD(sessions);
 static uint64_t next_session_id = 1;
@@ -92,14 +95,77 @@ void session_producer_open(struct relay_session *session)
 	session->producers++;
 }
 
-void session_producer_close(struct relay_session *session)
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static bool awaits_data(struct relay_session *session)
 {
 	struct relay_stream *stream;
 
-	if (--session->producers > 0)
-		return;
+	cds_list_for_each_entry (stream, &session->streams, session_node) {
+		if (stream->close_requested && !stream->closed)
+			return true;
+	}
+	return false;
+}
+
+/* Closes every open stream; ends the lingering (may free the session). */
+static void close_streams(struct relay_session *session)
+{
+	struct relay_stream *stream;
+
 	cds_list_for_each_entry (stream, &session->streams, session_node) {
 		if (!stream->closed)
 			stream_close_now(stream);
 	}
+	if (session->lingering) {
+		session->lingering = false;
+		session_unref(session);
+	}
+}
+
+void session_producer_close(struct relay_session *session)
+{
+	if (--session->producers > 0)
+		return;
+	if (!session->lingering && awaits_data(session)) {
+		session->lingering = true;
+		session->linger_deadline_ms = now_ms() + SESSION_LINGER_MS;
+		session_ref(session);
+		log_debug("session %llu (%s/%s): producers gone, waiting for data in flight",
+		          (unsigned long long)session->id, session->hostname, session->name);
+		return;
+	}
+	close_streams(session);
+}
+
+void session_stream_completed(struct relay_session *session)
+{
+	if (session->lingering && session->producers == 0 && !awaits_data(session))
+		close_streams(session);
+}
+
+int session_sweep_lingering(void)
+{
+	struct relay_session *session, *tmp;
+	uint64_t now = now_ms(), next = UINT64_MAX;
+
+	cds_list_for_each_entry_safe (session, tmp, &sessions, node) {
+		if (!session->lingering)
+			continue;
+		if (session->linger_deadline_ms <= now) {
+			log_warn("session %llu (%s/%s): data announced by CLOSE_STREAM never came; "
+			         "closing its streams",
+			         (unsigned long long)session->id, session->hostname, session->name);
+			close_streams(session);
+		} else if (session->linger_deadline_ms < next) {
+			next = session->linger_deadline_ms;
+		}
+	}
+	return next == UINT64_MAX ? -1 : (int)(next - now);
 }

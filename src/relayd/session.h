@@ -31,6 +31,8 @@ struct relay_session {
 	int refcount;
 	bool control_open; /* the producer's control connection is still open */
 	int producers;     /* open control + data connections using it */
+	bool lingering;    /* producers gone, data still expected: see below */
+	uint64_t linger_deadline_ms;
 	bool viewer_attached;
 	bool new_streams; /* published streams a viewer has not been told about */
 	struct relay_chunk *current_chunk;
@@ -51,5 +53,19 @@ struct cds_list_head *session_list(void);
 
 /* A producer (control or data connection) starts or stops using it. */
 void session_producer_open(struct relay_session *session);
-/* The last producer gone: every stream still open is closed as it is. */
+/*
+ * The last producer gone: every stream still open is closed as it is,
+ * except when some stream got its CLOSE_STREAM and still waits for data
+ * packets: the data connection may not have been read yet (the control
+ * connection's close can be seen first). The session then lingers, holding
+ * a reference, until those streams complete, a data connection that took
+ * over closes, or SESSION_LINGER_MS pass.
+ */
 void session_producer_close(struct relay_session *session);
+/* A stream of the session completed. */
+void session_stream_completed(struct relay_session *session);
+/*
+ * Ends the lingering of sessions whose time is up; returns the milliseconds
+ * until the next deadline, or -1 when no session lingers.
+ */
+int session_sweep_lingering(void);

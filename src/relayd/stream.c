@@ -116,8 +116,6 @@ int stream_create(struct relay_session *session, const struct relayd_add_stream 
 	const char *pathname = req->pathname;
 	int r;
 
-	while (*pathname == '/')
-		pathname++;
 	if (!path_is_safe_relative(pathname) || !path_is_component(req->channel_name))
 		return -EINVAL;
 	if (req->tracefile_size != 0)
@@ -195,6 +193,7 @@ static void maybe_complete(struct relay_stream *stream)
 		stream->closed = true;
 		log_debug("stream %llu (%s/%s) complete", (unsigned long long)stream->handle,
 		          stream->pathname, stream->channel_name);
+		session_stream_completed(stream->session);
 	}
 }
 
