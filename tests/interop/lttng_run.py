@@ -21,7 +21,7 @@ def lttng_available():
     return None
 
 
-LTTNG_SCRIPT = r"""
+NAMESPACE_SETUP = r"""
 set -e
 mkdir -p /run/lttng
 mount -t tmpfs tmpfs /run/lttng
@@ -30,6 +30,9 @@ export LTTNG_HOME="$WORK/home"
 mkdir -p "$LTTNG_HOME"
 lttng-sessiond -d --no-kernel
 trap 'kill $(cat /run/lttng/lttng-sessiond.pid 2>/dev/null) 2>/dev/null || true' EXIT
+"""
+
+LTTNG_SCRIPT = r"""
 lttng create s --output="$WORK/trace" >/dev/null
 lttng enable-event -u "$EVENTS" >/dev/null
 lttng start >/dev/null
@@ -39,13 +42,18 @@ lttng destroy >/dev/null
 """
 
 
+def run_in_lttng_namespace(work, script, args=(), env=None, timeout=120):
+    """Runs the bash script with a private lttng-sessiond (WORK=work); returns the CompletedProcess."""
+    env = dict(os.environ, **(env or {}), WORK=str(work))
+    return subprocess.run(["unshare", "-m", "--propagation", "private", "bash", "-c",
+                           NAMESPACE_SETUP + script, "lttng-run", *map(str, args)],
+                          env=env, capture_output=True, text=True, timeout=timeout)
+
+
 def trace_with_lttng(tmp_path, events, app_cmd):
     """Traces app_cmd (built against lttng-ust) with the real LTTng; returns the trace dir."""
     work = tmp_path / "lttng"
     work.mkdir()
-    env = dict(os.environ, WORK=str(work), EVENTS=events)
-    r = subprocess.run(["unshare", "-m", "--propagation", "private", "bash", "-c",
-                        LTTNG_SCRIPT, "lttng-run", *map(str, app_cmd)],
-                       env=env, capture_output=True, text=True, timeout=120)
+    r = run_in_lttng_namespace(work, LTTNG_SCRIPT, app_cmd, env={"EVENTS": events})
     assert r.returncode == 0, r.stdout + r.stderr
     return work / "trace"
