@@ -64,6 +64,7 @@ static const struct command_desc client_commands[_CLIENT_COMMAND_MAX] = {
     COMMAND(STOP_TRACE, cmd_stop_trace),
     COMMAND(LIST_TRACEPOINT_FIELDS, cmd_list_tracepoint_fields),
     COMMAND(DATA_PENDING, cmd_data_pending),
+    COMMAND(SAVE_SESSION, cmd_save_session),
     COMMAND(TRACK_ID, cmd_track_id),
     COMMAND(UNTRACK_ID, cmd_untrack_id),
     COMMAND(LIST_TRACKER_IDS, cmd_list_tracker_ids),
@@ -403,7 +404,8 @@ void client_listener_stop(void)
 	deadline.tv_sec += CLIENT_STOP_WAIT_MS / 1000;
 	pthread_mutex_lock(&conns_lock);
 	stopping = true;
-	cds_list_for_each_entry(c, &conns, node)(void) shutdown(c->fd, SHUT_RDWR);
+	cds_list_for_each_entry (c, &conns, node)
+		(void)shutdown(c->fd, SHUT_RDWR);
 	while (nr_conns > 0) {
 		if (pthread_cond_timedwait(&conns_drained, &conns_lock, &deadline) == ETIMEDOUT) {
 			log_warn("%u client connection(s) still busy at shutdown", nr_conns);
