@@ -34,8 +34,8 @@ enum client_command {
 	CLIENT_START_TRACE = 16,
 	CLIENT_STOP_TRACE = 17,
 	CLIENT_LIST_TRACEPOINT_FIELDS = 18, /* reply: struct ringtrace_event_field[] */
-	CLIENT_DATA_PENDING = 24,           /* reply: uint8_t, 1 = pending */
-	CLIENT_SAVE_SESSION = 31,           /* session_name "" = every session of the client */
+	CLIENT_DATA_PENDING = 24,     /* reply: uint8_t, 1 = pending */
+	CLIENT_SAVE_SESSION = 31,     /* session_name "" = every session of the client */
 	CLIENT_TRACK_ID = 32,
 	CLIENT_UNTRACK_ID = 33,
 	CLIENT_LIST_TRACKER_IDS = 34, /* reply: int32_t[]: policy, then the set's values */
@@ -53,7 +53,7 @@ struct client_msg {
 			char output_path[RINGTRACE_PATH_MAX]; /* absolute; "" = default */
 			uint8_t no_output;
 			uint8_t snapshot;
-			uint8_t auto_name; /* name was generated: trace_name "auto" */
+			uint8_t auto_name;    /* name was generated: trace_name "auto" */
 			uint32_t live_timer_us;
 		} RINGTRACE_PACKED create;
 		struct {
