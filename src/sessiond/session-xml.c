@@ -114,11 +114,8 @@ static int write_events(xmlTextWriterPtr w, const struct session_channel *chan)
 	int r;
 
 	r = start(w, "events");
-	/*
-	 * lttng lists the newest rule first; so do we, so that both tools'
-	 * files of one session compare equal.
-	 */
-	cds_list_for_each_entry_reverse (rule, &chan->rules, node) {
+	/* In creation order, which the loader keeps. */
+	cds_list_for_each_entry (rule, &chan->rules, node) {
 		if (r == 0)
 			r = write_event(w, rule);
 	}
