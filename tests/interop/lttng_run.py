@@ -21,15 +21,21 @@ def lttng_available():
     return None
 
 
-LTTNG_SCRIPT = r"""
+# A private lttng-sessiond for the rest of the script. HOME is moved too:
+# lttng-sessiond saves sessions under the home of the user's passwd entry
+# unless told otherwise, which must not be the machine's.
+LTTNG_SETUP = r"""
 set -e
 mkdir -p /run/lttng
 mount -t tmpfs tmpfs /run/lttng
 mount -t tmpfs tmpfs /dev/shm
-export LTTNG_HOME="$WORK/home"
+export LTTNG_HOME="$WORK/home" HOME="$WORK/home"
 mkdir -p "$LTTNG_HOME"
 lttng-sessiond -d --no-kernel
 trap 'kill $(cat /run/lttng/lttng-sessiond.pid 2>/dev/null) 2>/dev/null || true' EXIT
+"""
+
+LTTNG_SCRIPT = LTTNG_SETUP + r"""
 lttng create s --output="$WORK/trace" >/dev/null
 lttng enable-event -u "$EVENTS" >/dev/null
 lttng start >/dev/null
@@ -49,3 +55,13 @@ def trace_with_lttng(tmp_path, events, app_cmd):
                        env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     return work / "trace"
+
+
+def run_lttng_script(work, script, **env):
+    """Runs a bash script beside a private lttng-sessiond, with $WORK = work
+    and the given environment; returns the CompletedProcess (text)."""
+    work.mkdir(exist_ok=True)
+    full_env = dict(os.environ, WORK=str(work), **{k: str(v) for k, v in env.items()})
+    return subprocess.run(["unshare", "-m", "--propagation", "private", "bash", "-c",
+                           LTTNG_SETUP + script], env=full_env, capture_output=True,
+                          text=True, timeout=120)
