@@ -293,22 +293,13 @@ static int write_session(xmlTextWriterPtr w, const struct session *s)
 	return r < 0 ? r : end(w);
 }
 
-static void free_writer(xmlTextWriterPtr *w)
-{
-	if (*w)
-		xmlFreeTextWriter(*w);
-}
-
-static void free_buffer(xmlBufferPtr *b)
-{
-	if (*b)
-		xmlBufferFree(*b);
-}
+DEFINE_POINTER_CLEANUP(xmlTextWriterPtr, xmlFreeTextWriter)
+DEFINE_POINTER_CLEANUP(xmlBufferPtr, xmlBufferFree)
 
 int session_xml_serialize(const struct session *s, char **ret_doc, size_t *ret_len)
 {
-	_cleanup_(free_buffer) xmlBufferPtr buf = xmlBufferCreate();
-	_cleanup_(free_writer) xmlTextWriterPtr w = NULL;
+	_cleanup_(xmlBufferFreep) xmlBufferPtr buf = xmlBufferCreate();
+	_cleanup_(xmlFreeTextWriterp) xmlTextWriterPtr w = NULL;
 	char *doc;
 	int r;
 

@@ -677,41 +677,17 @@ static void ignore_error(void *arg, xmlErrorPtr e)
 {
 }
 
-static void schema_freep(xmlSchemaPtr *s)
-{
-	if (*s)
-		xmlSchemaFree(*s);
-}
-
-static void schema_parser_freep(xmlSchemaParserCtxtPtr *c)
-{
-	if (*c)
-		xmlSchemaFreeParserCtxt(*c);
-}
-
-static void schema_valid_freep(xmlSchemaValidCtxtPtr *c)
-{
-	if (*c)
-		xmlSchemaFreeValidCtxt(*c);
-}
-
-static void doc_freep(xmlDocPtr *d)
-{
-	if (*d)
-		xmlFreeDoc(*d);
-}
-
-static void parser_freep(xmlParserCtxtPtr *c)
-{
-	if (*c)
-		xmlFreeParserCtxt(*c);
-}
+DEFINE_POINTER_CLEANUP(xmlSchemaPtr, xmlSchemaFree)
+DEFINE_POINTER_CLEANUP(xmlSchemaParserCtxtPtr, xmlSchemaFreeParserCtxt)
+DEFINE_POINTER_CLEANUP(xmlSchemaValidCtxtPtr, xmlSchemaFreeValidCtxt)
+DEFINE_POINTER_CLEANUP(xmlDocPtr, xmlFreeDoc)
+DEFINE_POINTER_CLEANUP(xmlParserCtxtPtr, xmlFreeParserCtxt)
 
 static int validate(const struct parse_ctx *p, xmlDocPtr doc)
 {
-	_cleanup_(schema_parser_freep) xmlSchemaParserCtxtPtr pctx = NULL;
-	_cleanup_(schema_valid_freep) xmlSchemaValidCtxtPtr vctx = NULL;
-	_cleanup_(schema_freep) xmlSchemaPtr schema = NULL;
+	_cleanup_(xmlSchemaFreeParserCtxtp) xmlSchemaParserCtxtPtr pctx = NULL;
+	_cleanup_(xmlSchemaFreeValidCtxtp) xmlSchemaValidCtxtPtr vctx = NULL;
+	_cleanup_(xmlSchemaFreep) xmlSchemaPtr schema = NULL;
 
 	pctx = xmlSchemaNewMemParserCtxt((const char *)session_xsd_data, (int)session_xsd_size);
 	if (!pctx)
@@ -736,8 +712,8 @@ int session_config_parse(const char *file, const void *data, size_t size,
                          struct config_document *ret_doc, struct config_error *err)
 {
 	const struct parse_ctx p = {.file = file, .err = err};
-	_cleanup_(parser_freep) xmlParserCtxtPtr ctxt = NULL;
-	_cleanup_(doc_freep) xmlDocPtr doc = NULL;
+	_cleanup_(xmlFreeParserCtxtp) xmlParserCtxtPtr ctxt = NULL;
+	_cleanup_(xmlFreeDocp) xmlDocPtr doc = NULL;
 	struct config_document result = {0};
 	const xmlNode *root;
 	int r;
