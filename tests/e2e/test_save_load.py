@@ -227,3 +227,34 @@ def test_load_errors(rt, tmp_path):
     # A broken file does not keep the one session asked for from loading.
     r = rt.run("load", "-i", tmp_path, "bad")
     assert r.stdout == "Session bad has been loaded successfully\n"
+
+
+TRACKERS = """
+<trackers><pid_tracker><targets>
+	<pid_target><pid>42</pid></pid_target><pid_target><pid>43</pid></pid_target>
+</targets></pid_tracker></trackers>
+<process_attr_trackers>
+	<vuid_process_attr_tracker><process_attr_values>
+		<vuid><name>USER</name></vuid><vuid><id>0</id></vuid>
+	</process_attr_values></vuid_process_attr_tracker>
+	<vgid_process_attr_tracker><process_attr_values/></vgid_process_attr_tracker>
+</process_attr_trackers>
+"""
+
+
+def test_trackers_by_name_legacy_and_empty(rt, tmp_path):
+    rt.start_sessiond()
+    f = session_file(tmp_path)
+    f.write_text(f.read_text().replace("</channels>", "</channels>" + TRACKERS.replace(
+        "USER", "root")))
+    rt.run("load", "-i", f)
+    listing = rt.run("list", "bad").stdout
+    assert "  Virtual process IDs:  42, 43\n" in listing
+    assert "  Virtual user IDs:     0\n" in listing
+    assert "  Virtual group IDs:    none\n" in listing
+    rt.run("destroy", "bad")
+    f.write_text(f.read_text().replace("<name>root</name>", "<name>no-such-user</name>"))
+    r = rt.run("load", "-i", f, check=False)
+    assert (r.returncode, r.stderr) == (
+        1, f"Error: Invalid session configuration: {f}:23: <name>: no user named "
+        "\"no-such-user\" on this system\n")
