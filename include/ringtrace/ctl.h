@@ -68,6 +68,11 @@ enum ringtrace_error_code {
 	RINGTRACE_ERR_MIXED_BUFFER_TYPE = 53,
 	RINGTRACE_ERR_PROCESS_ATTR_EXISTS = 54,  /* value already in the inclusion set */
 	RINGTRACE_ERR_PROCESS_ATTR_MISSING = 55, /* value not in the inclusion set */
+	RINGTRACE_ERR_SAVE_FILE_EXIST = 56,      /* session file exists (save without force) */
+	RINGTRACE_ERR_SAVE_IO_FAIL = 57,         /* session file could not be written */
+	RINGTRACE_ERR_LOAD_INVALID_CONFIG = 58,  /* session file not valid, or not applicable */
+	RINGTRACE_ERR_LOAD_IO_FAIL = 59,         /* session file could not be read or parsed */
+	RINGTRACE_ERR_LOAD_SESSION_NOENT = 60,   /* no session file (of that session) found */
 	_RINGTRACE_ERR_MAX,
 };
 
@@ -333,6 +338,47 @@ int ringtrace_find_session_daemon(const char *explicit_path, char ret_path[RINGT
  * error or never answered, -RINGTRACE_ERR_FATAL when it could not be forked.
  */
 int ringtrace_spawn_session_daemon(const char *path);
+
+/*
+ * Session configurations (files in lttng 2.13's session XML), as
+ * lttng_save_session() and lttng_load_session().
+ */
+struct ringtrace_save_attr {
+	const char *session_name; /* NULL/"" = every session of the user */
+	const char *output_dir;   /* NULL/"" = $RINGTRACE_HOME/.ringtrace/sessions */
+	int overwrite;            /* replace existing files (else SAVE_FILE_EXIST) */
+};
+
+/* The session daemon writes <output_dir>/<session>.lttng for each session. */
+int ringtrace_save_session(const struct ringtrace_save_attr *attr);
+
+struct ringtrace_load_attr {
+	const char *session_name; /* NULL/"" = every session found */
+	/*
+	 * A session file or a directory of them (*.lttng); NULL/"" = the user's
+	 * $RINGTRACE_HOME/.ringtrace/sessions, then the system's
+	 * $sysconfdir/ringtrace/sessions (a session in both: the user's).
+	 */
+	const char *input_path;
+	const char *override_url;  /* output of the loaded sessions instead of theirs */
+	const char *override_name; /* new name (with session_name only) */
+	int overwrite;             /* replace sessions of the same name (else EXIST_SESS) */
+};
+
+/* Room for the detail of a failed load. */
+#define RINGTRACE_LOAD_DETAIL_MAX 1024
+
+/*
+ * Loads sessions: every file concerned is read and checked first (against
+ * the schema and what ringtrace supports), then each session is created
+ * with the ordinary commands, and started if it was. Returns the number of
+ * sessions loaded or a negative RINGTRACE_ERR_*; on failure, ret_detail
+ * (when not NULL) names the file, line and element that failed and why. A
+ * session that fails half-way is destroyed; sessions loaded before it in
+ * the same call stay.
+ */
+int ringtrace_load_session(const struct ringtrace_load_attr *attr,
+                           char ret_detail[RINGTRACE_LOAD_DETAIL_MAX]);
 
 #ifdef __cplusplus
 }

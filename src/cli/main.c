@@ -23,6 +23,7 @@ struct cli_options cli_opts = {.progname = "ringtrace"};
 #define SECTION_TRACKING "Process attribute tracking"
 #define SECTION_STATUS   "Status"
 #define SECTION_CONTROL  "Control"
+#define SECTION_SAVE     "Recording session configurations"
 #define SECTION_MISC     "Miscellaneous"
 
 const struct cli_command cli_commands[] = {
@@ -39,6 +40,8 @@ const struct cli_command cli_commands[] = {
     {"record", cmd_record, "Record a command in an ephemeral recording session", SECTION_CONTROL},
     {"start", cmd_start, "Start a recording session", SECTION_CONTROL},
     {"stop", cmd_stop, "Stop a recording session", SECTION_CONTROL},
+    {"load", cmd_load, "Load recording session configurations", SECTION_SAVE},
+    {"save", cmd_save, "Save recording session configurations", SECTION_SAVE},
     {"help", cmd_help, "Show the help of a command", SECTION_MISC},
     {"version", cmd_version, "Show ringtrace version information", SECTION_MISC},
     {"view", cmd_view, "Launch a trace reader", SECTION_MISC},

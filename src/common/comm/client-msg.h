@@ -35,6 +35,7 @@ enum client_command {
 	CLIENT_STOP_TRACE = 17,
 	CLIENT_LIST_TRACEPOINT_FIELDS = 18, /* reply: struct ringtrace_event_field[] */
 	CLIENT_DATA_PENDING = 24,     /* reply: uint8_t, 1 = pending */
+	CLIENT_SAVE_SESSION = 31,     /* session_name "" = every session of the client */
 	CLIENT_TRACK_ID = 32,
 	CLIENT_UNTRACK_ID = 33,
 	CLIENT_LIST_TRACKER_IDS = 34, /* reply: int32_t[]: policy, then the set's values */
@@ -99,5 +100,9 @@ struct client_msg {
 			uint8_t all;
 			int32_t value;
 		} RINGTRACE_PACKED tracker; /* track, untrack, list tracker ids */
+		struct {
+			char output_dir[RINGTRACE_PATH_MAX]; /* absolute; "" = the default */
+			uint8_t force;                       /* overwrite existing files */
+		} RINGTRACE_PACKED save;
 	} u;
 } RINGTRACE_PACKED;
