@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 enum client_command {
-	CLIENT_ADD_CONTEXT = 0,
+	CLIENT_ADD_CONTEXT = 0,       /* struct add_context below */
 	CLIENT_DISABLE_CHANNEL = 2,
 	CLIENT_DISABLE_EVENT = 3,
 	CLIENT_ENABLE_CHANNEL = 5,
@@ -99,5 +99,9 @@ struct client_msg {
 			uint8_t all;
 			int32_t value;
 		} RINGTRACE_PACKED tracker; /* track, untrack, list tracker ids */
+		struct {
+			char channel_name[RINGTRACE_SYMBOL_NAME_LEN]; /* "" = every channel */
+			struct ringtrace_event_context ctx;
+		} RINGTRACE_PACKED add_context;
 	} u;
 } RINGTRACE_PACKED;
