@@ -32,6 +32,9 @@ lttng-sessiond -d --no-kernel
 trap 'kill $(cat /run/lttng/lttng-sessiond.pid 2>/dev/null) 2>/dev/null || true' EXIT
 lttng create s --output="$WORK/trace" >/dev/null
 lttng enable-event -u "$EVENTS" >/dev/null
+while read -r -a extra; do
+    [ ${#extra[@]} -eq 0 ] || lttng "${extra[@]}" >/dev/null
+done <<< "$EXTRA"
 lttng start >/dev/null
 "$@"
 lttng stop >/dev/null
@@ -39,13 +42,22 @@ lttng destroy >/dev/null
 """
 
 
-def trace_with_lttng(tmp_path, events, app_cmd):
-    """Traces app_cmd (built against lttng-ust) with the real LTTng; returns the trace dir."""
+def trace_with_lttng(tmp_path, events, app_cmd, extra=()):
+    """Traces app_cmd (built against lttng-ust) with the real LTTng; returns the trace dir.
+
+    extra: further lttng commands (argument lists, no spaces inside an
+    argument) run after enable-event, before start."""
+    return trace_with_lttng_output(tmp_path, events, app_cmd, extra)[0]
+
+
+def trace_with_lttng_output(tmp_path, events, app_cmd, extra=()):
+    """The same; returns (trace dir, what app_cmd printed on stdout)."""
     work = tmp_path / "lttng"
     work.mkdir()
-    env = dict(os.environ, WORK=str(work), EVENTS=events)
+    env = dict(os.environ, WORK=str(work), EVENTS=events,
+               EXTRA="\n".join(" ".join(map(str, c)) for c in extra))
     r = subprocess.run(["unshare", "-m", "--propagation", "private", "bash", "-c",
                         LTTNG_SCRIPT, "lttng-run", *map(str, app_cmd)],
                        env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
-    return work / "trace"
+    return work / "trace", r.stdout
