@@ -16,7 +16,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # --- one tracer's session around one command -------------------------------
-# session_rt OUT SUBBUF NUM CMD...: traces CMD with ringtrace into OUT.
+# session_rt OUT SUBBUF NUM CMD...: traces CMD with ringtrace into OUT. With
+# CONTEXTS set (e.g. "-t vpid -t vtid"), the channel gets those contexts.
 session_rt() {
 	local out=$1 subbuf=$2 num=$3
 	shift 3
@@ -28,6 +29,7 @@ session_rt() {
 		$rt create b --output="$out" >/dev/null
 		$rt enable-channel -u ch --subbuf-size="$subbuf" --num-subbuf="$num" >/dev/null
 		$rt enable-event -u 'bench:event' -c ch >/dev/null
+		[ -z "${CONTEXTS:-}" ] || $rt add-context -u -c ch $CONTEXTS >/dev/null
 		$rt start >/dev/null
 		"$@"
 		$rt stop >/dev/null
@@ -51,6 +53,7 @@ session_lt() {
 		lttng create b --output="$OUT" >/dev/null
 		lttng enable-channel -u ch --subbuf-size="$SUBBUF" --num-subbuf="$NUM" >/dev/null
 		lttng enable-event -u "bench:event" -c ch >/dev/null
+		[ -z "$CONTEXTS" ] || lttng add-context -u -c ch $CONTEXTS >/dev/null
 		lttng start >/dev/null
 		"$@"
 		lttng stop >/dev/null
@@ -58,7 +61,8 @@ session_lt() {
 		kill $(pidof lttng-sessiond) 2>/dev/null || true'
 	local ns=()
 	[ "$(id -u)" = 0 ] && ns=(unshare -m --propagation private)
-	LTTNG_HOME=$home OUT=$out SUBBUF=$subbuf NUM=$num "${ns[@]}" bash -c "$script" lttng-run "$@"
+	LTTNG_HOME=$home OUT=$out SUBBUF=$subbuf NUM=$num CONTEXTS=${CONTEXTS:-} \
+		"${ns[@]}" bash -c "$script" lttng-run "$@"
 }
 
 have_lttng=0
@@ -69,7 +73,7 @@ fi
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 value() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 
-row() { printf '%-44s %14s %14s %8s\n' "$@"; }
+row() { printf '%-50s %14s %14s %8s\n' "$@"; }
 row "measure" "ringtrace" "lttng-ust" "ratio"
 
 # --- disabled tracepoint ------------------------------------------------------
@@ -91,6 +95,15 @@ for threads in 1 2; do
 	row "enabled, $threads thread(s) (ns/event)" "$rt" "$lt" "$(ratio "$rt" "$lt")"
 	row "  events discarded in that run" "$rt_disc" "$lt_disc" ""
 done
+
+# --- enabled with 3 contexts (vpid, vtid, procname), 1 thread ------------------
+ctx3="-t vpid -t vtid -t procname"
+rt=$(CONTEXTS=$ctx3 session_rt "$work/rt-ctx3" 4M 8 "$rt_bench" enabled 1 1000000 | value ns_per_event)
+lt=-
+if [ $have_lttng = 1 ]; then
+	lt=$(CONTEXTS=$ctx3 session_lt "$work/lt-ctx3" 4M 8 "$lt_bench" enabled 1 1000000 | value ns_per_event)
+fi
+row "enabled + vpid,vtid,procname, 1 thread (ns/event)" "$rt" "$lt" "$(ratio "$rt" "$lt")"
 
 # --- sustained rate to disk, 8 x 1 MiB sub-buffers, zero discarded -------------
 # Highest rate (events/s, 2 s at each step) with no discarded event.

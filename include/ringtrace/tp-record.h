@@ -29,14 +29,17 @@ extern "C" {
 /* A record being written. Only payload is for the probe. */
 struct ringtrace_record {
 	void *payload;        /* where the first field goes */
+	const void *ip;       /* probe: the call site's address (the `ip` context) */
 	const void *cursor;   /* library: the recorder this record is for */
 	uint64_t reserved[6]; /* library: the ring-buffer reservation */
 };
 
 /*
- * Reserves header + payload_len bytes for the first recorder of desc that is
- * enabled, in an enabled channel of an active session, in its stream for
- * this CPU. Returns 1 with rec->payload set, 0 when there is none. A
+ * Reserves header + channel context + payload_len bytes for the first
+ * recorder of desc that is enabled, in an enabled channel of an active
+ * session, in its stream for this CPU, and writes the event header and the
+ * channel's context fields (rec->ip set by the caller). Returns 1 with
+ * rec->payload set, 0 when there is none. A
  * recorder whose buffer is full is skipped (the ring buffer counts the
  * discarded record).
  */

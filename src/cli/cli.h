@@ -71,3 +71,4 @@ int cmd_track(int argc, char **argv);
 int cmd_untrack(int argc, char **argv);
 int cmd_save(int argc, char **argv);
 int cmd_load(int argc, char **argv);
+int cmd_add_context(int argc, char **argv);

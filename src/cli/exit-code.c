@@ -54,6 +54,9 @@ static const unsigned char lttng_numbers[_RINGTRACE_ERR_MAX] = {
     [RINGTRACE_ERR_LOAD_INVALID_CONFIG] = 87,
     [RINGTRACE_ERR_LOAD_IO_FAIL] = 88,
     [RINGTRACE_ERR_LOAD_SESSION_NOENT] = 89,
+    [RINGTRACE_ERR_UST_CONTEXT_EXIST] = 77,
+    [RINGTRACE_ERR_UST_CONTEXT_INVAL] = 78,
+    [RINGTRACE_ERR_CONTEXT_UNAVAILABLE] = 121, /* kernel context unavailable */
 };
 
 int cli_exit_code(int result)

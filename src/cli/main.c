@@ -29,6 +29,7 @@ struct cli_options cli_opts = {.progname = "ringtrace"};
 const struct cli_command cli_commands[] = {
     {"create", cmd_create, "Create a recording session", SECTION_SESSIONS},
     {"destroy", cmd_destroy, "Destroy recording sessions", SECTION_SESSIONS},
+    {"add-context", cmd_add_context, "Add context fields to a channel", SECTION_CHANNELS},
     {"disable-channel", cmd_disable_channel, "Disable channels", SECTION_CHANNELS},
     {"enable-channel", cmd_enable_channel, "Create or enable a channel", SECTION_CHANNELS},
     {"disable-event", cmd_disable_event, "Disable recording event rules", SECTION_RULES},

@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 enum client_command {
-	CLIENT_ADD_CONTEXT = 0,
+	CLIENT_ADD_CONTEXT = 0,       /* struct add_context below */
 	CLIENT_DISABLE_CHANNEL = 2,
 	CLIENT_DISABLE_EVENT = 3,
 	CLIENT_ENABLE_CHANNEL = 5,
@@ -104,5 +104,9 @@ struct client_msg {
 			char output_dir[RINGTRACE_PATH_MAX]; /* absolute; "" = the default */
 			uint8_t force;                       /* overwrite existing files */
 		} RINGTRACE_PACKED save;
+		struct {
+			char channel_name[RINGTRACE_SYMBOL_NAME_LEN]; /* "" = every channel */
+			struct ringtrace_event_context ctx;
+		} RINGTRACE_PACKED add_context;
 	} u;
 } RINGTRACE_PACKED;

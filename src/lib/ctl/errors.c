@@ -60,6 +60,11 @@ static const char *const error_texts[_RINGTRACE_ERR_MAX] = {
     [RINGTRACE_ERR_LOAD_INVALID_CONFIG] = "Invalid session configuration",
     [RINGTRACE_ERR_LOAD_IO_FAIL] = "IO error while reading a session configuration",
     [RINGTRACE_ERR_LOAD_SESSION_NOENT] = "Session file not found",
+    [RINGTRACE_ERR_UST_CONTEXT_EXIST] = "UST context already exist",
+    [RINGTRACE_ERR_UST_CONTEXT_INVAL] = "UST invalid context",
+    [RINGTRACE_ERR_CONTEXT_UNAVAILABLE] =
+        "Context unavailable on this kernel (perf_event_open() refuses this counter: "
+        "no hardware PMU, or kernel.perf_event_paranoid too strict)",
 };
 
 const char *ringtrace_strerror(int code)

@@ -28,6 +28,8 @@
 
 #include "common/macros.h"
 #include "lib/ust/cpu.h"
+#include "lib/ust/perf-counter.h"
+#include "lib/ust/ust-objects.h"
 
 #define INT_CTX(ident, str, bytes, sign, type)                                                     \
 	[ident] = {.name = str,                                                                    \
@@ -303,7 +305,7 @@ int rt_ust_context_get_value(const struct rt_ust_context *ctx, struct rt_ctx_val
 	return rt_ust_context_get_value_at(ctx, NULL, ret);
 }
 
-char *rt_ust_context_write(const struct rt_ust_context *ctx, char *p, const void *ip)
+static inline char *context_write(const struct rt_ust_context *ctx, char *p, const void *ip)
 {
 	uint64_t v;
 
@@ -323,8 +325,32 @@ char *rt_ust_context_write(const struct rt_ust_context *ctx, char *p, const void
 	return p + ctx->size_bytes;
 }
 
+char *rt_ust_context_write(const struct rt_ust_context *ctx, char *p, const void *ip)
+{
+	return context_write(ctx, p, ip);
+}
+
+char *rt_ust_contexts_write(const struct rt_ust_channel_context *fields, uint32_t n, char *p,
+                            const void *ip)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		const struct rt_ust_channel_context *c = &fields[i];
+
+		if (likely(c->builtin)) {
+			p = context_write(c->builtin, p, ip);
+		} else {
+			uint64_t v = rt_ust_perf_counter_read(c->perf);
+
+			memcpy(p, &v, sizeof(v));
+			p += sizeof(v);
+		}
+	}
+	return p;
+}
+
 void rt_ust_context_reset_after_fork(void)
 {
 	thread_cache.valid = 0;
 	__atomic_store_n(&process_cache.valid, 0, __ATOMIC_RELAXED);
+	rt_ust_perf_reset_after_fork();
 }

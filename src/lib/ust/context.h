@@ -109,9 +109,24 @@ int rt_ust_context_get_value_at(const struct rt_ust_context *ctx, const void *ip
  */
 char *rt_ust_context_write(const struct rt_ust_context *ctx, char *p, const void *ip);
 
+struct rt_ust_channel_context;
+
+/*
+ * Writes the n contexts of a channel at p, in order (the record path), and
+ * returns the position after them.
+ */
+char *rt_ust_contexts_write(const struct rt_ust_channel_context *contexts, uint32_t n, char *p,
+                            const void *ip);
+
 /*
  * In the child after fork(): forgets every cached value (new pid, tid,
- * and, after clone flags or an earlier unshare(), namespaces and ids).
+ * and, after clone flags or an earlier unshare(), namespaces and ids) and
+ * the perf counters the forking thread had opened.
  * Called from the library's pthread_atfork child handler.
  */
 void rt_ust_context_reset_after_fork(void);
+
+/* Bytes a perf counter context takes in a record (uint64). */
+#define RT_UST_PERF_CONTEXT_LEN 8
+/* Bound of a channel's event context: 64 contexts of at most 17 bytes each. */
+#define RT_UST_MAX_CONTEXT_LEN (64u * 17u)
