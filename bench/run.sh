@@ -18,6 +18,8 @@ trap 'rm -rf "$work"' EXIT
 # --- one tracer's session around one command -------------------------------
 # session_rt OUT SUBBUF NUM CMD...: traces CMD with ringtrace into OUT. With
 # CONTEXTS set (e.g. "-t vpid -t vtid"), the channel gets those contexts.
+# session_rt OUT SUBBUF NUM CMD...: traces CMD with ringtrace into OUT
+# (the event rule gets the filter $FILTER when set).
 session_rt() {
 	local out=$1 subbuf=$2 num=$3
 	shift 3
@@ -30,6 +32,7 @@ session_rt() {
 		$rt enable-channel -u ch --subbuf-size="$subbuf" --num-subbuf="$num" >/dev/null
 		$rt enable-event -u 'bench:event' -c ch >/dev/null
 		[ -z "${CONTEXTS:-}" ] || $rt add-context -u -c ch $CONTEXTS >/dev/null
+		$rt enable-event -u 'bench:event' -c ch ${FILTER:+--filter "$FILTER"} >/dev/null
 		$rt start >/dev/null
 		"$@"
 		$rt stop >/dev/null
@@ -54,6 +57,7 @@ session_lt() {
 		lttng enable-channel -u ch --subbuf-size="$SUBBUF" --num-subbuf="$NUM" >/dev/null
 		lttng enable-event -u "bench:event" -c ch >/dev/null
 		[ -z "$CONTEXTS" ] || lttng add-context -u -c ch $CONTEXTS >/dev/null
+		lttng enable-event -u "bench:event" -c ch ${FILTER:+--filter "$FILTER"} >/dev/null
 		lttng start >/dev/null
 		"$@"
 		lttng stop >/dev/null
@@ -63,6 +67,8 @@ session_lt() {
 	[ "$(id -u)" = 0 ] && ns=(unshare -m --propagation private)
 	LTTNG_HOME=$home OUT=$out SUBBUF=$subbuf NUM=$num CONTEXTS=${CONTEXTS:-} \
 		"${ns[@]}" bash -c "$script" lttng-run "$@"
+	LTTNG_HOME=$home OUT=$out SUBBUF=$subbuf NUM=$num FILTER=${FILTER:-} "${ns[@]}" \
+		bash -c "$script" lttng-run "$@"
 }
 
 have_lttng=0
@@ -104,6 +110,17 @@ if [ $have_lttng = 1 ]; then
 	lt=$(CONTEXTS=$ctx3 session_lt "$work/lt-ctx3" 4M 8 "$lt_bench" enabled 1 1000000 | value ns_per_event)
 fi
 row "enabled + vpid,vtid,procname, 1 thread (ns/event)" "$rt" "$lt" "$(ratio "$rt" "$lt")"
+# --- filters: every event rejected; every event through 3 clauses, accepted ----
+filtered() { # label filter
+	local rt lt=-
+	rt=$(FILTER=$2 session_rt "$work/rt-f" 4M 8 "$rt_bench" enabled 1 1000000 | value ns_per_event)
+	[ $have_lttng = 1 ] &&
+		lt=$(FILTER=$2 session_lt "$work/lt-f" 4M 8 "$lt_bench" enabled 1 1000000 | value ns_per_event)
+	row "$1" "$rt" "$lt" "$(ratio "$rt" "$lt")"
+	rm -rf "$work/rt-f" "$work/lt-f"
+}
+filtered "filter rejects (ns/event)" 'value < 0'
+filtered "3-clause filter accepts (ns/event)" 'value >= 0 && text == "hel*" && value != -1'
 
 # --- sustained rate to disk, 8 x 1 MiB sub-buffers, zero discarded -------------
 # Highest rate (events/s, 2 s at each step) with no discarded event.

@@ -226,10 +226,11 @@ int ringtrace_disable_event(const struct ringtrace_handle *handle, const char *n
 			    const char *channel_name);
 int ringtrace_list_events(const struct ringtrace_handle *handle, const char *channel_name,
 			  struct ringtrace_event **ret_events);
-/* Exclusion names of one listed event rule (NUL-terminated). */
+/* Exclusion names and filter expression of one listed event rule (NUL-terminated). */
 struct ringtrace_event_exclusions {
 	uint32_t count;
 	const char (*names)[RINGTRACE_SYMBOL_NAME_LEN];
+	const char *filter_expression; /* NULL: no filter */
 };
 
 /*

@@ -11,11 +11,15 @@
  *     field "_<item>_length", then itself);
  *  4. per class: the lengths measured before writing (strings, sequences);
  *  5. per class: the payload size, an always-inline function;
- *  6. per class: the probe, void probe(void *desc, args...): size, then for
- *     each recorder that is on: reserve, write every field, commit;
- *  7. per instance: its struct ringtrace_event_desc;
- *  8. the provider: its event list and struct ringtrace_probe_desc;
- *  9. a constructor that applies log levels and model URIs to the event
+ *  6. per class: the filter values of a call (union ringtrace_filter_value
+ *     per field descriptor), an always-inline function;
+ *  7. per class: the probe, void probe(void *desc, args...): size, the
+ *     filter values when a filter of the event needs them, then for each
+ *     recorder that is on (and whose filters accept): reserve, write every
+ *     field, commit;
+ *  8. per instance: its struct ringtrace_event_desc;
+ *  9. the provider: its event list and struct ringtrace_probe_desc;
+ * 10. a constructor that applies log levels and model URIs to the event
  *     descriptors and registers the provider, and the destructor that
  *     unregisters it; the symbol ringtrace__provider___P that call sites of
  *     statically linked programs refer to.
@@ -297,7 +301,58 @@ static inline void _RT_PROVIDER_SYM(ringtrace__provider_check___)(void)
 
 #include RINGTRACE_TRACEPOINT_INCLUDE
 
-/* --- pass 6: probes --- */
+/* --- pass 6: filter values, one per field descriptor (tp-record.h) --- */
+
+#include <ringtrace/tp-reset.h>
+
+#undef _RT_FIELD_INT
+#define _RT_FIELD_INT(type, item, src, network, base, nowrite)                                     \
+	{                                                                                          \
+		type __rt_v = (type)(src);                                                         \
+		(__rt_fv++)->s64 = ringtrace_filter_integer(&__rt_v, sizeof(__rt_v),               \
+		                                            _RT_IS_SIGNED(type), _RT_REVERSE(network)); \
+	}
+#undef _RT_FIELD_FLOAT
+#define _RT_FIELD_FLOAT(type, item, src, nowrite) (__rt_fv++)->d = (double)(type)(src);
+#undef _RT_FIELD_ENUM
+#define _RT_FIELD_ENUM(provider, name, type, item, src, nowrite)                                   \
+	_RT_FIELD_INT(type, item, src, 0, 10, nowrite)
+#undef _RT_FIELD_ARRAY
+#define _RT_FIELD_ARRAY(type, item, src, length, network, base, text, nowrite)                     \
+	__rt_fv->seq.ptr = (const void *)(src);                                                    \
+	(__rt_fv++)->seq.len = (size_t)(length);
+/* Two descriptors: the length field (not filterable, its slot unused), then the elements. */
+#undef _RT_FIELD_SEQ
+#define _RT_FIELD_SEQ(type, item, src, length_type, length, network, base, text, nowrite)          \
+	__rt_fv++;                                                                                 \
+	__rt_fv->seq.ptr = (const void *)(src);                                                    \
+	(__rt_fv++)->seq.len = (size_t)(length);
+#undef _RT_FIELD_STRING
+#define _RT_FIELD_STRING(item, src, nowrite)                                                       \
+	{                                                                                          \
+		const char *__rt_s = (const char *)(src);                                          \
+		(__rt_fv++)->str = __rt_s ? __rt_s : RINGTRACE_NULL_STRING;                        \
+	}
+#undef _RT_FIELD_UNUSED
+#define _RT_FIELD_UNUSED(src)                                                                      \
+	if (0)                                                                                     \
+		(void)(src);
+
+#undef _RT_EVENT_CLASS
+#define _RT_EVENT_CLASS(provider, name, args, fields)                                              \
+	static inline void ringtrace__filter_values___##provider##___##name(                       \
+	    union ringtrace_filter_value *__rt_fv, _RT_ARGS_DATA_PROTO(args))                      \
+	    __attribute__((always_inline));                                                        \
+	static inline void ringtrace__filter_values___##provider##___##name(                       \
+	    union ringtrace_filter_value *__rt_fv, _RT_ARGS_DATA_PROTO(args))                      \
+	{                                                                                          \
+		(void)__rt_tp_data;                                                                \
+		fields(void) __rt_fv;                                                              \
+	}
+
+#include RINGTRACE_TRACEPOINT_INCLUDE
+
+/* --- pass 7: probes --- */
 
 #include <ringtrace/tp-reset.h>
 
@@ -349,6 +404,9 @@ static inline void _RT_PROVIDER_SYM(ringtrace__provider_check___)(void)
 		const struct ringtrace_event_desc *__rt_desc =                                     \
 		    (const struct ringtrace_event_desc *)__rt_tp_data;                             \
 		struct ringtrace__dyn___##provider##___##name __rt_dyn;                            \
+		union ringtrace_filter_value                                                       \
+		    __rt_fv[sizeof(ringtrace__fields___##provider##___##name) /                    \
+		            sizeof(struct ringtrace_field_desc)];                                  \
 		struct ringtrace_record __rt_rec;                                                  \
 		size_t __rt_len;                                                                   \
                                                                                                    \
@@ -356,6 +414,12 @@ static inline void _RT_PROVIDER_SYM(ringtrace__provider_check___)(void)
 		    &__rt_dyn, __rt_tp_data _RT_ARGS_VARS(args));                                  \
 		/* Called from the call site's inline callback: this returns there. */             \
 		__rt_rec.ip = __builtin_return_address(0);                                         \
+		__rt_rec.filter_values = NULL;                                                     \
+		if (__builtin_expect(ringtrace_event_filtered(__rt_desc), 0)) {                    \
+			ringtrace__filter_values___##provider##___##name(                          \
+			    __rt_fv, __rt_tp_data _RT_ARGS_VARS(args));                            \
+			__rt_rec.filter_values = __rt_fv;                                          \
+		}                                                                                  \
 		if (!ringtrace_record_reserve(__rt_desc, __rt_len, &__rt_rec))                     \
 			return;                                                                    \
 		do {                                                                               \
@@ -367,7 +431,7 @@ static inline void _RT_PROVIDER_SYM(ringtrace__provider_check___)(void)
 
 #include RINGTRACE_TRACEPOINT_INCLUDE
 
-/* --- pass 7: event descriptors (log level and model URI set in pass 9) --- */
+/* --- pass 8: event descriptors (log level and model URI set in pass 10) --- */
 
 #include <ringtrace/tp-reset.h>
 
@@ -392,7 +456,7 @@ static inline void _RT_PROVIDER_SYM(ringtrace__provider_check___)(void)
 
 #include RINGTRACE_TRACEPOINT_INCLUDE
 
-/* --- pass 8: the provider --- */
+/* --- pass 9: the provider --- */
 
 #include <ringtrace/tp-reset.h>
 
@@ -413,7 +477,7 @@ static const struct ringtrace_probe_desc _RT_PROVIDER_SYM(ringtrace__probe_desc_
                             1),
 };
 
-/* --- pass 9: registration --- */
+/* --- pass 10: registration --- */
 
 #include <ringtrace/tp-reset.h>
 

@@ -26,10 +26,88 @@ extern "C" {
 
 #define RINGTRACE_NULL_STRING "(null)"
 
-/* A record being written. Only payload is for the probe. */
+/*
+ * One field's value for the filters of an event, one per field descriptor
+ * in descriptor order (a sequence's length field gets an unused slot). The
+ * probe fills them only when a filter needs them, before reserving:
+ *   integer, enum     s64: the value, sign- or zero-extended, in host order
+ *   float, double     d
+ *   string            str (RINGTRACE_NULL_STRING for NULL)
+ *   array, sequence   seq: the elements as the program holds them, and
+ *                     their count
+ */
+union ringtrace_filter_value {
+	int64_t s64;
+	double d;
+	const char *str;
+	struct {
+		const void *ptr;
+		size_t len;
+	} seq;
+};
+
+/*
+ * The library's per-event state (*desc->runtime) begins with this: nonzero
+ * while some recorder of the event has filters, so that the probe fills the
+ * filter values only then.
+ */
+struct ringtrace_event_runtime_head {
+	int filtered;
+};
+
+static inline int ringtrace_event_filtered(const struct ringtrace_event_desc *desc)
+{
+	const struct ringtrace_event_runtime_head *rt =
+	    (const struct ringtrace_event_runtime_head *)__atomic_load_n(desc->runtime,
+	                                                                  __ATOMIC_RELAXED);
+
+	return rt && __atomic_load_n(&rt->filtered, __ATOMIC_RELAXED);
+}
+
+/* An integer argument as a filter value: host order, sign- or zero-extended. */
+static inline int64_t ringtrace_filter_integer(const void *p, size_t size, int is_signed,
+                                               int reverse)
+{
+	switch (size) {
+	case 1: {
+		uint8_t v;
+
+		memcpy(&v, p, 1);
+		return is_signed ? (int64_t)(int8_t)v : (int64_t)v;
+	}
+	case 2: {
+		uint16_t v;
+
+		memcpy(&v, p, 2);
+		if (reverse)
+			v = __builtin_bswap16(v);
+		return is_signed ? (int64_t)(int16_t)v : (int64_t)v;
+	}
+	case 4: {
+		uint32_t v;
+
+		memcpy(&v, p, 4);
+		if (reverse)
+			v = __builtin_bswap32(v);
+		return is_signed ? (int64_t)(int32_t)v : (int64_t)v;
+	}
+	default: {
+		uint64_t v;
+
+		memcpy(&v, p, 8);
+		if (reverse)
+			v = __builtin_bswap64(v);
+		return (int64_t)v;
+	}
+	}
+}
+
+/* A record being written. payload, ip and filter_values are for the probe. */
 struct ringtrace_record {
 	void *payload;        /* where the first field goes */
 	const void *ip;       /* probe: the call site's address (the `ip` context) */
+	/* Set by the probe before reserving: its field values, or NULL. */
+	const union ringtrace_filter_value *filter_values;
 	const void *cursor;   /* library: the recorder this record is for */
 	uint64_t reserved[6]; /* library: the ring-buffer reservation */
 };

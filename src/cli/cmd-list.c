@@ -106,18 +106,25 @@ static char *exclusions_string(const struct ringtrace_event_exclusions *x)
 	return text;
 }
 
-/*
- * One event line; x: the rule's exclusions (NULL in tracepoint listings).
- * The protocol tells whether a rule has a filter, not its text: it is shown
- * as lttng 2.x before 2.10 did.
- */
+/* ` [filter: 'EXPR']` as lttng 2.13 shows a rule's filter, "" without. */
+static char *filter_string(const struct ringtrace_event *ev,
+                           const struct ringtrace_event_exclusions *x)
+{
+	char *text = NULL;
+
+	if (x && x->filter_expression)
+		return asprintf(&text, " [filter: '%s']", x->filter_expression) < 0 ? NULL : text;
+	return strdup(ev->filter ? " [with filter]" : "");
+}
+
+/* One event line; x: the rule's exclusions and filter (NULL in tracepoint listings). */
 static void print_event(const struct ringtrace_event *ev,
                         const struct ringtrace_event_exclusions *x, bool show_loglevel)
 {
-	const char *filter = ev->filter ? " [with filter]" : "";
+	_cleanup_free_ char *filter = filter_string(ev, x);
 	_cleanup_free_ char *exclusion = exclusions_string(x);
 
-	if (!exclusion)
+	if (!exclusion || !filter)
 		return;
 	if (show_loglevel)
 		cli_msg(INDENT6 "%s (loglevel%s %s (%d)) (type: tracepoint)%s%s%s", ev->name,

@@ -6,18 +6,22 @@
  *    missing, but is refused once the session has any other channel;
  *  - a rule identical to an existing one re-enables it, or is refused when
  *    that one is enabled (UST_EVENT_ENABLED);
- *  - a rule is its pattern, log level condition and set of exclusions: the
- *    same pattern with other exclusions is another rule;
+ *  - a rule is its pattern, log level condition, set of exclusions and
+ *    filter: the same pattern with other exclusions or another filter is
+ *    another rule;
  *  - exclusions need a pattern with a `*` (the CLI says so before asking);
  *  - disabling by name disables every rule of that pattern, "*" all rules.
- * Filters travel in the request and are length-checked, but are not
- * supported yet.
+ * A filter travels as its expression and the bytecode the client compiled
+ * (filter-bytecode.h); the bytecode is validated here too, so that a bad one
+ * is refused with a clear error before any app sees it (apps validate it
+ * again: they trust no daemon).
  */
 #include <errno.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "comm/ust-msg.h"
+#include "filter/filter-validate.h"
 #include "log.h"
 #include "ust-app.h"
 
@@ -81,6 +85,29 @@ static int event_variable_part_check(const struct cmd_ctx *ctx, uint32_t express
 	return 0;
 }
 
+/* The filter of the request, bytecode validated; filter->bytecode NULL when none. */
+static int event_filter(const struct cmd_ctx *ctx, const char *event_name,
+                        struct session_filter *filter)
+{
+	const struct client_msg *msg = ctx->msg;
+	uint32_t expression_len = msg->u.enable_event.expression_len;
+	size_t offset = (size_t)msg->u.enable_event.exclusion_count * RINGTRACE_SYMBOL_NAME_LEN;
+	const char *reason = NULL;
+
+	*filter = (struct session_filter){0};
+	if (expression_len == 0)
+		return 0;
+	filter->expression = (const char *)ctx->var + offset;
+	filter->bytecode = ctx->var + offset + expression_len;
+	filter->bytecode_len = msg->u.enable_event.bytecode_len;
+	if (filter_validate(filter->bytecode, filter->bytecode_len, NULL, &reason) < 0) {
+		log_warn("Event %s: filter \"%s\" refused: %s", event_name, filter->expression,
+		         reason ? reason : "out of memory");
+		return -RINGTRACE_ERR_FILTER_INVAL;
+	}
+	return 0;
+}
+
 static int event_fields_check(const struct ringtrace_event *ev)
 {
 	if (!CMD_STRING_OK(ev->name))
@@ -120,6 +147,7 @@ int cmd_enable_event(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	struct ringtrace_domain domain = msg->domain;
 	struct ringtrace_event ev = msg->u.enable_event.event;
 	struct session_exclusions exclusions = {0};
+	struct session_filter filter;
 	struct session_event_rule *rule;
 	struct session_channel *chan;
 	const char *chan_name;
@@ -142,10 +170,9 @@ int cmd_enable_event(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	r = cmd_check_domain(&domain);
 	if (r < 0)
 		return r;
-	if (msg->u.enable_event.expression_len > 0) {
-		log_warn("Event %s: filters are not supported yet", ev.name);
-		return -RINGTRACE_ERR_NOT_SUPPORTED;
-	}
+	r = event_filter(ctx, ev.name, &filter);
+	if (r < 0)
+		return r;
 	exclusions.count = msg->u.enable_event.exclusion_count;
 	if (exclusions.count > 0) {
 		if (!strchr(ev.name, '*'))
@@ -159,7 +186,8 @@ int cmd_enable_event(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	if (r < 0)
 		return r;
 
-	rule = session_find_rule(chan, ev.name, ev.loglevel_type, ev.loglevel, &exclusions);
+	rule =
+	    session_find_rule(chan, ev.name, ev.loglevel_type, ev.loglevel, &exclusions, &filter);
 	if (rule) {
 		if (rule->enabled)
 			return -RINGTRACE_ERR_UST_EVENT_ENABLED;
@@ -168,7 +196,8 @@ int cmd_enable_event(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 		         chan->name);
 		return ust_app_session_update(s);
 	}
-	r = session_add_rule(chan, ev.name, ev.loglevel_type, ev.loglevel, &exclusions, &rule);
+	r = session_add_rule(chan, ev.name, ev.loglevel_type, ev.loglevel, &exclusions, &filter,
+	                     &rule);
 	if (r < 0)
 		return r == -ENOMEM ? -RINGTRACE_ERR_NOMEM : -RINGTRACE_ERR_INVALID;
 	r = ust_app_session_update(s);

@@ -141,6 +141,7 @@ static size_t list_rules(const struct session_channel *chan, struct ringtrace_ev
 		item->loglevel = rule->loglevel;
 		item->enabled = rule->enabled;
 		item->exclusion = rule->exclusion_count > 0;
+		item->filter = rule->filter_expression != NULL;
 	}
 	return i;
 }
@@ -165,27 +166,62 @@ static void list_rule_exclusions(const struct session_channel *chan, uint8_t **c
 	}
 }
 
-/* The extended reply: count, events, exclusion counts, exclusion names. */
-static int list_events_with_exclusions(struct session *s, struct session_channel *only,
-                                       size_t total, struct cmd_reply *reply)
+/* Bytes of the filter expressions of chan's rules, NULs included. */
+static size_t rule_filters_len(const struct session_channel *chan)
+{
+	const struct session_event_rule *rule;
+	size_t len = 0;
+
+	cds_list_for_each_entry(rule, &chan->rules, node)
+	{
+		if (rule->filter_expression)
+			len += strlen(rule->filter_expression) + 1;
+	}
+	return len;
+}
+
+/* The filter lengths and expressions of chan's rules (client-msg.h, extended reply 2). */
+static void list_rule_filters(const struct session_channel *chan, uint8_t **lens, uint8_t **text)
+{
+	const struct session_event_rule *rule;
+
+	cds_list_for_each_entry(rule, &chan->rules, node)
+	{
+		uint32_t len = rule->filter_expression ? (uint32_t)strlen(rule->filter_expression) + 1
+		                                       : 0;
+
+		memcpy(*lens, &len, sizeof(len));
+		*lens += sizeof(len);
+		memcpy(*text, rule->filter_expression, len);
+		*text += len;
+	}
+}
+
+/*
+ * The extended replies: count, events, exclusion counts, exclusion names,
+ * and with_filters, the filter lengths and expressions.
+ */
+static int list_events_extended(struct session *s, struct session_channel *only, size_t total,
+                                bool with_filters, struct cmd_reply *reply)
 {
 	struct session_channel *chan;
-	size_t total_names = 0, len;
-	uint8_t *buf, *counts, *names;
+	size_t total_names = 0, total_filters = 0, len;
+	uint8_t *buf, *counts, *names, *lens, *text;
 	uint32_t n = (uint32_t)total;
 	struct ringtrace_event *items;
 	size_t i = 0;
 
-	if (only) {
-		total_names = rule_exclusion_count(only);
-	} else {
-		cds_list_for_each_entry(chan, &s->channels, node)
-		{
-			total_names += rule_exclusion_count(chan);
-		}
+	cds_list_for_each_entry(chan, &s->channels, node)
+	{
+		if (only && chan != only)
+			continue;
+		total_names += rule_exclusion_count(chan);
+		total_filters += rule_filters_len(chan);
 	}
 	len = sizeof(n) + total * (sizeof(*items) + sizeof(uint32_t)) +
 	      total_names * RINGTRACE_SYMBOL_NAME_LEN;
+	if (with_filters)
+		len += total * sizeof(uint32_t) + total_filters;
 	if (len > UINT32_MAX)
 		return -RINGTRACE_ERR_NOMEM;
 	buf = calloc(1, len);
@@ -195,15 +231,16 @@ static int list_events_with_exclusions(struct session *s, struct session_channel
 	items = (struct ringtrace_event *)(buf + sizeof(n));
 	counts = buf + sizeof(n) + total * sizeof(*items);
 	names = counts + total * sizeof(uint32_t);
-	if (only) {
-		i = list_rules(only, items);
-		list_rule_exclusions(only, &counts, &names);
-	} else {
-		cds_list_for_each_entry(chan, &s->channels, node)
-		{
-			i += list_rules(chan, items + i);
-			list_rule_exclusions(chan, &counts, &names);
-		}
+	lens = names + total_names * RINGTRACE_SYMBOL_NAME_LEN;
+	text = lens + total * sizeof(uint32_t);
+	cds_list_for_each_entry(chan, &s->channels, node)
+	{
+		if (only && chan != only)
+			continue;
+		i += list_rules(chan, items + i);
+		list_rule_exclusions(chan, &counts, &names);
+		if (with_filters)
+			list_rule_filters(chan, &lens, &text);
 	}
 	reply->payload = buf;
 	reply->len = (uint32_t)len;
@@ -220,7 +257,7 @@ int cmd_list_events(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	int r;
 
 	if (!CMD_STRING_OK(ctx->msg->u.list_events.channel_name) ||
-	    ctx->msg->u.list_events.with_exclusions > 1)
+	    ctx->msg->u.list_events.with_exclusions > 2)
 		return -RINGTRACE_ERR_PROTOCOL;
 	r = listing_session(ctx, &s);
 	if (r < 0)
@@ -234,7 +271,8 @@ int cmd_list_events(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 		cds_list_for_each_entry(chan, &s->channels, node) total += rule_count(chan);
 	}
 	if (ctx->msg->u.list_events.with_exclusions)
-		return list_events_with_exclusions(s, only, total, reply);
+		return list_events_extended(s, only, total,
+		                            ctx->msg->u.list_events.with_exclusions == 2, reply);
 	items = calloc(total + 1, sizeof(*items));
 	if (!items)
 		return -RINGTRACE_ERR_NOMEM;

@@ -181,12 +181,22 @@ static bool exclusions_equal(const struct session_event_rule *rule,
 	return true;
 }
 
+/* The same filter bytecode, or no filter on either side. */
+static bool filter_equal(const struct session_event_rule *rule, const struct session_filter *filter)
+{
+	if (!filter || !filter->bytecode)
+		return !rule->filter_bytecode;
+	return rule->filter_bytecode && rule->filter_bytecode_len == filter->bytecode_len &&
+	       memcmp(rule->filter_bytecode, filter->bytecode, filter->bytecode_len) == 0;
+}
+
 static bool rule_matches(const struct session_event_rule *rule, const char *pattern,
                          int32_t loglevel_type, int32_t loglevel,
-                         const struct session_exclusions *exclusions)
+                         const struct session_exclusions *exclusions,
+                         const struct session_filter *filter)
 {
 	if (strcmp(rule->pattern, pattern) != 0 || rule->loglevel_type != loglevel_type ||
-	    !exclusions_equal(rule, exclusions))
+	    !exclusions_equal(rule, exclusions) || !filter_equal(rule, filter))
 		return false;
 	/* "Any log level" rules have no level to compare. */
 	return loglevel_type == RINGTRACE_EVENT_LOGLEVEL_ALL || rule->loglevel == loglevel;
@@ -194,7 +204,8 @@ static bool rule_matches(const struct session_event_rule *rule, const char *patt
 
 struct session_event_rule *session_find_rule(struct session_channel *chan, const char *pattern,
                                              int32_t loglevel_type, int32_t loglevel,
-                                             const struct session_exclusions *exclusions)
+                                             const struct session_exclusions *exclusions,
+                                             const struct session_filter *filter)
 {
 	struct session_event_rule *rule;
 
@@ -202,15 +213,35 @@ struct session_event_rule *session_find_rule(struct session_channel *chan, const
 		exclusions = &no_exclusions;
 	cds_list_for_each_entry(rule, &chan->rules, node)
 	{
-		if (rule_matches(rule, pattern, loglevel_type, loglevel, exclusions))
+		if (rule_matches(rule, pattern, loglevel_type, loglevel, exclusions, filter))
 			return rule;
 	}
 	return NULL;
 }
 
+static void rule_free(struct session_event_rule *rule)
+{
+	free(rule->filter_expression);
+	free(rule->filter_bytecode);
+	free(rule);
+}
+
+static int rule_set_filter(struct session_event_rule *rule, const struct session_filter *filter)
+{
+	if (!filter || !filter->bytecode)
+		return 0;
+	rule->filter_expression = strdup(filter->expression);
+	rule->filter_bytecode = malloc(filter->bytecode_len);
+	if (!rule->filter_expression || !rule->filter_bytecode)
+		return -ENOMEM;
+	memcpy(rule->filter_bytecode, filter->bytecode, filter->bytecode_len);
+	rule->filter_bytecode_len = filter->bytecode_len;
+	return 0;
+}
+
 int session_add_rule(struct session_channel *chan, const char *pattern, int32_t loglevel_type,
                      int32_t loglevel, const struct session_exclusions *exclusions,
-                     struct session_event_rule **ret_rule)
+                     const struct session_filter *filter, struct session_event_rule **ret_rule)
 {
 	struct session_event_rule *rule;
 	size_t exclusions_size;
@@ -219,12 +250,16 @@ int session_add_rule(struct session_channel *chan, const char *pattern, int32_t 
 		exclusions = &no_exclusions;
 	if (strlen(pattern) >= RINGTRACE_SYMBOL_NAME_LEN)
 		return -ENAMETOOLONG;
-	if (session_find_rule(chan, pattern, loglevel_type, loglevel, exclusions))
+	if (session_find_rule(chan, pattern, loglevel_type, loglevel, exclusions, filter))
 		return -EEXIST;
 	exclusions_size = (size_t)exclusions->count * RINGTRACE_SYMBOL_NAME_LEN;
 	rule = calloc(1, sizeof(*rule) + exclusions_size);
 	if (!rule)
 		return -ENOMEM;
+	if (rule_set_filter(rule, filter) < 0) {
+		rule_free(rule);
+		return -ENOMEM;
+	}
 	if (exclusions->count > 0)
 		memcpy(rule->exclusions, exclusions->names, exclusions_size);
 	rule->exclusion_count = exclusions->count;
@@ -241,7 +276,7 @@ int session_add_rule(struct session_channel *chan, const char *pattern, int32_t 
 void session_remove_rule(struct session_event_rule *rule)
 {
 	cds_list_del(&rule->node);
-	free(rule);
+	rule_free(rule);
 }
 
 bool session_tracker_includes(const struct session_tracker *t, int32_t value)

@@ -28,10 +28,17 @@ struct session_exclusions {
 	const char (*names)[RINGTRACE_SYMBOL_NAME_LEN]; /* NULL when count is 0 */
 };
 
+/* A rule's filter: its expression and the bytecode the client compiled from it. */
+struct session_filter {
+	const char *expression;  /* NUL-terminated */
+	const void *bytecode;    /* container, filter-bytecode.h */
+	uint32_t bytecode_len;
+};
+
 /*
- * A rule is identified, as lttng's, by its pattern, log level condition and
- * set of exclusions (order ignored): the same pattern with other exclusions
- * is another rule.
+ * A rule is identified, as lttng's, by its pattern, log level condition,
+ * set of exclusions (order ignored) and filter bytecode: the same pattern
+ * with other exclusions or another filter is another rule.
  */
 struct session_event_rule {
 	char pattern[RINGTRACE_SYMBOL_NAME_LEN]; /* "provider:event" glob */
@@ -40,6 +47,9 @@ struct session_event_rule {
 	bool enabled;
 	uint32_t id;               /* unique in the session */
 	struct cds_list_head node; /* in session_channel.rules */
+	char *filter_expression;   /* NULL: no filter */
+	void *filter_bytecode;     /* with filter_expression */
+	uint32_t filter_bytecode_len;
 	uint32_t exclusion_count;
 	char exclusions[][RINGTRACE_SYMBOL_NAME_LEN];
 };
@@ -126,10 +136,11 @@ int session_add_channel(struct session *s, const char *name,
  */
 struct session_event_rule *session_find_rule(struct session_channel *chan, const char *pattern,
                                              int32_t loglevel_type, int32_t loglevel,
-                                             const struct session_exclusions *exclusions);
+                                             const struct session_exclusions *exclusions,
+                                             const struct session_filter *filter);
 int session_add_rule(struct session_channel *chan, const char *pattern, int32_t loglevel_type,
                      int32_t loglevel, const struct session_exclusions *exclusions,
-                     struct session_event_rule **ret_rule);
+                     const struct session_filter *filter, struct session_event_rule **ret_rule);
 /* Appends a context to the channel: -EEXIST when it has one of that name, -ENOMEM. */
 int session_channel_add_context(struct session_channel *chan, const struct session_context *ctx);
 /* Unlinks and frees one rule (undoing an addition the apps refused). */

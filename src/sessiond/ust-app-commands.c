@@ -35,6 +35,7 @@ static const char *const command_names[_UST_CMD_MAX] = {
     [UST_CMD_TRACEPOINT_LIST] = "TRACEPOINT_LIST",
     [UST_CMD_FIELD_LIST] = "FIELD_LIST",
     [UST_CMD_ADD_CONTEXT] = "ADD_CONTEXT",
+    [UST_CMD_SET_FILTER] = "SET_FILTER",
 };
 
 /* Drops the app for a failed exchange and returns the error to report. */
@@ -158,6 +159,23 @@ int ust_app_cmd_create_enabler(struct ust_app *app, const struct ust_cmd_enabler
 	memcpy(msg + sizeof(*enabler), &head, sizeof(head));
 	memcpy(msg + sizeof(*enabler) + sizeof(head), exclusions, names_len);
 	return app_cmd_simple(app, UST_CMD_CREATE_ENABLER, msg, (uint32_t)len);
+}
+
+int ust_app_cmd_set_filter(struct ust_app *app, uint32_t enabler_handle, const void *bytecode,
+                           uint32_t bytecode_len)
+{
+	struct ust_cmd_filter head = {.enabler_handle = enabler_handle};
+	_cleanup_free_ uint8_t *msg = NULL;
+	size_t len = sizeof(head) + bytecode_len;
+
+	if (bytecode_len > UST_FILTER_MAX_CONTAINER)
+		return -EINVAL;
+	msg = malloc(len);
+	if (!msg)
+		return -ENOMEM;
+	memcpy(msg, &head, sizeof(head));
+	memcpy(msg + sizeof(head), bytecode, bytecode_len);
+	return app_cmd_simple(app, UST_CMD_SET_FILTER, msg, (uint32_t)len);
 }
 
 int ust_app_cmd_enable(struct ust_app *app, uint32_t handle, bool enable)

@@ -153,6 +153,9 @@ int ust_app_cmd_add_stream(struct ust_app *app, uint32_t channel_handle, uint32_
 int ust_app_cmd_create_enabler(struct ust_app *app, const struct ust_cmd_enabler *enabler,
                                const char (*exclusions)[RINGTRACE_SYM_NAME_LEN],
                                uint32_t exclusion_count);
+/* A validated filter container for an enabler, before it is enabled. */
+int ust_app_cmd_set_filter(struct ust_app *app, uint32_t enabler_handle, const void *bytecode,
+                           uint32_t bytecode_len);
 int ust_app_cmd_enable(struct ust_app *app, uint32_t handle, bool enable);
 int ust_app_cmd_session_start(struct ust_app *app, uint32_t session_handle);
 int ust_app_cmd_session_stop(struct ust_app *app, uint32_t session_handle);

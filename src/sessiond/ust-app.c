@@ -377,6 +377,18 @@ static int app_enabler_sync(struct ust_app *app, const struct session *s,
 			log_app_failure(app, s, "event rule creation", r);
 			return r;
 		}
+		if (rule->filter_bytecode) {
+			/* Before ENABLE: the app never records this rule's events unfiltered. */
+			r = ust_app_cmd_set_filter(app, uen->handle, rule->filter_bytecode,
+			                           rule->filter_bytecode_len);
+			if (r < 0) {
+				log_app_failure(app, s, "event rule filter", r);
+				if (!app_is_dead(app))
+					(void)ust_app_cmd_release(app, uen->handle);
+				free(uen);
+				return r;
+			}
+		}
 		/*
 		 * Whatever state the app gives a new enabler, it gets an explicit
 		 * ENABLE or DISABLE below. Only cmd_lock holders read enablers.

@@ -163,7 +163,7 @@ def test_malformed_exclusion_payloads(rt):
         assert events[1]["exclusions"] == ["a", "ex"]
         # Old clients get the plain array, with the exclusion flag.
         assert [e["exclusion"] for e in c.list_events("s")] == [1, 1]
-        union = b"\0" * rp.SYMBOL_LEN + b"\x02"
+        union = b"\0" * rp.SYMBOL_LEN + b"\x03"  # 2 adds the filters
         st, _ = c.call(rp.LIST_EVENTS, rp.msg("s", union=union), check=False)
         assert st == proto
         assert [s["name"] for s in c.list_sessions()] == ["s"]

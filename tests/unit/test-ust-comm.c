@@ -21,6 +21,7 @@
 #include "common/macros.h"
 #include "common/unix-sock.h"
 #include "ctf/packet.h"
+#include "filter/filter-compile.h"
 #include "ringbuffer/ringbuffer.h"
 
 #include <errno.h>
@@ -674,6 +675,130 @@ static void test_full_session(void **state)
 	sd_fini(&sd);
 }
 
+/* SET_FILTER for the enabler: handle then container. */
+static int app_set_filter(struct app *app, uint32_t handle, const void *container, size_t size)
+{
+	uint8_t *msg = malloc(sizeof(struct ust_cmd_filter) + size);
+	struct ust_cmd_filter head = {.enabler_handle = handle};
+	int r;
+
+	assert_non_null(msg);
+	memcpy(msg, &head, sizeof(head));
+	memcpy(msg + sizeof(head), container, size);
+	r = app_cmd(app, UST_CMD_SET_FILTER, msg, (uint32_t)(sizeof(head) + size), NULL, 0, NULL,
+	            NULL);
+	free(msg);
+	return r;
+}
+
+/* A container: header, then code bytes (no relocation). */
+static size_t hostile(uint8_t *buf, const uint8_t *code, size_t code_len)
+{
+	struct filter_bytecode head = {.len = (uint32_t)code_len,
+	                               .reloc_table_offset = (uint32_t)code_len};
+
+	memcpy(buf, &head, sizeof(head));
+	memcpy(buf + sizeof(head), code, code_len);
+	return sizeof(head) + code_len;
+}
+
+/*
+ * Bytecode sent straight to the app, as no CLI would: every malformed one is
+ * refused with -EINVAL and changes nothing; then a real filter is attached,
+ * and the app traces what it accepts.
+ */
+static void test_hostile_filter(void **state)
+{
+	static const uint8_t backward_jump[] = {FILTER_OP_LOAD_S64, 1, 0, 0, 0, 0, 0, 0, 0,
+	                                        FILTER_OP_AND,      0, 0, FILTER_OP_LOAD_S64,
+	                                        1, 0, 0, 0, 0, 0, 0, 0, FILTER_OP_RETURN};
+	static const uint8_t underflow[] = {FILTER_OP_EQ, FILTER_OP_RETURN};
+	static const uint8_t no_return[] = {FILTER_OP_LOAD_S64, 1, 0, 0, 0, 0, 0, 0, 0};
+	static const uint8_t unknown_op[] = {0xEE, FILTER_OP_RETURN};
+	static const uint8_t unrelocated[] = {FILTER_OP_LOAD_FIELD_REF, 0xff, 0xff,
+	                                      FILTER_OP_RETURN};
+	static const struct {
+		const uint8_t *code;
+		size_t len;
+	} bad[] = {
+	    {backward_jump, sizeof(backward_jump)}, {underflow, sizeof(underflow)},
+	    {no_return, sizeof(no_return)},         {unknown_op, sizeof(unknown_op)},
+	    {unrelocated, sizeof(unrelocated)},
+	};
+	struct ust_cmd_session sess = {.session_handle = SESSION_HANDLE};
+	struct ust_cmd_enabler en = {
+	    .channel_handle = CHANNEL_HANDLE,
+	    .enabler_handle = ENABLER_HANDLE,
+	    .pattern = EVENT_NAME,
+	    .loglevel_type = UST_LOGLEVEL_ALL,
+	};
+	struct filter_bytecode *bc = NULL;
+	struct fake_sessiond sd;
+	struct test_channel ch;
+	struct ust_cmd_channel chan;
+	uint8_t buf[256];
+	uint8_t *big;
+	struct helper h;
+	struct app app;
+
+	(void)state;
+	sd_init(&sd, true, true);
+	channel_create_buffers(&ch);
+	chan = (struct ust_cmd_channel){.session_handle = SESSION_HANDLE,
+	                                .channel_handle = CHANNEL_HANDLE,
+	                                .stream_id = STREAM_ID,
+	                                .nr_streams = ch.nr_streams};
+	helper_spawn(&h, &sd, "10000", false, "fire", "100");
+	assert_int_equal(app_accept(&app, &sd, IO_TIMEOUT_MS, NULL), 0);
+	assert_int_equal(
+	    app_cmd(&app, UST_CMD_CREATE_SESSION, &sess, sizeof(sess), NULL, 0, NULL, NULL), 0);
+	assert_int_equal(
+	    app_cmd(&app, UST_CMD_CREATE_CHANNEL, &chan, sizeof(chan), NULL, 0, NULL, NULL), 0);
+	for (unsigned cpu = 0; cpu < ch.nr_streams; cpu++) {
+		struct ust_cmd_stream st = {.channel_handle = CHANNEL_HANDLE, .cpu = cpu};
+		int fds[2] = {ch.shm_fd[cpu], ch.wakeup_fd[cpu]};
+
+		assert_int_equal(
+		    app_cmd(&app, UST_CMD_ADD_STREAM, &st, sizeof(st), fds, 2, NULL, NULL), 0);
+	}
+	assert_int_equal(app_cmd(&app, UST_CMD_CREATE_ENABLER, &en, sizeof(en), NULL, 0, NULL, NULL),
+	                 0);
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(app_set_filter(&app, ENABLER_HANDLE, buf,
+		                                 hostile(buf, bad[i].code, bad[i].len)),
+		                 -EINVAL);
+	/* Shorter than its header says, longer, and past the 64 KiB limit. */
+	assert_int_equal(app_set_filter(&app, ENABLER_HANDLE, buf,
+	                                hostile(buf, no_return, sizeof(no_return)) - 1),
+	                 -EINVAL);
+	assert_int_equal(app_set_filter(&app, ENABLER_HANDLE, buf, 47), -EINVAL);
+	big = calloc(1, UST_FILTER_MAX_CONTAINER + 1);
+	assert_non_null(big);
+	assert_int_equal(app_set_filter(&app, ENABLER_HANDLE, big, UST_FILTER_MAX_CONTAINER + 1),
+	                 -EINVAL);
+	free(big);
+
+	assert_int_equal(filter_compile("seq < 10 && msg == \"p*\"", &bc, NULL), 0);
+	assert_int_equal(app_set_filter(&app, ENABLER_HANDLE + 1, bc, filter_bytecode_size(bc)),
+	                 -ENOENT);
+	assert_int_equal(app_set_filter(&app, ENABLER_HANDLE, bc, filter_bytecode_size(bc)), 0);
+	assert_int_equal(app_set_filter(&app, ENABLER_HANDLE, bc, filter_bytecode_size(bc)),
+	                 -EEXIST);
+	free(bc);
+	assert_int_equal(app_cmd_handle(&app, UST_CMD_ENABLE, ENABLER_HANDLE), 0);
+	assert_int_equal(app_cmd_handle(&app, UST_CMD_SESSION_START, SESSION_HANDLE), 0);
+	assert_int_equal(app_cmd(&app, UST_CMD_REGISTER_DONE, NULL, 0, NULL, 0, NULL, NULL), 0);
+	app_serve_notify(&app, &h, 10000);
+	assert_true(helper_poll_exit(&h));
+	assert_true(WIFEXITED(h.status) && WEXITSTATUS(h.status) == 0);
+	/* The app kept running and traced what the filter accepts: seq 0..9. */
+	assert_int_equal(channel_count_events(&ch, "ping"), 10);
+	app_close(&app);
+	channel_close_buffers(&ch);
+	sd_fini(&sd);
+}
+
 static bool list_has_event(const struct ust_tracepoint_info *list, uint32_t n, const char *name)
 {
 	for (uint32_t i = 0; i < n; i++)
@@ -903,6 +1028,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_no_daemon_stale_socket, teardown_kill_leftovers),
 	    cmocka_unit_test_teardown(test_register_timeout, teardown_kill_leftovers),
 	    cmocka_unit_test_teardown(test_full_session, teardown_kill_leftovers),
+	    cmocka_unit_test_teardown(test_hostile_filter, teardown_kill_leftovers),
 	    cmocka_unit_test_teardown(test_commands, teardown_kill_leftovers),
 	    cmocka_unit_test_teardown(test_daemon_dies_and_returns, teardown_kill_leftovers),
 	    cmocka_unit_test_teardown(test_fork, teardown_kill_leftovers),

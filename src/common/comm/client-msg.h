@@ -87,7 +87,11 @@ struct client_msg {
 			 *   uint32_t exclusion_count[n];
 			 *   char names[sum of exclusion_count][RINGTRACE_SYMBOL_NAME_LEN];
 			 * names holding the exclusions of events[0], then of
-			 * events[1], ... (each NUL-terminated).
+			 * events[1], ... (each NUL-terminated). 2: the same,
+			 * followed by
+			 *   uint32_t filter_len[n];   (NUL included, 0: none)
+			 *   char filters[sum of filter_len];
+			 * the filter expressions of events[0], events[1], ...
 			 */
 			uint8_t with_exclusions;
 		} RINGTRACE_PACKED list_events;

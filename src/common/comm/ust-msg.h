@@ -67,6 +67,7 @@ enum ust_command {
 	UST_CMD_TRACEPOINT_LIST = 11, /* reply: struct ust_tracepoint_info[] */
 	UST_CMD_FIELD_LIST = 12,      /* reply: struct ust_field_info[] */
 	UST_CMD_ADD_CONTEXT = 13,     /* struct ust_cmd_context */
+	UST_CMD_SET_FILTER = 14,      /* struct ust_cmd_filter + filter bytecode container */
 	_UST_CMD_MAX,
 };
 
@@ -144,6 +145,20 @@ struct ust_cmd_enabler_exclusions {
 	uint32_t count;
 	/* Followed by: char names[count][RINGTRACE_SYM_NAME_LEN]. */
 } __attribute__((packed));
+
+/*
+ * Attaches a filter to an enabler, before it is enabled: the payload is this
+ * struct followed by exactly one filter bytecode container
+ * (src/filter/filter-bytecode.h: 48-byte header + len bytes, len at most
+ * 64 KiB). The app validates it (src/filter/filter-validate.h) and replies
+ * -EINVAL to anything malformed, -EEXIST when the enabler has a filter
+ * already, -ENOENT for an unknown enabler.
+ */
+struct ust_cmd_filter {
+	uint32_t enabler_handle;
+} __attribute__((packed));
+
+#define UST_FILTER_MAX_CONTAINER (48u + 65536u)
 
 struct ust_tracepoint_info {
 	char name[RINGTRACE_SYM_NAME_LEN]; /* "provider:event" */

@@ -156,11 +156,16 @@ int ringtrace_list_events(const struct ringtrace_handle *handle, const char *cha
  * count, the events and the exclusion counts within it, and the total
  * number of names.
  */
-static int exclusion_reply_parse(const uint8_t *reply, size_t len, uint32_t *ret_n,
-                                 size_t *ret_names_total)
+/* Sizes of the parts of an extended LIST_EVENTS reply 2 (client-msg.h), checked. */
+struct extended_reply {
+	uint32_t n;
+	const uint8_t *counts, *names, *filter_lens, *filters;
+	size_t names_total, filters_total;
+};
+
+static int extended_reply_parse(const uint8_t *reply, size_t len, struct extended_reply *ret)
 {
-	size_t per_event = sizeof(struct ringtrace_event) + sizeof(uint32_t), names_total = 0;
-	const uint8_t *counts;
+	size_t per_event = sizeof(struct ringtrace_event) + 2 * sizeof(uint32_t), rest;
 	uint32_t n;
 
 	if (len < sizeof(n))
@@ -168,21 +173,32 @@ static int exclusion_reply_parse(const uint8_t *reply, size_t len, uint32_t *ret
 	memcpy(&n, reply, sizeof(n));
 	if (n > INT32_MAX || (len - sizeof(n)) / per_event < n)
 		return -RINGTRACE_ERR_PROTOCOL;
-	counts = reply + sizeof(n) + (size_t)n * sizeof(struct ringtrace_event);
-	len -= sizeof(n) + (size_t)n * per_event;
+	*ret = (struct extended_reply){.n = n};
+	ret->counts = reply + sizeof(n) + (size_t)n * sizeof(struct ringtrace_event);
+	ret->names = ret->counts + (size_t)n * sizeof(uint32_t);
+	rest = len - sizeof(n) - (size_t)n * per_event;
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t count;
 
-		memcpy(&count, counts + (size_t)i * sizeof(count), sizeof(count));
-		names_total += count;
-		if (names_total > len / RINGTRACE_SYMBOL_NAME_LEN)
+		memcpy(&count, ret->counts + (size_t)i * sizeof(count), sizeof(count));
+		ret->names_total += count;
+		if (ret->names_total > rest / RINGTRACE_SYMBOL_NAME_LEN)
 			return -RINGTRACE_ERR_PROTOCOL;
 	}
-	if (len != names_total * RINGTRACE_SYMBOL_NAME_LEN)
-		return -RINGTRACE_ERR_PROTOCOL;
-	*ret_n = n;
-	*ret_names_total = names_total;
-	return 0;
+	rest -= ret->names_total * RINGTRACE_SYMBOL_NAME_LEN;
+	ret->filter_lens = ret->names + ret->names_total * RINGTRACE_SYMBOL_NAME_LEN;
+	ret->filters = ret->filter_lens + (size_t)n * sizeof(uint32_t);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t flen;
+
+		memcpy(&flen, ret->filter_lens + (size_t)i * sizeof(flen), sizeof(flen));
+		if (flen > rest - ret->filters_total)
+			return -RINGTRACE_ERR_PROTOCOL;
+		if (flen > 0 && ret->filters[ret->filters_total + flen - 1] != '\0')
+			return -RINGTRACE_ERR_PROTOCOL;
+		ret->filters_total += flen;
+	}
+	return rest == ret->filters_total ? 0 : -RINGTRACE_ERR_PROTOCOL;
 }
 
 int ringtrace_list_events_with_exclusions(const struct ringtrace_handle *handle,
@@ -194,9 +210,10 @@ int ringtrace_list_events_with_exclusions(const struct ringtrace_handle *handle,
 	_cleanup_free_ struct ringtrace_event *events = NULL;
 	struct ringtrace_event_exclusions *exclusions;
 	char(*names)[RINGTRACE_SYMBOL_NAME_LEN];
-	const uint8_t *counts, *reply_names;
-	size_t len = 0, names_total, next = 0;
+	struct extended_reply x;
+	size_t len = 0, next = 0, next_filter = 0;
 	struct client_msg msg;
+	char *filters;
 	uint32_t n;
 	int r;
 
@@ -209,33 +226,39 @@ int ringtrace_list_events_with_exclusions(const struct ringtrace_handle *handle,
 	                  channel_name);
 	if (r < 0)
 		return r;
-	msg.u.list_events.with_exclusions = 1;
+	msg.u.list_events.with_exclusions = 2;
 	r = ctl_request(CLIENT_LIST_EVENTS, &msg, NULL, 0, (void **)&reply, &len);
 	if (r < 0)
 		return r;
-	r = exclusion_reply_parse(reply, len, &n, &names_total);
+	r = extended_reply_parse(reply, len, &x);
 	if (r < 0)
 		return r;
+	n = x.n;
 	events = calloc((size_t)n + 1, sizeof(*events));
 	exclusions = calloc(1, ((size_t)n + 1) * sizeof(*exclusions) +
-	                           names_total * RINGTRACE_SYMBOL_NAME_LEN);
+	                           x.names_total * RINGTRACE_SYMBOL_NAME_LEN + x.filters_total);
 	if (!events || !exclusions) {
 		free(exclusions);
 		return -RINGTRACE_ERR_NOMEM;
 	}
 	memcpy(events, reply + sizeof(n), (size_t)n * sizeof(*events));
-	counts = reply + sizeof(n) + (size_t)n * sizeof(*events);
-	reply_names = counts + (size_t)n * sizeof(uint32_t);
 	names = (void *)(exclusions + n + 1);
-	memcpy(names, reply_names, names_total * RINGTRACE_SYMBOL_NAME_LEN);
-	for (size_t i = 0; i < names_total; i++)
+	memcpy(names, x.names, x.names_total * RINGTRACE_SYMBOL_NAME_LEN);
+	filters = (char *)(names + x.names_total);
+	memcpy(filters, x.filters, x.filters_total);
+	for (size_t i = 0; i < x.names_total; i++)
 		names[i][RINGTRACE_SYMBOL_NAME_LEN - 1] = '\0';
 	for (uint32_t i = 0; i < n; i++) {
+		uint32_t flen;
+
 		events[i].name[sizeof(events[i].name) - 1] = '\0';
-		memcpy(&exclusions[i].count, counts + (size_t)i * sizeof(uint32_t),
+		memcpy(&exclusions[i].count, x.counts + (size_t)i * sizeof(uint32_t),
 		       sizeof(uint32_t));
 		exclusions[i].names = exclusions[i].count ? names + next : NULL;
 		next += exclusions[i].count;
+		memcpy(&flen, x.filter_lens + (size_t)i * sizeof(flen), sizeof(flen));
+		exclusions[i].filter_expression = flen ? filters + next_filter : NULL;
+		next_filter += flen;
 	}
 	*ret_events = TAKE_PTR(events);
 	*ret_exclusions = exclusions;

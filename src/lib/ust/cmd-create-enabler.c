@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * UST_CMD_CREATE_ENABLER: a new enabled event rule on a channel, with the
- * exclusion names that may follow the request (ust-msg.h). Every
- * registered event it matches gets registered with sessiond (notify socket)
- * and a recorder in the channel (comm-sync.c); providers registering later
- * are matched when they register.
+ * UST_CMD_CREATE_ENABLER: a new event rule on a channel, with the exclusion
+ * names that may follow the request (ust-msg.h). It starts disabled, as
+ * lttng-ust's: sessiond may attach a filter (UST_CMD_SET_FILTER) before it
+ * enables it (UST_CMD_ENABLE), so no event is ever recorded unfiltered.
+ * Once enabled, every registered event it matches gets registered with
+ * sessiond (notify socket) and a recorder in the channel (comm-sync.c);
+ * providers registering later are matched when they register.
  */
 #include "comm-cmd.h"
 
@@ -38,7 +40,7 @@ static int cmd_create_enabler(struct rt_comm_cmd *cmd)
 	if (r < 0)
 		return r;
 	cds_list_add_tail(&enabler->node, &cmd->target->enablers);
-	return rt_comm_sync_target(cmd->target);
+	return 0;
 }
 
 const struct rt_comm_cmd_desc rt_cmd_create_enabler = {

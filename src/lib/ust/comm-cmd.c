@@ -49,6 +49,7 @@ static const struct rt_comm_cmd_desc *const cmd_table[_UST_CMD_MAX] = {
     [UST_CMD_TRACEPOINT_LIST] = &rt_cmd_tracepoint_list,
     [UST_CMD_FIELD_LIST] = &rt_cmd_field_list,
     [UST_CMD_ADD_CONTEXT] = &rt_cmd_add_context,
+    [UST_CMD_SET_FILTER] = &rt_cmd_set_filter,
 };
 
 static int cmd_apply(struct rt_comm_target *target, const struct comm_frame *frame,

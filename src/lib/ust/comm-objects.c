@@ -127,7 +127,7 @@ void rt_comm_release_channel(struct rt_comm_target *target, struct rt_comm_chann
 		if (enabler->chan != chan->obj)
 			continue;
 		cds_list_del(&enabler->node);
-		free(enabler);
+		rt_enabler_free(enabler);
 	}
 	cds_list_del(&chan->node);
 	rt_ust_channel_destroy(chan->obj);
@@ -151,7 +151,7 @@ void rt_comm_release_session(struct rt_comm_target *target, struct rt_comm_sessi
 void rt_comm_release_enabler(struct rt_comm_target *target, struct rt_ust_enabler *enabler)
 {
 	cds_list_del(&enabler->node);
-	free(enabler);
+	rt_enabler_free(enabler);
 	/*
 	 * Recorders it alone covered are disabled, not removed: sessiond keeps
 	 * their event ids, and a later matching rule enables them again.
@@ -174,6 +174,6 @@ void rt_comm_release_all(struct rt_comm_target *target)
 	/* Every channel belongs to a session, every enabler to a channel: both lists are empty. */
 	cds_list_for_each_entry_safe (enabler, etmp, &target->enablers, node) {
 		cds_list_del(&enabler->node);
-		free(enabler);
+		rt_enabler_free(enabler);
 	}
 }

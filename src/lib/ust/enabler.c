@@ -149,8 +149,16 @@ int rt_enabler_new(const struct ust_cmd_enabler *cmd,
 	memcpy(enabler->pattern, cmd->pattern, sizeof(enabler->pattern));
 	enabler->loglevel_type = cmd->loglevel_type;
 	enabler->loglevel = cmd->loglevel;
-	enabler->enabled = true;
+	enabler->enabled = false;
 	CDS_INIT_LIST_HEAD(&enabler->node);
 	*ret_enabler = enabler;
 	return 0;
+}
+
+void rt_enabler_free(struct rt_ust_enabler *enabler)
+{
+	if (!enabler)
+		return;
+	free(enabler->filter);
+	free(enabler);
 }

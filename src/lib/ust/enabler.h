@@ -27,6 +27,7 @@
 #include <urcu/list.h>
 
 struct rt_ust_channel;
+struct rt_ust_bytecode;
 
 struct rt_ust_enabler {
 	uint32_t handle;
@@ -35,6 +36,8 @@ struct rt_ust_enabler {
 	int32_t loglevel_type; /* enum ust_loglevel_type */
 	int32_t loglevel;
 	bool enabled;
+	/* Its filter (recorder-filter.h), NULL for none; set once, by SET_FILTER. */
+	struct rt_ust_bytecode *filter;
 	struct cds_list_head node; /* in the owning connection's enabler list */
 	uint32_t exclusion_count;
 	char exclusions[][RINGTRACE_SYM_NAME_LEN]; /* NUL-terminated; "" excludes nothing */
@@ -70,9 +73,14 @@ int rt_enabler_check(const struct ust_cmd_enabler *cmd);
 int rt_enabler_exclusions_check(const void *tail, size_t tail_len, uint32_t *ret_count);
 
 /*
- * A new enabled rule on chan from a checked request; exclusions holds
- * exclusion_count names (NULL when 0), copied. 0 or -ENOMEM.
+ * A new rule on chan from a checked request; exclusions holds
+ * exclusion_count names (NULL when 0), copied. As lttng-ust's, it starts
+ * disabled: the session daemon attaches its filter, then enables it.
+ * 0 or -ENOMEM.
  */
 int rt_enabler_new(const struct ust_cmd_enabler *cmd,
                    const char (*exclusions)[RINGTRACE_SYM_NAME_LEN], uint32_t exclusion_count,
                    struct rt_ust_channel *chan, struct rt_ust_enabler **ret_enabler);
+
+/* Frees the rule and its filter. */
+void rt_enabler_free(struct rt_ust_enabler *enabler);

@@ -26,6 +26,7 @@
 #include "lib/ust/cpu.h"
 #include "lib/ust/perf-counter.h"
 #include "lib/ust/probes.h"
+#include "lib/ust/recorder-filter.h"
 #include "ringbuffer/ringbuffer.h"
 
 /* What the library keeps in struct ringtrace_record between reserve and commit. */
@@ -89,8 +90,13 @@ static inline int record_reserve_from(const struct cds_list_head *pos, size_t pa
 		struct rb_stream *stream;
 		uint32_t header_len;
 
+		const struct rt_ust_filter_set *filters;
+
 		if (!CMM_LOAD_SHARED(r->enabled) || !CMM_LOAD_SHARED(chan->enabled) ||
 		    !CMM_LOAD_SHARED(chan->session->active))
+			continue;
+		filters = rcu_dereference(r->filters);
+		if (unlikely(filters) && !rt_ust_filter_set_accepts(filters, rec->filter_values))
 			continue;
 		stream = channel_stream(chan);
 		if (unlikely(!stream))
@@ -308,7 +314,10 @@ void rt_ust_event_runtime_free(struct ringtrace_event_runtime *rt)
 	if (!rt)
 		return;
 	cds_list_for_each_entry_safe (r, tmp, &rt->recorders, node)
+	{
+		rt_ust_filter_set_free(r->filters);
 		free(recorder_of(r));
+	}
 	free(rt);
 }
 
@@ -332,8 +341,10 @@ static int event_unlink_channel(const struct ringtrace_event_desc *desc, void *a
 		cds_list_add(&recorder_of(r)->unlinked, &ctx->unlinked);
 		changed = true;
 	}
-	if (changed)
+	if (changed) {
+		rt_ust_event_update_filtered(rt);
 		rt_tracepoint_sync_event(desc);
+	}
 	return 0;
 }
 
@@ -347,7 +358,10 @@ void rt_ust_channel_destroy(struct rt_ust_channel *chan)
 	cds_list_del(&chan->node);
 	synchronize_rcu();
 	cds_list_for_each_entry_safe (rec, tmp, &ctx.unlinked, unlinked)
+	{
+		rt_ust_filter_set_free(rec->pub.filters);
 		free(rec);
+	}
 	for (uint32_t i = 0; i < chan->nr_streams; i++)
 		if (chan->streams[i])
 			rb_stream_unmap(chan->streams[i]);
@@ -388,8 +402,10 @@ void rt_ust_recorder_set_enabled(struct rt_ust_recorder *recorder, bool enabled)
 void rt_ust_recorder_detach(struct rt_ust_recorder *recorder)
 {
 	cds_list_del_rcu(&recorder->node);
+	rt_ust_event_update_filtered(*recorder_of(recorder)->desc->runtime);
 	rt_tracepoint_sync_event(recorder_of(recorder)->desc);
 	synchronize_rcu();
+	rt_ust_filter_set_free(recorder->filters);
 	free(recorder_of(recorder));
 }
 

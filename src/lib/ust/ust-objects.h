@@ -14,6 +14,7 @@
  */
 
 #include <ringtrace/event-desc.h>
+#include <ringtrace/tp-record.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <urcu/list.h>
@@ -52,16 +53,22 @@ struct rt_ust_channel {
 	struct cds_list_head node;
 };
 
+struct rt_ust_filter_set; /* recorder-filter.h */
+
 /* One (event, channel) pair being recorded: the event's id in that channel. */
 struct rt_ust_recorder {
 	struct rt_ust_channel *chan;
 	uint32_t event_id;         /* assigned by sessiond at event registration */
 	int enabled;               /* read by the fast path */
+	/* RCU: NULL = record every call; else record when one of them accepts. */
+	struct rt_ust_filter_set *filters;
 	struct cds_list_head node; /* in ringtrace_event_runtime.recorders (RCU) */
 };
 
 /* Mutable per-event state behind ringtrace_event_desc.runtime. */
 struct ringtrace_event_runtime {
+	/* First: read by the probes (<ringtrace/tp-record.h>); filtered = some recorder has filters. */
+	struct ringtrace_event_runtime_head head;
 	const struct ringtrace_event_desc *desc;
 	struct cds_list_head recorders; /* RCU list of struct rt_ust_recorder */
 };

@@ -1,0 +1,698 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Linking a validated bytecode against one event: one forward pass over
+ * the code with a static stack that knows, for each entry, its run-time
+ * representation (rtype) and what lttng-ust's validator would know of it
+ * (vtype: field references typed, paths and application contexts not).
+ * The checks lttng-ust makes when it links (validator on vtypes,
+ * specializer on rtypes) fail the link; what it would only detect while
+ * running becomes an LOP_ERROR at that place, so short-circuits keep their
+ * meaning. After an LOP_ERROR the code that follows is dead until a jump
+ * from live code lands.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter/filter-insn.h"
+#include "filter/filter-program.h"
+#include "filter/filter-validate.h"
+
+enum rtype { R_S64, R_U64, R_DOUBLE, R_STRING, R_GLOB, R_PTR, R_DEAD };
+enum vtype { VT_S64, VT_U64, VT_DOUBLE, VT_STRING, VT_GLOB, VT_UNKNOWN, VT_PTR };
+enum root { ROOT_PAYLOAD, ROOT_CONTEXT, ROOT_APP };
+
+struct entry {
+	uint8_t r, vt;
+	/* R_PTR only */
+	uint8_t root;
+	bool indexed;
+	int32_t field; /* payload field, -1 before GET_SYMBOL */
+	const void *ctx;
+	enum filter_ctx_kind ctx_kind;
+	bool has_symbol;
+	uint64_t index;
+};
+
+struct pending_jump {
+	bool live;
+	uint32_t depth;
+	struct entry stack[FILTER_STACK_MAX];
+};
+
+struct linker {
+	const char *code; /* the program's copy */
+	uint32_t code_len;
+	const char *table;
+	uint32_t table_len;
+	const struct ringtrace_field_desc *fields;
+	uint32_t nr_fields;
+	const struct filter_ctx_ops *ctx;
+	struct entry stack[FILTER_STACK_MAX];
+	uint32_t depth;
+	bool dead;
+	struct pending_jump *jumps; /* per code offset */
+	uint32_t *index_at;         /* per code offset: first lop emitted for it */
+	uint32_t *target_off;       /* per lop: code offset of its jump target */
+	struct filter_program *prog;
+	const char *reason;
+};
+
+static int link_fail(struct linker *l, const char *reason)
+{
+	l->reason = reason;
+	return -EINVAL;
+}
+
+static struct lop_insn *emit(struct linker *l, uint8_t op)
+{
+	struct lop_insn *insn = &l->prog->insns[l->prog->nr_insns++];
+
+	memset(insn, 0, sizeof(*insn));
+	insn->op = op;
+	return insn;
+}
+
+/* A run-time error here: everything after it is dead until a live jump lands. */
+static void emit_error(struct linker *l)
+{
+	if (!l->dead)
+		emit(l, LOP_ERROR);
+	l->dead = true;
+}
+
+static struct entry *top(struct linker *l)
+{
+	return &l->stack[l->depth - 1];
+}
+
+static struct entry *below(struct linker *l)
+{
+	return &l->stack[l->depth - 2];
+}
+
+static void push(struct linker *l, uint8_t r, uint8_t vt)
+{
+	struct entry *e = &l->stack[l->depth++];
+
+	memset(e, 0, sizeof(*e));
+	e->r = l->dead ? R_DEAD : r;
+	e->vt = vt;
+	e->field = -1;
+}
+
+static bool r_int(uint8_t r)
+{
+	return r == R_S64 || r == R_U64;
+}
+
+static bool vt_int_or_unknown(uint8_t vt)
+{
+	return vt == VT_S64 || vt == VT_U64 || vt == VT_UNKNOWN;
+}
+
+/* --- fields and contexts --- */
+
+/* A sequence's length field: not filterable, as lttng-ust's. */
+static bool field_is_length(const struct linker *l, uint32_t i)
+{
+	const struct ringtrace_field_desc *next = i + 1 < l->nr_fields ? &l->fields[i + 1] : NULL;
+
+	return next && next->kind == RINGTRACE_TYPE_SEQUENCE && next->type.sequence.length_name &&
+	       strcmp(next->type.sequence.length_name, l->fields[i].name) == 0;
+}
+
+static int field_find(const struct linker *l, const char *name)
+{
+	for (uint32_t i = 0; i < l->nr_fields; i++) {
+		if (!field_is_length(l, i) && strcmp(l->fields[i].name, name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+static bool field_is_text(const struct ringtrace_field_desc *f)
+{
+	if (f->kind == RINGTRACE_TYPE_ARRAY)
+		return f->type.array.elem.encoding != RINGTRACE_ENCODING_NONE;
+	if (f->kind == RINGTRACE_TYPE_SEQUENCE)
+		return f->type.sequence.elem.encoding != RINGTRACE_ENCODING_NONE;
+	return false;
+}
+
+/* Pushes a whole field's value (legacy reference, or a path without index). */
+static int load_field(struct linker *l, uint32_t i, bool legacy)
+{
+	const struct ringtrace_field_desc *f = &l->fields[i];
+	struct lop_insn *insn;
+	uint8_t lop, r, vt;
+
+	switch (f->kind) {
+	case RINGTRACE_TYPE_INTEGER:
+	case RINGTRACE_TYPE_ENUM: {
+		const struct ringtrace_type_integer *it = f->kind == RINGTRACE_TYPE_INTEGER
+		                                              ? &f->type.integer
+		                                              : &f->type.enumeration.container;
+
+		lop = LOP_FIELD_INT;
+		r = legacy || it->is_signed ? R_S64 : R_U64;
+		vt = VT_S64;
+		break;
+	}
+	case RINGTRACE_TYPE_FLOAT:
+		lop = LOP_FIELD_DOUBLE;
+		r = R_DOUBLE;
+		vt = VT_DOUBLE;
+		break;
+	case RINGTRACE_TYPE_STRING:
+		lop = LOP_FIELD_STRING;
+		r = R_STRING;
+		vt = VT_STRING;
+		break;
+	case RINGTRACE_TYPE_ARRAY:
+	case RINGTRACE_TYPE_SEQUENCE:
+		if (!field_is_text(f))
+			return link_fail(l, "integer array or sequence used as a value");
+		lop = LOP_FIELD_TEXT;
+		r = R_STRING;
+		vt = VT_STRING;
+		break;
+	default:
+		return link_fail(l, "field of an unknown type");
+	}
+	if (!l->dead) {
+		insn = emit(l, lop);
+		insn->arg = i;
+	}
+	push(l, r, legacy ? vt : VT_UNKNOWN);
+	return 0;
+}
+
+static int load_context(struct linker *l, const void *handle, enum filter_ctx_kind kind,
+                        bool legacy)
+{
+	static const uint8_t rtypes[] = {
+	    [FILTER_CTX_INTEGER] = R_S64, [FILTER_CTX_DOUBLE] = R_DOUBLE, [FILTER_CTX_STRING] = R_STRING};
+	static const uint8_t vtypes[] = {[FILTER_CTX_INTEGER] = VT_S64,
+	                                 [FILTER_CTX_DOUBLE] = VT_DOUBLE,
+	                                 [FILTER_CTX_STRING] = VT_STRING};
+
+	if (!l->dead) {
+		struct lop_insn *insn = emit(l, LOP_CONTEXT);
+
+		insn->u.ctx = handle;
+		insn->aux = (uint8_t)kind;
+	}
+	push(l, rtypes[kind], legacy ? vtypes[kind] : VT_UNKNOWN);
+	return 0;
+}
+
+static int context_resolve(struct linker *l, const char *name, const void **ret_handle,
+                           enum filter_ctx_kind *ret_kind)
+{
+	if (!l->ctx || l->ctx->resolve(name, ret_handle, ret_kind) < 0 ||
+	    (unsigned)*ret_kind > FILTER_CTX_STRING)
+		return link_fail(l, "unknown context");
+	return 0;
+}
+
+/* The relocation symbol of the instruction at pc (the validator guarantees it). */
+static const char *reloc_symbol(const struct linker *l, uint32_t pc)
+{
+	uint32_t off = 0;
+
+	while (off < l->table_len) {
+		uint16_t insn_off;
+		const char *name = l->table + off + sizeof(insn_off);
+
+		memcpy(&insn_off, l->table + off, sizeof(insn_off));
+		if (insn_off == pc)
+			return name;
+		off += (uint32_t)(sizeof(insn_off) + strlen(name) + 1);
+	}
+	return NULL;
+}
+
+static int field_ref(struct linker *l, uint32_t pc)
+{
+	const char *name = reloc_symbol(l, pc);
+	int i = name ? field_find(l, name) : -1;
+
+	if (i < 0)
+		return link_fail(l, "no such field in this event");
+	return load_field(l, (uint32_t)i, true);
+}
+
+static int context_ref(struct linker *l, uint32_t pc)
+{
+	const char *name = reloc_symbol(l, pc);
+	const void *handle;
+	enum filter_ctx_kind kind;
+	int r;
+
+	if (!name)
+		return link_fail(l, "context reference without name");
+	if (strncmp(name, "$app.", 5) == 0) {
+		/* No application context is ever registered: loading one fails. */
+		emit_error(l);
+		push(l, R_DEAD, VT_UNKNOWN);
+		return 0;
+	}
+	r = context_resolve(l, name + strlen("$ctx."), &handle, &kind);
+	if (r < 0)
+		return r;
+	return load_context(l, handle, kind, true);
+}
+
+/* --- field paths: ROOT, GET_SYMBOL, GET_INDEX, LOAD_FIELD --- */
+
+static int path_symbol(struct linker *l, uint16_t sym)
+{
+	struct entry *e = top(l);
+	const char *name = l->table + sym;
+	int i;
+
+	if (e->has_symbol)
+		return link_fail(l, "nested fields are not supported");
+	e->has_symbol = true;
+	switch (e->root) {
+	case ROOT_PAYLOAD:
+		i = field_find(l, name);
+		if (i < 0)
+			return link_fail(l, "no such field in this event");
+		e->field = i;
+		return 0;
+	case ROOT_CONTEXT:
+		return context_resolve(l, name, &e->ctx, &e->ctx_kind);
+	default:
+		return 0;
+	}
+}
+
+static int path_index(struct linker *l, uint64_t index)
+{
+	struct entry *e = top(l);
+	const struct ringtrace_field_desc *f;
+
+	if (e->root != ROOT_PAYLOAD || e->field < 0 || e->indexed)
+		return link_fail(l, "index of something that is not an array or a sequence");
+	f = &l->fields[e->field];
+	if ((f->kind != RINGTRACE_TYPE_ARRAY && f->kind != RINGTRACE_TYPE_SEQUENCE) ||
+	    field_is_text(f))
+		return link_fail(l, "index of something that is not an integer array or sequence");
+	if (f->kind == RINGTRACE_TYPE_ARRAY && index >= f->type.array.length)
+		return link_fail(l, "index past the end of the array");
+	e->indexed = true;
+	e->index = index;
+	return 0;
+}
+
+static int path_load(struct linker *l)
+{
+	struct entry e = *top(l);
+	const struct ringtrace_field_desc *f;
+	const struct ringtrace_type_integer *it;
+	struct lop_insn *insn;
+
+	l->depth--;
+	if (!e.has_symbol)
+		return link_fail(l, "field path without a name");
+	if (e.root == ROOT_APP) {
+		emit_error(l);
+		push(l, R_DEAD, VT_UNKNOWN);
+		return 0;
+	}
+	if (e.root == ROOT_CONTEXT)
+		return load_context(l, e.ctx, e.ctx_kind, false);
+	if (!e.indexed)
+		return load_field(l, (uint32_t)e.field, false);
+	f = &l->fields[e.field];
+	it = f->kind == RINGTRACE_TYPE_ARRAY ? &f->type.array.elem : &f->type.sequence.elem;
+	if (it->size_bits != 8 && it->size_bits != 16 && it->size_bits != 32 && it->size_bits != 64)
+		return link_fail(l, "element size not supported");
+	if (!l->dead) {
+		insn = emit(l, LOP_FIELD_ELEM);
+		insn->arg = (uint32_t)e.field;
+		insn->u.index = e.index;
+		insn->aux = (uint8_t)((it->size_bits / 8) | (it->is_signed ? ELEM_SIGNED : 0) |
+		                      (it->reverse_byte_order ? ELEM_REVERSE : 0) |
+		                      (f->kind == RINGTRACE_TYPE_SEQUENCE ? ELEM_SEQUENCE : 0));
+	}
+	push(l, it->is_signed ? R_S64 : R_U64, VT_UNKNOWN);
+	return 0;
+}
+
+/* --- operators --- */
+
+/* lttng-ust's validator on the types it knows. */
+static int compare_vcheck(struct linker *l, uint8_t op)
+{
+	uint8_t a = top(l)->vt, b = below(l)->vt;
+	bool eq = op == FILTER_OP_EQ || op == FILTER_OP_NE;
+	bool a_str = a == VT_STRING || a == VT_GLOB, b_str = b == VT_STRING || b == VT_GLOB;
+
+	if (a == VT_UNKNOWN || b == VT_UNKNOWN)
+		return 0;
+	if (a == VT_PTR || b == VT_PTR)
+		return link_fail(l, "comparison of a field path");
+	if (a_str != b_str)
+		return link_fail(l, "comparison of a string with a number");
+	if (a == VT_GLOB && b == VT_GLOB)
+		return link_fail(l, "comparison of two glob patterns");
+	if ((a == VT_GLOB || b == VT_GLOB) && !eq)
+		return link_fail(l, "glob pattern with an ordering comparison");
+	return 0;
+}
+
+static void compare_emit(struct linker *l, uint8_t op)
+{
+	uint8_t a = top(l)->r, b = below(l)->r;
+	uint8_t rel = (uint8_t)(op - FILTER_OP_EQ);
+	struct lop_insn *insn;
+	uint8_t lop;
+
+	if (a == R_DEAD || b == R_DEAD)
+		return;
+	if (r_int(a) && r_int(b))
+		lop = LOP_CMP_INT;
+	else if (a == R_DOUBLE && b == R_DOUBLE)
+		lop = LOP_CMP_DOUBLE;
+	else if (r_int(a) && b == R_DOUBLE)
+		lop = LOP_CMP_DOUBLE_INT;
+	else if (a == R_DOUBLE && r_int(b))
+		lop = LOP_CMP_INT_DOUBLE;
+	else if (a == R_STRING && b == R_STRING)
+		lop = LOP_CMP_STRING;
+	else if (((a == R_GLOB && b == R_STRING) || (a == R_STRING && b == R_GLOB)) &&
+	         (rel == REL_EQ || rel == REL_NE))
+		lop = LOP_CMP_GLOB;
+	else {
+		emit_error(l);
+		return;
+	}
+	insn = emit(l, lop);
+	insn->aux = rel;
+}
+
+static int binary(struct linker *l, uint8_t op)
+{
+	static const uint8_t bit_lops[] = {
+	    [FILTER_OP_BIT_RSHIFT] = LOP_BIT_RSHIFT, [FILTER_OP_BIT_LSHIFT] = LOP_BIT_LSHIFT,
+	    [FILTER_OP_BIT_AND] = LOP_BIT_AND,       [FILTER_OP_BIT_OR] = LOP_BIT_OR,
+	    [FILTER_OP_BIT_XOR] = LOP_BIT_XOR,
+	};
+	bool is_compare = op >= FILTER_OP_EQ && op <= FILTER_OP_LE;
+	int r;
+
+	if (is_compare) {
+		r = compare_vcheck(l, op);
+		if (r < 0)
+			return r;
+		compare_emit(l, op);
+	} else {
+		if (!vt_int_or_unknown(top(l)->vt) || !vt_int_or_unknown(below(l)->vt))
+			return link_fail(l, "bitwise operator on a non-integer");
+		if (!l->dead) {
+			if (r_int(top(l)->r) && r_int(below(l)->r))
+				emit(l, bit_lops[op]);
+			else
+				emit_error(l);
+		}
+	}
+	l->depth -= 2;
+	push(l, is_compare ? R_S64 : R_U64, is_compare ? VT_S64 : VT_U64);
+	return 0;
+}
+
+static int unary(struct linker *l, uint8_t op)
+{
+	struct entry *e = top(l);
+	bool is_int = r_int(e->r), is_double = e->r == R_DOUBLE;
+
+	if (e->vt == VT_STRING || e->vt == VT_GLOB || e->vt == VT_PTR ||
+	    (op == FILTER_OP_UNARY_BIT_NOT && e->vt == VT_DOUBLE))
+		return link_fail(l, "unary operator on a string or a double");
+	if (!l->dead && !is_int && !(is_double && op != FILTER_OP_UNARY_BIT_NOT)) {
+		emit_error(l);
+		e->r = R_DEAD;
+	}
+	if (l->dead)
+		e->r = R_DEAD;
+	switch (op) {
+	case FILTER_OP_UNARY_PLUS:
+		e->vt = VT_UNKNOWN;
+		break;
+	case FILTER_OP_UNARY_MINUS:
+		if (!l->dead)
+			emit(l, is_int ? LOP_NEG_INT : LOP_NEG_DOUBLE);
+		e->vt = VT_UNKNOWN;
+		break;
+	case FILTER_OP_UNARY_NOT:
+		if (!l->dead) {
+			emit(l, is_int ? LOP_NOT_INT : LOP_NOT_DOUBLE);
+			e->r = R_S64;
+		}
+		break;
+	default: /* BIT_NOT */
+		if (!l->dead) {
+			emit(l, LOP_BIT_NOT);
+			e->r = R_U64;
+		}
+		e->vt = VT_U64;
+		break;
+	}
+	return 0;
+}
+
+static int cast(struct linker *l, uint8_t op)
+{
+	struct entry *e = top(l);
+
+	if (op == FILTER_OP_CAST_NOP)
+		return 0;
+	if (e->vt == VT_STRING || e->vt == VT_GLOB || e->vt == VT_PTR || e->r == R_STRING ||
+	    e->r == R_GLOB)
+		return link_fail(l, "cast of a string");
+	if (op == FILTER_OP_CAST_DOUBLE_TO_S64 && e->vt != VT_DOUBLE)
+		return link_fail(l, "double cast of a non-double");
+	if (!l->dead) {
+		if (e->r == R_DOUBLE)
+			emit(l, LOP_DOUBLE_TO_INT);
+		else if (e->r == R_U64)
+			emit_error(l); /* lttng-ust 2.13 refuses to cast an unsigned value */
+	}
+	e->r = l->dead ? R_DEAD : R_S64;
+	e->vt = VT_S64;
+	return 0;
+}
+
+static int jump(struct linker *l, uint8_t op, uint32_t target)
+{
+	struct pending_jump *j = &l->jumps[target];
+	struct entry *e = top(l);
+
+	if (!vt_int_or_unknown(e->vt))
+		return link_fail(l, "logical operator on a non-integer");
+	if (!l->dead && !r_int(e->r))
+		emit_error(l);
+	if (!l->dead) {
+		emit(l, op == FILTER_OP_AND ? LOP_AND : LOP_OR);
+		l->target_off[l->prog->nr_insns - 1] = target;
+		if (!j->live) {
+			j->live = true;
+			j->depth = l->depth;
+			memcpy(j->stack, l->stack, sizeof(l->stack));
+		}
+	}
+	l->depth--;
+	return 0;
+}
+
+/* lttng-ust's merge rule: same depth, and known types equal. */
+static int merge(struct linker *l, uint32_t pc)
+{
+	const struct pending_jump *j = &l->jumps[pc];
+	struct entry *t;
+
+	if (!j->live)
+		return 0;
+	if (j->depth != l->depth)
+		return link_fail(l, "paths meet with different stacks");
+	for (uint32_t i = 0; i < l->depth; i++) {
+		uint8_t a = j->stack[i].vt, b = l->stack[i].vt;
+
+		if (a != VT_UNKNOWN && b != VT_UNKNOWN && a != b)
+			return link_fail(l, "paths meet with different types");
+	}
+	t = top(l);
+	if (l->dead) {
+		memcpy(l->stack, j->stack, sizeof(l->stack));
+		l->dead = false;
+		return 0;
+	}
+	if (r_int(t->r) != r_int(j->stack[l->depth - 1].r))
+		return link_fail(l, "paths meet with different representations");
+	return 0;
+}
+
+static int insn_link(struct linker *l, uint32_t pc, const struct filter_insn *insn)
+{
+	switch (insn->op) {
+	case FILTER_OP_RETURN:
+		if (top(l)->vt == VT_GLOB)
+			return link_fail(l, "RETURN of a glob pattern");
+		if (!l->dead)
+			r_int(top(l)->r) ? (void)emit(l, LOP_RETURN) : emit_error(l);
+		return 0;
+	case FILTER_OP_BIT_RSHIFT ... FILTER_OP_LE:
+		return binary(l, insn->op);
+	case FILTER_OP_UNARY_PLUS:
+	case FILTER_OP_UNARY_MINUS:
+	case FILTER_OP_UNARY_NOT:
+	case FILTER_OP_UNARY_BIT_NOT:
+		return unary(l, insn->op);
+	case FILTER_OP_AND:
+	case FILTER_OP_OR:
+		return jump(l, insn->op, insn->u.u16);
+	case FILTER_OP_LOAD_FIELD_REF:
+		return field_ref(l, pc);
+	case FILTER_OP_GET_CONTEXT_REF:
+		return context_ref(l, pc);
+	case FILTER_OP_LOAD_STRING:
+	case FILTER_OP_LOAD_STAR_GLOB_STRING: {
+		bool glob = insn->op == FILTER_OP_LOAD_STAR_GLOB_STRING;
+
+		if (!l->dead) {
+			struct lop_insn *li = emit(l, LOP_PUSH_STRING);
+
+			li->u.str = insn->u.str;
+			li->aux = glob ? LIT_GLOB : LIT_PLAIN;
+		}
+		push(l, glob ? R_GLOB : R_STRING, glob ? VT_GLOB : VT_STRING);
+		return 0;
+	}
+	case FILTER_OP_LOAD_S64:
+		if (!l->dead)
+			emit(l, LOP_PUSH_INT)->u.s64 = insn->u.s64;
+		push(l, R_S64, VT_S64);
+		return 0;
+	case FILTER_OP_LOAD_DOUBLE:
+		if (!l->dead)
+			emit(l, LOP_PUSH_DOUBLE)->u.d = insn->u.d;
+		push(l, R_DOUBLE, VT_DOUBLE);
+		return 0;
+	case FILTER_OP_CAST_TO_S64:
+	case FILTER_OP_CAST_DOUBLE_TO_S64:
+	case FILTER_OP_CAST_NOP:
+		return cast(l, insn->op);
+	case FILTER_OP_GET_CONTEXT_ROOT:
+	case FILTER_OP_GET_APP_CONTEXT_ROOT:
+	case FILTER_OP_GET_PAYLOAD_ROOT:
+		push(l, R_PTR, VT_PTR);
+		top(l)->r = R_PTR;
+		top(l)->root = insn->op == FILTER_OP_GET_PAYLOAD_ROOT   ? ROOT_PAYLOAD
+		               : insn->op == FILTER_OP_GET_CONTEXT_ROOT ? ROOT_CONTEXT
+		                                                        : ROOT_APP;
+		return 0;
+	case FILTER_OP_GET_SYMBOL:
+		return path_symbol(l, insn->u.u16);
+	case FILTER_OP_GET_INDEX_U16:
+		return path_index(l, insn->u.u16);
+	case FILTER_OP_GET_INDEX_U64:
+		return path_index(l, insn->u.u64);
+	case FILTER_OP_LOAD_FIELD:
+		return path_load(l);
+	default:
+		return link_fail(l, "unknown opcode");
+	}
+}
+
+static int code_link(struct linker *l)
+{
+	uint32_t pc = 0;
+
+	while (pc < l->code_len) {
+		struct filter_insn insn;
+		int r;
+
+		r = filter_insn_decode(l->code, l->code_len, pc, &insn, &l->reason);
+		if (r < 0)
+			return r;
+		r = merge(l, pc);
+		if (r < 0)
+			return r;
+		l->index_at[pc] = l->prog->nr_insns;
+		r = insn_link(l, pc, &insn);
+		if (r < 0)
+			return r;
+		pc += insn.size;
+	}
+	for (uint32_t i = 0; i < l->prog->nr_insns; i++) {
+		struct lop_insn *insn = &l->prog->insns[i];
+
+		if (insn->op == LOP_AND || insn->op == LOP_OR)
+			insn->arg = l->index_at[l->target_off[i]];
+	}
+	return 0;
+}
+
+int filter_link(const void *buf, size_t size, const struct ringtrace_field_desc *fields,
+                uint32_t nr_fields, const struct filter_ctx_ops *ctx,
+                struct filter_program **ret_program, const char **ret_reason)
+{
+	struct filter_validate_info info;
+	struct filter_bytecode head;
+	struct linker l = {0};
+	int r;
+
+	r = filter_validate(buf, size, &info, ret_reason);
+	if (r < 0)
+		return r;
+	memcpy(&head, buf, sizeof(head));
+	/* Every instruction gives at most one LOP, plus one error. */
+	l.prog = calloc(1, sizeof(*l.prog) + ((size_t)info.nr_insns + 1) * sizeof(struct lop_insn));
+	l.jumps = calloc(info.code_len, sizeof(*l.jumps));
+	l.index_at = calloc(info.code_len, sizeof(*l.index_at));
+	l.target_off = calloc((size_t)info.nr_insns + 1, sizeof(*l.target_off));
+	if (!l.prog || !l.jumps || !l.index_at || !l.target_off) {
+		r = -ENOMEM;
+		l.reason = "out of memory";
+		goto out;
+	}
+	l.prog->strings = malloc(head.len);
+	if (!l.prog->strings) {
+		r = -ENOMEM;
+		l.reason = "out of memory";
+		goto out;
+	}
+	memcpy(l.prog->strings, (const char *)buf + sizeof(head), head.len);
+	l.prog->ctx = ctx;
+	l.code = l.prog->strings;
+	l.code_len = head.reloc_table_offset;
+	l.table = l.code + l.code_len;
+	l.table_len = head.len - head.reloc_table_offset;
+	l.fields = fields;
+	l.nr_fields = nr_fields;
+	l.ctx = ctx;
+	r = code_link(&l);
+out:
+	free(l.jumps);
+	free(l.index_at);
+	free(l.target_off);
+	if (r < 0) {
+		filter_program_free(l.prog);
+		if (ret_reason)
+			*ret_reason = l.reason;
+		return r;
+	}
+	*ret_program = l.prog;
+	return 0;
+}
+
+void filter_program_free(struct filter_program *program)
+{
+	if (!program)
+		return;
+	free(program->strings);
+	free(program);
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * The filters of a recorder (an event in a channel), as lttng-ust 2.13
+ * combines them: when every enabled rule of the channel that covers the
+ * event has a filter, the recorder records a call when at least one of
+ * those filters accepts it; when one of them has none, it records every
+ * call (recorder->filters == NULL). A filter that failed to link against
+ * the event never accepts.
+ *
+ * The set is immutable once published (RCU, read by the fast path); a
+ * change publishes a new set and frees the old one after a grace period.
+ * The event's `filtered` flag (struct ringtrace_event_runtime_head) is set
+ * while any of its recorders has a set, so that probes fill the values.
+ */
+
+#include <ringtrace/tp-record.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/ust/ust-objects.h"
+
+struct filter_program;
+
+/* A validated filter container, as an enabler keeps it. */
+struct rt_ust_bytecode {
+	uint64_t id; /* unique for the process's life: identifies it in sets */
+	uint32_t size;
+	char data[]; /* struct filter_bytecode + code + relocation table */
+};
+
+struct rt_ust_filter_set {
+	struct rt_ust_filter_set *next_free; /* on a list of sets to free */
+	uint32_t nr;
+	uint64_t *ids;                     /* nr bytecode ids, in the order given */
+	struct filter_program **programs;  /* nr; NULL when linking failed */
+};
+
+/*
+ * Checks size bytes of untrusted bytecode (filter_validate) and copies them.
+ * 0, -EINVAL (with *ret_reason), -ENOMEM.
+ */
+int rt_ust_bytecode_new(const void *data, size_t size, struct rt_ust_bytecode **ret_bytecode,
+                        const char **ret_reason);
+
+/* Whether one of the set's programs accepts these values (NULL: none do). */
+bool rt_ust_filter_set_accepts(const struct rt_ust_filter_set *set,
+                               const union ringtrace_filter_value *values);
+
+/*
+ * Whether the recorder's current filters are exactly these bytecodes
+ * (nr == 0 with NULL: no filtering).
+ */
+bool rt_ust_recorder_filters_are(const struct rt_ust_recorder *recorder,
+                                 const struct rt_ust_bytecode *const *bytecodes, uint32_t nr);
+
+/*
+ * Links the bytecodes against the recorder's event and publishes them as
+ * its filters (nr == 0: none), updating the event's flag. The old set is
+ * put on *free_list, to free after a grace period with
+ * rt_ust_filter_sets_free_after_grace_period(). rt_ust_lock() held.
+ * -ENOMEM (nothing changed).
+ */
+int rt_ust_recorder_set_filters(struct rt_ust_recorder *recorder,
+                                const struct rt_ust_bytecode *const *bytecodes, uint32_t nr,
+                                struct rt_ust_filter_set **free_list);
+void rt_ust_filter_sets_free_after_grace_period(struct rt_ust_filter_set *free_list);
+
+/* Recomputes the event's flag from its recorders (after one left). rt_ust_lock() held. */
+void rt_ust_event_update_filtered(struct ringtrace_event_runtime *rt);
+
+/* Frees a set no reader can see any more (NULL is fine). */
+void rt_ust_filter_set_free(struct rt_ust_filter_set *set);

@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Filter linker and interpreter: expressions compiled by the control side,
+ * linked against one event with a field of every type, run on its values.
+ * The expected verdicts are lttng-ust 2.13's: 1 = recorded, 0 = not
+ * recorded (rejected or an error while running), -1 = refused at link
+ * (never recorded).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "filter/filter-compile.h"
+#include "filter/filter-interp.h"
+
+#define INT_FIELD(n, bits, sgn, rev)                                                               \
+	{.name = n,                                                                                \
+	 .kind = RINGTRACE_TYPE_INTEGER,                                                           \
+	 .type = {.integer = {.size_bits = bits, .align_bits = 8, .is_signed = sgn, .base = 10,    \
+	                      .reverse_byte_order = rev}}}
+#define ELEM(bits, sgn, text)                                                                      \
+	{.size_bits = bits, .align_bits = 8, .is_signed = sgn, .base = 10, .encoding = text}
+
+static const struct ringtrace_enum_entry colors[] = {{0, 0, "red", 0}, {1, 1, "green", 0}};
+static const struct ringtrace_enum_desc color_desc = {"p_color", colors, 2};
+
+/* Field order = value order. */
+enum { F_S8, F_S64, F_U64, F_U32, F_ENUM, F_DOUBLE, F_FLOAT, F_STR, F_TEXTARR, F_TEXTSEQ_LEN,
+       F_TEXTSEQ, F_ARR16, F_SEQ32_LEN, F_SEQ32, F_NET16, F_NR };
+
+static const struct ringtrace_field_desc fields[] = {
+    [F_S8] = INT_FIELD("s8", 8, 1, 0),
+    [F_S64] = INT_FIELD("s64", 64, 1, 0),
+    [F_U64] = INT_FIELD("u64", 64, 0, 0),
+    [F_U32] = INT_FIELD("u32", 32, 0, 0),
+    [F_ENUM] = {.name = "color",
+                .kind = RINGTRACE_TYPE_ENUM,
+                .type = {.enumeration = {.container = ELEM(32, 1, 0), .desc = &color_desc}}},
+    [F_DOUBLE] = {.name = "dbl", .kind = RINGTRACE_TYPE_FLOAT, .type = {.fp = {11, 53, 8}}},
+    [F_FLOAT] = {.name = "flt", .kind = RINGTRACE_TYPE_FLOAT, .type = {.fp = {8, 24, 8}}},
+    [F_STR] = {.name = "str", .kind = RINGTRACE_TYPE_STRING},
+    [F_TEXTARR] = {.name = "textarr",
+                   .kind = RINGTRACE_TYPE_ARRAY,
+                   .type = {.array = {.elem = ELEM(8, 1, 1), .length = 8}}},
+    [F_TEXTSEQ_LEN] = INT_FIELD("_textseq_length", 32, 0, 0),
+    [F_TEXTSEQ] = {.name = "textseq",
+                   .kind = RINGTRACE_TYPE_SEQUENCE,
+                   .type = {.sequence = {.elem = ELEM(8, 1, 1), .length_name = "_textseq_length"}}},
+    [F_ARR16] = {.name = "arr16",
+                 .kind = RINGTRACE_TYPE_ARRAY,
+                 .type = {.array = {.elem = ELEM(16, 0, 0), .length = 3}}},
+    [F_SEQ32_LEN] = INT_FIELD("_seq32_length", 32, 0, 0),
+    [F_SEQ32] = {.name = "seq32",
+                 .kind = RINGTRACE_TYPE_SEQUENCE,
+                 .type = {.sequence = {.elem = ELEM(32, 1, 0), .length_name = "_seq32_length"}}},
+    [F_NET16] = {.name = "net16",
+                 .kind = RINGTRACE_TYPE_ARRAY,
+                 .type = {.array = {.elem = {.size_bits = 16, .align_bits = 8, .is_signed = 0,
+                                             .base = 10, .reverse_byte_order = 1},
+                                    .length = 1}}},
+};
+
+static const uint16_t arr16[3] = {1, 0xfffe, 3};
+static const int32_t seq32[2] = {-5, 7};
+static const uint16_t net16[1] = {0x0201}; /* big-endian 0x0102 on x86 */
+
+static union ringtrace_filter_value values[F_NR];
+
+static void values_reset(void)
+{
+	memset(values, 0, sizeof(values));
+	values[F_S8].s64 = -3;
+	values[F_S64].s64 = -1000000000000;
+	values[F_U64].s64 = (int64_t)UINT64_MAX; /* compares as -1, as lttng-ust's */
+	values[F_U32].s64 = 4000000000;
+	values[F_ENUM].s64 = 1;
+	values[F_DOUBLE].d = 2.5;
+	values[F_FLOAT].d = 0.5;
+	values[F_STR].str = "hello*world";
+	values[F_TEXTARR].seq.ptr = "abcdefgh"; /* no NUL in its 8 bytes */
+	values[F_TEXTARR].seq.len = 8;
+	values[F_TEXTSEQ].seq.ptr = "xyzXYZ";
+	values[F_TEXTSEQ].seq.len = 3;
+	values[F_ARR16].seq.ptr = arr16;
+	values[F_ARR16].seq.len = 3;
+	values[F_SEQ32].seq.ptr = seq32;
+	values[F_SEQ32].seq.len = 2;
+	values[F_NET16].seq.ptr = net16;
+	values[F_NET16].seq.len = 1;
+}
+
+/* --- contexts: vpid (integer), procname (string), ratio (double) --- */
+
+static const int ctx_vpid = 1, ctx_procname = 2, ctx_ratio = 3;
+static bool ctx_fail;
+
+static int ctx_resolve(const char *name, const void **ret_handle, enum filter_ctx_kind *ret_kind)
+{
+	if (strcmp(name, "vpid") == 0) {
+		*ret_handle = &ctx_vpid;
+		*ret_kind = FILTER_CTX_INTEGER;
+	} else if (strcmp(name, "procname") == 0) {
+		*ret_handle = &ctx_procname;
+		*ret_kind = FILTER_CTX_STRING;
+	} else if (strcmp(name, "ratio") == 0) {
+		*ret_handle = &ctx_ratio;
+		*ret_kind = FILTER_CTX_DOUBLE;
+	} else {
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int ctx_get(const void *handle, struct filter_ctx_value *ret)
+{
+	if (ctx_fail)
+		return -1;
+	if (handle == &ctx_vpid) {
+		ret->kind = FILTER_CTX_INTEGER;
+		ret->u.s64 = 4242;
+	} else if (handle == &ctx_procname) {
+		ret->kind = FILTER_CTX_STRING;
+		ret->u.str = "worker-3";
+	} else {
+		ret->kind = FILTER_CTX_DOUBLE;
+		ret->u.d = 0.25;
+	}
+	return 0;
+}
+
+static const struct filter_ctx_ops ctx_ops = {ctx_resolve, ctx_get};
+
+/* 1 recorded, 0 not, -1 refused at link. */
+static int verdict(const char *expr)
+{
+	struct filter_bytecode *bc = NULL;
+	struct filter_program *prog = NULL;
+	const char *reason = NULL;
+	int r;
+
+	r = filter_compile(expr, &bc, NULL);
+	if (r < 0)
+		fail_msg("does not compile: %s", expr);
+	r = filter_link(bc, filter_bytecode_size(bc), fields, F_NR, &ctx_ops, &prog, &reason);
+	free(bc);
+	if (r < 0) {
+		assert_non_null(reason);
+		return -1;
+	}
+	r = filter_program_run(prog, values) ? 1 : 0;
+	filter_program_free(prog);
+	return r;
+}
+
+struct expect {
+	const char *expr;
+	int verdict;
+};
+
+static void expect_all(const struct expect *cases, size_t n)
+{
+	values_reset();
+	for (size_t i = 0; i < n; i++) {
+		int v = verdict(cases[i].expr);
+
+		if (v != cases[i].verdict)
+			fail_msg("%s: got %d, expected %d", cases[i].expr, v, cases[i].verdict);
+	}
+}
+
+#define EXPECT_ALL(cases) expect_all(cases, sizeof(cases) / sizeof(cases[0]))
+
+static void test_integers(void **state)
+{
+	static const struct expect cases[] = {
+	    {"s8 == -3", 1},
+	    {"s8 < 0", 1},
+	    {"s8 != -3", 0},
+	    {"s64 < -999999999999", 1},
+	    {"s64 >= -1000000000000", 1},
+	    {"s64 > -1000000000000", 0},
+	    {"u64 == -1", 1}, /* 64-bit unsigned compares as signed */
+	    {"u64 > 0", 0},
+	    {"u64 == 0xffffffffffffffff", 1},
+	    {"u32 == 4000000000", 1},
+	    {"u32 > 3999999999 && u32 <= 4000000000", 1},
+	    {"color == 1", 1},
+	    {"color == 0", 0},
+	    {"s8", 1},
+	    {"!s8", 0},
+	    {"-s8 == 3", 1},
+	    {"+s8 == -3", 1},
+	    {"0x10 == 16 && 010 == 8", 1},
+	};
+
+	(void)state;
+	EXPECT_ALL(cases);
+}
+
+static void test_doubles(void **state)
+{
+	static const struct expect cases[] = {
+	    {"dbl == 2.5", 1},   {"dbl > 2", 1},         {"dbl < 2", 0},   {"2 < dbl", 1},
+	    {"flt == 0.5", 1},   {"flt == .5", 1},       {"dbl >= 2.5", 1}, {"-dbl == -2.5", 1},
+	    {"!dbl", 0},         {"dbl && 1", 1},        {"dbl == 2", 0},  {"1.5 < 2", 1},
+	    {"flt || 0", 0} /* the cast truncates 0.5 */,
+	};
+
+	(void)state;
+	EXPECT_ALL(cases);
+}
+
+static void test_strings(void **state)
+{
+	static const struct expect cases[] = {
+	    {"str == \"hello*world\"", 1}, /* '*' in a plain literal matches the rest */
+	    {"str == \"hello*\"", 1},
+	    {"str == \"hello\\*world\"", 1}, /* "\*" is a literal star */
+	    {"str == \"hello\\*x\"", 0},
+	    {"str == \"hello\\\\*\"", 0}, /* an escaped backslash, then a star */
+	    {"str == \"hello\"", 0},
+	    {"str != \"hello\"", 1},
+	    {"str == \"*\"", 1},
+	    {"str == \"h*o*d\"", 1}, /* full glob */
+	    {"str == \"*world\"", 1},
+	    {"str == \"*word\"", 0},
+	    {"str != \"*world\"", 0},
+	    {"\"*lo*\" == str", 1},
+	    {"str > \"hello\"", 1},
+	    {"str < \"i\"", 1},
+	    {"str >= \"hello\"", 1},
+	    {"str <= \"hello\"", 0},
+	    {"str == 'hello*world'", 1},
+	    {"str", 0}, /* a string verdict is an error */
+	    {"str == 1", -1},
+	    {"str && 1", -1},
+	    {"str & 1", -1},
+	};
+
+	(void)state;
+	EXPECT_ALL(cases);
+}
+
+static void test_text_arrays_sequences(void **state)
+{
+	static const struct expect cases[] = {
+	    {"textarr == \"abcdefgh\"", 1}, /* bounded by the array length, no NUL needed */
+	    {"textarr == \"abcdefghi\"", 0},
+	    {"textarr == \"abc*\"", 1},
+	    {"textarr == \"*fgh\"", 1},
+	    {"textseq == \"xyz\"", 1}, /* bounded by the sequence length */
+	    {"textseq == \"xyzX\"", 0},
+	    {"textseq == \"*z\"", 1},
+	    {"_textseq_length == 3", -1}, /* a sequence length is not filterable */
+	    {"textarr[0] == 97", -1},     /* text is not indexable */
+	};
+
+	(void)state;
+	EXPECT_ALL(cases);
+}
+
+static void test_indexes(void **state)
+{
+	static const struct expect cases[] = {
+	    {"arr16[0] == 1", 1},
+	    {"arr16[1] == 65534", 1},
+	    {"arr16[2] == 3 && arr16[0] == 1", 1},
+	    {"arr16[3] == 0", -1}, /* past the end of an array: link */
+	    {"seq32[0] == -5", 1},
+	    {"seq32[1] > 6", 1},
+	    {"seq32[2] == 0", 0}, /* past the end of a sequence: run-time error */
+	    {"seq32[2] == 0 || 1", 0},
+	    {"1 || seq32[2] == 0", 1}, /* short-circuit: never evaluated */
+	    {"net16[0] == 0x102", 1},   /* network order read as a value */
+	    {"arr16 == 1", -1},         /* an integer array is not a value */
+	    {"s8[0] == 1", -1},
+	    {"nosuch[0] == 1", -1},
+	    {"arr16[1] && 1", 0}, /* lttng-ust 2.13 refuses to cast an unsigned element */
+	    {"seq32[0] && 1", 1},
+	};
+
+	(void)state;
+	EXPECT_ALL(cases);
+}
+
+static void test_bitwise(void **state)
+{
+	static const struct expect cases[] = {
+	    {"(s8 & 1) == 1", 1},        {"s8 & 1 == 1", 1},        {"(u32 >> 31) == 1", 1},
+	    {"(1 << 63) < 0", 1},        {"(1 << 64) == 0", 0},     {"(1 << -1) == 0", 0},
+	    {"(5 | 2) == 7", 1},         {"(5 ^ 1) == 4", 1},       {"~0 == -1", 1},
+	    {"~s8 == 2", 1},             {"(1 << 64) == 0 || 1", 0}, {"1 || (1 << 64) == 0", 1},
+	    {"dbl & 1", -1},             {"~dbl", -1},
+	};
+
+	(void)state;
+	EXPECT_ALL(cases);
+}
+
+static void test_logical(void **state)
+{
+	static const struct expect cases[] = {
+	    {"s8 == -3 && color == 1", 1},
+	    {"s8 == -3 && color == 0", 0},
+	    {"s8 == 0 || color == 1", 1},
+	    {"s8 == 0 || color == 0", 0},
+	    {"(s8 == 0 || color == 1) && str == \"hello*\"", 1},
+	    {"!(s8 == -3)", 0},
+	    {"s8 == -3 == 1", 1},
+	    {"s8 && s64 && u32", 1},
+	    {"nosuch == 1 || 1", -1}, /* an unknown field: never, even short-circuited */
+	    {"$app.prov:ctx == 3", 0},
+	    {"s8 == -3 || $app.prov:ctx == 3", 1},
+	    {"$app.prov:ctx == 3 || 1", 0},
+	};
+
+	(void)state;
+	EXPECT_ALL(cases);
+}
+
+static void test_contexts(void **state)
+{
+	static const struct expect cases[] = {
+	    {"$ctx.vpid == 4242", 1},
+	    {"$ctx.vpid > 5000", 0},
+	    {"$ctx.procname == \"worker*\"", 1},
+	    {"$ctx.procname == \"*-3\"", 1},
+	    {"$ctx.procname == \"idle\"", 0},
+	    {"$ctx.ratio < 0.5", 1},
+	    {"$ctx.nosuch == 1", -1},
+	    {"$ctx.vpid == 4242 && s8 == -3", 1},
+	};
+
+	(void)state;
+	EXPECT_ALL(cases);
+	ctx_fail = true;
+	assert_int_equal(verdict("$ctx.vpid == 4242"), 0);
+	assert_int_equal(verdict("1 || $ctx.vpid == 4242"), 1);
+	ctx_fail = false;
+}
+
+static void test_null_values(void **state)
+{
+	(void)state;
+	values_reset();
+	values[F_STR].str = NULL;
+	values[F_TEXTSEQ].seq.ptr = NULL;
+	values[F_SEQ32].seq.ptr = NULL;
+	assert_int_equal(verdict("str == \"x\""), 0);
+	assert_int_equal(verdict("str == \"x\" || 1"), 0);
+	assert_int_equal(verdict("textseq == \"x\""), 0);
+	assert_int_equal(verdict("seq32[0] == 1"), 0);
+	assert_int_equal(verdict("1 || seq32[0] == 1"), 1);
+}
+
+/* Without a context table every $ctx reference is unknown. */
+static void test_no_contexts(void **state)
+{
+	struct filter_bytecode *bc = NULL;
+	struct filter_program *prog = NULL;
+	const char *reason = NULL;
+
+	(void)state;
+	assert_int_equal(filter_compile("$ctx.vpid == 1", &bc, NULL), 0);
+	assert_int_equal(
+	    filter_link(bc, filter_bytecode_size(bc), fields, F_NR, NULL, &prog, &reason), -EINVAL);
+	assert_string_equal(reason, "unknown context");
+	free(bc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_integers),
+	    cmocka_unit_test(test_doubles),
+	    cmocka_unit_test(test_strings),
+	    cmocka_unit_test(test_text_arrays_sequences),
+	    cmocka_unit_test(test_indexes),
+	    cmocka_unit_test(test_bitwise),
+	    cmocka_unit_test(test_logical),
+	    cmocka_unit_test(test_contexts),
+	    cmocka_unit_test(test_null_values),
+	    cmocka_unit_test(test_no_contexts),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
