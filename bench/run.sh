@@ -16,6 +16,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # --- one tracer's session around one command -------------------------------
+# session_rt OUT SUBBUF NUM CMD...: traces CMD with ringtrace into OUT. With
+# CONTEXTS set (e.g. "-t vpid -t vtid"), the channel gets those contexts.
 # session_rt OUT SUBBUF NUM CMD...: traces CMD with ringtrace into OUT
 # (the event rule gets the filter $FILTER when set).
 session_rt() {
@@ -28,6 +30,8 @@ session_rt() {
 		local rt=$build/src/cli/ringtrace
 		$rt create b --output="$out" >/dev/null
 		$rt enable-channel -u ch --subbuf-size="$subbuf" --num-subbuf="$num" >/dev/null
+		$rt enable-event -u 'bench:event' -c ch >/dev/null
+		[ -z "${CONTEXTS:-}" ] || $rt add-context -u -c ch $CONTEXTS >/dev/null
 		$rt enable-event -u 'bench:event' -c ch ${FILTER:+--filter "$FILTER"} >/dev/null
 		$rt start >/dev/null
 		"$@"
@@ -51,6 +55,8 @@ session_lt() {
 		lttng-sessiond -d --no-kernel
 		lttng create b --output="$OUT" >/dev/null
 		lttng enable-channel -u ch --subbuf-size="$SUBBUF" --num-subbuf="$NUM" >/dev/null
+		lttng enable-event -u "bench:event" -c ch >/dev/null
+		[ -z "$CONTEXTS" ] || lttng add-context -u -c ch $CONTEXTS >/dev/null
 		lttng enable-event -u "bench:event" -c ch ${FILTER:+--filter "$FILTER"} >/dev/null
 		lttng start >/dev/null
 		"$@"
@@ -59,6 +65,8 @@ session_lt() {
 		kill $(pidof lttng-sessiond) 2>/dev/null || true'
 	local ns=()
 	[ "$(id -u)" = 0 ] && ns=(unshare -m --propagation private)
+	LTTNG_HOME=$home OUT=$out SUBBUF=$subbuf NUM=$num CONTEXTS=${CONTEXTS:-} \
+		"${ns[@]}" bash -c "$script" lttng-run "$@"
 	LTTNG_HOME=$home OUT=$out SUBBUF=$subbuf NUM=$num FILTER=${FILTER:-} "${ns[@]}" \
 		bash -c "$script" lttng-run "$@"
 }
@@ -71,7 +79,7 @@ fi
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 value() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 
-row() { printf '%-44s %14s %14s %8s\n' "$@"; }
+row() { printf '%-50s %14s %14s %8s\n' "$@"; }
 row "measure" "ringtrace" "lttng-ust" "ratio"
 
 # --- disabled tracepoint ------------------------------------------------------
@@ -94,6 +102,14 @@ for threads in 1 2; do
 	row "  events discarded in that run" "$rt_disc" "$lt_disc" ""
 done
 
+# --- enabled with 3 contexts (vpid, vtid, procname), 1 thread ------------------
+ctx3="-t vpid -t vtid -t procname"
+rt=$(CONTEXTS=$ctx3 session_rt "$work/rt-ctx3" 4M 8 "$rt_bench" enabled 1 1000000 | value ns_per_event)
+lt=-
+if [ $have_lttng = 1 ]; then
+	lt=$(CONTEXTS=$ctx3 session_lt "$work/lt-ctx3" 4M 8 "$lt_bench" enabled 1 1000000 | value ns_per_event)
+fi
+row "enabled + vpid,vtid,procname, 1 thread (ns/event)" "$rt" "$lt" "$(ratio "$rt" "$lt")"
 # --- filters: every event rejected; every event through 3 clauses, accepted ----
 filtered() { # label filter
 	local rt lt=-

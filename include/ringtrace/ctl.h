@@ -68,6 +68,14 @@ enum ringtrace_error_code {
 	RINGTRACE_ERR_MIXED_BUFFER_TYPE = 53,
 	RINGTRACE_ERR_PROCESS_ATTR_EXISTS = 54,  /* value already in the inclusion set */
 	RINGTRACE_ERR_PROCESS_ATTR_MISSING = 55, /* value not in the inclusion set */
+	RINGTRACE_ERR_SAVE_FILE_EXIST = 56,      /* session file exists (save without force) */
+	RINGTRACE_ERR_SAVE_IO_FAIL = 57,         /* session file could not be written */
+	RINGTRACE_ERR_LOAD_INVALID_CONFIG = 58,  /* session file not valid, or not applicable */
+	RINGTRACE_ERR_LOAD_IO_FAIL = 59,         /* session file could not be read or parsed */
+	RINGTRACE_ERR_LOAD_SESSION_NOENT = 60,   /* no session file (of that session) found */
+	RINGTRACE_ERR_UST_CONTEXT_EXIST = 61,    /* the channel already has this context */
+	RINGTRACE_ERR_UST_CONTEXT_INVAL = 62,    /* not a context of the user space domain */
+	RINGTRACE_ERR_CONTEXT_UNAVAILABLE = 63,  /* the kernel refuses the perf counter */
 	_RINGTRACE_ERR_MAX,
 };
 
@@ -283,6 +291,85 @@ int ringtrace_list_tracker_ids(const struct ringtrace_handle *handle,
 			       enum ringtrace_tracking_policy *ret_policy, int32_t **ret_values);
 
 /*
+ * Contexts: values recorded with every event of a channel, as lttng 2.13's
+ * `add-context`. The type numbers are lttng's (enum lttng_event_context_type);
+ * the user space domain has PROCNAME, VPID, VTID, PTHREAD_ID, IP,
+ * PERF_THREAD_COUNTER, the namespace ids (*_NS) and the virtual user/group
+ * ids (V*ID). The others exist for the kernel domain only.
+ */
+enum ringtrace_event_context_type {
+	RINGTRACE_EVENT_CONTEXT_PID = 0,
+	RINGTRACE_EVENT_CONTEXT_PERF_COUNTER = 1,
+	RINGTRACE_EVENT_CONTEXT_PROCNAME = 2,
+	RINGTRACE_EVENT_CONTEXT_PRIO = 3,
+	RINGTRACE_EVENT_CONTEXT_NICE = 4,
+	RINGTRACE_EVENT_CONTEXT_VPID = 5,
+	RINGTRACE_EVENT_CONTEXT_TID = 6,
+	RINGTRACE_EVENT_CONTEXT_VTID = 7,
+	RINGTRACE_EVENT_CONTEXT_PPID = 8,
+	RINGTRACE_EVENT_CONTEXT_VPPID = 9,
+	RINGTRACE_EVENT_CONTEXT_PTHREAD_ID = 10,
+	RINGTRACE_EVENT_CONTEXT_HOSTNAME = 11,
+	RINGTRACE_EVENT_CONTEXT_IP = 12,
+	RINGTRACE_EVENT_CONTEXT_PERF_CPU_COUNTER = 13,
+	RINGTRACE_EVENT_CONTEXT_PERF_THREAD_COUNTER = 14,
+	RINGTRACE_EVENT_CONTEXT_APP_CONTEXT = 15,
+	RINGTRACE_EVENT_CONTEXT_INTERRUPTIBLE = 16,
+	RINGTRACE_EVENT_CONTEXT_PREEMPTIBLE = 17,
+	RINGTRACE_EVENT_CONTEXT_NEED_RESCHEDULE = 18,
+	RINGTRACE_EVENT_CONTEXT_MIGRATABLE = 19,
+	RINGTRACE_EVENT_CONTEXT_CALLSTACK_KERNEL = 20,
+	RINGTRACE_EVENT_CONTEXT_CALLSTACK_USER = 21,
+	RINGTRACE_EVENT_CONTEXT_CGROUP_NS = 22,
+	RINGTRACE_EVENT_CONTEXT_IPC_NS = 23,
+	RINGTRACE_EVENT_CONTEXT_MNT_NS = 24,
+	RINGTRACE_EVENT_CONTEXT_NET_NS = 25,
+	RINGTRACE_EVENT_CONTEXT_PID_NS = 26,
+	RINGTRACE_EVENT_CONTEXT_USER_NS = 27,
+	RINGTRACE_EVENT_CONTEXT_UTS_NS = 28,
+	RINGTRACE_EVENT_CONTEXT_UID = 29,
+	RINGTRACE_EVENT_CONTEXT_EUID = 30,
+	RINGTRACE_EVENT_CONTEXT_SUID = 31,
+	RINGTRACE_EVENT_CONTEXT_GID = 32,
+	RINGTRACE_EVENT_CONTEXT_EGID = 33,
+	RINGTRACE_EVENT_CONTEXT_SGID = 34,
+	RINGTRACE_EVENT_CONTEXT_VUID = 35,
+	RINGTRACE_EVENT_CONTEXT_VEUID = 36,
+	RINGTRACE_EVENT_CONTEXT_VSUID = 37,
+	RINGTRACE_EVENT_CONTEXT_VGID = 38,
+	RINGTRACE_EVENT_CONTEXT_VEGID = 39,
+	RINGTRACE_EVENT_CONTEXT_VSGID = 40,
+	RINGTRACE_EVENT_CONTEXT_TIME_NS = 41,
+	_RINGTRACE_EVENT_CONTEXT_MAX,
+};
+
+/* A perf counter: perf_event_attr type and config, and its field name. */
+struct ringtrace_event_perf_counter_ctx {
+	uint32_t type;   /* PERF_TYPE_HARDWARE, _SOFTWARE, _HW_CACHE, _RAW */
+	uint64_t config;
+	/* Field name, e.g. "perf_thread_cycles" ([A-Za-z0-9_]). */
+	char name[RINGTRACE_SYMBOL_NAME_LEN];
+} RINGTRACE_PACKED;
+
+struct ringtrace_event_context {
+	uint32_t ctx; /* enum ringtrace_event_context_type */
+	char padding[16];
+	struct ringtrace_event_perf_counter_ctx perf_counter; /* PERF_*_COUNTER only */
+} RINGTRACE_PACKED;
+
+/*
+ * Adds a context to channel_name of the handle's session, or with
+ * channel_name NULL or "" to every channel of the domain (creating
+ * "channel0" with the defaults when the session has none), as
+ * lttng_add_context(). Errors: SESS_NOT_FOUND, UST_CHAN_NOT_FOUND,
+ * UST_CONTEXT_EXIST, UST_CONTEXT_INVAL, CONTEXT_UNAVAILABLE (a perf counter
+ * the kernel refuses to open here), TRACE_ALREADY_STARTED (the session was
+ * started once: contexts are fixed from then on), INVALID.
+ */
+int ringtrace_add_context(const struct ringtrace_handle *handle,
+                          const struct ringtrace_event_context *ctx, const char *channel_name);
+
+/*
  * Additions of libringtrace-ctl beyond liblttng-ctl's shape.
  */
 
@@ -334,6 +421,47 @@ int ringtrace_find_session_daemon(const char *explicit_path, char ret_path[RINGT
  * error or never answered, -RINGTRACE_ERR_FATAL when it could not be forked.
  */
 int ringtrace_spawn_session_daemon(const char *path);
+
+/*
+ * Session configurations (files in lttng 2.13's session XML), as
+ * lttng_save_session() and lttng_load_session().
+ */
+struct ringtrace_save_attr {
+	const char *session_name; /* NULL/"" = every session of the user */
+	const char *output_dir;   /* NULL/"" = $RINGTRACE_HOME/.ringtrace/sessions */
+	int overwrite;            /* replace existing files (else SAVE_FILE_EXIST) */
+};
+
+/* The session daemon writes <output_dir>/<session>.lttng for each session. */
+int ringtrace_save_session(const struct ringtrace_save_attr *attr);
+
+struct ringtrace_load_attr {
+	const char *session_name; /* NULL/"" = every session found */
+	/*
+	 * A session file or a directory of them (*.lttng); NULL/"" = the user's
+	 * $RINGTRACE_HOME/.ringtrace/sessions, then the system's
+	 * $sysconfdir/ringtrace/sessions (a session in both: the user's).
+	 */
+	const char *input_path;
+	const char *override_url;  /* output of the loaded sessions instead of theirs */
+	const char *override_name; /* new name (with session_name only) */
+	int overwrite;             /* replace sessions of the same name (else EXIST_SESS) */
+};
+
+/* Room for the detail of a failed load. */
+#define RINGTRACE_LOAD_DETAIL_MAX 1024
+
+/*
+ * Loads sessions: every file concerned is read and checked first (against
+ * the schema and what ringtrace supports), then each session is created
+ * with the ordinary commands, and started if it was. Returns the number of
+ * sessions loaded or a negative RINGTRACE_ERR_*; on failure, ret_detail
+ * (when not NULL) names the file, line and element that failed and why. A
+ * session that fails half-way is destroyed; sessions loaded before it in
+ * the same call stay.
+ */
+int ringtrace_load_session(const struct ringtrace_load_attr *attr,
+                           char ret_detail[RINGTRACE_LOAD_DETAIL_MAX]);
 
 #ifdef __cplusplus
 }

@@ -412,6 +412,8 @@ static inline void _RT_PROVIDER_SYM(ringtrace__provider_check___)(void)
                                                                                                    \
 		__rt_len = ringtrace__size___##provider##___##name(                                \
 		    &__rt_dyn, __rt_tp_data _RT_ARGS_VARS(args));                                  \
+		/* Called from the call site's inline callback: this returns there. */             \
+		__rt_rec.ip = __builtin_return_address(0);                                         \
 		__rt_rec.filter_values = NULL;                                                     \
 		if (__builtin_expect(ringtrace_event_filtered(__rt_desc), 0)) {                    \
 			ringtrace__filter_values___##provider##___##name(                          \

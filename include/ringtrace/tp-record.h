@@ -102,9 +102,10 @@ static inline int64_t ringtrace_filter_integer(const void *p, size_t size, int i
 	}
 }
 
-/* A record being written. Only payload and filter_values are for the probe. */
+/* A record being written. payload, ip and filter_values are for the probe. */
 struct ringtrace_record {
-	void *payload; /* where the first field goes */
+	void *payload;        /* where the first field goes */
+	const void *ip;       /* probe: the call site's address (the `ip` context) */
 	/* Set by the probe before reserving: its field values, or NULL. */
 	const union ringtrace_filter_value *filter_values;
 	const void *cursor;   /* library: the recorder this record is for */
@@ -112,9 +113,11 @@ struct ringtrace_record {
 };
 
 /*
- * Reserves header + payload_len bytes for the first recorder of desc that is
- * enabled, in an enabled channel of an active session, in its stream for
- * this CPU. Returns 1 with rec->payload set, 0 when there is none. A
+ * Reserves header + channel context + payload_len bytes for the first
+ * recorder of desc that is enabled, in an enabled channel of an active
+ * session, in its stream for this CPU, and writes the event header and the
+ * channel's context fields (rec->ip set by the caller). Returns 1 with
+ * rec->payload set, 0 when there is none. A
  * recorder whose buffer is full is skipped (the ring buffer counts the
  * discarded record).
  */

@@ -69,3 +69,6 @@ int cmd_record(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_track(int argc, char **argv);
 int cmd_untrack(int argc, char **argv);
+int cmd_save(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+int cmd_add_context(int argc, char **argv);

@@ -49,6 +49,14 @@ static const unsigned char lttng_numbers[_RINGTRACE_ERR_MAX] = {
     [RINGTRACE_ERR_NOT_SUPPORTED] = 15,
     [RINGTRACE_ERR_OUTPUT_PATH] = 17,       /* create directory failed */
     [RINGTRACE_ERR_MIXED_BUFFER_TYPE] = 24, /* buffer type mismatch */
+    [RINGTRACE_ERR_SAVE_FILE_EXIST] = 85,
+    [RINGTRACE_ERR_SAVE_IO_FAIL] = 86,
+    [RINGTRACE_ERR_LOAD_INVALID_CONFIG] = 87,
+    [RINGTRACE_ERR_LOAD_IO_FAIL] = 88,
+    [RINGTRACE_ERR_LOAD_SESSION_NOENT] = 89,
+    [RINGTRACE_ERR_UST_CONTEXT_EXIST] = 77,
+    [RINGTRACE_ERR_UST_CONTEXT_INVAL] = 78,
+    [RINGTRACE_ERR_CONTEXT_UNAVAILABLE] = 121, /* kernel context unavailable */
 };
 
 int cli_exit_code(int result)

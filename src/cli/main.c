@@ -23,11 +23,13 @@ struct cli_options cli_opts = {.progname = "ringtrace"};
 #define SECTION_TRACKING "Process attribute tracking"
 #define SECTION_STATUS   "Status"
 #define SECTION_CONTROL  "Control"
+#define SECTION_SAVE     "Recording session configurations"
 #define SECTION_MISC     "Miscellaneous"
 
 const struct cli_command cli_commands[] = {
     {"create", cmd_create, "Create a recording session", SECTION_SESSIONS},
     {"destroy", cmd_destroy, "Destroy recording sessions", SECTION_SESSIONS},
+    {"add-context", cmd_add_context, "Add context fields to a channel", SECTION_CHANNELS},
     {"disable-channel", cmd_disable_channel, "Disable channels", SECTION_CHANNELS},
     {"enable-channel", cmd_enable_channel, "Create or enable a channel", SECTION_CHANNELS},
     {"disable-event", cmd_disable_event, "Disable recording event rules", SECTION_RULES},
@@ -39,6 +41,8 @@ const struct cli_command cli_commands[] = {
     {"record", cmd_record, "Record a command in an ephemeral recording session", SECTION_CONTROL},
     {"start", cmd_start, "Start a recording session", SECTION_CONTROL},
     {"stop", cmd_stop, "Stop a recording session", SECTION_CONTROL},
+    {"load", cmd_load, "Load recording session configurations", SECTION_SAVE},
+    {"save", cmd_save, "Save recording session configurations", SECTION_SAVE},
     {"help", cmd_help, "Show the help of a command", SECTION_MISC},
     {"version", cmd_version, "Show ringtrace version information", SECTION_MISC},
     {"view", cmd_view, "Launch a trace reader", SECTION_MISC},

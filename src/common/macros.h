@@ -26,6 +26,18 @@ static inline void closep(int *fd)
 	}
 }
 
+/*
+ * Defines void fnp(type *p), calling fn(*p) when *p is not NULL: a cleanup
+ * helper for a library's own free function (as systemd's
+ * DEFINE_TRIVIAL_CLEANUP_FUNC).
+ */
+#define DEFINE_POINTER_CLEANUP(type, fn)                                                           \
+	static inline void fn##p(type *p)                                                          \
+	{                                                                                          \
+		if (*p)                                                                            \
+			fn(*p);                                                                    \
+	}
+
 #define _cleanup_free_  _cleanup_(freep)
 #define _cleanup_close_ _cleanup_(closep)
 

@@ -242,7 +242,8 @@ static int create_data_channel(struct session *s, struct buffer_uid *buf,
 	chan->session_chan_id = schan->id;
 	chan->key = consumer_next_key();
 	chan->nr_streams = buffer_possible_cpu_count();
-	r = ust_registry_add_channel(buf->registry, &chan->stream_id);
+	r = ust_registry_add_channel(buf->registry, schan->contexts, schan->nr_contexts,
+	                             &chan->stream_id);
 	if (r < 0) {
 		free(chan);
 		return r == -ENOMEM ? -RINGTRACE_ERR_NOMEM : -RINGTRACE_ERR_FATAL;

@@ -64,6 +64,7 @@ static const struct command_desc client_commands[_CLIENT_COMMAND_MAX] = {
     COMMAND(STOP_TRACE, cmd_stop_trace),
     COMMAND(LIST_TRACEPOINT_FIELDS, cmd_list_tracepoint_fields),
     COMMAND(DATA_PENDING, cmd_data_pending),
+    COMMAND(SAVE_SESSION, cmd_save_session),
     COMMAND(TRACK_ID, cmd_track_id),
     COMMAND(UNTRACK_ID, cmd_untrack_id),
     COMMAND(LIST_TRACKER_IDS, cmd_list_tracker_ids),

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "cmd.h"
 #include "consumer.h"
 #include "log.h"
+#include "paths.h"
 
 int cmd_lookup_session(const struct cmd_ctx *ctx, struct session **ret_session)
 {
@@ -94,4 +96,22 @@ void cmd_session_info(const struct session *s, struct ringtrace_session *ret)
 	snprintf(ret->name, sizeof(ret->name), "%s", s->name);
 	snprintf(ret->path, sizeof(ret->path), "%s", s->output_path);
 	ret->enabled = s->active;
+}
+
+/*
+ * Home of the client's traces: the daemon's own (RINGTRACE_HOME, else HOME)
+ * unless the root daemon serves another user, whose home it then is.
+ */
+int cmd_client_home_dir(uid_t uid, char ret_path[PATH_MAX])
+{
+	struct passwd pw, *found = NULL;
+	char buf[4096];
+
+	if (!access_is_root_daemon() || uid == 0)
+		return rt_home_dir(ret_path);
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &found) != 0 || !found || !found->pw_dir)
+		return -ENOENT;
+	if (snprintf(ret_path, PATH_MAX, "%s", found->pw_dir) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	return 0;
 }

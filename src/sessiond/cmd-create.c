@@ -5,7 +5,6 @@
  * could be, so that a bad path fails at `create`, not later.
  */
 #include <errno.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,24 +26,6 @@ static int session_name_check(const char *name)
 	return 0;
 }
 
-/*
- * Home of the client's traces: the daemon's own (RINGTRACE_HOME, else HOME)
- * unless the root daemon serves another user, whose home it then is.
- */
-static int client_home_dir(uid_t uid, char ret_path[PATH_MAX])
-{
-	struct passwd pw, *found = NULL;
-	char buf[4096];
-
-	if (!access_is_root_daemon() || uid == 0)
-		return rt_home_dir(ret_path);
-	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &found) != 0 || !found || !found->pw_dir)
-		return -ENOENT;
-	if (snprintf(ret_path, PATH_MAX, "%s", found->pw_dir) >= PATH_MAX)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
 /* <home>/ringtrace-traces/<name>-<YYYYMMDD-HHMMSS>, or .../<name> for an auto-named session. */
 static int default_output_path(uid_t uid, const char *name, bool auto_named, time_t creation,
                                char ret_path[PATH_MAX])
@@ -53,7 +34,7 @@ static int default_output_path(uid_t uid, const char *name, bool auto_named, tim
 	struct tm tm;
 	int n, r;
 
-	r = client_home_dir(uid, home);
+	r = cmd_client_home_dir(uid, home);
 	if (r < 0)
 		return r;
 	if (auto_named) {

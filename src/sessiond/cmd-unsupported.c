@@ -6,12 +6,6 @@
 #include "cmd.h"
 #include "log.h"
 
-int cmd_add_context(const struct cmd_ctx *ctx, struct cmd_reply *reply)
-{
-	log_warn("Adding contexts to channels is not supported yet");
-	return -RINGTRACE_ERR_NOT_SUPPORTED;
-}
-
 int cmd_register_consumer(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 {
 	log_warn("REGISTER_CONSUMER refused: ringtrace-sessiond spawns and manages its own "

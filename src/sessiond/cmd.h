@@ -13,6 +13,7 @@
  * malloc'd reply payload that client.c sends and frees.
  */
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -55,6 +56,7 @@ int cmd_register_consumer(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 int cmd_track_id(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 int cmd_untrack_id(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 int cmd_list_tracker_ids(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_save_session(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 
 /* Helpers shared by the handlers (cmd-common.c). */
 
@@ -75,6 +77,11 @@ int cmd_lookup_session(const struct cmd_ctx *ctx, struct session **ret_session);
 int cmd_check_domain(const struct ringtrace_domain *domain);
 /* Per-UID or per-PID buffers: the global type is NOT_SUPPORTED (user space has none). */
 int cmd_check_buffer_type(const struct ringtrace_domain *domain);
+/*
+ * Home directory of the client: the daemon's own (RINGTRACE_HOME, else
+ * HOME) unless the root daemon serves another user, whose home it then is.
+ */
+int cmd_client_home_dir(uid_t uid, char ret_path[PATH_MAX]);
 /* Maps an error of consumer.h to a client error code. */
 int cmd_error_from_consumer(int r);
 /* The public description of a session (LIST_SESSIONS, CREATE_SESSION_EXT reply). */

@@ -15,6 +15,7 @@
 #include "ctf/tsdl.h"
 #include "log.h"
 #include "macros.h"
+#include "ust-context.h"
 
 #define TRACER_MAJOR    2 /* lttng-ust 2.13: what viewers expect of a UST trace */
 #define TRACER_MINOR    13
@@ -319,18 +320,27 @@ static struct registry_channel *find_channel(struct ust_registry *reg, uint32_t 
 	return NULL;
 }
 
-int ust_registry_add_channel(struct ust_registry *reg, uint32_t *ret_chan_id)
+int ust_registry_add_channel(struct ust_registry *reg, const struct session_context *contexts,
+                             uint32_t nr_contexts, uint32_t *ret_chan_id)
 {
+	_cleanup_free_ struct tsdl_context_field *fields = NULL;
 	struct registry_channel *chan;
 	int r;
 
+	if (nr_contexts > 0) {
+		fields = calloc(nr_contexts, sizeof(*fields));
+		if (!fields)
+			return -ENOMEM;
+		for (uint32_t i = 0; i < nr_contexts; i++)
+			ust_context_tsdl_field(&contexts[i], &fields[i]);
+	}
 	chan = calloc(1, sizeof(*chan));
 	if (!chan)
 		return -ENOMEM;
 	CDS_INIT_LIST_HEAD(&chan->events);
 	pthread_mutex_lock(&reg->lock);
 	chan->id = reg->nr_channels;
-	r = tsdl_write_stream(&reg->text, chan->id, NULL, 0);
+	r = tsdl_write_stream(&reg->text, chan->id, fields, nr_contexts);
 	if (r >= 0) {
 		reg->nr_channels++;
 		cds_list_add_tail(&chan->node, &reg->channels);

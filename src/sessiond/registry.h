@@ -23,6 +23,7 @@
 
 #include "uuid.h"
 
+struct session_context;
 struct ust_registry;
 struct ust_wire_event;
 
@@ -59,8 +60,12 @@ int ust_registry_attach_metadata(struct ust_registry *reg, uint64_t key);
 /* Stops pushing (the metadata channel is about to be closed). */
 void ust_registry_close_metadata(struct ust_registry *reg);
 
-/* Declares the next channel (stream block); its id, 0, 1, 2... in *ret_chan_id. */
-int ust_registry_add_channel(struct ust_registry *reg, uint32_t *ret_chan_id);
+/*
+ * Declares the next channel (stream block, with its event.context when it
+ * has contexts); its id, 0, 1, 2... in *ret_chan_id.
+ */
+int ust_registry_add_channel(struct ust_registry *reg, const struct session_context *contexts,
+                             uint32_t nr_contexts, uint32_t *ret_chan_id);
 
 /*
  * Registers a decoded event (ust-wire.h) of channel chan_id and returns its

@@ -111,6 +111,7 @@ static void session_channel_free(struct session_channel *chan)
 
 	cds_list_for_each_entry_safe(rule, tmp, &chan->rules, node) session_remove_rule(rule);
 	cds_list_del(&chan->node);
+	free(chan->contexts);
 	free(chan);
 }
 
@@ -329,4 +330,19 @@ void session_tracker_set_policy(struct session_tracker *t, enum ringtrace_tracki
 	t->values = NULL;
 	t->count = 0;
 	t->policy = policy;
+}
+
+int session_channel_add_context(struct session_channel *chan, const struct session_context *ctx)
+{
+	struct session_context *grown;
+
+	for (uint32_t i = 0; i < chan->nr_contexts; i++)
+		if (strcmp(chan->contexts[i].name, ctx->name) == 0)
+			return -EEXIST;
+	grown = reallocarray(chan->contexts, chan->nr_contexts + 1, sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	grown[chan->nr_contexts++] = *ctx;
+	chan->contexts = grown;
+	return 0;
 }

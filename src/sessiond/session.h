@@ -19,6 +19,7 @@
 #include <time.h>
 #include <urcu/list.h>
 
+#include "ust-context.h"
 #include "uuid.h"
 
 /* Exclusion names of an event rule (each NUL-terminated; globs, as lttng's). */
@@ -61,6 +62,9 @@ struct session_channel {
 	uint32_t id; /* unique in the session, creation order */
 	struct cds_list_head rules;
 	struct cds_list_head node; /* in session.channels */
+	/* add-context, in order; fixed once the session has been started. */
+	struct session_context *contexts; /* malloc'd, NULL when none */
+	uint32_t nr_contexts;
 };
 
 /*
@@ -137,5 +141,7 @@ struct session_event_rule *session_find_rule(struct session_channel *chan, const
 int session_add_rule(struct session_channel *chan, const char *pattern, int32_t loglevel_type,
                      int32_t loglevel, const struct session_exclusions *exclusions,
                      const struct session_filter *filter, struct session_event_rule **ret_rule);
+/* Appends a context to the channel: -EEXIST when it has one of that name, -ENOMEM. */
+int session_channel_add_context(struct session_channel *chan, const struct session_context *ctx);
 /* Unlinks and frees one rule (undoing an addition the apps refused). */
 void session_remove_rule(struct session_event_rule *rule);

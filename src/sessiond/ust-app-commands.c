@@ -34,6 +34,7 @@ static const char *const command_names[_UST_CMD_MAX] = {
     [UST_CMD_RELEASE] = "RELEASE",
     [UST_CMD_TRACEPOINT_LIST] = "TRACEPOINT_LIST",
     [UST_CMD_FIELD_LIST] = "FIELD_LIST",
+    [UST_CMD_ADD_CONTEXT] = "ADD_CONTEXT",
     [UST_CMD_SET_FILTER] = "SET_FILTER",
 };
 
@@ -110,6 +111,22 @@ int ust_app_cmd_create_session(struct ust_app *app, uint32_t session_handle)
 int ust_app_cmd_create_channel(struct ust_app *app, const struct ust_cmd_channel *chan)
 {
 	return app_cmd_simple(app, UST_CMD_CREATE_CHANNEL, chan, sizeof(*chan));
+}
+
+int ust_app_cmd_add_context(struct ust_app *app, uint32_t channel_handle,
+                            const struct session_context *ctx)
+{
+	struct ust_cmd_context msg = {
+	    .channel_handle = channel_handle,
+	    .kind = ctx->type == RINGTRACE_EVENT_CONTEXT_PERF_THREAD_COUNTER
+	                ? UST_CONTEXT_PERF_THREAD
+	                : UST_CONTEXT_BUILTIN,
+	    .perf_type = ctx->perf_type,
+	    .perf_config = ctx->perf_config,
+	};
+
+	snprintf(msg.name, sizeof(msg.name), "%s", ctx->name);
+	return app_cmd_simple(app, UST_CMD_ADD_CONTEXT, &msg, sizeof(msg));
 }
 
 int ust_app_cmd_add_stream(struct ust_app *app, uint32_t channel_handle, uint32_t cpu, int shm_fd,

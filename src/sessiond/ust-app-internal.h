@@ -145,6 +145,8 @@ unsigned ust_app_socket_timeout_ms(void);
 int ust_app_cmd_register_done(struct ust_app *app);
 int ust_app_cmd_create_session(struct ust_app *app, uint32_t session_handle);
 int ust_app_cmd_create_channel(struct ust_app *app, const struct ust_cmd_channel *chan);
+int ust_app_cmd_add_context(struct ust_app *app, uint32_t channel_handle,
+                            const struct session_context *ctx);
 int ust_app_cmd_add_stream(struct ust_app *app, uint32_t channel_handle, uint32_t cpu, int shm_fd,
                            int wakeup_fd);
 /* The exclusions follow the request only when there are some (ust-msg.h). */

@@ -517,6 +517,8 @@ static int app_channel_create(struct ust_app *app, const struct session *s,
 	    .blocking_timeout_us = schan->attr.blocking_timeout,
 	};
 	r = ust_app_cmd_create_channel(app, &msg);
+	for (uint32_t i = 0; r >= 0 && i < schan->nr_contexts; i++)
+		r = ust_app_cmd_add_context(app, uchan->handle, &schan->contexts[i]);
 	for (uint32_t cpu = 0; r >= 0 && cpu < bchan->nr_streams; cpu++)
 		r = ust_app_cmd_add_stream(app, uchan->handle, cpu, bchan->streams[cpu].shm_fd,
 		                           bchan->streams[cpu].wakeup_fd);

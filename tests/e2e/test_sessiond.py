@@ -605,13 +605,38 @@ def test_start_stop(sd, tmp_path):
 
 
 def test_unsupported_commands(sd):
-    for cmd in (rp.ADD_CONTEXT, rp.REGISTER_CONSUMER):
-        st, _ = sd.call(cmd, rp.msg("s"), check=False)
-        assert st == -rp.ERR["NOT_SUPPORTED"]
+    st, _ = sd.call(rp.REGISTER_CONSUMER, rp.msg("s"), check=False)
+    assert st == -rp.ERR["NOT_SUPPORTED"]
     assert isinstance(sd.list_tracepoints(), list)
     expect_error("NOT_SUPPORTED", sd.list_tracepoints, domain=rp.DOMAIN_KERNEL)
     st, body = sd.call(rp.LIST_TRACEPOINT_FIELDS, rp.msg())
     assert st == 0 and len(body) % rp.EVENT_FIELD.size == 0
+
+
+def add_context_union(channel=b"", ctx=5, perf_type=0, perf_config=0, perf_name=b""):
+    """struct add_context: channel name, struct ringtrace_event_context."""
+    return (channel.ljust(rp.SYMBOL_LEN, b"\0") + struct.pack("<I16xIQ", ctx, perf_type, perf_config)
+            + perf_name.ljust(rp.SYMBOL_LEN, b"\0"))
+
+
+def test_add_context_malformed(sd):
+    """Unterminated names are protocol errors, unknown types invalid; nothing changes."""
+    sd.create_session("s")
+    for union, err in [(add_context_union(channel=b"x" * rp.SYMBOL_LEN), "PROTOCOL"),
+                       (add_context_union(ctx=14, perf_name=b"p" * rp.SYMBOL_LEN), "PROTOCOL"),
+                       (add_context_union(ctx=99), "UST_CONTEXT_INVAL"),
+                       (add_context_union(ctx=0xFFFFFFFF), "UST_CONTEXT_INVAL"),
+                       (add_context_union(ctx=14, perf_type=1, perf_name=b"bad name"),
+                        "UST_CONTEXT_INVAL"),
+                       (add_context_union(ctx=14, perf_type=77, perf_name=b"p"),
+                        "UST_CONTEXT_INVAL")]:
+        st, _ = sd.call(rp.ADD_CONTEXT, rp.msg("s", union=union), check=False)
+        assert st == -rp.ERR[err], err
+    assert sd.list_channels("s") == []
+    st, _ = sd.call(rp.ADD_CONTEXT, rp.msg("s", union=add_context_union()), check=False)
+    assert st == 0
+    st, _ = sd.call(rp.ADD_CONTEXT, rp.msg("s", union=add_context_union()), check=False)
+    assert st == -rp.ERR["UST_CONTEXT_EXIST"]
 
 
 # --- consumer daemon failures ---

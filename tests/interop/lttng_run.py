@@ -21,15 +21,22 @@ def lttng_available():
     return None
 
 
-LTTNG_SCRIPT = r"""
+# A private lttng-sessiond for the rest of the script. HOME is moved too:
+# lttng-sessiond saves sessions under the home of the user's passwd entry
+# unless told otherwise, which must not be the machine's.
+NAMESPACE_SETUP = r"""
 set -e
 mkdir -p /run/lttng
 mount -t tmpfs tmpfs /run/lttng
 mount -t tmpfs tmpfs /dev/shm
-export LTTNG_HOME="$WORK/home"
+export LTTNG_HOME="$WORK/home" HOME="$WORK/home"
 mkdir -p "$LTTNG_HOME"
 lttng-sessiond -d --no-kernel
 trap 'kill $(cat /run/lttng/lttng-sessiond.pid 2>/dev/null) 2>/dev/null || true' EXIT
+"""
+
+# $SETUP: shell commands that set the session up (rules, contexts) before start.
+LTTNG_SCRIPT = r"""
 lttng create s --output="$WORK/trace" >/dev/null
 eval "$SETUP"
 lttng start >/dev/null
@@ -39,17 +46,28 @@ lttng destroy >/dev/null
 """
 
 
-def trace_with_lttng(tmp_path, events, app_cmd, setup=None):
-    """Traces app_cmd (built against lttng-ust) with the real LTTng; returns the
-    trace dir. The session gets `lttng enable-event -u EVENTS`, or the shell
-    commands setup instead."""
-    work = tmp_path / "lttng"
-    work.mkdir()
+def run_in_lttng_namespace(work, script, args=(), env=None, timeout=120):
+    """Runs the bash script with a private lttng-sessiond (WORK=work, created
+    if missing) and positional args; returns the CompletedProcess (text)."""
+    os.makedirs(work, exist_ok=True)
+    env = dict(os.environ, **{k: str(v) for k, v in (env or {}).items()}, WORK=str(work))
+    return subprocess.run(["unshare", "-m", "--propagation", "private", "bash", "-c",
+                           NAMESPACE_SETUP + script, "lttng-run", *map(str, args)],
+                          env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def trace_with_lttng_output(tmp_path, events, app_cmd, setup=None):
+    """Traces app_cmd (built against lttng-ust) with the real LTTng; returns
+    (trace dir, what app_cmd printed on stdout). The session gets
+    `lttng enable-event -u EVENTS`, or the shell commands setup instead."""
     if setup is None:
         setup = 'lttng enable-event -u "$EVENTS" >/dev/null'
-    env = dict(os.environ, WORK=str(work), EVENTS=events, SETUP=setup)
-    r = subprocess.run(["unshare", "-m", "--propagation", "private", "bash", "-c",
-                        LTTNG_SCRIPT, "lttng-run", *map(str, app_cmd)],
-                       env=env, capture_output=True, text=True, timeout=120)
+    work = tmp_path / "lttng"
+    r = run_in_lttng_namespace(work, LTTNG_SCRIPT, app_cmd, env={"EVENTS": events, "SETUP": setup})
     assert r.returncode == 0, r.stdout + r.stderr
-    return work / "trace"
+    return work / "trace", r.stdout
+
+
+def trace_with_lttng(tmp_path, events, app_cmd, setup=None):
+    """The same; returns the trace dir."""
+    return trace_with_lttng_output(tmp_path, events, app_cmd, setup)[0]

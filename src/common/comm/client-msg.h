@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 enum client_command {
-	CLIENT_ADD_CONTEXT = 0,
+	CLIENT_ADD_CONTEXT = 0,       /* struct add_context below */
 	CLIENT_DISABLE_CHANNEL = 2,
 	CLIENT_DISABLE_EVENT = 3,
 	CLIENT_ENABLE_CHANNEL = 5,
@@ -35,6 +35,7 @@ enum client_command {
 	CLIENT_STOP_TRACE = 17,
 	CLIENT_LIST_TRACEPOINT_FIELDS = 18, /* reply: struct ringtrace_event_field[] */
 	CLIENT_DATA_PENDING = 24,     /* reply: uint8_t, 1 = pending */
+	CLIENT_SAVE_SESSION = 31,     /* session_name "" = every session of the client */
 	CLIENT_TRACK_ID = 32,
 	CLIENT_UNTRACK_ID = 33,
 	CLIENT_LIST_TRACKER_IDS = 34, /* reply: int32_t[]: policy, then the set's values */
@@ -103,5 +104,13 @@ struct client_msg {
 			uint8_t all;
 			int32_t value;
 		} RINGTRACE_PACKED tracker; /* track, untrack, list tracker ids */
+		struct {
+			char output_dir[RINGTRACE_PATH_MAX]; /* absolute; "" = the default */
+			uint8_t force;                       /* overwrite existing files */
+		} RINGTRACE_PACKED save;
+		struct {
+			char channel_name[RINGTRACE_SYMBOL_NAME_LEN]; /* "" = every channel */
+			struct ringtrace_event_context ctx;
+		} RINGTRACE_PACKED add_context;
 	} u;
 } RINGTRACE_PACKED;

@@ -66,7 +66,8 @@ enum ust_command {
 	UST_CMD_RELEASE = 10,        /* struct ust_cmd_handle: destroy the object and its children */
 	UST_CMD_TRACEPOINT_LIST = 11, /* reply: struct ust_tracepoint_info[] */
 	UST_CMD_FIELD_LIST = 12,      /* reply: struct ust_field_info[] */
-	UST_CMD_SET_FILTER = 13,      /* struct ust_cmd_filter + filter bytecode container */
+	UST_CMD_ADD_CONTEXT = 13,     /* struct ust_cmd_context */
+	UST_CMD_SET_FILTER = 14,      /* struct ust_cmd_filter + filter bytecode container */
 	_UST_CMD_MAX,
 };
 
@@ -85,6 +86,28 @@ struct ust_cmd_channel {
 	uint32_t nr_streams;    /* ADD_STREAM follows for each */
 	int32_t overwrite;
 	int64_t blocking_timeout_us;
+} __attribute__((packed));
+
+/*
+ * A context recorded after the event header of every event of a channel,
+ * in the order added. Sent between CREATE_CHANNEL and the channel's first
+ * ADD_STREAM; the app refuses (-EBUSY) a channel that has streams already,
+ * -EINVAL an unknown kind or name, -EEXIST a name the channel has, -E2BIG
+ * beyond UST_MAX_CONTEXTS.
+ */
+enum ust_context_kind {
+	UST_CONTEXT_BUILTIN = 0,     /* name: as `$ctx.` spells it ("vpid", "procname"...) */
+	UST_CONTEXT_PERF_THREAD = 1, /* a per-thread perf counter, recorded as uint64 */
+};
+
+#define UST_MAX_CONTEXTS 64
+
+struct ust_cmd_context {
+	uint32_t channel_handle;
+	uint32_t kind; /* enum ust_context_kind */
+	char name[RINGTRACE_SYM_NAME_LEN]; /* field name, NUL-terminated */
+	uint32_t perf_type;                /* PERF_THREAD: perf_event_attr type and config */
+	uint64_t perf_config;
 } __attribute__((packed));
 
 struct ust_cmd_stream {

@@ -35,6 +35,14 @@ int ctl_msg_init(struct client_msg *msg, const char *session_name,
 int ctl_handle_msg_init(struct client_msg *msg, const struct ringtrace_handle *handle,
                         bool need_session);
 
+/*
+ * Makes path absolute against the current directory and drops ".", ".."
+ * and repeated slashes, without touching the file system (the directory is
+ * usually created later, by the daemon). -RINGTRACE_ERR_OUTPUT_PATH when
+ * too long.
+ */
+int ctl_absolute_path(const char *path, char ret_path[RINGTRACE_PATH_MAX]);
+
 /* A connected client socket to the session daemon, or -RINGTRACE_ERR_*. */
 int ctl_connect(void);
 

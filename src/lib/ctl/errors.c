@@ -55,6 +55,16 @@ static const char *const error_texts[_RINGTRACE_ERR_MAX] = {
     [RINGTRACE_ERR_MIXED_BUFFER_TYPE] = "Buffer type mismatch for session",
     [RINGTRACE_ERR_PROCESS_ATTR_EXISTS] = "Process attribute is already tracked",
     [RINGTRACE_ERR_PROCESS_ATTR_MISSING] = "Process attribute was not tracked",
+    [RINGTRACE_ERR_SAVE_FILE_EXIST] = "Session file already exists",
+    [RINGTRACE_ERR_SAVE_IO_FAIL] = "IO error while writing session configuration",
+    [RINGTRACE_ERR_LOAD_INVALID_CONFIG] = "Invalid session configuration",
+    [RINGTRACE_ERR_LOAD_IO_FAIL] = "IO error while reading a session configuration",
+    [RINGTRACE_ERR_LOAD_SESSION_NOENT] = "Session file not found",
+    [RINGTRACE_ERR_UST_CONTEXT_EXIST] = "UST context already exist",
+    [RINGTRACE_ERR_UST_CONTEXT_INVAL] = "UST invalid context",
+    [RINGTRACE_ERR_CONTEXT_UNAVAILABLE] =
+        "Context unavailable on this kernel (perf_event_open() refuses this counter: "
+        "no hardware PMU, or kernel.perf_event_paranoid too strict)",
 };
 
 const char *ringtrace_strerror(int code)

@@ -12,12 +12,7 @@
 #include "common/macros.h"
 #include "ctl-internal.h"
 
-/*
- * Makes path absolute against the current directory and drops ".", ".."
- * and repeated slashes, without touching the file system (the directory is
- * usually created later, by the daemon).
- */
-static int absolute_path(const char *path, char ret_path[RINGTRACE_PATH_MAX])
+int ctl_absolute_path(const char *path, char ret_path[RINGTRACE_PATH_MAX])
 {
 	char buf[RINGTRACE_PATH_MAX * 2];
 	char *save = NULL;
@@ -75,7 +70,7 @@ static int output_url_to_path(const char *url, char ret_path[RINGTRACE_PATH_MAX]
 		return -RINGTRACE_ERR_NOT_SUPPORTED; /* net://, tcp://: no relay support yet */
 	if (!*url)
 		return -RINGTRACE_ERR_OUTPUT_PATH;
-	return absolute_path(url, ret_path);
+	return ctl_absolute_path(url, ret_path);
 }
 
 /* "auto-YYYYmmdd-HHMMSS", then "auto1-...", "auto2-..." as lttng does when taken. */

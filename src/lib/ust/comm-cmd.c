@@ -48,6 +48,7 @@ static const struct rt_comm_cmd_desc *const cmd_table[_UST_CMD_MAX] = {
     [UST_CMD_RELEASE] = &rt_cmd_release,
     [UST_CMD_TRACEPOINT_LIST] = &rt_cmd_tracepoint_list,
     [UST_CMD_FIELD_LIST] = &rt_cmd_field_list,
+    [UST_CMD_ADD_CONTEXT] = &rt_cmd_add_context,
     [UST_CMD_SET_FILTER] = &rt_cmd_set_filter,
 };
 

@@ -53,4 +53,5 @@ extern const struct rt_comm_cmd_desc rt_cmd_session_stop;
 extern const struct rt_comm_cmd_desc rt_cmd_release;
 extern const struct rt_comm_cmd_desc rt_cmd_tracepoint_list;
 extern const struct rt_comm_cmd_desc rt_cmd_field_list;
+extern const struct rt_comm_cmd_desc rt_cmd_add_context;
 extern const struct rt_comm_cmd_desc rt_cmd_set_filter;

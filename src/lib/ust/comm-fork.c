@@ -11,11 +11,13 @@
  *   without a grace period (no other reader can exist) and without writing
  *   to the shared buffers (unmapping only affects this process), close the
  *   inherited sockets (close, never shutdown: they are still the parent's
- *   connections), then start fresh listener threads that register this
- *   process. A child that calls exec right away loses them harmlessly:
- *   every descriptor is close-on-exec.
+ *   connections), forget the cached context values (pid, tid...), then
+ *   start fresh listener threads that register this process. A child
+ *   that calls exec right away loses them harmlessly: every descriptor is
+ *   close-on-exec.
  */
 #include "comm-conn.h"
+#include "context.h"
 
 #include <pthread.h>
 #include <unistd.h>
@@ -43,6 +45,7 @@ static void close_inherited(int *fd)
 static void fork_child(void)
 {
 	urcu_bp_after_fork_child();
+	rt_ust_context_reset_after_fork();
 	for (int i = 0; i < RT_COMM_NR_TARGETS; i++) {
 		struct rt_comm_target *target = &rt_comm_targets[i];
 

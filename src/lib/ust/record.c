@@ -14,20 +14,17 @@
 #include "lib/ust/record.h"
 
 #include <errno.h>
-#include <sched.h>
 #include <stdlib.h>
-#if __has_include(<sys/rseq.h>)
-#include <sys/rseq.h>
-#define RT_HAVE_RSEQ 1
-#else
-#define RT_HAVE_RSEQ 0
-#endif
 #include <urcu-bp.h>
 #include <urcu/list.h>
 #include <urcu/rculist.h>
 
+#include "common/comm/ust-msg.h"
 #include "common/macros.h"
 #include "ctf/packet.h"
+#include "lib/ust/context.h"
+#include "lib/ust/cpu.h"
+#include "lib/ust/perf-counter.h"
 #include "lib/ust/probes.h"
 #include "lib/ust/recorder-filter.h"
 #include "ringbuffer/ringbuffer.h"
@@ -38,6 +35,9 @@ struct record_private {
 	const struct cds_list_head *head; /* the event's recorder list */
 };
 
+STATIC_ASSERT(UST_MAX_CONTEXTS *RT_UST_CONTEXT_PROCNAME_LEN <= RT_UST_MAX_CONTEXT_LEN &&
+                  RT_UST_PERF_CONTEXT_LEN <= RT_UST_CONTEXT_PROCNAME_LEN,
+              "the event context of a channel fits RT_UST_MAX_CONTEXT_LEN");
 STATIC_ASSERT(sizeof(struct record_private) <= sizeof(((struct ringtrace_record *)0)->reserved),
               "struct ringtrace_record has no room for the reservation");
 
@@ -57,29 +57,10 @@ static inline struct record_private *record_private(struct ringtrace_record *rec
 	return (struct record_private *)rec->reserved;
 }
 
-/*
- * The CPU we run on, as sched_getcpu() returns it, without its call: the
- * kernel keeps it in the thread's rseq area, which glibc registers.
- */
-static inline int current_cpu(void)
-{
-#if RT_HAVE_RSEQ
-	if (likely(__rseq_size > 0)) {
-		const struct rseq *rs =
-		    (const struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
-		int32_t cpu = (int32_t)CMM_LOAD_SHARED(rs->cpu_id);
-
-		if (likely(cpu >= 0))
-			return cpu;
-	}
-#endif
-	return sched_getcpu();
-}
-
 static inline struct rb_stream *channel_stream(const struct rt_ust_channel *chan)
 {
 	uint32_t n = chan->nr_streams;
-	int cpu = current_cpu();
+	int cpu = rt_ust_current_cpu();
 	uint32_t i = cpu < 0 ? 0 : (uint32_t)cpu;
 	struct rb_stream *stream;
 
@@ -120,12 +101,15 @@ static inline int record_reserve_from(const struct cds_list_head *pos, size_t pa
 		stream = channel_stream(chan);
 		if (unlikely(!stream))
 			continue;
-		if (rb_reserve(stream, (uint32_t)payload_len,
+		if (rb_reserve(stream, (uint32_t)payload_len + chan->contexts_len,
 		               ctf_event_id_needs_extended(r->event_id), &priv->rb) < 0)
 			continue;
 		header_len = ctf_event_header_write(priv->rb.record, r->event_id,
 		                                    priv->rb.timestamp, priv->rb.long_header);
 		rec->payload = (char *)priv->rb.record + header_len;
+		if (unlikely(chan->nr_contexts))
+			rec->payload = rt_ust_contexts_write(chan->contexts, chan->nr_contexts,
+			                                     rec->payload, rec->ip);
 		rec->cursor = pos;
 		return 1;
 	}
@@ -143,7 +127,8 @@ __attribute__((flatten)) int ringtrace_record_reserve(const struct ringtrace_eve
 {
 	struct ringtrace_event_runtime *rt = rcu_dereference(*desc->runtime);
 
-	if (unlikely(!rt || payload_len > UINT32_MAX))
+	/* Room left for the event context (RT_UST_MAX_CONTEXT_LEN) in a 32-bit record length. */
+	if (unlikely(!rt || payload_len > UINT32_MAX - RT_UST_MAX_CONTEXT_LEN))
 		return 0;
 	record_private(rec)->head = &rt->recorders;
 	return record_reserve_from(rcu_dereference(rt->recorders.next), payload_len, rec);
@@ -193,8 +178,9 @@ void rt_ust_session_destroy(struct rt_ust_session *session)
 {
 	struct rt_ust_channel *chan, *tmp;
 
-	cds_list_for_each_entry_safe(chan, tmp, &channels, node) if (chan->session == session)
-	    rt_ust_channel_destroy(chan);
+	cds_list_for_each_entry_safe (chan, tmp, &channels, node)
+		if (chan->session == session)
+			rt_ust_channel_destroy(chan);
 	cds_list_del(&session->node);
 	free(session);
 }
@@ -243,6 +229,68 @@ void rt_ust_channel_set_enabled(struct rt_ust_channel *chan, bool enabled)
 	CMM_STORE_SHARED(chan->enabled, enabled);
 }
 
+static bool channel_has_stream(const struct rt_ust_channel *chan)
+{
+	for (uint32_t i = 0; i < chan->nr_streams; i++)
+		if (chan->streams[i])
+			return true;
+	return false;
+}
+
+static int channel_context_resolve(uint32_t kind, const char *name, uint32_t perf_type,
+                                   uint64_t perf_config, struct rt_ust_channel_context *ret,
+                                   uint32_t *ret_len)
+{
+	int r;
+
+	switch (kind) {
+	case UST_CONTEXT_BUILTIN:
+		ret->builtin = rt_ust_context_find(name);
+		ret->perf = NULL;
+		if (!ret->builtin)
+			return -EINVAL;
+		*ret_len = ret->builtin->size_bytes;
+		return 0;
+	case UST_CONTEXT_PERF_THREAD:
+		ret->builtin = NULL;
+		r = rt_ust_perf_counter_get(perf_type, perf_config, &ret->perf);
+		if (r < 0)
+			return r;
+		*ret_len = RT_UST_PERF_CONTEXT_LEN;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+int rt_ust_channel_add_context(struct rt_ust_channel *chan, uint32_t kind, const char *name,
+                               uint32_t perf_type, uint64_t perf_config)
+{
+	struct rt_ust_channel_context ctx, *grown;
+	uint32_t len;
+	int r;
+
+	if (channel_has_stream(chan))
+		return -EBUSY;
+	if (chan->nr_contexts >= UST_MAX_CONTEXTS)
+		return -E2BIG;
+	r = channel_context_resolve(kind, name, perf_type, perf_config, &ctx, &len);
+	if (r < 0)
+		return r;
+	for (uint32_t i = 0; i < chan->nr_contexts; i++)
+		if (chan->contexts[i].builtin == ctx.builtin && chan->contexts[i].perf == ctx.perf)
+			return -EEXIST;
+	/* No record reads the array yet: no stream is published (see ust-objects.h). */
+	grown = reallocarray(chan->contexts, chan->nr_contexts + 1, sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	grown[chan->nr_contexts] = ctx;
+	chan->contexts = grown;
+	chan->nr_contexts++;
+	chan->contexts_len += len;
+	return 0;
+}
+
 static struct recorder *recorder_of(struct rt_ust_recorder *r)
 {
 	return caa_container_of(r, struct recorder, pub);
@@ -265,7 +313,7 @@ void rt_ust_event_runtime_free(struct ringtrace_event_runtime *rt)
 
 	if (!rt)
 		return;
-	cds_list_for_each_entry_safe(r, tmp, &rt->recorders, node)
+	cds_list_for_each_entry_safe (r, tmp, &rt->recorders, node)
 	{
 		rt_ust_filter_set_free(r->filters);
 		free(recorder_of(r));
@@ -286,8 +334,7 @@ static int event_unlink_channel(const struct ringtrace_event_desc *desc, void *a
 	struct rt_ust_recorder *r, *tmp;
 	bool changed = false;
 
-	cds_list_for_each_entry_safe(r, tmp, &rt->recorders, node)
-	{
+	cds_list_for_each_entry_safe (r, tmp, &rt->recorders, node) {
 		if (r->chan != ctx->chan)
 			continue;
 		cds_list_del_rcu(&r->node);
@@ -310,7 +357,7 @@ void rt_ust_channel_destroy(struct rt_ust_channel *chan)
 	rt_probes_for_each_event(event_unlink_channel, &ctx);
 	cds_list_del(&chan->node);
 	synchronize_rcu();
-	cds_list_for_each_entry_safe(rec, tmp, &ctx.unlinked, unlinked)
+	cds_list_for_each_entry_safe (rec, tmp, &ctx.unlinked, unlinked)
 	{
 		rt_ust_filter_set_free(rec->pub.filters);
 		free(rec);
@@ -319,6 +366,7 @@ void rt_ust_channel_destroy(struct rt_ust_channel *chan)
 		if (chan->streams[i])
 			rb_stream_unmap(chan->streams[i]);
 	free(chan->streams);
+	free(chan->contexts);
 	free(chan);
 }
 
@@ -331,7 +379,9 @@ int rt_ust_recorder_attach(const struct ringtrace_event_desc *desc, struct rt_us
 
 	if (!rt)
 		return -ENOENT;
-	cds_list_for_each_entry(r, &rt->recorders, node) if (r->chan == chan) return -EEXIST;
+	cds_list_for_each_entry (r, &rt->recorders, node)
+		if (r->chan == chan)
+			return -EEXIST;
 	rec = calloc(1, sizeof(*rec));
 	if (!rec)
 		return -ENOMEM;

@@ -20,20 +20,36 @@
 #include <urcu/list.h>
 
 struct rb_stream;
+struct rt_ust_context;
+struct rt_ust_perf_counter;
+
+/* One context a channel records after the event header: a built-in one or a perf counter. */
+struct rt_ust_channel_context {
+	const struct rt_ust_context *builtin; /* NULL for a perf counter */
+	struct rt_ust_perf_counter *perf;
+};
 
 struct rt_ust_session {
-	uint32_t handle;      /* sessiond's object handle */
-	int active;           /* read by the fast path (CMM_LOAD_SHARED) */
+	uint32_t handle;           /* sessiond's object handle */
+	int active;                /* read by the fast path (CMM_LOAD_SHARED) */
 	struct cds_list_head node; /* in the global session list */
 };
 
 struct rt_ust_channel {
 	uint32_t handle;
-	uint32_t stream_id;   /* CTF stream class id (registry channel id) */
+	uint32_t stream_id; /* CTF stream class id (registry channel id) */
 	struct rt_ust_session *session;
-	int enabled;          /* read by the fast path */
-	uint32_t nr_streams;  /* one per possible CPU */
+	int enabled;                /* read by the fast path */
+	uint32_t nr_streams;        /* one per possible CPU */
 	struct rb_stream **streams; /* indexed by CPU; NULL until received */
+	/*
+	 * Event context, in record order. Set before the first stream is
+	 * published (rt_ust_channel_add_context()), constant afterwards:
+	 * the fast path reads it only once it found a stream.
+	 */
+	uint32_t nr_contexts;
+	uint32_t contexts_len; /* bytes they take in every record */
+	struct rt_ust_channel_context *contexts;
 	struct cds_list_head node;
 };
 
@@ -42,11 +58,11 @@ struct rt_ust_filter_set; /* recorder-filter.h */
 /* One (event, channel) pair being recorded: the event's id in that channel. */
 struct rt_ust_recorder {
 	struct rt_ust_channel *chan;
-	uint32_t event_id;    /* assigned by sessiond at event registration */
-	int enabled;          /* read by the fast path */
+	uint32_t event_id;         /* assigned by sessiond at event registration */
+	int enabled;               /* read by the fast path */
 	/* RCU: NULL = record every call; else record when one of them accepts. */
 	struct rt_ust_filter_set *filters;
-	struct cds_list_head node;     /* in ringtrace_event_runtime.recorders (RCU) */
+	struct cds_list_head node; /* in ringtrace_event_runtime.recorders (RCU) */
 };
 
 /* Mutable per-event state behind ringtrace_event_desc.runtime. */

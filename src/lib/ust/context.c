@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The built-in context table and its values (context.h).
+ *
+ * Caches. A cached value lives in one slot of `thread_cache` (per thread) or
+ * `process_cache` (shared), with one bit per slot in a validity mask:
+ * - a thread fills its own slot, then sets the bit: a signal handler that
+ *   interrupts the filling finds the bit clear and computes the value
+ *   itself (the same value), so no reader ever sees a half-written slot
+ *   marked valid. Compiler barriers order the two stores; nothing else
+ *   reads thread-local data.
+ * - process slots may be filled by several threads at once; they all
+ *   compute the same value. Each stores the value, then sets the bit with a
+ *   release fetch-or; readers load the mask with acquire before the slot.
+ * - reset (after fork, in the child, where only the forking thread
+ *   exists) clears the masks; nothing runs concurrently.
+ */
+#include "lib/ust/context.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/macros.h"
+#include "lib/ust/cpu.h"
+#include "lib/ust/perf-counter.h"
+#include "lib/ust/ust-objects.h"
+
+#define INT_CTX(ident, str, bytes, sign, type)                                                     \
+	[ident] = {.name = str,                                                                    \
+	           .id = ident,                                                                    \
+	           .value_type = type,                                                             \
+	           .size_bytes = bytes,                                                            \
+	           .is_text = 0,                                                                   \
+	           .is_signed = sign}
+#define S32_CTX(ident, str) INT_CTX(ident, str, 4, 1, RT_CTX_VALUE_S64)
+#define U32_CTX(ident, str) INT_CTX(ident, str, 4, 0, RT_CTX_VALUE_U64)
+#define U64_CTX(ident, str) INT_CTX(ident, str, 8, 0, RT_CTX_VALUE_U64)
+
+STATIC_ASSERT(sizeof(pid_t) == 4 && sizeof(uid_t) == 4 && sizeof(gid_t) == 4 && sizeof(int) == 4,
+              "ids are recorded as 32-bit integers");
+STATIC_ASSERT(sizeof(ino_t) == 8 && sizeof(unsigned long) == 8 && sizeof(void *) == 8,
+              "namespace ids, pthread ids and addresses are recorded as 64-bit integers");
+
+static const struct rt_ust_context contexts[_RT_UST_CTX_MAX] = {
+    S32_CTX(RT_UST_CTX_VPID, "vpid"),
+    S32_CTX(RT_UST_CTX_VTID, "vtid"),
+    [RT_UST_CTX_PROCNAME] = {.name = "procname",
+                             .id = RT_UST_CTX_PROCNAME,
+                             .value_type = RT_CTX_VALUE_STRING,
+                             .size_bytes = RT_UST_CONTEXT_PROCNAME_LEN,
+                             .is_text = 1,
+                             .is_signed = 1},
+    U64_CTX(RT_UST_CTX_PTHREAD_ID, "pthread_id"),
+    S32_CTX(RT_UST_CTX_CPU_ID, "cpu_id"),
+    U64_CTX(RT_UST_CTX_IP, "ip"),
+    U64_CTX(RT_UST_CTX_CGROUP_NS, "cgroup_ns"),
+    U64_CTX(RT_UST_CTX_IPC_NS, "ipc_ns"),
+    U64_CTX(RT_UST_CTX_MNT_NS, "mnt_ns"),
+    U64_CTX(RT_UST_CTX_NET_NS, "net_ns"),
+    U64_CTX(RT_UST_CTX_PID_NS, "pid_ns"),
+    U64_CTX(RT_UST_CTX_TIME_NS, "time_ns"),
+    U64_CTX(RT_UST_CTX_USER_NS, "user_ns"),
+    U64_CTX(RT_UST_CTX_UTS_NS, "uts_ns"),
+    U32_CTX(RT_UST_CTX_VUID, "vuid"),
+    U32_CTX(RT_UST_CTX_VEUID, "veuid"),
+    U32_CTX(RT_UST_CTX_VSUID, "vsuid"),
+    U32_CTX(RT_UST_CTX_VGID, "vgid"),
+    U32_CTX(RT_UST_CTX_VEGID, "vegid"),
+    U32_CTX(RT_UST_CTX_VSGID, "vsgid"),
+};
+
+/* --- caches ---------------------------------------------------------------------------- */
+
+/* Namespaces a thread may change alone (setns/unshare act on the caller). */
+static const char *const thread_ns_names[] = {
+    [RT_UST_CTX_CGROUP_NS - RT_UST_CTX_CGROUP_NS] = "cgroup",
+    [RT_UST_CTX_IPC_NS - RT_UST_CTX_CGROUP_NS] = "ipc",
+    [RT_UST_CTX_NET_NS - RT_UST_CTX_CGROUP_NS] = "net",
+    [RT_UST_CTX_TIME_NS - RT_UST_CTX_CGROUP_NS] = "time",
+    [RT_UST_CTX_UTS_NS - RT_UST_CTX_CGROUP_NS] = "uts",
+};
+
+struct thread_cache {
+	uint32_t valid; /* bit (1 << context id) */
+	pid_t vtid;
+	uint64_t ns[ARRAY_SIZE(thread_ns_names)];
+	char procname[RT_UST_CONTEXT_PROCNAME_LEN];
+};
+
+struct process_cache {
+	uint32_t valid; /* bit (1 << context id); release/acquire, see top */
+	pid_t vpid;
+	uint64_t mnt_ns, pid_ns, user_ns;
+	uint32_t ids[RT_UST_CTX_VSGID - RT_UST_CTX_VUID + 1]; /* vuid..vsgid */
+};
+
+STATIC_ASSERT(_RT_UST_CTX_MAX <= 32, "one validity bit per context");
+
+static __thread struct thread_cache thread_cache;
+static struct process_cache process_cache;
+
+static inline bool thread_cached(enum rt_ust_context_id id)
+{
+	return thread_cache.valid & (1u << id);
+}
+
+static inline void thread_cache_set_valid(enum rt_ust_context_id id)
+{
+	__atomic_signal_fence(__ATOMIC_RELEASE);
+	thread_cache.valid |= 1u << id;
+}
+
+static inline bool process_cached(enum rt_ust_context_id id)
+{
+	return __atomic_load_n(&process_cache.valid, __ATOMIC_ACQUIRE) & (1u << id);
+}
+
+static inline void process_cache_set_valid(enum rt_ust_context_id id)
+{
+	__atomic_fetch_or(&process_cache.valid, 1u << id, __ATOMIC_RELEASE);
+}
+
+/* The inode number of the namespace file at path, 0 when it cannot be read. */
+static uint64_t ns_inode(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (uint64_t)st.st_ino : 0;
+}
+
+static uint64_t thread_ns(enum rt_ust_context_id id)
+{
+	size_t slot = (size_t)(id - RT_UST_CTX_CGROUP_NS);
+	char path[64];
+	uint64_t ino;
+
+	if (likely(thread_cached(id)))
+		return thread_cache.ns[slot];
+	snprintf(path, sizeof(path), "/proc/thread-self/ns/%s", thread_ns_names[slot]);
+	ino = ns_inode(path);
+	if (ino == 0) { /* kernels before 3.17 have no /proc/thread-self */
+		snprintf(path, sizeof(path), "/proc/self/task/%d/ns/%s", (int)gettid(),
+		         thread_ns_names[slot]);
+		ino = ns_inode(path);
+	}
+	thread_cache.ns[slot] = ino;
+	thread_cache_set_valid(id);
+	return ino;
+}
+
+static uint64_t process_ns(enum rt_ust_context_id id, uint64_t *slot, const char *path)
+{
+	if (likely(process_cached(id)))
+		return *slot;
+	__atomic_store_n(slot, ns_inode(path), __ATOMIC_RELAXED);
+	process_cache_set_valid(id);
+	return *slot;
+}
+
+static inline pid_t cached_vpid(void)
+{
+	if (likely(process_cached(RT_UST_CTX_VPID)))
+		return process_cache.vpid;
+	__atomic_store_n(&process_cache.vpid, getpid(), __ATOMIC_RELAXED);
+	process_cache_set_valid(RT_UST_CTX_VPID);
+	return process_cache.vpid;
+}
+
+static inline pid_t cached_vtid(void)
+{
+	if (likely(thread_cached(RT_UST_CTX_VTID)))
+		return thread_cache.vtid;
+	thread_cache.vtid = gettid();
+	thread_cache_set_valid(RT_UST_CTX_VTID);
+	return thread_cache.vtid;
+}
+
+static inline const char *cached_procname(void)
+{
+	if (likely(thread_cached(RT_UST_CTX_PROCNAME)))
+		return thread_cache.procname;
+	memset(thread_cache.procname, 0, sizeof(thread_cache.procname));
+	if (prctl(PR_GET_NAME, thread_cache.procname) != 0)
+		strcpy(thread_cache.procname, "<unknown>");
+	thread_cache.procname[RT_UST_CONTEXT_PROCNAME_LEN - 1] = '\0';
+	thread_cache_set_valid(RT_UST_CTX_PROCNAME);
+	return thread_cache.procname;
+}
+
+/* The real, effective or saved user or group id, as getresuid()/getresgid() report it. */
+static uint32_t read_id(enum rt_ust_context_id id)
+{
+	uid_t uids[3] = {0, 0, 0};
+	gid_t gids[3] = {0, 0, 0};
+
+	if (id <= RT_UST_CTX_VSUID) {
+		if (getresuid(&uids[0], &uids[1], &uids[2]) != 0)
+			return (uint32_t)-1;
+		return uids[id - RT_UST_CTX_VUID];
+	}
+	if (getresgid(&gids[0], &gids[1], &gids[2]) != 0)
+		return (uint32_t)-1;
+	return gids[id - RT_UST_CTX_VGID];
+}
+
+static uint32_t cached_id(enum rt_ust_context_id id)
+{
+	uint32_t *slot = &process_cache.ids[id - RT_UST_CTX_VUID];
+
+	if (likely(process_cached(id)))
+		return *slot;
+	__atomic_store_n(slot, read_id(id), __ATOMIC_RELAXED);
+	process_cache_set_valid(id);
+	return *slot;
+}
+
+/* Every integer context, widened. */
+static uint64_t integer_value(enum rt_ust_context_id id, const void *ip)
+{
+	switch (id) {
+	case RT_UST_CTX_VPID:
+		return (uint64_t)(int64_t)cached_vpid();
+	case RT_UST_CTX_VTID:
+		return (uint64_t)(int64_t)cached_vtid();
+	case RT_UST_CTX_PTHREAD_ID:
+		return (uint64_t)pthread_self();
+	case RT_UST_CTX_CPU_ID:
+		return (uint64_t)(int64_t)rt_ust_current_cpu();
+	case RT_UST_CTX_IP:
+		return (uint64_t)(uintptr_t)ip;
+	case RT_UST_CTX_CGROUP_NS:
+	case RT_UST_CTX_IPC_NS:
+	case RT_UST_CTX_NET_NS:
+	case RT_UST_CTX_TIME_NS:
+	case RT_UST_CTX_UTS_NS:
+		return thread_ns(id);
+	case RT_UST_CTX_MNT_NS:
+		return process_ns(id, &process_cache.mnt_ns, "/proc/self/ns/mnt");
+	case RT_UST_CTX_PID_NS:
+		return process_ns(id, &process_cache.pid_ns, "/proc/self/ns/pid");
+	case RT_UST_CTX_USER_NS:
+		return process_ns(id, &process_cache.user_ns, "/proc/self/ns/user");
+	case RT_UST_CTX_VUID:
+	case RT_UST_CTX_VEUID:
+	case RT_UST_CTX_VSUID:
+	case RT_UST_CTX_VGID:
+	case RT_UST_CTX_VEGID:
+	case RT_UST_CTX_VSGID:
+		return cached_id(id);
+	case RT_UST_CTX_PROCNAME:
+	case _RT_UST_CTX_MAX:
+		break;
+	}
+	return 0;
+}
+
+/* --- API ------------------------------------------------------------------------------- */
+
+const struct rt_ust_context *rt_ust_context_find(const char *name)
+{
+	if (!name)
+		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(contexts); i++)
+		if (strcmp(contexts[i].name, name) == 0)
+			return &contexts[i];
+	return NULL;
+}
+
+const struct rt_ust_context *rt_ust_context_get(enum rt_ust_context_id id)
+{
+	if ((unsigned)id >= ARRAY_SIZE(contexts))
+		return NULL;
+	return &contexts[id];
+}
+
+int rt_ust_context_get_value_at(const struct rt_ust_context *ctx, const void *ip,
+                                struct rt_ctx_value *ret)
+{
+	uint64_t v;
+
+	if (!ctx || !ret)
+		return -EINVAL;
+	if (ctx->is_text) {
+		ret->type = RT_CTX_VALUE_STRING;
+		ret->u.str = cached_procname();
+		return 0;
+	}
+	v = integer_value(ctx->id, ip);
+	ret->type = ctx->value_type;
+	if (ctx->value_type == RT_CTX_VALUE_S64)
+		ret->u.s64 = (int64_t)v;
+	else
+		ret->u.u64 = v;
+	return 0;
+}
+
+int rt_ust_context_get_value(const struct rt_ust_context *ctx, struct rt_ctx_value *ret)
+{
+	return rt_ust_context_get_value_at(ctx, NULL, ret);
+}
+
+static inline char *context_write(const struct rt_ust_context *ctx, char *p, const void *ip)
+{
+	uint64_t v;
+
+	if (ctx->is_text) {
+		/* The cache is NUL-padded to its full length (see cached_procname()). */
+		memcpy(p, cached_procname(), RT_UST_CONTEXT_PROCNAME_LEN);
+		return p + RT_UST_CONTEXT_PROCNAME_LEN;
+	}
+	v = integer_value(ctx->id, ip);
+	if (ctx->size_bytes == 4) {
+		uint32_t v32 = (uint32_t)v;
+
+		memcpy(p, &v32, sizeof(v32));
+	} else {
+		memcpy(p, &v, sizeof(v));
+	}
+	return p + ctx->size_bytes;
+}
+
+char *rt_ust_context_write(const struct rt_ust_context *ctx, char *p, const void *ip)
+{
+	return context_write(ctx, p, ip);
+}
+
+char *rt_ust_contexts_write(const struct rt_ust_channel_context *fields, uint32_t n, char *p,
+                            const void *ip)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		const struct rt_ust_channel_context *c = &fields[i];
+
+		if (likely(c->builtin)) {
+			p = context_write(c->builtin, p, ip);
+		} else {
+			uint64_t v = rt_ust_perf_counter_read(c->perf);
+
+			memcpy(p, &v, sizeof(v));
+			p += sizeof(v);
+		}
+	}
+	return p;
+}
+
+void rt_ust_context_reset_after_fork(void)
+{
+	thread_cache.valid = 0;
+	__atomic_store_n(&process_cache.valid, 0, __ATOMIC_RELAXED);
+	rt_ust_perf_reset_after_fork();
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * The live viewer port (5344): what babeltrace2's lttng-live source needs to
+ * follow a session while it is recorded (reference/live-protocol.md).
+ *
+ * A viewer connection holds a reference on each session it attached, and a
+ * viewer stream per relay stream it was told about, with its own position:
+ * the next index entry to hand out (data) or the metadata bytes already sent
+ * (metadata). Indexes and packets are read back from the files the relay
+ * writes (index entries are written only once their packet is complete), so
+ * a viewer only ever sees whole packets, and metadata only in the units the
+ * consumer sent (each SEND_METADATA is appended at once).
+ *
+ * Not handled: following a stream across a rotation of its session (the
+ * viewer gets RETRY while the rotation is in progress and indexes of the
+ * new chunk only).
+ */
+
+#include "connection.h"
+
+extern const struct conn_ops live_conn_ops;

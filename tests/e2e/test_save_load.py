@@ -1,0 +1,260 @@
+# SPDX-License-Identifier: MIT
+"""Session save and load (`ringtrace save` / `ringtrace load`), as lttng
+2.13: a saved session loads back to the same configuration and records the
+same events; --all, --force, the overrides; messages and exit codes of the
+errors; files that ask for what ringtrace cannot do are refused, naming the
+element, and leave nothing behind."""
+import os
+
+import pytest
+
+from conftest import read_events
+
+
+def configure(rt, out):
+    """A session using everything save/load carries today."""
+    rt.run("create", "s1", f"--output={out}")
+    rt.run("enable-channel", "-u", "--buffers-pid", "--subbuf-size=8k", "--num-subbuf=8",
+           "--switch-timer=200000", "--read-timer=100000", "--monitor-timer=500000", "ch1")
+    rt.run("enable-event", "-u", "-c", "ch1", "rt_test:*", "-x", "rt_test:seq,rt_test:nothere")
+    rt.run("enable-event", "-u", "-c", "ch1", "rt_test:tick", "--loglevel-only=TRACE_INFO")
+    rt.run("enable-event", "-u", "-c", "ch1", "rt_test:seq", "--loglevel=TRACE_WARNING")
+    rt.run("disable-event", "-u", "-c", "ch1", "rt_test:seq")
+    rt.run("enable-channel", "-u", "--buffers-pid", "ch2")
+    rt.run("enable-event", "-u", "-c", "ch2", "other:*")
+    rt.run("disable-channel", "-u", "ch2")
+    rt.run("track", "-u", f"--vuid={os.getuid()}")
+    rt.run("track", "-u", f"--vgid={os.getgid()}")
+
+
+def record(rt, session="s1"):
+    rt.run("start", session)
+    for app, args in (("ticker", (3, 1)), ("allfields", ())):
+        r = rt.app(app, *args)
+        assert r.returncode == 0, r.stderr
+    rt.run("stop", session)
+
+
+def test_save_destroy_load_same_configuration_and_events(rt, tmp_path):
+    configure(rt, tmp_path / "a")
+    before = rt.run("list", "s1").stdout
+    r = rt.run("save", "s1")
+    assert r.stdout == "Session s1 saved successfully.\n"
+    assert (rt.home / ".ringtrace/sessions/s1.lttng").is_file()
+    record(rt)
+    rt.run("destroy", "s1")
+
+    r = rt.run("load", "s1")
+    assert r.stdout == "Session s1 has been loaded successfully\n"
+    assert rt.run("list", "s1").stdout == before
+    rt.run("destroy", "s1")
+    r = rt.run("load", "s1", f"--override-url={tmp_path / 'b'}")
+    assert r.stdout == ("Session s1 has been loaded successfully\n"
+                        f"Session output url overridden with {tmp_path / 'b'}\n")
+    record(rt)
+    first, second = read_events(tmp_path / "a"), read_events(tmp_path / "b")
+    assert [name for name, _ in first] == ["rt_test:tick"] * 3 + ["rt_test:allfields"] * 2
+    assert second == first
+
+
+def test_started_session_loads_started(rt, tmp_path):
+    rt.run("create", "s1", f"--output={tmp_path / 't'}")
+    rt.run("enable-event", "-u", "rt_test:tick")
+    rt.run("start")
+    rt.run("save", "-o", tmp_path / "cfg")
+    assert "<started>true</started>" in (tmp_path / "cfg/s1.lttng").read_text()
+    rt.run("destroy", "s1")
+    rt.run("load", "-i", tmp_path / "cfg")
+    assert "Recording session s1: [active]" in rt.run("list", "s1").stdout
+    assert rt.app("ticker", 2, 1).returncode == 0
+    rt.run("stop", "s1")
+    assert [n for n, _ in read_events(tmp_path / "t")] == ["rt_test:tick"] * 2
+
+
+def test_all_force_and_existing(rt, tmp_path):
+    for name in ("s1", "s2"):
+        rt.run("create", name, f"--output={tmp_path / name}")
+    cfg = tmp_path / "cfg"
+    r = rt.run("save", "-o", cfg)
+    assert r.stdout == f"All sessions have been saved successfully in {cfg}.\n"
+    assert sorted(os.listdir(cfg)) == ["s1.lttng", "s2.lttng"]
+    saved = (cfg / "s1.lttng").read_bytes()
+    assert saved.endswith(b"</sessions>\n")
+
+    rt.run("enable-event", "-u", "-s", "s1", "rt_test:tick")
+    r = rt.run("save", "-o", cfg, check=False)
+    assert (r.returncode, r.stderr) == (85, "Error: Session file already exists\n")
+    assert (cfg / "s1.lttng").read_bytes() == saved
+    assert sorted(os.listdir(cfg)) == ["s1.lttng", "s2.lttng"]  # no temporary left
+    r = rt.run("save", "-a", "-f", "-o", cfg)
+    assert r.stdout == f"All sessions have been saved successfully in {cfg}.\n"
+    assert b"rt_test:tick" in (cfg / "s1.lttng").read_bytes()
+
+    r = rt.run("load", "-i", cfg, check=False)
+    assert r.returncode == 1
+    assert r.stderr.startswith("Error: Session name already exists: session s")
+    r = rt.run("load", "-i", cfg, "-f")
+    assert r.stdout == "All sessions have been loaded successfully\n"
+    assert "rt_test:tick" in rt.run("list", "s1").stdout
+    rt.run("destroy", "-a")
+    r = rt.run("load", "-i", cfg, "-a")
+    assert r.stdout == "All sessions have been loaded successfully\n"
+    names = [s.split()[1] for s in rt.run("list").stdout.splitlines() if ") s" in s]
+    assert sorted(names) == ["s1", "s2"]
+
+
+def test_override_name(rt, tmp_path):
+    rt.run("create", "s1", f"--output={tmp_path / 't'}")
+    rt.run("enable-event", "-u", "rt_test:tick")
+    rt.run("save", "s1")
+    r = rt.run("load", "s1", "--override-name=copy")
+    assert r.stdout == ("Session s1 has been loaded successfully\n"
+                        "Session name overridden with copy\n")
+    listing = rt.run("list", "copy").stdout
+    assert "Trace output: " + str(tmp_path / "t") in listing
+    assert "rt_test:tick (type: tracepoint) [enabled]" in listing
+    r = rt.run("load", "--override-name=x", check=False)
+    assert (r.returncode, r.stderr) == (
+        1, "Error: Options --all and --override-name cannot be used simultaneously\n")
+
+
+def test_save_errors(rt, tmp_path):
+    r = rt.run("save", check=False)
+    assert (r.returncode, r.stderr) == (19, "Error: No session daemon is available\n")
+    rt.start_sessiond()
+    r = rt.run("save")
+    assert r.stdout == "All sessions have been saved successfully.\n"
+    r = rt.run("save", "nosuch", check=False)
+    assert (r.returncode, r.stderr) == (23, "Error: Session name not found\n")
+    rt.run("create", "s1", f"--output={tmp_path / 't'}")
+    r = rt.run("save", "-a", "s1", check=False)
+    assert (r.returncode, r.stderr) == (1, "Error: Unknown argument: s1\n")
+    (tmp_path / "file").write_text("")
+    r = rt.run("save", "-o", tmp_path / "file", check=False)
+    assert (r.returncode, r.stderr) == (
+        86, "Error: IO error while writing session configuration\n")
+
+
+SAVED = """<?xml version="1.0" encoding="UTF-8"?>
+<sessions>
+	<session>
+		<name>bad</name>
+		<domains>
+			<domain>
+				<type>UST</type>
+				<buffer_type>PER_UID</buffer_type>
+				<channels>
+					<channel>
+						<name>ch</name>
+						<subbuffer_size>SIZE</subbuffer_size>
+						<read_timer_interval>0</read_timer_interval>
+						<output_type>MMAP</output_type>
+						CHANNEL
+					</channel>
+				</channels>
+			</domain>
+		</domains>
+		SESSION
+	</session>
+</sessions>
+"""
+
+
+def session_file(tmp_path, size="4096", channel="", session=""):
+    f = tmp_path / "bad.lttng"
+    f.write_text(SAVED.replace("SIZE", size).replace("CHANNEL", channel)
+                 .replace("SESSION", session))
+    return f
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"size": "zz"}, "Error: Invalid session configuration: {f}:12: Element 'subbuffer_size': "
+                     "'zz' is not a valid value of the atomic type 'rt_u64'.\n"),
+    ({"size": "3000"}, "Error: Invalid sub-buffer size (must be a power of 2, at least the page "
+                       "size): {f}:10: session bad: <channel> ch with <subbuffer_size>3000\n"),
+    ({"channel": "<overwrite_mode>OVERWRITE</overwrite_mode>"},
+     "Error: Operation not supported: {f}:10: session bad: <channel> ch with "
+     "<overwrite_mode>OVERWRITE\n"),
+    ({"channel": "<contexts><context><type>VPID</type></context></contexts>"},
+     "Error: Operation not supported: {f}:15: <context>: channel ch: contexts (<type>) are "
+     "not supported yet\n"),
+    ({"channel": "<events><event><name>a:b</name><type>SYSCALL</type></event></events>"},
+     "Error: Operation not supported: {f}:15: <type>: event rule a:b: SYSCALL events are not "
+     "supported: ringtrace records user space tracepoints only\n"),
+    ({"session": "<attributes><snapshot_mode>true</snapshot_mode></attributes>"},
+     "Error: Operation not supported: {f}:20: <snapshot_mode>: session bad: snapshot "
+     "sessions are not supported yet\n"),
+    ({"session": "<output><consumer_output><enabled>true</enabled><destination><net_output>"
+                 "<control_uri>tcp4://127.0.0.1:5342/</control_uri><data_uri>"
+                 "tcp4://127.0.0.1:5343/</data_uri></net_output></destination>"
+                 "</consumer_output></output>"},
+     "Error: Operation not supported: {f}:20: <net_output>: session bad: network outputs "
+     "(relay daemon) are not supported yet\n"),
+])
+def test_unusable_file_loads_nothing(rt, tmp_path, kwargs, message):
+    rt.start_sessiond()
+    f = session_file(tmp_path, **kwargs)
+    r = rt.run("load", "-i", f, check=False)
+    assert (r.returncode, r.stderr) == (1, message.format(f=f))
+    assert rt.run("list").stdout == "Currently no available recording session\n"
+
+
+def test_kernel_domain_refused(rt, tmp_path):
+    rt.start_sessiond()
+    f = session_file(tmp_path)
+    f.write_text(f.read_text().replace("<type>UST</type>", "<type>KERNEL</type>"))
+    r = rt.run("load", "-i", f, check=False)
+    assert (r.returncode, r.stderr) == (
+        1, f"Error: Operation not supported: {f}:6: <domain>: session bad: the kernel domain "
+        "is not supported: ringtrace traces user space applications only\n")
+
+
+def test_load_errors(rt, tmp_path):
+    rt.start_sessiond()
+    f = tmp_path / "broken.lttng"
+    f.write_text("<sessions><session>\n")
+    r = rt.run("load", "-i", f, check=False)
+    assert (r.returncode, r.stderr) == (
+        1, f"Error: IO error while reading a session configuration: {f}:2: Premature end of "
+        "data in tag session line 1\n")
+    r = rt.run("load", "-i", tmp_path / "nothere", check=False)
+    assert (r.returncode, r.stderr) == (
+        1, f"Error: Invalid input path {tmp_path / 'nothere'}: No such file or directory\n")
+    good = session_file(tmp_path)
+    r = rt.run("load", "-i", good, "nosuch", check=False)
+    assert (r.returncode, r.stderr) == (
+        1, f"Error: Session file not found: no configuration of session nosuch in {good}\n")
+    # A broken file does not keep the one session asked for from loading.
+    r = rt.run("load", "-i", tmp_path, "bad")
+    assert r.stdout == "Session bad has been loaded successfully\n"
+
+
+TRACKERS = """
+<trackers><pid_tracker><targets>
+	<pid_target><pid>42</pid></pid_target><pid_target><pid>43</pid></pid_target>
+</targets></pid_tracker></trackers>
+<process_attr_trackers>
+	<vuid_process_attr_tracker><process_attr_values>
+		<vuid><name>USER</name></vuid><vuid><id>0</id></vuid>
+	</process_attr_values></vuid_process_attr_tracker>
+	<vgid_process_attr_tracker><process_attr_values/></vgid_process_attr_tracker>
+</process_attr_trackers>
+"""
+
+
+def test_trackers_by_name_legacy_and_empty(rt, tmp_path):
+    rt.start_sessiond()
+    f = session_file(tmp_path)
+    f.write_text(f.read_text().replace("</channels>", "</channels>" + TRACKERS.replace(
+        "USER", "root")))
+    rt.run("load", "-i", f)
+    listing = rt.run("list", "bad").stdout
+    assert "  Virtual process IDs:  42, 43\n" in listing
+    assert "  Virtual user IDs:     0\n" in listing
+    assert "  Virtual group IDs:    none\n" in listing
+    rt.run("destroy", "bad")
+    f.write_text(f.read_text().replace("<name>root</name>", "<name>no-such-user</name>"))
+    r = rt.run("load", "-i", f, check=False)
+    assert (r.returncode, r.stderr) == (
+        1, f"Error: Invalid session configuration: {f}:23: <name>: no user named "
+        "\"no-such-user\" on this system\n")
