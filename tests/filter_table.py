@@ -62,6 +62,15 @@ TABLE = [
     ("seq[2] == 2147483647", [-1, 3]),
     ("i32 == 0 || seq[2] == 2147483647", [-1, 0, 3]),
     ("seq[1] && 1", [-1, 1, 3, 2147483647]),
+    # built-in contexts, added to the channel or not
+    ("$ctx.vpid > 0", ALL),
+    ("$ctx.vtid == $ctx.vpid", ALL),
+    ('$ctx.procname == "filterfield*"', ALL),
+    ('$ctx.procname == "other"', []),
+    ("$ctx.vuid >= 0 && $ctx.cpu_id >= 0 && i32 == 4", [4]),
+    ("$ctx.pthread_id != 0 && $ctx.mnt_ns > 0 && i32 == 3", [3]),
+    ("$ctx.ip == 0 || $ctx.ip != 0", []),  # not a filter context in lttng-ust 2.13
+    ("$ctx.nosuch == 1 || i32 == 1", []),
     # unknown names, application contexts, lttng-ust's link-time refusals
     ("nosuch == 1", []),
     ("i32 == 1 || $app.p:c == 1", [1]),

@@ -12,6 +12,7 @@
 #include "filter/filter-interp.h"
 #include "filter/filter-validate.h"
 #include "lib/ust/comm-conn.h"
+#include "lib/ust/filter-context.h"
 #include "lib/ust/record.h"
 
 int rt_ust_bytecode_new(const void *data, size_t size, struct rt_ust_bytecode **ret_bytecode,
@@ -94,7 +95,8 @@ static int filter_set_new(const struct ringtrace_event_desc *desc,
 
 		set->ids[i] = bytecodes[i]->id;
 		r = filter_link(bytecodes[i]->data, bytecodes[i]->size, desc->fields,
-		                desc->nr_fields, NULL, &set->programs[i], &reason);
+		                desc->nr_fields, &rt_ust_filter_context_ops, &set->programs[i],
+		                &reason);
 		if (r == -ENOMEM) {
 			rt_ust_filter_set_free(set);
 			return r;
