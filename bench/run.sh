@@ -17,9 +17,8 @@ trap 'rm -rf "$work"' EXIT
 
 # --- one tracer's session around one command -------------------------------
 # session_rt OUT SUBBUF NUM CMD...: traces CMD with ringtrace into OUT. With
-# CONTEXTS set (e.g. "-t vpid -t vtid"), the channel gets those contexts.
-# session_rt OUT SUBBUF NUM CMD...: traces CMD with ringtrace into OUT
-# (the event rule gets the filter $FILTER when set).
+# CONTEXTS set (e.g. "-t vpid -t vtid"), the channel gets those contexts;
+# with FILTER set, the event rule gets that filter.
 session_rt() {
 	local out=$1 subbuf=$2 num=$3
 	shift 3
@@ -30,9 +29,8 @@ session_rt() {
 		local rt=$build/src/cli/ringtrace
 		$rt create b --output="$out" >/dev/null
 		$rt enable-channel -u ch --subbuf-size="$subbuf" --num-subbuf="$num" >/dev/null
-		$rt enable-event -u 'bench:event' -c ch >/dev/null
-		[ -z "${CONTEXTS:-}" ] || $rt add-context -u -c ch $CONTEXTS >/dev/null
 		$rt enable-event -u 'bench:event' -c ch ${FILTER:+--filter "$FILTER"} >/dev/null
+		[ -z "${CONTEXTS:-}" ] || $rt add-context -u -c ch $CONTEXTS >/dev/null
 		$rt start >/dev/null
 		"$@"
 		$rt stop >/dev/null
@@ -55,9 +53,8 @@ session_lt() {
 		lttng-sessiond -d --no-kernel
 		lttng create b --output="$OUT" >/dev/null
 		lttng enable-channel -u ch --subbuf-size="$SUBBUF" --num-subbuf="$NUM" >/dev/null
-		lttng enable-event -u "bench:event" -c ch >/dev/null
-		[ -z "$CONTEXTS" ] || lttng add-context -u -c ch $CONTEXTS >/dev/null
 		lttng enable-event -u "bench:event" -c ch ${FILTER:+--filter "$FILTER"} >/dev/null
+		[ -z "$CONTEXTS" ] || lttng add-context -u -c ch $CONTEXTS >/dev/null
 		lttng start >/dev/null
 		"$@"
 		lttng stop >/dev/null
@@ -66,9 +63,7 @@ session_lt() {
 	local ns=()
 	[ "$(id -u)" = 0 ] && ns=(unshare -m --propagation private)
 	LTTNG_HOME=$home OUT=$out SUBBUF=$subbuf NUM=$num CONTEXTS=${CONTEXTS:-} \
-		"${ns[@]}" bash -c "$script" lttng-run "$@"
-	LTTNG_HOME=$home OUT=$out SUBBUF=$subbuf NUM=$num FILTER=${FILTER:-} "${ns[@]}" \
-		bash -c "$script" lttng-run "$@"
+		FILTER=${FILTER:-} "${ns[@]}" bash -c "$script" lttng-run "$@"
 }
 
 have_lttng=0

@@ -35,7 +35,6 @@ struct entry {
 };
 
 struct pending_jump {
-	bool live;
 	uint32_t depth;
 	struct entry stack[FILTER_STACK_MAX];
 };
@@ -51,7 +50,7 @@ struct linker {
 	struct entry stack[FILTER_STACK_MAX];
 	uint32_t depth;
 	bool dead;
-	struct pending_jump *jumps; /* per code offset */
+	struct pending_jump **jumps; /* per code offset: what the first jump there carries */
 	uint32_t *index_at;         /* per code offset: first lop emitted for it */
 	uint32_t *target_off;       /* per lop: code offset of its jump target */
 	struct filter_program *prog;
@@ -489,7 +488,6 @@ static int cast(struct linker *l, uint8_t op)
 
 static int jump(struct linker *l, uint8_t op, uint32_t target)
 {
-	struct pending_jump *j = &l->jumps[target];
 	struct entry *e = top(l);
 
 	if (!vt_int_or_unknown(e->vt))
@@ -499,10 +497,16 @@ static int jump(struct linker *l, uint8_t op, uint32_t target)
 	if (!l->dead) {
 		emit(l, op == FILTER_OP_AND ? LOP_AND : LOP_OR);
 		l->target_off[l->prog->nr_insns - 1] = target;
-		if (!j->live) {
-			j->live = true;
+		if (!l->jumps[target]) {
+			struct pending_jump *j = malloc(sizeof(*j));
+
+			if (!j) {
+				l->reason = "out of memory";
+				return -ENOMEM;
+			}
 			j->depth = l->depth;
 			memcpy(j->stack, l->stack, sizeof(l->stack));
+			l->jumps[target] = j;
 		}
 	}
 	l->depth--;
@@ -512,10 +516,10 @@ static int jump(struct linker *l, uint8_t op, uint32_t target)
 /* lttng-ust's merge rule: same depth, and known types equal. */
 static int merge(struct linker *l, uint32_t pc)
 {
-	const struct pending_jump *j = &l->jumps[pc];
+	const struct pending_jump *j = l->jumps[pc];
 	struct entry *t;
 
-	if (!j->live)
+	if (!j)
 		return 0;
 	if (j->depth != l->depth)
 		return link_fail(l, "paths meet with different stacks");
@@ -677,6 +681,8 @@ int filter_link(const void *buf, size_t size, const struct ringtrace_field_desc 
 	l.ctx = ctx;
 	r = code_link(&l);
 out:
+	for (uint32_t i = 0; l.jumps && i < info.code_len; i++)
+		free(l.jumps[i]);
 	free(l.jumps);
 	free(l.index_at);
 	free(l.target_off);
