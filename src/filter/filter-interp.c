@@ -238,151 +238,208 @@ static bool load_context(const struct filter_program *prog, const struct lop_ins
 	}
 }
 
+/*
+ * Threaded dispatch (labels as values): each operation jumps straight to
+ * the next one's code, which keeps the branch predictor per operation.
+ */
+#define NEXT                                                                                       \
+	do {                                                                                       \
+		insn = &prog->insns[pc++];                                                         \
+		goto *dispatch[insn->op];                                                          \
+	} while (0)
+
+#define CMP_INT(rel_op)                                                                            \
+	do {                                                                                       \
+		sp--;                                                                              \
+		sp->n.v = sp->n.v rel_op sp[1].n.v;                                                \
+		NEXT;                                                                              \
+	} while (0)
+
+#define BIT_OP(bit_op)                                                                             \
+	do {                                                                                       \
+		sp--;                                                                              \
+		sp->n.v = (int64_t)((uint64_t)sp->n.v bit_op(uint64_t) sp[1].n.v);                 \
+		NEXT;                                                                              \
+	} while (0)
+
 bool filter_program_run(const struct filter_program *prog,
                         const union ringtrace_filter_value *values)
 {
+	static const void *const dispatch[256] = {
+	    [LOP_ERROR] = &&op_error,
+	    [LOP_RETURN] = &&op_return,
+	    [LOP_AND] = &&op_and,
+	    [LOP_OR] = &&op_or,
+	    [LOP_PUSH_INT] = &&op_push_int,
+	    [LOP_PUSH_DOUBLE] = &&op_push_double,
+	    [LOP_PUSH_STRING] = &&op_push_string,
+	    [LOP_FIELD_INT] = &&op_field_int,
+	    [LOP_FIELD_DOUBLE] = &&op_field_double,
+	    [LOP_FIELD_STRING] = &&op_field_string,
+	    [LOP_FIELD_TEXT] = &&op_field_text,
+	    [LOP_FIELD_ELEM] = &&op_field_elem,
+	    [LOP_CONTEXT] = &&op_context,
+	    [LOP_CMP_INT_EQ] = &&op_cmp_int_eq,
+	    [LOP_CMP_INT_NE] = &&op_cmp_int_ne,
+	    [LOP_CMP_INT_GT] = &&op_cmp_int_gt,
+	    [LOP_CMP_INT_LT] = &&op_cmp_int_lt,
+	    [LOP_CMP_INT_GE] = &&op_cmp_int_ge,
+	    [LOP_CMP_INT_LE] = &&op_cmp_int_le,
+	    [LOP_CMP_DOUBLE] = &&op_cmp_double,
+	    [LOP_CMP_DOUBLE_INT] = &&op_cmp_double_int,
+	    [LOP_CMP_INT_DOUBLE] = &&op_cmp_int_double,
+	    [LOP_CMP_STRING] = &&op_cmp_string,
+	    [LOP_CMP_GLOB] = &&op_cmp_glob,
+	    [LOP_BIT_RSHIFT] = &&op_shift,
+	    [LOP_BIT_LSHIFT] = &&op_shift,
+	    [LOP_BIT_AND] = &&op_bit_and,
+	    [LOP_BIT_OR] = &&op_bit_or,
+	    [LOP_BIT_XOR] = &&op_bit_xor,
+	    [LOP_NEG_INT] = &&op_neg_int,
+	    [LOP_NEG_DOUBLE] = &&op_neg_double,
+	    [LOP_NOT_INT] = &&op_not_int,
+	    [LOP_NOT_DOUBLE] = &&op_not_double,
+	    [LOP_BIT_NOT] = &&op_bit_not,
+	    [LOP_DOUBLE_TO_INT] = &&op_double_to_int,
+	};
 	/* stack[0] is never used: sp starts there, on an empty stack. */
 	struct filter_slot stack[FILTER_STACK_MAX + 1];
 	struct filter_slot *sp = stack; /* top */
+	const struct lop_insn *insn;
 	uint32_t pc = 0;
 
-	for (;;) {
-		const struct lop_insn *insn = &prog->insns[pc++];
+	_Static_assert(_LOP_MAX <= 256, "every operation has its dispatch entry");
+	NEXT;
 
-		switch (insn->op) {
-		case LOP_ERROR:
-			return false;
-		case LOP_RETURN:
-			return sp->n.v != 0;
-		case LOP_AND:
-			if (sp->n.v == 0)
-				pc = insn->arg;
-			else
-				sp--;
-			break;
-		case LOP_OR:
-			if (sp->n.v != 0) {
-				sp->n.v = 1;
-				pc = insn->arg;
-			} else {
-				sp--;
-			}
-			break;
-		case LOP_PUSH_INT:
-			(++sp)->n.v = insn->u.s64;
-			break;
-		case LOP_PUSH_DOUBLE:
-			(++sp)->n.d = insn->u.d;
-			break;
-		case LOP_PUSH_STRING:
-			++sp;
-			sp->str = insn->u.str;
-			sp->len = SIZE_MAX;
-			sp->lit = insn->aux;
-			break;
-		case LOP_FIELD_INT:
-			(++sp)->n.v = values[insn->arg].s64;
-			break;
-		case LOP_FIELD_DOUBLE:
-			(++sp)->n.d = values[insn->arg].d;
-			break;
-		case LOP_FIELD_STRING:
-			++sp;
-			sp->str = values[insn->arg].str;
-			if (unlikely(!sp->str))
-				return false;
-			sp->len = SIZE_MAX;
-			sp->lit = LIT_NONE;
-			break;
-		case LOP_FIELD_TEXT:
-			++sp;
-			sp->str = values[insn->arg].seq.ptr;
-			if (unlikely(!sp->str))
-				return false;
-			sp->len = values[insn->arg].seq.len;
-			sp->lit = LIT_NONE;
-			break;
-		case LOP_FIELD_ELEM:
-			++sp;
-			if (!load_elem(insn, &values[insn->arg], &sp->n.v))
-				return false;
-			break;
-		case LOP_CONTEXT:
-			++sp;
-			if (!load_context(prog, insn, sp))
-				return false;
-			break;
-		case LOP_CMP_INT:
-			sp--;
-			sp->n.v =
-			    rel_holds(insn->aux, (sp->n.v > sp[1].n.v) - (sp->n.v < sp[1].n.v));
-			break;
-		case LOP_CMP_DOUBLE:
-			sp--;
-			sp->n.v = rel_holds_double(insn->aux, sp->n.d, sp[1].n.d);
-			break;
-		case LOP_CMP_DOUBLE_INT:
-			sp--;
-			sp->n.v = rel_holds_double(insn->aux, sp->n.d, (double)sp[1].n.v);
-			break;
-		case LOP_CMP_INT_DOUBLE:
-			sp--;
-			sp->n.v = rel_holds_double(insn->aux, (double)sp->n.v, sp[1].n.d);
-			break;
-		case LOP_CMP_STRING:
-			sp--;
-			sp->n.v = rel_holds(insn->aux, str_compare(sp, sp + 1));
-			break;
-		case LOP_CMP_GLOB: {
-			bool match = glob_compare(sp - 1, sp);
-
-			sp--;
-			sp->n.v = insn->aux == REL_EQ ? match : !match;
-			break;
-		}
-		case LOP_BIT_RSHIFT:
-		case LOP_BIT_LSHIFT: {
-			int64_t count = sp->n.v;
-			uint64_t v = (uint64_t)sp[-1].n.v;
-
-			if (count < 0 || count >= 64)
-				return false;
-			sp--;
-			sp->n.v = (int64_t)(insn->op == LOP_BIT_RSHIFT ? v >> count : v << count);
-			break;
-		}
-		case LOP_BIT_AND:
-			sp--;
-			sp->n.v = (int64_t)((uint64_t)sp->n.v & (uint64_t)sp[1].n.v);
-			break;
-		case LOP_BIT_OR:
-			sp--;
-			sp->n.v = (int64_t)((uint64_t)sp->n.v | (uint64_t)sp[1].n.v);
-			break;
-		case LOP_BIT_XOR:
-			sp--;
-			sp->n.v = (int64_t)((uint64_t)sp->n.v ^ (uint64_t)sp[1].n.v);
-			break;
-		case LOP_NEG_INT:
-			sp->n.v = (int64_t)(0 - (uint64_t)sp->n.v);
-			break;
-		case LOP_NEG_DOUBLE:
-			sp->n.d = -sp->n.d;
-			break;
-		case LOP_NOT_INT:
-			sp->n.v = !sp->n.v;
-			break;
-		case LOP_NOT_DOUBLE:
-			sp->n.v = !sp->n.d;
-			break;
-		case LOP_BIT_NOT:
-			sp->n.v = (int64_t) ~(uint64_t)sp->n.v;
-			break;
-		case LOP_DOUBLE_TO_INT:
-			sp->n.v = double_to_s64(sp->n.d);
-			break;
-		default:
-			return false;
-		}
+op_error:
+	return false;
+op_return:
+	return sp->n.v != 0;
+op_and:
+	if (sp->n.v == 0)
+		pc = insn->arg;
+	else
+		sp--;
+	NEXT;
+op_or:
+	if (sp->n.v != 0) {
+		sp->n.v = 1;
+		pc = insn->arg;
+	} else {
+		sp--;
 	}
+	NEXT;
+op_push_int:
+	(++sp)->n.v = insn->u.s64;
+	NEXT;
+op_push_double:
+	(++sp)->n.d = insn->u.d;
+	NEXT;
+op_push_string:
+	++sp;
+	sp->str = insn->u.str;
+	sp->len = SIZE_MAX;
+	sp->lit = insn->aux;
+	NEXT;
+op_field_int:
+	(++sp)->n.v = values[insn->arg].s64;
+	NEXT;
+op_field_double:
+	(++sp)->n.d = values[insn->arg].d;
+	NEXT;
+op_field_string:
+	++sp;
+	sp->str = values[insn->arg].str;
+	if (unlikely(!sp->str))
+		return false;
+	sp->len = SIZE_MAX;
+	sp->lit = LIT_NONE;
+	NEXT;
+op_field_text:
+	++sp;
+	sp->str = values[insn->arg].seq.ptr;
+	if (unlikely(!sp->str))
+		return false;
+	sp->len = values[insn->arg].seq.len;
+	sp->lit = LIT_NONE;
+	NEXT;
+op_field_elem:
+	++sp;
+	if (!load_elem(insn, &values[insn->arg], &sp->n.v))
+		return false;
+	NEXT;
+op_context:
+	++sp;
+	if (!load_context(prog, insn, sp))
+		return false;
+	NEXT;
+op_cmp_int_eq:
+	CMP_INT(==);
+op_cmp_int_ne:
+	CMP_INT(!=);
+op_cmp_int_gt:
+	CMP_INT(>);
+op_cmp_int_lt:
+	CMP_INT(<);
+op_cmp_int_ge:
+	CMP_INT(>=);
+op_cmp_int_le:
+	CMP_INT(<=);
+op_cmp_double:
+	sp--;
+	sp->n.v = rel_holds_double(insn->aux, sp->n.d, sp[1].n.d);
+	NEXT;
+op_cmp_double_int:
+	sp--;
+	sp->n.v = rel_holds_double(insn->aux, sp->n.d, (double)sp[1].n.v);
+	NEXT;
+op_cmp_int_double:
+	sp--;
+	sp->n.v = rel_holds_double(insn->aux, (double)sp->n.v, sp[1].n.d);
+	NEXT;
+op_cmp_string:
+	sp--;
+	sp->n.v = rel_holds(insn->aux, str_compare(sp, sp + 1));
+	NEXT;
+op_cmp_glob : {
+	bool match = glob_compare(sp - 1, sp);
+
+	sp--;
+	sp->n.v = insn->aux == REL_EQ ? match : !match;
+	NEXT;
+}
+op_shift : {
+	int64_t count = sp->n.v;
+	uint64_t v = (uint64_t)sp[-1].n.v;
+
+	if (count < 0 || count >= 64)
+		return false;
+	sp--;
+	sp->n.v = (int64_t)(insn->op == LOP_BIT_RSHIFT ? v >> count : v << count);
+	NEXT;
+}
+op_bit_and:
+	BIT_OP(&);
+op_bit_or:
+	BIT_OP(|);
+op_bit_xor:
+	BIT_OP(^);
+op_neg_int:
+	sp->n.v = (int64_t)(0 - (uint64_t)sp->n.v);
+	NEXT;
+op_neg_double:
+	sp->n.d = -sp->n.d;
+	NEXT;
+op_not_int:
+	sp->n.v = !sp->n.v;
+	NEXT;
+op_not_double:
+	sp->n.v = !sp->n.d;
+	NEXT;
+op_bit_not:
+	sp->n.v = (int64_t) ~(uint64_t)sp->n.v;
+	NEXT;
+op_double_to_int:
+	sp->n.v = double_to_s64(sp->n.d);
+	NEXT;
 }

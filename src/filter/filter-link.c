@@ -51,8 +51,8 @@ struct linker {
 	uint32_t depth;
 	bool dead;
 	struct pending_jump **jumps; /* per code offset: what the first jump there carries */
-	uint32_t *index_at;         /* per code offset: first lop emitted for it */
-	uint32_t *target_off;       /* per lop: code offset of its jump target */
+	uint32_t *index_at;          /* per code offset: first lop emitted for it */
+	uint32_t *target_off;        /* per lop: code offset of its jump target */
 	struct filter_program *prog;
 	const char *reason;
 };
@@ -374,7 +374,7 @@ static void compare_emit(struct linker *l, uint8_t op)
 	if (a == R_DEAD || b == R_DEAD)
 		return;
 	if (r_int(a) && r_int(b))
-		lop = LOP_CMP_INT;
+		lop = (uint8_t)(LOP_CMP_INT_EQ + rel);
 	else if (a == R_DOUBLE && b == R_DOUBLE)
 		lop = LOP_CMP_DOUBLE;
 	else if (r_int(a) && b == R_DOUBLE)

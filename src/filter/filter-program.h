@@ -25,11 +25,16 @@ enum lop {
 	LOP_FIELD_INT,   /* arg = value index */
 	LOP_FIELD_DOUBLE,
 	LOP_FIELD_STRING,
-	LOP_FIELD_TEXT,     /* text array / sequence: seq.ptr, seq.len bytes */
-	LOP_FIELD_ELEM,     /* arg = value index, u.index; aux = elem size, flags */
-	LOP_CONTEXT,        /* u.ctx; aux = enum filter_ctx_kind */
-	LOP_CMP_INT,        /* aux = enum filter_rel; both integers */
-	LOP_CMP_DOUBLE,     /* both doubles */
+	LOP_FIELD_TEXT, /* text array / sequence: seq.ptr, seq.len bytes */
+	LOP_FIELD_ELEM, /* arg = value index, u.index; aux = elem size, flags */
+	LOP_CONTEXT,    /* u.ctx; aux = enum filter_ctx_kind */
+	LOP_CMP_INT_EQ, /* both integers; one op per relation, in enum filter_rel order */
+	LOP_CMP_INT_NE,
+	LOP_CMP_INT_GT,
+	LOP_CMP_INT_LT,
+	LOP_CMP_INT_GE,
+	LOP_CMP_INT_LE,
+	LOP_CMP_DOUBLE,     /* aux = enum filter_rel; both doubles */
 	LOP_CMP_DOUBLE_INT, /* below double, top integer */
 	LOP_CMP_INT_DOUBLE, /* below integer, top double */
 	LOP_CMP_STRING,
@@ -45,6 +50,7 @@ enum lop {
 	LOP_NOT_DOUBLE,
 	LOP_BIT_NOT,
 	LOP_DOUBLE_TO_INT,
+	_LOP_MAX,
 };
 
 enum filter_rel { REL_EQ, REL_NE, REL_GT, REL_LT, REL_GE, REL_LE };
