@@ -9,6 +9,8 @@ by its i32. Every filter of the table gets a channel of its own in one
 session, so one run of the app answers the whole table. The expected sets
 are what the real lttng 2.13 records for the same program (checked by
 tests/interop/test_filters_as_lttng.py), except where noted."""
+import pytest
+
 from filter_table import ALL, TABLE, trace_table_rt
 
 
@@ -83,3 +85,32 @@ def test_listing_shows_filters(rt, tmp_path):
         "[filter: 's == \"a*\"']",
         "      rt_test:allfields (type: tracepoint) [enabled]",
     ]
+
+
+def test_daemon_refuses_bad_bytecode(rt):
+    """Bytecode the CLI would never send, straight to the session daemon:
+    refused with "Invalid filter bytecode", no rule added, daemon alive."""
+    import struct
+    import time
+
+    import rtproto as rp
+
+    rt.start_sessiond()
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            c = rp.Client(rt.home / ".ringtrace" / "client-ringtrace-sock", timeout=30)
+            break
+        except (ConnectionRefusedError, FileNotFoundError):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    with c:
+        c.create_session("s")
+        code = bytes([0x41]) + struct.pack("<q", 1)  # LOAD_S64 1, no RETURN
+        header = struct.pack("<IIQ", len(code), len(code), 0) + b"\0" * 32
+        for bad in (header + code, header + code + b"\x01\x01", header[:40]):
+            with pytest.raises(rp.ProtocolError) as e:
+                c.enable_event("s", "p:*", expression="1", bytecode=bad)
+            assert e.value.name == "FILTER_INVAL"
+        assert c.list_events("s") == []
+    assert rt.sessiond.poll() is None
