@@ -114,3 +114,29 @@ def test_daemon_refuses_bad_bytecode(rt):
             assert e.value.name == "FILTER_INVAL"
         assert c.list_events("s") == []
     assert rt.sessiond.poll() is None
+
+
+def test_running_app_gets_filter(rt, tmp_path):
+    """A filtered rule created while the app runs reaches it (CREATE_ENABLER,
+    SET_FILTER, ENABLE): only what the filter accepts is recorded."""
+    import time
+
+    from conftest import read_events
+
+    out = tmp_path / "t"
+    rt.start_sessiond()
+    app = rt.popen_app("ticker", -1, 2)
+    try:
+        assert app.stdout.readline().strip() == "ready"  # registered by now
+        rt.run("create", "s1", f"--output={out}")
+        rt.run("enable-event", "-u", "rt_test:tick", "--filter", "(n & 1) == 0")
+        rt.run("start")
+        time.sleep(0.3)
+        rt.run("stop")
+        rt.run("destroy")
+    finally:
+        app.kill()
+        app.wait()
+    ns = [f["n"] for _, f in read_events(out)]
+    assert ns, "nothing recorded"
+    assert all(n % 2 == 0 for n in ns), ns
