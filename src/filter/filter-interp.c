@@ -255,6 +255,12 @@ static bool load_context(const struct filter_program *prog, const struct lop_ins
 		NEXT;                                                                              \
 	} while (0)
 
+#define FIELD_CMP_IMM(rel_op)                                                                      \
+	do {                                                                                       \
+		(++sp)->n.v = values[insn->arg].s64 rel_op insn->u.s64;                            \
+		NEXT;                                                                              \
+	} while (0)
+
 #define BIT_OP(bit_op)                                                                             \
 	do {                                                                                       \
 		sp--;                                                                              \
@@ -285,6 +291,12 @@ bool filter_program_run(const struct filter_program *prog,
 	    [LOP_CMP_INT_LT] = &&op_cmp_int_lt,
 	    [LOP_CMP_INT_GE] = &&op_cmp_int_ge,
 	    [LOP_CMP_INT_LE] = &&op_cmp_int_le,
+	    [LOP_FIELD_CMP_IMM_EQ] = &&op_field_cmp_imm_eq,
+	    [LOP_FIELD_CMP_IMM_NE] = &&op_field_cmp_imm_ne,
+	    [LOP_FIELD_CMP_IMM_GT] = &&op_field_cmp_imm_gt,
+	    [LOP_FIELD_CMP_IMM_LT] = &&op_field_cmp_imm_lt,
+	    [LOP_FIELD_CMP_IMM_GE] = &&op_field_cmp_imm_ge,
+	    [LOP_FIELD_CMP_IMM_LE] = &&op_field_cmp_imm_le,
 	    [LOP_CMP_DOUBLE] = &&op_cmp_double,
 	    [LOP_CMP_DOUBLE_INT] = &&op_cmp_double_int,
 	    [LOP_CMP_INT_DOUBLE] = &&op_cmp_int_double,
@@ -385,6 +397,18 @@ op_cmp_int_ge:
 	CMP_INT(>=);
 op_cmp_int_le:
 	CMP_INT(<=);
+op_field_cmp_imm_eq:
+	FIELD_CMP_IMM(==);
+op_field_cmp_imm_ne:
+	FIELD_CMP_IMM(!=);
+op_field_cmp_imm_gt:
+	FIELD_CMP_IMM(>);
+op_field_cmp_imm_lt:
+	FIELD_CMP_IMM(<);
+op_field_cmp_imm_ge:
+	FIELD_CMP_IMM(>=);
+op_field_cmp_imm_le:
+	FIELD_CMP_IMM(<=);
 op_cmp_double:
 	sp--;
 	sp->n.v = rel_holds_double(insn->aux, sp->n.d, sp[1].n.d);

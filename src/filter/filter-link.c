@@ -54,6 +54,8 @@ struct linker {
 	uint32_t *index_at;          /* per code offset: first lop emitted for it */
 	uint32_t *target_off;        /* per lop: code offset of its jump target */
 	struct filter_program *prog;
+	/* First LOP a jump may land on: earlier ones may not be fused away. */
+	uint32_t fuse_floor;
 	const char *reason;
 };
 
@@ -364,6 +366,27 @@ static int compare_vcheck(struct linker *l, uint8_t op)
 	return 0;
 }
 
+/*
+ * FIELD_INT, PUSH_INT, CMP_INT (`field < 3`, the most common clause) become
+ * one FIELD_CMP_IMM: a third of the dispatches. Only when no jump lands on
+ * the second or third of them.
+ */
+static bool try_fuse_field_compare(struct linker *l, uint8_t rel)
+{
+	struct lop_insn *insns = l->prog->insns;
+	uint32_t n = l->prog->nr_insns;
+	int64_t imm;
+
+	if (n < 2 || n - 2 < l->fuse_floor || insns[n - 2].op != LOP_FIELD_INT ||
+	    insns[n - 1].op != LOP_PUSH_INT)
+		return false;
+	imm = insns[n - 1].u.s64;
+	insns[n - 2].op = (uint8_t)(LOP_FIELD_CMP_IMM_EQ + rel);
+	insns[n - 2].u.s64 = imm;
+	l->prog->nr_insns--;
+	return true;
+}
+
 static void compare_emit(struct linker *l, uint8_t op)
 {
 	uint8_t a = top(l)->r, b = below(l)->r;
@@ -390,6 +413,8 @@ static void compare_emit(struct linker *l, uint8_t op)
 		emit_error(l);
 		return;
 	}
+	if (lop == LOP_CMP_INT_EQ + rel && try_fuse_field_compare(l, rel))
+		return;
 	insn = emit(l, lop);
 	insn->aux = rel;
 }
@@ -627,6 +652,8 @@ static int code_link(struct linker *l)
 		if (r < 0)
 			return r;
 		l->index_at[pc] = l->prog->nr_insns;
+		if (l->jumps[pc])
+			l->fuse_floor = l->prog->nr_insns;
 		r = insn_link(l, pc, &insn);
 		if (r < 0)
 			return r;

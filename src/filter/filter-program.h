@@ -34,6 +34,12 @@ enum lop {
 	LOP_CMP_INT_LT,
 	LOP_CMP_INT_GE,
 	LOP_CMP_INT_LE,
+	LOP_FIELD_CMP_IMM_EQ, /* push (integer field arg REL u.s64); per relation, in order */
+	LOP_FIELD_CMP_IMM_NE,
+	LOP_FIELD_CMP_IMM_GT,
+	LOP_FIELD_CMP_IMM_LT,
+	LOP_FIELD_CMP_IMM_GE,
+	LOP_FIELD_CMP_IMM_LE,
 	LOP_CMP_DOUBLE,     /* aux = enum filter_rel; both doubles */
 	LOP_CMP_DOUBLE_INT, /* below double, top integer */
 	LOP_CMP_INT_DOUBLE, /* below integer, top double */
