@@ -418,14 +418,76 @@ static void test_no_contexts(void **state)
 	free(bc);
 }
 
+/*
+ * A jump landing between a field and the constant it is compared with:
+ * the pair must not be fused. 0 && ... jumps with 0 on the stack straight
+ * to `LOAD_S64 -3`, so the verdict is 0 == -3, false (s8 is -3).
+ */
+static void test_jump_into_comparison(void **state)
+{
+	static const uint8_t data[] = {
+	    FILTER_OP_LOAD_S64,
+	    0,
+	    0,
+	    0,
+	    0,
+	    0,
+	    0,
+	    0,
+	    0, /* 0 */
+	    FILTER_OP_AND,
+	    15,
+	    0, /* 9: -> 15 */
+	    FILTER_OP_LOAD_FIELD_REF,
+	    0xff,
+	    0xff, /* 12 */
+	    FILTER_OP_LOAD_S64,
+	    0xfd,
+	    0xff,
+	    0xff,
+	    0xff,
+	    0xff,
+	    0xff,
+	    0xff,
+	    0xff,             /* 15: -3 */
+	    FILTER_OP_EQ,     /* 24 */
+	    FILTER_OP_RETURN, /* 25 */
+	    12,
+	    0,
+	    's',
+	    '8',
+	    0, /* relocation */
+	};
+	struct {
+		struct filter_bytecode head;
+		uint8_t data[sizeof(data)];
+	} bc = {.head = {.len = sizeof(data), .reloc_table_offset = 26}};
+	struct filter_program *prog = NULL;
+	const char *reason = NULL;
+
+	(void)state;
+	memcpy(bc.data, data, sizeof(data));
+	values_reset();
+	if (filter_link(&bc, sizeof(bc.head) + sizeof(data), fields, F_NR, &ctx_ops, &prog, &reason) != 0)
+		fail_msg("%s", reason);
+	assert_false(filter_program_run(prog, values));
+	filter_program_free(prog);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_integers),    cmocka_unit_test(test_doubles),
-	    cmocka_unit_test(test_strings),     cmocka_unit_test(test_text_arrays_sequences),
-	    cmocka_unit_test(test_indexes),     cmocka_unit_test(test_bitwise),
-	    cmocka_unit_test(test_logical),     cmocka_unit_test(test_contexts),
-	    cmocka_unit_test(test_null_values), cmocka_unit_test(test_no_contexts),
+	    cmocka_unit_test(test_integers),
+	    cmocka_unit_test(test_doubles),
+	    cmocka_unit_test(test_strings),
+	    cmocka_unit_test(test_text_arrays_sequences),
+	    cmocka_unit_test(test_indexes),
+	    cmocka_unit_test(test_bitwise),
+	    cmocka_unit_test(test_logical),
+	    cmocka_unit_test(test_contexts),
+	    cmocka_unit_test(test_null_values),
+	    cmocka_unit_test(test_no_contexts),
+	    cmocka_unit_test(test_jump_into_comparison),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
