@@ -47,7 +47,8 @@ int rt_ust_bytecode_new(const void *data, size_t size, struct rt_ust_bytecode **
 
 /* Whether one of the set's programs accepts these values (NULL: none do). */
 bool rt_ust_filter_set_accepts(const struct rt_ust_filter_set *set,
-                               const union ringtrace_filter_value *values);
+                               const union ringtrace_filter_value *values)
+    __attribute__((visibility("hidden"))); /* called by the record path without the PLT */
 
 /*
  * Whether the recorder's current filters are exactly these bytecodes
