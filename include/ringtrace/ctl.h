@@ -458,7 +458,9 @@ struct ringtrace_load_attr {
  * sessions loaded or a negative RINGTRACE_ERR_*; on failure, ret_detail
  * (when not NULL) names the file, line and element that failed and why. A
  * session that fails half-way is destroyed; sessions loaded before it in
- * the same call stay.
+ * the same call stay. A session to be replaced (overwrite) is destroyed
+ * only once the session daemon has accepted the configuration replacing it
+ * (tried first on a scratch session, destroyed again).
  */
 int ringtrace_load_session(const struct ringtrace_load_attr *attr,
                            char ret_detail[RINGTRACE_LOAD_DETAIL_MAX]);

@@ -65,17 +65,26 @@ static void stream_release(struct consumer_stream *stream, bool unlink_files)
 	pthread_mutex_destroy(&stream->lock);
 }
 
-static int stream_open_files(struct consumer_stream *stream)
+int channel_stream_open_files(struct consumer_stream *stream, uint64_t tracefile_index)
 {
 	const struct consumer_channel *channel = stream->channel;
 	int r;
 
-	r = channel_path(stream->data_file_name, "%s/%s_%" PRIu32, channel->pathname, channel->name,
-	                 stream->cpu);
+	/* With a size cap, every file has its number, the first one too (as lttng). */
+	if (channel->tracefile_size)
+		r = channel_path(stream->data_file_name, "%s/%s_%" PRIu32 "_%" PRIu64,
+		                 channel->pathname, channel->name, stream->cpu, tracefile_index);
+	else
+		r = channel_path(stream->data_file_name, "%s/%s_%" PRIu32, channel->pathname,
+		                 channel->name, stream->cpu);
 	if (r < 0)
 		return r;
-	r = channel_path(stream->index_file_name, "%s/index/%s_%" PRIu32 ".idx", channel->pathname,
-	                 channel->name, stream->cpu);
+	if (channel->tracefile_size)
+		r = channel_path(stream->index_file_name, "%s/index/%s_%" PRIu32 "_%" PRIu64 ".idx",
+		                 channel->pathname, channel->name, stream->cpu, tracefile_index);
+	else
+		r = channel_path(stream->index_file_name, "%s/index/%s_%" PRIu32 ".idx",
+		                 channel->pathname, channel->name, stream->cpu);
 	if (r < 0)
 		return r;
 	r = output_file_create(stream->data_file_name, channel->uid, channel->gid);
@@ -95,7 +104,9 @@ static int stream_open_files(struct consumer_stream *stream)
 		log_error("Cannot write index file %s: %s", stream->index_file_name, strerror(-r));
 		return r;
 	}
+	stream->data_file_bytes = 0;
 	stream->index_file_bytes = CTF_INDEX_HEADER_SIZE;
+	stream->tracefile_index = tracefile_index;
 	return 0;
 }
 
@@ -152,7 +163,7 @@ static int stream_init(struct consumer_stream *stream)
 
 	if (r < 0)
 		return r;
-	return stream_open_files(stream);
+	return channel_stream_open_files(stream, 0);
 }
 
 static void channel_close_timers(struct consumer_channel *channel)
@@ -266,6 +277,8 @@ int channel_create(const struct consumer_ask_channel *req, struct consumer_chann
 	    .num_subbuf = (uint32_t)req->num_subbuf,
 	    .overwrite = req->overwrite != 0,
 	    .switch_timer_us = req->switch_timer_us,
+	    .tracefile_size = req->tracefile_size,
+	    .tracefile_count = req->tracefile_count,
 	    .read_timer_us =
 	        req->read_timer_us ? req->read_timer_us : CHANNEL_DEFAULT_READ_TIMER_US,
 	    .nr_streams = req->type == CONSUMER_CHANNEL_TYPE_DATA ? req->nr_streams : 0,

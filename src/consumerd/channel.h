@@ -53,12 +53,13 @@ struct consumer_stream {
 	struct rb_stream *rb; /* consumer-side mapping, until the channel is destroyed */
 	int shm_fd;           /* owned; sent to sessiond by GET_CHANNEL */
 	int wakeup_fd;        /* owned; sent to sessiond by GET_CHANNEL */
-	int data_fd;          /* <pathname>/<name>_<cpu> */
-	int index_fd;         /* <pathname>/index/<name>_<cpu>.idx */
+	int data_fd;          /* <pathname>/<name>_<cpu>[_<tracefile_index>] */
+	int index_fd;         /* <pathname>/index/<name>_<cpu>[_<tracefile_index>].idx */
 	char data_file_name[PATH_MAX];
 	char index_file_name[PATH_MAX];
 	uint64_t data_file_bytes;  /* end of the last packet written */
 	uint64_t index_file_bytes; /* header + one entry per packet written */
+	uint64_t tracefile_index;  /* number of the current file (with a size cap) */
 	bool write_error_logged;   /* one error message per run of failed writes */
 	uint64_t packets_written;
 	uint64_t lost_packets; /* write errors + packet sequence gaps */
@@ -86,6 +87,13 @@ struct consumer_channel {
 	bool overwrite;
 	uint32_t switch_timer_us;
 	uint32_t read_timer_us; /* 0 in the request means the default */
+	/*
+	 * Size cap of each stream file (0: one file, no cap) and number of
+	 * files kept per stream (0: no limit), as lttng's --tracefile-size
+	 * and --tracefile-count.
+	 */
+	uint64_t tracefile_size;
+	uint32_t tracefile_count;
 
 	/* DATA channels. */
 	uint32_t nr_streams;
@@ -113,6 +121,15 @@ struct consumer_channel {
  * nothing left behind on failure.
  */
 int channel_create(const struct consumer_ask_channel *req, struct consumer_channel **ret_channel);
+
+/*
+ * Creates the data and index files of a stream: <name>_<cpu>, or
+ * <name>_<cpu>_<tracefile_index> when the channel has a size cap, and
+ * index/ the same + ".idx" with its header; resets the stream's byte
+ * counts. An existing file of that name is truncated. Returns 0 or a
+ * negative errno (logged), leaving whatever it opened in the stream's fds.
+ */
+int channel_stream_open_files(struct consumer_stream *stream, uint64_t tracefile_index);
 
 /*
  * Final flush and drain of every stream, then closes the output files and

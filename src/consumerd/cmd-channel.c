@@ -68,6 +68,11 @@ static bool ask_channel_is_valid(const struct consumer_ask_channel *msg)
 		          msg->nr_streams);
 		return false;
 	}
+	if (msg->tracefile_count != 0 && msg->tracefile_size == 0) {
+		log_error("ASK_CHANNEL_CREATION: channel %s: a tracefile count needs a size",
+		          msg->name);
+		return false;
+	}
 	if (msg->overwrite != 0 && msg->overwrite != 1) {
 		log_error("ASK_CHANNEL_CREATION: channel %s: overwrite must be 0 or 1", msg->name);
 		return false;
@@ -80,10 +85,6 @@ static bool ask_channel_is_supported(const struct consumer_ask_channel *msg)
 {
 	if (msg->type != CONSUMER_CHANNEL_TYPE_DATA)
 		return true;
-	if (msg->tracefile_size != 0 || msg->tracefile_count != 0) {
-		log_error("Channel %s: tracefile size/count is not supported", msg->name);
-		return false;
-	}
 	if (msg->overwrite) {
 		log_error("Channel %s: overwrite (flight recorder) mode is not supported",
 		          msg->name);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "channel.h"
 #include "common/clock.h"
@@ -45,6 +46,52 @@ static int stream_output_parse_packet(const struct consumer_stream *stream,
 	return 0;
 }
 
+/*
+ * With a size cap, a packet that would take the current file past it goes
+ * to the next file: number + 1, or back to 0 after tracefile_count - 1
+ * (that oldest file is replaced), each with its own index. A file holds at
+ * least one packet, so a cap below the packet size still makes progress.
+ * If the next file cannot be created, the packet stays in the current one
+ * (which then grows past the cap) and the error is logged.
+ */
+static void stream_output_next_tracefile_if_full(struct consumer_stream *stream,
+                                                 uint64_t packet_bytes)
+{
+	const struct consumer_channel *channel = stream->channel;
+	char data_name[sizeof(stream->data_file_name)], index_name[sizeof(stream->index_file_name)];
+	int data_fd = stream->data_fd, index_fd = stream->index_fd;
+	uint64_t data_bytes = stream->data_file_bytes, index_bytes = stream->index_file_bytes;
+	uint64_t current = stream->tracefile_index, next;
+	int r;
+
+	if (!channel->tracefile_size || stream->data_file_bytes == 0 ||
+	    stream->data_file_bytes + packet_bytes <= channel->tracefile_size)
+		return;
+	next = channel->tracefile_count ? (current + 1) % channel->tracefile_count : current + 1;
+	memcpy(data_name, stream->data_file_name, sizeof(data_name));
+	memcpy(index_name, stream->index_file_name, sizeof(index_name));
+	stream->data_fd = stream->index_fd = -1;
+	r = channel_stream_open_files(stream, next);
+	if (r == 0) {
+		close(data_fd);
+		close(index_fd);
+		return;
+	}
+	if (stream->data_fd >= 0)
+		close(stream->data_fd);
+	if (stream->index_fd >= 0)
+		close(stream->index_fd);
+	stream->data_fd = data_fd;
+	stream->index_fd = index_fd;
+	memcpy(stream->data_file_name, data_name, sizeof(data_name));
+	memcpy(stream->index_file_name, index_name, sizeof(index_name));
+	stream->data_file_bytes = data_bytes;
+	stream->index_file_bytes = index_bytes;
+	stream->tracefile_index = current;
+	log_error("Cannot start trace file %" PRIu64 " of %s: %s; writing on past its size cap",
+	          next, data_name, strerror(-r));
+}
+
 static void stream_output_write_packet(struct consumer_stream *stream,
                                        const struct rb_subbuf *subbuf)
 {
@@ -64,6 +111,7 @@ static void stream_output_write_packet(struct consumer_stream *stream,
 		return;
 	}
 	packet_bytes = info.packet_size_bits / 8;
+	stream_output_next_tracefile_if_full(stream, packet_bytes);
 	r = pwrite_full(stream->data_fd, subbuf->data, packet_bytes,
 	                (off_t)stream->data_file_bytes);
 	if (r < 0) {

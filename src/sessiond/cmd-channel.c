@@ -91,10 +91,20 @@ static int channel_attr_check(const char *name, struct ringtrace_channel_attr *a
 		log_warn("Channel %s: blocking channels are not supported yet", name);
 		return -RINGTRACE_ERR_NOT_SUPPORTED;
 	}
-	if (attr->tracefile_size != 0 || attr->tracefile_count != 0) {
-		log_warn("Channel %s: --tracefile-size and --tracefile-count are not supported yet",
-		         name);
-		return -RINGTRACE_ERR_NOT_SUPPORTED;
+	if (attr->tracefile_count != 0 && attr->tracefile_size == 0) {
+		log_warn("Channel %s: a tracefile count needs a tracefile size", name);
+		return -RINGTRACE_ERR_INVALID;
+	}
+	if (attr->tracefile_count > UINT32_MAX) {
+		log_warn("Channel %s: tracefile count %" PRIu64 " is too large", name,
+		         attr->tracefile_count);
+		return -RINGTRACE_ERR_INVALID;
+	}
+	if (attr->tracefile_size != 0 && attr->tracefile_size < attr->subbuf_size) {
+		log_warn("Channel %s: tracefile size %" PRIu64
+		         " is smaller than the sub-buffer size %" PRIu64,
+		         name, attr->tracefile_size, attr->subbuf_size);
+		return -RINGTRACE_ERR_INVALID;
 	}
 	return 0;
 }

@@ -258,3 +258,20 @@ def test_trackers_by_name_legacy_and_empty(rt, tmp_path):
     assert (r.returncode, r.stderr) == (
         1, f"Error: Invalid session configuration: {f}:23: <name>: no user named "
         "\"no-such-user\" on this system\n")
+
+
+def test_force_keeps_session_when_replacement_refused(rt, tmp_path):
+    rt.run("create", "bad", f"--output={tmp_path / 't'}")
+    rt.run("enable-event", "-u", "rt_test:tick")
+    before = rt.run("list").stdout, rt.run("list", "bad").stdout
+    f = session_file(tmp_path, channel="<overwrite_mode>OVERWRITE</overwrite_mode>")
+    r = rt.run("load", "-f", "-i", f, check=False)
+    assert (r.returncode, r.stderr) == (
+        1, f"Error: Operation not supported: {f}:10: session bad: <channel> ch with "
+        "<overwrite_mode>OVERWRITE\n")
+    assert (rt.run("list").stdout, rt.run("list", "bad").stdout) == before
+    f = session_file(tmp_path)
+    rt.run("load", "-f", "-i", f)
+    listing = rt.run("list", "bad").stdout
+    assert "- ch: [enabled]" in listing and "rt_test:tick" not in listing
+    assert rt.run("list").stdout.count(") ") == 1

@@ -275,6 +275,11 @@ static int load_selected(const struct ringtrace_load_attr *attr,
 		const char *name = override_name ? override_name : list[i]->name;
 
 		if (session_exists(sessions, existing, name)) {
+			r = session_config_check(list[i], override_name, url, &err);
+			if (r < 0) {
+				copy_detail(detail, err.text);
+				return r;
+			}
 			r = replace_session(name);
 			if (r < 0) {
 				snprintf(detail, RINGTRACE_LOAD_DETAIL_MAX,

@@ -10,14 +10,16 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/session-xml/names.h"
 #include "session-config.h"
 
 struct apply_ctx {
 	const struct config_session *s;
-	const char *name; /* the session's name once created */
-	struct ringtrace_handle handle;
+	const char *name;               /* the session's name, in messages */
+	struct ringtrace_handle handle; /* the session the commands go to */
+	bool start;                     /* start it if it was started */
 	struct config_error *err;
 };
 
@@ -165,31 +167,51 @@ static int apply_all(const struct apply_ctx *a)
 		if (r < 0)
 			return fail(a, r, ch->line, "disabling channel %s", ch->chan.name);
 	}
-	if (s->started) {
-		r = ringtrace_start_tracing(a->name);
+	if (s->started && a->start) {
+		r = ringtrace_start_tracing(a->handle.session_name);
 		if (r < 0)
 			return fail(a, r, s->line, "starting it (<started>true)");
 	}
 	return 0;
 }
 
+static int apply(struct apply_ctx *a, const char *output_url)
+{
+	const char *url = output_url ? output_url : a->s->output_path;
+	int r;
+
+	a->err->text[0] = '\0';
+	r = ringtrace_create_session(a->handle.session_name, url);
+	if (r < 0)
+		return fail(a, r, a->s->line, "creating it%s%s", url ? " with output " : "",
+		            url ? url : "");
+	a->handle.domain.type = RINGTRACE_DOMAIN_UST;
+	a->handle.domain.buf_type = a->s->buffer_type;
+	r = apply_all(a);
+	if (r < 0)
+		(void)ringtrace_destroy_session(a->handle.session_name);
+	return r;
+}
+
 int session_config_apply(const struct config_session *s, const char *name, const char *output_url,
                          struct config_error *err)
 {
-	struct apply_ctx a = {.s = s, .name = name ? name : s->name, .err = err};
-	const char *url = output_url ? output_url : s->output_path;
+	struct apply_ctx a = {.s = s, .name = name ? name : s->name, .start = true, .err = err};
+
+	snprintf(a.handle.session_name, sizeof(a.handle.session_name), "%s", a.name);
+	return apply(&a, output_url);
+}
+
+int session_config_check(const struct config_session *s, const char *name, const char *output_url,
+                         struct config_error *err)
+{
+	struct apply_ctx a = {.s = s, .name = name ? name : s->name, .start = false, .err = err};
 	int r;
 
-	err->text[0] = '\0';
-	r = ringtrace_create_session(a.name, url);
-	if (r < 0)
-		return fail(&a, r, s->line, "creating it%s%s", url ? " with output " : "",
-		            url ? url : "");
-	snprintf(a.handle.session_name, sizeof(a.handle.session_name), "%s", a.name);
-	a.handle.domain.type = RINGTRACE_DOMAIN_UST;
-	a.handle.domain.buf_type = s->buffer_type;
-	r = apply_all(&a);
-	if (r < 0)
-		(void)ringtrace_destroy_session(a.name);
+	snprintf(a.handle.session_name, sizeof(a.handle.session_name), "%.200s.load-check-%d",
+	         a.name, (int)getpid());
+	r = apply(&a, output_url);
+	if (r == 0)
+		(void)ringtrace_destroy_session(a.handle.session_name);
 	return r;
 }

@@ -84,6 +84,15 @@ void session_config_document_free(struct config_document *doc);
 int session_config_apply(const struct config_session *s, const char *name, const char *output_url,
                          struct config_error *err);
 
+/*
+ * Whether the session daemon accepts everything session_config_apply()
+ * would ask for, by applying s (not started) to a scratch session of
+ * another name, destroyed afterwards: before a session is replaced by a
+ * loaded one, so that a refused file leaves the old session in place.
+ */
+int session_config_check(const struct config_session *s, const char *name, const char *output_url,
+                         struct config_error *err);
+
 /* The schema every document is validated against (session.xsd, embedded). */
 extern const unsigned char session_xsd_data[];
 extern const size_t session_xsd_size;
