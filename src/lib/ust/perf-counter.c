@@ -46,7 +46,7 @@ struct thread_entry {
 };
 
 static struct rt_ust_perf_counter counters[RT_UST_PERF_MAX_COUNTERS];
-static __thread struct thread_entry *thread_entries;
+static __thread struct thread_entry *thread_entries __attribute__((tls_model("initial-exec")));
 static pthread_key_t thread_key;
 static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
 static bool thread_key_ok;
