@@ -238,3 +238,32 @@ def test_perf_hardware_counter(rt, tmp_path):
     rt.run("stop")
     cycles = [ctx["perf_thread_cycles"] for _, ctx, _ in read_ctx_events(out)]
     assert len(cycles) == 20 and cycles == sorted(cycles) and cycles[-1] > cycles[0]
+
+
+def test_per_pid_buffers_and_forked_child(rt, tmp_path):
+    """Per-PID registries declare the contexts too; a forked child records its own ids."""
+    out = tmp_path / "t"
+    rt.run("create", "s1", f"--output={out}")
+    rt.run("enable-channel", "-u", "--buffers-pid", "chan")
+    rt.run("enable-event", "-u", "rt_test:tick", "-c", "chan")
+    rt.run("add-context", "-u", "-c", "chan", "-t", "vpid", "-t", "vtid", "-t", "procname")
+    rt.run("start")
+    app = rt.popen_app("forker", 30, 20)
+    assert app.stdout.readline().strip() == "ready"
+    assert app.wait(timeout=60) == 0
+    rt.run("stop")
+    by_pid = {}
+    for d in (out / "ust" / "pid").iterdir():
+        assert [x.strip() for x in ctx_metadata(d)] == [
+            INT.format(32, 1, "vpid"), INT.format(32, 1, "vtid"), EXPECTED_DECL["procname"]]
+        for _, ctx, payload in read_ctx_events(d):
+            by_pid.setdefault(ctx["vpid"], []).append((ctx, payload["n"]))
+    parent = by_pid.pop(app.pid)
+    assert len(parent) == 30
+    assert all(c["vtid"] == app.pid and n < 1000000 for c, n in parent)
+    assert all(c["procname"] == "forker" for c, _ in parent)
+    # The child registers on its own after the fork: it has events, all with its own ids.
+    assert len(by_pid) == 1
+    (child_pid, child), = by_pid.items()
+    assert child and child_pid != app.pid
+    assert all(c["vtid"] == child_pid and n >= 1000000 for c, n in child)
