@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 enum client_command {
-	CLIENT_ADD_CONTEXT = 0,       /* struct add_context below */
+	CLIENT_ADD_CONTEXT = 0, /* struct add_context below */
 	CLIENT_DISABLE_CHANNEL = 2,
 	CLIENT_DISABLE_EVENT = 3,
 	CLIENT_ENABLE_CHANNEL = 5,
@@ -34,7 +34,7 @@ enum client_command {
 	CLIENT_START_TRACE = 16,
 	CLIENT_STOP_TRACE = 17,
 	CLIENT_LIST_TRACEPOINT_FIELDS = 18, /* reply: struct ringtrace_event_field[] */
-	CLIENT_DATA_PENDING = 24,     /* reply: uint8_t, 1 = pending */
+	CLIENT_DATA_PENDING = 24,           /* reply: uint8_t, 1 = pending */
 	CLIENT_TRACK_ID = 32,
 	CLIENT_UNTRACK_ID = 33,
 	CLIENT_LIST_TRACKER_IDS = 34, /* reply: int32_t[]: policy, then the set's values */
