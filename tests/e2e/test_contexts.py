@@ -198,16 +198,18 @@ def test_perf_software_counter(rt, tmp_path):
     rt.run("create", "s1", f"--output={out}")
     rt.run("enable-event", "-u", "rt_test:seq")
     rt.run("add-context", "-u", "-t", "perf:thread:task-clock", "-t",
-           "perf:thread:page-fault", "-t", "vtid")
+           "perf:thread:page-fault", "-t", "vtid", "-t", "perf:thread:faults")
     rt.run("start")
     app = rt.app("ctxapp", 2, 50)
     assert app.returncode == 0
     rt.run("stop")
     assert [d.strip() for d in ctx_metadata(out)] == [
         INT.format(64, 0, "perf_thread_task_clock"), INT.format(64, 0, "perf_thread_page_fault"),
-        INT.format(32, 1, "vtid")]
+        INT.format(32, 1, "vtid"), INT.format(64, 0, "perf_thread_faults")]
     by_thread = {}
     for _, ctx, payload in read_ctx_events(out):
+        # The same counter under lttng's two names: read twice in a row, same count.
+        assert ctx["perf_thread_faults"] == ctx["perf_thread_page_fault"]
         by_thread.setdefault(ctx["vtid"], []).append(ctx["perf_thread_task_clock"])
     assert len(by_thread) == 2
     for clocks in by_thread.values():

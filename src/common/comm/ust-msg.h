@@ -91,8 +91,8 @@ struct ust_cmd_channel {
  * A context recorded after the event header of every event of a channel,
  * in the order added. Sent between CREATE_CHANNEL and the channel's first
  * ADD_STREAM; the app refuses (-EBUSY) a channel that has streams already,
- * -EINVAL an unknown kind or name, -EEXIST a name the channel has, -E2BIG
- * beyond UST_MAX_CONTEXTS.
+ * -EINVAL an unknown kind or name, -EEXIST a built-in context the channel
+ * has, -E2BIG beyond UST_MAX_CONTEXTS.
  */
 enum ust_context_kind {
 	UST_CONTEXT_BUILTIN = 0,     /* name: as `$ctx.` spells it ("vpid", "procname"...) */
