@@ -122,10 +122,18 @@ static int stream_create_buffer(struct consumer_stream *stream)
 		return r;
 	}
 	r = rb_stream_map(stream->shm_fd, stream->wakeup_fd, &ctf_rb_client_ops, &stream->rb);
-	if (r < 0)
+	if (r < 0) {
 		log_error("Cannot map ring buffer %" PRIu32 " of channel %s: %s", stream->cpu,
 		          channel->name, strerror(-r));
-	return r;
+		return r;
+	}
+	/* Producers blocked on a full buffer wait only while we hold this. */
+	r = rb_consumer_claim(stream->rb);
+	if (r < 0)
+		log_warn("Ring buffer %" PRIu32 " of channel %s: cannot mark it consumed (%s): "
+		         "blocking producers will discard instead of waiting",
+		         stream->cpu, channel->name, strerror(-r));
+	return 0;
 }
 
 /* Makes a stream safe to release whatever step of its creation fails. */
@@ -373,8 +381,7 @@ struct consumer_channel *channel_registry_find(uint64_t key)
 {
 	struct consumer_channel *channel;
 
-	cds_list_for_each_entry(channel, &channel_registry, registry_node)
-	{
+	cds_list_for_each_entry (channel, &channel_registry, registry_node) {
 		if (channel->key == key)
 			return channel;
 	}

@@ -87,8 +87,11 @@ struct rb_stream {
 
 	/* Slow path. */
 	struct rb_client_ops ops;
-	int wakeup_fd;         /* our own dup, or -1 */
-	uint64_t consumer_pos; /* consumer's private copy of [R], see ringbuffer.c */
+	int wakeup_fd;               /* our own dup, or -1 */
+	int shm_fd;                  /* our own dup of the memfd: asks the kernel about [K] */
+	int consumer_lock_fd;        /* consumer: its own description holding [K], or -1 */
+	int64_t blocking_timeout_us; /* producer, process-local: 0 discard, -1 forever */
+	uint64_t consumer_pos;       /* consumer's private copy of [R], see ringbuffer.c */
 	size_t map_size;
 	struct rb_stream_attr attr;
 };

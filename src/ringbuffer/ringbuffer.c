@@ -76,10 +76,12 @@
  *  I2  A packet at begin b (slot i) is opened only after the check
  *      b - [R] < B (unsigned), i.e. the packet b - B that used slot i before
  *      has been released by the consumer. Hence [W] - [R] <= B. If the check
- *      fails the record is discarded: [X]++, -ENOBUFS, [W] unchanged. This
- *      is the only place a reservation looks at [R]; flush does not look
- *      (it opens nothing), so [W] may sit on a boundary whose slot is busy,
- *      and the next reservation there discards.
+ *      fails, a blocking producer may wait and retry from a fresh [W]
+ *      ("Blocking" below); otherwise, or once it gives up, the record is
+ *      discarded: [X]++, -ENOBUFS, [W] unchanged. This is the only place a
+ *      reservation looks at [R]; flush does not look (it opens nothing), so
+ *      [W] may sit on a boundary whose slot is busy, and the next
+ *      reservation there waits or discards.
  *  I3  Timestamp order = [W] order. A reserver loads [W], then reads the
  *      clock, then CASes [W] from the loaded value. For two successful
  *      reservers A then B (in [W]'s modification order), B's CAS read A's
@@ -159,6 +161,34 @@
  * Discarded records do not update [L]: they are not in the stream.
  *
  * ======================================================================
+ *  Blocking (blocking.c)
+ * ======================================================================
+ *
+ * A producer whose stream has a blocking timeout (process-local, set by the
+ * tracer: the channel's --blocking-timeout when the application allows
+ * blocking) does not discard when I2's check fails: it sleeps and plans
+ * again from a fresh [W], until the check passes, the timeout expires, or
+ * nobody will ever release a slot. It waits holding no reservation, so it
+ * delays no packet's completion: the packet it waits for (the one at
+ * begin - B) needs only commits of reservers that are not waiting, then
+ * the consumer. Counters are untouched while waiting; [X] counts the record
+ * only when the producer gives up.
+ *
+ *  [K] consumer liveness: an open-file-description write lock on byte 0
+ *      of the memfd, taken by the consumer through its own description of
+ *      the file (rb_consumer_claim(), never passed to anyone). The kernel
+ *      drops it when the consumer closes that description: on unmap, on
+ *      exit, on kill -9. A stopped (SIGSTOP) consumer still holds it.
+ *  B1  A waiting producer asks the kernel whether [K] is held (F_OFD_GETLK
+ *      on its own description) before every sleep; when it is not, no
+ *      slot will ever be released and it gives up at once. So a producer
+ *      waiting "forever" wakes within one sleep period of the consumer's
+ *      death, and never waits on a stream nobody consumes.
+ *  B2  Sleeps are nanosleep() (async-signal-safe, errno kept), starting at
+ *      1 ms and doubling up to 100 ms (lttng-ust polls every 100 ms), never
+ *      past the deadline, which is measured on CLOCK_MONOTONIC.
+ *
+ * ======================================================================
  *  Untrusted control area
  * ======================================================================
  *
@@ -177,6 +207,8 @@
  */
 
 #include "ringbuffer/ringbuffer.h"
+
+#include "ringbuffer/blocking.h"
 
 #include <errno.h>
 #include <sys/eventfd.h>
@@ -304,6 +336,7 @@ __attribute__((noinline)) int rb_reserve_slow(struct rb_stream *stream, uint32_t
                                               bool force_long, struct rb_reserve_ctx *ctx)
 {
 	struct rb_shm_ctl *ctl = stream->ctl;
+	struct rb_wait wait = {0};
 	struct rb_plan plan;
 	uint64_t old, ts, end;
 
@@ -319,6 +352,12 @@ __attribute__((noinline)) int rb_reserve_slow(struct rb_stream *stream, uint32_t
 		rb_plan_reservation(stream, old, ts, payload_len, force_long, &plan);
 		if (plan.opens_packet &&
 		    !rb_packet_is_free(stream, plan.record_pos - stream->header_size)) {
+			/* I2: wait for the consumer (B1, B2), or discard. */
+			if (rb_wait_for_space(stream, &wait)) {
+				/* M1: a fresh [W]; the clock is read again after it (I3). */
+				old = __atomic_load_n(&ctl->write_pos, __ATOMIC_ACQUIRE);
+				continue;
+			}
 			rb_count_discard(stream);
 			return -ENOBUFS;
 		}

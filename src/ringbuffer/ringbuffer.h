@@ -80,9 +80,9 @@ int rb_stream_create(const struct rb_stream_attr *attr, int *ret_shm_fd, int *re
  * than this process (see common/clock.h), since their timestamps would not
  * compare.
  *
- * Details: the stream keeps its own close-on-exec dup of wakeup_fd (the
- * caller may close its copy); wakeup_fd may be -1 to map without wakeups.
- * shm_fd is not needed after the call. The memfd must carry F_SEAL_SHRINK
+ * Details: the stream keeps its own close-on-exec dups of wakeup_fd and
+ * shm_fd (the caller may close its copies); wakeup_fd may be -1 to map
+ * without wakeups. The memfd must carry F_SEAL_SHRINK
  * (rb_stream_create() seals it) so that no mapper can be killed by SIGBUS.
  * ops (may be NULL, as may each callback) are copied. Whoever completes a
  * packet calls packet_end with its own ops, and rb_stream_flush() may
@@ -125,7 +125,24 @@ static inline void rb_commit(const struct rb_reserve_ctx *ctx);
  * the caller gives up on it, or its packet is never delivered.
  */
 
+/*
+ * Blocking (producer, process-local): when no sub-buffer is free, retry for
+ * up to timeout_us microseconds (-1: as long as a consumer holds the stream,
+ * see rb_consumer_claim()) before discarding. 0 (the default): discard at
+ * once. Must not be changed while this process reserves in the stream.
+ */
+void rb_stream_set_blocking_timeout(struct rb_stream *stream, int64_t timeout_us);
+
 /* --- consumer --- */
+
+/*
+ * Marks this mapping as the stream's consumer for as long as it stays
+ * mapped and the process lives: blocked producers give up when no consumer
+ * holds the stream. Needs /proc. -EBUSY when another mapping holds it.
+ */
+int rb_consumer_claim(struct rb_stream *stream);
+/* True while some mapping holds rb_consumer_claim() on the stream. */
+bool rb_stream_consumer_alive(const struct rb_stream *stream);
 
 struct rb_subbuf {
 	uint64_t pos;          /* virtual offset of the sub-buffer */

@@ -152,7 +152,7 @@ int rb_stream_map(int shm_fd, int wakeup_fd, const struct rb_client_ops *ops,
                   struct rb_stream **ret_stream)
 {
 	_cleanup_free_ struct rb_stream *stream = NULL;
-	_cleanup_close_ int wakeup_dup = -1;
+	_cleanup_close_ int wakeup_dup = -1, shm_dup = -1;
 	const struct rb_stream_attr *attr;
 	struct rb_shm_ctl head;
 	size_t map_size;
@@ -171,6 +171,9 @@ int rb_stream_map(int shm_fd, int wakeup_fd, const struct rb_client_ops *ops,
 		if (wakeup_dup < 0)
 			return negative_errno();
 	}
+	shm_dup = fcntl(shm_fd, F_DUPFD_CLOEXEC, 3);
+	if (shm_dup < 0)
+		return negative_errno();
 	/* Populated: producers take no page fault on their first records. */
 	mem = mmap(NULL, map_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, shm_fd, 0);
 	if (mem == MAP_FAILED)
@@ -196,6 +199,8 @@ int rb_stream_map(int shm_fd, int wakeup_fd, const struct rb_client_ops *ops,
 	if (ops)
 		stream->ops = *ops;
 	stream->wakeup_fd = TAKE_FD(wakeup_dup);
+	stream->shm_fd = TAKE_FD(shm_dup);
+	stream->consumer_lock_fd = -1;
 	stream->consumer_pos =
 	    __atomic_load_n(&stream->ctl->consumed_pos, __ATOMIC_ACQUIRE) & ~stream->offset_mask;
 
@@ -210,6 +215,10 @@ void rb_stream_unmap(struct rb_stream *stream)
 	munmap(stream->ctl, stream->map_size);
 	if (stream->wakeup_fd >= 0)
 		close(stream->wakeup_fd);
+	/* Releases [K] when we were the consumer. */
+	if (stream->consumer_lock_fd >= 0)
+		close(stream->consumer_lock_fd);
+	close(stream->shm_fd);
 	free(stream);
 }
 

@@ -87,10 +87,6 @@ static int channel_attr_check(const char *name, struct ringtrace_channel_attr *a
 		log_warn("Channel %s: overwrite mode is not supported yet", name);
 		return -RINGTRACE_ERR_NOT_SUPPORTED;
 	}
-	if (attr->blocking_timeout != 0) {
-		log_warn("Channel %s: blocking channels are not supported yet", name);
-		return -RINGTRACE_ERR_NOT_SUPPORTED;
-	}
 	if (attr->tracefile_size != 0 || attr->tracefile_count != 0) {
 		log_warn("Channel %s: --tracefile-size and --tracefile-count are not supported yet",
 		         name);

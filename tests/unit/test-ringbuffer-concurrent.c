@@ -7,7 +7,9 @@
  * records discarded, packets reused constantly). Checks that
  * every record is read exactly once or counted as discarded, that records
  * are intact, that timestamps never decrease along the stream, and that
- * every short record header is decodable from the record before it.
+ * every short record header is decodable from the record before it. The
+ * tiny buffer runs once more with blocking producers (waiting forever on
+ * a consumer that holds the stream): then nothing may be discarded.
  */
 
 #include "test-ringbuffer-client.h"
@@ -240,6 +242,7 @@ static void fixture_open(struct fixture *f, uint32_t num_subbuf)
 	assert_non_null(f->consumer);
 	f->consumer->shared = f->shared;
 	assert_int_equal(rb_stream_map(f->shm_fd, f->wakeup_fd, &tc_ops, &f->consumer->stream), 0);
+	assert_int_equal(rb_consumer_claim(f->consumer->stream), 0);
 }
 
 static void consumer_start(struct fixture *f)
@@ -298,9 +301,28 @@ static void *producer_thread(void *arg)
 	return NULL;
 }
 
+/* The test's parameter: num_subbuf, plus BLOCKING for blocking producers. */
+#define BLOCKING (1u << 16)
+
 static uint32_t num_subbuf_of(void **state)
 {
-	return (uint32_t)(uintptr_t)*state;
+	return (uint32_t)(uintptr_t)*state & (BLOCKING - 1);
+}
+
+static bool blocking_of(void **state)
+{
+	return ((uint32_t)(uintptr_t)*state & BLOCKING) != 0;
+}
+
+static void producer_mode(struct rb_stream *stream, void **state)
+{
+	rb_stream_set_blocking_timeout(stream, blocking_of(state) ? -1 : 0);
+}
+
+static void check_mode(struct fixture *f, void **state)
+{
+	if (blocking_of(state))
+		assert_int_equal(f->shared->discard_count, 0);
 }
 
 static void test_two_threads(void **state)
@@ -313,6 +335,7 @@ static void test_two_threads(void **state)
 	fixture_open(&f, num_subbuf_of(state));
 	/* One mapping shared by the producer threads, as in a traced process. */
 	assert_int_equal(rb_stream_map(f.shm_fd, f.wakeup_fd, &tc_ops, &stream), 0);
+	producer_mode(stream, state);
 	consumer_start(&f);
 	for (uint32_t p = 0; p < PRODUCERS; p++) {
 		args[p] =
@@ -322,6 +345,7 @@ static void test_two_threads(void **state)
 	for (uint32_t p = 0; p < PRODUCERS; p++)
 		assert_int_equal(pthread_join(threads[p], NULL), 0);
 	consumer_finish_and_check(&f);
+	check_mode(&f, state);
 	rb_stream_unmap(stream);
 	fixture_close(&f);
 }
@@ -342,6 +366,7 @@ static void test_two_processes(void **state)
 
 			if (rb_stream_map(f.shm_fd, f.wakeup_fd, &tc_ops, &stream) < 0)
 				_exit(2);
+			producer_mode(stream, state);
 			while (!__atomic_load_n(&f.shared->go, __ATOMIC_ACQUIRE))
 				usleep(100);
 			produce(stream, p, f.shared);
@@ -357,6 +382,7 @@ static void test_two_processes(void **state)
 		assert_int_equal(WEXITSTATUS(status), 0);
 	}
 	consumer_finish_and_check(&f);
+	check_mode(&f, state);
 	fixture_close(&f);
 }
 
@@ -367,6 +393,8 @@ int main(void)
 	    cmocka_unit_test_prestate(test_two_threads, (void *)(uintptr_t)4),
 	    cmocka_unit_test_prestate(test_two_processes, (void *)(uintptr_t)64),
 	    cmocka_unit_test_prestate(test_two_processes, (void *)(uintptr_t)4),
+	    cmocka_unit_test_prestate(test_two_threads, (void *)(uintptr_t)(4 | BLOCKING)),
+	    cmocka_unit_test_prestate(test_two_processes, (void *)(uintptr_t)(4 | BLOCKING)),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

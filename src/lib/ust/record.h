@@ -46,6 +46,13 @@ int rt_ust_channel_create(struct rt_ust_session *session, uint32_t handle, uint3
  */
 int rt_ust_channel_set_stream(struct rt_ust_channel *chan, uint32_t cpu, struct rb_stream *stream);
 void rt_ust_channel_set_enabled(struct rt_ust_channel *chan, bool enabled);
+/*
+ * The channel's --blocking-timeout (us, -1 forever, 0 none), applied to its
+ * streams mapped from now on, and only if the application's environment
+ * allows blocking (LTTNG_UST_ALLOW_BLOCKING or RINGTRACE_ALLOW_BLOCKING set,
+ * ignored in set-user-ID/set-group-ID programs, as lttng-ust does).
+ */
+void rt_ust_channel_set_blocking_timeout(struct rt_ust_channel *chan, int64_t timeout_us);
 /* Detaches every recorder of the channel, then unmaps its streams and frees it. */
 void rt_ust_channel_destroy(struct rt_ust_channel *chan);
 

@@ -33,6 +33,7 @@ struct rt_ust_channel {
 	int enabled;          /* read by the fast path */
 	uint32_t nr_streams;  /* one per possible CPU */
 	struct rb_stream **streams; /* indexed by CPU; NULL until received */
+	int64_t blocking_timeout_us; /* given to each stream if the app allows blocking */
 	struct cds_list_head node;
 };
 
