@@ -109,6 +109,7 @@ static int stream_create_buffer(struct consumer_stream *stream)
 	    .record_header_short = CTF_EVENT_HEADER_COMPACT_SIZE,
 	    .record_header_long = CTF_EVENT_HEADER_EXTENDED_SIZE,
 	    .timestamp_bits = CTF_TIMESTAMP_BITS,
+	    .overwrite = channel->overwrite,
 	};
 	int r;
 

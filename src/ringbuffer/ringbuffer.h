@@ -15,6 +15,11 @@
  * - consumer (consumerd): rb_consumer_* to read delivered sub-buffers,
  *   rb_stream_flush() to close a partial sub-buffer (switch timer, stop).
  *
+ * Two modes, fixed at creation (attr.overwrite): discard, where a full
+ * buffer makes producers discard records (or wait, when blocking), and
+ * overwrite (flight recorder), where producers reuse the oldest packet the
+ * consumer has not read and the consumer sees the loss as a seq_num gap.
+ *
  * The ring buffer knows nothing of CTF: the packet header of each sub-buffer
  * is reserved (header_size bytes) and filled through the client callbacks,
  * and the record header has a short and a long form chosen by the timestamp
@@ -51,6 +56,7 @@ struct rb_stream_attr {
 	uint32_t record_header_short; /* record header length, short form (CTF large compact: 6) */
 	uint32_t record_header_long;  /* record header length, long form (CTF large extended: 14) */
 	uint32_t timestamp_bits;      /* short form usable while ts >> bits is unchanged (27) */
+	uint32_t overwrite; /* 1: flight recorder, producers overwrite the oldest packet */
 	uint8_t client[RB_CLIENT_AREA_SIZE]; /* copied into the control area */
 };
 
@@ -151,7 +157,12 @@ struct rb_subbuf {
 	uint64_t seq_num;
 };
 
-/* Next delivered, unread sub-buffer in order; -EAGAIN when none. */
+/*
+ * Next delivered, unread sub-buffer in order; -EAGAIN when none. In
+ * overwrite mode, packets overwritten before the consumer got them are
+ * skipped: seq_num jumps over them. The packet handed out stays intact
+ * until it is put back: producers never write into it.
+ */
 int rb_consumer_get_subbuf(struct rb_stream *stream, struct rb_subbuf *ret_subbuf);
 /* Releases it to the producers. */
 void rb_consumer_put_subbuf(struct rb_stream *stream, const struct rb_subbuf *subbuf);

@@ -47,6 +47,8 @@ static int rb_attr_validate(const struct rb_stream_attr *attr)
 		return -EINVAL;
 	if (attr->timestamp_bits == 0 || attr->timestamp_bits > 64)
 		return -EINVAL;
+	if (attr->overwrite > 1)
+		return -EINVAL;
 	return 0;
 }
 
@@ -58,6 +60,12 @@ static uint64_t rb_ctl_size(uint32_t num_subbuf)
 	                 (uint64_t)num_subbuf * sizeof(struct rb_shm_subbuf);
 
 	return (bytes + page_size - 1) & ~(page_size - 1);
+}
+
+/* Sub-buffer pages: one per slot, plus the consumer's spare in overwrite mode. */
+static uint64_t rb_pages_size(const struct rb_stream_attr *attr)
+{
+	return attr->subbuf_size * (attr->num_subbuf + attr->overwrite);
 }
 
 int rb_stream_create(const struct rb_stream_attr *attr, int *ret_shm_fd, int *ret_wakeup_fd)
@@ -76,7 +84,7 @@ int rb_stream_create(const struct rb_stream_attr *attr, int *ret_shm_fd, int *re
 	if (r < 0)
 		return r;
 	head.ctl_size = rb_ctl_size(attr->num_subbuf);
-	total_size = head.ctl_size + attr->subbuf_size * attr->num_subbuf;
+	total_size = head.ctl_size + rb_pages_size(attr);
 
 	shm_fd = memfd_create("ringtrace-rb", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (shm_fd < 0)
@@ -140,7 +148,7 @@ static int rb_read_ctl_head(int shm_fd, struct rb_shm_ctl *ret_head, size_t *ret
 		return -EINVAL;
 	if (head.ctl_size != rb_ctl_size(head.attr.num_subbuf))
 		return -EINVAL;
-	if ((uint64_t)st.st_size != head.ctl_size + head.attr.subbuf_size * head.attr.num_subbuf)
+	if ((uint64_t)st.st_size != head.ctl_size + rb_pages_size(&head.attr))
 		return -EINVAL;
 
 	*ret_head = head;
@@ -196,6 +204,8 @@ int rb_stream_map(int shm_fd, int wakeup_fd, const struct rb_client_ops *ops,
 	stream->record_header_long = attr->record_header_long;
 	stream->max_payload =
 	    (uint32_t)(attr->subbuf_size - attr->header_size - attr->record_header_long);
+	stream->fast_payload_limit = attr->overwrite ? 0 : stream->max_payload + 1;
+	stream->spare_page = attr->num_subbuf; /* the extra page (overwrite mode only) */
 	if (ops)
 		stream->ops = *ops;
 	stream->wakeup_fd = TAKE_FD(wakeup_dup);

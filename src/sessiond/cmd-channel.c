@@ -83,10 +83,6 @@ static int channel_attr_check(const char *name, struct ringtrace_channel_attr *a
 		return -RINGTRACE_ERR_INVALID;
 	}
 	/* lttng options not implemented yet: refused, never silently ignored. */
-	if (attr->overwrite > 0) {
-		log_warn("Channel %s: overwrite mode is not supported yet", name);
-		return -RINGTRACE_ERR_NOT_SUPPORTED;
-	}
 	if (attr->tracefile_size != 0 || attr->tracefile_count != 0) {
 		log_warn("Channel %s: --tracefile-size and --tracefile-count are not supported yet",
 		         name);

@@ -33,31 +33,34 @@ def blocking_session(rt, out, timeout):
     rt.run("start")
 
 
-def start_burst(rt, count, allow=True, var="LTTNG_UST_ALLOW_BLOCKING"):
+def start_burst(rt, allow=True, var="LTTNG_UST_ALLOW_BLOCKING"):
     env = dict(rt.env)
     if allow:
         env[var] = "1"
     # One CPU, so one per-CPU stream: "full" means full for every record.
     cpu = min(os.sched_getaffinity(0))
-    app = subprocess.Popen([str(example("burst")), str(count)], env=env, text=True,
+    app = subprocess.Popen([str(example("burst"))], env=env, text=True,
                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                            preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))
     assert app.stdout.readline() == "ready\n"
     return app
 
 
-def go(app):
-    app.stdin.write("go\n")
+def go(app, count, last=True):
+    """Has app emit count more events; with last, it then exits."""
+    app.stdin.write(f"{count}\n")
     app.stdin.flush()
+    if last:
+        app.stdin.close()
 
 
 def block_app(rt, count):
     """Starts burst with the consumer stopped; returns (app, consumerd pid) once the
     app waits on its full buffer (count must need more than the 2 sub-buffers)."""
-    app = start_burst(rt, count)
+    app = start_burst(rt)
     consumerd = consumerd_pid(rt)
     os.kill(consumerd, signal.SIGSTOP)
-    go(app)
+    go(app, count)
     time.sleep(0.5)
     if app.poll() is not None:
         os.kill(consumerd, signal.SIGCONT)
@@ -65,13 +68,13 @@ def block_app(rt, count):
     return app, consumerd
 
 
-def run_stalled(rt, app, timeout):
+def run_stalled(rt, app, count, timeout):
     """Runs app to completion with the consumer stopped; returns the seconds it took."""
     consumerd = consumerd_pid(rt)
     os.kill(consumerd, signal.SIGSTOP)
     try:
         t0 = time.monotonic()
-        go(app)
+        go(app, count)
         assert app.wait(timeout=timeout) == 0
         return time.monotonic() - t0
     finally:
@@ -100,8 +103,8 @@ def test_stalled_consumer_blocks_the_app_then_nothing_is_lost(rt, tmp_path):
 def test_timeout_expires_then_records_are_discarded_and_counted(rt, tmp_path):
     out = tmp_path / "trace"
     blocking_session(rt, out, 20000)  # 20 ms
-    app = start_burst(rt, 500, var="RINGTRACE_ALLOW_BLOCKING")
-    elapsed = run_stalled(rt, app, 60)
+    app = start_burst(rt, var="RINGTRACE_ALLOW_BLOCKING")
+    elapsed = run_stalled(rt, app, 500, 60)
     events, discarded = finish(rt, out)
     kept = len(events)
     # The two sub-buffers hold the first records; each later one waited 20 ms.
@@ -114,8 +117,8 @@ def test_timeout_expires_then_records_are_discarded_and_counted(rt, tmp_path):
 def test_app_without_allow_blocking_discards_at_once(rt, tmp_path):
     out = tmp_path / "trace"
     blocking_session(rt, out, "inf")
-    app = start_burst(rt, 600, allow=False)
-    assert run_stalled(rt, app, 10) < 5
+    app = start_burst(rt, allow=False)
+    assert run_stalled(rt, app, 600, 10) < 5
     events, discarded = finish(rt, out)
     assert events == [(0, i) for i in range(len(events))]
     assert discarded == 600 - len(events) > 0

@@ -188,7 +188,7 @@ def test_loglevel_rules(rt, tmp_path):
 
 def test_unimplemented_channel_options_are_refused_not_ignored(rt):
     rt.run("create", "s1", "--output=/tmp/unused-never-written")
-    for options in (["--overwrite"], ["--tracefile-size=1M"],
+    for options in (["--tracefile-size=1M"],
                     ["--tracefile-size=1M", "--tracefile-count=4"]):
         r = rt.run("enable-channel", "-u", "c1", *options, check=False)
         assert r.returncode != 0, options

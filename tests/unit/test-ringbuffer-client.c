@@ -109,15 +109,20 @@ int tc_record_next(const struct rb_subbuf *sb, uint64_t *offset, struct tc_recor
 	return 1;
 }
 
+void tc_fixture_open_attr(struct tc_fixture *f, const struct rb_stream_attr *attr)
+{
+	assert_int_equal(rb_stream_create(attr, &f->shm_fd, &f->wakeup_fd), 0);
+	assert_int_equal(rb_stream_map(f->shm_fd, f->wakeup_fd, &tc_ops, &f->prod), 0);
+	assert_int_equal(rb_stream_map(f->shm_fd, f->wakeup_fd, &tc_ops, &f->cons), 0);
+}
+
 void tc_fixture_open(struct tc_fixture *f, uint64_t subbuf_size, uint32_t num_subbuf,
                      uint32_t timestamp_bits)
 {
 	struct rb_stream_attr attr;
 
 	tc_attr_init(&attr, subbuf_size, num_subbuf, timestamp_bits);
-	assert_int_equal(rb_stream_create(&attr, &f->shm_fd, &f->wakeup_fd), 0);
-	assert_int_equal(rb_stream_map(f->shm_fd, f->wakeup_fd, &tc_ops, &f->prod), 0);
-	assert_int_equal(rb_stream_map(f->shm_fd, f->wakeup_fd, &tc_ops, &f->cons), 0);
+	tc_fixture_open_attr(f, &attr);
 }
 
 void tc_fixture_close(struct tc_fixture *f)

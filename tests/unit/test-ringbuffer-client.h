@@ -65,4 +65,5 @@ struct tc_fixture {
 /* Creates and maps both sides; fails the test on error. */
 void tc_fixture_open(struct tc_fixture *f, uint64_t subbuf_size, uint32_t num_subbuf,
                      uint32_t timestamp_bits);
+void tc_fixture_open_attr(struct tc_fixture *f, const struct rb_stream_attr *attr);
 void tc_fixture_close(struct tc_fixture *f);

@@ -1,26 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * burst COUNT: prints "ready" once registered, waits for a line on stdin,
- * then emits rt_test:seq thread = 0, seq = 0..COUNT-1 as fast as it can and
- * prints "done". Tests stall or kill the consumer between the two.
+ * burst: prints "ready" once registered, then for each line COUNT read on
+ * stdin emits COUNT rt_test:seq events (thread = 0, seq continuing from
+ * the previous batch) as fast as it can and prints "done". Exits at the end
+ * of its input. Tests stall or kill the consumer between batches.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "rt_test_tp.h"
 
-int main(int argc, char **argv)
+int main(void)
 {
-	unsigned long long count = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000;
-	char line[16];
+	unsigned long long seq = 0;
+	char line[32];
 
 	printf("ready\n");
 	fflush(stdout);
-	if (!fgets(line, sizeof(line), stdin))
-		return 2;
-	for (unsigned long long i = 0; i < count; i++)
-		lttng_ust_tracepoint(rt_test, seq, 0, i);
-	printf("done\n");
-	fflush(stdout);
+	while (fgets(line, sizeof(line), stdin)) {
+		unsigned long long end = seq + strtoull(line, NULL, 10);
+
+		for (; seq < end; seq++)
+			lttng_ust_tracepoint(rt_test, seq, 0, seq);
+		printf("done\n");
+		fflush(stdout);
+	}
 	return 0;
 }
