@@ -41,19 +41,19 @@ def data_bytes(out):
     return sum(f.stat().st_size for f in out.rglob("ch_*") if f.suffix != ".idx")
 
 
-@pytest.mark.parametrize("buffers", ["--buffers-uid", "--buffers-pid"])
-def test_app_laps_a_stalled_consumer(rt, tmp_path, buffers):
-    out = tmp_path / "trace"
-    overwrite_session(rt, out, buffers)
+def lap_stalled_consumer(rt, out, first, second, *channel_opts):
+    """Overwrite session: first records reach the disk, then the app emits second
+    more with the consumer stopped. Returns (events, discarded events, lost packets
+    as `list` shows them)."""
+    overwrite_session(rt, out, *channel_opts)
     app = start_burst(rt)
-    # The first packet (about 250 records) reaches the disk, then the consumer stalls.
-    go(app, 400, last=False)
+    go(app, first, last=False)
     assert app.stdout.readline() == "done\n"
     wait_for(lambda: data_bytes(out) >= 4096)
     consumerd = consumerd_pid(rt)
     os.kill(consumerd, signal.SIGSTOP)
     try:
-        go(app, 3000)
+        go(app, second)
         # Never waits: finishes with the consumer stopped.
         assert app.wait(timeout=30) == 0
     finally:
@@ -61,7 +61,14 @@ def test_app_laps_a_stalled_consumer(rt, tmp_path, buffers):
     rt.run("stop")
     lost = lost_packets(rt)
     rt.run("destroy")
-    events, discarded = seq_events(out)
+    return (*seq_events(out), lost)
+
+
+@pytest.mark.parametrize("buffers", ["--buffers-uid", "--buffers-pid"])
+def test_app_laps_a_stalled_consumer(rt, tmp_path, buffers):
+    out = tmp_path / "trace"
+    # The first packet (about 250 records) reaches the disk before the stall.
+    events, discarded, lost = lap_stalled_consumer(rt, out, 400, 3000, buffers)
     assert discarded == 0
     # The first packet, a gap of whole lost packets, then the newest records
     # up to the last one: the ring held at most its 2 packets.

@@ -21,7 +21,8 @@ def lttng_available():
     return None
 
 
-LTTNG_SCRIPT = r"""
+# A private lttng-sessiond with its home under $WORK, stopped when the script ends.
+LTTNG_SESSIOND_PRELUDE = r"""
 set -e
 mkdir -p /run/lttng
 mount -t tmpfs tmpfs /run/lttng
@@ -29,7 +30,11 @@ mount -t tmpfs tmpfs /dev/shm
 export LTTNG_HOME="$WORK/home"
 mkdir -p "$LTTNG_HOME"
 lttng-sessiond -d --no-kernel
-trap 'kill $(cat /run/lttng/lttng-sessiond.pid 2>/dev/null) 2>/dev/null || true' EXIT
+SESSIOND=$(cat /run/lttng/lttng-sessiond.pid)
+trap 'kill $SESSIOND 2>/dev/null || true' EXIT
+"""
+
+LTTNG_SCRIPT = LTTNG_SESSIOND_PRELUDE + r"""
 lttng create s --output="$WORK/trace" >/dev/null
 lttng enable-event -u "$EVENTS" >/dev/null
 lttng start >/dev/null

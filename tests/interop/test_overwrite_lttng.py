@@ -6,36 +6,25 @@ same records and count the same lost packets (`list` and babeltrace2)."""
 import os
 import pathlib
 import re
-import signal
 import subprocess
 import sys
 
 import pytest
 
 from conftest import BUILD
-from lttng_run import lttng_available
+from lttng_run import LTTNG_SESSIOND_PRELUDE, lttng_available
 
 # The scenario's steps on the ringtrace side are the end-to-end tests' own.
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "e2e"))
-from test_blocking import consumerd_pid, go, start_burst
-from test_buffers_pid import seq_events, wait_for
-from test_overwrite import data_bytes, discarded_packets, lost_packets, overwrite_session
+from test_buffers_pid import seq_events
+from test_overwrite import discarded_packets, lap_stalled_consumer
 
 pytestmark = pytest.mark.skipif(lttng_available() is not None,
                                 reason=lttng_available() or "")
 
 FIRST, SECOND = 400, 3000
 
-LTTNG_SCRIPT = r"""
-set -e
-mkdir -p /run/lttng
-mount -t tmpfs tmpfs /run/lttng
-mount -t tmpfs tmpfs /dev/shm
-export LTTNG_HOME="$WORK/home"
-mkdir -p "$LTTNG_HOME"
-lttng-sessiond -d --no-kernel
-SD=$(cat /run/lttng/lttng-sessiond.pid)
-trap 'kill $SD 2>/dev/null || true' EXIT
+LTTNG_SCRIPT = LTTNG_SESSIOND_PRELUDE + r"""
 lttng create s --output="$WORK/trace" >/dev/null
 lttng enable-channel -u --overwrite --subbuf-size=4096 --num-subbuf=2 ch >/dev/null
 lttng enable-event -u rt_test:seq -c ch >/dev/null
@@ -49,7 +38,7 @@ echo "$FIRST" >&3
 while [ "$(stat -c %s "$WORK"/trace/ust/uid/*/64-bit/ch_* 2>/dev/null | awk '{s += $1} END {print s + 0}')" -lt 4096 ]; do
 	sleep 0.05
 done
-CONSUMERD=$(pgrep -P "$SD" -f lttng-consumerd)
+CONSUMERD=$(pgrep -P "$SESSIOND" -f lttng-consumerd)
 kill -STOP $CONSUMERD
 echo "$SECOND" >&3
 exec 3>&-
@@ -77,22 +66,7 @@ def test_same_records_and_lost_packets_as_lttng(rt, tmp_path):
     lttng_events, _ = seq_events(work / "trace")
 
     out = tmp_path / "ours"
-    overwrite_session(rt, out)
-    app = start_burst(rt)
-    go(app, FIRST, last=False)
-    assert app.stdout.readline() == "done\n"
-    wait_for(lambda: data_bytes(out) >= 4096)
-    consumerd = consumerd_pid(rt)
-    os.kill(consumerd, signal.SIGSTOP)
-    try:
-        go(app, SECOND)
-        assert app.wait(timeout=30) == 0
-    finally:
-        os.kill(consumerd, signal.SIGCONT)
-    rt.run("stop")
-    lost = lost_packets(rt)
-    rt.run("destroy")
-    events, _ = seq_events(out)
+    events, _, lost = lap_stalled_consumer(rt, out, FIRST, SECOND)
 
     assert lttng_lost > 0
     assert (lost, discarded_packets(out)) == (lttng_lost, discarded_packets(work / "trace"))
