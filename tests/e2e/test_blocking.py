@@ -11,7 +11,7 @@ import subprocess
 import time
 
 from conftest import example
-from test_buffers_pid import seq_events
+from test_buffers_pid import seq_events, wait_for
 
 SMALL = ("--subbuf-size=4096", "--num-subbuf=2")
 
@@ -24,6 +24,26 @@ def consumerd_pid(rt):
         except OSError:
             pass
     raise AssertionError("no consumer daemon")
+
+
+def thread_states(pid):
+    states = set()
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/stat") as f:
+                states.add(f.read().rsplit(")", 1)[1].split()[0])
+        except OSError:
+            pass  # the thread exited
+    return states
+
+
+def stop_consumerd(rt):
+    """SIGSTOPs the consumer daemon and returns its pid once every thread of it
+    has stopped (a thread running on another CPU may still consume until then)."""
+    consumerd = consumerd_pid(rt)
+    os.kill(consumerd, signal.SIGSTOP)
+    wait_for(lambda: thread_states(consumerd) <= {"T", "t"})
+    return consumerd
 
 
 def blocking_session(rt, out, timeout):
@@ -58,20 +78,19 @@ def block_app(rt, count):
     """Starts burst with the consumer stopped; returns (app, consumerd pid) once the
     app waits on its full buffer (count must need more than the 2 sub-buffers)."""
     app = start_burst(rt)
-    consumerd = consumerd_pid(rt)
-    os.kill(consumerd, signal.SIGSTOP)
+    consumerd = stop_consumerd(rt)
     go(app, count)
     time.sleep(0.5)
     if app.poll() is not None:
         os.kill(consumerd, signal.SIGCONT)
-        raise AssertionError("the app did not block on the full buffer")
+        raise AssertionError(f"the app did not block on the full buffer "
+                             f"(exit status {app.returncode})")
     return app, consumerd
 
 
 def run_stalled(rt, app, count, timeout):
     """Runs app to completion with the consumer stopped; returns the seconds it took."""
-    consumerd = consumerd_pid(rt)
-    os.kill(consumerd, signal.SIGSTOP)
+    consumerd = stop_consumerd(rt)
     try:
         t0 = time.monotonic()
         go(app, count)

@@ -11,7 +11,7 @@ import signal
 import bt2
 import pytest
 
-from test_blocking import SMALL, consumerd_pid, go, start_burst
+from test_blocking import SMALL, go, start_burst, stop_consumerd
 from test_buffers_pid import seq_events, wait_for
 
 
@@ -50,8 +50,7 @@ def lap_stalled_consumer(rt, out, first, second, *channel_opts):
     go(app, first, last=False)
     assert app.stdout.readline() == "done\n"
     wait_for(lambda: data_bytes(out) >= 4096)
-    consumerd = consumerd_pid(rt)
-    os.kill(consumerd, signal.SIGSTOP)
+    consumerd = stop_consumerd(rt)
     try:
         go(app, second)
         # Never waits: finishes with the consumer stopped.

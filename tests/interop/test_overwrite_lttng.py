@@ -40,6 +40,12 @@ while [ "$(stat -c %s "$WORK"/trace/ust/uid/*/64-bit/ch_* 2>/dev/null | awk '{s 
 done
 CONSUMERD=$(pgrep -P "$SESSIOND" -f lttng-consumerd)
 kill -STOP $CONSUMERD
+stopped() { # every thread of pid $1 is stopped
+	for stat in /proc/$1/task/*/stat; do
+		case $(sed 's/.*) //' "$stat" | cut -d' ' -f1) in T|t) ;; *) return 1 ;; esac
+	done
+}
+until stopped $CONSUMERD; do sleep 0.01; done
 echo "$SECOND" >&3
 exec 3>&-
 wait $APP
