@@ -10,6 +10,8 @@ import signal
 import subprocess
 import time
 
+import pytest
+
 from conftest import example
 from test_buffers_pid import seq_events, wait_for
 
@@ -46,9 +48,9 @@ def stop_consumerd(rt):
     return consumerd
 
 
-def blocking_session(rt, out, timeout):
+def blocking_session(rt, out, timeout, *channel_opts):
     rt.run("create", "s1", f"--output={out}")
-    rt.run("enable-channel", "-u", *SMALL, f"--blocking-timeout={timeout}", "ch")
+    rt.run("enable-channel", "-u", *SMALL, f"--blocking-timeout={timeout}", *channel_opts, "ch")
     rt.run("enable-event", "-u", "rt_test:seq", "-c", "ch")
     rt.run("start")
 
@@ -106,9 +108,10 @@ def finish(rt, out):
     return seq_events(out)
 
 
-def test_stalled_consumer_blocks_the_app_then_nothing_is_lost(rt, tmp_path):
+@pytest.mark.parametrize("buffers", ["--buffers-uid", "--buffers-pid"])
+def test_stalled_consumer_blocks_the_app_then_nothing_is_lost(rt, tmp_path, buffers):
     out = tmp_path / "trace"
-    blocking_session(rt, out, "inf")
+    blocking_session(rt, out, "inf", buffers)
     # 3000 records need about 7 packets: the app cannot finish on 2.
     app, consumerd = block_app(rt, 3000)
     os.kill(consumerd, signal.SIGCONT)
