@@ -120,6 +120,7 @@ static int stream_create_buffer(struct consumer_stream *stream)
 	    .record_header_short = CTF_EVENT_HEADER_COMPACT_SIZE,
 	    .record_header_long = CTF_EVENT_HEADER_EXTENDED_SIZE,
 	    .timestamp_bits = CTF_TIMESTAMP_BITS,
+	    .overwrite = channel->overwrite,
 	};
 	int r;
 
@@ -133,10 +134,18 @@ static int stream_create_buffer(struct consumer_stream *stream)
 		return r;
 	}
 	r = rb_stream_map(stream->shm_fd, stream->wakeup_fd, &ctf_rb_client_ops, &stream->rb);
-	if (r < 0)
+	if (r < 0) {
 		log_error("Cannot map ring buffer %" PRIu32 " of channel %s: %s", stream->cpu,
 		          channel->name, strerror(-r));
-	return r;
+		return r;
+	}
+	/* Producers blocked on a full buffer wait only while we hold this. */
+	r = rb_consumer_claim(stream->rb);
+	if (r < 0)
+		log_warn("Ring buffer %" PRIu32 " of channel %s: cannot mark it consumed (%s): "
+		         "blocking producers will discard instead of waiting",
+		         stream->cpu, channel->name, strerror(-r));
+	return 0;
 }
 
 /* Makes a stream safe to release whatever step of its creation fails. */
@@ -386,8 +395,7 @@ struct consumer_channel *channel_registry_find(uint64_t key)
 {
 	struct consumer_channel *channel;
 
-	cds_list_for_each_entry(channel, &channel_registry, registry_node)
-	{
+	cds_list_for_each_entry (channel, &channel_registry, registry_node) {
 		if (channel->key == key)
 			return channel;
 	}

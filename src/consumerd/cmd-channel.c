@@ -85,11 +85,6 @@ static bool ask_channel_is_supported(const struct consumer_ask_channel *msg)
 {
 	if (msg->type != CONSUMER_CHANNEL_TYPE_DATA)
 		return true;
-	if (msg->overwrite) {
-		log_error("Channel %s: overwrite (flight recorder) mode is not supported",
-		          msg->name);
-		return false;
-	}
 	if (msg->live_timer_us != 0)
 		log_warn("Channel %s: live timer ignored (no live output)", msg->name);
 	return true;

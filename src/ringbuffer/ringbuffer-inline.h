@@ -8,8 +8,10 @@
  * described at the top of ringbuffer.c.
  *
  * The fast path handles a record that lands strictly inside the current
- * sub-buffer: it neither opens a packet, nor closes one (switch or exact
- * fill), nor is discarded. Everything else goes to rb_reserve_slow().
+ * sub-buffer of a discard-mode stream: it neither opens a packet, nor
+ * closes one (switch or exact fill), nor is discarded. Everything else,
+ * and every record of an overwrite-mode stream (whose pages move, see
+ * overwrite.c), goes to rb_reserve_slow().
  */
 
 #include "common/clock.h"
@@ -50,7 +52,8 @@ static inline int rb_reserve(struct rb_stream *stream, uint32_t payload_len, boo
 	uint32_t len;
 	bool long_header;
 
-	if (__builtin_expect(payload_len > stream->max_payload, 0))
+	/* Oversize payloads, and every record in overwrite mode (limit 0). */
+	if (__builtin_expect(payload_len >= stream->fast_payload_limit, 0))
 		return rb_reserve_slow(stream, payload_len, force_long, ctx);
 
 	/* M1: acquire; rt_clock_read() fences itself after this load (I3). */

@@ -19,7 +19,7 @@
 #endif
 
 #define RB_SHM_MAGIC       0x52545242u /* "RTRB" */
-#define RB_LAYOUT_VERSION  2u
+#define RB_LAYOUT_VERSION  3u
 #define RB_CACHELINE_BYTES 64
 
 /* Per sub-buffer state, one cache line each so slots do not false-share. */
@@ -28,11 +28,13 @@ struct rb_shm_subbuf {
 	uint64_t delivered_seq; /* [D] seq_num + 1 of the last packet delivered */
 	uint64_t content_size;  /* [E] end info of the last packet closed here */
 	uint64_t ts_end;        /* [E] */
+	uint64_t page;          /* [T] overwrite mode: page of the packet in this slot */
 } __attribute__((aligned(RB_CACHELINE_BYTES)));
 
 /*
  * The control area: offset 0 of the memfd, ctl_size bytes (a multiple of the
- * page size), followed by the num_subbuf sub-buffers.
+ * page size), followed by the num_subbuf sub-buffer pages (num_subbuf + 1 in
+ * overwrite mode: one is the consumer's spare).
  */
 struct rb_shm_ctl {
 	/* Written once by rb_stream_create(), read-only afterwards. */
@@ -73,21 +75,31 @@ _Static_assert(sizeof(struct rb_shm_subbuf) == RB_CACHELINE_BYTES, "sub-buffer s
 struct rb_stream {
 	/* Fast path. */
 	struct rb_shm_ctl *ctl;
-	uint8_t *data;         /* sub-buffer 0 */
+	uint8_t *data;         /* page 0 (sub-buffer 0) */
 	uint64_t subbuf_size;  /* S */
 	uint64_t offset_mask;  /* S - 1 */
 	uint64_t buf_mask;     /* N * S - 1 */
 	uint64_t ts_high_mask; /* bits of ts that the short record header cannot carry */
 	uint32_t subbuf_shift; /* log2(S) */
 	uint32_t buf_shift;    /* log2(N * S) */
-	uint32_t max_payload;  /* S - header_size - record_header_long */
+	/* max_payload + 1, or 0 in overwrite mode: the fast path takes payloads below it. */
+	uint32_t fast_payload_limit;
 	uint32_t record_header_short;
 	uint32_t record_header_long;
 	uint32_t header_size; /* H */
 
 	/* Slow path. */
+	uint32_t max_payload; /* S - header_size - record_header_long */
 	struct rb_client_ops ops;
-	int wakeup_fd;         /* our own dup, or -1 */
+	int wakeup_fd;               /* our own dup, or -1 */
+	int shm_fd;                  /* our own dup of the memfd: asks the kernel about [K] */
+	int consumer_lock_fd;        /* consumer: its own description holding [K], or -1 */
+	int64_t blocking_timeout_us; /* producer, process-local: 0 discard, -1 forever */
+	/* Overwrite mode, consumer side (overwrite.c). */
+	uint64_t spare_page;   /* the page it owns and gives to the next slot it reads */
+	bool ow_held;          /* a packet was got and not put back yet */
+	uint64_t ow_held_page; /* its page */
+	struct rb_subbuf ow_held_subbuf;
 	uint64_t consumer_pos; /* consumer's private copy of [R], see ringbuffer.c */
 	size_t map_size;
 	struct rb_stream_attr attr;

@@ -20,7 +20,8 @@
  * S = subbuf_size, N = num_subbuf (powers of two), B = N * S, H = header_size.
  * Positions are virtual byte offsets in an endless stream (64 bits: they do
  * not wrap in practice). Virtual offset v lives in slot (v / S) % N at byte
- * v % S, i.e. at data + (v % B); the packet holding v has
+ * v % S, i.e. at data + (v % B) in discard mode (in overwrite mode the slot's
+ * page comes from [T], see below); the packet holding v has
  * seq_num = v / S and lap w = v / B.
  *
  *        [R] consumed_pos                       [W] write_pos
@@ -76,10 +77,12 @@
  *  I2  A packet at begin b (slot i) is opened only after the check
  *      b - [R] < B (unsigned), i.e. the packet b - B that used slot i before
  *      has been released by the consumer. Hence [W] - [R] <= B. If the check
- *      fails the record is discarded: [X]++, -ENOBUFS, [W] unchanged. This
- *      is the only place a reservation looks at [R]; flush does not look
- *      (it opens nothing), so [W] may sit on a boundary whose slot is busy,
- *      and the next reservation there discards.
+ *      fails, a blocking producer may wait and retry from a fresh [W]
+ *      ("Blocking" below); otherwise, or once it gives up, the record is
+ *      discarded: [X]++, -ENOBUFS, [W] unchanged. This is the only place a
+ *      reservation looks at [R]; flush does not look (it opens nothing), so
+ *      [W] may sit on a boundary whose slot is busy, and the next
+ *      reservation there waits or discards.
  *  I3  Timestamp order = [W] order. A reserver loads [W], then reads the
  *      clock, then CASes [W] from the loaded value. For two successful
  *      reservers A then B (in [W]'s modification order), B's CAS read A's
@@ -159,6 +162,84 @@
  * Discarded records do not update [L]: they are not in the stream.
  *
  * ======================================================================
+ *  Overwrite mode (overwrite.c)
+ * ======================================================================
+ *
+ * A stream created with attr.overwrite is a flight recorder: producers
+ * never wait for the consumer; opening a packet reuses its slot even when
+ * the consumer has not read the packet the slot held, which is then lost.
+ * The consumer must never read memory a producer writes, so a slot does not
+ * own a fixed page: the memfd holds N + 1 pages, and
+ *
+ *  [T] page (per slot i): tag << 21 | (page ^ i), tag = seq_num + 1 of the
+ *      last packet claimed in slot i (0: none; the xor makes an all-zero
+ *      table the identity). Pages not named by any [T] belong to the
+ *      consumer: exactly one, its spare (consumer-local spare_page).
+ *
+ *  O1  Claim: whoever writes into packet b (opener, any reserver, closer
+ *      writing [E], deliverer) first makes slot i's tag b's, by CAS keeping
+ *      the page, and writes into the page the tag came with. Every writer of
+ *      b runs between b's open and b's delivery; before b is delivered no
+ *      later packet can claim the slot (O2) and the consumer does not
+ *      exchange it (O3), so all of b's writers use one page.
+ *  O2  A packet b >= B opens only if the slot's previous packet b - B is
+ *      delivered ([D] == (b - B) / S + 1, acquire): its commits and
+ *      packet_end are done, so I5 holds ([C] == w * S at the open), and
+ *      nobody still writes its page. Otherwise the record is discarded
+ *      ([X]++), as lttng-ust does when the writer laps a packet still being
+ *      committed. [R] is not looked at: the writer laps the consumer.
+ *  O3  Exchange: to read packet b the consumer checks [T]'s tag is b's and
+ *      [D] == b / S + 1 (acquire, M3), reads [E], then CASes [T] from what
+ *      it loaded to (b's tag, its spare). Success means no writer of a
+ *      later packet has claimed the slot (O1 would have changed the tag),
+ *      so the page it got holds b, complete, and no producer will write it
+ *      again: later writers of the slot get the spare. [E] was read before
+ *      the CAS, and a later packet's closer writes [E] only after its own
+ *      claim (O1), which follows our CAS in [T]'s modification order, so
+ *      the value read is b's.
+ *  O4  Lost packets: if the tag is newer than b's, or the CAS fails, b was
+ *      overwritten: the consumer moves to b + S and the gap in seq_num is
+ *      what it reports (lost packets, packet_seq_num gaps). When [W]'s
+ *      packet is more than a ring ahead it jumps there directly. An older
+ *      tag means b is not opened yet: -EAGAIN.
+ *  O5  Put: the page read becomes the spare; [R] is stored for statistics.
+ *      Get without put returns the same packet (data_pending peeks).
+ *  Only one mapping may consume (one spare). Every overwrite-mode record
+ *  takes the slow path (fast_payload_limit = 0): its page is found in [T].
+ *  Memory ordering: [T] CASes are acq_rel (acquire on failure) and loads
+ *  acquire. The consumer's successful CAS releases its reads of the spare's
+ *  previous packet to the producer whose claim reads it (O1 acquire); the
+ *  producer's claim orders its writes after it.
+ *
+ * ======================================================================
+ *  Blocking (blocking.c)
+ * ======================================================================
+ *
+ * A producer whose stream has a blocking timeout (process-local, set by the
+ * tracer: the channel's --blocking-timeout when the application allows
+ * blocking) does not discard when I2's check fails: it sleeps and plans
+ * again from a fresh [W], until the check passes, the timeout expires, or
+ * nobody will ever release a slot. It waits holding no reservation, so it
+ * delays no packet's completion: the packet it waits for (the one at
+ * begin - B) needs only commits of reservers that are not waiting, then
+ * the consumer. Counters are untouched while waiting; [X] counts the record
+ * only when the producer gives up.
+ *
+ *  [K] consumer liveness: an open-file-description write lock on byte 0
+ *      of the memfd, taken by the consumer through its own description of
+ *      the file (rb_consumer_claim(), never passed to anyone). The kernel
+ *      drops it when the consumer closes that description: on unmap, on
+ *      exit, on kill -9. A stopped (SIGSTOP) consumer still holds it.
+ *  B1  A waiting producer asks the kernel whether [K] is held (F_OFD_GETLK
+ *      on its own description) before every sleep; when it is not, no
+ *      slot will ever be released and it gives up at once. So a producer
+ *      waiting "forever" wakes within one sleep period of the consumer's
+ *      death, and never waits on a stream nobody consumes.
+ *  B2  Sleeps are nanosleep() (async-signal-safe, errno kept), starting at
+ *      1 ms and doubling up to 100 ms (lttng-ust polls every 100 ms), never
+ *      past the deadline, which is measured on CLOCK_MONOTONIC.
+ *
+ * ======================================================================
  *  Untrusted control area
  * ======================================================================
  *
@@ -167,7 +248,8 @@
  * ever masked into the mapping (data + (v % B), slot (v / S) % N) with
  * unsigned arithmetic, and reservations are planned from the local sizes,
  * so a record never leaves its sub-buffer whatever [W] says. content_size
- * read from [E] is clamped to S. The memfd is sealed against shrinking, so
+ * read from [E] is clamped to S; a page read from [T] above N is replaced by
+ * the slot's own (overwrite.c), so it stays inside the mapping too. The memfd is sealed against shrinking, so
  * no mapping can fault. The consumer keeps its own copy of [R]
  * (stream->consumer_pos) and only writes [R]: a corrupted [R] changes what
  * producers consider free, never what the consumer reads. A corrupted [C] or
@@ -177,6 +259,9 @@
  */
 
 #include "ringbuffer/ringbuffer.h"
+
+#include "ringbuffer/blocking.h"
+#include "ringbuffer/overwrite.h"
 
 #include <errno.h>
 #include <sys/eventfd.h>
@@ -196,9 +281,17 @@ static struct rb_shm_subbuf *rb_slot(const struct rb_stream *stream, uint64_t po
 	return &stream->ctl->subbuf[(pos & stream->buf_mask) >> stream->subbuf_shift];
 }
 
-static void *rb_packet(const struct rb_stream *stream, uint64_t pos)
+/* Where the packet holding pos is written: its slot, or in overwrite mode [T]'s page (O1). */
+static void *rb_packet(struct rb_stream *stream, uint64_t pos)
 {
+	if (stream->attr.overwrite)
+		return rb_ow_packet(stream, pos);
 	return stream->data + (pos & stream->buf_mask & ~stream->offset_mask);
+}
+
+static void *rb_record_address(struct rb_stream *stream, uint64_t pos)
+{
+	return (uint8_t *)rb_packet(stream, pos) + (pos & stream->offset_mask);
 }
 
 static uint32_t rb_record_len(const struct rb_stream *stream, bool long_header,
@@ -251,11 +344,22 @@ static bool rb_packet_is_free(const struct rb_stream *stream, uint64_t begin)
 	return begin - consumed <= stream->buf_mask;
 }
 
+/* I2 in discard mode, O2 in overwrite mode. */
+static bool rb_packet_may_open(const struct rb_stream *stream, uint64_t begin)
+{
+	if (stream->attr.overwrite)
+		return rb_ow_slot_reusable(stream, begin);
+	return rb_packet_is_free(stream, begin);
+}
+
 static void rb_store_end_info(struct rb_stream *stream, uint64_t pos, uint64_t content_size,
                               uint64_t ts_end)
 {
 	struct rb_shm_subbuf *sb = rb_slot(stream, pos);
 
+	/* O1: in overwrite mode the slot must name this packet before [E] changes. */
+	if (stream->attr.overwrite)
+		rb_ow_packet(stream, pos);
 	/* I4; relaxed, published by the closer's commit that follows (M2). */
 	__atomic_store_n(&sb->content_size, content_size, __ATOMIC_RELAXED);
 	__atomic_store_n(&sb->ts_end, ts_end, __ATOMIC_RELAXED);
@@ -304,6 +408,7 @@ __attribute__((noinline)) int rb_reserve_slow(struct rb_stream *stream, uint32_t
                                               bool force_long, struct rb_reserve_ctx *ctx)
 {
 	struct rb_shm_ctl *ctl = stream->ctl;
+	struct rb_wait wait = {0};
 	struct rb_plan plan;
 	uint64_t old, ts, end;
 
@@ -318,7 +423,13 @@ __attribute__((noinline)) int rb_reserve_slow(struct rb_stream *stream, uint32_t
 		ts = rt_clock_read();
 		rb_plan_reservation(stream, old, ts, payload_len, force_long, &plan);
 		if (plan.opens_packet &&
-		    !rb_packet_is_free(stream, plan.record_pos - stream->header_size)) {
+		    !rb_packet_may_open(stream, plan.record_pos - stream->header_size)) {
+			/* I2: wait for the consumer (B1, B2), or discard. */
+			if (rb_wait_for_space(stream, &wait)) {
+				/* M1: a fresh [W]; the clock is read again after it (I3). */
+				old = __atomic_load_n(&ctl->write_pos, __ATOMIC_ACQUIRE);
+				continue;
+			}
 			rb_count_discard(stream);
 			return -ENOBUFS;
 		}
@@ -342,7 +453,7 @@ __attribute__((noinline)) int rb_reserve_slow(struct rb_stream *stream, uint32_t
 	ctx->stream = stream;
 	ctx->pos = plan.record_pos;
 	ctx->timestamp = ts;
-	ctx->record = stream->data + (plan.record_pos & stream->buf_mask);
+	ctx->record = rb_record_address(stream, plan.record_pos);
 	ctx->len = plan.len;
 	ctx->long_header = plan.long_header;
 	return 0;
@@ -394,6 +505,8 @@ int rb_consumer_get_subbuf(struct rb_stream *stream, struct rb_subbuf *ret_subbu
 	struct rb_shm_subbuf *sb = rb_slot(stream, pos);
 	uint64_t content_size;
 
+	if (stream->attr.overwrite)
+		return rb_ow_consumer_get_subbuf(stream, ret_subbuf);
 	/* M3: acquire, pairs with the deliverer's release (I6). */
 	if (__atomic_load_n(&sb->delivered_seq, __ATOMIC_ACQUIRE) !=
 	    (pos >> stream->subbuf_shift) + 1)
@@ -415,6 +528,10 @@ void rb_consumer_put_subbuf(struct rb_stream *stream, const struct rb_subbuf *su
 {
 	uint64_t pos = __atomic_load_n(&stream->consumer_pos, __ATOMIC_RELAXED);
 
+	if (stream->attr.overwrite) {
+		rb_ow_consumer_put_subbuf(stream, subbuf);
+		return;
+	}
 	if (subbuf->pos != pos)
 		return; /* not the packet get handed out (double put): nothing to release */
 	pos += stream->subbuf_size;

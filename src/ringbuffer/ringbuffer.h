@@ -15,6 +15,11 @@
  * - consumer (consumerd): rb_consumer_* to read delivered sub-buffers,
  *   rb_stream_flush() to close a partial sub-buffer (switch timer, stop).
  *
+ * Two modes, fixed at creation (attr.overwrite): discard, where a full
+ * buffer makes producers discard records (or wait, when blocking), and
+ * overwrite (flight recorder), where producers reuse the oldest packet the
+ * consumer has not read and the consumer sees the loss as a seq_num gap.
+ *
  * The ring buffer knows nothing of CTF: the packet header of each sub-buffer
  * is reserved (header_size bytes) and filled through the client callbacks,
  * and the record header has a short and a long form chosen by the timestamp
@@ -51,6 +56,7 @@ struct rb_stream_attr {
 	uint32_t record_header_short; /* record header length, short form (CTF large compact: 6) */
 	uint32_t record_header_long;  /* record header length, long form (CTF large extended: 14) */
 	uint32_t timestamp_bits;      /* short form usable while ts >> bits is unchanged (27) */
+	uint32_t overwrite; /* 1: flight recorder, producers overwrite the oldest packet */
 	uint8_t client[RB_CLIENT_AREA_SIZE]; /* copied into the control area */
 };
 
@@ -80,9 +86,9 @@ int rb_stream_create(const struct rb_stream_attr *attr, int *ret_shm_fd, int *re
  * than this process (see common/clock.h), since their timestamps would not
  * compare.
  *
- * Details: the stream keeps its own close-on-exec dup of wakeup_fd (the
- * caller may close its copy); wakeup_fd may be -1 to map without wakeups.
- * shm_fd is not needed after the call. The memfd must carry F_SEAL_SHRINK
+ * Details: the stream keeps its own close-on-exec dups of wakeup_fd and
+ * shm_fd (the caller may close its copies); wakeup_fd may be -1 to map
+ * without wakeups. The memfd must carry F_SEAL_SHRINK
  * (rb_stream_create() seals it) so that no mapper can be killed by SIGBUS.
  * ops (may be NULL, as may each callback) are copied. Whoever completes a
  * packet calls packet_end with its own ops, and rb_stream_flush() may
@@ -125,7 +131,24 @@ static inline void rb_commit(const struct rb_reserve_ctx *ctx);
  * the caller gives up on it, or its packet is never delivered.
  */
 
+/*
+ * Blocking (producer, process-local): when no sub-buffer is free, retry for
+ * up to timeout_us microseconds (-1: as long as a consumer holds the stream,
+ * see rb_consumer_claim()) before discarding. 0 (the default): discard at
+ * once. Must not be changed while this process reserves in the stream.
+ */
+void rb_stream_set_blocking_timeout(struct rb_stream *stream, int64_t timeout_us);
+
 /* --- consumer --- */
+
+/*
+ * Marks this mapping as the stream's consumer for as long as it stays
+ * mapped and the process lives: blocked producers give up when no consumer
+ * holds the stream. Needs /proc. -EBUSY when another mapping holds it.
+ */
+int rb_consumer_claim(struct rb_stream *stream);
+/* True while some mapping holds rb_consumer_claim() on the stream. */
+bool rb_stream_consumer_alive(const struct rb_stream *stream);
 
 struct rb_subbuf {
 	uint64_t pos;          /* virtual offset of the sub-buffer */
@@ -134,7 +157,12 @@ struct rb_subbuf {
 	uint64_t seq_num;
 };
 
-/* Next delivered, unread sub-buffer in order; -EAGAIN when none. */
+/*
+ * Next delivered, unread sub-buffer in order; -EAGAIN when none. In
+ * overwrite mode, packets overwritten before the consumer got them are
+ * skipped: seq_num jumps over them. The packet handed out stays intact
+ * until it is put back: producers never write into it.
+ */
 int rb_consumer_get_subbuf(struct rb_stream *stream, struct rb_subbuf *ret_subbuf);
 /* Releases it to the producers. */
 void rb_consumer_put_subbuf(struct rb_stream *stream, const struct rb_subbuf *subbuf);

@@ -47,6 +47,8 @@ static int rb_attr_validate(const struct rb_stream_attr *attr)
 		return -EINVAL;
 	if (attr->timestamp_bits == 0 || attr->timestamp_bits > 64)
 		return -EINVAL;
+	if (attr->overwrite > 1)
+		return -EINVAL;
 	return 0;
 }
 
@@ -58,6 +60,12 @@ static uint64_t rb_ctl_size(uint32_t num_subbuf)
 	                 (uint64_t)num_subbuf * sizeof(struct rb_shm_subbuf);
 
 	return (bytes + page_size - 1) & ~(page_size - 1);
+}
+
+/* Sub-buffer pages: one per slot, plus the consumer's spare in overwrite mode. */
+static uint64_t rb_pages_size(const struct rb_stream_attr *attr)
+{
+	return attr->subbuf_size * (attr->num_subbuf + attr->overwrite);
 }
 
 int rb_stream_create(const struct rb_stream_attr *attr, int *ret_shm_fd, int *ret_wakeup_fd)
@@ -76,7 +84,7 @@ int rb_stream_create(const struct rb_stream_attr *attr, int *ret_shm_fd, int *re
 	if (r < 0)
 		return r;
 	head.ctl_size = rb_ctl_size(attr->num_subbuf);
-	total_size = head.ctl_size + attr->subbuf_size * attr->num_subbuf;
+	total_size = head.ctl_size + rb_pages_size(attr);
 
 	shm_fd = memfd_create("ringtrace-rb", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (shm_fd < 0)
@@ -140,7 +148,7 @@ static int rb_read_ctl_head(int shm_fd, struct rb_shm_ctl *ret_head, size_t *ret
 		return -EINVAL;
 	if (head.ctl_size != rb_ctl_size(head.attr.num_subbuf))
 		return -EINVAL;
-	if ((uint64_t)st.st_size != head.ctl_size + head.attr.subbuf_size * head.attr.num_subbuf)
+	if ((uint64_t)st.st_size != head.ctl_size + rb_pages_size(&head.attr))
 		return -EINVAL;
 
 	*ret_head = head;
@@ -152,7 +160,7 @@ int rb_stream_map(int shm_fd, int wakeup_fd, const struct rb_client_ops *ops,
                   struct rb_stream **ret_stream)
 {
 	_cleanup_free_ struct rb_stream *stream = NULL;
-	_cleanup_close_ int wakeup_dup = -1;
+	_cleanup_close_ int wakeup_dup = -1, shm_dup = -1;
 	const struct rb_stream_attr *attr;
 	struct rb_shm_ctl head;
 	size_t map_size;
@@ -171,6 +179,9 @@ int rb_stream_map(int shm_fd, int wakeup_fd, const struct rb_client_ops *ops,
 		if (wakeup_dup < 0)
 			return negative_errno();
 	}
+	shm_dup = fcntl(shm_fd, F_DUPFD_CLOEXEC, 3);
+	if (shm_dup < 0)
+		return negative_errno();
 	/* Populated: producers take no page fault on their first records. */
 	mem = mmap(NULL, map_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, shm_fd, 0);
 	if (mem == MAP_FAILED)
@@ -193,9 +204,13 @@ int rb_stream_map(int shm_fd, int wakeup_fd, const struct rb_client_ops *ops,
 	stream->record_header_long = attr->record_header_long;
 	stream->max_payload =
 	    (uint32_t)(attr->subbuf_size - attr->header_size - attr->record_header_long);
+	stream->fast_payload_limit = attr->overwrite ? 0 : stream->max_payload + 1;
+	stream->spare_page = attr->num_subbuf; /* the extra page (overwrite mode only) */
 	if (ops)
 		stream->ops = *ops;
 	stream->wakeup_fd = TAKE_FD(wakeup_dup);
+	stream->shm_fd = TAKE_FD(shm_dup);
+	stream->consumer_lock_fd = -1;
 	stream->consumer_pos =
 	    __atomic_load_n(&stream->ctl->consumed_pos, __ATOMIC_ACQUIRE) & ~stream->offset_mask;
 
@@ -210,6 +225,10 @@ void rb_stream_unmap(struct rb_stream *stream)
 	munmap(stream->ctl, stream->map_size);
 	if (stream->wakeup_fd >= 0)
 		close(stream->wakeup_fd);
+	/* Releases [K] when we were the consumer. */
+	if (stream->consumer_lock_fd >= 0)
+		close(stream->consumer_lock_fd);
+	close(stream->shm_fd);
 	free(stream);
 }
 

@@ -82,15 +82,6 @@ static int channel_attr_check(const char *name, struct ringtrace_channel_attr *a
 		log_warn("Channel %s: a blocking timeout cannot be used in overwrite mode", name);
 		return -RINGTRACE_ERR_INVALID;
 	}
-	/* lttng options not implemented yet: refused, never silently ignored. */
-	if (attr->overwrite > 0) {
-		log_warn("Channel %s: overwrite mode is not supported yet", name);
-		return -RINGTRACE_ERR_NOT_SUPPORTED;
-	}
-	if (attr->blocking_timeout != 0) {
-		log_warn("Channel %s: blocking channels are not supported yet", name);
-		return -RINGTRACE_ERR_NOT_SUPPORTED;
-	}
 	if (attr->tracefile_count != 0 && attr->tracefile_size == 0) {
 		log_warn("Channel %s: a tracefile count needs a tracefile size", name);
 		return -RINGTRACE_ERR_INVALID;

@@ -473,11 +473,17 @@ def test_session_names_and_output_paths(sd, tmp_path):
 # --- channels ---
 
 
+def test_overwrite_channel(sd):
+    sd.create_session("s")
+    expect_error("INVALID", sd.enable_channel, "s", "c1", overwrite=1, blocking_timeout=-1)
+    sd.enable_channel("s", "c1", overwrite=1)
+    [c] = sd.list_channels("s")
+    assert c["attr"]["overwrite"] == 1 and c["attr"]["blocking_timeout"] == 0
+
+
 def test_channels(sd):
     sd.create_session("s")
     assert sd.list_domains("s") == []
-    # Overwrite mode is not implemented yet: refused, never silently ignored.
-    expect_error("NOT_SUPPORTED", sd.enable_channel, "s", "c1", overwrite=1)
     sd.enable_channel("s", "c1", overwrite=0, subbuf_size=8192, num_subbuf=8,
                       switch_timer=100000)
     [c] = sd.list_channels("s")

@@ -184,13 +184,3 @@ def test_loglevel_rules(rt, tmp_path):
         rt.run("destroy")
         names = sorted({n for n, _ in read_events(out)}) if out.exists() else []
         assert names == expected, option
-
-
-def test_unimplemented_channel_options_are_refused_not_ignored(rt):
-    rt.run("create", "s1", "--output=/tmp/unused-never-written")
-    for options in (["--overwrite"], ["--blocking-timeout=100"]):
-        r = rt.run("enable-channel", "-u", "c1", *options, check=False)
-        assert r.returncode != 0, options
-        assert "not supported" in r.stderr, (options, r.stderr)
-    rt.run("enable-channel", "-u", "c1")
-    rt.run("destroy")

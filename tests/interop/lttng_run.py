@@ -21,7 +21,7 @@ def lttng_available():
     return None
 
 
-# A private lttng-sessiond for the rest of the script. HOME is moved too:
+# A private lttng-sessiond (pid $SESSIOND) for the rest of the script. HOME is moved too:
 # lttng-sessiond saves sessions under the home of the user's passwd entry
 # unless told otherwise, which must not be the machine's.
 NAMESPACE_SETUP = r"""
@@ -32,7 +32,8 @@ mount -t tmpfs tmpfs /dev/shm
 export LTTNG_HOME="$WORK/home" HOME="$WORK/home"
 mkdir -p "$LTTNG_HOME"
 lttng-sessiond -d --no-kernel
-trap 'kill $(cat /run/lttng/lttng-sessiond.pid 2>/dev/null) 2>/dev/null || true' EXIT
+SESSIOND=$(cat /run/lttng/lttng-sessiond.pid)
+trap 'kill $SESSIOND 2>/dev/null || true' EXIT
 """
 
 # $SETUP: shell commands that set the session up (rules, contexts) before start.

@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 #include "test-ringbuffer-client.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
 
 static uint64_t packet_end_calls;
 
@@ -101,4 +107,28 @@ int tc_record_next(const struct rb_subbuf *sb, uint64_t *offset, struct tc_recor
 		memcpy(&ret_record->ts, p + 4, sizeof(ret_record->ts));
 	*offset += ret_record->len;
 	return 1;
+}
+
+void tc_fixture_open_attr(struct tc_fixture *f, const struct rb_stream_attr *attr)
+{
+	assert_int_equal(rb_stream_create(attr, &f->shm_fd, &f->wakeup_fd), 0);
+	assert_int_equal(rb_stream_map(f->shm_fd, f->wakeup_fd, &tc_ops, &f->prod), 0);
+	assert_int_equal(rb_stream_map(f->shm_fd, f->wakeup_fd, &tc_ops, &f->cons), 0);
+}
+
+void tc_fixture_open(struct tc_fixture *f, uint64_t subbuf_size, uint32_t num_subbuf,
+                     uint32_t timestamp_bits)
+{
+	struct rb_stream_attr attr;
+
+	tc_attr_init(&attr, subbuf_size, num_subbuf, timestamp_bits);
+	tc_fixture_open_attr(f, &attr);
+}
+
+void tc_fixture_close(struct tc_fixture *f)
+{
+	rb_stream_unmap(f->prod);
+	rb_stream_unmap(f->cons);
+	close(f->shm_fd);
+	close(f->wakeup_fd);
 }

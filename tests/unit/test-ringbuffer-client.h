@@ -53,3 +53,17 @@ void tc_packet_header_read(const struct rb_subbuf *sb, struct tc_packet_header *
  * a record, 0 at the end of the content, -1 on a malformed record.
  */
 int tc_record_next(const struct rb_subbuf *sb, uint64_t *offset, struct tc_record *ret_record);
+
+/* A stream with a producer and a consumer mapping of the same memfd. */
+struct tc_fixture {
+	int shm_fd;
+	int wakeup_fd;
+	struct rb_stream *prod; /* producer mapping */
+	struct rb_stream *cons; /* consumer mapping (same memfd) */
+};
+
+/* Creates and maps both sides; fails the test on error. */
+void tc_fixture_open(struct tc_fixture *f, uint64_t subbuf_size, uint32_t num_subbuf,
+                     uint32_t timestamp_bits);
+void tc_fixture_open_attr(struct tc_fixture *f, const struct rb_stream_attr *attr);
+void tc_fixture_close(struct tc_fixture *f);

@@ -7,7 +7,11 @@
  * records discarded, packets reused constantly). Checks that
  * every record is read exactly once or counted as discarded, that records
  * are intact, that timestamps never decrease along the stream, and that
- * every short record header is decodable from the record before it.
+ * every short record header is decodable from the record before it. The
+ * tiny buffer runs once more with blocking producers (waiting forever on
+ * a consumer that holds the stream): then nothing may be discarded; and
+ * both run in overwrite mode, where packets the producers lap are lost
+ * whole (seq_num gaps) and every packet read must still be intact.
  */
 
 #include "test-ringbuffer-client.h"
@@ -52,6 +56,7 @@ struct shared {
 
 struct consumer {
 	struct rb_stream *stream;
+	bool overwrite; /* packets may be lost: seq_num may jump */
 	struct shared *shared;
 	uint8_t seen[PRODUCERS][RECORDS];
 	uint32_t producers_done;
@@ -60,6 +65,7 @@ struct consumer {
 	uint64_t packets;
 	uint64_t records;
 	uint64_t flushes;
+	uint64_t lost_packets;
 	/* Stream state. */
 	uint64_t next_seq;
 	uint64_t last_ts;
@@ -160,7 +166,8 @@ static void check_packet(struct consumer *c, const struct rb_subbuf *sb)
 	int r;
 
 	tc_packet_header_read(sb, &ph);
-	if (sb->seq_num != c->next_seq || ph.seq_num != sb->seq_num)
+	if ((c->overwrite ? sb->seq_num < c->next_seq : sb->seq_num != c->next_seq) ||
+	    ph.seq_num != sb->seq_num)
 		FAIL(c, "packet %" PRIu64 ": expected seq %" PRIu64 "", sb->seq_num, c->next_seq);
 	if (ph.magic != TC_PACKET_MAGIC || ph.begin_count != 1)
 		FAIL(c, "packet %" PRIu64 ": bad packet header", sb->seq_num);
@@ -181,7 +188,8 @@ static void check_packet(struct consumer *c, const struct rb_subbuf *sb)
 		FAIL(c, "packet %" PRIu64 ": malformed record at offset %" PRIu64 "", sb->seq_num,
 		     offset);
 	c->prev_ts_end = ph.ts_end;
-	c->next_seq++;
+	c->lost_packets += sb->seq_num - c->next_seq;
+	c->next_seq = sb->seq_num + 1;
 	c->packets++;
 }
 
@@ -227,11 +235,12 @@ struct fixture {
 	pthread_t consumer_thread;
 };
 
-static void fixture_open(struct fixture *f, uint32_t num_subbuf)
+static void fixture_open(struct fixture *f, uint32_t num_subbuf, bool overwrite)
 {
 	struct rb_stream_attr attr;
 
 	tc_attr_init(&attr, SUBBUF_SIZE, num_subbuf, TIMESTAMP_BITS);
+	attr.overwrite = overwrite;
 	assert_int_equal(rb_stream_create(&attr, &f->shm_fd, &f->wakeup_fd), 0);
 	f->shared = mmap(NULL, sizeof(*f->shared), PROT_READ | PROT_WRITE,
 	                 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -239,7 +248,9 @@ static void fixture_open(struct fixture *f, uint32_t num_subbuf)
 	f->consumer = calloc(1, sizeof(*f->consumer));
 	assert_non_null(f->consumer);
 	f->consumer->shared = f->shared;
+	f->consumer->overwrite = overwrite;
 	assert_int_equal(rb_stream_map(f->shm_fd, f->wakeup_fd, &tc_ops, &f->consumer->stream), 0);
+	assert_int_equal(rb_consumer_claim(f->consumer->stream), 0);
 }
 
 static void consumer_start(struct fixture *f)
@@ -260,7 +271,9 @@ static void consumer_finish_and_check(struct fixture *f)
 
 	for (uint32_t p = 0; p < PRODUCERS; p++) {
 		for (uint64_t seq = 0; seq < RECORDS; seq++) {
-			if (c->seen[p][seq] + f->shared->discarded[p][seq] != 1)
+			/* Overwrite mode: neither read nor discarded = in a lost packet. */
+			if (c->seen[p][seq] + f->shared->discarded[p][seq] != 1 &&
+			    !(c->overwrite && c->seen[p][seq] + f->shared->discarded[p][seq] == 0))
 				fail_msg("record %u/%" PRIu64 ": read %u, discarded %u", p, seq,
 				         c->seen[p][seq], f->shared->discarded[p][seq]);
 			discarded += f->shared->discarded[p][seq];
@@ -268,10 +281,14 @@ static void consumer_finish_and_check(struct fixture *f)
 	}
 	assert_int_equal(discarded, f->shared->discard_count);
 	assert_int_equal(rb_stream_events_discarded(c->stream), discarded);
-	assert_int_equal(c->records + discarded, (uint64_t)PRODUCERS * RECORDS);
+	if (c->overwrite)
+		assert_true(c->records + discarded <= (uint64_t)PRODUCERS * RECORDS);
+	else
+		assert_int_equal(c->records + discarded, (uint64_t)PRODUCERS * RECORDS);
+	assert_true(c->overwrite || c->lost_packets == 0);
 	print_message("read %" PRIu64 " records in %" PRIu64 " packets, %" PRIu64
-	              " discarded, %" PRIu64 " flushes\n",
-	              c->records, c->packets, discarded, c->flushes);
+	              " discarded, %" PRIu64 " packets lost, %" PRIu64 " flushes\n",
+	              c->records, c->packets, discarded, c->lost_packets, c->flushes);
 	assert_true(c->records > 0);
 }
 
@@ -298,9 +315,34 @@ static void *producer_thread(void *arg)
 	return NULL;
 }
 
+/* The test's parameter: num_subbuf, plus BLOCKING or OVERWRITE for the mode. */
+#define BLOCKING  (1u << 16)
+#define OVERWRITE (1u << 17)
+
 static uint32_t num_subbuf_of(void **state)
 {
-	return (uint32_t)(uintptr_t)*state;
+	return (uint32_t)(uintptr_t)*state & (BLOCKING - 1);
+}
+
+static bool overwrite_of(void **state)
+{
+	return ((uint32_t)(uintptr_t)*state & OVERWRITE) != 0;
+}
+
+static bool blocking_of(void **state)
+{
+	return ((uint32_t)(uintptr_t)*state & BLOCKING) != 0;
+}
+
+static void producer_mode(struct rb_stream *stream, void **state)
+{
+	rb_stream_set_blocking_timeout(stream, blocking_of(state) ? -1 : 0);
+}
+
+static void check_mode(struct fixture *f, void **state)
+{
+	if (blocking_of(state))
+		assert_int_equal(f->shared->discard_count, 0);
 }
 
 static void test_two_threads(void **state)
@@ -310,9 +352,10 @@ static void test_two_threads(void **state)
 	struct rb_stream *stream;
 	struct fixture f;
 
-	fixture_open(&f, num_subbuf_of(state));
+	fixture_open(&f, num_subbuf_of(state), overwrite_of(state));
 	/* One mapping shared by the producer threads, as in a traced process. */
 	assert_int_equal(rb_stream_map(f.shm_fd, f.wakeup_fd, &tc_ops, &stream), 0);
+	producer_mode(stream, state);
 	consumer_start(&f);
 	for (uint32_t p = 0; p < PRODUCERS; p++) {
 		args[p] =
@@ -322,6 +365,7 @@ static void test_two_threads(void **state)
 	for (uint32_t p = 0; p < PRODUCERS; p++)
 		assert_int_equal(pthread_join(threads[p], NULL), 0);
 	consumer_finish_and_check(&f);
+	check_mode(&f, state);
 	rb_stream_unmap(stream);
 	fixture_close(&f);
 }
@@ -332,7 +376,7 @@ static void test_two_processes(void **state)
 	struct fixture f;
 	int status;
 
-	fixture_open(&f, num_subbuf_of(state));
+	fixture_open(&f, num_subbuf_of(state), overwrite_of(state));
 	/* Fork before the consumer thread exists; children wait for `go`. */
 	for (uint32_t p = 0; p < PRODUCERS; p++) {
 		pids[p] = fork();
@@ -342,6 +386,7 @@ static void test_two_processes(void **state)
 
 			if (rb_stream_map(f.shm_fd, f.wakeup_fd, &tc_ops, &stream) < 0)
 				_exit(2);
+			producer_mode(stream, state);
 			while (!__atomic_load_n(&f.shared->go, __ATOMIC_ACQUIRE))
 				usleep(100);
 			produce(stream, p, f.shared);
@@ -357,6 +402,7 @@ static void test_two_processes(void **state)
 		assert_int_equal(WEXITSTATUS(status), 0);
 	}
 	consumer_finish_and_check(&f);
+	check_mode(&f, state);
 	fixture_close(&f);
 }
 
@@ -367,6 +413,12 @@ int main(void)
 	    cmocka_unit_test_prestate(test_two_threads, (void *)(uintptr_t)4),
 	    cmocka_unit_test_prestate(test_two_processes, (void *)(uintptr_t)64),
 	    cmocka_unit_test_prestate(test_two_processes, (void *)(uintptr_t)4),
+	    cmocka_unit_test_prestate(test_two_threads, (void *)(uintptr_t)(4 | BLOCKING)),
+	    cmocka_unit_test_prestate(test_two_processes, (void *)(uintptr_t)(4 | BLOCKING)),
+	    cmocka_unit_test_prestate(test_two_threads, (void *)(uintptr_t)(64 | OVERWRITE)),
+	    cmocka_unit_test_prestate(test_two_threads, (void *)(uintptr_t)(4 | OVERWRITE)),
+	    cmocka_unit_test_prestate(test_two_processes, (void *)(uintptr_t)(64 | OVERWRITE)),
+	    cmocka_unit_test_prestate(test_two_processes, (void *)(uintptr_t)(4 | OVERWRITE)),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,33 +24,7 @@
 
 #define S4K 4096u
 
-struct fixture {
-	int shm_fd;
-	int wakeup_fd;
-	struct rb_stream *prod; /* producer mapping */
-	struct rb_stream *cons; /* consumer mapping (same memfd) */
-};
-
-static void fixture_open(struct fixture *f, uint64_t subbuf_size, uint32_t num_subbuf,
-                         uint32_t timestamp_bits)
-{
-	struct rb_stream_attr attr;
-
-	tc_attr_init(&attr, subbuf_size, num_subbuf, timestamp_bits);
-	assert_int_equal(rb_stream_create(&attr, &f->shm_fd, &f->wakeup_fd), 0);
-	assert_int_equal(rb_stream_map(f->shm_fd, f->wakeup_fd, &tc_ops, &f->prod), 0);
-	assert_int_equal(rb_stream_map(f->shm_fd, f->wakeup_fd, &tc_ops, &f->cons), 0);
-}
-
-static void fixture_close(struct fixture *f)
-{
-	rb_stream_unmap(f->prod);
-	rb_stream_unmap(f->cons);
-	close(f->shm_fd);
-	close(f->wakeup_fd);
-}
-
-static uint64_t write_pos(const struct fixture *f)
+static uint64_t write_pos(const struct tc_fixture *f)
 {
 	return __atomic_load_n(&f->prod->ctl->write_pos, __ATOMIC_RELAXED);
 }
@@ -105,11 +79,11 @@ static void check_packet_header(const struct rb_subbuf *sb, struct tc_packet_hea
 static void test_create_and_map(void **state)
 {
 	struct rb_stream_attr attr, bad;
-	struct fixture f;
+	struct tc_fixture f;
 	struct rb_subbuf sb;
 	int shm_fd, wakeup_fd;
 
-	fixture_open(&f, S4K, 4, 27);
+	tc_fixture_open(&f, S4K, 4, 27);
 	tc_attr_init(&attr, S4K, 4, 27);
 	assert_memory_equal(rb_stream_get_attr(f.prod), &attr, sizeof(attr));
 	assert_true(rb_stream_wakeup_fd(f.prod) >= 0);
@@ -122,7 +96,7 @@ static void test_create_and_map(void **state)
 	assert_true(fcntl(f.wakeup_fd, F_GETFL) & O_NONBLOCK);
 	/* The data starts page-aligned, right after the control area. */
 	assert_int_equal((uintptr_t)f.prod->data % (uintptr_t)sysconf(_SC_PAGESIZE), 0);
-	fixture_close(&f);
+	tc_fixture_close(&f);
 
 	bad = attr, bad.subbuf_size = 6000;
 	assert_int_equal(rb_stream_create(&bad, &shm_fd, &wakeup_fd), -EINVAL);
@@ -200,7 +174,7 @@ static uint32_t payload_len_of(uint64_t index)
 }
 
 /* Reads every delivered packet and checks it against the model. */
-static void drain_and_check(struct fixture *f, struct reader *rd, const struct layout_model *m)
+static void drain_and_check(struct tc_fixture *f, struct reader *rd, const struct layout_model *m)
 {
 	struct tc_packet_header h;
 	struct tc_record rec;
@@ -235,13 +209,13 @@ static void test_wraparound_exact_content(void **state)
 	struct layout_model m = {.subbuf_size = S4K};
 	struct rb_reserve_ctx ctx;
 	struct reader rd = {0};
-	struct fixture f;
+	struct tc_fixture f;
 
 	m.content_sizes = calloc(4096, sizeof(*m.content_sizes));
 	m.long_forms = calloc(records, sizeof(*m.long_forms));
 	assert_non_null(m.content_sizes);
 	assert_non_null(m.long_forms);
-	fixture_open(&f, S4K, 4, 64);
+	tc_fixture_open(&f, S4K, 4, 64);
 
 	for (uint64_t i = 0; i < records; i++) {
 		bool force_long = i % 7 == 3;
@@ -266,7 +240,7 @@ static void test_wraparound_exact_content(void **state)
 	assert_true(m.seq > 100 * 4); /* wrapped around the 4 slots many times */
 	assert_false(rb_stream_data_pending(f.cons));
 	assert_int_equal(rb_stream_events_discarded(f.cons), 0);
-	fixture_close(&f);
+	tc_fixture_close(&f);
 	free(m.content_sizes);
 	free(m.long_forms);
 }
@@ -277,9 +251,9 @@ static void test_exact_fill(void **state)
 	struct rb_reserve_ctx ctx;
 	struct tc_packet_header h;
 	struct rb_subbuf sb;
-	struct fixture f;
+	struct tc_fixture f;
 
-	fixture_open(&f, S4K, 4, 64);
+	tc_fixture_open(&f, S4K, 4, 64);
 
 	/* The opening record fills packet 0 exactly: delivered on commit. */
 	assert_int_equal(emit(f.prod, 0, max_payload, false, &ctx), 0);
@@ -319,7 +293,7 @@ static void test_exact_fill(void **state)
 	assert_int_equal(emit(f.prod, 4, 8, false, &ctx), 0);
 	assert_int_equal(ctx.pos, 2 * S4K + TC_HEADER_SIZE);
 	assert_true(tc_packet_end_calls() >= 2);
-	fixture_close(&f);
+	tc_fixture_close(&f);
 }
 
 /* A packet is delivered only when its last pending commit lands. */
@@ -329,11 +303,11 @@ static void test_delivery_waits_for_commits(void **state)
 	struct tc_packet_header h;
 	struct pollfd pfd;
 	struct rb_subbuf sb;
-	struct fixture f;
+	struct tc_fixture f;
 	uint8_t payload[64];
 	uint64_t calls;
 
-	fixture_open(&f, S4K, 4, 27);
+	tc_fixture_open(&f, S4K, 4, 27);
 	pfd = (struct pollfd){.fd = rb_stream_wakeup_fd(f.cons), .events = POLLIN};
 	payload_fill(payload, 0, sizeof(payload));
 
@@ -370,7 +344,7 @@ static void test_delivery_waits_for_commits(void **state)
 	rb_consumer_put_subbuf(f.cons, &sb);
 	assert_int_equal(__atomic_load_n(&f.cons->ctl->consumed_pos, __ATOMIC_RELAXED), S4K);
 	assert_false(rb_stream_data_pending(f.cons));
-	fixture_close(&f);
+	tc_fixture_close(&f);
 }
 
 static void test_flush_partial(void **state)
@@ -379,10 +353,10 @@ static void test_flush_partial(void **state)
 	struct tc_packet_header h;
 	struct tc_record rec;
 	struct rb_subbuf sb;
-	struct fixture f;
+	struct tc_fixture f;
 	uint64_t offset, content = TC_HEADER_SIZE, last_ts = 0;
 
-	fixture_open(&f, S4K, 4, 27);
+	tc_fixture_open(&f, S4K, 4, 27);
 
 	/* Nothing to flush in a fresh stream. */
 	rb_stream_flush(f.cons);
@@ -424,7 +398,7 @@ static void test_flush_partial(void **state)
 	assert_int_equal(sb.seq_num, 1);
 	check_packet_header(&sb, &h);
 	assert_true(h.ts_begin >= last_ts);
-	fixture_close(&f);
+	tc_fixture_close(&f);
 }
 
 /* Flush does not need the next slot; the next reservation then discards. */
@@ -432,10 +406,10 @@ static void test_flush_next_slot_busy(void **state)
 {
 	struct rb_reserve_ctx ctx;
 	struct rb_subbuf sb;
-	struct fixture f;
+	struct tc_fixture f;
 	uint64_t i = 0;
 
-	fixture_open(&f, S4K, 2, 27);
+	tc_fixture_open(&f, S4K, 2, 27);
 	/* Fill packet 0 until a record switches to packet 1. */
 	do
 		assert_int_equal(emit(f.prod, i++, 200, false, &ctx), 0);
@@ -453,7 +427,7 @@ static void test_flush_next_slot_busy(void **state)
 	rb_consumer_put_subbuf(f.cons, &sb);
 	assert_int_equal(emit(f.prod, i++, 10, false, &ctx), 0);
 	assert_int_equal(ctx.pos, 2 * S4K + TC_HEADER_SIZE);
-	fixture_close(&f);
+	tc_fixture_close(&f);
 }
 
 static void test_discard_accounting(void **state)
@@ -462,11 +436,11 @@ static void test_discard_accounting(void **state)
 	struct tc_packet_header h;
 	struct tc_record rec;
 	struct rb_subbuf sb;
-	struct fixture f;
+	struct tc_fixture f;
 	uint64_t discarded = 0, read = 0, first_discard = UINT64_MAX, offset, w, calls;
 	int r;
 
-	fixture_open(&f, S4K, 4, 64);
+	tc_fixture_open(&f, S4K, 4, 64);
 	calls = tc_packet_end_calls();
 	for (uint64_t i = 0; i < emitted; i++) {
 		w = write_pos(&f);
@@ -511,7 +485,7 @@ static void test_discard_accounting(void **state)
 	assert_int_equal(sb.seq_num, 4);
 	check_packet_header(&sb, &h);
 	assert_int_equal(h.events_discarded, discarded);
-	fixture_close(&f);
+	tc_fixture_close(&f);
 }
 
 /* Writes `len` bytes at `offset` of the memfd (the memfd is not write-sealed). */
@@ -643,13 +617,13 @@ static void test_corrupted_positions(void **state)
 	const size_t nv = ARRAY_SIZE(values);
 	struct rb_reserve_ctx ctx;
 	struct rb_subbuf sb;
-	struct fixture f;
+	struct tc_fixture f;
 	uint8_t payload[1024];
 	uint8_t *data_end;
 	struct rb_shm_ctl *ctl;
 	uint64_t buf_size = 4 * S4K;
 
-	fixture_open(&f, S4K, 4, 27);
+	tc_fixture_open(&f, S4K, 4, 27);
 	ctl = f.prod->ctl;
 	data_end = f.prod->data + buf_size;
 	memset(payload, 0xee, sizeof(payload));
@@ -684,7 +658,7 @@ static void test_corrupted_positions(void **state)
 		}
 		(void)rb_stream_data_pending(f.cons);
 	}
-	fixture_close(&f);
+	tc_fixture_close(&f);
 }
 
 int main(void)

@@ -209,12 +209,30 @@ int rt_ust_channel_create(struct rt_ust_session *session, uint32_t handle, uint3
 	return 0;
 }
 
+/* Read once: an application allows blocking for its whole life or not at all. */
+static bool app_allows_blocking(void)
+{
+	static int allowed = -1;
+
+	if (allowed < 0)
+		allowed = secure_getenv("LTTNG_UST_ALLOW_BLOCKING") ||
+		          secure_getenv("RINGTRACE_ALLOW_BLOCKING");
+	return allowed;
+}
+
+void rt_ust_channel_set_blocking_timeout(struct rt_ust_channel *chan, int64_t timeout_us)
+{
+	chan->blocking_timeout_us = app_allows_blocking() ? timeout_us : 0;
+}
+
 int rt_ust_channel_set_stream(struct rt_ust_channel *chan, uint32_t cpu, struct rb_stream *stream)
 {
 	struct rb_stream *old;
 
 	if (cpu >= chan->nr_streams)
 		return -EINVAL;
+	/* Before publication: no producer reserves in it yet. */
+	rb_stream_set_blocking_timeout(stream, chan->blocking_timeout_us);
 	old = chan->streams[cpu];
 	rcu_assign_pointer(chan->streams[cpu], stream);
 	if (old) {

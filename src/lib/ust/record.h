@@ -56,6 +56,14 @@ void rt_ust_channel_set_enabled(struct rt_ust_channel *chan, bool enabled);
  */
 int rt_ust_channel_add_context(struct rt_ust_channel *chan, uint32_t kind, const char *name,
                                uint32_t perf_type, uint64_t perf_config);
+
+/*
+ * The channel's --blocking-timeout (us, -1 forever, 0 none), applied to its
+ * streams mapped from now on, and only if the application's environment
+ * allows blocking (LTTNG_UST_ALLOW_BLOCKING or RINGTRACE_ALLOW_BLOCKING set,
+ * ignored in set-user-ID/set-group-ID programs, as lttng-ust does).
+ */
+void rt_ust_channel_set_blocking_timeout(struct rt_ust_channel *chan, int64_t timeout_us);
 /* Detaches every recorder of the channel, then unmaps its streams and frees it. */
 void rt_ust_channel_destroy(struct rt_ust_channel *chan);
 

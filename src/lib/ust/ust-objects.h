@@ -50,6 +50,7 @@ struct rt_ust_channel {
 	uint32_t nr_contexts;
 	uint32_t contexts_len; /* bytes they take in every record */
 	struct rt_ust_channel_context *contexts;
+	int64_t blocking_timeout_us; /* given to each stream if the app allows blocking */
 	struct cds_list_head node;
 };
 
