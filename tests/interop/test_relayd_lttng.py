@@ -119,3 +119,56 @@ def test_streamed_sessions_match_lttng_relayd(sessions):
     archives = sorted((tree(ours, "orota")[0] / "archives").iterdir())
     assert len(archives) == 2
     assert [read_events(a) for a in archives] == [snap, snap]
+
+
+# kill -9 of the relay while the real LTTng streams to it, once with
+# ringtrace-relayd ($OPID), once with lttng-relayd: the lttng side must
+# report the same thing both times, the app must not notice.
+KILL_SCRIPT = r"""
+LTTNG_HOME="$WORK/lttng-relayd-home" lttng-relayd -o "$WORK/theirs" \
+    -C tcp://127.0.0.1:$TC -D tcp://127.0.0.1:$TD -L tcp://127.0.0.1:$TL \
+    >"$WORK/lttng-relayd.log" 2>&1 &
+TPID=$!
+trap 'kill $(cat /run/lttng/lttng-sessiond.pid) $TPID 2>/dev/null || true' EXIT
+until (exec 3<>/dev/tcp/127.0.0.1/$TL) 2>/dev/null; do sleep 0.02; done
+set +e
+for who in o:$OC:$OD:$OPID l:$TC:$TD:$TPID; do
+    IFS=: read p c d pid <<< "$who"
+    out="$WORK/transcript-$p"
+    step() { "$@" >>"$out" 2>&1; echo "exit $?" >>"$out"; }
+    step lttng create k --set-url=net://127.0.0.1:$c:$d/kill
+    step lttng enable-event -u 'rt_test:*'
+    step lttng start
+    step "$1"
+    kill -9 $pid
+    # Gone, or a zombie until the test reaps it.
+    while [ -e /proc/$pid ] && [ "$(awk '{print $3}' /proc/$pid/stat)" != Z ]; do sleep 0.02; done
+    step "$1"
+    step lttng stop
+    step lttng destroy
+    step lttng list
+done
+"""
+
+
+def test_relay_killed_mid_session_same_report_as_lttng_relayd(tmp_path):
+    if not APP.exists():
+        pytest.skip("allfields-lttng not built (liblttng-ust-dev missing at configure time)")
+    relay = Relay(tmp_path / "ours")
+    tc, td, tl = free_ports(3)
+    r = run_in_lttng_namespace(tmp_path, KILL_SCRIPT, [APP], env=dict(
+        OC=str(relay.control), OD=str(relay.data), OPID=str(relay.proc.pid),
+        TC=str(tc), TD=str(td), TL=str(tl)), timeout=60)
+    relay.proc.wait(timeout=10)
+    relay_log = relay.output_text()
+    relay.stop()
+    assert relay.proc.returncode == -9
+    assert r.returncode == 0, r.stdout + r.stderr
+    ours = (tmp_path / "transcript-o").read_text()
+    theirs = (tmp_path / "transcript-l").read_text()
+    assert ours.replace(f":{relay.control}/", ":C/").replace(f"data: {relay.data}", "data: D") \
+        == theirs.replace(f":{tc}/", ":C/").replace(f"data: {td}", "data: D"), relay_log
+    # The app ran unharmed both times; the session daemon still answers.
+    assert ours.count("exit 0") >= 6 and ours.endswith("exit 0\n"), ours
+    # What arrived before the kill is on disk, in the layout lttng-relayd uses.
+    assert (tmp_path / "ours" / HOST / "kill" / "ust" / "uid").is_dir()
