@@ -13,9 +13,9 @@
  * a viewer only ever sees whole packets, and metadata only in the units the
  * consumer sent (each SEND_METADATA is appended at once).
  *
- * Not handled: following a stream across a rotation of its session (the
- * viewer gets RETRY while the rotation is in progress and indexes of the
- * new chunk only).
+ * Rotations: the viewer gets RETRY while a stream moves to a new trace
+ * chunk, then the new chunk's packets from its first one. Indexes the old
+ * chunk received after the viewer's last GET_NEXT_INDEX are not sent.
  */
 
 #include "connection.h"

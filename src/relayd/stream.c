@@ -197,6 +197,15 @@ static void maybe_complete(struct relay_stream *stream)
 	}
 }
 
+/* Every packet (or index, for_index) before seq has arrived. */
+static bool done_before(uint64_t last_seq, uint64_t seq)
+{
+	if (seq == 0)
+		return true;
+	return last_seq != RELAYD_SEQ_NONE && !seq_before(last_seq, seq - 1);
+}
+
+/* The data file moves to the new chunk; the index follows in try_rotate(). */
 static int switch_data_file(struct relay_stream *stream)
 {
 	int data_fd, index_fd, r;
@@ -209,10 +218,37 @@ static int switch_data_file(struct relay_stream *stream)
 	stream->old_index_fd = stream->index_fd;
 	stream->index_fd = index_fd;
 	stream->size_bytes = 0;
+	stream->index_entries = 0;
+	stream->file_generation++;
 	stream->data_rotated = true;
+	stream->old_chunk = stream->chunk;
 	stream->chunk = stream->next_chunk;
-	if (!stream->has_index)
+	return 0;
+}
+
+/*
+ * Moves as much of a pending rotation as possible: the data file once every
+ * packet of the old chunk arrived, then the index file once every index of
+ * the old chunk was written (at once for metadata, which has no sequence).
+ */
+static int try_rotate(struct relay_stream *stream)
+{
+	int r;
+
+	if (!stream->rotating)
+		return 0;
+	if (!stream->data_rotated &&
+	    (stream->is_metadata || done_before(stream->last_data_seq, stream->rotate_at_seq))) {
+		r = switch_data_file(stream);
+		if (r < 0)
+			return r;
+	}
+	if (stream->data_rotated &&
+	    (!stream->has_index || done_before(stream->last_index_seq, stream->rotate_at_seq))) {
+		close_fd(&stream->old_index_fd);
+		stream->old_chunk = NULL;
 		stream->rotating = false;
+	}
 	return 0;
 }
 
@@ -263,14 +299,13 @@ static int write_index_entry(struct relay_stream *stream, const struct relayd_in
 	int fd = stream->index_fd;
 	int r;
 
-	if (stream->old_index_fd >= 0) {
-		if (seq_before(index->net_seq_num, stream->rotate_at_seq)) {
-			fd = stream->old_index_fd;
-		} else {
-			close_fd(&stream->old_index_fd);
-			stream->rotating = false;
-			stream->index_entries = 0;
-		}
+	if (stream->old_index_fd >= 0 && seq_before(index->net_seq_num, stream->rotate_at_seq)) {
+		fd = stream->old_index_fd;
+	} else if (stream->old_index_fd >= 0) {
+		/* The first index of the new chunk: the old index file is complete. */
+		close_fd(&stream->old_index_fd);
+		stream->old_chunk = NULL;
+		stream->rotating = false;
 	}
 	r = ctf_index_append(fd, &entry);
 	if (r < 0)
@@ -279,7 +314,7 @@ static int write_index_entry(struct relay_stream *stream, const struct relayd_in
 		stream->index_entries++;
 	stream->last_index_seq = index->net_seq_num;
 	stream->has_beacon = false;
-	return 0;
+	return try_rotate(stream);
 }
 
 /* Writes every index whose packet is known, oldest first. */
@@ -347,6 +382,9 @@ int stream_packet_end(struct relay_stream *stream, const struct relayd_data_head
 		         (unsigned long long)stream->handle, (unsigned long long)h->net_seq_num,
 		         (unsigned long long)stream->last_data_seq);
 	stream->last_data_seq = h->net_seq_num;
+	r = try_rotate(stream);
+	if (r < 0)
+		return r;
 	if (stream->has_index) {
 		r = push_pending((void **)&stream->pending_packets, &stream->nr_pending_packets,
 		                 &packet, sizeof(packet));
@@ -394,11 +432,6 @@ int stream_append_metadata(struct relay_stream *stream, const uint8_t *bytes, si
 
 	if (!stream->is_metadata || stream->closed)
 		return -EBADF;
-	if (stream->rotating && !stream->data_rotated) {
-		r = switch_data_file(stream);
-		if (r < 0)
-			return r;
-	}
 	end = stream->size_bytes + len + padding_size;
 	r = pwrite_full(stream->data_fd, bytes, len, (off_t)stream->size_bytes);
 	if (r < 0)
@@ -440,16 +473,28 @@ int stream_rotate(struct relay_stream *stream, struct relay_chunk *chunk, uint64
 {
 	if (stream->rotating)
 		return -EBUSY;
+	if (!chunk) {
+		/* To no chunk (destroy): the stream just ends in the one it is in. */
+		stream->chunk_released = true;
+		return 0;
+	}
 	if (chunk == stream->chunk)
 		return 0;
+	if (!stream->is_metadata && stream->last_data_seq != RELAYD_SEQ_NONE &&
+	    !seq_before(stream->last_data_seq, rotate_at_seq))
+		return -EPROTO; /* packets of the new chunk already went to the old one */
 	stream->rotating = true;
 	stream->data_rotated = false;
 	stream->rotate_at_seq = rotate_at_seq;
 	stream->next_chunk = chunk;
-	if (!stream->is_metadata && stream->last_data_seq != RELAYD_SEQ_NONE &&
-	    !seq_before(stream->last_data_seq, rotate_at_seq))
-		return -EPROTO; /* packets of the new chunk already went to the old one */
-	return 0;
+	return try_rotate(stream);
+}
+
+bool stream_uses_chunk(const struct relay_stream *stream, const struct relay_chunk *chunk)
+{
+	if (stream->closed || stream->chunk_released)
+		return false;
+	return stream->chunk == chunk || stream->old_chunk == chunk;
 }
 
 void stream_close_now(struct relay_stream *stream)

@@ -51,8 +51,9 @@ struct relay_stream {
 
 	int data_fd;
 	int index_fd;
-	uint64_t size_bytes;    /* of the current data file */
-	uint64_t index_entries; /* written to the current index file */
+	uint64_t size_bytes;      /* of the current data file */
+	uint64_t index_entries;   /* written to the current index file */
+	uint64_t file_generation; /* +1 each time the files move to a new chunk */
 
 	uint64_t last_data_seq;  /* RELAYD_SEQ_NONE before the first packet */
 	uint64_t last_index_seq; /* idem, last paired index */
@@ -71,7 +72,9 @@ struct relay_stream {
 	uint64_t rotate_at_seq;
 	struct relay_chunk *next_chunk;
 	bool data_rotated;
-	int old_index_fd; /* index file of the previous chunk until rotated */
+	int old_index_fd;              /* index file of the previous chunk until rotated */
+	struct relay_chunk *old_chunk; /* idem, the chunk */
+	bool chunk_released;           /* rotated to no chunk: writes on, holds none */
 
 	/* Live: the latest beacon (a SEND_INDEX without packet). */
 	bool has_beacon;
@@ -106,6 +109,12 @@ int stream_reset_metadata(struct relay_stream *stream, uint64_t version);
 int stream_request_close(struct relay_stream *stream, uint64_t last_seq);
 /* 1 while data or indexes up to last_seq are missing, else 0. */
 int stream_data_pending(struct relay_stream *stream, uint64_t last_seq);
+/* chunk NULL: to no chunk (at destroy). */
 int stream_rotate(struct relay_stream *stream, struct relay_chunk *chunk, uint64_t rotate_at_seq);
+/*
+ * The stream still writes into the chunk (a rotation away from it is not
+ * complete): TRACE_CHUNK_EXISTS answers 1 until no stream does.
+ */
+bool stream_uses_chunk(const struct relay_stream *stream, const struct relay_chunk *chunk);
 /* Closes the stream where it stands (producer gone): pending pairs are dropped. */
 void stream_close_now(struct relay_stream *stream);
