@@ -164,8 +164,9 @@ def test_relay_killed_mid_session_same_report_as_lttng_relayd(tmp_path):
     relay.stop()
     assert relay.proc.returncode == -9
     assert r.returncode == 0, r.stdout + r.stderr
-    ours = (tmp_path / "transcript-o").read_text()
-    theirs = (tmp_path / "transcript-l").read_text()
+    # lttng prints one dot per data-pending poll: how many depends on timing.
+    ours = re.sub(r"availability\.*", "availability", (tmp_path / "transcript-o").read_text())
+    theirs = re.sub(r"availability\.*", "availability", (tmp_path / "transcript-l").read_text())
     assert ours.replace(f":{relay.control}/", ":C/").replace(f"data: {relay.data}", "data: D") \
         == theirs.replace(f":{tc}/", ":C/").replace(f"data: {td}", "data: D"), relay_log
     # The app ran unharmed both times; the session daemon still answers.
