@@ -8,12 +8,10 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,6 +19,7 @@
 
 #include "common/log.h"
 #include "common/paths.h"
+#include "common/signals.h"
 #include "connection.h"
 #include "control.h"
 #include "data.h"
@@ -71,22 +70,6 @@ static int setup_output_dir(const char *output)
 		return r;
 	}
 	return 0;
-}
-
-static int setup_signals(void)
-{
-	sigset_t blocked, terminate;
-	int fd;
-
-	sigemptyset(&terminate);
-	sigaddset(&terminate, SIGTERM);
-	sigaddset(&terminate, SIGINT);
-	blocked = terminate;
-	sigaddset(&blocked, SIGPIPE);
-	if (sigprocmask(SIG_BLOCK, &blocked, NULL) < 0)
-		return -errno;
-	fd = signalfd(-1, &terminate, SFD_CLOEXEC | SFD_NONBLOCK);
-	return fd < 0 ? -errno : fd;
 }
 
 static void accept_connections(int epoll_fd, struct relay_listener *listener)
@@ -182,7 +165,7 @@ int main(int argc, char **argv)
 		log_error("cannot detach: %s", strerror(errno));
 		return EXIT_FAILURE;
 	}
-	signal_fd = setup_signals();
+	signal_fd = rt_signalfd_terminate();
 	epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	if (signal_fd < 0 || epoll_fd < 0) {
 		log_error("cannot set up the event loop: %s", strerror(errno));

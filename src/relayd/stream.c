@@ -57,12 +57,12 @@ static int open_files(struct relay_stream *stream, struct relay_chunk *chunk, in
 	char dir[PATH_MAX], rel[PATH_MAX], abs[PATH_MAX];
 	int data_fd, index_fd = -1, r;
 
-	r = path_format(dir, "%s%s%s", chunk->dir, stream->pathname[0] ? "/" : "",
-	                stream->pathname);
+	r = rt_path_format(dir, "%s%s%s", chunk->dir, stream->pathname[0] ? "/" : "",
+	                   stream->pathname);
 	if (r == 0)
 		r = path_mkdirs(dir);
 	if (r == 0)
-		r = path_format(rel, "%s/%s", dir, stream->channel_name);
+		r = rt_path_format(rel, "%s/%s", dir, stream->channel_name);
 	if (r == 0)
 		r = path_absolute(rel, abs);
 	if (r < 0)
@@ -70,16 +70,16 @@ static int open_files(struct relay_stream *stream, struct relay_chunk *chunk, in
 	data_fd = open(abs, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0660);
 	if (data_fd < 0)
 		return -errno;
-	r = path_format(rel, "%s%s%s", stream->pathname, stream->pathname[0] ? "/" : "",
-	                stream->channel_name);
+	r = rt_path_format(rel, "%s%s%s", stream->pathname, stream->pathname[0] ? "/" : "",
+	                   stream->channel_name);
 	if (r == 0)
 		r = chunk_note_entry(chunk, rel);
 	if (r == 0 && stream->has_index) {
-		r = path_format(rel, "%s/index", dir);
+		r = rt_path_format(rel, "%s/index", dir);
 		if (r == 0)
 			r = path_mkdirs(rel);
 		if (r == 0)
-			r = path_format(rel, "%s/index/%s.idx", dir, stream->channel_name);
+			r = rt_path_format(rel, "%s/index/%s.idx", dir, stream->channel_name);
 		if (r == 0)
 			r = path_absolute(rel, abs);
 		if (r == 0) {

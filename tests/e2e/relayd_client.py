@@ -7,34 +7,13 @@ import socket
 import struct
 import time
 
+from fakeapp import closed_by_peer, recv_exact  # noqa: F401 (re-exported)
+
 VERSION, CREATE_SESSION, ADD_STREAM, SEND_METADATA = 5, 2, 1, 6
 CLOSE_STREAM, DATA_PENDING, QUIESCENT, BEGIN_PENDING, END_PENDING = 7, 8, 9, 10, 11
 SEND_INDEX, STREAMS_SENT, GET_CONFIGURATION = 13, 16, 22
 CREATE_CHUNK, CLOSE_CHUNK, CHUNK_EXISTS = 19, 20, 21
 OK = 10
-
-
-def recv_exact(sock, n):
-    buf = b""
-    while len(buf) < n:
-        chunk = sock.recv(n - len(buf))
-        if not chunk:
-            raise ConnectionError(f"closed after {len(buf)} of {n} bytes")
-        buf += chunk
-    return buf
-
-
-def closed_by_peer(sock, timeout=10):
-    """True when the relay closed the connection (reads EOF or a reset)."""
-    sock.settimeout(timeout)
-    try:
-        while True:
-            if not sock.recv(4096):
-                return True
-    except ConnectionResetError:
-        return True
-    except socket.timeout:
-        return False
 
 
 class Control:

@@ -21,16 +21,20 @@ pytestmark = pytest.mark.skipif(lttng_available() is not None,
 APP = BUILD / "tests/interop/allfields-lttng"
 HOST = socket.gethostname()
 
-# Each kind of session twice: "o..." into ringtrace-relayd, "l..." into
-# lttng-relayd (same name length, so metadata sizes match). The app runs
-# twice, with a rotation in between.
-SESSIONS_SCRIPT = r"""
+# The real lttng-relayd on $TC/$TD/$TL, stopped with the session daemon.
+LTTNG_RELAYD_START = r"""
 LTTNG_HOME="$WORK/lttng-relayd-home" lttng-relayd -o "$WORK/theirs" \
     -C tcp://127.0.0.1:$TC -D tcp://127.0.0.1:$TD -L tcp://127.0.0.1:$TL \
     >"$WORK/lttng-relayd.log" 2>&1 &
 RELAYD_PID=$!
 trap 'kill $(cat /run/lttng/lttng-sessiond.pid) $RELAYD_PID 2>/dev/null || true' EXIT
 until (exec 3<>/dev/tcp/127.0.0.1/$TL) 2>/dev/null; do sleep 0.02; done
+"""
+
+# Each kind of session twice: "o..." into ringtrace-relayd, "l..." into
+# lttng-relayd (same name length, so metadata sizes match). The app runs
+# twice, with a rotation in between.
+SESSIONS_SCRIPT = LTTNG_RELAYD_START + r"""
 for who in o:$OC:$OD l:$TC:$TD; do
     IFS=: read p c d <<< "$who"
     lttng create ${p}norm --set-url=net://127.0.0.1:$c:$d >/dev/null
@@ -124,15 +128,9 @@ def test_streamed_sessions_match_lttng_relayd(sessions):
 # kill -9 of the relay while the real LTTng streams to it, once with
 # ringtrace-relayd ($OPID), once with lttng-relayd: the lttng side must
 # report the same thing both times, the app must not notice.
-KILL_SCRIPT = r"""
-LTTNG_HOME="$WORK/lttng-relayd-home" lttng-relayd -o "$WORK/theirs" \
-    -C tcp://127.0.0.1:$TC -D tcp://127.0.0.1:$TD -L tcp://127.0.0.1:$TL \
-    >"$WORK/lttng-relayd.log" 2>&1 &
-TPID=$!
-trap 'kill $(cat /run/lttng/lttng-sessiond.pid) $TPID 2>/dev/null || true' EXIT
-until (exec 3<>/dev/tcp/127.0.0.1/$TL) 2>/dev/null; do sleep 0.02; done
+KILL_SCRIPT = LTTNG_RELAYD_START + r"""
 set +e
-for who in o:$OC:$OD:$OPID l:$TC:$TD:$TPID; do
+for who in o:$OC:$OD:$OPID l:$TC:$TD:$RELAYD_PID; do
     IFS=: read p c d pid <<< "$who"
     out="$WORK/transcript-$p"
     step() { "$@" >>"$out" 2>&1; echo "exit $?" >>"$out"; }
