@@ -41,16 +41,10 @@ int cmd_create_trace_chunk(struct relay_conn *conn, struct control_state *cs,
 
 static int reply_close_chunk(struct relay_conn *conn, uint32_t ret, const char *path)
 {
-	size_t path_len = path ? strlen(path) + 1 : 0;
-	uint8_t reply[8];
-	int r;
+	uint8_t reply[4];
 
 	be32_put(reply, ret);
-	be32_put(reply + 4, (uint32_t)path_len);
-	r = conn_queue(conn, reply, sizeof(reply));
-	if (r == 0 && path_len)
-		r = conn_queue(conn, path, path_len);
-	return r;
+	return control_reply_path(conn, reply, sizeof(reply), path);
 }
 
 int cmd_close_trace_chunk(struct relay_conn *conn, struct control_state *cs, const uint8_t *payload,

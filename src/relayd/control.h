@@ -36,6 +36,12 @@ typedef int (*control_handler)(struct relay_conn *conn, struct control_state *cs
                                const uint8_t *payload, size_t len);
 
 int control_reply_ret(struct relay_conn *conn, uint32_t ret);
+/*
+ * A reply ending with a path: head, then u32 path length (NUL included, 0
+ * when path is NULL), then the path and its NUL.
+ */
+int control_reply_path(struct relay_conn *conn, const uint8_t *head, size_t head_len,
+                       const char *path);
 /* The connection's own stream, or NULL (logged) when it is not one. */
 struct relay_stream *control_own_stream(struct relay_conn *conn, struct control_state *cs,
                                         uint64_t handle, const char *command);
