@@ -52,8 +52,16 @@ step() {
 		read -r -a st < /proc/$RPID/stat
 		echo "$t0 $t1 $((st[13] + st[14]))" > "$OUT/times"
 		lttng destroy >/dev/null'
-	OUT=$out RELAY=$relay OURS=$ours BENCH=$bench RATE=$rate SECONDS_=$seconds C=$c D=$d L=$l \
-		unshare -m --propagation private bash -c "$script"
+	# Retried: a benchmark of another tree that kills every lttng-sessiond by
+	# name (pidof) can take ours down.
+	local try
+	for try in 1 2 3; do
+		rm -rf "${out:?}"/*
+		OUT=$out RELAY=$relay OURS=$ours BENCH=$bench RATE=$rate SECONDS_=$seconds C=$c D=$d \
+			L=$l unshare -m --propagation private bash -c "$script" 2>"$out.err" && break
+		[ $try = 3 ] && { cat "$out.err" >&2; return 1; }
+		read -r c d l < <(free_ports)
+	done
 	python3 - "$out" <<'PY'
 import os, pathlib, struct, sys
 out = pathlib.Path(sys.argv[1])

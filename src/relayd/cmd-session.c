@@ -76,7 +76,7 @@ int cmd_create_session(struct relay_conn *conn, struct control_state *cs, const 
 	}
 	if (relayd_create_session_parse(payload, len, &req) < 0)
 		return control_malformed(conn, "CREATE_SESSION", len);
-	r = session_create(&req, cs->minor, &session);
+	r = session_create(&req, &session);
 	if (r == -EINVAL) {
 		log_warn("%s: CREATE_SESSION names a path outside the output directory "
 		         "(hostname \"%s\", session \"%s\", base path \"%s\"); closing the "

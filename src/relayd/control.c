@@ -132,8 +132,9 @@ static int64_t control_on_header(struct relay_conn *conn)
 		return -EPROTO;
 	}
 	if (cs->version_done && cs->minor < c->min_minor) {
-		log_warn("%s: %s is not part of protocol 2.%u; closing the connection", conn->peer,
-		         c->name, cs->minor);
+		log_warn("%s: %s as this relay takes it needs protocol 2.%u or later, the peer "
+		         "speaks 2.%u; closing the connection",
+		         conn->peer, c->name, c->min_minor, cs->minor);
 		return -EPROTO;
 	}
 	return (int64_t)h.data_size;

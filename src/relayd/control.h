@@ -9,6 +9,10 @@
  * session for session-level commands, the negotiated minor) before the
  * handler runs.
  *
+ * Peers must speak protocol 2.11 or later (LTTng 2.11+): CREATE_SESSION and
+ * ADD_STREAM are only taken in their 2.11 forms, and every session-level
+ * command needs a session.
+ *
  * Handler contract: parse the payload with the pure parsers of
  * common/comm/relayd-wire.h; on success queue the reply (if the command has
  * one) and return 0. A request the relay refuses but the protocol can answer

@@ -124,22 +124,15 @@ int stream_create(struct relay_session *session, const struct relayd_add_stream 
 	if (!stream)
 		return -ENOMEM;
 	stream->session = session;
-	stream->chunk = session->current_chunk;
-	if (session->minor >= 11) {
-		stream->chunk = chunk_find(session, req->trace_chunk_id);
-		if (!stream->chunk || stream->chunk->closed) {
-			free(stream);
-			return -ENOENT;
-		}
-	}
-	if (!stream->chunk) {
+	stream->chunk = chunk_find(session, req->trace_chunk_id);
+	if (!stream->chunk || stream->chunk->closed) {
 		free(stream);
 		return -ENOENT;
 	}
 	memcpy(stream->channel_name, req->channel_name, sizeof(stream->channel_name));
 	snprintf(stream->pathname, sizeof(stream->pathname), "%s", pathname);
 	stream->is_metadata = !strcmp(req->channel_name, "metadata");
-	stream->has_index = !stream->is_metadata && !session->snapshot && session->minor >= 4;
+	stream->has_index = !stream->is_metadata && !session->snapshot;
 	stream->last_data_seq = RELAYD_SEQ_NONE;
 	stream->last_index_seq = RELAYD_SEQ_NONE;
 	stream->old_index_fd = -1;
@@ -197,7 +190,7 @@ static void maybe_complete(struct relay_stream *stream)
 	}
 }
 
-/* Every packet (or index, for_index) before seq has arrived. */
+/* Everything before seq arrived, last_seq being the last that did. */
 static bool done_before(uint64_t last_seq, uint64_t seq)
 {
 	if (seq == 0)
