@@ -52,6 +52,9 @@ for p in o l; do
 done
 "$1"
 for p in o l; do
+    lttng snapshot record -s ${p}snap >/dev/null
+done
+for p in o l; do
     for s in norm snap rota; do lttng stop ${p}$s >/dev/null; lttng destroy ${p}$s >/dev/null; done
 done
 """
@@ -115,11 +118,14 @@ def test_streamed_sessions_match_lttng_relayd(sessions):
         for data_file in our_dir.rglob("channel0_*"):
             if kind != "snap" and data_file.parent.name != "index":
                 check_index(data_file)
-    # The normal session got both runs; the snapshot holds the first run;
-    # the rotation archived one chunk per run.
+    # The normal session got both runs; the first snapshot holds the first
+    # run, the second both; the rotation archived one chunk per run.
     norm = read_events(tree(ours, "onorm")[0])
-    snap = read_events(tree(ours, "osnap")[0])
+    snaps = sorted(tree(ours, "osnap")[0].iterdir(), key=lambda p: p.name[-2:])
+    assert [STAMP.sub("X", s.name) for s in snaps] == ["snapshot-1-X-0", "snapshot-1-X-1"]
+    snap = read_events(snaps[0])
     assert snap == norm[:len(norm) // 2]
+    assert read_events(snaps[1]) == norm
     archives = sorted((tree(ours, "orota")[0] / "archives").iterdir())
     assert len(archives) == 2
     assert [read_events(a) for a in archives] == [snap, snap]
