@@ -226,3 +226,27 @@ def test_data_sent_after_the_control_connection_closed_is_kept(relay):
     wait_log(relay, f"stream {handle} (ust/uid/0/64-bit/channel0_0) complete")
     [f] = (relay.output / "h").glob("late-*/ust/uid/0/64-bit/channel0_0")
     assert f.read_bytes() == b"p" * 10 + b"\0" * 6 + b"q" * 16
+
+
+def test_out_of_descriptors_refuses_new_peers_only(tmp_path, source_trace):
+    relay = Relay(tmp_path / "out", max_fds=40)
+    try:
+        good = Replay(relay.control, relay.data, source_trace, "good", "host")
+        extra = []
+        while "out of file descriptors" not in relay.output_text():
+            assert len(extra) < 64, relay.output_text()
+            extra.append(Control(relay.control))
+            extra[-1].sock.sendall(b"")
+            time.sleep(0.01)
+        assert closed_by_peer(extra[-1].sock)
+        for c in extra:
+            c.close()
+        good.send_packets()
+        good.finish()
+        assert files_under(relay.output / good.path) == files_under(source_trace)
+        # Descriptors freed: peers are served again.
+        again = Replay(relay.control, relay.data, source_trace, "again", "host")
+        again.send_packets()
+        again.finish()
+    finally:
+        assert relay.stop() == 0, relay.output_text()
