@@ -135,9 +135,7 @@ int cmd_rotate_streams(struct relay_conn *conn, struct control_state *cs, const 
 		if (r < 0) {
 			log_error("%s: cannot rotate stream %llu at packet %llu: %s", conn->peer,
 			          (unsigned long long)handle, (unsigned long long)seq,
-			          r == -EBUSY    ? "a rotation is already in progress"
-			          : r == -EPROTO ? "later packets were already received"
-			                         : strerror(-r));
+			          r == -EBUSY ? "a rotation is already in progress" : strerror(-r));
 			return control_reply_ret(conn, RELAYD_RET_UNK);
 		}
 	}

@@ -474,8 +474,18 @@ int stream_rotate(struct relay_stream *stream, struct relay_chunk *chunk, uint64
 	if (chunk == stream->chunk)
 		return 0;
 	if (!stream->is_metadata && stream->last_data_seq != RELAYD_SEQ_NONE &&
-	    !seq_before(stream->last_data_seq, rotate_at_seq))
-		return -EPROTO; /* packets of the new chunk already went to the old one */
+	    !seq_before(stream->last_data_seq, rotate_at_seq)) {
+		/*
+		 * Packets of the new chunk came first on the data connection and
+		 * went to the old chunk, as with lttng-relayd: the old chunk keeps
+		 * them (with their indexes); the next packet starts the new one.
+		 */
+		log_warn("stream %llu: packets %llu to %llu of the new trace chunk arrived before "
+		         "its rotation and stay in the old one",
+		         (unsigned long long)stream->handle, (unsigned long long)rotate_at_seq,
+		         (unsigned long long)stream->last_data_seq);
+		rotate_at_seq = stream->last_data_seq + 1;
+	}
 	stream->rotating = true;
 	stream->data_rotated = false;
 	stream->rotate_at_seq = rotate_at_seq;
