@@ -29,10 +29,7 @@ int cmd_add_stream(struct relay_conn *conn, struct control_state *cs, const uint
 		return r;
 	}
 	if (r < 0) {
-		if (r == -ENOTSUP)
-			log_error("%s: stream %s/%s: trace file size limits are not supported",
-			          conn->peer, req.pathname, req.channel_name);
-		else if (r == -ENOENT)
+		if (r == -ENOENT)
 			log_error("%s: stream %s/%s: trace chunk %llu does not exist", conn->peer,
 			          req.pathname, req.channel_name,
 			          (unsigned long long)req.trace_chunk_id);

@@ -50,19 +50,36 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-/* Opens <chunk>/<pathname>/<channel> and, if indexed, its index file. */
-static int open_files(struct relay_stream *stream, struct relay_chunk *chunk, int *ret_data_fd,
-                      int *ret_index_fd)
+/*
+ * The stream's directory in a chunk and its file name there: the channel
+ * name, with "_<n>" when trace files are size-limited (as lttng-relayd).
+ */
+static int stream_dir_and_name(const struct relay_stream *stream, const struct relay_chunk *chunk,
+                               uint64_t tracefile_no, char dir[PATH_MAX], char name[PATH_MAX])
 {
-	char dir[PATH_MAX], rel[PATH_MAX], abs[PATH_MAX];
+	int r = rt_path_format(dir, "%s%s%s", chunk->dir, stream->pathname[0] ? "/" : "",
+	                       stream->pathname);
+
+	if (r < 0)
+		return r;
+	if (stream->tracefile_size)
+		return rt_path_format(name, "%s_%llu", stream->channel_name,
+		                      (unsigned long long)tracefile_no);
+	return rt_path_format(name, "%s", stream->channel_name);
+}
+
+/* Opens (truncating) <chunk>/<pathname>/<file> and, if indexed, its index file. */
+static int open_files(struct relay_stream *stream, struct relay_chunk *chunk, uint64_t tracefile_no,
+                      int *ret_data_fd, int *ret_index_fd)
+{
+	char dir[PATH_MAX], name[PATH_MAX], rel[PATH_MAX], abs[PATH_MAX];
 	int data_fd, index_fd = -1, r;
 
-	r = rt_path_format(dir, "%s%s%s", chunk->dir, stream->pathname[0] ? "/" : "",
-	                   stream->pathname);
+	r = stream_dir_and_name(stream, chunk, tracefile_no, dir, name);
 	if (r == 0)
 		r = path_mkdirs(dir);
 	if (r == 0)
-		r = rt_path_format(rel, "%s/%s", dir, stream->channel_name);
+		r = rt_path_format(rel, "%s/%s", dir, name);
 	if (r == 0)
 		r = path_absolute(rel, abs);
 	if (r < 0)
@@ -70,8 +87,7 @@ static int open_files(struct relay_stream *stream, struct relay_chunk *chunk, in
 	data_fd = open(abs, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0660);
 	if (data_fd < 0)
 		return -errno;
-	r = rt_path_format(rel, "%s%s%s", stream->pathname, stream->pathname[0] ? "/" : "",
-	                   stream->channel_name);
+	r = rt_path_format(rel, "%s%s%s", stream->pathname, stream->pathname[0] ? "/" : "", name);
 	if (r == 0)
 		r = chunk_note_entry(chunk, rel);
 	if (r == 0 && stream->has_index) {
@@ -79,7 +95,7 @@ static int open_files(struct relay_stream *stream, struct relay_chunk *chunk, in
 		if (r == 0)
 			r = path_mkdirs(rel);
 		if (r == 0)
-			r = rt_path_format(rel, "%s/index/%s.idx", dir, stream->channel_name);
+			r = rt_path_format(rel, "%s/index/%s.idx", dir, name);
 		if (r == 0)
 			r = path_absolute(rel, abs);
 		if (r == 0) {
@@ -96,6 +112,28 @@ static int open_files(struct relay_stream *stream, struct relay_chunk *chunk, in
 	*ret_data_fd = data_fd;
 	*ret_index_fd = index_fd;
 	return 0;
+}
+
+/* Appends an entry to the index of an earlier trace file of the current chunk. */
+static int append_to_earlier_index(struct relay_stream *stream, uint64_t tracefile_no,
+                                   const struct ctf_index_entry *entry)
+{
+	char dir[PATH_MAX], name[PATH_MAX], rel[PATH_MAX], abs[PATH_MAX];
+	int fd, r;
+
+	r = stream_dir_and_name(stream, stream->chunk, tracefile_no, dir, name);
+	if (r == 0)
+		r = rt_path_format(rel, "%s/index/%s.idx", dir, name);
+	if (r == 0)
+		r = path_absolute(rel, abs);
+	if (r < 0)
+		return r;
+	fd = open(abs, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = ctf_index_append(fd, entry);
+	close(fd);
+	return r;
 }
 
 static uint64_t trace_id_for(struct relay_session *session, const char *pathname)
@@ -118,8 +156,6 @@ int stream_create(struct relay_session *session, const struct relayd_add_stream 
 
 	if (!path_is_safe_relative(pathname) || !path_is_component(req->channel_name))
 		return -EINVAL;
-	if (req->tracefile_size != 0)
-		return -ENOTSUP;
 	stream = calloc(1, sizeof(*stream));
 	if (!stream)
 		return -ENOMEM;
@@ -136,7 +172,9 @@ int stream_create(struct relay_session *session, const struct relayd_add_stream 
 	stream->last_data_seq = RELAYD_SEQ_NONE;
 	stream->last_index_seq = RELAYD_SEQ_NONE;
 	stream->old_index_fd = -1;
-	r = open_files(stream, stream->chunk, &stream->data_fd, &stream->index_fd);
+	stream->tracefile_size = req->tracefile_size;
+	stream->tracefile_count = req->tracefile_count;
+	r = open_files(stream, stream->chunk, 0, &stream->data_fd, &stream->index_fd);
 	if (r < 0) {
 		free(stream);
 		return r;
@@ -203,7 +241,7 @@ static int switch_data_file(struct relay_stream *stream)
 {
 	int data_fd, index_fd, r;
 
-	r = open_files(stream, stream->next_chunk, &data_fd, &index_fd);
+	r = open_files(stream, stream->next_chunk, 0, &data_fd, &index_fd);
 	if (r < 0)
 		return r;
 	close_fd(&stream->data_fd);
@@ -212,6 +250,7 @@ static int switch_data_file(struct relay_stream *stream)
 	stream->index_fd = index_fd;
 	stream->size_bytes = 0;
 	stream->index_entries = 0;
+	stream->tracefile_no = 0;
 	stream->file_generation++;
 	stream->data_rotated = true;
 	stream->old_chunk = stream->chunk;
@@ -245,6 +284,31 @@ static int try_rotate(struct relay_stream *stream)
 	return 0;
 }
 
+/*
+ * The current trace file is full: go on in the next one, <channel>_<n+1>,
+ * or, with a trace file count, overwrite the oldest (n + 1 modulo count).
+ */
+static int next_tracefile(struct relay_stream *stream)
+{
+	uint64_t next = stream->tracefile_no + 1;
+	int data_fd, index_fd, r;
+
+	if (stream->tracefile_count)
+		next %= stream->tracefile_count;
+	r = open_files(stream, stream->chunk, next, &data_fd, &index_fd);
+	if (r < 0)
+		return r;
+	close_fd(&stream->data_fd);
+	close_fd(&stream->index_fd);
+	stream->data_fd = data_fd;
+	stream->index_fd = index_fd;
+	stream->tracefile_no = next;
+	stream->size_bytes = 0;
+	stream->index_entries = 0;
+	stream->file_generation++;
+	return 0;
+}
+
 int stream_packet_begin(struct relay_stream *stream, const struct relayd_data_header *h,
                         uint64_t *ret_offset)
 {
@@ -255,6 +319,12 @@ int stream_packet_begin(struct relay_stream *stream, const struct relayd_data_he
 	if (stream->rotating && !stream->data_rotated &&
 	    !seq_before(h->net_seq_num, stream->rotate_at_seq)) {
 		r = switch_data_file(stream);
+		if (r < 0)
+			return r;
+	}
+	if (stream->tracefile_size && stream->size_bytes > 0 &&
+	    stream->size_bytes + h->data_size + h->padding_size > stream->tracefile_size) {
+		r = next_tracefile(stream);
 		if (r < 0)
 			return r;
 	}
@@ -276,10 +346,10 @@ void stream_packet_abort(struct relay_stream *stream, uint64_t offset)
 }
 
 static int write_index_entry(struct relay_stream *stream, const struct relayd_index *index,
-                             uint64_t offset)
+                             const struct relay_pending_packet *packet)
 {
 	struct ctf_index_entry entry = {
-	    .offset_bytes = offset,
+	    .offset_bytes = packet->offset_bytes,
 	    .packet_size_bits = index->packet_size_bits,
 	    .content_size_bits = index->content_size_bits,
 	    .timestamp_begin = index->timestamp_begin,
@@ -300,10 +370,13 @@ static int write_index_entry(struct relay_stream *stream, const struct relayd_in
 		stream->old_chunk = NULL;
 		stream->rotating = false;
 	}
-	r = ctf_index_append(fd, &entry);
+	if (fd == stream->index_fd && packet->tracefile_no != stream->tracefile_no)
+		r = append_to_earlier_index(stream, packet->tracefile_no, &entry);
+	else
+		r = ctf_index_append(fd, &entry);
 	if (r < 0)
 		return r;
-	if (fd == stream->index_fd)
+	if (fd == stream->index_fd && packet->tracefile_no == stream->tracefile_no)
 		stream->index_entries++;
 	stream->last_index_seq = index->net_seq_num;
 	stream->has_beacon = false;
@@ -322,7 +395,7 @@ static int pair_pending(struct relay_stream *stream)
 
 		if (pseq == iseq) {
 			r = write_index_entry(stream, &stream->pending_indexes[i],
-			                      stream->pending_packets[p].offset_bytes);
+			                      &stream->pending_packets[p]);
 			if (r < 0)
 				break;
 			p++;
@@ -363,7 +436,11 @@ int stream_packet_end(struct relay_stream *stream, const struct relayd_data_head
                       uint64_t offset)
 {
 	uint64_t end = offset + h->data_size + h->padding_size;
-	struct relay_pending_packet packet = {.seq = h->net_seq_num, .offset_bytes = offset};
+	struct relay_pending_packet packet = {
+	    .seq = h->net_seq_num,
+	    .offset_bytes = offset,
+	    .tracefile_no = stream->tracefile_no,
+	};
 	int r;
 
 	/* The padding reads as zeros: the file grows over it. */

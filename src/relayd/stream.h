@@ -17,6 +17,11 @@
  * arrives, the index file when its entry is paired; metadata switches at
  * once (the consumer then sends the whole metadata again).
  *
+ * Trace file size limit (enable-channel --tracefile-size/--tracefile-count):
+ * a packet that would overflow the current file <channel>_<n> starts file
+ * n + 1 (modulo the count); a packet still waiting for its index records
+ * its file, whose index gets the entry when it comes.
+ *
  * Completion: CLOSE_STREAM gives the last sequence number; the stream is
  * closed once every packet (and index) up to it has arrived.
  */
@@ -35,6 +40,7 @@ struct relay_chunk;
 struct relay_pending_packet {
 	uint64_t seq;
 	uint64_t offset_bytes;
+	uint64_t tracefile_no; /* of the trace file holding it */
 };
 
 struct relay_stream {
@@ -48,6 +54,11 @@ struct relay_stream {
 	bool has_index;
 	bool published; /* after STREAMS_SENT: visible to live viewers */
 	bool closed;    /* everything up to close_seq arrived, or producer gone */
+
+	/* Size-limited trace files <channel>_<n> (0: one file <channel>). */
+	uint64_t tracefile_size;
+	uint64_t tracefile_count; /* 0: unlimited, else n wraps, oldest overwritten */
+	uint64_t tracefile_no;
 
 	int data_fd;
 	int index_fd;

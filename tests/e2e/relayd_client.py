@@ -48,9 +48,10 @@ class Control:
         enc = name.encode() + b"\0" if name else b""
         return self.ret(CREATE_CHUNK, struct.pack(">QQI", chunk_id, 1700000000, len(enc)) + enc)
 
-    def add_stream(self, channel, pathname, chunk_id=0):
+    def add_stream(self, channel, pathname, chunk_id=0, tracefile_size=0, tracefile_count=0):
         names = [channel.encode() + b"\0", pathname.encode() + b"\0"]
-        payload = struct.pack(">IIQQQ", *map(len, names), 0, 0, chunk_id) + b"".join(names)
+        payload = struct.pack(">IIQQQ", *map(len, names), tracefile_size, tracefile_count,
+                              chunk_id) + b"".join(names)
         return struct.unpack(">QI", self.call(ADD_STREAM, payload, 12))
 
     def send_metadata(self, handle, data, padding=0):

@@ -317,3 +317,28 @@ def test_rotations_move_streams_between_chunks(relay):
         assert (chunk / "channel0_0").read_bytes() == \
             b"".join(bytes([65 + s]) * 8 + b"\0" * 8 for s in seqs)
         assert index_offsets(chunk / "index/channel0_0.idx") == [16 * i for i in range(len(seqs))]
+
+
+def test_size_limited_trace_files_with_late_indexes(relay):
+    ctl = bad_session(relay, session="tf", hostname="h")
+    data = Data(relay.data)
+    handle, ret = ctl.add_stream("c", "ust", tracefile_size=32)
+    assert ret == OK
+    for seq in range(5):
+        data.packet(handle, seq, bytes([65 + seq]) * 8, 8)
+    [session] = (relay.output / "h").iterdir()
+    deadline = time.monotonic() + 10
+    while not (session / "ust/c_2").exists() or (session / "ust/c_2").stat().st_size < 16:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    # The indexes come after their files were left: each goes to its own file's index.
+    for seq in range(5):
+        entry = struct.pack(">QQQQQQQQQ", 0, 128, 64, seq, seq, 0, 0, 0, seq)
+        assert ctl.send_index(handle, seq, entry) == OK
+    wait_received(ctl, handle, 4)
+    ctl.close()
+    data.close()
+    for n, seqs in enumerate(((0, 1), (2, 3), (4,))):
+        assert (session / f"ust/c_{n}").read_bytes() == \
+            b"".join(bytes([65 + s]) * 8 + b"\0" * 8 for s in seqs)
+        assert index_offsets(session / f"ust/index/c_{n}.idx") == [16 * i for i in range(len(seqs))]

@@ -32,8 +32,9 @@ until (exec 3<>/dev/tcp/127.0.0.1/$TL) 2>/dev/null; do sleep 0.02; done
 """
 
 # Each kind of session twice: "o..." into ringtrace-relayd, "l..." into
-# lttng-relayd (same name length, so metadata sizes match). The app runs
-# twice, with a rotation in between.
+# lttng-relayd (same name length, so metadata sizes match): normal,
+# snapshot, rotated, and with size-limited trace files. The app runs twice,
+# with a snapshot and a rotation in between.
 SESSIONS_SCRIPT = LTTNG_RELAYD_START + r"""
 for who in o:$OC:$OD l:$TC:$TD; do
     IFS=: read p c d <<< "$who"
@@ -43,7 +44,11 @@ for who in o:$OC:$OD l:$TC:$TD; do
     lttng enable-event -u -s ${p}snap 'rt_test:*' >/dev/null
     lttng create ${p}rota --set-url=net://127.0.0.1:$c:$d >/dev/null
     lttng enable-event -u -s ${p}rota 'rt_test:*' >/dev/null
-    for s in norm snap rota; do lttng start ${p}$s >/dev/null; done
+    lttng create ${p}tfil --set-url=net://127.0.0.1:$c:$d >/dev/null
+    lttng enable-channel -u -s ${p}tfil ch --subbuf-size=4096 --tracefile-size=8192 \
+        --tracefile-count=3 --switch-timer=50000 >/dev/null
+    lttng enable-event -u -s ${p}tfil -c ch 'rt_test:*' >/dev/null
+    for s in norm snap rota tfil; do lttng start ${p}$s >/dev/null; done
 done
 "$1"
 for p in o l; do
@@ -55,7 +60,7 @@ for p in o l; do
     lttng snapshot record -s ${p}snap >/dev/null
 done
 for p in o l; do
-    for s in norm snap rota; do lttng stop ${p}$s >/dev/null; lttng destroy ${p}$s >/dev/null; done
+    for s in norm snap rota tfil; do lttng stop ${p}$s >/dev/null; lttng destroy ${p}$s >/dev/null; done
 done
 """
 
@@ -107,7 +112,7 @@ def sessions(tmp_path):
 
 def test_streamed_sessions_match_lttng_relayd(sessions):
     ours, theirs = sessions
-    for kind in ("norm", "snap", "rota"):
+    for kind in ("norm", "snap", "rota", "tfil"):
         our_dir, our_tree = tree(ours, "o" + kind)
         their_dir, their_tree = tree(theirs, "l" + kind)
         assert our_tree == their_tree, kind
@@ -115,7 +120,7 @@ def test_streamed_sessions_match_lttng_relayd(sessions):
         assert our_events == their_events, kind
         # Two runs of the app, each emitting the same events.
         assert our_events and len(our_events) % 2 == 0, kind
-        for data_file in our_dir.rglob("channel0_*"):
+        for data_file in [*our_dir.rglob("channel0_*"), *our_dir.rglob("ch_*")]:
             if kind != "snap" and data_file.parent.name != "index":
                 check_index(data_file)
     # The normal session got both runs; the first snapshot holds the first
@@ -129,6 +134,12 @@ def test_streamed_sessions_match_lttng_relayd(sessions):
     archives = sorted((tree(ours, "orota")[0] / "archives").iterdir())
     assert len(archives) == 2
     assert [read_events(a) for a in archives] == [snap, snap]
+    # Size-limited trace files (2 packets each, 3 at most): both runs there.
+    tfil_dir, tfil_tree = tree(ours, "otfil")
+    files = [f for f in (tfil_dir / "ust/uid/0/64-bit").iterdir() if f.name.startswith("ch_")]
+    assert files and all(re.fullmatch(r"ch_[01]_[0-2]", f.name) for f in files), tfil_tree
+    assert all(f.stat().st_size <= 8192 for f in files)
+    assert read_events(tfil_dir) == norm
 
 
 # kill -9 of the relay while the real LTTng streams to it, once with
