@@ -115,6 +115,10 @@ def test_streamed_sessions_match_lttng_relayd(sessions):
     for kind in ("norm", "snap", "rota", "tfil"):
         our_dir, our_tree = tree(ours, "o" + kind)
         their_dir, their_tree = tree(theirs, "l" + kind)
+        if kind == "tfil":
+            # How the switch timer cut packets (so how many files) is timing.
+            our_tree = {re.sub(r"_\d+(\.idx)?$", "_N", k) for k in our_tree}
+            their_tree = {re.sub(r"_\d+(\.idx)?$", "_N", k) for k in their_tree}
         assert our_tree == their_tree, kind
         our_events, their_events = read_events(our_dir), read_events(their_dir)
         assert our_events == their_events, kind
