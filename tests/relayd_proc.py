@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
 """Starting ringtrace-relayd on free loopback ports, for e2e and interop tests."""
+import resource
 import socket
 import subprocess
 import time
@@ -35,7 +36,7 @@ def accepts(port):
 class Relay:
     """A ringtrace-relayd child process: control, data and live ports, output dir, log."""
 
-    def __init__(self, output, *extra):
+    def __init__(self, output, *extra, max_fds=None):
         self.output = output
         self.log_path = output.parent / (output.name + "-relayd.log")
         for _ in range(5):
@@ -46,7 +47,10 @@ class Relay:
                  "-C", f"tcp://127.0.0.1:{self.control}",
                  "-D", f"tcp://127.0.0.1:{self.data}",
                  "-L", f"tcp://127.0.0.1:{self.live}", *extra],
-                stdout=self.log, stderr=subprocess.STDOUT)
+                stdout=self.log, stderr=subprocess.STDOUT,
+                preexec_fn=(lambda: resource.setrlimit(resource.RLIMIT_NOFILE,
+                                                       (max_fds, max_fds)))
+                if max_fds else None)
             deadline = time.monotonic() + 10
             while self.proc.poll() is None and not accepts(self.live):
                 assert time.monotonic() < deadline, "relayd did not listen"

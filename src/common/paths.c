@@ -2,6 +2,7 @@
 #include "paths.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,17 @@ int rt_rundir_file(bool root, const char *name, char ret_path[PATH_MAX])
 	return 0;
 }
 
+int rt_path_format(char ret_path[PATH_MAX], const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(ret_path, PATH_MAX, fmt, ap);
+	va_end(ap);
+	return n < 0 || n >= PATH_MAX ? -ENAMETOOLONG : 0;
+}
+
 int rt_mkdir_p(const char *path, unsigned mode)
 {
 	char buf[PATH_MAX];
@@ -73,8 +85,7 @@ int rt_mkdir_p(const char *path, unsigned mode)
 	return 0;
 }
 
-bool rt_find_program_near_self(const char *name, const char *build_folder,
-			       char ret_path[PATH_MAX])
+bool rt_find_program_near_self(const char *name, const char *build_folder, char ret_path[PATH_MAX])
 {
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -93,7 +104,8 @@ bool rt_find_program_near_self(const char *name, const char *build_folder,
 		if (i == 0)
 			snprintf(candidate, sizeof(candidate), "%s/%s", exe, name);
 		else
-			snprintf(candidate, sizeof(candidate), "%s/../%s/%s", exe, build_folder, name);
+			snprintf(candidate, sizeof(candidate), "%s/../%s/%s", exe, build_folder,
+			         name);
 		if (access(candidate, X_OK) == 0 && realpath(candidate, ret_path))
 			return true;
 	}

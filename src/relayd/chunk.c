@@ -32,14 +32,14 @@ int chunk_create(struct relay_session *session, const struct relayd_create_chunk
 	chunk->creation_time = req->creation_time;
 	chunk->session = session;
 	if (req->override_name[0]) {
-		r = path_format(chunk->dir, "%s/%s", session->dir, req->override_name);
+		r = rt_path_format(chunk->dir, "%s/%s", session->dir, req->override_name);
 	} else if (!session->had_chunk) {
 		chunk->is_session_dir = true;
-		r = path_format(chunk->dir, "%s", session->dir);
+		r = rt_path_format(chunk->dir, "%s", session->dir);
 	} else {
 		path_iso8601(req->creation_time, begin);
-		r = path_format(chunk->dir, "%s/%s-%llu", session->dir, begin,
-		                (unsigned long long)req->chunk_id);
+		r = rt_path_format(chunk->dir, "%s/%s-%llu", session->dir, begin,
+		                   (unsigned long long)req->chunk_id);
 	}
 	if (r == 0)
 		r = path_mkdirs(chunk->dir);
@@ -122,11 +122,11 @@ static int move_chunk(struct relay_chunk *chunk, const char *to)
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < chunk->nr_entries; i++) {
-		r = path_format(entry, "%s/%s", chunk->dir, chunk->entries[i]);
+		r = rt_path_format(entry, "%s/%s", chunk->dir, chunk->entries[i]);
 		if (r == 0)
 			r = path_absolute(entry, from_abs);
 		if (r == 0)
-			r = path_format(entry, "%s/%s", to, chunk->entries[i]);
+			r = rt_path_format(entry, "%s/%s", to, chunk->entries[i]);
 		if (r == 0)
 			r = path_absolute(entry, to_abs);
 		if (r < 0)
@@ -145,7 +145,7 @@ static int delete_chunk(struct relay_chunk *chunk)
 	if (!chunk->is_session_dir)
 		return remove_tree(chunk->dir);
 	for (size_t i = 0; i < chunk->nr_entries; i++) {
-		r = path_format(entry, "%s/%s", chunk->dir, chunk->entries[i]);
+		r = rt_path_format(entry, "%s/%s", chunk->dir, chunk->entries[i]);
 		if (r == 0)
 			r = remove_tree(entry);
 		if (r < 0)
@@ -168,14 +168,14 @@ int chunk_close(struct relay_chunk *chunk, const struct relayd_close_chunk *req,
 	case RELAYD_CHUNK_CLOSE_MOVE_TO_COMPLETED:
 		path_iso8601(chunk->creation_time, begin);
 		path_iso8601(req->close_time, end);
-		r = path_format(archived, "%s/archives/%s-%s-%llu", chunk->session->dir, begin, end,
-		                (unsigned long long)chunk->id);
+		r = rt_path_format(archived, "%s/archives/%s-%s-%llu", chunk->session->dir, begin,
+		                   end, (unsigned long long)chunk->id);
 		if (r == 0)
 			r = path_mkdirs(chunk->session->dir);
 		if (r == 0) {
 			char archives[PATH_MAX];
 
-			r = path_format(archives, "%s/archives", chunk->session->dir);
+			r = rt_path_format(archives, "%s/archives", chunk->session->dir);
 			if (r == 0)
 				r = path_mkdirs(archives);
 		}

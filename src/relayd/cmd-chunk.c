@@ -41,16 +41,10 @@ int cmd_create_trace_chunk(struct relay_conn *conn, struct control_state *cs,
 
 static int reply_close_chunk(struct relay_conn *conn, uint32_t ret, const char *path)
 {
-	size_t path_len = path ? strlen(path) + 1 : 0;
-	uint8_t reply[8];
-	int r;
+	uint8_t reply[4];
 
 	be32_put(reply, ret);
-	be32_put(reply + 4, (uint32_t)path_len);
-	r = conn_queue(conn, reply, sizeof(reply));
-	if (r == 0 && path_len)
-		r = conn_queue(conn, path, path_len);
-	return r;
+	return control_reply_path(conn, reply, sizeof(reply), path);
 }
 
 int cmd_close_trace_chunk(struct relay_conn *conn, struct control_state *cs, const uint8_t *payload,
@@ -85,6 +79,17 @@ int cmd_close_trace_chunk(struct relay_conn *conn, struct control_state *cs, con
 	return reply_close_chunk(conn, RELAYD_RET_OK, path);
 }
 
+static bool chunk_in_use(const struct relay_chunk *chunk)
+{
+	struct relay_stream *stream;
+
+	cds_list_for_each_entry (stream, &chunk->session->streams, session_node) {
+		if (stream_uses_chunk(stream, chunk))
+			return true;
+	}
+	return false;
+}
+
 int cmd_trace_chunk_exists(struct relay_conn *conn, struct control_state *cs,
                            const uint8_t *payload, size_t len)
 {
@@ -94,9 +99,10 @@ int cmd_trace_chunk_exists(struct relay_conn *conn, struct control_state *cs,
 
 	if (relayd_u64_parse(payload, len, &id) < 0)
 		return control_malformed(conn, "TRACE_CHUNK_EXISTS", len);
+	/* As lttng-relayd: a closed chunk exists until no stream writes into it. */
 	chunk = chunk_find(cs->session, id);
 	be32_put(reply, RELAYD_RET_OK);
-	reply[4] = chunk && !chunk->closed;
+	reply[4] = chunk && (!chunk->closed || chunk_in_use(chunk));
 	return conn_queue(conn, reply, sizeof(reply));
 }
 
@@ -125,16 +131,11 @@ int cmd_rotate_streams(struct relay_conn *conn, struct control_state *cs, const 
 		stream = control_own_stream(conn, cs, handle, "ROTATE_STREAMS");
 		if (!stream)
 			return -EPERM;
-		/* Rotating to no chunk (at destroy): the streams just end where they are. */
-		if (!chunk)
-			continue;
 		r = stream_rotate(stream, chunk, seq);
 		if (r < 0) {
 			log_error("%s: cannot rotate stream %llu at packet %llu: %s", conn->peer,
 			          (unsigned long long)handle, (unsigned long long)seq,
-			          r == -EBUSY    ? "a rotation is already in progress"
-			          : r == -EPROTO ? "later packets were already received"
-			                         : strerror(-r));
+			          r == -EBUSY ? "a rotation is already in progress" : strerror(-r));
 			return control_reply_ret(conn, RELAYD_RET_UNK);
 		}
 	}

@@ -55,17 +55,11 @@ int cmd_get_configuration(struct relay_conn *conn, struct control_state *cs, con
 static int reply_create_session(struct relay_conn *conn, uint64_t id, uint32_t ret,
                                 const char *path)
 {
-	size_t path_len = path ? strlen(path) + 1 : 0;
-	uint8_t reply[16];
-	int r;
+	uint8_t reply[12];
 
 	be64_put(reply, id);
 	be32_put(reply + 8, ret);
-	be32_put(reply + 12, (uint32_t)path_len);
-	r = conn_queue(conn, reply, sizeof(reply));
-	if (r == 0 && path_len)
-		r = conn_queue(conn, path, path_len);
-	return r;
+	return control_reply_path(conn, reply, sizeof(reply), path);
 }
 
 int cmd_create_session(struct relay_conn *conn, struct control_state *cs, const uint8_t *payload,
@@ -82,7 +76,7 @@ int cmd_create_session(struct relay_conn *conn, struct control_state *cs, const 
 	}
 	if (relayd_create_session_parse(payload, len, &req) < 0)
 		return control_malformed(conn, "CREATE_SESSION", len);
-	r = session_create(&req, cs->minor, &session);
+	r = session_create(&req, &session);
 	if (r == -EINVAL) {
 		log_warn("%s: CREATE_SESSION names a path outside the output directory "
 		         "(hostname \"%s\", session \"%s\", base path \"%s\"); closing the "

@@ -29,10 +29,7 @@ int cmd_add_stream(struct relay_conn *conn, struct control_state *cs, const uint
 		return r;
 	}
 	if (r < 0) {
-		if (r == -ENOTSUP)
-			log_error("%s: stream %s/%s: trace file size limits are not supported",
-			          conn->peer, req.pathname, req.channel_name);
-		else if (r == -ENOENT)
+		if (r == -ENOENT)
 			log_error("%s: stream %s/%s: trace chunk %llu does not exist", conn->peer,
 			          req.pathname, req.channel_name,
 			          (unsigned long long)req.trace_chunk_id);
@@ -94,9 +91,8 @@ int cmd_send_index(struct relay_conn *conn, struct control_state *cs, const uint
 	struct relay_stream *stream;
 	int r;
 
-	if ((cs->minor >= 8 && len != RELAYD_INDEX_SIZE) ||
-	    (cs->minor < 8 && len != RELAYD_INDEX_SIZE_2_4) ||
-	    relayd_index_parse(payload, len, &index) < 0)
+	/* Sessions are 2.11+ (see control.c), so indexes have their 2.8 size. */
+	if (len != RELAYD_INDEX_SIZE || relayd_index_parse(payload, len, &index) < 0)
 		return control_malformed(conn, "SEND_INDEX", len);
 	stream = control_own_stream(conn, cs, index.stream_handle, "SEND_INDEX");
 	if (!stream)

@@ -53,6 +53,22 @@ int control_reply_ret(struct relay_conn *conn, uint32_t ret)
 	return conn_queue(conn, reply, sizeof(reply));
 }
 
+int control_reply_path(struct relay_conn *conn, const uint8_t *head, size_t head_len,
+                       const char *path)
+{
+	size_t path_len = path ? strlen(path) + 1 : 0;
+	uint8_t len_bytes[4];
+	int r;
+
+	be32_put(len_bytes, (uint32_t)path_len);
+	r = conn_queue(conn, head, head_len);
+	if (r == 0)
+		r = conn_queue(conn, len_bytes, sizeof(len_bytes));
+	if (r == 0 && path_len)
+		r = conn_queue(conn, path, path_len);
+	return r;
+}
+
 int control_malformed(struct relay_conn *conn, const char *command, size_t len)
 {
 	log_warn("%s: malformed %s command (%zu-byte payload); closing the connection", conn->peer,
@@ -116,8 +132,9 @@ static int64_t control_on_header(struct relay_conn *conn)
 		return -EPROTO;
 	}
 	if (cs->version_done && cs->minor < c->min_minor) {
-		log_warn("%s: %s is not part of protocol 2.%u; closing the connection", conn->peer,
-		         c->name, cs->minor);
+		log_warn("%s: %s as this relay takes it needs protocol 2.%u or later, the peer "
+		         "speaks 2.%u; closing the connection",
+		         conn->peer, c->name, c->min_minor, cs->minor);
 		return -EPROTO;
 	}
 	return (int64_t)h.data_size;

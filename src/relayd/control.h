@@ -9,6 +9,10 @@
  * session for session-level commands, the negotiated minor) before the
  * handler runs.
  *
+ * Peers must speak protocol 2.11 or later (LTTng 2.11+): CREATE_SESSION and
+ * ADD_STREAM are only taken in their 2.11 forms, and every session-level
+ * command needs a session.
+ *
  * Handler contract: parse the payload with the pure parsers of
  * common/comm/relayd-wire.h; on success queue the reply (if the command has
  * one) and return 0. A request the relay refuses but the protocol can answer
@@ -36,6 +40,12 @@ typedef int (*control_handler)(struct relay_conn *conn, struct control_state *cs
                                const uint8_t *payload, size_t len);
 
 int control_reply_ret(struct relay_conn *conn, uint32_t ret);
+/*
+ * A reply ending with a path: head, then u32 path length (NUL included, 0
+ * when path is NULL), then the path and its NUL.
+ */
+int control_reply_path(struct relay_conn *conn, const uint8_t *head, size_t head_len,
+                       const char *path);
 /* The connection's own stream, or NULL (logged) when it is not one. */
 struct relay_stream *control_own_stream(struct relay_conn *conn, struct control_state *cs,
                                         uint64_t handle, const char *command);

@@ -20,6 +20,7 @@
 struct viewer_stream {
 	struct relay_stream *stream;
 	uint64_t next_index;    /* entry of the index file to send next */
+	uint64_t generation;    /* of the stream's files next_index refers to */
 	uint64_t metadata_sent; /* bytes of the metadata file sent */
 	struct cds_list_head node;
 };
@@ -139,6 +140,7 @@ static int send_new_streams(struct relay_conn *conn, struct live_state *ls,
 			return -ENOMEM;
 		vs->stream = stream;
 		vs->next_index = at_end ? stream->index_entries : 0;
+		vs->generation = stream->file_generation;
 		cds_list_add_tail(&vs->node, &ls->streams);
 		r = queue_stream(conn, stream);
 	}
@@ -356,6 +358,11 @@ static int live_get_next_index(struct relay_conn *conn, struct live_state *ls,
 	flags = index_flags(ls, stream);
 	if (stream->rotating)
 		return reply_index(conn, NULL, LIVE_INDEX_RETRY, flags);
+	if (vs->generation != stream->file_generation) {
+		/* The stream moved to a new trace chunk: its files start over. */
+		vs->generation = stream->file_generation;
+		vs->next_index = 0;
+	}
 	if (vs->next_index < stream->index_entries) {
 		n = pread(stream->index_fd, entry, sizeof(entry),
 		          (off_t)(CTF_INDEX_HEADER_SIZE + vs->next_index * CTF_INDEX_ENTRY_SIZE));

@@ -13,9 +13,10 @@
  * a viewer only ever sees whole packets, and metadata only in the units the
  * consumer sent (each SEND_METADATA is appended at once).
  *
- * Not handled: following a stream across a rotation of its session (the
- * viewer gets RETRY while the rotation is in progress and indexes of the
- * new chunk only).
+ * Rotations and size-limited trace files: the viewer gets RETRY while a
+ * stream moves to a new trace chunk, then the new file's packets from its
+ * first one (the same when a stream moves to its next trace file). Packets
+ * of the old file the viewer had not asked for yet are not sent.
  */
 
 #include "connection.h"

@@ -7,13 +7,13 @@
  * written so far stay readable).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,6 +21,7 @@
 
 #include "common/log.h"
 #include "common/paths.h"
+#include "common/signals.h"
 #include "connection.h"
 #include "control.h"
 #include "data.h"
@@ -73,20 +74,28 @@ static int setup_output_dir(const char *output)
 	return 0;
 }
 
-static int setup_signals(void)
+/*
+ * A descriptor kept open for the day the process runs out of them: closing
+ * it lets accept() take the pending connection to close it at once, rather
+ * than leaving it in the backlog, where it would wake the loop forever.
+ */
+static int reserve_fd = -1;
+
+/* true when a pending connection was taken and closed. */
+static bool refuse_one(struct relay_listener *listener)
 {
-	sigset_t blocked, terminate;
 	int fd;
 
-	sigemptyset(&terminate);
-	sigaddset(&terminate, SIGTERM);
-	sigaddset(&terminate, SIGINT);
-	blocked = terminate;
-	sigaddset(&blocked, SIGPIPE);
-	if (sigprocmask(SIG_BLOCK, &blocked, NULL) < 0)
-		return -errno;
-	fd = signalfd(-1, &terminate, SFD_CLOEXEC | SFD_NONBLOCK);
-	return fd < 0 ? -errno : fd;
+	if (reserve_fd >= 0)
+		close(reserve_fd);
+	/* accept() fails with EMFILE before looking at the queue: it may be empty. */
+	fd = accept4(listener->fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		log_error("out of file descriptors: a connection on %s was refused", listener->url);
+	}
+	reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	return fd >= 0;
 }
 
 static void accept_connections(int epoll_fd, struct relay_listener *listener)
@@ -96,6 +105,11 @@ static void accept_connections(int epoll_fd, struct relay_listener *listener)
 		int fd = accept4(listener->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		int r;
 
+		if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+			if (refuse_one(listener))
+				continue;
+			return;
+		}
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
 			    errno != ECONNABORTED)
@@ -182,7 +196,8 @@ int main(int argc, char **argv)
 		log_error("cannot detach: %s", strerror(errno));
 		return EXIT_FAILURE;
 	}
-	signal_fd = setup_signals();
+	reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	signal_fd = rt_signalfd_terminate();
 	epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	if (signal_fd < 0 || epoll_fd < 0) {
 		log_error("cannot set up the event loop: %s", strerror(errno));

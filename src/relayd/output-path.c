@@ -2,7 +2,6 @@
 #include "output-path.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,17 +32,6 @@ bool path_is_safe_relative(const char *path)
 	return true;
 }
 
-int path_format(char ret_path[PATH_MAX], const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(ret_path, PATH_MAX, fmt, ap);
-	va_end(ap);
-	return n < 0 || n >= PATH_MAX ? -ENAMETOOLONG : 0;
-}
-
 int path_session_dir(const struct relayd_create_session *req, bool group_by_session,
                      char ret_path[PATH_MAX])
 {
@@ -61,23 +49,23 @@ int path_session_dir(const struct relayd_create_session *req, bool group_by_sess
 		return -EINVAL;
 	if (group_by_session) {
 		if (*base)
-			return path_format(ret_path, "%s/%s-%s/%s", req->session_name,
-			                   req->hostname, datetime, base);
-		return path_format(ret_path, "%s/%s-%s", req->session_name, req->hostname,
-		                   datetime);
+			return rt_path_format(ret_path, "%s/%s-%s/%s", req->session_name,
+			                      req->hostname, datetime, base);
+		return rt_path_format(ret_path, "%s/%s-%s", req->session_name, req->hostname,
+		                      datetime);
 	}
 	if (*base)
-		return path_format(ret_path, "%s/%s", req->hostname, base);
+		return rt_path_format(ret_path, "%s/%s", req->hostname, base);
 	if (req->name_contains_creation_time)
-		return path_format(ret_path, "%s/%s", req->hostname, req->session_name);
-	return path_format(ret_path, "%s/%s-%s", req->hostname, req->session_name, datetime);
+		return rt_path_format(ret_path, "%s/%s", req->hostname, req->session_name);
+	return rt_path_format(ret_path, "%s/%s-%s", req->hostname, req->session_name, datetime);
 }
 
 int path_absolute(const char *relative, char ret_path[PATH_MAX])
 {
 	if (!*relative)
-		return path_format(ret_path, "%s", relayd_config.output_dir);
-	return path_format(ret_path, "%s/%s", relayd_config.output_dir, relative);
+		return rt_path_format(ret_path, "%s", relayd_config.output_dir);
+	return rt_path_format(ret_path, "%s/%s", relayd_config.output_dir, relative);
 }
 
 int path_mkdirs(const char *relative)

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "common/comm/relayd-wire.h"
+#include "common/paths.h"
 
 /* A single file or directory name: non-empty, no '/', not "." or "..". */
 bool path_is_component(const char *name);

@@ -22,8 +22,7 @@ struct cds_list_head *session_list(void)
 	return &sessions;
 }
 
-int session_create(const struct relayd_create_session *req, uint32_t minor,
-                   struct relay_session **ret_session)
+int session_create(const struct relayd_create_session *req, struct relay_session **ret_session)
 {
 	struct relay_session *session;
 	int r;
@@ -48,7 +47,6 @@ int session_create(const struct relayd_create_session *req, uint32_t minor,
 	memcpy(session->hostname, req->hostname, sizeof(session->hostname));
 	session->live_timer_us = req->live_timer_us;
 	session->snapshot = req->snapshot;
-	session->minor = minor;
 	session->refcount = 1;
 	CDS_INIT_LIST_HEAD(&session->streams);
 	CDS_INIT_LIST_HEAD(&session->chunks);

@@ -43,8 +43,7 @@ struct relay_session {
 };
 
 /* Creates the session and its directory; holds one reference for the caller. */
-int session_create(const struct relayd_create_session *req, uint32_t minor,
-                   struct relay_session **ret_session);
+int session_create(const struct relayd_create_session *req, struct relay_session **ret_session);
 void session_ref(struct relay_session *session);
 void session_unref(struct relay_session *session);
 struct relay_session *session_find(uint64_t id);

@@ -50,19 +50,36 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-/* Opens <chunk>/<pathname>/<channel> and, if indexed, its index file. */
-static int open_files(struct relay_stream *stream, struct relay_chunk *chunk, int *ret_data_fd,
-                      int *ret_index_fd)
+/*
+ * The stream's directory in a chunk and its file name there: the channel
+ * name, with "_<n>" when trace files are size-limited (as lttng-relayd).
+ */
+static int stream_dir_and_name(const struct relay_stream *stream, const struct relay_chunk *chunk,
+                               uint64_t tracefile_no, char dir[PATH_MAX], char name[PATH_MAX])
 {
-	char dir[PATH_MAX], rel[PATH_MAX], abs[PATH_MAX];
+	int r = rt_path_format(dir, "%s%s%s", chunk->dir, stream->pathname[0] ? "/" : "",
+	                       stream->pathname);
+
+	if (r < 0)
+		return r;
+	if (stream->tracefile_size)
+		return rt_path_format(name, "%s_%llu", stream->channel_name,
+		                      (unsigned long long)tracefile_no);
+	return rt_path_format(name, "%s", stream->channel_name);
+}
+
+/* Opens (truncating) <chunk>/<pathname>/<file> and, if indexed, its index file. */
+static int open_files(struct relay_stream *stream, struct relay_chunk *chunk, uint64_t tracefile_no,
+                      int *ret_data_fd, int *ret_index_fd)
+{
+	char dir[PATH_MAX], name[PATH_MAX], rel[PATH_MAX], abs[PATH_MAX];
 	int data_fd, index_fd = -1, r;
 
-	r = path_format(dir, "%s%s%s", chunk->dir, stream->pathname[0] ? "/" : "",
-	                stream->pathname);
+	r = stream_dir_and_name(stream, chunk, tracefile_no, dir, name);
 	if (r == 0)
 		r = path_mkdirs(dir);
 	if (r == 0)
-		r = path_format(rel, "%s/%s", dir, stream->channel_name);
+		r = rt_path_format(rel, "%s/%s", dir, name);
 	if (r == 0)
 		r = path_absolute(rel, abs);
 	if (r < 0)
@@ -70,16 +87,15 @@ static int open_files(struct relay_stream *stream, struct relay_chunk *chunk, in
 	data_fd = open(abs, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0660);
 	if (data_fd < 0)
 		return -errno;
-	r = path_format(rel, "%s%s%s", stream->pathname, stream->pathname[0] ? "/" : "",
-	                stream->channel_name);
+	r = rt_path_format(rel, "%s%s%s", stream->pathname, stream->pathname[0] ? "/" : "", name);
 	if (r == 0)
 		r = chunk_note_entry(chunk, rel);
 	if (r == 0 && stream->has_index) {
-		r = path_format(rel, "%s/index", dir);
+		r = rt_path_format(rel, "%s/index", dir);
 		if (r == 0)
 			r = path_mkdirs(rel);
 		if (r == 0)
-			r = path_format(rel, "%s/index/%s.idx", dir, stream->channel_name);
+			r = rt_path_format(rel, "%s/index/%s.idx", dir, name);
 		if (r == 0)
 			r = path_absolute(rel, abs);
 		if (r == 0) {
@@ -96,6 +112,28 @@ static int open_files(struct relay_stream *stream, struct relay_chunk *chunk, in
 	*ret_data_fd = data_fd;
 	*ret_index_fd = index_fd;
 	return 0;
+}
+
+/* Appends an entry to the index of an earlier trace file of the current chunk. */
+static int append_to_earlier_index(struct relay_stream *stream, uint64_t tracefile_no,
+                                   const struct ctf_index_entry *entry)
+{
+	char dir[PATH_MAX], name[PATH_MAX], rel[PATH_MAX], abs[PATH_MAX];
+	int fd, r;
+
+	r = stream_dir_and_name(stream, stream->chunk, tracefile_no, dir, name);
+	if (r == 0)
+		r = rt_path_format(rel, "%s/index/%s.idx", dir, name);
+	if (r == 0)
+		r = path_absolute(rel, abs);
+	if (r < 0)
+		return r;
+	fd = open(abs, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = ctf_index_append(fd, entry);
+	close(fd);
+	return r;
 }
 
 static uint64_t trace_id_for(struct relay_session *session, const char *pathname)
@@ -118,32 +156,25 @@ int stream_create(struct relay_session *session, const struct relayd_add_stream 
 
 	if (!path_is_safe_relative(pathname) || !path_is_component(req->channel_name))
 		return -EINVAL;
-	if (req->tracefile_size != 0)
-		return -ENOTSUP;
 	stream = calloc(1, sizeof(*stream));
 	if (!stream)
 		return -ENOMEM;
 	stream->session = session;
-	stream->chunk = session->current_chunk;
-	if (session->minor >= 11) {
-		stream->chunk = chunk_find(session, req->trace_chunk_id);
-		if (!stream->chunk || stream->chunk->closed) {
-			free(stream);
-			return -ENOENT;
-		}
-	}
-	if (!stream->chunk) {
+	stream->chunk = chunk_find(session, req->trace_chunk_id);
+	if (!stream->chunk || stream->chunk->closed) {
 		free(stream);
 		return -ENOENT;
 	}
 	memcpy(stream->channel_name, req->channel_name, sizeof(stream->channel_name));
 	snprintf(stream->pathname, sizeof(stream->pathname), "%s", pathname);
 	stream->is_metadata = !strcmp(req->channel_name, "metadata");
-	stream->has_index = !stream->is_metadata && !session->snapshot && session->minor >= 4;
+	stream->has_index = !stream->is_metadata && !session->snapshot;
 	stream->last_data_seq = RELAYD_SEQ_NONE;
 	stream->last_index_seq = RELAYD_SEQ_NONE;
 	stream->old_index_fd = -1;
-	r = open_files(stream, stream->chunk, &stream->data_fd, &stream->index_fd);
+	stream->tracefile_size = req->tracefile_size;
+	stream->tracefile_count = req->tracefile_count;
+	r = open_files(stream, stream->chunk, 0, &stream->data_fd, &stream->index_fd);
 	if (r < 0) {
 		free(stream);
 		return r;
@@ -197,11 +228,20 @@ static void maybe_complete(struct relay_stream *stream)
 	}
 }
 
+/* Everything before seq arrived, last_seq being the last that did. */
+static bool done_before(uint64_t last_seq, uint64_t seq)
+{
+	if (seq == 0)
+		return true;
+	return last_seq != RELAYD_SEQ_NONE && !seq_before(last_seq, seq - 1);
+}
+
+/* The data file moves to the new chunk; the index follows in try_rotate(). */
 static int switch_data_file(struct relay_stream *stream)
 {
 	int data_fd, index_fd, r;
 
-	r = open_files(stream, stream->next_chunk, &data_fd, &index_fd);
+	r = open_files(stream, stream->next_chunk, 0, &data_fd, &index_fd);
 	if (r < 0)
 		return r;
 	close_fd(&stream->data_fd);
@@ -209,10 +249,63 @@ static int switch_data_file(struct relay_stream *stream)
 	stream->old_index_fd = stream->index_fd;
 	stream->index_fd = index_fd;
 	stream->size_bytes = 0;
+	stream->index_entries = 0;
+	stream->tracefile_no = 0;
+	stream->file_generation++;
 	stream->data_rotated = true;
+	stream->old_chunk = stream->chunk;
 	stream->chunk = stream->next_chunk;
-	if (!stream->has_index)
+	return 0;
+}
+
+/*
+ * Moves as much of a pending rotation as possible: the data file once every
+ * packet of the old chunk arrived, then the index file once every index of
+ * the old chunk was written (at once for metadata, which has no sequence).
+ */
+static int try_rotate(struct relay_stream *stream)
+{
+	int r;
+
+	if (!stream->rotating)
+		return 0;
+	if (!stream->data_rotated &&
+	    (stream->is_metadata || done_before(stream->last_data_seq, stream->rotate_at_seq))) {
+		r = switch_data_file(stream);
+		if (r < 0)
+			return r;
+	}
+	if (stream->data_rotated &&
+	    (!stream->has_index || done_before(stream->last_index_seq, stream->rotate_at_seq))) {
+		close_fd(&stream->old_index_fd);
+		stream->old_chunk = NULL;
 		stream->rotating = false;
+	}
+	return 0;
+}
+
+/*
+ * The current trace file is full: go on in the next one, <channel>_<n+1>,
+ * or, with a trace file count, overwrite the oldest (n + 1 modulo count).
+ */
+static int next_tracefile(struct relay_stream *stream)
+{
+	uint64_t next = stream->tracefile_no + 1;
+	int data_fd, index_fd, r;
+
+	if (stream->tracefile_count)
+		next %= stream->tracefile_count;
+	r = open_files(stream, stream->chunk, next, &data_fd, &index_fd);
+	if (r < 0)
+		return r;
+	close_fd(&stream->data_fd);
+	close_fd(&stream->index_fd);
+	stream->data_fd = data_fd;
+	stream->index_fd = index_fd;
+	stream->tracefile_no = next;
+	stream->size_bytes = 0;
+	stream->index_entries = 0;
+	stream->file_generation++;
 	return 0;
 }
 
@@ -226,6 +319,12 @@ int stream_packet_begin(struct relay_stream *stream, const struct relayd_data_he
 	if (stream->rotating && !stream->data_rotated &&
 	    !seq_before(h->net_seq_num, stream->rotate_at_seq)) {
 		r = switch_data_file(stream);
+		if (r < 0)
+			return r;
+	}
+	if (stream->tracefile_size && stream->size_bytes > 0 &&
+	    stream->size_bytes + h->data_size + h->padding_size > stream->tracefile_size) {
+		r = next_tracefile(stream);
 		if (r < 0)
 			return r;
 	}
@@ -247,10 +346,10 @@ void stream_packet_abort(struct relay_stream *stream, uint64_t offset)
 }
 
 static int write_index_entry(struct relay_stream *stream, const struct relayd_index *index,
-                             uint64_t offset)
+                             const struct relay_pending_packet *packet)
 {
 	struct ctf_index_entry entry = {
-	    .offset_bytes = offset,
+	    .offset_bytes = packet->offset_bytes,
 	    .packet_size_bits = index->packet_size_bits,
 	    .content_size_bits = index->content_size_bits,
 	    .timestamp_begin = index->timestamp_begin,
@@ -263,23 +362,25 @@ static int write_index_entry(struct relay_stream *stream, const struct relayd_in
 	int fd = stream->index_fd;
 	int r;
 
-	if (stream->old_index_fd >= 0) {
-		if (seq_before(index->net_seq_num, stream->rotate_at_seq)) {
-			fd = stream->old_index_fd;
-		} else {
-			close_fd(&stream->old_index_fd);
-			stream->rotating = false;
-			stream->index_entries = 0;
-		}
+	if (stream->old_index_fd >= 0 && seq_before(index->net_seq_num, stream->rotate_at_seq)) {
+		fd = stream->old_index_fd;
+	} else if (stream->old_index_fd >= 0) {
+		/* The first index of the new chunk: the old index file is complete. */
+		close_fd(&stream->old_index_fd);
+		stream->old_chunk = NULL;
+		stream->rotating = false;
 	}
-	r = ctf_index_append(fd, &entry);
+	if (fd == stream->index_fd && packet->tracefile_no != stream->tracefile_no)
+		r = append_to_earlier_index(stream, packet->tracefile_no, &entry);
+	else
+		r = ctf_index_append(fd, &entry);
 	if (r < 0)
 		return r;
-	if (fd == stream->index_fd)
+	if (fd == stream->index_fd && packet->tracefile_no == stream->tracefile_no)
 		stream->index_entries++;
 	stream->last_index_seq = index->net_seq_num;
 	stream->has_beacon = false;
-	return 0;
+	return try_rotate(stream);
 }
 
 /* Writes every index whose packet is known, oldest first. */
@@ -294,7 +395,7 @@ static int pair_pending(struct relay_stream *stream)
 
 		if (pseq == iseq) {
 			r = write_index_entry(stream, &stream->pending_indexes[i],
-			                      stream->pending_packets[p].offset_bytes);
+			                      &stream->pending_packets[p]);
 			if (r < 0)
 				break;
 			p++;
@@ -307,12 +408,17 @@ static int pair_pending(struct relay_stream *stream)
 			break; /* its packet has not arrived yet */
 		}
 	}
-	memmove(stream->pending_packets, stream->pending_packets + p,
-	        (stream->nr_pending_packets - p) * sizeof(*stream->pending_packets));
-	stream->nr_pending_packets -= p;
-	memmove(stream->pending_indexes, stream->pending_indexes + i,
-	        (stream->nr_pending_indexes - i) * sizeof(*stream->pending_indexes));
-	stream->nr_pending_indexes -= i;
+	/* Either queue may still be unallocated (NULL): move only what was consumed. */
+	if (p) {
+		memmove(stream->pending_packets, stream->pending_packets + p,
+		        (stream->nr_pending_packets - p) * sizeof(*stream->pending_packets));
+		stream->nr_pending_packets -= p;
+	}
+	if (i) {
+		memmove(stream->pending_indexes, stream->pending_indexes + i,
+		        (stream->nr_pending_indexes - i) * sizeof(*stream->pending_indexes));
+		stream->nr_pending_indexes -= i;
+	}
 	return r;
 }
 
@@ -335,7 +441,11 @@ int stream_packet_end(struct relay_stream *stream, const struct relayd_data_head
                       uint64_t offset)
 {
 	uint64_t end = offset + h->data_size + h->padding_size;
-	struct relay_pending_packet packet = {.seq = h->net_seq_num, .offset_bytes = offset};
+	struct relay_pending_packet packet = {
+	    .seq = h->net_seq_num,
+	    .offset_bytes = offset,
+	    .tracefile_no = stream->tracefile_no,
+	};
 	int r;
 
 	/* The padding reads as zeros: the file grows over it. */
@@ -347,6 +457,9 @@ int stream_packet_end(struct relay_stream *stream, const struct relayd_data_head
 		         (unsigned long long)stream->handle, (unsigned long long)h->net_seq_num,
 		         (unsigned long long)stream->last_data_seq);
 	stream->last_data_seq = h->net_seq_num;
+	r = try_rotate(stream);
+	if (r < 0)
+		return r;
 	if (stream->has_index) {
 		r = push_pending((void **)&stream->pending_packets, &stream->nr_pending_packets,
 		                 &packet, sizeof(packet));
@@ -394,11 +507,6 @@ int stream_append_metadata(struct relay_stream *stream, const uint8_t *bytes, si
 
 	if (!stream->is_metadata || stream->closed)
 		return -EBADF;
-	if (stream->rotating && !stream->data_rotated) {
-		r = switch_data_file(stream);
-		if (r < 0)
-			return r;
-	}
 	end = stream->size_bytes + len + padding_size;
 	r = pwrite_full(stream->data_fd, bytes, len, (off_t)stream->size_bytes);
 	if (r < 0)
@@ -440,16 +548,38 @@ int stream_rotate(struct relay_stream *stream, struct relay_chunk *chunk, uint64
 {
 	if (stream->rotating)
 		return -EBUSY;
+	if (!chunk) {
+		/* To no chunk (destroy): the stream just ends in the one it is in. */
+		stream->chunk_released = true;
+		return 0;
+	}
 	if (chunk == stream->chunk)
 		return 0;
+	if (!stream->is_metadata && stream->last_data_seq != RELAYD_SEQ_NONE &&
+	    !seq_before(stream->last_data_seq, rotate_at_seq)) {
+		/*
+		 * Packets of the new chunk came first on the data connection and
+		 * went to the old chunk, as with lttng-relayd: the old chunk keeps
+		 * them (with their indexes); the next packet starts the new one.
+		 */
+		log_warn("stream %llu: packets %llu to %llu of the new trace chunk arrived before "
+		         "its rotation and stay in the old one",
+		         (unsigned long long)stream->handle, (unsigned long long)rotate_at_seq,
+		         (unsigned long long)stream->last_data_seq);
+		rotate_at_seq = stream->last_data_seq + 1;
+	}
 	stream->rotating = true;
 	stream->data_rotated = false;
 	stream->rotate_at_seq = rotate_at_seq;
 	stream->next_chunk = chunk;
-	if (!stream->is_metadata && stream->last_data_seq != RELAYD_SEQ_NONE &&
-	    !seq_before(stream->last_data_seq, rotate_at_seq))
-		return -EPROTO; /* packets of the new chunk already went to the old one */
-	return 0;
+	return try_rotate(stream);
+}
+
+bool stream_uses_chunk(const struct relay_stream *stream, const struct relay_chunk *chunk)
+{
+	if (stream->closed || stream->chunk_released)
+		return false;
+	return stream->chunk == chunk || stream->old_chunk == chunk;
 }
 
 void stream_close_now(struct relay_stream *stream)

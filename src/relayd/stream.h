@@ -17,6 +17,11 @@
  * arrives, the index file when its entry is paired; metadata switches at
  * once (the consumer then sends the whole metadata again).
  *
+ * Trace file size limit (enable-channel --tracefile-size/--tracefile-count):
+ * a packet that would overflow the current file <channel>_<n> starts file
+ * n + 1 (modulo the count); a packet still waiting for its index records
+ * its file, whose index gets the entry when it comes.
+ *
  * Completion: CLOSE_STREAM gives the last sequence number; the stream is
  * closed once every packet (and index) up to it has arrived.
  */
@@ -35,6 +40,7 @@ struct relay_chunk;
 struct relay_pending_packet {
 	uint64_t seq;
 	uint64_t offset_bytes;
+	uint64_t tracefile_no; /* of the trace file holding it */
 };
 
 struct relay_stream {
@@ -49,10 +55,16 @@ struct relay_stream {
 	bool published; /* after STREAMS_SENT: visible to live viewers */
 	bool closed;    /* everything up to close_seq arrived, or producer gone */
 
+	/* Size-limited trace files <channel>_<n> (0: one file <channel>). */
+	uint64_t tracefile_size;
+	uint64_t tracefile_count; /* 0: unlimited, else n wraps, oldest overwritten */
+	uint64_t tracefile_no;
+
 	int data_fd;
 	int index_fd;
-	uint64_t size_bytes;    /* of the current data file */
-	uint64_t index_entries; /* written to the current index file */
+	uint64_t size_bytes;      /* of the current data file */
+	uint64_t index_entries;   /* written to the current index file */
+	uint64_t file_generation; /* +1 each time the files move to a new chunk */
 
 	uint64_t last_data_seq;  /* RELAYD_SEQ_NONE before the first packet */
 	uint64_t last_index_seq; /* idem, last paired index */
@@ -71,7 +83,9 @@ struct relay_stream {
 	uint64_t rotate_at_seq;
 	struct relay_chunk *next_chunk;
 	bool data_rotated;
-	int old_index_fd; /* index file of the previous chunk until rotated */
+	int old_index_fd;              /* index file of the previous chunk until rotated */
+	struct relay_chunk *old_chunk; /* idem, the chunk */
+	bool chunk_released;           /* rotated to no chunk: writes on, holds none */
 
 	/* Live: the latest beacon (a SEND_INDEX without packet). */
 	bool has_beacon;
@@ -106,6 +120,12 @@ int stream_reset_metadata(struct relay_stream *stream, uint64_t version);
 int stream_request_close(struct relay_stream *stream, uint64_t last_seq);
 /* 1 while data or indexes up to last_seq are missing, else 0. */
 int stream_data_pending(struct relay_stream *stream, uint64_t last_seq);
+/* chunk NULL: to no chunk (at destroy). */
 int stream_rotate(struct relay_stream *stream, struct relay_chunk *chunk, uint64_t rotate_at_seq);
+/*
+ * The stream still writes into the chunk (a rotation away from it is not
+ * complete): TRACE_CHUNK_EXISTS answers 1 until no stream does.
+ */
+bool stream_uses_chunk(const struct relay_stream *stream, const struct relay_chunk *chunk);
 /* Closes the stream where it stands (producer gone): pending pairs are dropped. */
 void stream_close_now(struct relay_stream *stream);

@@ -7,34 +7,13 @@ import socket
 import struct
 import time
 
+from fakeapp import closed_by_peer, recv_exact  # noqa: F401 (re-exported)
+
 VERSION, CREATE_SESSION, ADD_STREAM, SEND_METADATA = 5, 2, 1, 6
 CLOSE_STREAM, DATA_PENDING, QUIESCENT, BEGIN_PENDING, END_PENDING = 7, 8, 9, 10, 11
-SEND_INDEX, STREAMS_SENT, GET_CONFIGURATION = 13, 16, 22
+SEND_INDEX, STREAMS_SENT, ROTATE_STREAMS, GET_CONFIGURATION = 13, 16, 18, 22
 CREATE_CHUNK, CLOSE_CHUNK, CHUNK_EXISTS = 19, 20, 21
 OK = 10
-
-
-def recv_exact(sock, n):
-    buf = b""
-    while len(buf) < n:
-        chunk = sock.recv(n - len(buf))
-        if not chunk:
-            raise ConnectionError(f"closed after {len(buf)} of {n} bytes")
-        buf += chunk
-    return buf
-
-
-def closed_by_peer(sock, timeout=10):
-    """True when the relay closed the connection (reads EOF or a reset)."""
-    sock.settimeout(timeout)
-    try:
-        while True:
-            if not sock.recv(4096):
-                return True
-    except ConnectionResetError:
-        return True
-    except socket.timeout:
-        return False
 
 
 class Control:
@@ -69,9 +48,10 @@ class Control:
         enc = name.encode() + b"\0" if name else b""
         return self.ret(CREATE_CHUNK, struct.pack(">QQI", chunk_id, 1700000000, len(enc)) + enc)
 
-    def add_stream(self, channel, pathname, chunk_id=0):
+    def add_stream(self, channel, pathname, chunk_id=0, tracefile_size=0, tracefile_count=0):
         names = [channel.encode() + b"\0", pathname.encode() + b"\0"]
-        payload = struct.pack(">IIQQQ", *map(len, names), 0, 0, chunk_id) + b"".join(names)
+        payload = struct.pack(">IIQQQ", *map(len, names), tracefile_size, tracefile_count,
+                              chunk_id) + b"".join(names)
         return struct.unpack(">QI", self.call(ADD_STREAM, payload, 12))
 
     def send_metadata(self, handle, data, padding=0):

@@ -11,8 +11,9 @@ import time
 import pytest
 
 from conftest import Env, read_events
-from relayd_client import (CLOSE_STREAM, CREATE_SESSION, OK, Control, Data, Replay,
-                           closed_by_peer, recv_exact)
+from relayd_client import (CHUNK_EXISTS, CLOSE_CHUNK, CLOSE_STREAM, DATA_PENDING, OK,
+                           ROTATE_STREAMS, Control, Data, Replay, closed_by_peer, read_index,
+                           recv_exact)
 from relayd_proc import RELAYD, Relay, free_ports
 
 
@@ -226,3 +227,118 @@ def test_data_sent_after_the_control_connection_closed_is_kept(relay):
     wait_log(relay, f"stream {handle} (ust/uid/0/64-bit/channel0_0) complete")
     [f] = (relay.output / "h").glob("late-*/ust/uid/0/64-bit/channel0_0")
     assert f.read_bytes() == b"p" * 10 + b"\0" * 6 + b"q" * 16
+
+
+def test_out_of_descriptors_refuses_new_peers_only(tmp_path, source_trace):
+    relay = Relay(tmp_path / "out", max_fds=40)
+    try:
+        good = Replay(relay.control, relay.data, source_trace, "good", "host")
+        extra = []
+        while "out of file descriptors" not in relay.output_text():
+            assert len(extra) < 64, relay.output_text()
+            extra.append(Control(relay.control))
+            extra[-1].sock.sendall(b"")
+            time.sleep(0.01)
+        assert closed_by_peer(extra[-1].sock)
+        for c in extra:
+            c.close()
+        good.send_packets()
+        good.finish()
+        assert files_under(relay.output / good.path) == files_under(source_trace)
+        # Descriptors freed: peers are served again.
+        again = Replay(relay.control, relay.data, source_trace, "again", "host")
+        again.send_packets()
+        again.finish()
+    finally:
+        assert relay.stop() == 0, relay.output_text()
+
+
+def rotate_streams(ctl, chunk_id, positions):
+    """ROTATE_STREAMS with the 20-byte header x86-64 lttng 2.13.9 sends (garbage padding)."""
+    payload = struct.pack(">IB", len(positions), 1) + b"\xdf\xa2\xec\x7d\x00\x00\x00" + \
+        struct.pack(">Q", chunk_id) + b"".join(struct.pack(">QQ", h, s) for h, s in positions)
+    return ctl.ret(ROTATE_STREAMS, payload)
+
+
+def send_packet(ctl, data, handle, seq):
+    content = bytes([65 + seq]) * 8
+    data.packet(handle, seq, content, 8)
+    entry = struct.pack(">QQQQQQQQQ", 0, 128, 64, seq, seq, 0, 0, 0, seq)
+    assert ctl.send_index(handle, seq, entry) == OK
+
+
+def wait_received(ctl, handle, seq):
+    deadline = time.monotonic() + 10
+    while ctl.ret(DATA_PENDING, struct.pack(">QQ", handle, seq)) != 0:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+
+
+def index_offsets(idx):
+    return [struct.unpack(">Q", e[:8])[0] for e, *_ in read_index(idx)]
+
+
+def test_rotations_move_streams_between_chunks(relay):
+    ctl = bad_session(relay, session="rot", hostname="h")
+    data = Data(relay.data)
+    handle, ret = ctl.add_stream("channel0_0", "ust")
+    assert ret == OK
+    for seq in (0, 1):
+        send_packet(ctl, data, handle, seq)
+    wait_received(ctl, handle, 1)
+    # Rotation at packet 2: everything before it is in, so it happens at once.
+    assert ctl.create_chunk(1) == OK
+    assert rotate_streams(ctl, 1, [(handle, 2)]) == OK
+    reply = ctl.call(CLOSE_CHUNK, struct.pack(">QQBI", 0, 1700000001, 1, 0), 8)
+    ret, path_len = struct.unpack(">II", reply)
+    archive0 = recv_exact(ctl.sock, path_len)[:-1].decode()
+    assert ret == OK and "/archives/" in archive0
+    assert ctl.call(CHUNK_EXISTS, struct.pack(">Q", 0), 5) == struct.pack(">IB", OK, 0)
+    for seq in (2, 3):
+        send_packet(ctl, data, handle, seq)
+    # Packets of the next chunk arrive before its rotation: they stay in chunk 1.
+    for seq in (4, 5):
+        send_packet(ctl, data, handle, seq)
+    wait_received(ctl, handle, 5)
+    assert ctl.create_chunk(2) == OK
+    assert rotate_streams(ctl, 2, [(handle, 4)]) == OK
+    assert "packets 4 to 5 of the new trace chunk arrived before its rotation" in \
+        relay.output_text()
+    send_packet(ctl, data, handle, 6)
+    wait_received(ctl, handle, 6)
+    ctl.close()
+    data.close()
+
+    [session] = (relay.output / "h").iterdir()
+    chunk0 = relay.output / archive0 / "ust"
+    [chunk1] = session.glob("*-1/ust")
+    [chunk2] = session.glob("*-2/ust")
+    for chunk, seqs in ((chunk0, (0, 1)), (chunk1, (2, 3, 4, 5)), (chunk2, (6,))):
+        assert (chunk / "channel0_0").read_bytes() == \
+            b"".join(bytes([65 + s]) * 8 + b"\0" * 8 for s in seqs)
+        assert index_offsets(chunk / "index/channel0_0.idx") == [16 * i for i in range(len(seqs))]
+
+
+def test_size_limited_trace_files_with_late_indexes(relay):
+    ctl = bad_session(relay, session="tf", hostname="h")
+    data = Data(relay.data)
+    handle, ret = ctl.add_stream("c", "ust", tracefile_size=32)
+    assert ret == OK
+    for seq in range(5):
+        data.packet(handle, seq, bytes([65 + seq]) * 8, 8)
+    [session] = (relay.output / "h").iterdir()
+    deadline = time.monotonic() + 10
+    while not (session / "ust/c_2").exists() or (session / "ust/c_2").stat().st_size < 16:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    # The indexes come after their files were left: each goes to its own file's index.
+    for seq in range(5):
+        entry = struct.pack(">QQQQQQQQQ", 0, 128, 64, seq, seq, 0, 0, 0, seq)
+        assert ctl.send_index(handle, seq, entry) == OK
+    wait_received(ctl, handle, 4)
+    ctl.close()
+    data.close()
+    for n, seqs in enumerate(((0, 1), (2, 3), (4,))):
+        assert (session / f"ust/c_{n}").read_bytes() == \
+            b"".join(bytes([65 + s]) * 8 + b"\0" * 8 for s in seqs)
+        assert index_offsets(session / f"ust/index/c_{n}.idx") == [16 * i for i in range(len(seqs))]

@@ -19,14 +19,21 @@ pytestmark = pytest.mark.skipif(lttng_available() is not None,
 APP = BUILD / "tests/interop/allfields-lttng"
 HOST = socket.gethostname()
 
-# The app runs only once a viewer is attached, so the viewer must get
-# every event, from streams that appear after it attached; the second run
-# waits until the viewer printed the first run's events, before the session
-# stops: they reached it live.
+# The app runs once the viewer is attached (first run waits for it), so
+# the viewer must get every event of those runs; the next run waits until
+# the viewer printed the previous run's events, before the session stops:
+# they reached it live. With MID=1, a run recorded before the viewer
+# attaches (and stop/start so that all of it is on the relay) must not be
+# shown: babeltrace attaches with SEEK_LAST.
 LIVE_SCRIPT = r"""
 lttng create live --live=100000 --set-url=net://127.0.0.1:$OC:$OD >/dev/null
 lttng enable-event -u 'rt_test:*' >/dev/null
 lttng start >/dev/null
+if [ "$MID" = 1 ]; then
+    "$1"
+    lttng stop >/dev/null
+    lttng start >/dev/null
+fi
 touch "$WORK/ready"
 timeout 20 bash -c 'until grep -q "viewer attached" "$RELAY_LOG"; do sleep 0.02; done'
 "$1"
@@ -53,12 +60,14 @@ def key_fields(lines):
     return out
 
 
-def test_live_viewer_reads_events_while_recorded(tmp_path):
+@pytest.mark.parametrize("mid", [False, True], ids=["attach-first", "attach-mid-session"])
+def test_live_viewer_reads_events_while_recorded(tmp_path, mid):
     if not APP.exists():
         pytest.skip("allfields-lttng not built (liblttng-ust-dev missing at configure time)")
     relay = Relay(tmp_path / "ours")
     result = {}
-    env = {"OC": str(relay.control), "OD": str(relay.data), "RELAY_LOG": str(relay.log_path)}
+    env = {"OC": str(relay.control), "OD": str(relay.data), "RELAY_LOG": str(relay.log_path),
+           "MID": "1" if mid else "0"}
     script = threading.Thread(target=lambda: result.update(r=run_in_lttng_namespace(
         tmp_path, LIVE_SCRIPT, [APP], env=env, timeout=60)))
     script.start()
@@ -83,7 +92,10 @@ def test_live_viewer_reads_events_while_recorded(tmp_path):
     [session_dir] = (tmp_path / "ours" / HOST).iterdir()
     recorded = subprocess.run(["babeltrace2", str(session_dir)], capture_output=True,
                               text=True, check=True).stdout.splitlines()
-    # Two runs of the app, the same events each time; the viewer saw them all.
-    assert recorded and len(recorded) % 2 == 0
+    # Two (three with mid) runs of the app, the same events each time; the
+    # viewer saw exactly those of the runs after it attached.
+    runs = 3 if mid else 2
+    assert recorded and len(recorded) % runs == 0
+    seen = recorded[len(recorded) // runs:] if mid else recorded
     live = (tmp_path / "viewer.txt").read_text().splitlines()
-    assert key_fields(live) == key_fields(recorded), relay_log
+    assert key_fields(live) == key_fields(seen), relay_log
