@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/macros.h"
+#include "common/paths.h"
 #include "ctf/index.h"
 #include "ctf/packet.h"
 #include "output-files.h"
@@ -21,20 +21,6 @@
 #include "timers.h"
 
 static CDS_LIST_HEAD(channel_registry);
-
-static int channel_path(char ret_path[PATH_MAX], const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int channel_path(char ret_path[PATH_MAX], const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(ret_path, PATH_MAX, fmt, ap);
-	va_end(ap);
-	return n < 0 || n >= PATH_MAX ? -ENAMETOOLONG : 0;
-}
 
 static void stream_close_files(struct consumer_stream *stream, bool unlink_files)
 {
@@ -72,18 +58,18 @@ int channel_stream_open_files(struct consumer_stream *stream, uint64_t tracefile
 
 	/* With a size cap, every file has its number, the first one too (as lttng). */
 	if (channel->tracefile_size)
-		r = channel_path(stream->data_file_name, "%s/%s_%" PRIu32 "_%" PRIu64,
+		r = rt_path_format(stream->data_file_name, "%s/%s_%" PRIu32 "_%" PRIu64,
 		                 channel->pathname, channel->name, stream->cpu, tracefile_index);
 	else
-		r = channel_path(stream->data_file_name, "%s/%s_%" PRIu32, channel->pathname,
+		r = rt_path_format(stream->data_file_name, "%s/%s_%" PRIu32, channel->pathname,
 		                 channel->name, stream->cpu);
 	if (r < 0)
 		return r;
 	if (channel->tracefile_size)
-		r = channel_path(stream->index_file_name, "%s/index/%s_%" PRIu32 "_%" PRIu64 ".idx",
+		r = rt_path_format(stream->index_file_name, "%s/index/%s_%" PRIu32 "_%" PRIu64 ".idx",
 		                 channel->pathname, channel->name, stream->cpu, tracefile_index);
 	else
-		r = channel_path(stream->index_file_name, "%s/index/%s_%" PRIu32 ".idx",
+		r = rt_path_format(stream->index_file_name, "%s/index/%s_%" PRIu32 ".idx",
 		                 channel->pathname, channel->name, stream->cpu);
 	if (r < 0)
 		return r;
@@ -216,7 +202,7 @@ static int channel_create_data(struct consumer_channel *channel)
 	char index_dir[PATH_MAX];
 	int r;
 
-	r = channel_path(index_dir, "%s/index", channel->pathname);
+	r = rt_path_format(index_dir, "%s/index", channel->pathname);
 	if (r < 0)
 		return -CONSUMERD_INVALID_PARAMETERS;
 	r = output_dir_create(index_dir, channel->uid, channel->gid);
@@ -249,7 +235,7 @@ static int channel_create_metadata(struct consumer_channel *channel)
 {
 	int r;
 
-	r = channel_path(channel->metadata_file_name, "%s/metadata", channel->pathname);
+	r = rt_path_format(channel->metadata_file_name, "%s/metadata", channel->pathname);
 	if (r < 0)
 		return -CONSUMERD_INVALID_PARAMETERS;
 	r = output_dir_create(channel->pathname, channel->uid, channel->gid);

@@ -19,13 +19,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "channel.h"
 #include "command.h"
 #include "common/log.h"
+#include "common/signals.h"
 #include "config.h"
 #include "data.h"
 
@@ -148,27 +148,6 @@ static int check_cmd_fd(int fd)
 	return fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ? -errno : 0;
 }
 
-/*
- * SIGPIPE is blocked for good (a dead peer is an EPIPE), SIGTERM and SIGINT
- * are taken through a signalfd by the command thread. Done before any thread
- * starts so every thread inherits the mask.
- */
-static int setup_signals(void)
-{
-	sigset_t blocked, terminate;
-	int fd;
-
-	sigemptyset(&terminate);
-	sigaddset(&terminate, SIGTERM);
-	sigaddset(&terminate, SIGINT);
-	blocked = terminate;
-	sigaddset(&blocked, SIGPIPE);
-	if (pthread_sigmask(SIG_BLOCK, &blocked, NULL) != 0)
-		return -EINVAL;
-	fd = signalfd(-1, &terminate, SFD_CLOEXEC | SFD_NONBLOCK);
-	return fd < 0 ? -errno : fd;
-}
-
 /* Flush, write out and close everything, as DESTROY_CHANNEL does for one channel. */
 static void destroy_all_channels(void)
 {
@@ -196,7 +175,7 @@ int main(int argc, char **argv)
 		log_error("--cmd-fd=%d is not a usable socket: %s", opts.cmd_fd, strerror(-r));
 		return EXIT_FAILURE;
 	}
-	signal_fd = setup_signals();
+	signal_fd = rt_signalfd_terminate();
 	if (signal_fd < 0) {
 		log_error("Cannot set up signal handling: %s", strerror(-signal_fd));
 		return EXIT_FAILURE;
