@@ -7,6 +7,8 @@ daemon without the CLI, and send it malformed messages on purpose. Layouts
 are the packed structures of include/ringtrace/ctl.h (native byte order).
 """
 import array
+import pathlib
+import re
 import socket
 import struct
 
@@ -29,18 +31,11 @@ LIST_TRACEPOINT_FIELDS = 18
 DATA_PENDING = 24
 CREATE_SESSION_EXT = 49
 
-# enum ringtrace_error_code (replies carry them negated)
-ERR = {
-    "UND": 12, "UNKNOWN_DOMAIN": 14, "SESS_NOT_FOUND": 20, "FATAL": 21, "NOMEM": 22,
-    "EXIST_SESS": 23, "EPERM": 26, "INVALID": 27, "NO_USTCONSUMERD": 28,
-    "UST_CHAN_EXIST": 29, "UST_CHAN_NOT_FOUND": 30, "UST_EVENT_EXIST": 33,
-    "UST_EVENT_NOT_FOUND": 34, "UST_EVENT_ENABLED": 35, "TRACE_ALREADY_STARTED": 37,
-    "TRACE_ALREADY_STOPPED": 38, "NEED_CHANNEL_NAME": 39, "SESSION_STARTED": 42,
-    "CHAN_NOT_FOUND": 44, "SESSION_INVALID_CHAR": 45, "CONSUMERD_DIED": 46, "PROTOCOL": 47,
-    "SUBBUF_SIZE": 48, "NUM_SUBBUF": 49, "NOT_SUPPORTED": 51, "OUTPUT_PATH": 52,
-    "MIXED_BUFFER_TYPE": 53, "UST_CONTEXT_EXIST": 56, "UST_CONTEXT_INVAL": 57,
-    "CONTEXT_UNAVAILABLE": 58, "FILTER_INVAL": 40,
-}
+# enum ringtrace_error_code of include/ringtrace/ctl.h (replies carry them negated)
+ERR = {m[1]: int(m[2]) for m in re.finditer(
+    r"^\s*RINGTRACE_ERR_(\w+) = (\d+),",
+    (pathlib.Path(__file__).resolve().parents[2] / "include/ringtrace/ctl.h").read_text(),
+    re.M)}
 ERR_NAME = {v: k for k, v in ERR.items()}
 
 DOMAIN_KERNEL, DOMAIN_UST = 1, 2
