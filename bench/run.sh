@@ -59,7 +59,9 @@ session_lt() {
 		"$@"
 		lttng stop >/dev/null
 		lttng destroy >/dev/null
-		kill $(pidof lttng-sessiond) 2>/dev/null || true'
+		# Only the daemon of this run, never another lttng-sessiond of the machine.
+		kill $(cat /run/lttng/lttng-sessiond.pid "$LTTNG_HOME/.lttng/lttng-sessiond.pid" \
+			2>/dev/null) 2>/dev/null || true'
 	local ns=()
 	[ "$(id -u)" = 0 ] && ns=(unshare -m --propagation private)
 	LTTNG_HOME=$home OUT=$out SUBBUF=$subbuf NUM=$num CONTEXTS=${CONTEXTS:-} \

@@ -59,12 +59,12 @@ enum ringtrace_error_code {
 	RINGTRACE_ERR_CHAN_NOT_FOUND = 44,
 	RINGTRACE_ERR_SESSION_INVALID_CHAR = 45,
 	RINGTRACE_ERR_CONSUMERD_DIED = 46,
-	RINGTRACE_ERR_PROTOCOL = 47,     /* malformed or unexpected message */
-	RINGTRACE_ERR_SUBBUF_SIZE = 48,  /* not a power of two or too small */
-	RINGTRACE_ERR_NUM_SUBBUF = 49,   /* not a power of two or < 2 */
+	RINGTRACE_ERR_PROTOCOL = 47,    /* malformed or unexpected message */
+	RINGTRACE_ERR_SUBBUF_SIZE = 48, /* not a power of two or too small */
+	RINGTRACE_ERR_NUM_SUBBUF = 49,  /* not a power of two or < 2 */
 	RINGTRACE_ERR_NAME_TOO_LONG = 50,
 	RINGTRACE_ERR_NOT_SUPPORTED = 51,
-	RINGTRACE_ERR_OUTPUT_PATH = 52,  /* output path unusable */
+	RINGTRACE_ERR_OUTPUT_PATH = 52, /* output path unusable */
 	RINGTRACE_ERR_MIXED_BUFFER_TYPE = 53,
 	RINGTRACE_ERR_PROCESS_ATTR_EXISTS = 54,  /* value already in the inclusion set */
 	RINGTRACE_ERR_PROCESS_ATTR_MISSING = 55, /* value not in the inclusion set */
@@ -345,7 +345,7 @@ enum ringtrace_event_context_type {
 
 /* A perf counter: perf_event_attr type and config, and its field name. */
 struct ringtrace_event_perf_counter_ctx {
-	uint32_t type;   /* PERF_TYPE_HARDWARE, _SOFTWARE, _HW_CACHE, _RAW */
+	uint32_t type; /* PERF_TYPE_HARDWARE, _SOFTWARE, _HW_CACHE, _RAW */
 	uint64_t config;
 	/* Field name, e.g. "perf_thread_cycles" ([A-Za-z0-9_]). */
 	char name[RINGTRACE_SYMBOL_NAME_LEN];

@@ -270,9 +270,26 @@ static int parse_perf_raw(const char *symbol, struct ringtrace_event_context *ct
 	return 0;
 }
 
+/* "$app.PROVIDER:NAME", lttng's application contexts (both names non-empty). */
+static bool is_app_context(const char *symbol)
+{
+	const char *colon = strchr(symbol, ':');
+
+	return strncmp(symbol, "$app.", 5) == 0 && colon && colon > symbol + 5 && colon[1];
+}
+
 static int parse_type(const char *symbol, struct ringtrace_event_context *ctx)
 {
 	memset(ctx, 0, sizeof(*ctx));
+	if (is_app_context(symbol)) {
+		ctx->ctx = RINGTRACE_EVENT_CONTEXT_APP_CONTEXT;
+		return 0;
+	}
+	if (strncmp(symbol, "$app.", 5) == 0 && symbol[5]) {
+		cli_err("Invalid application context provided: no provider or context name "
+		        "provided.");
+		return -EINVAL;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(plain_types); i++) {
 		if (strcmp(symbol, plain_types[i].name) == 0) {
 			ctx->ctx = plain_types[i].type;
@@ -302,8 +319,16 @@ static int add_contexts(const struct ringtrace_handle *handle, const struct cont
 	bool warn = false;
 
 	for (size_t i = 0; i < n; i++) {
-		int r = ringtrace_add_context(handle, &opts[i].ctx, channel);
+		int r;
 
+		if (opts[i].ctx.ctx == RINGTRACE_EVENT_CONTEXT_APP_CONTEXT) {
+			/* Nothing in the tracer provides them: refused here, like a failed type. */
+			cli_err("%s: application contexts ($app.*) are not supported by ringtrace",
+			        opts[i].symbol);
+			warn = true;
+			continue;
+		}
+		r = ringtrace_add_context(handle, &opts[i].ctx, channel);
 		if (r < 0) {
 			cli_err("%s: %s", opts[i].symbol, ringtrace_strerror(r));
 			warn = true;

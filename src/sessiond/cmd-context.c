@@ -15,23 +15,26 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "comm/ust-msg.h"
 #include "log.h"
 
-static int context_add_checked(struct session_channel *chan, const struct session_context *ctx)
-{
-	int r = session_channel_add_context(chan, ctx);
-
-	if (r == -EEXIST)
-		return -RINGTRACE_ERR_UST_CONTEXT_EXIST;
-	return r < 0 ? -RINGTRACE_ERR_NOMEM : 0;
-}
-
-static bool channel_has_context(const struct session_channel *chan, const char *name)
+/* Whether chan can take ctx: UST_CONTEXT_EXIST, INVALID (full), or 0. */
+static int context_addable(const struct session_channel *chan, const struct session_context *ctx)
 {
 	for (uint32_t i = 0; i < chan->nr_contexts; i++)
-		if (strcmp(chan->contexts[i].name, name) == 0)
-			return true;
-	return false;
+		if (strcmp(chan->contexts[i].name, ctx->name) == 0)
+			return -RINGTRACE_ERR_UST_CONTEXT_EXIST;
+	if (chan->nr_contexts >= UST_MAX_CONTEXTS) {
+		log_warn("Channel %s: context %s refused: a channel has at most %u contexts",
+		         chan->name, ctx->name, UST_MAX_CONTEXTS);
+		return -RINGTRACE_ERR_INVALID;
+	}
+	return 0;
+}
+
+static int context_add(struct session_channel *chan, const struct session_context *ctx)
+{
+	return session_channel_add_context(chan, ctx) < 0 ? -RINGTRACE_ERR_NOMEM : 0;
 }
 
 static int context_add_to_all(struct session *s, const struct ringtrace_domain *domain,
@@ -47,12 +50,14 @@ static int context_add_to_all(struct session *s, const struct ringtrace_domain *
 		if (r < 0)
 			return r;
 	}
+	/* Every channel checked first: nothing is added unless all take it. */
 	cds_list_for_each_entry (chan, &s->channels, node) {
-		if (channel_has_context(chan, ctx->name))
-			return -RINGTRACE_ERR_UST_CONTEXT_EXIST;
+		r = context_addable(chan, ctx);
+		if (r < 0)
+			return r;
 	}
 	cds_list_for_each_entry (chan, &s->channels, node) {
-		r = context_add_checked(chan, ctx);
+		r = context_add(chan, ctx);
 		if (r < 0)
 			return r;
 	}
@@ -89,7 +94,13 @@ int cmd_add_context(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	r = ust_context_from_request(&msg->u.add_context.ctx, &context);
 	if (r < 0)
 		return r;
-	r = chan ? context_add_checked(chan, &context) : context_add_to_all(s, &domain, &context);
+	if (chan) {
+		r = context_addable(chan, &context);
+		if (r == 0)
+			r = context_add(chan, &context);
+	} else {
+		r = context_add_to_all(s, &domain, &context);
+	}
 	if (r < 0)
 		return r;
 	log_info("Session %s: context %s added to %s%s", s->name, context.name,

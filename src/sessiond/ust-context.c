@@ -6,9 +6,9 @@
 #include <linux/perf_event.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/perf-open.h"
 #include "log.h"
 #include "macros.h"
 
@@ -75,22 +75,15 @@ static bool field_name_valid(const char *name, size_t size)
  */
 static int perf_counter_check(const struct session_context *ctx)
 {
-	struct perf_event_attr attr = {
-	    .type = ctx->perf_type,
-	    .size = sizeof(attr),
-	    .config = ctx->perf_config,
-	    .exclude_kernel = 1,
-	    .exclude_hv = 1,
-	};
-	long fd = syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0UL);
+	int fd = perf_open_thread_counter(ctx->perf_type, ctx->perf_config);
 
 	if (fd < 0) {
 		log_warn("Context %s refused: perf_event_open(type %" PRIu32 ", config %#" PRIx64
 		         ") failed here: %s",
-		         ctx->name, ctx->perf_type, ctx->perf_config, strerror(errno));
+		         ctx->name, ctx->perf_type, ctx->perf_config, strerror(-fd));
 		return -RINGTRACE_ERR_CONTEXT_UNAVAILABLE;
 	}
-	close((int)fd);
+	close(fd);
 	return 0;
 }
 

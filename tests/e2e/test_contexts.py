@@ -166,6 +166,15 @@ def test_bad_input(rt, tmp_path):
     assert r.returncode == 3
     assert r.stderr == ("Error: Wrong perf raw mask format: expected rNNN\n"
                         "Error: Unknown context type perf:thread:raw:x12:foo\n")
+    r = rt.run("add-context", "-u", "-t", "$app.myprov:myctx", "-t", "vpid", check=False)
+    assert r.returncode == 4
+    assert r.stderr == ("Error: $app.myprov:myctx: application contexts ($app.*) are not "
+                        "supported by ringtrace\n")
+    assert r.stdout == "ust context vpid added to all channels\n"
+    r = rt.run("add-context", "-u", "-t", "$app.:x", check=False)
+    assert r.returncode == 3
+    assert r.stderr == ("Error: Invalid application context provided: no provider or context "
+                        "name provided.\nError: Unknown context type $app.:x\n")
     r = rt.run("add-context", "-u", "-t", "vpid", "-s", "nosuch", check=False)
     assert (r.returncode, r.stderr) == (4, "Error: vpid: Session name not found\n")
 
@@ -198,16 +207,18 @@ def test_perf_software_counter(rt, tmp_path):
     rt.run("create", "s1", f"--output={out}")
     rt.run("enable-event", "-u", "rt_test:seq")
     rt.run("add-context", "-u", "-t", "perf:thread:task-clock", "-t",
-           "perf:thread:page-fault", "-t", "vtid")
+           "perf:thread:page-fault", "-t", "vtid", "-t", "perf:thread:faults")
     rt.run("start")
     app = rt.app("ctxapp", 2, 50)
     assert app.returncode == 0
     rt.run("stop")
     assert [d.strip() for d in ctx_metadata(out)] == [
         INT.format(64, 0, "perf_thread_task_clock"), INT.format(64, 0, "perf_thread_page_fault"),
-        INT.format(32, 1, "vtid")]
+        INT.format(32, 1, "vtid"), INT.format(64, 0, "perf_thread_faults")]
     by_thread = {}
     for _, ctx, payload in read_ctx_events(out):
+        # The same counter under lttng's two names: read twice in a row, same count.
+        assert ctx["perf_thread_faults"] == ctx["perf_thread_page_fault"]
         by_thread.setdefault(ctx["vtid"], []).append(ctx["perf_thread_task_clock"])
     assert len(by_thread) == 2
     for clocks in by_thread.values():
@@ -238,3 +249,32 @@ def test_perf_hardware_counter(rt, tmp_path):
     rt.run("stop")
     cycles = [ctx["perf_thread_cycles"] for _, ctx, _ in read_ctx_events(out)]
     assert len(cycles) == 20 and cycles == sorted(cycles) and cycles[-1] > cycles[0]
+
+
+def test_per_pid_buffers_and_forked_child(rt, tmp_path):
+    """Per-PID registries declare the contexts too; a forked child records its own ids."""
+    out = tmp_path / "t"
+    rt.run("create", "s1", f"--output={out}")
+    rt.run("enable-channel", "-u", "--buffers-pid", "chan")
+    rt.run("enable-event", "-u", "rt_test:tick", "-c", "chan")
+    rt.run("add-context", "-u", "-c", "chan", "-t", "vpid", "-t", "vtid", "-t", "procname")
+    rt.run("start")
+    app = rt.popen_app("forker", 30, 20)
+    assert app.stdout.readline().strip() == "ready"
+    assert app.wait(timeout=60) == 0
+    rt.run("stop")
+    by_pid = {}
+    for d in (out / "ust" / "pid").iterdir():
+        assert [x.strip() for x in ctx_metadata(d)] == [
+            INT.format(32, 1, "vpid"), INT.format(32, 1, "vtid"), EXPECTED_DECL["procname"]]
+        for _, ctx, payload in read_ctx_events(d):
+            by_pid.setdefault(ctx["vpid"], []).append((ctx, payload["n"]))
+    parent = by_pid.pop(app.pid)
+    assert len(parent) == 30
+    assert all(c["vtid"] == app.pid and n < 1000000 for c, n in parent)
+    assert all(c["procname"] == "forker" for c, _ in parent)
+    # The child registers on its own after the fork: it has events, all with its own ids.
+    assert len(by_pid) == 1
+    (child_pid, child), = by_pid.items()
+    assert child and child_pid != app.pid
+    assert all(c["vtid"] == child_pid and n >= 1000000 for c, n in child)

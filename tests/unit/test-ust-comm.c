@@ -876,6 +876,31 @@ static void test_commands(void **state)
 	st.cpu = 0; /* already mapped */
 	assert_int_equal(app_cmd(&app, UST_CMD_ADD_STREAM, &st, sizeof(st), fds, 2, NULL, NULL),
 	                 -EEXIST);
+	/* ADD_CONTEXT: unknown channel, bad names and kinds, then a channel with a stream. */
+	{
+		struct ust_cmd_context ctx = {.channel_handle = 12345, .name = "vpid"};
+
+		assert_int_equal(
+		    app_cmd(&app, UST_CMD_ADD_CONTEXT, &ctx, sizeof(ctx), NULL, 0, NULL, NULL),
+		    -ENOENT);
+		assert_int_equal(
+		    app_cmd(&app, UST_CMD_ADD_CONTEXT, &ctx, sizeof(ctx) - 1, NULL, 0, NULL, NULL),
+		    -EINVAL);
+		ctx.channel_handle = CHANNEL_HANDLE;
+		memset(ctx.name, 'x', sizeof(ctx.name));
+		assert_int_equal(
+		    app_cmd(&app, UST_CMD_ADD_CONTEXT, &ctx, sizeof(ctx), NULL, 0, NULL, NULL),
+		    -EINVAL);
+		/* Streams are mapped: records may exist, their layout cannot change. */
+		snprintf(ctx.name, sizeof(ctx.name), "vpid");
+		assert_int_equal(
+		    app_cmd(&app, UST_CMD_ADD_CONTEXT, &ctx, sizeof(ctx), NULL, 0, NULL, NULL),
+		    -EBUSY);
+		ctx.kind = 7;
+		assert_int_equal(
+		    app_cmd(&app, UST_CMD_ADD_CONTEXT, &ctx, sizeof(ctx), NULL, 0, NULL, NULL),
+		    -EBUSY);
+	}
 	assert_int_equal(app_cmd_handle(&app, UST_CMD_ENABLE, 12345), -ENOENT);
 	assert_int_equal(app_cmd_handle(&app, UST_CMD_SESSION_START, CHANNEL_HANDLE), -ENOENT);
 	assert_int_equal(app_cmd_handle(&app, UST_CMD_DISABLE, ENABLER_HANDLE), 0);

@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 enum client_command {
-	CLIENT_ADD_CONTEXT = 0,       /* struct add_context below */
+	CLIENT_ADD_CONTEXT = 0, /* struct add_context below */
 	CLIENT_DISABLE_CHANNEL = 2,
 	CLIENT_DISABLE_EVENT = 3,
 	CLIENT_ENABLE_CHANNEL = 5,

@@ -54,16 +54,16 @@ _Static_assert(sizeof(struct ust_reg_msg) == UST_REG_MSG_SIZE, "registration mes
 
 /* Commands sessiond -> app (command socket). */
 enum ust_command {
-	UST_CMD_REGISTER_DONE = 1,   /* no payload; sent once the app's initial state is set */
-	UST_CMD_CREATE_SESSION = 2,  /* struct ust_cmd_session */
-	UST_CMD_CREATE_CHANNEL = 3,  /* struct ust_cmd_channel */
-	UST_CMD_ADD_STREAM = 4,      /* struct ust_cmd_stream + 2 fds: [shm memfd, wakeup eventfd] */
-	UST_CMD_CREATE_ENABLER = 5,  /* struct ust_cmd_enabler [+ exclusions, see there] */
-	UST_CMD_ENABLE = 6,          /* struct ust_cmd_handle (session, channel or enabler) */
-	UST_CMD_DISABLE = 7,         /* struct ust_cmd_handle */
-	UST_CMD_SESSION_START = 8,   /* struct ust_cmd_handle (session) */
-	UST_CMD_SESSION_STOP = 9,    /* struct ust_cmd_handle (session) */
-	UST_CMD_RELEASE = 10,        /* struct ust_cmd_handle: destroy the object and its children */
+	UST_CMD_REGISTER_DONE = 1,  /* no payload; sent once the app's initial state is set */
+	UST_CMD_CREATE_SESSION = 2, /* struct ust_cmd_session */
+	UST_CMD_CREATE_CHANNEL = 3, /* struct ust_cmd_channel */
+	UST_CMD_ADD_STREAM = 4,     /* struct ust_cmd_stream + 2 fds: [shm memfd, wakeup eventfd] */
+	UST_CMD_CREATE_ENABLER = 5, /* struct ust_cmd_enabler [+ exclusions, see there] */
+	UST_CMD_ENABLE = 6,         /* struct ust_cmd_handle (session, channel or enabler) */
+	UST_CMD_DISABLE = 7,        /* struct ust_cmd_handle */
+	UST_CMD_SESSION_START = 8,  /* struct ust_cmd_handle (session) */
+	UST_CMD_SESSION_STOP = 9,   /* struct ust_cmd_handle (session) */
+	UST_CMD_RELEASE = 10,       /* struct ust_cmd_handle: destroy the object and its children */
 	UST_CMD_TRACEPOINT_LIST = 11, /* reply: struct ust_tracepoint_info[] */
 	UST_CMD_FIELD_LIST = 12,      /* reply: struct ust_field_info[] */
 	UST_CMD_ADD_CONTEXT = 13,     /* struct ust_cmd_context */
@@ -92,8 +92,8 @@ struct ust_cmd_channel {
  * A context recorded after the event header of every event of a channel,
  * in the order added. Sent between CREATE_CHANNEL and the channel's first
  * ADD_STREAM; the app refuses (-EBUSY) a channel that has streams already,
- * -EINVAL an unknown kind or name, -EEXIST a name the channel has, -E2BIG
- * beyond UST_MAX_CONTEXTS.
+ * -EINVAL an unknown kind or name, -EEXIST a built-in context the channel
+ * has, -E2BIG beyond UST_MAX_CONTEXTS.
  */
 enum ust_context_kind {
 	UST_CONTEXT_BUILTIN = 0,     /* name: as `$ctx.` spells it ("vpid", "procname"...) */
@@ -104,7 +104,7 @@ enum ust_context_kind {
 
 struct ust_cmd_context {
 	uint32_t channel_handle;
-	uint32_t kind; /* enum ust_context_kind */
+	uint32_t kind;                     /* enum ust_context_kind */
 	char name[RINGTRACE_SYM_NAME_LEN]; /* field name, NUL-terminated */
 	uint32_t perf_type;                /* PERF_THREAD: perf_event_attr type and config */
 	uint64_t perf_config;

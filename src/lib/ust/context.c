@@ -102,7 +102,12 @@ struct process_cache {
 
 STATIC_ASSERT(_RT_UST_CTX_MAX <= 32, "one validity bit per context");
 
-static __thread struct thread_cache thread_cache;
+/*
+ * Initial-exec: a fixed offset from the thread pointer, no __tls_get_addr()
+ * per read, also when the library is dlopen()ed (glibc keeps static TLS
+ * surplus for that; this block is under 100 bytes).
+ */
+static __thread struct thread_cache thread_cache __attribute__((tls_model("initial-exec")));
 static struct process_cache process_cache;
 
 static inline bool thread_cached(enum rt_ust_context_id id)
@@ -221,7 +226,8 @@ static uint32_t cached_id(enum rt_ust_context_id id)
 }
 
 /* Every integer context, widened. */
-static uint64_t integer_value(enum rt_ust_context_id id, const void *ip)
+static inline __attribute__((always_inline)) uint64_t integer_value(enum rt_ust_context_id id,
+                                                                    const void *ip)
 {
 	switch (id) {
 	case RT_UST_CTX_VPID:

@@ -22,12 +22,12 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #include <urcu/compiler.h>
 #include <urcu/system.h>
 
 #include "common/macros.h"
+#include "common/perf-open.h"
 #include "lib/ust/comm-conn.h"
 
 struct rt_ust_perf_counter {
@@ -46,7 +46,7 @@ struct thread_entry {
 };
 
 static struct rt_ust_perf_counter counters[RT_UST_PERF_MAX_COUNTERS];
-static __thread struct thread_entry *thread_entries;
+static __thread struct thread_entry *thread_entries __attribute__((tls_model("initial-exec")));
 static pthread_key_t thread_key;
 static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
 static bool thread_key_ok;
@@ -116,15 +116,8 @@ static struct thread_entry *thread_entries_get(void)
 
 static void entry_open(struct rt_ust_perf_counter *c, struct thread_entry *e)
 {
-	struct perf_event_attr attr = {
-	    .type = c->type,
-	    .size = sizeof(attr),
-	    .config = c->config,
-	    .exclude_kernel = 1,
-	    .exclude_hv = 1,
-	};
 	struct perf_event_mmap_page *page;
-	long fd = syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0UL);
+	int fd = perf_open_thread_counter(c->type, c->config);
 
 	if (fd < 0) {
 		if (e->state == ENTRY_UNOPENED)
@@ -133,21 +126,21 @@ static void entry_open(struct rt_ust_perf_counter *c, struct thread_entry *e)
 			c->open_failed_logged = true;
 			rt_comm_debug("perf counter (type %u, config %#llx): perf_event_open "
 			              "failed (errno %d); recording 0",
-			              c->type, (unsigned long long)c->config, errno);
+			              c->type, (unsigned long long)c->config, -fd);
 		}
 		return;
 	}
-	page = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE), PROT_READ, MAP_SHARED, (int)fd, 0);
+	page = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE), PROT_READ, MAP_SHARED, fd, 0);
 	if (page == MAP_FAILED)
 		page = NULL;
 	cmm_barrier();
 	if (e->state != ENTRY_UNOPENED) { /* opened meanwhile by a signal handler */
 		if (page)
 			munmap(page, (size_t)sysconf(_SC_PAGESIZE));
-		close((int)fd);
+		close(fd);
 		return;
 	}
-	e->fd = (int)fd;
+	e->fd = fd;
 	e->page = page;
 	cmm_barrier();
 	e->state = ENTRY_OPEN;

@@ -277,8 +277,9 @@ int rt_ust_channel_add_context(struct rt_ust_channel *chan, uint32_t kind, const
 	r = channel_context_resolve(kind, name, perf_type, perf_config, &ctx, &len);
 	if (r < 0)
 		return r;
+	/* A perf counter may appear under two names (cycles, cpu-cycles), as with lttng. */
 	for (uint32_t i = 0; i < chan->nr_contexts; i++)
-		if (chan->contexts[i].builtin == ctx.builtin && chan->contexts[i].perf == ctx.perf)
+		if (ctx.builtin && chan->contexts[i].builtin == ctx.builtin)
 			return -EEXIST;
 	/* No record reads the array yet: no stream is published (see ust-objects.h). */
 	grown = reallocarray(chan->contexts, chan->nr_contexts + 1, sizeof(*grown));
