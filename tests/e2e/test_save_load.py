@@ -172,9 +172,6 @@ def session_file(tmp_path, size="4096", channel="", session=""):
                      "'zz' is not a valid value of the atomic type 'rt_u64'.\n"),
     ({"size": "3000"}, "Error: Invalid sub-buffer size (must be a power of 2, at least the page "
                        "size): {f}:10: session bad: <channel> ch with <subbuffer_size>3000\n"),
-    ({"channel": "<overwrite_mode>OVERWRITE</overwrite_mode>"},
-     "Error: Operation not supported: {f}:10: session bad: <channel> ch with "
-     "<overwrite_mode>OVERWRITE\n"),
     ({"channel": "<contexts><context><type>VPID</type></context></contexts>"},
      "Error: Operation not supported: {f}:15: <context>: channel ch: contexts (<type>) are "
      "not supported yet\n"),
@@ -264,11 +261,11 @@ def test_force_keeps_session_when_replacement_refused(rt, tmp_path):
     rt.run("create", "bad", f"--output={tmp_path / 't'}")
     rt.run("enable-event", "-u", "rt_test:tick")
     before = rt.run("list").stdout, rt.run("list", "bad").stdout
-    f = session_file(tmp_path, channel="<overwrite_mode>OVERWRITE</overwrite_mode>")
+    f = session_file(tmp_path, size="3000")
     r = rt.run("load", "-f", "-i", f, check=False)
     assert (r.returncode, r.stderr) == (
-        1, f"Error: Operation not supported: {f}:10: session bad: <channel> ch with "
-        "<overwrite_mode>OVERWRITE\n")
+        1, "Error: Invalid sub-buffer size (must be a power of 2, at least the page size): "
+        f"{f}:10: session bad: <channel> ch with <subbuffer_size>3000\n")
     assert (rt.run("list").stdout, rt.run("list", "bad").stdout) == before
     f = session_file(tmp_path)
     rt.run("load", "-f", "-i", f)
