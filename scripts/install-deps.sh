@@ -9,5 +9,5 @@ $sudo_cmd apt-get update -qq
 $sudo_cmd apt-get install -y -qq --no-install-recommends \
 	gcc clang meson ninja-build pkg-config \
 	liburcu-dev libxml2-dev libcmocka-dev \
-	babeltrace2 python3 python3-bt2 python3-pytest \
+	babeltrace2 python3 python3-bt2 python3-pytest python3-pytest-xdist \
 	lttng-tools liblttng-ust-dev libclang-rt-14-dev >/dev/null

@@ -7,9 +7,11 @@ The build directory comes from RINGTRACE_BUILD_DIR (default: ./build).
 """
 import os
 import pathlib
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 
 import pytest
@@ -155,14 +157,22 @@ class Env:
                 self.sessiond.kill()
 
 
+def short_home():
+    """A new private directory with a short path: socket paths under it must
+    fit sun_path (108 bytes), which pytest's per-worker temporary
+    directories do not guarantee."""
+    return pathlib.Path(tempfile.mkdtemp(prefix="rt-"))
+
+
 @pytest.fixture
-def rt(tmp_path):
-    """An isolated ringtrace environment; daemons are stopped at the end."""
-    home = tmp_path / "home"
-    home.mkdir()
+def rt():
+    """An isolated ringtrace environment; daemons are stopped and its home
+    removed at the end."""
+    home = short_home()
     e = Env(home)
     yield e
     e.stop_daemons()
+    shutil.rmtree(home, ignore_errors=True)
 
 
 def read_events(trace_dir):

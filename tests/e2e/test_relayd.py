@@ -4,13 +4,14 @@ protocol: a local trace replayed over the network comes out byte-identical,
 several sessions from several hosts at once, and bad peers (absurd sizes,
 unknown commands, cut packets, foreign streams, escaping paths) lose their
 connection with a logged reason while everything else goes on."""
+import shutil
 import struct
 import subprocess
 import time
 
 import pytest
 
-from conftest import Env, read_events
+from conftest import Env, read_events, short_home
 from relayd_client import (CHUNK_EXISTS, CLOSE_CHUNK, CLOSE_STREAM, DATA_PENDING, OK,
                            ROTATE_STREAMS, Control, Data, Replay, closed_by_peer, read_index,
                            recv_exact)
@@ -20,7 +21,7 @@ from relayd_proc import RELAYD, Relay, free_ports
 @pytest.fixture(scope="module")
 def source_trace(tmp_path_factory):
     """A trace recorded locally by ringtrace: two runs of allfields."""
-    home = tmp_path_factory.mktemp("home")
+    home = short_home()
     out = tmp_path_factory.mktemp("source") / "trace"
     rt = Env(home)
     try:
@@ -33,6 +34,7 @@ def source_trace(tmp_path_factory):
         rt.run("destroy")
     finally:
         rt.stop_daemons()
+        shutil.rmtree(home, ignore_errors=True)
     return out
 
 
