@@ -175,9 +175,19 @@ def session_file(tmp_path, size="4096", channel="", session=""):
     ({"channel": "<overwrite_mode>OVERWRITE</overwrite_mode>"},
      "Error: Operation not supported: {f}:10: session bad: <channel> ch with "
      "<overwrite_mode>OVERWRITE\n"),
-    ({"channel": "<contexts><context><type>VPID</type></context></contexts>"},
-     "Error: Operation not supported: {f}:15: <context>: channel ch: contexts (<type>) are "
-     "not supported yet\n"),
+    ({"channel": "<contexts><context><app><provider_name>prov</provider_name><ctx_name>c"
+                 "</ctx_name></app></context></contexts>"},
+     "Error: Operation not supported: {f}:15: <app>: channel ch: application contexts "
+     "($app.prov:c) are not supported\n"),
+    ({"channel": "<contexts><context><type>VPID</type></context><context><type>PID</type>"
+                 "</context></contexts>"},
+     "Error: UST invalid context: {f}:15: session bad: channel ch: context <type>PID\n"),
+    ({"channel": "<contexts><context><perf><type>9</type><config>0</config><name>x</name>"
+                 "</perf></context></contexts>"},
+     "Error: UST invalid context: {f}:15: session bad: channel ch: context <perf> x\n"),
+    ({"channel": "<events><event><name>a:b</name><filter>a ==</filter></event></events>"},
+     "Error: Invalid filter bytecode: {f}:15: session bad: channel ch: event rule a:b "
+     "(<filter>a ==)\n"),
     ({"channel": "<events><event><name>a:b</name><type>SYSCALL</type></event></events>"},
      "Error: Operation not supported: {f}:15: <type>: event rule a:b: SYSCALL events are not "
      "supported: ringtrace records user space tracepoints only\n"),
@@ -275,3 +285,55 @@ def test_force_keeps_session_when_replacement_refused(rt, tmp_path):
     listing = rt.run("list", "bad").stdout
     assert "- ch: [enabled]" in listing and "rt_test:tick" not in listing
     assert rt.run("list").stdout.count(") ") == 1
+
+
+CONTEXTS_XML = """\t\t\t\t\t\t<contexts>
+\t\t\t\t\t\t\t<context>
+\t\t\t\t\t\t\t\t<type>VTID</type>
+\t\t\t\t\t\t\t</context>
+\t\t\t\t\t\t\t<context>
+\t\t\t\t\t\t\t\t<perf>
+\t\t\t\t\t\t\t\t\t<type>1</type>
+\t\t\t\t\t\t\t\t\t<config>2</config>
+\t\t\t\t\t\t\t\t\t<name>perf_thread_page_fault</name>
+\t\t\t\t\t\t\t\t</perf>
+\t\t\t\t\t\t\t</context>
+\t\t\t\t\t\t\t<context>
+\t\t\t\t\t\t\t\t<type>PROCNAME</type>
+\t\t\t\t\t\t\t</context>
+\t\t\t\t\t\t</contexts>
+"""
+
+
+def test_filters_and_contexts_saved_loaded_and_applied(rt, tmp_path):
+    from test_contexts import read_ctx_events
+
+    rt.run("create", "s1", f"--output={tmp_path / 'a'}")
+    rt.run("enable-channel", "-u", "ch")
+    rt.run("add-context", "-u", "-c", "ch", "-t", "vtid", "-t", "perf:thread:page-fault",
+           "-t", "procname")
+    rt.run("enable-event", "-u", "-c", "ch", "rt_test:seq",
+           "--filter", 'seq >= 3 && seq < 6 || thread == 7')
+    rt.run("save", "-o", tmp_path / "cfg")
+    saved = (tmp_path / "cfg" / "s1.lttng").read_text()
+    assert "<filter>seq &gt;= 3 &amp;&amp; seq &lt; 6 || thread == 7</filter>\n" in saved
+    assert CONTEXTS_XML in saved
+    before = rt.run("list", "s1").stdout
+    assert "rt_test:seq (type: tracepoint) [enabled] [filter: 'seq >= 3 && seq < 6 || " \
+        "thread == 7']" in before
+    rt.run("destroy", "s1")
+
+    r = rt.run("load", "-i", tmp_path / "cfg")
+    assert r.stdout == "All sessions have been loaded successfully\n"
+    assert rt.run("list", "s1").stdout == before
+    rt.run("save", "-o", tmp_path / "again")
+    assert (tmp_path / "again" / "s1.lttng").read_text() == saved
+    rt.run("start", "s1")
+    assert rt.app("ctxapp", 2, 8).returncode == 0
+    rt.run("stop", "s1")
+    events = read_ctx_events(tmp_path / "a")
+    assert sorted((p["thread"], p["seq"]) for _, _, p in events) == [
+        (t, n) for t in (0, 1) for n in (3, 4, 5)]
+    for _, ctx, payload in events:
+        assert list(ctx) == ["vtid", "perf_thread_page_fault", "procname"]
+        assert ctx["procname"] == f"ctx-t{payload['thread']}"

@@ -26,6 +26,13 @@ extern const char *const session_xml_overwrite_modes[2];
 extern const char *const session_xml_output_types[2];
 
 /*
+ * Values of a context's <type>, indexed by enum ringtrace_event_context_type;
+ * NULL for the perf counters and application contexts, which have their
+ * own elements (<perf>, <app>).
+ */
+extern const char *const session_xml_context_types[42];
+
+/*
  * The process attribute trackers of user space, indexed by enum
  * ringtrace_tracker_type: "vpid" names <vpid_process_attr_tracker> and its
  * <vpid> values.
