@@ -337,3 +337,66 @@ def test_filters_and_contexts_saved_loaded_and_applied(rt, tmp_path):
     for _, ctx, payload in events:
         assert list(ctx) == ["vtid", "perf_thread_page_fault", "procname"]
         assert ctx["procname"] == f"ctx-t{payload['thread']}"
+
+
+def sessiond_cmd(rt, *args):
+    from conftest import BIN
+    return [str(BIN["sessiond"]), *map(str, args)]
+
+
+def test_sessiond_loads_auto_dir_at_start(rt, tmp_path):
+    import subprocess
+    rt.start_sessiond()
+    configure(rt, tmp_path / "a")
+    rt.run("create", "s2", f"--output={tmp_path / 'b'}")
+    rt.run("enable-event", "-u", "rt_test:tick")
+    rt.run("start", "s2")
+    listings = {name: rt.run("list", name).stdout for name in ("s1", "s2")}
+    auto = rt.home / ".ringtrace/sessions/auto"
+    rt.run("save", "-a", "-o", auto)
+    rt.run("save", "s1", "-o", tmp_path / "elsewhere")
+    rt.stop_daemons()
+
+    # Ready only once they are loaded: listed by the first command.
+    # (Output to a file: the daemon and its consumer daemon keep a pipe open.)
+    with open(tmp_path / "out", "w+") as out:
+        r = subprocess.run(sessiond_cmd(rt, "-d"), env=rt.env, stdout=out, stderr=out,
+                           timeout=30)
+        out.seek(0)
+        assert (r.returncode, out.read()) == (0, "")
+    assert rt.run("list").stdout == (
+        "Available recording sessions:\n"
+        f"  1) s1 [inactive]\n    Trace output: {tmp_path / 'a'}\n\n"
+        f"  2) s2 [active]\n    Trace output: {tmp_path / 'b'}\n\n\n"
+        "Use ringtrace list <session_name> for more details\n")
+    assert {name: rt.run("list", name).stdout for name in ("s1", "s2")} == listings
+    rt.stop_daemons()
+
+    # --load: that path only, not the auto directory.
+    rt.start_sessiond("--load", tmp_path / "elsewhere" / "s1.lttng")
+    assert rt.run("list", "s1").stdout == listings["s1"]
+    r = rt.run("list", "s2", check=False)
+    assert r.returncode != 0
+    rt.stop_daemons()
+
+    # An auto directory of another user is not trusted.
+    os.chown(auto, 65534, 65534)
+    rt.start_sessiond()
+    assert rt.run("list").stdout == "Currently no available recording session\n"
+
+
+def test_sessiond_exits_when_load_fails(rt, tmp_path):
+    import subprocess
+    r = subprocess.run(sessiond_cmd(rt, "--load", tmp_path / "nothere"), env=rt.env,
+                       capture_output=True, text=True, timeout=30)
+    assert (r.returncode, r.stderr) == (
+        1, "ringtrace-sessiond: Error: Session load failed: Session file not found: "
+        f"{tmp_path / 'nothere'}: No such file or directory\n")
+    f = tmp_path / "broken.lttng"
+    f.write_text("<sessions><session>\n")
+    r = subprocess.run(sessiond_cmd(rt, "-d", "--load", tmp_path), env=rt.env,
+                       capture_output=True, text=True, timeout=30)
+    assert (r.returncode, r.stderr) == (
+        1, "ringtrace-sessiond: Error: Session load failed: IO error while reading a session "
+        f"configuration: {f}:2: Premature end of data in tag session line 1\n")
+    assert not (rt.home / ".ringtrace/client-ringtrace-sock").exists()
