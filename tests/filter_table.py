@@ -62,7 +62,14 @@ TABLE = [
     ("seq[2] == 2147483647", [-1, 3]),
     ("i32 == 0 || seq[2] == 2147483647", [-1, 0, 3]),
     ("seq[1] && 1", [-1, 1, 3, 2147483647]),
+    # built-in contexts, read for the emitting thread (filterfields is single-threaded)
+    ("$ctx.vpid > 0 && i32 == 1", [1]),
+    ('$ctx.procname == "filterfie*"', ALL),
+    ('$ctx.procname == "filterfields*" && i32 > 3', [4, 2147483647]),  # the lttng build: filterfields-lt
+    ("$ctx.vtid == $ctx.vpid && i32 == 2", [2]),
+    ("$ctx.vtid != $ctx.vpid", []),
     # unknown names, application contexts, lttng-ust's link-time refusals
+    ("$ctx.nosuch == 1 || i32 == 1", []),
     ("nosuch == 1", []),
     ("i32 == 1 || $app.p:c == 1", [1]),
     ("i32 == 1 || 1 && (i32 & 1)", []),

@@ -313,14 +313,15 @@ def test_filters_and_contexts_saved_loaded_and_applied(rt, tmp_path):
     rt.run("add-context", "-u", "-c", "ch", "-t", "vtid", "-t", "perf:thread:page-fault",
            "-t", "procname")
     rt.run("enable-event", "-u", "-c", "ch", "rt_test:seq",
-           "--filter", 'seq >= 3 && seq < 6 || thread == 7')
+           "--filter", 'seq >= 3 && seq < 6 && $ctx.procname == "ctx-t*"')
     rt.run("save", "-o", tmp_path / "cfg")
     saved = (tmp_path / "cfg" / "s1.lttng").read_text()
-    assert "<filter>seq &gt;= 3 &amp;&amp; seq &lt; 6 || thread == 7</filter>\n" in saved
+    assert ("<filter>seq &gt;= 3 &amp;&amp; seq &lt; 6 &amp;&amp; $ctx.procname == "
+            "&quot;ctx-t*&quot;</filter>\n") in saved
     assert CONTEXTS_XML in saved
     before = rt.run("list", "s1").stdout
-    assert "rt_test:seq (type: tracepoint) [enabled] [filter: 'seq >= 3 && seq < 6 || " \
-        "thread == 7']" in before
+    assert "rt_test:seq (type: tracepoint) [enabled] [filter: 'seq >= 3 && seq < 6 && " \
+        "$ctx.procname == \"ctx-t*\"']" in before
     rt.run("destroy", "s1")
 
     r = rt.run("load", "-i", tmp_path / "cfg")

@@ -12,7 +12,60 @@
 #include "filter/filter-interp.h"
 #include "filter/filter-validate.h"
 #include "lib/ust/comm-conn.h"
+#include "lib/ust/context.h"
 #include "lib/ust/record.h"
+
+/*
+ * "$ctx.NAME" in a filter: the built-in contexts of this library, read for
+ * the emitting thread when the filter runs (whether or not the channel
+ * records them), integers compared as signed 64-bit as lttng-ust does.
+ */
+static int filter_context_resolve(const char *name, const void **ret_handle,
+                                  enum filter_ctx_kind *ret_kind)
+{
+	const struct rt_ust_context *ctx = rt_ust_context_find(name);
+
+	if (!ctx)
+		return -ENOENT;
+	*ret_handle = ctx;
+	*ret_kind = ctx->is_text                             ? FILTER_CTX_STRING
+	            : ctx->value_type == RT_CTX_VALUE_DOUBLE ? FILTER_CTX_DOUBLE
+	                                                     : FILTER_CTX_INTEGER;
+	return 0;
+}
+
+static int filter_context_get(const void *handle, struct filter_ctx_value *ret)
+{
+	struct rt_ctx_value v;
+	int r = rt_ust_context_get_value(handle, &v);
+
+	if (r < 0)
+		return r;
+	switch (v.type) {
+	case RT_CTX_VALUE_STRING:
+		ret->kind = FILTER_CTX_STRING;
+		ret->u.str = v.u.str;
+		return 0;
+	case RT_CTX_VALUE_DOUBLE:
+		ret->kind = FILTER_CTX_DOUBLE;
+		ret->u.d = v.u.d;
+		return 0;
+	case RT_CTX_VALUE_S64:
+		ret->kind = FILTER_CTX_INTEGER;
+		ret->u.s64 = v.u.s64;
+		return 0;
+	case RT_CTX_VALUE_U64:
+		ret->kind = FILTER_CTX_INTEGER;
+		ret->u.s64 = (int64_t)v.u.u64;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static const struct filter_ctx_ops filter_context_ops = {
+    .resolve = filter_context_resolve,
+    .get = filter_context_get,
+};
 
 int rt_ust_bytecode_new(const void *data, size_t size, struct rt_ust_bytecode **ret_bytecode,
                         const char **ret_reason)
@@ -93,15 +146,15 @@ static int filter_set_new(const struct ringtrace_event_desc *desc,
 		int r;
 
 		set->ids[i] = bytecodes[i]->id;
-		r = filter_link(bytecodes[i]->data, bytecodes[i]->size, desc->fields, desc->nr_fields,
-		                NULL, &set->programs[i], &reason);
+		r = filter_link(bytecodes[i]->data, bytecodes[i]->size, desc->fields,
+		                desc->nr_fields, &filter_context_ops, &set->programs[i], &reason);
 		if (r == -ENOMEM) {
 			rt_ust_filter_set_free(set);
 			return r;
 		}
 		if (r < 0)
 			rt_comm_debug("filter of %s:%s never matches it: %s", desc->provider_name,
-			                     desc->event_name, reason ? reason : "link failed");
+			              desc->event_name, reason ? reason : "link failed");
 	}
 	*ret_set = set;
 	return 0;
@@ -112,7 +165,9 @@ void rt_ust_event_update_filtered(struct ringtrace_event_runtime *rt)
 	struct rt_ust_recorder *r;
 	int filtered = 0;
 
-	cds_list_for_each_entry(r, &rt->recorders, node) if (r->filters) filtered = 1;
+	cds_list_for_each_entry (r, &rt->recorders, node)
+		if (r->filters)
+			filtered = 1;
 	CMM_STORE_SHARED(rt->head.filtered, filtered);
 }
 
