@@ -385,7 +385,7 @@ def enable_event_raw(sd, fixed_tail, var, name="ev"):
 
 def test_enable_event_variable_part_checked(sd):
     sd.create_session("s")
-    proto, inval, nosup = (-rp.ERR[n] for n in ("PROTOCOL", "INVALID", "NOT_SUPPORTED"))
+    proto, inval, bad_filter = (-rp.ERR[n] for n in ("PROTOCOL", "INVALID", "FILTER_INVAL"))
     assert enable_event_raw(sd, (10, 4, 0), b"") == proto           # lengths, no bytes
     assert enable_event_raw(sd, (3, 1, 0), b"abc" + b"\x01") == proto  # not terminated
     assert enable_event_raw(sd, (0, 0, 1), b"x" * rp.SYMBOL_LEN) == proto
@@ -393,11 +393,11 @@ def test_enable_event_variable_part_checked(sd):
     assert enable_event_raw(sd, (0xFFFFFFFF, 0, 0), b"") == proto
     assert enable_event_raw(sd, (0, 0, 0), b"trailing") == proto
     assert enable_event_raw(sd, (3, 0, 0), b"ab\0") == inval          # expression, no bytecode
-    assert enable_event_raw(sd, (3, 2, 0), b"ab\0" + b"\x01\x02") == nosup
+    assert enable_event_raw(sd, (3, 2, 0), b"ab\0" + b"\x01\x02") == bad_filter
     # Exclusions need a pattern with a `*` (the CLI checks first).
     assert enable_event_raw(sd, (0, 0, 1), b"ex\0".ljust(rp.SYMBOL_LEN, b"\0")) == inval
     assert enable_event_raw(sd, (0, 0, 0), b"", name="") == inval
-    expect_error("NOT_SUPPORTED", sd.enable_event, "s", "ev", expression="a == 1",
+    expect_error("FILTER_INVAL", sd.enable_event, "s", "ev", expression="a == 1",
                  bytecode=b"\0" * 8)
     expect_error("INVALID", sd.enable_event, "s", "ev", exclusions=["ev2"])
     # Nothing of that reached the session.
