@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from conftest import BUILD, read_events
-from lttng_run import lttng_available, run_lttng_script
+from lttng_run import lttng_available, run_in_lttng_namespace
 
 pytestmark = pytest.mark.skipif(lttng_available() is not None or (os.cpu_count() or 1) < 2,
                                 reason=lttng_available() or "needs two CPUs")
@@ -36,8 +36,8 @@ def test_same_file_names_as_lttng(rt, tmp_path):
     bench = BUILD / "bench" / "bench-tracepoint-lttng"
     if not bench.exists():
         pytest.skip("bench-tracepoint-lttng not built (liblttng-ust-dev missing)")
-    r = run_lttng_script(tmp_path / "lttng", LTTNG, BENCH=bench, CHANNEL=" ".join(CHANNEL),
-                         LOAD=" ".join(LOAD))
+    r = run_in_lttng_namespace(tmp_path / "lttng", LTTNG, env={
+        "BENCH": bench, "CHANNEL": " ".join(CHANNEL), "LOAD": " ".join(LOAD)})
     assert r.returncode == 0, r.stdout + r.stderr
 
     ours = tmp_path / "ours"
