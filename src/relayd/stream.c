@@ -307,11 +307,14 @@ static int pair_pending(struct relay_stream *stream)
 			break; /* its packet has not arrived yet */
 		}
 	}
-	memmove(stream->pending_packets, stream->pending_packets + p,
-	        (stream->nr_pending_packets - p) * sizeof(*stream->pending_packets));
+	/* Only when something moves: an empty list may have no array (NULL). */
+	if (p && stream->nr_pending_packets > p)
+		memmove(stream->pending_packets, stream->pending_packets + p,
+		        (stream->nr_pending_packets - p) * sizeof(*stream->pending_packets));
 	stream->nr_pending_packets -= p;
-	memmove(stream->pending_indexes, stream->pending_indexes + i,
-	        (stream->nr_pending_indexes - i) * sizeof(*stream->pending_indexes));
+	if (i && stream->nr_pending_indexes > i)
+		memmove(stream->pending_indexes, stream->pending_indexes + i,
+		        (stream->nr_pending_indexes - i) * sizeof(*stream->pending_indexes));
 	stream->nr_pending_indexes -= i;
 	return r;
 }
