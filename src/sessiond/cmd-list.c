@@ -192,7 +192,7 @@ static void list_rule_filters(const struct session_channel *chan, uint8_t **lens
 
 		memcpy(*lens, &len, sizeof(len));
 		*lens += sizeof(len);
-		if (len > 0)
+		if (len) /* memcpy() from NULL is undefined even for 0 bytes */
 			memcpy(*text, rule->filter_expression, len);
 		*text += len;
 	}

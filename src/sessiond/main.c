@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "access.h"
+#include "autoload.h"
 #include "client.h"
 #include "cmd.h"
 #include "common/clock.h"
@@ -94,7 +95,9 @@ static void usage(FILE *out)
 	        "  -S, --sig-parent           send SIGUSR1 to the parent process once ready\n"
 	        "  -g, --group=NAME           tracing group of the root daemon "
 	        "(default: " RT_TRACING_GROUP ")\n"
-	        "  -l, --load=PATH            load session configurations (not supported yet)\n"
+	        "  -l, --load=PATH            load the session configurations of PATH (a file\n"
+	        "                             or a directory) instead of those of the user's\n"
+	        "                             and the system's sessions/auto directories\n"
 	        "      --consumerd64-path=PATH  consumer daemon binary (default:\n"
 	        "                             $RINGTRACE_CONSUMERD_PATH, else the installed one)\n"
 	        "      --consumerd32-path=PATH  accepted for compatibility, unused\n"
@@ -477,10 +480,11 @@ static int start_daemon(const struct sessiond_options *opts, const struct sessio
 		shutdown_daemon(paths);
 		return r;
 	}
-	if (opts->load_path)
-		log_warn("Loading session configurations (--load=%s) is not supported yet; "
-		         "starting without them",
-		         opts->load_path);
+	r = sessiond_load_sessions(opts->load_path);
+	if (r < 0) {
+		shutdown_daemon(paths);
+		return r;
+	}
 	log_info("Session daemon ready (pid %d), client socket %s", (int)getpid(),
 	         paths->client_sock);
 	return 0;

@@ -103,6 +103,9 @@ static int write_event(xmlTextWriterPtr w, const struct session_event_rule *rule
 		                 session_xml_loglevel_types[rule->loglevel_type]);
 	if (r == 0 && rule->loglevel_type != RINGTRACE_EVENT_LOGLEVEL_ALL)
 		r = write_i64(w, "loglevel", rule->loglevel);
+	/* The expression as given; the bytecode is compiled again on load. */
+	if (r == 0 && rule->filter_expression)
+		r = write_string(w, "filter", rule->filter_expression);
 	if (r == 0)
 		r = write_exclusions(w, rule);
 	return r < 0 ? r : end(w);
@@ -119,6 +122,39 @@ static int write_events(xmlTextWriterPtr w, const struct session_channel *chan)
 		if (r == 0)
 			r = write_event(w, rule);
 	}
+	return r < 0 ? r : end(w);
+}
+
+/* A perf counter as <perf> (type, config, field name), the others as <type>. */
+static int write_context(xmlTextWriterPtr w, const struct session_context *ctx)
+{
+	int r = start(w, "context");
+
+	if (r == 0 && ctx->type == RINGTRACE_EVENT_CONTEXT_PERF_THREAD_COUNTER) {
+		r = start(w, "perf");
+		if (r == 0)
+			r = write_u64(w, "type", ctx->perf_type);
+		if (r == 0)
+			r = write_u64(w, "config", ctx->perf_config);
+		if (r == 0)
+			r = write_string(w, "name", ctx->name);
+		if (r == 0)
+			r = end(w);
+	} else if (r == 0) {
+		if (ctx->type >= ARRAY_SIZE(session_xml_context_types) ||
+		    !session_xml_context_types[ctx->type])
+			return -EINVAL;
+		r = write_string(w, "type", session_xml_context_types[ctx->type]);
+	}
+	return r < 0 ? r : end(w);
+}
+
+static int write_contexts(xmlTextWriterPtr w, const struct session_channel *chan)
+{
+	int r = start(w, "contexts");
+
+	for (uint32_t i = 0; r == 0 && i < chan->nr_contexts; i++)
+		r = write_context(w, &chan->contexts[i]);
 	return r < 0 ? r : end(w);
 }
 
@@ -159,9 +195,8 @@ static int write_channel(xmlTextWriterPtr w, const struct session_channel *chan)
 		r = write_u64(w, "live_timer_interval", a->live_timer_interval);
 	if (r == 0)
 		r = write_events(w, chan);
-	/* No context can be added to a channel yet: the list is empty, as lttng writes it. */
 	if (r == 0)
-		r = write_empty(w, "contexts");
+		r = write_contexts(w, chan);
 	return r < 0 ? r : end(w);
 }
 

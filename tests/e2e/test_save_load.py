@@ -172,9 +172,19 @@ def session_file(tmp_path, size="4096", channel="", session=""):
                      "'zz' is not a valid value of the atomic type 'rt_u64'.\n"),
     ({"size": "3000"}, "Error: Invalid sub-buffer size (must be a power of 2, at least the page "
                        "size): {f}:10: session bad: <channel> ch with <subbuffer_size>3000\n"),
-    ({"channel": "<contexts><context><type>VPID</type></context></contexts>"},
-     "Error: Operation not supported: {f}:15: <context>: channel ch: contexts (<type>) are "
-     "not supported yet\n"),
+    ({"channel": "<contexts><context><app><provider_name>prov</provider_name><ctx_name>c"
+                 "</ctx_name></app></context></contexts>"},
+     "Error: Operation not supported: {f}:15: <app>: channel ch: application contexts "
+     "($app.prov:c) are not supported\n"),
+    ({"channel": "<contexts><context><type>VPID</type></context><context><type>PID</type>"
+                 "</context></contexts>"},
+     "Error: UST invalid context: {f}:15: session bad: channel ch: context <type>PID\n"),
+    ({"channel": "<contexts><context><perf><type>9</type><config>0</config><name>x</name>"
+                 "</perf></context></contexts>"},
+     "Error: UST invalid context: {f}:15: session bad: channel ch: context <perf> x\n"),
+    ({"channel": "<events><event><name>a:b</name><filter>a ==</filter></event></events>"},
+     "Error: Invalid filter bytecode: {f}:15: session bad: channel ch: event rule a:b "
+     "(<filter>a ==)\n"),
     ({"channel": "<events><event><name>a:b</name><type>SYSCALL</type></event></events>"},
      "Error: Operation not supported: {f}:15: <type>: event rule a:b: SYSCALL events are not "
      "supported: ringtrace records user space tracepoints only\n"),
@@ -272,3 +282,119 @@ def test_force_keeps_session_when_replacement_refused(rt, tmp_path):
     listing = rt.run("list", "bad").stdout
     assert "- ch: [enabled]" in listing and "rt_test:tick" not in listing
     assert rt.run("list").stdout.count(") ") == 1
+
+
+CONTEXTS_XML = """\t\t\t\t\t\t<contexts>
+\t\t\t\t\t\t\t<context>
+\t\t\t\t\t\t\t\t<type>VTID</type>
+\t\t\t\t\t\t\t</context>
+\t\t\t\t\t\t\t<context>
+\t\t\t\t\t\t\t\t<perf>
+\t\t\t\t\t\t\t\t\t<type>1</type>
+\t\t\t\t\t\t\t\t\t<config>2</config>
+\t\t\t\t\t\t\t\t\t<name>perf_thread_page_fault</name>
+\t\t\t\t\t\t\t\t</perf>
+\t\t\t\t\t\t\t</context>
+\t\t\t\t\t\t\t<context>
+\t\t\t\t\t\t\t\t<type>PROCNAME</type>
+\t\t\t\t\t\t\t</context>
+\t\t\t\t\t\t</contexts>
+"""
+
+
+def test_filters_and_contexts_saved_loaded_and_applied(rt, tmp_path):
+    from test_contexts import read_ctx_events
+
+    rt.run("create", "s1", f"--output={tmp_path / 'a'}")
+    rt.run("enable-channel", "-u", "ch")
+    rt.run("add-context", "-u", "-c", "ch", "-t", "vtid", "-t", "perf:thread:page-fault",
+           "-t", "procname")
+    rt.run("enable-event", "-u", "-c", "ch", "rt_test:seq",
+           "--filter", 'seq >= 3 && seq < 6 && $ctx.procname == "ctx-t*"')
+    rt.run("save", "-o", tmp_path / "cfg")
+    saved = (tmp_path / "cfg" / "s1.lttng").read_text()
+    assert ("<filter>seq &gt;= 3 &amp;&amp; seq &lt; 6 &amp;&amp; $ctx.procname == "
+            "&quot;ctx-t*&quot;</filter>\n") in saved
+    assert CONTEXTS_XML in saved
+    before = rt.run("list", "s1").stdout
+    assert "rt_test:seq (type: tracepoint) [enabled] [filter: 'seq >= 3 && seq < 6 && " \
+        "$ctx.procname == \"ctx-t*\"']" in before
+    rt.run("destroy", "s1")
+
+    r = rt.run("load", "-i", tmp_path / "cfg")
+    assert r.stdout == "All sessions have been loaded successfully\n"
+    assert rt.run("list", "s1").stdout == before
+    rt.run("save", "-o", tmp_path / "again")
+    assert (tmp_path / "again" / "s1.lttng").read_text() == saved
+    rt.run("start", "s1")
+    assert rt.app("ctxapp", 2, 8).returncode == 0
+    rt.run("stop", "s1")
+    events = read_ctx_events(tmp_path / "a")
+    assert sorted((p["thread"], p["seq"]) for _, _, p in events) == [
+        (t, n) for t in (0, 1) for n in (3, 4, 5)]
+    for _, ctx, payload in events:
+        assert list(ctx) == ["vtid", "perf_thread_page_fault", "procname"]
+        assert ctx["procname"] == f"ctx-t{payload['thread']}"
+
+
+def sessiond_cmd(rt, *args):
+    from conftest import BIN
+    return [str(BIN["sessiond"]), *map(str, args)]
+
+
+def test_sessiond_loads_auto_dir_at_start(rt, tmp_path):
+    import subprocess
+    rt.start_sessiond()
+    configure(rt, tmp_path / "a")
+    rt.run("create", "s2", f"--output={tmp_path / 'b'}")
+    rt.run("enable-event", "-u", "rt_test:tick")
+    rt.run("start", "s2")
+    listings = {name: rt.run("list", name).stdout for name in ("s1", "s2")}
+    auto = rt.home / ".ringtrace/sessions/auto"
+    rt.run("save", "-a", "-o", auto)
+    rt.run("save", "s1", "-o", tmp_path / "elsewhere")
+    rt.stop_daemons()
+
+    # Ready only once they are loaded: listed by the first command.
+    # (Output to a file: the daemon and its consumer daemon keep a pipe open.)
+    with open(tmp_path / "out", "w+") as out:
+        r = subprocess.run(sessiond_cmd(rt, "-d"), env=rt.env, stdout=out, stderr=out,
+                           timeout=30)
+        out.seek(0)
+        assert (r.returncode, out.read()) == (0, "")
+    assert rt.run("list").stdout == (
+        "Available recording sessions:\n"
+        f"  1) s1 [inactive]\n    Trace output: {tmp_path / 'a'}\n\n"
+        f"  2) s2 [active]\n    Trace output: {tmp_path / 'b'}\n\n\n"
+        "Use ringtrace list <session_name> for more details\n")
+    assert {name: rt.run("list", name).stdout for name in ("s1", "s2")} == listings
+    rt.stop_daemons()
+
+    # --load: that path only, not the auto directory.
+    rt.start_sessiond("--load", tmp_path / "elsewhere" / "s1.lttng")
+    assert rt.run("list", "s1").stdout == listings["s1"]
+    r = rt.run("list", "s2", check=False)
+    assert r.returncode != 0
+    rt.stop_daemons()
+
+    # An auto directory of another user is not trusted.
+    os.chown(auto, 65534, 65534)
+    rt.start_sessiond()
+    assert rt.run("list").stdout == "Currently no available recording session\n"
+
+
+def test_sessiond_exits_when_load_fails(rt, tmp_path):
+    import subprocess
+    r = subprocess.run(sessiond_cmd(rt, "--load", tmp_path / "nothere"), env=rt.env,
+                       capture_output=True, text=True, timeout=30)
+    assert (r.returncode, r.stderr) == (
+        1, "ringtrace-sessiond: Error: Session load failed: Session file not found: "
+        f"{tmp_path / 'nothere'}: No such file or directory\n")
+    f = tmp_path / "broken.lttng"
+    f.write_text("<sessions><session>\n")
+    r = subprocess.run(sessiond_cmd(rt, "-d", "--load", tmp_path), env=rt.env,
+                       capture_output=True, text=True, timeout=30)
+    assert (r.returncode, r.stderr) == (
+        1, "ringtrace-sessiond: Error: Session load failed: IO error while reading a session "
+        f"configuration: {f}:2: Premature end of data in tag session line 1\n")
+    assert not (rt.home / ".ringtrace/client-ringtrace-sock").exists()

@@ -35,6 +35,10 @@ lttng disable-channel -u chp >/dev/null
 lttng track -u --vpid=1234 >/dev/null
 lttng create filtered --output="$WORK/t3" >/dev/null
 lttng enable-event -u rt_test:tick --filter 'n > 1' >/dev/null
+lttng enable-channel -u --subbuf-size=8k ctx >/dev/null
+lttng add-context -u -c ctx -t vpid -t procname -t pthread_id -t perf:thread:page-fault \
+    -t user_ns -t vsgid >/dev/null
+lttng enable-event -u -c ctx 'rt_test:*' --filter 'seq < 3 && thread == 1' >/dev/null
 lttng save -o "$WORK/cfg" >/dev/null
 """
 
@@ -88,12 +92,17 @@ def test_per_pid_session_from_lttng(rt, lttng_saved):
         "rt_test:allfields (type: tracepoint) [enabled]"]
 
 
-def test_filter_from_lttng(rt, lttng_saved):
+def test_filters_and_contexts_from_lttng(rt, lttng_saved, tmp_path):
     rt.start_sessiond()
-    r = rt.run("load", "-i", lttng_saved / "cfg" / "filtered.lttng")
+    f = lttng_saved / "cfg" / "filtered.lttng"
+    r = rt.run("load", "-i", f)
     assert r.stdout == "All sessions have been loaded successfully\n"
-    assert "rt_test:tick (type: tracepoint) [enabled] [filter: 'n > 1']" in \
-        rt.run("list", "filtered").stdout
+    listing = rt.run("list", "filtered").stdout
+    assert "rt_test:tick (type: tracepoint) [enabled] [filter: 'n > 1']" in listing
+    assert "rt_test:* (type: tracepoint) [enabled] [filter: 'seq < 3 && thread == 1']" in listing
+    # Saved back by ringtrace: the same document, contexts in the same order.
+    rt.run("save", "-o", tmp_path / "back", "filtered")
+    assert normalized(tmp_path / "back" / "filtered.lttng") == normalized(f)
 
 
 def normalized(path):
@@ -117,6 +126,10 @@ def test_ringtrace_file_loads_in_lttng(rt, tmp_path):
     rt.run("enable-event", "-u", "-c", "ch1", "rt_test:*", "-x", "rt_test:seq")
     rt.run("enable-event", "-u", "-c", "ch1", "rt_test:tick", "--loglevel=TRACE_INFO")
     rt.run("disable-event", "-u", "-c", "ch1", "rt_test:tick")
+    rt.run("enable-event", "-u", "-c", "ch1", "rt_test:seq", "--filter",
+           'seq > 2 && thread != 1 || n == "a<b"')
+    rt.run("add-context", "-u", "-c", "ch1", "-t", "vtid", "-t", "perf:thread:task-clock",
+           "-t", "procname", "-t", "ip")
     rt.run("track", "-u", "--vpid=4321")
     rt.run("untrack", "-u", "--vgid", "--all")
     rt.run("save", "-o", tmp_path / "ours")

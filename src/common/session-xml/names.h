@@ -15,6 +15,10 @@
 #define SESSION_XML_FILE_SUFFIX ".lttng"
 /* Folder of the per-user session files under the home directory. */
 #define SESSION_XML_USER_DIR ".ringtrace/sessions"
+/* Folder of the system's session files under the configuration directory. */
+#define SESSION_XML_SYSTEM_DIR "ringtrace/sessions"
+/* Sub-folder of both whose sessions the session daemon loads at start-up. */
+#define SESSION_XML_AUTO_DIR "auto"
 
 /* Values of <buffer_type>, indexed by enum ringtrace_buffer_type. */
 extern const char *const session_xml_buffer_types[3];
@@ -24,6 +28,13 @@ extern const char *const session_xml_loglevel_types[3];
 extern const char *const session_xml_overwrite_modes[2];
 /* Values of <output_type>, indexed by enum ringtrace_event_output. */
 extern const char *const session_xml_output_types[2];
+
+/*
+ * Values of a context's <type>, indexed by enum ringtrace_event_context_type;
+ * NULL for the perf counters and application contexts, which have their
+ * own elements (<perf>, <app>).
+ */
+extern const char *const session_xml_context_types[42];
 
 /*
  * The process attribute trackers of user space, indexed by enum

@@ -19,7 +19,7 @@
 #include "ctl-internal.h"
 #include "session-config.h"
 
-#define SYSTEM_SESSIONS_DIR RINGTRACE_SYSCONFDIR "/ringtrace/sessions"
+#define SYSTEM_SESSIONS_DIR RINGTRACE_SYSCONFDIR "/" SESSION_XML_SYSTEM_DIR
 #define MAX_FILE_BYTES      (16u << 20)
 
 struct loaded_file {

@@ -2,7 +2,7 @@
 /*
  * struct config_session -> the control commands that recreate it, in the
  * order lttng's loader issues them: create, trackers, channels with their
- * event rules (disabled ones enabled, then disabled), disabled channels,
+ * contexts and event rules (disabled ones enabled, then disabled), disabled channels,
  * then start when the session was started. A failure destroys what was
  * created and names the element whose command failed.
  */
@@ -123,6 +123,14 @@ static void describe_refused_attr(int r, const struct ringtrace_channel_attr *at
 #undef ADD
 }
 
+static int apply_context(const struct apply_ctx *a, const struct config_channel *ch,
+                         const struct config_context *c)
+{
+	int r = ringtrace_add_context(&a->handle, &c->ctx, ch->chan.name);
+
+	return r < 0 ? fail(a, r, c->line, "channel %s: context %s", ch->chan.name, c->symbol) : 0;
+}
+
 static int apply_channel(const struct apply_ctx *a, const struct config_channel *ch)
 {
 	struct ringtrace_channel chan = ch->chan;
@@ -134,6 +142,11 @@ static int apply_channel(const struct apply_ctx *a, const struct config_channel 
 		describe_refused_attr(r, &ch->chan.attr, refused, sizeof(refused));
 		return fail(a, r, ch->line, "<channel> %s%s%s", ch->chan.name,
 		            refused[0] ? " with" : "", refused);
+	}
+	for (size_t i = 0; i < ch->context_count; i++) {
+		r = apply_context(a, ch, &ch->contexts[i]);
+		if (r < 0)
+			return r;
 	}
 	for (size_t i = 0; i < ch->event_count; i++) {
 		r = apply_event(a, ch, &ch->events[i]);

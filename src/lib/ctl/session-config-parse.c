@@ -301,15 +301,76 @@ static int parse_event(const struct parse_ctx *p, const xmlNode *node, struct co
 	return parse_exclusions(p, child(node, "exclusions"), ev);
 }
 
-static int parse_contexts(const struct parse_ctx *p, const xmlNode *list,
-                          const struct config_channel *ch)
+/* <perf>: a perf counter, which user space records per thread. */
+static int parse_perf_context(const struct parse_ctx *p, const xmlNode *perf,
+                              struct config_context *c)
 {
+	struct ringtrace_event_perf_counter_ctx *counter = &c->ctx.perf_counter;
+	uint64_t type = 0, config = 0;
+	int r;
+
+	r = parse_uint(p, child(perf, "type"), UINT32_MAX, &type);
+	if (r == 0)
+		r = parse_uint(p, child(perf, "config"), UINT64_MAX, &config);
+	if (r == 0)
+		r = copy_text(p, child(perf, "name"), counter->name, sizeof(counter->name));
+	if (r < 0)
+		return r;
+	c->ctx.ctx = RINGTRACE_EVENT_CONTEXT_PERF_THREAD_COUNTER;
+	counter->type = (uint32_t)type;
+	counter->config = config;
+	snprintf(c->symbol, sizeof(c->symbol), "<perf> %s", counter->name);
+	return 0;
+}
+
+static int parse_context(const struct parse_ctx *p, const xmlNode *node,
+                         const struct config_channel *ch, struct config_context *c)
+{
+	char provider[RINGTRACE_SYMBOL_NAME_LEN], name[RINGTRACE_SYMBOL_NAME_LEN];
+	char word[32];
+	const xmlNode *n;
+	int type, r;
+
+	c->line = (int)xmlGetLineNo(node);
+	if ((n = child(node, "perf")))
+		return parse_perf_context(p, n, c);
+	if ((n = child(node, "app"))) {
+		r = copy_text(p, child(n, "provider_name"), provider, sizeof(provider));
+		if (r == 0)
+			r = copy_text(p, child(n, "ctx_name"), name, sizeof(name));
+		if (r < 0)
+			return r;
+		return NOT_SUPPORTED(p, n,
+		                     "channel %s: application contexts ($app.%s:%s) are not "
+		                     "supported",
+		                     ch->chan.name, provider, name);
+	}
+	n = child(node, "type");
+	r = copy_text(p, n, word, sizeof(word));
+	if (r < 0)
+		return r;
+	type = SESSION_XML_LOOKUP(session_xml_context_types, word);
+	if (type < 0)
+		return NOT_SUPPORTED(p, n, "channel %s: context %s is not supported", ch->chan.name,
+		                     word);
+	c->ctx.ctx = (uint32_t)type;
+	snprintf(c->symbol, sizeof(c->symbol), "<type>%s", word);
+	return 0;
+}
+
+static int parse_contexts(const struct parse_ctx *p, const xmlNode *list, struct config_channel *ch)
+{
+	int r;
+
+	ch->contexts = calloc(count_elements(list, "context") + 1, sizeof(*ch->contexts));
+	if (!ch->contexts)
+		return fail(p, -RINGTRACE_ERR_NOMEM, list, "out of memory");
 	for_each_element(c, list)
 	{
-		const xmlNode *what = child(c, NULL);
-
-		return NOT_SUPPORTED(p, c, "channel %s: contexts (<%s>) are not supported yet",
-		                     ch->chan.name, what ? (const char *)what->name : "context");
+		r = parse_context(p, c, ch, &ch->contexts[ch->context_count]);
+		if (r < 0)
+			return r;
+		ch->context_count++;
 	}
 	return 0;
 }
@@ -764,6 +825,7 @@ static void channel_free(struct config_channel *ch)
 		free(ev->filter);
 	}
 	free(ch->events);
+	free(ch->contexts);
 }
 
 void session_config_document_free(struct config_document *doc)

@@ -6,7 +6,8 @@
  * two steps so that a bad file changes nothing:
  *  - session_config_parse() reads a document, validates it against the
  *    schema and turns it into the descriptions below, refusing what
- *    ringtrace cannot apply (a kernel domain, contexts, snapshot outputs...)
+ *    ringtrace cannot apply (a kernel domain, application contexts,
+ *    snapshot outputs...)
  *    with an error naming the element and its line;
  *  - session_config_apply() issues the ordinary control commands that
  *    recreate one session, and destroys it again if any of them fails.
@@ -31,11 +32,19 @@ struct config_event {
 	int line;
 };
 
+struct config_context {
+	struct ringtrace_event_context ctx; /* a built-in type or a per-thread perf counter */
+	char symbol[RINGTRACE_SYMBOL_NAME_LEN + 16]; /* how the file names it, for messages */
+	int line;
+};
+
 struct config_channel {
 	struct ringtrace_channel chan; /* name, attributes (defaults where absent) */
 	bool enabled;
 	struct config_event *events;
 	size_t event_count;
+	struct config_context *contexts; /* in the file's order */
+	size_t context_count;
 	int line;
 };
 
