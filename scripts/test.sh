@@ -43,12 +43,15 @@ for dir in build build-asan; do
 	cp "$dir/meson-logs/testlog.json" "$results/unit-$dir.json" 2>/dev/null || true
 done
 
+# Four pytest workers: most of a test's time is spent waiting for daemons and
+# apps, so they overlap well even on 2 cores. Each test has its own
+# RINGTRACE_HOME, ports and lttng namespace. The summary names every failure.
 run_pytest() { # build dir, report name, test dirs...
 	local dir=$1 name=$2
 	shift 2
 	echo "== $name ($dir)"
-	RINGTRACE_BUILD_DIR="$top/$dir" "$py" -m pytest -q -p no:cacheprovider -rs \
-		--junitxml="$results/$name-$dir.xml" "$@" 2>&1 | tail -n 40
+	RINGTRACE_BUILD_DIR="$top/$dir" "$py" -m pytest -q -p no:cacheprovider -n 4 -rfEs \
+		--junitxml="$results/$name-$dir.xml" "$@" 2>&1 | tail -n 60
 }
 run_pytest build e2e tests/e2e
 run_pytest build-asan e2e tests/e2e
