@@ -62,8 +62,9 @@ struct consumer_stream {
 	uint64_t tracefile_index;  /* number of the current file (with a size cap) */
 	bool write_error_logged;   /* one error message per run of failed writes */
 	uint64_t packets_written;
-	uint64_t lost_packets; /* write errors + packet sequence gaps */
-	uint64_t next_seq_num; /* expected packet_seq_num of the next packet */
+	uint64_t lost_packets;           /* write errors + packet sequence gaps */
+	uint64_t next_seq_num;           /* expected packet_seq_num of the next packet */
+	uint64_t events_discarded_floor; /* highest events_discarded written so far */
 	/* Stuck detection for DATA_PENDING (clock: CLOCK_MONOTONIC ns). */
 	uint64_t last_progress_ns; /* last time a sub-buffer was consumed */
 	uint64_t flushed_at_ns;    /* last FLUSH_CHANNEL, 0 if never */
@@ -152,4 +153,4 @@ struct consumer_channel *channel_registry_first(void);
 struct cds_list_head *channel_registry_list(void);
 
 #define channel_registry_for_each(channel)                                                         \
-	cds_list_for_each_entry(channel, channel_registry_list(), registry_node)
+	cds_list_for_each_entry (channel, channel_registry_list(), registry_node)

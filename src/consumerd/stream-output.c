@@ -110,6 +110,9 @@ static void stream_output_write_packet(struct consumer_stream *stream,
 		                         "corrupt packet header in the ring buffer", 0);
 		return;
 	}
+	info.events_discarded =
+	    ctf_packet_raise_events_discarded(subbuf->data, stream->events_discarded_floor);
+	stream->events_discarded_floor = info.events_discarded;
 	packet_bytes = info.packet_size_bits / 8;
 	stream_output_next_tracefile_if_full(stream, packet_bytes);
 	r = pwrite_full(stream->data_fd, subbuf->data, packet_bytes,

@@ -60,6 +60,15 @@ void ctf_packet_end(void *packet, const uint8_t *client, uint64_t ts_end,
 	memset((uint8_t *)packet + content_size_bytes, 0, packet_size_bytes - content_size_bytes);
 }
 
+uint64_t ctf_packet_raise_events_discarded(void *packet, uint64_t floor)
+{
+	struct ctf_packet_header *header = packet;
+
+	if (header->events_discarded < floor)
+		header->events_discarded = floor;
+	return header->events_discarded;
+}
+
 const struct rb_client_ops ctf_rb_client_ops = {
     .packet_begin = ctf_packet_begin,
     .packet_end = ctf_packet_end,

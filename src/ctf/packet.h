@@ -89,6 +89,17 @@ void ctf_packet_begin(void *packet, const uint8_t *client, uint64_t ts_begin, ui
 void ctf_packet_end(void *packet, const uint8_t *client, uint64_t ts_end,
                     uint64_t content_size_bytes, uint64_t events_discarded);
 
+/*
+ * Raises the packet's cumulative events_discarded to at least floor and
+ * returns the value it then holds. Producers deliver packets in the order
+ * they complete, not the order they were opened, so a packet may carry a
+ * count read before its predecessor's. The consumer, which reads packets in
+ * order, keeps the sequence from decreasing with this: babeltrace2 takes a
+ * decrease for a wrap of the counter. The total stays exact; discards are
+ * at worst attributed to the next packet.
+ */
+uint64_t ctf_packet_raise_events_discarded(void *packet, uint64_t floor);
+
 struct rb_client_ops;
 extern const struct rb_client_ops ctf_rb_client_ops;
 

@@ -152,7 +152,7 @@ bool rb_stream_consumer_alive(const struct rb_stream *stream);
 
 struct rb_subbuf {
 	uint64_t pos;          /* virtual offset of the sub-buffer */
-	const void *data;      /* start of the packet */
+	void *data;            /* start of the packet, the consumer's until put */
 	uint64_t content_size; /* bytes used, header included */
 	uint64_t seq_num;
 };

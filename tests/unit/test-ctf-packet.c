@@ -169,6 +169,25 @@ static void test_event_headers(void **state)
 	assert_int_equal(record[4], 0x01);
 }
 
+/* A packet completed out of order never lowers the stream's cumulative count. */
+static void test_raise_events_discarded(void **state)
+{
+	uint8_t packet[CTF_PACKET_HEADER_SIZE];
+	struct ctf_packet_info info;
+	uint64_t v;
+
+	memcpy(packet, real_header, sizeof(packet));
+	v = 5;
+	memcpy(packet + 72, &v, 8);
+	assert_int_equal(ctf_packet_raise_events_discarded(packet, 9), 9);
+	assert_int_equal(ctf_packet_header_parse(packet, sizeof(packet), &info), 0);
+	assert_int_equal(info.events_discarded, 9);
+	assert_int_equal(ctf_packet_raise_events_discarded(packet, 3), 9);
+	memcpy(&v, packet + 72, 8);
+	assert_int_equal(v, 9);
+	assert_memory_equal(packet, real_header, 72);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +197,7 @@ int main(void)
 	    cmocka_unit_test(test_empty_packet_and_sizes),
 	    cmocka_unit_test(test_parse),
 	    cmocka_unit_test(test_event_headers),
+	    cmocka_unit_test(test_raise_events_discarded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
