@@ -202,6 +202,7 @@ static struct consumer_ask_channel ask_channel_msg(const struct driver *d, uint6
 	    .stream_id = 0,
 	    .uid = getuid(),
 	    .gid = getgid(),
+	    .monitor = 1,
 	};
 
 	memcpy(msg.uuid, d->uuid, RT_UUID_LEN);
