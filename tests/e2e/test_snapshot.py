@@ -126,26 +126,33 @@ def test_max_size(rt, tmp_path):
 
 def test_snapshots_while_two_threads_trace(rt, tmp_path):
     out = tmp_path / "snap"
-    snapshot_session(rt, out)
+    snapshot_session(rt, out, "--subbuf-size=16384", "--num-subbuf=4")
     rt.run("start")
-    per_thread = 300000
+    per_thread = 1000000
     app = rt.popen_app("threads", "2", str(per_thread))
-    taken = 0
-    while app.poll() is None or taken < 3:
+    running = []  # snapshots recorded while the app was tracing
+    while app.poll() is None:
         record(rt)
-        taken += 1
+        if app.poll() is None:
+            running.append(len(running))
     assert app.wait(timeout=60) == 0
     record(rt)
     dirs = snapshot_dirs(out)
-    assert sorted(dirs) == list(range(taken + 1))
+    assert len(dirs) >= len(running) + 1
+    with_events = 0
     for n, d in sorted(dirs.items()):
         events, _ = seq_events(d)
+        with_events += n in running and bool(events)
         last = {}
         for thread, seq in events:
             assert seq > last.get(thread, -1), (n, thread, seq)
             last[thread] = seq
-        if n == taken:  # after the app: each thread's last event is there
-            assert last == {0: per_thread - 1, 1: per_thread - 1}
+    # Recorded while both threads went on (the first ones may precede the
+    # app's registration).
+    assert with_events >= 1
+    # After the app: the thread that emitted last has its last event there
+    # (the other's may have been overwritten if both shared a CPU's stream).
+    assert max(last.values()) == per_thread - 1
 
 
 def test_per_pid_layout(rt, tmp_path):
