@@ -152,8 +152,8 @@ static int action_del_output(const struct snapshot_opts *o, const char *arg)
 	if (r < 0)
 		return report(NULL, r);
 	if (out.id)
-		cli_msg("Snapshot output id %" PRIu32 " successfully deleted for session %s", out.id,
-		        o->session_name);
+		cli_msg("Snapshot output id %" PRIu32 " successfully deleted for session %s",
+		        out.id, o->session_name);
 	else
 		cli_msg("Snapshot output %s successfully deleted for session %s", out.name,
 		        o->session_name);

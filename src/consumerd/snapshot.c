@@ -116,8 +116,7 @@ static int snapshot_stream(struct consumer_stream *stream, const char *path, uin
 	return r;
 }
 
-static int snapshot_data(struct consumer_channel *channel, const char *path,
-                         uint64_t max_packets)
+static int snapshot_data(struct consumer_channel *channel, const char *path, uint64_t max_packets)
 {
 	struct snapshot_counts counts = {0};
 	char index_dir[PATH_MAX];
@@ -131,8 +130,8 @@ static int snapshot_data(struct consumer_channel *channel, const char *path,
 		return r;
 	}
 	for (uint32_t i = 0; i < channel->nr_streams; i++) {
-		r = snapshot_stream(&channel->streams[i], path, max_packets ? max_packets : UINT64_MAX,
-		                    &counts);
+		r = snapshot_stream(&channel->streams[i], path,
+		                    max_packets ? max_packets : UINT64_MAX, &counts);
 		if (r < 0)
 			return r;
 	}

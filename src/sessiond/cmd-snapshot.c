@@ -71,6 +71,15 @@ static int lookup_snapshot_session(const struct cmd_ctx *ctx, struct session **r
 	return (*ret_session)->snapshot_mode ? 0 : -RINGTRACE_ERR_NOT_SNAPSHOT_SESSION;
 }
 
+/* The output the request carries and its snapshot session. */
+static int snapshot_request(const struct cmd_ctx *ctx, struct ringtrace_snapshot_output *ret_req,
+                            struct session **ret_session)
+{
+	int r = output_from_request(ctx, ret_req);
+
+	return r < 0 ? r : lookup_snapshot_session(ctx, ret_session);
+}
+
 /* file://DIR or /DIR to DIR; network URLs are refused, anything else is INVALID. */
 static int url_to_path(const struct session *s, const char *url, char ret_path[PATH_MAX])
 {
@@ -85,7 +94,8 @@ static int url_to_path(const struct session *s, const char *url, char ret_path[P
 		return -RINGTRACE_ERR_NOT_SUPPORTED;
 	}
 	if (path[0] != '/' || strlen(path) >= PATH_MAX) {
-		log_warn("Session %s: snapshot output \"%s\" is not an absolute path", s->name, url);
+		log_warn("Session %s: snapshot output \"%s\" is not an absolute path", s->name,
+		         url);
 		return -RINGTRACE_ERR_INVALID;
 	}
 	strcpy(ret_path, path);
@@ -100,10 +110,7 @@ int cmd_snapshot_add_output(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	struct session *s;
 	int r;
 
-	r = output_from_request(ctx, &req);
-	if (r < 0)
-		return r;
-	r = lookup_snapshot_session(ctx, &s);
+	r = snapshot_request(ctx, &req, &s);
 	if (r < 0)
 		return r;
 	if (s->snapshot_output.id)
@@ -137,10 +144,7 @@ int cmd_snapshot_del_output(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	int r;
 
 	(void)reply;
-	r = output_from_request(ctx, &req);
-	if (r < 0)
-		return r;
-	r = lookup_snapshot_session(ctx, &s);
+	r = snapshot_request(ctx, &req, &s);
 	if (r < 0)
 		return r;
 	out = &s->snapshot_output;
@@ -191,8 +195,7 @@ static const struct session_channel *channel_by_id(const struct session *s, uint
 {
 	const struct session_channel *chan;
 
-	cds_list_for_each_entry(chan, &s->channels, node)
-	{
+	cds_list_for_each_entry (chan, &s->channels, node) {
 		if (chan->id == id)
 			return chan;
 	}
@@ -215,8 +218,8 @@ static int size_uid(struct buffer_uid *buf, void *arg)
 	struct snapshot_walk *w = arg;
 	const struct buffer_uid_channel *chan;
 
-	cds_list_for_each_entry(chan, &buf->channels, node)
-	    w->total += one_more_packet(w, chan->session_chan_id, chan->nr_streams);
+	cds_list_for_each_entry (chan, &buf->channels, node)
+		w->total += one_more_packet(w, chan->session_chan_id, chan->nr_streams);
 	return 0;
 }
 
@@ -225,8 +228,8 @@ static int size_pid(struct buffer_pid *buf, void *arg)
 	struct snapshot_walk *w = arg;
 	const struct buffer_pid_channel *chan;
 
-	cds_list_for_each_entry(chan, &buf->channels, node)
-	    w->total += one_more_packet(w, chan->session_chan_id, chan->nr_streams);
+	cds_list_for_each_entry (chan, &buf->channels, node)
+		w->total += one_more_packet(w, chan->session_chan_id, chan->nr_streams);
 	return 0;
 }
 
@@ -258,7 +261,7 @@ static int snapshot_one(struct snapshot_walk *w, uint64_t key, bool metadata, co
 		log_error("Session %s: snapshot of consumer channel %" PRIu64 " into %s failed: %s",
 		          w->s->name, key, path, buffer_uid_consumer_strerror(r));
 		w->error = r == -CONSUMERD_SNAPSHOT_FAILED ? -RINGTRACE_ERR_SNAPSHOT_FAIL
-		                                            : buffer_uid_consumer_error(r);
+		                                           : buffer_uid_consumer_error(r);
 		return 1;
 	}
 	return 0;
@@ -276,8 +279,7 @@ static int record_uid(struct buffer_uid *buf, void *arg)
 		w->error = -RINGTRACE_ERR_OUTPUT_PATH;
 		return 1;
 	}
-	cds_list_for_each_entry(chan, &buf->channels, node)
-	{
+	cds_list_for_each_entry (chan, &buf->channels, node) {
 		if (snapshot_one(w, chan->key, false, path))
 			return 1;
 	}
@@ -296,8 +298,7 @@ static int record_pid(struct buffer_pid *buf, void *arg)
 		w->error = -RINGTRACE_ERR_OUTPUT_PATH;
 		return 1;
 	}
-	cds_list_for_each_entry(chan, &buf->channels, node)
-	{
+	cds_list_for_each_entry (chan, &buf->channels, node) {
 		if (snapshot_one(w, chan->key, false, path))
 			return 1;
 	}
@@ -357,10 +358,7 @@ int cmd_snapshot_record(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	int r;
 
 	(void)reply;
-	r = output_from_request(ctx, &req);
-	if (r < 0)
-		return r;
-	r = lookup_snapshot_session(ctx, &s);
+	r = snapshot_request(ctx, &req, &s);
 	if (r < 0)
 		return r;
 	if (!s->has_been_started)

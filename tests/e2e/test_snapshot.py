@@ -257,3 +257,10 @@ def test_non_snapshot_session(rt, tmp_path):
         r = rt.run("snapshot", *args, check=False)
         assert (r.returncode, r.stdout, r.stderr) == (1, "", NON_SNAPSHOT), args
     assert not (tmp_path / "x").exists()
+
+
+def test_save_refuses_snapshot_sessions(rt, tmp_path):
+    snapshot_session(rt, tmp_path / "snap")
+    r = rt.run("save", "s1", "-o", str(tmp_path / "saved"), check=False)
+    assert r.returncode != 0 and "Operation not supported" in r.stderr, r.stderr
+    assert not list((tmp_path / "saved").glob("*.lttng")) if (tmp_path / "saved").exists() else True
