@@ -7,10 +7,11 @@ without stopping tracing or consuming anything."""
 import datetime
 import os
 import re
+import subprocess
 
 import pytest
 
-from conftest import example
+from conftest import BIN, example
 from test_blocking import go, start_burst
 from test_buffers_pid import seq_events
 
@@ -264,3 +265,39 @@ def test_save_refuses_snapshot_sessions(rt, tmp_path):
     r = rt.run("save", "s1", "-o", str(tmp_path / "saved"), check=False)
     assert r.returncode != 0 and "Operation not supported" in r.stderr, r.stderr
     assert not list((tmp_path / "saved").glob("*.lttng")) if (tmp_path / "saved").exists() else True
+
+
+DISK_FULL_SCRIPT = r"""
+set -e
+mkdir -p "$FULL"
+mount -t tmpfs -o size=256k tmpfs "$FULL"
+R=$RT
+$R create s1 --snapshot --output="$FULL" >/dev/null
+$R enable-channel -u --subbuf-size=4096 --num-subbuf=4 ch >/dev/null
+$R enable-event -u rt_test:seq -c ch >/dev/null
+$R start >/dev/null
+echo 1000 | taskset -c "$CPU" "$BURST" >/dev/null
+dd if=/dev/zero of="$FULL/filler" bs=4k 2>/dev/null || true
+truncate -s -8192 "$FULL/filler"  # room for the directories, not for the packets
+$R snapshot record 2>&1 || echo "exit $?"
+rm "$FULL/filler"
+$R snapshot record 2>&1
+find "$FULL" -name metadata | sort
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to mount a small tmpfs privately")
+def test_disk_full(rt, tmp_path):
+    full = tmp_path / "full"
+    env = dict(rt.env, FULL=str(full), RT=str(BIN["ringtrace"]), BURST=str(example("burst")),
+               CPU=str(min(os.sched_getaffinity(0))))
+    r = subprocess.run(["unshare", "-m", "--propagation", "private", "bash", "-c",
+                        DISK_FULL_SCRIPT], env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    lines = r.stdout.splitlines()
+    # A clear error; the session goes on and the next snapshot is complete.
+    assert lines[:3] == ["Error: Snapshot record failed", "exit 1",
+                         "Snapshot recorded successfully for session s1"], r.stdout
+    assert len(lines) == 4 and re.fullmatch(
+        rf"{full}/snapshot-1-\d{{8}}-\d{{6}}-0/ust/uid/{os.getuid()}/64-bit/metadata",
+        lines[3]), r.stdout
