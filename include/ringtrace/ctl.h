@@ -76,6 +76,11 @@ enum ringtrace_error_code {
 	RINGTRACE_ERR_UST_CONTEXT_EXIST = 61,    /* the channel already has this context */
 	RINGTRACE_ERR_UST_CONTEXT_INVAL = 62,    /* not a context of the user space domain */
 	RINGTRACE_ERR_CONTEXT_UNAVAILABLE = 63,  /* the kernel refuses the perf counter */
+	RINGTRACE_ERR_NOT_SNAPSHOT_SESSION = 64, /* snapshot command on a non-snapshot session */
+	RINGTRACE_ERR_SNAPSHOT_OUTPUT_EXIST = 65, /* a session has one snapshot output at most */
+	RINGTRACE_ERR_START_SESSION_ONCE = 66,    /* snapshot of a session never started */
+	RINGTRACE_ERR_SNAPSHOT_FAIL = 67,         /* no output, or the consumer failed */
+	RINGTRACE_ERR_MAX_SIZE_INVALID = 68,      /* max size below one packet per stream */
 	_RINGTRACE_ERR_MAX,
 };
 
@@ -253,6 +258,38 @@ int ringtrace_stop_tracing(const char *session_name);
 int ringtrace_stop_tracing_no_wait(const char *session_name);
 /* 1 while data is still being consumed, 0 when all is written. */
 int ringtrace_data_pending(const char *session_name);
+
+/*
+ * Snapshot outputs, as lttng_snapshot_output: where `snapshot record`
+ * writes (snapshot sessions only). url: an absolute directory or
+ * file://DIR (network URLs give -RINGTRACE_ERR_NOT_SUPPORTED: snapshots are
+ * written by the local consumer only); max_size in bytes over all streams,
+ * 0 = no limit. A session has at most one output (lttng's rule).
+ */
+struct ringtrace_snapshot_output {
+	uint32_t id;       /* chosen by the daemon, from 1 */
+	uint64_t max_size; /* record: UINT64_MAX = the output's own */
+	char name[RINGTRACE_NAME_MAX + 1];
+	char url[RINGTRACE_PATH_MAX]; /* listed: the directory */
+} RINGTRACE_PACKED;
+
+/* Adds an output (name "" = "snapshot-<id>"); its id is set in *output. */
+int ringtrace_snapshot_add_output(const char *session_name,
+                                  struct ringtrace_snapshot_output *output);
+/* Deletes the output named by output->id, or when 0 by output->name. */
+int ringtrace_snapshot_del_output(const char *session_name,
+                                  const struct ringtrace_snapshot_output *output);
+/* Count of outputs, *ret_outputs malloc'd (NULL when none). */
+int ringtrace_snapshot_list_output(const char *session_name,
+                                   struct ringtrace_snapshot_output **ret_outputs);
+/*
+ * Records a snapshot into <dir>/<name>-<YYYYmmdd-HHMMSS>-<n>/ for the
+ * session's output, or for output->url when set (a one-time output named
+ * output->name, else "snapshot-0"); output->name and max_size (not
+ * UINT64_MAX) override the session output's. Waits until it is written.
+ */
+int ringtrace_snapshot_record(const char *session_name,
+                              const struct ringtrace_snapshot_output *output);
 
 /*
  * Process attribute trackers (user space domain), as lttng 2.13's: a

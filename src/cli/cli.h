@@ -72,3 +72,4 @@ int cmd_untrack(int argc, char **argv);
 int cmd_save(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_add_context(int argc, char **argv);
+int cmd_snapshot(int argc, char **argv);

@@ -156,8 +156,11 @@ static void print_created(const struct create_opts *o, const struct ringtrace_se
 		cli_msg("Session %s created.", s->name);
 
 	if (o->snapshot) {
-		if (s->path[0])
-			cli_msg("Default snapshot output set to %s", s->path);
+		_cleanup_free_ struct ringtrace_snapshot_output *outs = NULL;
+
+		/* A snapshot session has no trace output, its snapshot output is listed. */
+		if (ringtrace_snapshot_list_output(s->name, &outs) > 0)
+			cli_msg("Default snapshot output set to %s", outs[0].url);
 		cli_msg("Every channel enabled for this session will be set to mmap output and "
 		        "default to overwrite mode.");
 	} else if (s->path[0]) {
@@ -176,13 +179,9 @@ static int create_session(const struct create_opts *o, const char *name, const c
 	int r, n;
 
 	r = ringtrace_create_session_ext(name, output, flags, o->live_timer_us, created);
-	if (r == -RINGTRACE_ERR_NOT_SUPPORTED &&
-	    (o->snapshot || o->live_timer_us || o->no_output)) {
+	if (r == -RINGTRACE_ERR_NOT_SUPPORTED && (o->live_timer_us || o->no_output)) {
 		cli_err("%s sessions are not supported yet (%s)",
-		        o->snapshot        ? "Snapshot"
-		        : o->live_timer_us ? "Live"
-		                           : "No-output",
-		        ringtrace_strerror(r));
+		        o->live_timer_us ? "Live" : "No-output", ringtrace_strerror(r));
 		return CMD_ERROR;
 	}
 	if (r < 0) {

@@ -24,6 +24,7 @@ struct cli_options cli_opts = {.progname = "ringtrace"};
 #define SECTION_STATUS   "Status"
 #define SECTION_CONTROL  "Control"
 #define SECTION_SAVE     "Recording session configurations"
+#define SECTION_SNAPSHOT "Recording session snapshots"
 #define SECTION_MISC     "Miscellaneous"
 
 const struct cli_command cli_commands[] = {
@@ -41,6 +42,7 @@ const struct cli_command cli_commands[] = {
     {"record", cmd_record, "Record a command in an ephemeral recording session", SECTION_CONTROL},
     {"start", cmd_start, "Start a recording session", SECTION_CONTROL},
     {"stop", cmd_stop, "Stop a recording session", SECTION_CONTROL},
+    {"snapshot", cmd_snapshot, "Take a recording session snapshot", SECTION_SNAPSHOT},
     {"load", cmd_load, "Load recording session configurations", SECTION_SAVE},
     {"save", cmd_save, "Save recording session configurations", SECTION_SAVE},
     {"help", cmd_help, "Show the help of a command", SECTION_MISC},

@@ -156,7 +156,7 @@ static int stream_init(struct consumer_stream *stream)
 {
 	int r = stream_create_buffer(stream);
 
-	if (r < 0)
+	if (r < 0 || !stream->channel->monitor)
 		return r;
 	return channel_stream_open_files(stream, 0);
 }
@@ -188,6 +188,7 @@ static void channel_free(struct consumer_channel *channel, bool unlink_files)
 		for (uint32_t i = 0; i < channel->nr_streams; i++)
 			stream_release(&channel->streams[i], unlink_files);
 	free(channel->streams);
+	free(channel->metadata_text);
 	channel_close_timers(channel);
 	if (channel->metadata_fd >= 0) {
 		close(channel->metadata_fd);
@@ -205,7 +206,7 @@ static int channel_create_data(struct consumer_channel *channel)
 	r = rt_path_format(index_dir, "%s/index", channel->pathname);
 	if (r < 0)
 		return -CONSUMERD_INVALID_PARAMETERS;
-	r = output_dir_create(index_dir, channel->uid, channel->gid);
+	r = channel->monitor ? output_dir_create(index_dir, channel->uid, channel->gid) : 0;
 	if (r < 0) {
 		log_error("Cannot create trace directory %s: %s", index_dir, strerror(-r));
 		return -CONSUMERD_OUTFD_ERROR;
@@ -222,6 +223,8 @@ static int channel_create_data(struct consumer_channel *channel)
 		if (r < 0)
 			return -CONSUMERD_CHANNEL_FAIL;
 	}
+	if (!channel->monitor)
+		return 0; /* never drained: no timers (a snapshot flushes) */
 	r = channel_open_timers(channel);
 	if (r < 0) {
 		log_error("Cannot create the timers of channel %s: %s", channel->name,
@@ -238,6 +241,8 @@ static int channel_create_metadata(struct consumer_channel *channel)
 	r = rt_path_format(channel->metadata_file_name, "%s/metadata", channel->pathname);
 	if (r < 0)
 		return -CONSUMERD_INVALID_PARAMETERS;
+	if (!channel->monitor)
+		return 0; /* the text stays in memory (metadata_text) */
 	r = output_dir_create(channel->pathname, channel->uid, channel->gid);
 	if (r < 0) {
 		log_error("Cannot create trace directory %s: %s", channel->pathname, strerror(-r));
@@ -274,6 +279,7 @@ int channel_create(const struct consumer_ask_channel *req, struct consumer_chann
 	    .switch_timer_us = req->switch_timer_us,
 	    .tracefile_size = req->tracefile_size,
 	    .tracefile_count = req->tracefile_count,
+	    .monitor = req->monitor != 0,
 	    .read_timer_us =
 	        req->read_timer_us ? req->read_timer_us : CHANNEL_DEFAULT_READ_TIMER_US,
 	    .nr_streams = req->type == CONSUMER_CHANNEL_TYPE_DATA ? req->nr_streams : 0,
@@ -326,6 +332,8 @@ void channel_destroy(struct consumer_channel *channel)
 	for (uint32_t i = 0; i < channel->nr_streams; i++) {
 		struct consumer_stream *stream = &channel->streams[i];
 
+		if (!channel->monitor)
+			continue; /* nothing is written until a snapshot asks */
 		/* The data thread let go of the channel: no lock needed any more. */
 		rb_stream_flush(stream->rb);
 		/* Everything delivered fits in one ring; what is still being written is lost. */

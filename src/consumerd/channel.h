@@ -95,6 +95,11 @@ struct consumer_channel {
 	 */
 	uint64_t tracefile_size;
 	uint32_t tracefile_count;
+	/*
+	 * false in snapshot sessions (lttng's monitor flag): no files, streams
+	 * never drained, metadata text kept in memory; only snapshot.c reads.
+	 */
+	bool monitor;
 
 	/* DATA channels. */
 	uint32_t nr_streams;
@@ -110,6 +115,8 @@ struct consumer_channel {
 	char metadata_file_name[PATH_MAX];
 	uint64_t metadata_text_bytes; /* TSDL text written so far = next target_offset */
 	uint64_t metadata_file_bytes; /* packetized bytes in the file */
+	char *metadata_text;          /* unmonitored: the whole text (metadata_text_bytes) */
+	uint64_t metadata_text_cap;
 	bool metadata_closed;
 };
 

@@ -43,6 +43,10 @@ static bool ask_channel_is_valid(const struct consumer_ask_channel *msg)
 		log_error("ASK_CHANNEL_CREATION: invalid channel name \"%s\"", msg->name);
 		return false;
 	}
+	if (msg->monitor != 0 && msg->monitor != 1) {
+		log_error("ASK_CHANNEL_CREATION: channel %s: monitor must be 0 or 1", msg->name);
+		return false;
+	}
 	if (msg->pathname[0] != '/') {
 		log_error("ASK_CHANNEL_CREATION: output path \"%s\" is not absolute",
 		          msg->pathname);
@@ -119,7 +123,7 @@ int cmd_ask_channel_creation(const struct command_request *req)
 	r = channel_create(&msg, &channel);
 	if (r < 0)
 		return command_reply_error(req, -r);
-	if (channel->type == CONSUMER_CHANNEL_TYPE_DATA) {
+	if (channel->type == CONSUMER_CHANNEL_TYPE_DATA && channel->monitor) {
 		r = data_thread_add_channel(channel);
 		if (r < 0) {
 			log_error("Channel %s: cannot watch its streams: %s", channel->name,
@@ -131,9 +135,10 @@ int cmd_ask_channel_creation(const struct command_request *req)
 	}
 	channel_registry_add(channel);
 	log_info("Created %s channel %s (key %" PRIu64 ", session %" PRIu64 ", %" PRIu32
-	         " streams) in %s",
+	         " streams) %s %s",
 	         channel->type == CONSUMER_CHANNEL_TYPE_DATA ? "data" : "metadata", channel->name,
-	         channel->key, channel->session_id, channel->nr_streams, channel->pathname);
+	         channel->key, channel->session_id, channel->nr_streams,
+	         channel->monitor ? "in" : "for snapshots, not written to", channel->pathname);
 	return reply_channel_status(req, channel);
 }
 
@@ -176,7 +181,8 @@ int cmd_flush_channel(const struct command_request *req)
 	if (channel->type == CONSUMER_CHANNEL_TYPE_DATA) {
 		channel_flush_streams(channel);
 		/* Packets the flush delivered reach the files before the reply. */
-		data_thread_drain_channel(channel);
+		if (channel->lent_to_data_thread)
+			data_thread_drain_channel(channel);
 	}
 	return command_reply(req, NULL, 0);
 }

@@ -68,7 +68,7 @@ static bool session_data_pending(uint64_t session_id)
 
 	channel_registry_for_each(channel)
 	{
-		if (channel->session_id != session_id)
+		if (channel->session_id != session_id || !channel->monitor)
 			continue;
 		/* Every stream is checked so each stuck one is reported. */
 		for (uint32_t i = 0; i < channel->nr_streams; i++)

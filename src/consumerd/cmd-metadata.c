@@ -3,10 +3,12 @@
  * Metadata channel: PUSH_METADATA appends TSDL text to <pathname>/metadata
  * as metadata packets, synchronously (the text is on disk when the reply
  * leaves, so a metadata channel is never "data pending"); CLOSE_METADATA
- * closes the file.
+ * closes the file. An unmonitored channel (snapshot session) keeps the text
+ * in memory instead, for SNAPSHOT_CHANNEL.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -35,9 +37,37 @@ static struct consumer_channel *find_metadata_channel(uint64_t key, int *ret_cod
 	return channel;
 }
 
+static int metadata_keep(struct consumer_channel *channel, const char *text, uint64_t len)
+{
+	uint64_t need = channel->metadata_text_bytes + len;
+
+	if (need > channel->metadata_text_cap) {
+		uint64_t cap = channel->metadata_text_cap ? channel->metadata_text_cap : 16384;
+		char *grown;
+
+		while (cap < need)
+			cap *= 2;
+		grown = realloc(channel->metadata_text, cap);
+		if (!grown) {
+			log_error("Cannot keep %" PRIu64 " bytes of metadata of %s in memory", need,
+			          channel->name);
+			return CONSUMERD_ENOMEM;
+		}
+		channel->metadata_text = grown;
+		channel->metadata_text_cap = cap;
+	}
+	memcpy(channel->metadata_text + channel->metadata_text_bytes, text, len);
+	channel->metadata_text_bytes = need;
+	return 0;
+}
+
 static int metadata_append(struct consumer_channel *channel, const char *text, uint64_t len)
 {
-	int r = ctf_metadata_write(channel->metadata_fd, channel->uuid, text, len);
+	int r;
+
+	if (!channel->monitor)
+		return metadata_keep(channel, text, len);
+	r = ctf_metadata_write(channel->metadata_fd, channel->uuid, text, len);
 
 	if (r < 0) {
 		log_error("Cannot write %" PRIu64 " bytes of metadata to %s: %s", len,
@@ -98,7 +128,7 @@ int cmd_close_metadata(const struct command_request *req)
 	if (!channel)
 		return command_reply_error(req, code);
 	if (!channel->metadata_closed) {
-		if (close(channel->metadata_fd) < 0)
+		if (channel->metadata_fd >= 0 && close(channel->metadata_fd) < 0)
 			log_error("Closing %s: %s", channel->metadata_file_name, strerror(errno));
 		channel->metadata_fd = -1;
 		channel->metadata_closed = true;

@@ -40,7 +40,7 @@ static const struct command_desc command_table[_CONSUMER_COMMAND_MAX] = {
     COMMAND(CLOSE_METADATA, cmd_close_metadata, struct consumer_channel_key),
     COMMAND_UNSUPPORTED(SETUP_METADATA),
     COMMAND(FLUSH_CHANNEL, cmd_flush_channel, struct consumer_channel_key),
-    COMMAND_UNSUPPORTED(SNAPSHOT_CHANNEL),
+    COMMAND(SNAPSHOT_CHANNEL, cmd_snapshot_channel, struct consumer_snapshot_channel),
     COMMAND_UNSUPPORTED(SNAPSHOT_METADATA),
     COMMAND_UNSUPPORTED(STREAMS_SENT),
     COMMAND(DISCARDED_EVENTS, cmd_discarded_events, struct consumer_channel_key),

@@ -58,3 +58,4 @@ int cmd_close_metadata(const struct command_request *req);
 int cmd_data_pending(const struct command_request *req);
 int cmd_discarded_events(const struct command_request *req);
 int cmd_lost_packets(const struct command_request *req);
+int cmd_snapshot_channel(const struct command_request *req);

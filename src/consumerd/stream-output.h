@@ -16,6 +16,16 @@
 #include <stdint.h>
 
 struct consumer_stream;
+struct ctf_packet_info;
+struct rb_subbuf;
+
+/*
+ * The packet's sizes read back from its header, checked against what the
+ * ring buffer delivered (the header is in memory producers can scribble
+ * on): 0 or -EINVAL.
+ */
+int stream_output_parse_packet(const struct consumer_stream *stream,
+                               const struct rb_subbuf *subbuf, struct ctf_packet_info *ret_info);
 
 /*
  * Writes out up to max_packets delivered sub-buffers, in order. Caller holds

@@ -86,6 +86,58 @@ static void rb_ow_skip_lapped(struct rb_stream *stream)
 		stream->consumer_pos = current - buf_size;
 }
 
+int rb_ow_take(struct rb_stream *stream, uint64_t pos, struct rb_subbuf *ret_subbuf,
+               uint64_t *ret_page)
+{
+	uint64_t seq = pos >> stream->subbuf_shift;
+	uint64_t slot = rb_slot_index(stream, pos);
+	struct rb_shm_subbuf *sb = &stream->ctl->subbuf[slot];
+	uint64_t want = rb_tag(seq), t, content_size;
+	int64_t diff;
+
+	t = __atomic_load_n(&sb->page, __ATOMIC_ACQUIRE);
+	diff = rb_tag_diff(t & ~RB_PAGE_MASK, want);
+	if (diff < 0)
+		return -EAGAIN; /* not opened yet */
+	if (diff > 0)
+		return -ESTALE; /* O4: a later packet claimed the slot */
+	/* M3: acquire, pairs with the deliverer's release (I6). */
+	if (__atomic_load_n(&sb->delivered_seq, __ATOMIC_ACQUIRE) != seq + 1)
+		return -EAGAIN;
+	/* O3: read before the exchange; only a later packet's closer rewrites it. */
+	content_size = __atomic_load_n(&sb->content_size, __ATOMIC_RELAXED);
+	if (content_size > stream->subbuf_size)
+		content_size = stream->subbuf_size;
+	/* O3: the page becomes ours, the spare takes its place in the slot. */
+	if (!__atomic_compare_exchange_n(&sb->page, &t, want | (stream->spare_page ^ slot), false,
+	                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return -ESTALE; /* the tag moved on: a producer claimed the slot */
+	*ret_page = rb_page_of(stream, slot, t);
+	*ret_subbuf = (struct rb_subbuf){
+	    .pos = pos,
+	    .data = stream->data + (*ret_page << stream->subbuf_shift),
+	    .content_size = content_size,
+	    .seq_num = seq,
+	};
+	return 0;
+}
+
+bool rb_ow_give_back(struct rb_stream *stream, uint64_t pos, uint64_t page)
+{
+	uint64_t slot = rb_slot_index(stream, pos);
+	uint64_t tag = rb_tag(pos >> stream->subbuf_shift);
+	uint64_t expected = tag | (stream->spare_page ^ slot);
+
+	/* S2: release, our reads of the page come before any later claim of it (O1 acquire). */
+	if (__atomic_compare_exchange_n(&stream->ctl->subbuf[slot].page, &expected,
+	                                tag | (page ^ slot), false, __ATOMIC_ACQ_REL,
+	                                __ATOMIC_ACQUIRE))
+		return true;
+	/* S3: a producer took the spare for a later packet; the page read replaces it. */
+	stream->spare_page = page;
+	return false;
+}
+
 int rb_ow_consumer_get_subbuf(struct rb_stream *stream, struct rb_subbuf *ret_subbuf)
 {
 	if (stream->ow_held) {
@@ -94,47 +146,18 @@ int rb_ow_consumer_get_subbuf(struct rb_stream *stream, struct rb_subbuf *ret_su
 	}
 	rb_ow_skip_lapped(stream);
 	for (;;) {
-		uint64_t pos = stream->consumer_pos;
-		uint64_t seq = pos >> stream->subbuf_shift;
-		uint64_t slot = rb_slot_index(stream, pos);
-		struct rb_shm_subbuf *sb = &stream->ctl->subbuf[slot];
-		uint64_t want = rb_tag(seq), t, content_size;
-		int64_t diff;
+		int r = rb_ow_take(stream, stream->consumer_pos, &stream->ow_held_subbuf,
+		                   &stream->ow_held_page);
 
-		t = __atomic_load_n(&sb->page, __ATOMIC_ACQUIRE);
-		diff = rb_tag_diff(t & ~RB_PAGE_MASK, want);
-		if (diff < 0)
-			return -EAGAIN; /* not opened yet */
-		if (diff == 0) {
-			/* M3: acquire, pairs with the deliverer's release (I6). */
-			if (__atomic_load_n(&sb->delivered_seq, __ATOMIC_ACQUIRE) != seq + 1)
-				return -EAGAIN;
-			/* O3: read before the exchange; only a later packet's closer rewrites it.
-			 */
-			content_size = __atomic_load_n(&sb->content_size, __ATOMIC_RELAXED);
-			if (content_size > stream->subbuf_size)
-				content_size = stream->subbuf_size;
-			/* O3: the page becomes ours, the spare takes its place in the slot. */
-			if (__atomic_compare_exchange_n(&sb->page, &t,
-			                                want | (stream->spare_page ^ slot), false,
-			                                __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-				uint64_t page = rb_page_of(stream, slot, t);
-
-				stream->ow_held = true;
-				stream->ow_held_subbuf = (struct rb_subbuf){
-				    .pos = pos,
-				    .data = stream->data + (page << stream->subbuf_shift),
-				    .content_size = content_size,
-				    .seq_num = seq,
-				};
-				stream->ow_held_page = page;
-				*ret_subbuf = stream->ow_held_subbuf;
-				return 0;
-			}
-			/* The tag moved on: a producer claimed the slot for a later packet. */
+		if (r == 0) {
+			stream->ow_held = true;
+			*ret_subbuf = stream->ow_held_subbuf;
+			return 0;
 		}
+		if (r == -EAGAIN)
+			return r;
 		/* O4: overwritten before we got it; the consumer sees the seq_num gap. */
-		stream->consumer_pos = pos + stream->subbuf_size;
+		stream->consumer_pos += stream->subbuf_size;
 	}
 }
 

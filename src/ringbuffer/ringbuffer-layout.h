@@ -100,6 +100,10 @@ struct rb_stream {
 	bool ow_held;          /* a packet was got and not put back yet */
 	uint64_t ow_held_page; /* its page */
 	struct rb_subbuf ow_held_subbuf;
+	/* Snapshot read (snapshot.c). */
+	bool snap_held;        /* a packet was got and not put back yet */
+	uint64_t snap_pos;     /* its position */
+	uint64_t snap_page;    /* overwrite mode: its page */
 	uint64_t consumer_pos; /* consumer's private copy of [R], see ringbuffer.c */
 	size_t map_size;
 	struct rb_stream_attr attr;

@@ -204,6 +204,8 @@
  *      tag means b is not opened yet: -EAGAIN.
  *  O5  Put: the page read becomes the spare; [R] is stored for statistics.
  *      Get without put returns the same packet (data_pending peeks).
+ *  Snapshot reads (snapshot.c, S0..S4) take packets with the same exchange
+ *  and give the page back when no producer claimed the slot meanwhile.
  *  Only one mapping may consume (one spare). Every overwrite-mode record
  *  takes the slow path (fast_payload_limit = 0): its page is found in [T].
  *  Memory ordering: [T] CASes are acq_rel (acquire on failure) and loads

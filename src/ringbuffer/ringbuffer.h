@@ -173,6 +173,25 @@ void rb_consumer_put_subbuf(struct rb_stream *stream, const struct rb_subbuf *su
  */
 void rb_stream_flush(struct rb_stream *stream);
 
+/*
+ * Snapshot, a read that does not consume (algorithm and invariants at the
+ * top of snapshot.c); consumer side, never interleaved with the draining
+ * get/put above by another thread.
+ * rb_snapshot_range: positions [*ret_begin, *ret_end) of the most recent
+ * closed packets still in the ring, at most max_packets of them; call after
+ * rb_stream_flush() to include the current packet.
+ * rb_snapshot_get: packet at pos (a multiple of the sub-buffer size), intact
+ * until put back. -EAGAIN: not complete yet (commits pending); -ESTALE:
+ * overwritten (or already consumed); -EBUSY: a packet is held already.
+ * rb_snapshot_put: gives it back; the packet stays in the ring for later
+ * snapshots unless a producer claimed its slot meanwhile (returns false then,
+ * or when subbuf is not the packet held).
+ */
+void rb_snapshot_range(const struct rb_stream *stream, uint64_t max_packets, uint64_t *ret_begin,
+                       uint64_t *ret_end);
+int rb_snapshot_get(struct rb_stream *stream, uint64_t pos, struct rb_subbuf *ret_subbuf);
+bool rb_snapshot_put(struct rb_stream *stream, const struct rb_subbuf *subbuf);
+
 /* Clears the eventfd; call after a wakeup, before reading sub-buffers. */
 void rb_consumer_clear_wakeup(struct rb_stream *stream);
 int rb_stream_wakeup_fd(const struct rb_stream *stream);

@@ -57,7 +57,8 @@ static int buffer_path(const struct session *s, const struct buffer_pid_owner *o
 	struct tm tm;
 	int n;
 
-	if (!s->output_path[0])
+	/* Snapshot sessions: relative to each snapshot's directory (cmd-snapshot.c). */
+	if (!s->output_path[0] && !s->snapshot_mode)
 		return -RINGTRACE_ERR_OUTPUT_PATH;
 	snprintf(procname, sizeof(procname), "%s", owner->procname);
 	for (char *p = procname; *p; p++) {
@@ -76,7 +77,8 @@ static int buffer_path(const struct session *s, const struct buffer_pid_owner *o
 	 * <dir>-1, <dir>-2, ... rather than truncating what the earlier ones
 	 * wrote.
 	 */
-	for (unsigned generation = 1; access(ret_path, F_OK) == 0; generation++) {
+	for (unsigned generation = 1; !s->snapshot_mode && access(ret_path, F_OK) == 0;
+	     generation++) {
 		if (generation > BUFFER_PATH_MAX_GENERATIONS)
 			return -RINGTRACE_ERR_OUTPUT_PATH;
 		n = snprintf(ret_path, PATH_MAX, "%s/ust/pid/%s-%d-%s-%u", s->output_path, procname,
@@ -96,6 +98,7 @@ static int ask_channel_init(const struct session *s, const struct buffer_pid *bu
 	    /* Trace files belong to the session's owner, who reads the trace. */
 	    .uid = (uint32_t)s->uid,
 	    .gid = (uint32_t)s->gid,
+	    .monitor = !s->snapshot_mode, /* snapshot sessions: written only by snapshots */
 	};
 	memcpy(req->uuid, ust_registry_uuid(buf->registry), RT_UUID_LEN);
 	if (strlen(name) >= sizeof(req->name))
@@ -326,6 +329,23 @@ int buffer_pid_create(struct session *s, const struct buffer_pid_owner *owner,
 	log_debug("Session %s: per-PID buffers created for pid %d in %s", s->name, (int)buf->pid,
 	          buf->path);
 	*ret_buf = buf;
+	return 0;
+}
+
+int buffer_pid_for_each(struct session *s, int (*fn)(struct buffer_pid *buf, void *arg), void *arg)
+{
+	struct buffer_pid_set *set = session_set(s, false);
+	struct buffer_pid *buf;
+	int r;
+
+	if (!set)
+		return 0;
+	cds_list_for_each_entry(buf, &set->buffers, node)
+	{
+		r = fn(buf, arg);
+		if (r)
+			return r;
+	}
 	return 0;
 }
 

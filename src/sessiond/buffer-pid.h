@@ -80,6 +80,8 @@ struct buffer_pid_channel *buffer_pid_find_channel(struct buffer_pid *buf,
 /* The app has the streams: the daemon's copies of their descriptors are closed. */
 void buffer_pid_streams_sent(struct buffer_pid_channel *chan);
 
+/* Calls fn for each per-PID buffer of the session; stops at the first nonzero return. */
+int buffer_pid_for_each(struct session *s, int (*fn)(struct buffer_pid *buf, void *arg), void *arg);
 /* Flushes every per-PID data channel of the session; first error returned. */
 int buffer_pid_flush_all(struct session *s);
 

@@ -105,7 +105,8 @@ static int buffer_path(const struct session *s, const struct buffer_uid *buf,
 {
 	int n;
 
-	if (!s->output_path[0])
+	/* Snapshot sessions: relative to each snapshot's directory (cmd-snapshot.c). */
+	if (!s->output_path[0] && !s->snapshot_mode)
 		return -RINGTRACE_ERR_OUTPUT_PATH;
 	n = snprintf(ret_path, PATH_MAX, "%s/ust/uid/%" PRIu32 "/%" PRIu32 "-bit", s->output_path,
 	             buf->uid, buf->bits_per_long);
@@ -123,6 +124,7 @@ static int ask_channel_init(const struct session *s, const struct buffer_uid *bu
 	    /* Trace files belong to the session's owner, who reads the trace. */
 	    .uid = (uint32_t)s->uid,
 	    .gid = (uint32_t)s->gid,
+	    .monitor = !s->snapshot_mode, /* snapshot sessions: written only by snapshots */
 	};
 	memcpy(req->uuid, ust_registry_uuid(buf->registry), RT_UUID_LEN);
 	if (strlen(name) >= sizeof(req->name))
@@ -405,6 +407,23 @@ int buffer_uid_get(struct session *s, const struct buffer_uid_owner *owner,
 	log_debug("Session %s: per-UID buffers created for uid %" PRIu32 " (%" PRIu32 "-bit)",
 	          s->name, buf->uid, buf->bits_per_long);
 	*ret_buf = buf;
+	return 0;
+}
+
+int buffer_uid_for_each(struct session *s, int (*fn)(struct buffer_uid *buf, void *arg), void *arg)
+{
+	struct buffer_uid_set *set = session_buffers(s, false);
+	struct buffer_uid *buf;
+	int r;
+
+	if (!set)
+		return 0;
+	cds_list_for_each_entry(buf, &set->buffers, node)
+	{
+		r = fn(buf, arg);
+		if (r)
+			return r;
+	}
 	return 0;
 }
 

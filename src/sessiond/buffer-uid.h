@@ -72,6 +72,8 @@ int buffer_uid_flush_all(struct session *s);
 int buffer_uid_channel_counters(struct session *s, const struct session_channel *chan,
                                 uint64_t *ret_discarded, uint64_t *ret_lost);
 
+/* Calls fn for each buffer of the session; stops at the first nonzero return and returns it. */
+int buffer_uid_for_each(struct session *s, int (*fn)(struct buffer_uid *buf, void *arg), void *arg);
 /* Destroys every buffer of the session in the consumer and here. */
 void buffer_uid_destroy_all(struct session *s);
 

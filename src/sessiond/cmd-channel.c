@@ -21,7 +21,7 @@
 void cmd_channel_default_attr(struct ringtrace_channel_attr *ret_attr)
 {
 	*ret_attr = (struct ringtrace_channel_attr){
-	    .overwrite = 0,
+	    .overwrite = -1, /* the session's default: overwrite in snapshot sessions */
 	    .subbuf_size = RINGTRACE_DEFAULT_UST_SUBBUF_SIZE,
 	    .num_subbuf = RINGTRACE_DEFAULT_UST_NUM_SUBBUF,
 	    .switch_timer_interval = RINGTRACE_DEFAULT_SWITCH_TIMER,
@@ -42,14 +42,15 @@ static bool channel_name_valid(const char *name)
 	return name[0] && name[0] != '.' && !strchr(name, '/');
 }
 
-/* Checks attr and normalizes its defaults (overwrite -1). */
-static int channel_attr_check(const char *name, struct ringtrace_channel_attr *attr)
+/* Checks attr and normalizes its defaults (overwrite -1: as lttng, on in snapshot sessions). */
+static int channel_attr_check(const struct session *s, const char *name,
+                              struct ringtrace_channel_attr *attr)
 {
 	long page_size = sysconf(_SC_PAGESIZE);
 	uint64_t min_subbuf = page_size > MIN_SUBBUF_SIZE ? (uint64_t)page_size : MIN_SUBBUF_SIZE;
 
 	if (attr->overwrite == -1)
-		attr->overwrite = 0;
+		attr->overwrite = s->snapshot_mode ? 1 : 0;
 	if (attr->overwrite != 0 && attr->overwrite != 1)
 		return -RINGTRACE_ERR_INVALID;
 	if (!is_power_of_two(attr->subbuf_size) || attr->subbuf_size < min_subbuf) {
@@ -118,7 +119,7 @@ int cmd_channel_create(struct session *s, const char *name,
 	r = cmd_check_buffer_type(domain);
 	if (r < 0)
 		return r;
-	r = channel_attr_check(name, &checked);
+	r = channel_attr_check(s, name, &checked);
 	if (r < 0)
 		return r;
 	if (!cds_list_empty(&s->channels)) {

@@ -96,6 +96,7 @@ void cmd_session_info(const struct session *s, struct ringtrace_session *ret)
 	snprintf(ret->name, sizeof(ret->name), "%s", s->name);
 	snprintf(ret->path, sizeof(ret->path), "%s", s->output_path);
 	ret->enabled = s->active;
+	ret->snapshot_mode = s->snapshot_mode;
 }
 
 /*

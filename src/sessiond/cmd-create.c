@@ -99,8 +99,8 @@ int cmd_create_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	r = session_name_check(msg->session_name);
 	if (r < 0)
 		return r;
-	if (msg->u.create.snapshot || msg->u.create.live_timer_us || msg->u.create.no_output) {
-		log_warn("Session %s: snapshot, live and no-output sessions are not supported yet",
+	if (msg->u.create.live_timer_us || msg->u.create.no_output) {
+		log_warn("Session %s: live and no-output sessions are not supported yet",
 		         msg->session_name);
 		return -RINGTRACE_ERR_NOT_SUPPORTED;
 	}
@@ -134,14 +134,17 @@ int cmd_create_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	info = malloc(sizeof(*info));
 	if (!info)
 		return -RINGTRACE_ERR_NOMEM;
-	r = session_create(msg->session_name, path, msg->u.create.auto_name, ctx->cred.uid,
-	                   ctx->cred.gid, now, &s);
+	/* A snapshot session writes only into its snapshot output (lttng's first one: id 1). */
+	r = session_create(msg->session_name, msg->u.create.snapshot ? "" : path,
+	                   msg->u.create.auto_name, ctx->cred.uid, ctx->cred.gid, now, &s);
 	if (r < 0) {
 		free(info);
 		return r == -ENOMEM ? -RINGTRACE_ERR_NOMEM : -RINGTRACE_ERR_SESSION_FAIL;
 	}
-	log_info("Session %s created for uid %u, output %s", s->name, (unsigned)s->uid,
-	         s->output_path);
+	if (msg->u.create.snapshot)
+		cmd_snapshot_session_init(s, path);
+	log_info("Session %s created for uid %u, %s %s", s->name, (unsigned)s->uid,
+	         s->snapshot_mode ? "snapshot output" : "output", path);
 	cmd_session_info(s, info);
 	reply->payload = info;
 	reply->len = sizeof(*info);

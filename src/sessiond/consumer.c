@@ -586,6 +586,21 @@ int consumer_flush_channel(uint64_t key)
 	return consumer_call_key(CONSUMER_FLUSH_CHANNEL, key);
 }
 
+int consumer_snapshot_channel(uint64_t key, bool metadata, const char *path,
+                              uint64_t nb_packets_per_stream)
+{
+	struct consumer_snapshot_channel req = {
+	    .key = key,
+	    .nb_packets_per_stream = nb_packets_per_stream,
+	    .metadata = metadata,
+	};
+
+	if (strlen(path) >= sizeof(req.pathname))
+		return -ENAMETOOLONG;
+	strcpy(req.pathname, path);
+	return consumer_call_for_key(CONSUMER_SNAPSHOT_CHANNEL, key, &req, sizeof(req), NULL, 0);
+}
+
 int consumer_destroy_channel(uint64_t key)
 {
 	return consumer_call_key(CONSUMER_DESTROY_CHANNEL, key);

@@ -54,6 +54,9 @@ int consumer_get_channel(uint64_t key, struct consumer_stream_fd_pair **ret_stre
 int consumer_push_metadata(uint64_t key, uint64_t offset, const char *text, uint64_t len);
 int consumer_close_metadata(uint64_t key);
 int consumer_flush_channel(uint64_t key);
+/* SNAPSHOT_CHANNEL (consumer-msg.h): a data or metadata channel into path. */
+int consumer_snapshot_channel(uint64_t key, bool metadata, const char *path,
+                              uint64_t nb_packets_per_stream);
 int consumer_destroy_channel(uint64_t key);
 /* 1 pending, 0 not, negative on error; 0 when no consumer is running. */
 int consumer_data_pending(uint64_t session_id);

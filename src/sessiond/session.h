@@ -77,6 +77,14 @@ struct session_tracker {
 	int32_t *values; /* malloc'd, unordered, no duplicates */
 };
 
+/* Where `snapshot record` writes (lttng allows one per session); id 0: none. */
+struct session_snapshot_output {
+	uint32_t id;
+	char name[RINGTRACE_NAME_MAX + 1];
+	char path[PATH_MAX]; /* absolute directory */
+	uint64_t max_size;   /* bytes over all streams, 0: no limit */
+};
+
 struct session {
 	char name[RINGTRACE_NAME_MAX + 1];
 	uint64_t id;                /* unique for the daemon's lifetime */
@@ -93,6 +101,11 @@ struct session {
 	void *ust_pid;             /* per-PID buffers (buffer-pid.c), NULL until first used */
 	struct session_tracker trackers[_RINGTRACE_TRACKER_MAX]; /* zeroed: include all */
 	bool ust_domain; /* a tracker was changed: the domain is listed even without channels */
+	/* Snapshot mode (cmd-snapshot.c): output_path is "", nothing written until a snapshot. */
+	bool snapshot_mode;
+	struct session_snapshot_output snapshot_output;
+	uint32_t snapshot_last_output_id;
+	uint64_t snapshot_count; /* snapshots recorded: the <n> of the next directory */
 };
 
 void session_list_lock(void);

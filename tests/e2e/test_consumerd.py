@@ -233,6 +233,9 @@ MALFORMED = {
     "push-len-mismatch": (-CONSUMERD_INVALID_PARAMETERS, 0),
     "push-bad-offset": (-CONSUMERD_ERROR_METADATA, 0),
     "push-to-data-channel": (-CONSUMERD_INVALID_PARAMETERS, 0),
+    "snapshot-monitored": (-CONSUMERD_INVALID_PARAMETERS, 0),
+    "snapshot-relative-path": (-CONSUMERD_INVALID_PARAMETERS, 0),
+    "snapshot-unknown-channel": (-CONSUMERD_CHAN_NOT_FOUND, 0),
     # Undecodable frames: the connection is closed, the consumer exits on error.
     "oversized-payload": ("closed", 1),
     "missing-fds": ("closed", 1),

@@ -35,6 +35,15 @@ enum client_command {
 	CLIENT_STOP_TRACE = 17,
 	CLIENT_LIST_TRACEPOINT_FIELDS = 18, /* reply: struct ringtrace_event_field[] */
 	CLIENT_DATA_PENDING = 24,     /* reply: uint8_t, 1 = pending */
+	/*
+	 * Snapshot commands: add, del and record carry one struct
+	 * ringtrace_snapshot_output as variable data (url: absolute directory
+	 * or file://DIR; "" for record = the session's output).
+	 */
+	CLIENT_SNAPSHOT_ADD_OUTPUT = 25,  /* reply: uint32_t id */
+	CLIENT_SNAPSHOT_DEL_OUTPUT = 26,
+	CLIENT_SNAPSHOT_LIST_OUTPUT = 27, /* reply: struct ringtrace_snapshot_output[] */
+	CLIENT_SNAPSHOT_RECORD = 28,
 	CLIENT_SAVE_SESSION = 31,     /* session_name "" = every session of the client */
 	CLIENT_TRACK_ID = 32,
 	CLIENT_UNTRACK_ID = 33,

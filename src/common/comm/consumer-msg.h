@@ -31,7 +31,7 @@ enum consumer_command {
 	CONSUMER_CLOSE_METADATA = 11,       /* req: consumer_channel_key */
 	CONSUMER_SETUP_METADATA = 12,
 	CONSUMER_FLUSH_CHANNEL = 13,        /* req: consumer_channel_key */
-	CONSUMER_SNAPSHOT_CHANNEL = 14,
+	CONSUMER_SNAPSHOT_CHANNEL = 14,     /* req: consumer_snapshot_channel */
 	CONSUMER_SNAPSHOT_METADATA = 15,
 	CONSUMER_STREAMS_SENT = 16,
 	CONSUMER_DISCARDED_EVENTS = 17,     /* req: consumer_channel_key; reply: uint64_t */
@@ -105,6 +105,9 @@ struct consumer_session_key {
  * creates the memfds and eventfds and starts reading them), files
  * <pathname>/<name>_<cpu> and <pathname>/index/<name>_<cpu>.idx; for
  * METADATA, the file <pathname>/metadata. Files are created owned by uid/gid.
+ * monitor 0 (snapshot sessions, as lttng's monitor flag): no files, pathname
+ * is ignored, the streams are never drained and the metadata text is kept in
+ * memory; SNAPSHOT_CHANNEL writes them out.
  */
 struct consumer_ask_channel {
 	uint64_t key;          /* unique channel key chosen by sessiond */
@@ -127,6 +130,24 @@ struct consumer_ask_channel {
 	uint32_t gid;
 	char name[256];        /* channel name, NUL-terminated */
 	char pathname[PATH_MAX]; /* absolute output directory, NUL-terminated */
+	uint8_t monitor;         /* 1: drained into pathname; 0: snapshot reads only */
+} __attribute__((packed));
+
+/*
+ * SNAPSHOT_CHANNEL, for a channel created with monitor 0: writes under
+ * pathname (created, owned by the channel's uid/gid) a DATA channel's most
+ * recent complete packets, at most nb_packets_per_stream per stream (0: all
+ * still in the ring), or a METADATA channel's whole text (metadata 1), as
+ * files named as the monitored ones. The streams are flushed first, and
+ * nothing is consumed: producers go on, later snapshots see the packets
+ * again. Reply: no payload; -CONSUMERD_SNAPSHOT_FAILED when something could
+ * not be written (what was is left in place and the error logged).
+ */
+struct consumer_snapshot_channel {
+	uint64_t key;
+	uint64_t nb_packets_per_stream;
+	uint32_t metadata; /* 1: the key names a metadata channel */
+	char pathname[PATH_MAX]; /* absolute, NUL-terminated */
 } __attribute__((packed));
 
 struct consumer_channel_status {

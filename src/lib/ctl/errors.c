@@ -62,6 +62,12 @@ static const char *const error_texts[_RINGTRACE_ERR_MAX] = {
     [RINGTRACE_ERR_LOAD_SESSION_NOENT] = "Session file not found",
     [RINGTRACE_ERR_UST_CONTEXT_EXIST] = "UST context already exist",
     [RINGTRACE_ERR_UST_CONTEXT_INVAL] = "UST invalid context",
+    [RINGTRACE_ERR_NOT_SNAPSHOT_SESSION] =
+        "Snapshot command can't be applied to a non-snapshot session",
+    [RINGTRACE_ERR_SNAPSHOT_OUTPUT_EXIST] = "Snapshot output already exists",
+    [RINGTRACE_ERR_START_SESSION_ONCE] = "Session needs to be started once",
+    [RINGTRACE_ERR_SNAPSHOT_FAIL] = "Snapshot record failed",
+    [RINGTRACE_ERR_MAX_SIZE_INVALID] = "Snapshot max size is invalid",
     [RINGTRACE_ERR_CONTEXT_UNAVAILABLE] =
         "Context unavailable on this kernel (perf_event_open() refuses this counter: "
         "no hardware PMU, or kernel.perf_event_paranoid too strict)",

@@ -202,6 +202,7 @@ static struct consumer_ask_channel ask_channel_msg(const struct driver *d, uint6
 	    .stream_id = 0,
 	    .uid = getuid(),
 	    .gid = getgid(),
+	    .monitor = 1,
 	};
 
 	memcpy(msg.uuid, d->uuid, RT_UUID_LEN);
@@ -685,7 +686,7 @@ static int32_t case_unsupported_command(struct driver *d)
 {
 	uint64_t key = DATA_KEY;
 
-	send_request(d, CONSUMER_SNAPSHOT_CHANNEL, &key, sizeof(key));
+	send_request(d, CONSUMER_SETUP_METADATA, &key, sizeof(key));
 	return -CONSUMERD_ERROR_RECV_CMD;
 }
 
@@ -799,6 +800,35 @@ static int32_t case_push_bad_offset(struct driver *d)
 	return -CONSUMERD_ERROR_METADATA;
 }
 
+/* SNAPSHOT_CHANNEL of a channel drained into files (not a snapshot session's). */
+static int32_t case_snapshot_monitored(struct driver *d)
+{
+	struct consumer_snapshot_channel msg = {.key = DATA_KEY};
+
+	ask_channel(d, DATA_KEY, CONSUMER_CHANNEL_TYPE_DATA);
+	snprintf(msg.pathname, sizeof(msg.pathname), "/ringtrace-never-written");
+	send_request(d, CONSUMER_SNAPSHOT_CHANNEL, &msg, sizeof(msg));
+	return -CONSUMERD_INVALID_PARAMETERS;
+}
+
+static int32_t case_snapshot_relative_path(struct driver *d)
+{
+	struct consumer_snapshot_channel msg = {.key = DATA_KEY};
+
+	snprintf(msg.pathname, sizeof(msg.pathname), "relative/snap");
+	send_request(d, CONSUMER_SNAPSHOT_CHANNEL, &msg, sizeof(msg));
+	return -CONSUMERD_INVALID_PARAMETERS;
+}
+
+static int32_t case_snapshot_unknown_channel(struct driver *d)
+{
+	struct consumer_snapshot_channel msg = {.key = DATA_KEY};
+
+	snprintf(msg.pathname, sizeof(msg.pathname), "/ringtrace-never-written");
+	send_request(d, CONSUMER_SNAPSHOT_CHANNEL, &msg, sizeof(msg));
+	return -CONSUMERD_CHAN_NOT_FOUND;
+}
+
 static int32_t case_push_to_data_channel(struct driver *d)
 {
 	struct {
@@ -847,6 +877,9 @@ static const struct malformed_case malformed_cases[] = {
     {"push-len-mismatch", case_push_len_mismatch},
     {"push-bad-offset", case_push_bad_offset},
     {"push-to-data-channel", case_push_to_data_channel},
+    {"snapshot-monitored", case_snapshot_monitored},
+    {"snapshot-relative-path", case_snapshot_relative_path},
+    {"snapshot-unknown-channel", case_snapshot_unknown_channel},
     {"short-frame", case_short_frame},
 };
 

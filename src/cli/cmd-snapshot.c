@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ringtrace snapshot [-s SESSION] [-n NAME] [-m SIZE] ACTION [URL|DIR]
+ *   ACTION: add-output, del-output (ID | NAME), list-output, record
+ * lttng 2.13's messages and exit codes: an error of the session daemon is
+ * printed as "Error: <message>" and exits 1, an unknown action exits 2.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <ringtrace/ctl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "cli.h"
+#include "common/macros.h"
+#include "current-session.h"
+#include "output.h"
+#include "units.h"
+
+#define INDENT4 "    "
+
+static const char usage[] =
+    "Usage: ringtrace [GENERAL OPTIONS] snapshot [OPTIONS] ACTION\n"
+    "\n"
+    "Take a snapshot of a snapshot session's buffers, or manage its snapshot output.\n"
+    "\n"
+    "Actions:\n"
+    "  add-output [-n NAME] [-m SIZE] DIR|file://DIR   Set the snapshot output (one)\n"
+    "  del-output ID|NAME                              Remove it\n"
+    "  list-output                                     Show it\n"
+    "  record [-n NAME] [-m SIZE] [DIR|file://DIR]     Write a snapshot (to DIR once,\n"
+    "                                                  instead of the output)\n"
+    "\n"
+    "Options:\n"
+    "  -s, --session=NAME    Session (default: the current one)\n"
+    "  -n, --name=NAME       Output name (record: directory name prefix)\n"
+    "  -m, --max-size=SIZE   Maximum total size of a snapshot (k, M, G suffixes)\n"
+    "  -C, --ctrl-url=URL    Relay daemon outputs: not supported yet\n"
+    "  -D, --data-url=URL    Relay daemon outputs: not supported yet\n"
+    "  -h, --help            Show this help\n";
+
+static const struct option long_options[] = {
+    CLI_COMMON_LONG_OPTIONS,
+    {"session", required_argument, NULL, 's'},
+    {"ctrl-url", required_argument, NULL, 'C'},
+    {"data-url", required_argument, NULL, 'D'},
+    {"name", required_argument, NULL, 'n'},
+    {"max-size", required_argument, NULL, 'm'},
+    {NULL, 0, NULL, 0},
+};
+
+struct snapshot_opts {
+	const char *session;
+	const char *name;
+	const char *ctrl_url;
+	const char *data_url;
+	uint64_t max_size; /* 0: not given */
+	char session_name[RINGTRACE_NAME_MAX + 1];
+};
+
+typedef int (*action_fn)(const struct snapshot_opts *o, const char *arg);
+
+/* The daemon's error as lttng prints it; network outputs get our own explanation. */
+static int report(const char *url, int r)
+{
+	if (r == -RINGTRACE_ERR_NOT_SUPPORTED && url && strstr(url, "://"))
+		cli_err("Snapshot output %s: only local outputs are supported (the consumer "
+		        "daemon does not stream to relay daemons yet)",
+		        url);
+	else
+		cli_err("%s", ringtrace_strerror(r));
+	return CMD_ERROR;
+}
+
+static int output_init(const struct snapshot_opts *o, const char *url,
+                       struct ringtrace_snapshot_output *ret)
+{
+	*ret = (struct ringtrace_snapshot_output){.max_size = o->max_size};
+	if (o->name && strlen(o->name) >= sizeof(ret->name)) {
+		cli_err("%s", ringtrace_strerror(-RINGTRACE_ERR_INVALID));
+		return CMD_ERROR;
+	}
+	if (url && strlen(url) >= sizeof(ret->url)) {
+		cli_err("%s", ringtrace_strerror(-RINGTRACE_ERR_INVALID));
+		return CMD_ERROR;
+	}
+	if (o->name)
+		strcpy(ret->name, o->name);
+	if (url)
+		strcpy(ret->url, url);
+	return CMD_SUCCESS;
+}
+
+static int action_add_output(const struct snapshot_opts *o, const char *url)
+{
+	struct ringtrace_snapshot_output out;
+	char name[RINGTRACE_NAME_MAX + 1];
+	int r;
+
+	if (!url) {
+		cli_err("An output destination must be specified to add a snapshot output.");
+		return CMD_ERROR;
+	}
+	r = output_init(o, url, &out);
+	if (r != CMD_SUCCESS)
+		return r;
+	r = ringtrace_snapshot_add_output(o->session_name, &out);
+	if (r < 0)
+		return report(url, r);
+	if (out.name[0])
+		strcpy(name, out.name);
+	else
+		snprintf(name, sizeof(name), "snapshot-%" PRIu32, out.id);
+	cli_msg("Snapshot output successfully added for session %s", o->session_name);
+	if (o->max_size)
+		cli_msg("  [%" PRIu32 "] %s: %s (max size: %" PRIu64 " bytes)", out.id, name, url,
+		        o->max_size);
+	else
+		cli_msg("  [%" PRIu32 "] %s: %s", out.id, name, url);
+	return CMD_SUCCESS;
+}
+
+static int action_del_output(const struct snapshot_opts *o, const char *arg)
+{
+	struct ringtrace_snapshot_output out = {0};
+	char *end;
+	long id;
+	int r;
+
+	if (!arg) {
+		cli_err("A snapshot output name or id must be provided to delete a snapshot "
+		        "output.");
+		return CMD_ERROR;
+	}
+	/* As lttng: a number is an id, text not starting with one a name. */
+	errno = 0;
+	id = strtol(arg, &end, 10);
+	if (id == 0 && (errno == 0 || errno == EINVAL)) {
+		if (strlen(end) >= sizeof(out.name))
+			return report(NULL, -RINGTRACE_ERR_INVALID);
+		strcpy(out.name, end);
+	} else if (errno == 0 && *end == '\0' && id > 0 && id <= UINT32_MAX) {
+		out.id = (uint32_t)id;
+	} else {
+		cli_err("Argument %s not recognized", arg);
+		cli_err("Unknown error code");
+		return CMD_ERROR;
+	}
+	r = ringtrace_snapshot_del_output(o->session_name, &out);
+	if (r < 0)
+		return report(NULL, r);
+	if (out.id)
+		cli_msg("Snapshot output id %" PRIu32 " successfully deleted for session %s",
+		        out.id, o->session_name);
+	else
+		cli_msg("Snapshot output %s successfully deleted for session %s", out.name,
+		        o->session_name);
+	return CMD_SUCCESS;
+}
+
+static int action_list_output(const struct snapshot_opts *o, const char *arg)
+{
+	_cleanup_free_ struct ringtrace_snapshot_output *outs = NULL;
+	int n = ringtrace_snapshot_list_output(o->session_name, &outs);
+
+	(void)arg;
+	if (n < 0)
+		return report(NULL, n);
+	cli_msg("Snapshot output list for session %s", o->session_name);
+	for (int i = 0; i < n; i++) {
+		if (outs[i].max_size)
+			cli_msg(INDENT4 "[%" PRIu32 "] %s: %s (max size: %" PRIu64 " bytes)",
+			        outs[i].id, outs[i].name, outs[i].url, outs[i].max_size);
+		else
+			cli_msg(INDENT4 "[%" PRIu32 "] %s: %s", outs[i].id, outs[i].name,
+			        outs[i].url);
+	}
+	if (n == 0)
+		cli_msg(INDENT4 "None");
+	return CMD_SUCCESS;
+}
+
+static int action_record(const struct snapshot_opts *o, const char *url)
+{
+	struct ringtrace_snapshot_output out;
+	int r = output_init(o, url, &out);
+
+	if (r != CMD_SUCCESS)
+		return r;
+	/* -m not given: the output's own limit. */
+	if (!o->max_size)
+		out.max_size = UINT64_MAX;
+	r = ringtrace_snapshot_record(o->session_name, &out);
+	if (r == -RINGTRACE_ERR_MAX_SIZE_INVALID)
+		cli_err("Invalid snapshot size. Cannot fit at least one packet per stream.");
+	if (r < 0)
+		return report(url, r);
+	cli_msg("Snapshot recorded successfully for session %s", o->session_name);
+	if (url)
+		cli_msg("Snapshot written at: %s", url);
+	return CMD_SUCCESS;
+}
+
+static const struct {
+	const char *name;
+	action_fn run;
+} actions[] = {
+    {"add-output", action_add_output},
+    {"del-output", action_del_output},
+    {"list-output", action_list_output},
+    {"record", action_record},
+};
+
+static int parse_options(int argc, char **argv, struct snapshot_opts *o)
+{
+	int opt;
+
+	cli_args_begin();
+	while ((opt = cli_args_next(argc, argv, "hs:C:D:n:m:", long_options)) != -1) {
+		switch (opt) {
+		case 'h':
+			cli_show_help(usage);
+			return -1;
+		case OPT_LIST_OPTIONS:
+			cli_list_options(long_options);
+			return -1;
+		case 's':
+			o->session = optarg;
+			break;
+		case 'C':
+			o->ctrl_url = optarg;
+			break;
+		case 'D':
+			o->data_url = optarg;
+			break;
+		case 'n':
+			o->name = optarg;
+			break;
+		case 'm':
+			if (parse_size(optarg, &o->max_size) < 0) {
+				cli_err("Unable to handle max-size value %s", optarg);
+				return CMD_ERROR;
+			}
+			break;
+		default:
+			return CMD_UNDEFINED;
+		}
+	}
+	return CMD_SUCCESS;
+}
+
+int cmd_snapshot(int argc, char **argv)
+{
+	struct snapshot_opts o = {0};
+	const char *action, *arg;
+	int r = parse_options(argc, argv, &o);
+
+	if (r < 0)
+		return CMD_SUCCESS; /* --help, --list-options */
+	if (r != CMD_SUCCESS)
+		return r;
+	r = current_session_resolve(o.session, o.session_name);
+	if (r != CMD_SUCCESS)
+		return r;
+	action = cli_args_pop(argc, argv);
+	arg = cli_args_pop(argc, argv);
+	if (!action) {
+		cli_err("No action specified for snapshot command.");
+		return CMD_ERROR;
+	}
+	if (!o.ctrl_url != !o.data_url) {
+		cli_err("URLs must be specified for both data and control");
+		return CMD_ERROR;
+	}
+	if (o.ctrl_url) {
+		cli_err("Snapshot outputs %s and %s: relay daemon outputs are not supported (the "
+		        "consumer daemon does not stream to relay daemons yet)",
+		        o.ctrl_url, o.data_url);
+		return CMD_ERROR;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(actions); i++) {
+		if (strcmp(action, actions[i].name) == 0)
+			return actions[i].run(&o, arg);
+	}
+	return CMD_UNDEFINED;
+}

@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Snapshot reads (src/ringbuffer/snapshot.c): the most recent packets come
+ * back intact and in order, a snapshot consumes nothing (a second one sees
+ * the same packets), the packet a snapshot holds is never written while
+ * producers lap it, discard-mode streams keep their oldest packets, and,
+ * with two producer threads lapping the ring while a snapshot thread reads
+ * it over and over, every packet read is intact with per-producer sequence
+ * numbers increasing along each snapshot, and producers never discard
+ * because of a snapshot.
+ */
+
+#include "test-ringbuffer-client.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#define S4K     4096u
+#define NSUB    4u
+#define PAYLOAD 100u
+#define THREADS 2u
+
+struct head {
+	uint32_t thread;
+	uint32_t pad;
+	uint64_t index;
+};
+
+static void stream_open(struct tc_fixture *f, uint32_t overwrite)
+{
+	struct rb_stream_attr attr;
+
+	tc_attr_init(&attr, S4K, NSUB, 64);
+	attr.overwrite = overwrite;
+	tc_fixture_open_attr(f, &attr);
+}
+
+static void payload_of(uint8_t *buf, uint32_t thread, uint64_t index)
+{
+	struct head h = {.thread = thread, .index = index};
+
+	memcpy(buf, &h, sizeof(h));
+	for (uint32_t i = sizeof(h); i < PAYLOAD; i++)
+		buf[i] = (uint8_t)(index * 31 + thread * 7 + i);
+}
+
+static int emit(struct rb_stream *stream, uint32_t thread, uint64_t index)
+{
+	uint8_t payload[PAYLOAD];
+	struct rb_reserve_ctx ctx;
+	int r = rb_reserve(stream, PAYLOAD, false, &ctx);
+
+	if (r < 0)
+		return r;
+	payload_of(payload, thread, index);
+	tc_record_write(&ctx, payload);
+	rb_commit(&ctx);
+	return 0;
+}
+
+static uint64_t records_per_packet(void)
+{
+	return 1 + (S4K - TC_HEADER_SIZE - TC_REC_LONG - PAYLOAD) / (TC_REC_SHORT + PAYLOAD);
+}
+
+/*
+ * Checks one packet: header, every record intact, each thread's indexes
+ * above next[thread] (then updated). Returns the number of records.
+ */
+static uint64_t check_packet(const struct rb_subbuf *sb, uint64_t next[THREADS])
+{
+	uint8_t expected[PAYLOAD];
+	struct tc_packet_header ph;
+	struct tc_record rec;
+	struct head h;
+	uint64_t offset = TC_HEADER_SIZE, n = 0;
+	int r;
+
+	tc_packet_header_read(sb, &ph);
+	assert_int_equal(ph.magic, TC_PACKET_MAGIC);
+	assert_int_equal(ph.begin_count, 1);
+	assert_int_equal(ph.seq_num, sb->seq_num);
+	assert_int_equal(ph.content_size, sb->content_size);
+	while ((r = tc_record_next(sb, &offset, &rec)) == 1) {
+		assert_int_equal(rec.payload_len, PAYLOAD);
+		memcpy(&h, rec.payload, sizeof(h));
+		assert_true(h.thread < THREADS);
+		assert_true(h.index >= next[h.thread]);
+		payload_of(expected, h.thread, h.index);
+		assert_memory_equal(rec.payload, expected, PAYLOAD);
+		next[h.thread] = h.index + 1;
+		n++;
+	}
+	assert_int_equal(r, 0);
+	return n;
+}
+
+struct snap_result {
+	uint64_t packets, records, skipped, given_back, kept;
+	uint64_t first_seq, last_index; /* last record's index (thread 0 tests) */
+};
+
+/* One snapshot of at most max_packets packets, checked; the caller flushed. */
+static void snapshot(struct rb_stream *stream, uint64_t max_packets, struct snap_result *res)
+{
+	uint64_t next[THREADS] = {0}, begin, end, seq = UINT64_MAX;
+	struct rb_subbuf sb;
+
+	*res = (struct snap_result){.first_seq = UINT64_MAX};
+	rb_snapshot_range(stream, max_packets, &begin, &end);
+	for (uint64_t pos = begin; pos < end; pos += S4K) {
+		int r = rb_snapshot_get(stream, pos, &sb);
+
+		if (r == -EAGAIN || r == -ESTALE) {
+			res->skipped++;
+			continue;
+		}
+		assert_int_equal(r, 0);
+		assert_int_equal(sb.pos, pos);
+		assert_true(seq == UINT64_MAX || sb.seq_num > seq);
+		seq = sb.seq_num;
+		if (res->first_seq == UINT64_MAX)
+			res->first_seq = seq;
+		res->records += check_packet(&sb, next);
+		res->packets++;
+		if (rb_snapshot_put(stream, &sb))
+			res->given_back++;
+		else
+			res->kept++;
+	}
+	res->last_index = next[0] - 1;
+}
+
+static void test_overwrite_snapshot_reads_newest_and_consumes_nothing(void **state)
+{
+	const uint64_t emitted = records_per_packet() * NSUB * 3 + 7;
+	struct snap_result a, b, c;
+	struct tc_fixture f;
+	struct rb_subbuf sb;
+
+	stream_open(&f, 1);
+	for (uint64_t i = 0; i < emitted; i++)
+		assert_int_equal(emit(f.prod, 0, i), 0);
+	rb_stream_flush(f.cons);
+
+	snapshot(f.cons, UINT64_MAX, &a);
+	assert_int_equal(a.packets, NSUB);
+	assert_int_equal(a.skipped, 0);
+	assert_int_equal(a.given_back, NSUB);
+	assert_int_equal(a.first_seq, emitted / records_per_packet() + 1 - NSUB);
+	assert_int_equal(a.last_index, emitted - 1);
+	assert_int_equal(a.records, records_per_packet() * (NSUB - 1) + 7);
+
+	/* Nothing was consumed: the same packets again. */
+	snapshot(f.cons, UINT64_MAX, &b);
+	assert_memory_equal(&a, &b, sizeof(a));
+
+	/* Size limit: the newest two only. */
+	snapshot(f.cons, 2, &c);
+	assert_int_equal(c.packets, 2);
+	assert_int_equal(c.first_seq, a.first_seq + NSUB - 2);
+	assert_int_equal(c.last_index, emitted - 1);
+
+	/* The draining consumer still gets them all afterwards. */
+	assert_int_equal(rb_consumer_get_subbuf(f.cons, &sb), 0);
+	assert_int_equal(sb.seq_num, a.first_seq);
+	/* It holds a packet, and the spare with it: no snapshot read now. */
+	assert_int_equal(rb_snapshot_get(f.cons, sb.pos, &sb), -EBUSY);
+	tc_fixture_close(&f);
+}
+
+static void test_held_snapshot_packet_survives_laps(void **state)
+{
+	const uint64_t per_lap = records_per_packet() * NSUB;
+	uint64_t next[THREADS] = {0}, begin, end, i = 0;
+	struct rb_subbuf held, other;
+	struct snap_result a;
+	struct tc_fixture f;
+	uint8_t copy[S4K];
+
+	stream_open(&f, 1);
+	for (; i < per_lap; i++)
+		assert_int_equal(emit(f.prod, 0, i), 0);
+	rb_stream_flush(f.cons);
+	rb_snapshot_range(f.cons, UINT64_MAX, &begin, &end);
+	assert_int_equal(begin, 0);
+	assert_int_equal(end, NSUB * S4K);
+	assert_int_equal(rb_snapshot_get(f.cons, 0, &held), 0);
+	assert_int_equal(rb_snapshot_get(f.cons, S4K, &other), -EBUSY); /* S4 */
+	memcpy(copy, held.data, held.content_size);
+
+	/* Two laps while the snapshot holds packet 0: never waits, never discards. */
+	for (; i < 3 * per_lap; i++)
+		assert_int_equal(emit(f.prod, 0, i), 0);
+	assert_int_equal(rb_stream_events_discarded(f.cons), 0);
+	assert_memory_equal(held.data, copy, held.content_size);
+	assert_int_equal(check_packet(&held, next), records_per_packet());
+	/* S3: its slot was claimed meanwhile, the page becomes the spare. */
+	assert_false(rb_snapshot_put(f.cons, &held));
+	assert_false(rb_snapshot_put(f.cons, &held)); /* double put: nothing */
+
+	/* The ring is consistent: more laps, then a snapshot of the newest packets. */
+	for (; i < 5 * per_lap; i++)
+		assert_int_equal(emit(f.prod, 0, i), 0);
+	rb_stream_flush(f.cons);
+	snapshot(f.cons, UINT64_MAX, &a);
+	assert_int_equal(a.packets, NSUB);
+	assert_int_equal(a.last_index, i - 1);
+	assert_int_equal(a.skipped, 0);
+	tc_fixture_close(&f);
+}
+
+static void test_discard_snapshot_keeps_oldest(void **state)
+{
+	const uint64_t per_lap = records_per_packet() * NSUB;
+	struct snap_result a, b;
+	struct tc_fixture f;
+	uint64_t discarded = 0;
+
+	stream_open(&f, 0);
+	for (uint64_t i = 0; i < 2 * per_lap; i++)
+		if (emit(f.prod, 0, i) == -ENOBUFS)
+			discarded++;
+	assert_int_equal(discarded, per_lap);
+	rb_stream_flush(f.cons); /* closes packet NSUB - 1, full but not switched */
+	snapshot(f.cons, UINT64_MAX, &a);
+	assert_int_equal(a.packets, NSUB);
+	assert_int_equal(a.first_seq, 0);
+	assert_int_equal(a.last_index, per_lap - 1);
+	/* Nothing released: producers still discard, a second snapshot is the same. */
+	assert_int_equal(emit(f.prod, 0, 0), -ENOBUFS);
+	snapshot(f.cons, UINT64_MAX, &b);
+	assert_memory_equal(&a, &b, sizeof(a));
+	snapshot(f.cons, 1, &b);
+	assert_int_equal(b.packets, 1);
+	assert_int_equal(b.first_seq, NSUB - 1);
+	tc_fixture_close(&f);
+}
+
+/* --- concurrent: THREADS producers lap the ring while snapshots read it --- */
+
+struct shared {
+	struct rb_stream *stream;
+	uint64_t last_ok[THREADS];   /* last index emitted, + 1 (0: none) */
+	uint64_t discarded[THREADS]; /* -ENOBUFS results */
+	int stop;
+};
+
+struct producer {
+	struct shared *shared;
+	uint32_t thread;
+};
+
+static void *producer_main(void *arg)
+{
+	struct producer *p = arg;
+	struct shared *sh = p->shared;
+	uint64_t i = 0;
+
+	while (!__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE)) {
+		if (emit(sh->stream, p->thread, i) == 0)
+			sh->last_ok[p->thread] = i + 1;
+		else
+			sh->discarded[p->thread]++;
+		i++;
+	}
+	return NULL;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void test_snapshots_while_producers_lap(void **state)
+{
+	struct producer producers[THREADS];
+	pthread_t threads[THREADS];
+	struct shared sh = {0};
+	struct snap_result res, total = {0};
+	struct tc_fixture f;
+	uint64_t deadline = now_ns() + 10000000000u, snapshots = 0, newest = 0;
+	uint64_t last_seq[2] = {0}, discarded = 0;
+
+	stream_open(&f, 1);
+	sh.stream = f.prod;
+	for (uint32_t t = 0; t < THREADS; t++) {
+		producers[t] = (struct producer){.shared = &sh, .thread = t};
+		assert_int_equal(pthread_create(&threads[t], NULL, producer_main, &producers[t]),
+		                 0);
+	}
+	/* Until both put outcomes (S2, S3) were seen, at least 200 snapshots. */
+	while (snapshots < 200 || total.given_back < 50 || total.kept < 10) {
+		assert_true(now_ns() < deadline);
+		rb_stream_flush(f.cons);
+		snapshot(f.cons, UINT64_MAX, &res);
+		total.packets += res.packets;
+		total.skipped += res.skipped;
+		total.given_back += res.given_back;
+		total.kept += res.kept;
+		if (res.packets)
+			newest = res.first_seq;
+		snapshots++;
+	}
+	__atomic_store_n(&sh.stop, 1, __ATOMIC_RELEASE);
+	for (uint32_t t = 0; t < THREADS; t++)
+		assert_int_equal(pthread_join(threads[t], NULL), 0);
+	assert_true(newest > NSUB);
+	assert_true(total.packets > 0);
+
+	/* Quiet now: the last snapshot ends with the last record emitted, twice alike. */
+	rb_stream_flush(f.cons);
+	for (int k = 0; k < 2; k++) {
+		uint64_t next[THREADS] = {0}, begin, end, last_thread = 0, last_index = 0;
+		struct rb_subbuf sb;
+
+		rb_snapshot_range(f.cons, UINT64_MAX, &begin, &end);
+		assert_int_equal(end - begin, NSUB * S4K);
+		for (uint64_t pos = begin; pos < end; pos += S4K) {
+			uint64_t before[THREADS];
+
+			assert_int_equal(rb_snapshot_get(f.cons, pos, &sb), 0);
+			memcpy(before, next, sizeof(before));
+			check_packet(&sb, next);
+			for (uint32_t t = 0; t < THREADS; t++)
+				if (next[t] != before[t] && next[t] > 0) {
+					last_thread = t;
+					last_index = next[t] - 1;
+				}
+			assert_true(rb_snapshot_put(f.cons, &sb)); /* nobody claims: S2 */
+			last_seq[k] = sb.seq_num;
+		}
+		/* The newest record belongs to a thread and is its last one emitted. */
+		assert_int_equal(last_index + 1, sh.last_ok[last_thread]);
+	}
+	assert_int_equal(last_seq[0], last_seq[1]);
+	/* Producers discarded only laps of packets still being committed (O2). */
+	for (uint32_t t = 0; t < THREADS; t++)
+		discarded += sh.discarded[t];
+	assert_int_equal(rb_stream_events_discarded(f.cons), discarded);
+	print_message("%lu snapshots, %lu packets read, %lu skipped, %lu given back, %lu kept, "
+	              "%lu records discarded\n",
+	              (unsigned long)snapshots, (unsigned long)total.packets,
+	              (unsigned long)total.skipped, (unsigned long)total.given_back,
+	              (unsigned long)total.kept, (unsigned long)discarded);
+	tc_fixture_close(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_overwrite_snapshot_reads_newest_and_consumes_nothing),
+	    cmocka_unit_test(test_held_snapshot_packet_survives_laps),
+	    cmocka_unit_test(test_discard_snapshot_keeps_oldest),
+	    cmocka_unit_test(test_snapshots_while_producers_lap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
