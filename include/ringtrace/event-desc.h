@@ -20,7 +20,7 @@
 extern "C" {
 #endif
 
-#define RINGTRACE_PROBE_ABI_VERSION 1
+#define RINGTRACE_PROBE_ABI_VERSION 2   /* 2: filter values and call-site ip in records */
 #define RINGTRACE_SYM_NAME_LEN      256 /* as LTTNG_UST_ABI_SYM_NAME_LEN, incl. NUL */
 
 /* The 15 lttng-ust log levels, same numbering. */
@@ -61,17 +61,17 @@ enum ringtrace_encoding {
 };
 
 struct ringtrace_type_integer {
-	uint16_t size_bits;        /* 8, 16, 32, 64 */
-	uint16_t align_bits;       /* 8 on x86 (packed buffers) */
+	uint16_t size_bits;  /* 8, 16, 32, 64 */
+	uint16_t align_bits; /* 8 on x86 (packed buffers) */
 	uint8_t is_signed;
-	uint8_t base;              /* 10 or 16 */
+	uint8_t base;               /* 10 or 16 */
 	uint8_t reverse_byte_order; /* stored in network (big-endian) order */
-	uint8_t encoding;          /* enum ringtrace_encoding */
+	uint8_t encoding;           /* enum ringtrace_encoding */
 };
 
 struct ringtrace_type_float {
-	uint8_t exp_dig;   /* 8 (float) or 11 (double) */
-	uint8_t mant_dig;  /* 24 (float) or 53 (double) */
+	uint8_t exp_dig;  /* 8 (float) or 11 (double) */
+	uint8_t mant_dig; /* 24 (float) or 53 (double) */
 	uint16_t align_bits;
 };
 

@@ -10,6 +10,10 @@
  *
  * ringtrace_record_reserve() must be called inside the call site's RCU
  * read-side critical section, which is where probes run.
+ *
+ * Probes are compiled into programs: what they see here (struct
+ * ringtrace_record, the runtime head, the value union for filters) is part
+ * of the probe ABI, versioned by RINGTRACE_PROBE_ABI_VERSION.
  */
 #ifndef RINGTRACE_TP_RECORD_H
 #define RINGTRACE_TP_RECORD_H
@@ -59,7 +63,7 @@ static inline int ringtrace_event_filtered(const struct ringtrace_event_desc *de
 {
 	const struct ringtrace_event_runtime_head *rt =
 	    (const struct ringtrace_event_runtime_head *)__atomic_load_n(desc->runtime,
-	                                                                  __ATOMIC_RELAXED);
+	                                                                 __ATOMIC_RELAXED);
 
 	return rt && __atomic_load_n(&rt->filtered, __ATOMIC_RELAXED);
 }
@@ -104,8 +108,8 @@ static inline int64_t ringtrace_filter_integer(const void *p, size_t size, int i
 
 /* A record being written. payload, ip and filter_values are for the probe. */
 struct ringtrace_record {
-	void *payload;        /* where the first field goes */
-	const void *ip;       /* probe: the call site's address (the `ip` context) */
+	void *payload;  /* where the first field goes */
+	const void *ip; /* probe: the call site's address (the `ip` context) */
 	/* Set by the probe before reserving: its field values, or NULL. */
 	const union ringtrace_filter_value *filter_values;
 	const void *cursor;   /* library: the recorder this record is for */
