@@ -81,6 +81,8 @@ enum ringtrace_error_code {
 	RINGTRACE_ERR_START_SESSION_ONCE = 66,    /* snapshot of a session never started */
 	RINGTRACE_ERR_SNAPSHOT_FAIL = 67,         /* no output, or the consumer failed */
 	RINGTRACE_ERR_MAX_SIZE_INVALID = 68,      /* max size below one packet per stream */
+	RINGTRACE_ERR_SESSION_NOT_STARTED = 69,   /* needs a started session */
+	RINGTRACE_ERR_PER_PID_SESSION = 70,       /* refused for per-PID buffers */
 	_RINGTRACE_ERR_MAX,
 };
 
@@ -258,6 +260,16 @@ int ringtrace_stop_tracing(const char *session_name);
 int ringtrace_stop_tracing_no_wait(const char *session_name);
 /* 1 while data is still being consumed, 0 when all is written. */
 int ringtrace_data_pending(const char *session_name);
+
+/*
+ * As lttng_regenerate_metadata(): the metadata of a started session with
+ * per-user buffers is written again from its start, its clock offset
+ * sampled again. Errors: -RINGTRACE_ERR_SESSION_NOT_STARTED,
+ * -RINGTRACE_ERR_PER_PID_SESSION.
+ */
+int ringtrace_regenerate_metadata(const char *session_name);
+/* As lttng_regenerate_statedump(). */
+int ringtrace_regenerate_statedump(const char *session_name);
 
 /*
  * Snapshot outputs, as lttng_snapshot_output: where `snapshot record`

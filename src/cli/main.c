@@ -43,6 +43,7 @@ const struct cli_command cli_commands[] = {
     {"start", cmd_start, "Start a recording session", SECTION_CONTROL},
     {"stop", cmd_stop, "Stop a recording session", SECTION_CONTROL},
     {"snapshot", cmd_snapshot, "Take a recording session snapshot", SECTION_SNAPSHOT},
+    {"regenerate", cmd_regenerate, "Regenerate specific recording session data", SECTION_SESSIONS},
     {"load", cmd_load, "Load recording session configurations", SECTION_SAVE},
     {"save", cmd_save, "Save recording session configurations", SECTION_SAVE},
     {"help", cmd_help, "Show the help of a command", SECTION_MISC},

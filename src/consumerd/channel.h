@@ -117,6 +117,7 @@ struct consumer_channel {
 	uint64_t metadata_file_bytes; /* packetized bytes in the file */
 	char *metadata_text;          /* unmonitored: the whole text (metadata_text_bytes) */
 	uint64_t metadata_text_cap;
+	uint64_t metadata_version; /* of the text held: a push of a higher one starts over */
 	bool metadata_closed;
 };
 

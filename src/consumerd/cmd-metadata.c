@@ -82,6 +82,26 @@ static int metadata_append(struct consumer_channel *channel, const char *text, u
 	return 0;
 }
 
+/*
+ * A regenerated text (higher version) replaces the one held: the file is
+ * emptied, or the text kept in memory dropped, and the new text starts at 0.
+ */
+static int metadata_restart(struct consumer_channel *channel, uint64_t version)
+{
+	if (channel->monitor && channel->metadata_fd >= 0 &&
+	    (ftruncate(channel->metadata_fd, 0) < 0 ||
+	     lseek(channel->metadata_fd, 0, SEEK_SET) < 0)) {
+		log_error("Cannot empty %s for its regenerated metadata: %s",
+		          channel->metadata_file_name, strerror(errno));
+		return CONSUMERD_OUTFD_ERROR;
+	}
+	log_info("Metadata of %s regenerated (version %" PRIu64 ")", channel->name, version);
+	channel->metadata_text_bytes = 0;
+	channel->metadata_file_bytes = 0;
+	channel->metadata_version = version;
+	return 0;
+}
+
 int cmd_push_metadata(const struct command_request *req)
 {
 	struct consumer_push_metadata msg;
@@ -103,6 +123,22 @@ int cmd_push_metadata(const struct command_request *req)
 	if (channel->metadata_closed) {
 		log_error("PUSH_METADATA: metadata channel %s is closed", channel->name);
 		return command_reply_error(req, CONSUMERD_ERROR_METADATA);
+	}
+	if (msg.version < channel->metadata_version) {
+		log_error("PUSH_METADATA: version %" PRIu64 " of %s, which holds version %" PRIu64,
+		          msg.version, channel->name, channel->metadata_version);
+		return command_reply_error(req, CONSUMERD_ERROR_METADATA);
+	}
+	if (msg.version > channel->metadata_version) {
+		if (msg.target_offset != 0) {
+			log_error("PUSH_METADATA: version %" PRIu64
+			          " of %s starts at offset %" PRIu64 ", not 0",
+			          msg.version, channel->name, msg.target_offset);
+			return command_reply_error(req, CONSUMERD_ERROR_METADATA);
+		}
+		code = metadata_restart(channel, msg.version);
+		if (code)
+			return command_reply_error(req, code);
 	}
 	if (msg.target_offset != channel->metadata_text_bytes) {
 		log_error("PUSH_METADATA: text for offset %" PRIu64 " of %s, which holds %" PRIu64

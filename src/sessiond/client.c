@@ -72,6 +72,8 @@ static const struct command_desc client_commands[_CLIENT_COMMAND_MAX] = {
     COMMAND(TRACK_ID, cmd_track_id),
     COMMAND(UNTRACK_ID, cmd_untrack_id),
     COMMAND(LIST_TRACKER_IDS, cmd_list_tracker_ids),
+    COMMAND(REGENERATE_METADATA, cmd_regenerate_metadata),
+    COMMAND(REGENERATE_STATEDUMP, cmd_regenerate_statedump),
     COMMAND(CREATE_SESSION_EXT, cmd_create_session),
 };
 

@@ -60,11 +60,6 @@ static int add_session(struct session *s, void *arg)
 	    (size_t)snprintf(f->tmp_path, sizeof(f->tmp_path), "%s/.%s.%d.tmp", job->dir, s->name,
 	                     (int)getpid()) >= sizeof(f->tmp_path))
 		return -RINGTRACE_ERR_SAVE_IO_FAIL;
-	if (s->snapshot_mode) {
-		/* Its snapshot output and mode are not in the document yet: refused, not lost. */
-		log_warn("Session %s: saving snapshot sessions is not supported yet", s->name);
-		return -RINGTRACE_ERR_NOT_SUPPORTED;
-	}
 	r = session_xml_serialize(s, &f->doc, &f->len);
 	if (r < 0) {
 		log_error("Session %s: cannot make its configuration document: %s", s->name,

@@ -51,6 +51,8 @@ int cmd_list_domains(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 int cmd_list_tracepoints(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 int cmd_list_tracepoint_fields(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 int cmd_data_pending(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_regenerate_metadata(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_regenerate_statedump(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 int cmd_add_context(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 int cmd_register_consumer(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 int cmd_track_id(const struct cmd_ctx *ctx, struct cmd_reply *reply);

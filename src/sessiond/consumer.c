@@ -552,9 +552,11 @@ out:
 	return r;
 }
 
-int consumer_push_metadata(uint64_t key, uint64_t offset, const char *text, uint64_t len)
+int consumer_push_metadata(uint64_t key, uint64_t version, uint64_t offset, const char *text,
+                           uint64_t len)
 {
-	struct consumer_push_metadata hdr = {.key = key, .target_offset = offset, .len = len};
+	struct consumer_push_metadata hdr = {
+	    .key = key, .target_offset = offset, .len = len, .version = version};
 	_cleanup_free_ char *buf = NULL;
 
 	if (len > CONSUMER_MAX_PAYLOAD - sizeof(hdr))

@@ -51,7 +51,9 @@ struct consumer_stream_fd_pair {
 int consumer_get_channel(uint64_t key, struct consumer_stream_fd_pair **ret_streams,
                          uint32_t *ret_count);
 
-int consumer_push_metadata(uint64_t key, uint64_t offset, const char *text, uint64_t len);
+/* version: the registry's metadata version; a higher one makes the consumer start over. */
+int consumer_push_metadata(uint64_t key, uint64_t version, uint64_t offset, const char *text,
+                           uint64_t len);
 int consumer_close_metadata(uint64_t key);
 int consumer_flush_channel(uint64_t key);
 /* SNAPSHOT_CHANNEL (consumer-msg.h): a data or metadata channel into path. */

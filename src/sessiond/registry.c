@@ -42,8 +42,11 @@ struct ust_registry {
 	/* Protects everything below; held across consumer pushes to keep them ordered. */
 	pthread_mutex_t lock;
 	uint8_t uuid[RT_UUID_LEN];
+	struct ust_registry_params params; /* its strings owned: for regeneration */
 	struct tsdl_buf text;
-	uint64_t pushed_len; /* bytes of text the consumer has */
+	size_t preamble_len;       /* the text up to the first stream block */
+	uint64_t metadata_version; /* incremented by each regeneration */
+	uint64_t pushed_len;       /* bytes of text the consumer has */
 	uint64_t metadata_key;
 	bool metadata_attached;
 	bool metadata_closed;
@@ -130,8 +133,7 @@ static void registry_channel_free(struct registry_channel *chan)
 {
 	struct registry_event *ev, *tmp;
 
-	cds_list_for_each_entry_safe(ev, tmp, &chan->events, node)
-	{
+	cds_list_for_each_entry_safe (ev, tmp, &chan->events, node) {
 		ust_wire_event_free(ev->event);
 		free(ev);
 	}
@@ -143,11 +145,12 @@ static void registry_release(struct urcu_ref *ref)
 	struct ust_registry *reg = caa_container_of(ref, struct ust_registry, ref);
 	struct registry_channel *chan, *tmp;
 
-	cds_list_for_each_entry_safe(chan, tmp, &reg->channels, node)
-	{
+	cds_list_for_each_entry_safe (chan, tmp, &reg->channels, node) {
 		registry_channel_free(chan);
 	}
 	tsdl_buf_fini(&reg->text);
+	free((char *)reg->params.session_name);
+	free((char *)reg->params.procname);
 	pthread_mutex_destroy(&reg->lock);
 	free(reg);
 }
@@ -192,7 +195,8 @@ static int fill_pid_info(const struct ust_registry_params *p, struct tsdl_trace_
 	return 0;
 }
 
-static int write_preamble(struct ust_registry *reg, const struct ust_registry_params *p)
+static int write_preamble(const struct ust_registry *reg, const struct ust_registry_params *p,
+                          struct tsdl_buf *text)
 {
 	char vpid_datetime[TSDL_DATETIME_LEN];
 	char datetime[TSDL_DATETIME_LEN], boot_id[RT_UUID_STR_LEN], hostname[HOSTNAME_MAX] = "";
@@ -235,7 +239,17 @@ static int write_preamble(struct ust_registry *reg, const struct ust_registry_pa
 			return r;
 	}
 	memcpy(info.uuid, reg->uuid, RT_UUID_LEN);
-	return tsdl_write_preamble(&reg->text, &info);
+	return tsdl_write_preamble(text, &info);
+}
+
+static int copy_params(const struct ust_registry_params *p, struct ust_registry_params *ret)
+{
+	*ret = *p;
+	ret->session_name = strdup(p->session_name);
+	ret->procname = p->procname ? strdup(p->procname) : NULL;
+	if (!ret->session_name || (p->procname && !ret->procname))
+		return -ENOMEM;
+	return 0;
 }
 
 int ust_registry_create(const struct ust_registry_params *params, struct ust_registry **ret_reg)
@@ -250,9 +264,12 @@ int ust_registry_create(const struct ust_registry_params *params, struct ust_reg
 	pthread_mutex_init(&reg->lock, NULL);
 	tsdl_buf_init(&reg->text);
 	CDS_INIT_LIST_HEAD(&reg->channels);
-	r = rt_uuid_generate(reg->uuid);
+	r = copy_params(params, &reg->params);
 	if (r >= 0)
-		r = write_preamble(reg, params);
+		r = rt_uuid_generate(reg->uuid);
+	if (r >= 0)
+		r = write_preamble(reg, &reg->params, &reg->text);
+	reg->preamble_len = reg->text.len;
 	if (r < 0) {
 		ust_registry_put(reg);
 		return r;
@@ -273,7 +290,7 @@ static int registry_push_locked(struct ust_registry *reg)
 
 	if (!reg->metadata_attached || reg->metadata_closed || reg->pushed_len == reg->text.len)
 		return 0;
-	r = consumer_push_metadata(reg->metadata_key, reg->pushed_len,
+	r = consumer_push_metadata(reg->metadata_key, reg->metadata_version, reg->pushed_len,
 	                           reg->text.text + reg->pushed_len,
 	                           reg->text.len - reg->pushed_len);
 	if (r < 0) {
@@ -299,6 +316,33 @@ int ust_registry_attach_metadata(struct ust_registry *reg, uint64_t key)
 	return r;
 }
 
+int ust_registry_regenerate_metadata(struct ust_registry *reg)
+{
+	struct tsdl_buf text;
+	size_t preamble_len;
+	int r;
+
+	tsdl_buf_init(&text);
+	pthread_mutex_lock(&reg->lock);
+	r = write_preamble(reg, &reg->params, &text);
+	preamble_len = text.len;
+	if (r >= 0)
+		r = tsdl_buf_append(&text, reg->text.text + reg->preamble_len,
+		                    reg->text.len - reg->preamble_len);
+	if (r >= 0) {
+		tsdl_buf_fini(&reg->text);
+		reg->preamble_len = preamble_len;
+		reg->text = text;
+		tsdl_buf_init(&text);
+		reg->metadata_version++;
+		reg->pushed_len = 0;
+		r = registry_push_locked(reg);
+	}
+	pthread_mutex_unlock(&reg->lock);
+	tsdl_buf_fini(&text);
+	return r;
+}
+
 void ust_registry_close_metadata(struct ust_registry *reg)
 {
 	pthread_mutex_lock(&reg->lock);
@@ -312,8 +356,7 @@ static struct registry_channel *find_channel(struct ust_registry *reg, uint32_t 
 {
 	struct registry_channel *chan;
 
-	cds_list_for_each_entry(chan, &reg->channels, node)
-	{
+	cds_list_for_each_entry (chan, &reg->channels, node) {
 		if (chan->id == chan_id)
 			return chan;
 	}
@@ -358,8 +401,7 @@ static struct registry_event *find_event(struct registry_channel *chan, const ch
 {
 	struct registry_event *ev;
 
-	cds_list_for_each_entry(ev, &chan->events, node)
-	{
+	cds_list_for_each_entry (ev, &chan->events, node) {
 		if (strcmp(ev->event->name, name) == 0)
 			return ev;
 	}

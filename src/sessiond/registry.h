@@ -57,6 +57,13 @@ const uint8_t *ust_registry_uuid(const struct ust_registry *reg);
  * the text so far. Later appends are pushed as they happen.
  */
 int ust_registry_attach_metadata(struct ust_registry *reg, uint64_t key);
+/*
+ * Rewrites the preamble (the clock offset sampled again, as lttng's
+ * regeneration) in front of the stream and event blocks, increments the
+ * metadata version and pushes the whole text again from offset 0: the
+ * consumer starts its metadata over. 0 or a negative errno.
+ */
+int ust_registry_regenerate_metadata(struct ust_registry *reg);
 /* Stops pushing (the metadata channel is about to be closed). */
 void ust_registry_close_metadata(struct ust_registry *reg);
 

@@ -296,21 +296,62 @@ static int write_domains(xmlTextWriterPtr w, const struct session *s)
 	return r < 0 ? r : end(w);
 }
 
-static int write_output(xmlTextWriterPtr w, const struct session *s)
+/* <consumer_output> of a local directory. */
+static int write_consumer_output(xmlTextWriterPtr w, const char *path)
 {
-	int r = start(w, "output");
+	int r = start(w, "consumer_output");
 
-	if (r == 0)
-		r = start(w, "consumer_output");
 	if (r == 0)
 		r = write_bool(w, "enabled", true);
 	if (r == 0)
 		r = start(w, "destination");
 	if (r == 0)
-		r = write_string(w, "path", s->output_path);
-	for (int i = 0; r == 0 && i < 3; i++)
+		r = write_string(w, "path", path);
+	for (int i = 0; r == 0 && i < 2; i++)
 		r = end(w);
 	return r;
+}
+
+/* The snapshot output (a session has one at most) as lttng lists its outputs. */
+static int write_snapshot_outputs(xmlTextWriterPtr w, const struct session *s)
+{
+	const struct session_snapshot_output *o = &s->snapshot_output;
+	int r = start(w, "snapshot_outputs");
+
+	if (r == 0 && o->id != 0) {
+		r = start(w, "output");
+		if (r == 0)
+			r = write_string(w, "name", o->name);
+		if (r == 0)
+			r = write_u64(w, "max_size", o->max_size);
+		if (r == 0)
+			r = write_consumer_output(w, o->path);
+		if (r == 0)
+			r = end(w);
+	}
+	return r < 0 ? r : end(w);
+}
+
+static int write_output(xmlTextWriterPtr w, const struct session *s)
+{
+	int r = start(w, "output");
+
+	if (r == 0)
+		r = s->snapshot_mode ? write_snapshot_outputs(w, s)
+		                     : write_consumer_output(w, s->output_path);
+	return r < 0 ? r : end(w);
+}
+
+static int write_attributes(xmlTextWriterPtr w, const struct session *s)
+{
+	int r;
+
+	if (!s->snapshot_mode)
+		return 0;
+	r = start(w, "attributes");
+	if (r == 0)
+		r = write_bool(w, "snapshot_mode", true);
+	return r < 0 ? r : end(w);
 }
 
 static int write_session(xmlTextWriterPtr w, const struct session *s)
@@ -323,6 +364,8 @@ static int write_session(xmlTextWriterPtr w, const struct session *s)
 		r = write_domains(w, s);
 	if (r == 0)
 		r = write_bool(w, "started", s->active);
+	if (r == 0)
+		r = write_attributes(w, s);
 	if (r == 0)
 		r = write_output(w, s);
 	return r < 0 ? r : end(w);

@@ -160,6 +160,11 @@ SAVED = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+SNAPSHOT_OUTPUT = ("<output><name>o</name><max_size>0</max_size><consumer_output><enabled>true"
+                   "</enabled><destination><path>/tmp/o</path></destination></consumer_output>"
+                   "</output>")
+
+
 def session_file(tmp_path, size="4096", channel="", session=""):
     f = tmp_path / "bad.lttng"
     f.write_text(SAVED.replace("SIZE", size).replace("CHANNEL", channel)
@@ -188,9 +193,13 @@ def session_file(tmp_path, size="4096", channel="", session=""):
     ({"channel": "<events><event><name>a:b</name><type>SYSCALL</type></event></events>"},
      "Error: Operation not supported: {f}:15: <type>: event rule a:b: SYSCALL events are not "
      "supported: ringtrace records user space tracepoints only\n"),
-    ({"session": "<attributes><snapshot_mode>true</snapshot_mode></attributes>"},
-     "Error: Operation not supported: {f}:20: <snapshot_mode>: session bad: snapshot "
-     "sessions are not supported yet\n"),
+    ({"session": "<attributes><snapshot_mode>true</snapshot_mode></attributes><output>"
+                 "<snapshot_outputs>" + 2 * SNAPSHOT_OUTPUT + "</snapshot_outputs></output>"},
+     "Error: Operation not supported: {f}:20: <output>: session bad: a session has one "
+     "snapshot output at most\n"),
+    ({"session": "<output><snapshot_outputs>" + SNAPSHOT_OUTPUT + "</snapshot_outputs></output>"},
+     "Error: Invalid session configuration: {f}:20: <snapshot_outputs>: session bad: snapshot "
+     "outputs in a session without <snapshot_mode>true\n"),
     ({"session": "<output><consumer_output><enabled>true</enabled><destination><net_output>"
                  "<control_uri>tcp4://127.0.0.1:5342/</control_uri><data_uri>"
                  "tcp4://127.0.0.1:5343/</data_uri></net_output></destination>"
@@ -398,3 +407,80 @@ def test_sessiond_exits_when_load_fails(rt, tmp_path):
         1, "ringtrace-sessiond: Error: Session load failed: IO error while reading a session "
         f"configuration: {f}:2: Premature end of data in tag session line 1\n")
     assert not (rt.home / ".ringtrace/client-ringtrace-sock").exists()
+
+
+SNAPSHOT_XML = """\
+		<started>false</started>
+		<attributes>
+			<snapshot_mode>true</snapshot_mode>
+		</attributes>
+		<output>
+			<snapshot_outputs>
+				<output>
+					<name>{name}</name>
+					<max_size>{size}</max_size>
+					<consumer_output>
+						<enabled>true</enabled>
+						<destination>
+							<path>{path}</path>
+						</destination>
+					</consumer_output>
+				</output>
+			</snapshot_outputs>
+		</output>
+	</session>
+</sessions>
+"""
+
+
+def snapshot_events(out):
+    """Events of the single snapshot recorded under out."""
+    (snap,) = out.iterdir()
+    return read_events(snap)
+
+
+def test_snapshot_session_saved_loaded_and_recorded(rt, tmp_path):
+    out = tmp_path / "snap"
+    rt.run("create", "s1", "--snapshot", f"--output={out}")
+    rt.run("enable-event", "-u", "rt_test:tick")
+    rt.run("save", "s1")
+    saved = (rt.home / ".ringtrace/sessions/s1.lttng").read_text()
+    assert saved.endswith(SNAPSHOT_XML.format(name="snapshot-1", size=0, path=out))
+    assert "<overwrite_mode>OVERWRITE</overwrite_mode>" in saved
+    before = rt.run("list", "s1").stdout
+    rt.run("destroy", "s1")
+
+    r = rt.run("load", "s1")
+    assert r.stdout == "Session s1 has been loaded successfully\n"
+    assert rt.run("list", "s1").stdout == before
+    r = rt.run("snapshot", "list-output", "-s", "s1")
+    assert r.stdout == f"Snapshot output list for session s1\n    [1] snapshot-1: {out}\n"
+    rt.run("start", "s1")
+    assert rt.app("ticker", 2, 1).returncode == 0
+    rt.run("snapshot", "record", "-s", "s1")
+    assert [name for name, _ in snapshot_events(out)] == ["rt_test:tick"] * 2
+
+
+def test_snapshot_output_name_size_and_override(rt, tmp_path):
+    out, other = tmp_path / "snap", tmp_path / "other"
+    rt.run("create", "s1", "--snapshot", f"--output={out}")
+    rt.run("snapshot", "del-output", "1")
+    rt.run("snapshot", "add-output", "-n", "mine", "-m", "1M", str(out))
+    rt.run("save", "s1")
+    saved = (rt.home / ".ringtrace/sessions/s1.lttng").read_text()
+    assert saved.endswith(SNAPSHOT_XML.format(name="mine", size=1048576, path=out))
+    rt.run("destroy", "s1")
+
+    rt.run("load", "s1", f"--override-url={other}")
+    r = rt.run("snapshot", "list-output", "-s", "s1")
+    # lttng numbers it 1 (its load creates the session without an output first).
+    assert r.stdout == ("Snapshot output list for session s1\n"
+                        f"    [2] mine: {other} (max size: 1048576 bytes)\n")
+    rt.run("snapshot", "del-output", "-s", "s1", "mine")
+    rt.run("save", "-f", "s1")
+    saved = (rt.home / ".ringtrace/sessions/s1.lttng").read_text()
+    assert "<snapshot_outputs/>" in saved
+    rt.run("destroy", "s1")
+    rt.run("load", "s1")
+    r = rt.run("snapshot", "list-output", "-s", "s1")
+    assert r.stdout == "Snapshot output list for session s1\n    None\n"

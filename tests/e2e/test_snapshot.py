@@ -260,13 +260,6 @@ def test_non_snapshot_session(rt, tmp_path):
     assert not (tmp_path / "x").exists()
 
 
-def test_save_refuses_snapshot_sessions(rt, tmp_path):
-    snapshot_session(rt, tmp_path / "snap")
-    r = rt.run("save", "s1", "-o", str(tmp_path / "saved"), check=False)
-    assert r.returncode != 0 and "Operation not supported" in r.stderr, r.stderr
-    assert not list((tmp_path / "saved").glob("*.lttng")) if (tmp_path / "saved").exists() else True
-
-
 DISK_FULL_SCRIPT = r"""
 set -e
 mkdir -p "$FULL"

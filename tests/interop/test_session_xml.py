@@ -39,6 +39,11 @@ lttng enable-channel -u --subbuf-size=8k ctx >/dev/null
 lttng add-context -u -c ctx -t vpid -t procname -t pthread_id -t perf:thread:page-fault \
     -t user_ns -t vsgid >/dev/null
 lttng enable-event -u -c ctx 'rt_test:*' --filter 'seq < 3 && thread == 1' >/dev/null
+lttng create snap --snapshot --output="$WORK/snapout" >/dev/null
+lttng enable-event -u rt_test:tick >/dev/null
+lttng create snap2 --snapshot --output="$WORK/unused" >/dev/null
+lttng snapshot del-output 1 >/dev/null
+lttng snapshot add-output -n mine -m 1M "$WORK/o2" >/dev/null
 lttng save -o "$WORK/cfg" >/dev/null
 """
 
@@ -145,3 +150,43 @@ def test_ringtrace_file_loads_in_lttng(rt, tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout == "All sessions have been loaded successfully\n"
     assert normalized(work / "back" / "s1.lttng") == normalized(ours)
+
+
+@pytest.mark.parametrize("name, output", [("snap", "[1] snapshot-1: {w}/snapout"),
+                                          ("snap2", "[2] mine: {w}/o2 (max size: 1048576 bytes)")])
+def test_snapshot_session_from_lttng(rt, lttng_saved, tmp_path, name, output):
+    rt.start_sessiond()
+    f = lttng_saved / "cfg" / f"{name}.lttng"
+    rt.run("load", "-i", f)
+    assert rt.run("list", name).stdout.startswith(f"Recording session {name}: [inactive snapshot]\n")
+    r = rt.run("snapshot", "list-output", "-s", name)
+    assert r.stdout == (f"Snapshot output list for session {name}\n"
+                        f"    {output.format(w=lttng_saved)}\n")
+    rt.run("save", "-o", tmp_path / "back", name)
+    assert normalized(tmp_path / "back" / f"{name}.lttng") == normalized(f)
+
+
+def test_ringtrace_snapshot_session_loads_in_lttng(rt, tmp_path):
+    rt.run("create", "s1", "--snapshot", f"--output={tmp_path / 'snap'}")
+    rt.run("enable-event", "-u", "rt_test:tick")
+    rt.run("create", "s2", "--snapshot", f"--output={tmp_path / 'snap'}")
+    rt.run("snapshot", "del-output", "-s", "s2", "1")
+    rt.run("snapshot", "add-output", "-s", "s2", "-n", "mine", "-m", "2M", str(tmp_path / "o"))
+    rt.run("save", "-o", tmp_path / "ours")
+    if shutil.which("xmllint") and LTTNG_XSD.exists():
+        for f in ("s1", "s2"):
+            r = subprocess.run(["xmllint", "--noout", "--schema", str(LTTNG_XSD),
+                                str(tmp_path / "ours" / f"{f}.lttng")],
+                               capture_output=True, text=True)
+            assert r.returncode == 0, r.stderr
+
+    work = tmp_path / "lttng"
+    r = run_in_lttng_namespace(work, 'lttng load -i "$DIR" >/dev/null\n'
+                               'lttng snapshot list-output -s s2\n'
+                               'lttng save -o "$WORK/back" >/dev/null\n',
+                               env={"DIR": tmp_path / "ours"})
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"[1] mine: {tmp_path / 'o'}" in r.stdout, r.stdout
+    for f in ("s1", "s2"):
+        assert normalized(work / "back" / f"{f}.lttng") == normalized(tmp_path / "ours" /
+                                                                      f"{f}.lttng")

@@ -188,16 +188,65 @@ static int apply_all(const struct apply_ctx *a)
 	return 0;
 }
 
+/*
+ * A snapshot session is created with its output as the first one (id 1,
+ * "snapshot-1", no size limit), which is then replaced when the file names
+ * it otherwise, or deleted when the file has none.
+ */
+static int apply_snapshot_output(const struct apply_ctx *a, const char *url)
+{
+	const struct config_snapshot_output *o = &a->s->snapshot;
+	struct ringtrace_snapshot_output out = {.id = 1};
+	int r;
+
+	if (o->present && o->max_size == 0 && strcmp(o->name, "snapshot-1") == 0)
+		return 0;
+	r = ringtrace_snapshot_del_output(a->handle.session_name, &out);
+	if (r < 0)
+		return fail(a, r, a->s->line, "removing its default snapshot output");
+	if (!o->present)
+		return 0;
+	out = (struct ringtrace_snapshot_output){.max_size = o->max_size};
+	snprintf(out.name, sizeof(out.name), "%s", o->name);
+	if (url && (size_t)snprintf(out.url, sizeof(out.url), "%s", url) >= sizeof(out.url))
+		return fail(a, -RINGTRACE_ERR_INVALID, o->line, "snapshot output %s: path too long",
+		            url);
+	r = ringtrace_snapshot_add_output(a->handle.session_name, &out);
+	return r < 0 ? fail(a, r, o->line, "adding snapshot output %s", o->name) : 0;
+}
+
+static int create(const struct apply_ctx *a, const char *output_url)
+{
+	const struct config_session *s = a->s;
+	const char *url = output_url ? output_url : s->output_path;
+	int r;
+
+	if (s->snapshot_mode) {
+		url = output_url ? output_url : s->snapshot.path;
+		r = ringtrace_create_session_snapshot(a->handle.session_name, url);
+		if (r == 0) {
+			r = apply_snapshot_output(a, url);
+			if (r < 0)
+				(void)ringtrace_destroy_session(a->handle.session_name);
+		}
+	} else {
+		r = ringtrace_create_session(a->handle.session_name, url);
+	}
+	if (r < 0 && !a->err->text[0])
+		return fail(a, r, s->line, "creating it%s%s%s",
+		            s->snapshot_mode ? " in snapshot mode" : "", url ? " with output " : "",
+		            url ? url : "");
+	return r;
+}
+
 static int apply(struct apply_ctx *a, const char *output_url)
 {
-	const char *url = output_url ? output_url : a->s->output_path;
 	int r;
 
 	a->err->text[0] = '\0';
-	r = ringtrace_create_session(a->handle.session_name, url);
+	r = create(a, output_url);
 	if (r < 0)
-		return fail(a, r, a->s->line, "creating it%s%s", url ? " with output " : "",
-		            url ? url : "");
+		return r;
 	a->handle.domain.type = RINGTRACE_DOMAIN_UST;
 	a->handle.domain.buf_type = a->s->buffer_type;
 	r = apply_all(a);

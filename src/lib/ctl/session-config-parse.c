@@ -639,23 +639,18 @@ static int parse_domain(const struct parse_ctx *p, const xmlNode *node, struct c
 }
 
 static int parse_attributes(const struct parse_ctx *p, const xmlNode *node,
-                            const struct config_session *s)
+                            struct config_session *s)
 {
-	bool snapshot = false;
 	uint32_t live = 0;
 	int r;
 
 	if (!node)
 		return 0;
-	r = opt_bool(p, node, "snapshot_mode", &snapshot);
+	r = opt_bool(p, node, "snapshot_mode", &s->snapshot_mode);
 	if (r == 0)
 		r = opt_u32(p, node, "live_timer_interval", &live);
 	if (r < 0)
 		return r;
-	if (snapshot)
-		return NOT_SUPPORTED(p, child(node, "snapshot_mode"),
-		                     "session %s: snapshot sessions are not supported yet",
-		                     s->name);
 	if (live)
 		return NOT_SUPPORTED(p, child(node, "live_timer_interval"),
 		                     "session %s: live sessions are not supported yet", s->name);
@@ -666,17 +661,14 @@ static int parse_attributes(const struct parse_ctx *p, const xmlNode *node,
 	return 0;
 }
 
-static int parse_output(const struct parse_ctx *p, const xmlNode *node, struct config_session *s)
+/* A <consumer_output>: its local directory in *ret_path (NULL when it names none). */
+static int parse_consumer_output(const struct parse_ctx *p, const xmlNode *consumer,
+                                 const struct config_session *s, char **ret_path)
 {
-	const xmlNode *consumer = child(node, "consumer_output"), *dest;
+	const xmlNode *dest;
 	bool enabled = true;
 	int r;
 
-	if (!node)
-		return 0;
-	if (!consumer)
-		return NOT_SUPPORTED(p, child(node, NULL),
-		                     "session %s: snapshot outputs are not supported yet", s->name);
 	r = opt_bool(p, consumer, "enabled", &enabled);
 	if (r < 0)
 		return r;
@@ -689,7 +681,49 @@ static int parse_output(const struct parse_ctx *p, const xmlNode *node, struct c
 		return NOT_SUPPORTED(
 		    p, dest, "session %s: network outputs (relay daemon) are not supported yet",
 		    s->name);
-	return dest ? dup_text(p, dest, &s->output_path) : 0;
+	return dest ? dup_text(p, dest, ret_path) : 0;
+}
+
+static int parse_snapshot_outputs(const struct parse_ctx *p, const xmlNode *list,
+                                  struct config_session *s)
+{
+	struct config_snapshot_output *o = &s->snapshot;
+	uint64_t max_size = 0;
+	int r;
+
+	if (!s->snapshot_mode)
+		return INVALID(p, list,
+		               "session %s: snapshot outputs in a session without "
+		               "<snapshot_mode>true",
+		               s->name);
+	for_each_element(n, list)
+	{
+		if (o->present)
+			return NOT_SUPPORTED(
+			    p, n, "session %s: a session has one snapshot output at most", s->name);
+		o->present = true;
+		o->line = (int)xmlGetLineNo(n);
+		r = copy_text(p, child(n, "name"), o->name, sizeof(o->name));
+		if (r == 0)
+			r = opt_uint(p, n, "max_size", UINT64_MAX, &max_size);
+		if (r == 0)
+			r = parse_consumer_output(p, child(n, "consumer_output"), s, &o->path);
+		if (r < 0)
+			return r;
+		o->max_size = max_size;
+	}
+	return 0;
+}
+
+static int parse_output(const struct parse_ctx *p, const xmlNode *node, struct config_session *s)
+{
+	const xmlNode *n = child(node, NULL);
+
+	if (!n)
+		return 0;
+	if (is_element(n, "snapshot_outputs"))
+		return parse_snapshot_outputs(p, n, s);
+	return parse_consumer_output(p, n, s, &s->output_path);
 }
 
 static int parse_session(const struct parse_ctx *p, const xmlNode *node, struct config_session *s)
@@ -839,6 +873,7 @@ void session_config_document_free(struct config_document *doc)
 		for (int t = 0; t < _RINGTRACE_TRACKER_MAX; t++)
 			free(s->trackers[t].values);
 		free(s->output_path);
+		free(s->snapshot.path);
 	}
 	free(doc->sessions);
 	*doc = (struct config_document){0};

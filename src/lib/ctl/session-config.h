@@ -7,8 +7,7 @@
  *  - session_config_parse() reads a document, validates it against the
  *    schema and turns it into the descriptions below, refusing what
  *    ringtrace cannot apply (a kernel domain, application contexts,
- *    snapshot outputs...)
- *    with an error naming the element and its line;
+ *    network outputs...) with an error naming the element and its line;
  *  - session_config_apply() issues the ordinary control commands that
  *    recreate one session, and destroys it again if any of them fails.
  */
@@ -55,10 +54,21 @@ struct config_tracker {
 	int line;
 };
 
+/* A snapshot session's output (<snapshot_outputs>: one at most, as lttng). */
+struct config_snapshot_output {
+	bool present;
+	char name[RINGTRACE_NAME_MAX + 1];
+	uint64_t max_size;
+	char *path; /* NULL: the daemon's default */
+	int line;
+};
+
 struct config_session {
 	char name[RINGTRACE_NAME_MAX + 1];
 	bool started;
-	char *output_path; /* NULL: the daemon's default */
+	bool snapshot_mode;
+	char *output_path; /* NULL: the daemon's default; unused in snapshot mode */
+	struct config_snapshot_output snapshot;
 	bool has_ust_domain;
 	enum ringtrace_buffer_type buffer_type;
 	struct config_channel *channels;

@@ -173,6 +173,16 @@ static int session_command(enum client_command cmd, const char *session_name)
 	return ctl_request(cmd, &msg, NULL, 0, NULL, NULL);
 }
 
+int ringtrace_regenerate_metadata(const char *session_name)
+{
+	return session_command(CLIENT_REGENERATE_METADATA, session_name);
+}
+
+int ringtrace_regenerate_statedump(const char *session_name)
+{
+	return session_command(CLIENT_REGENERATE_STATEDUMP, session_name);
+}
+
 int ringtrace_destroy_session(const char *name)
 {
 	return session_command(CLIENT_DESTROY_SESSION, name);
