@@ -81,6 +81,8 @@ enum ringtrace_error_code {
 	RINGTRACE_ERR_START_SESSION_ONCE = 66,    /* snapshot of a session never started */
 	RINGTRACE_ERR_SNAPSHOT_FAIL = 67,         /* no output, or the consumer failed */
 	RINGTRACE_ERR_MAX_SIZE_INVALID = 68,      /* max size below one packet per stream */
+	RINGTRACE_ERR_ROTATION_NOT_AVAILABLE = 69, /* rotation of a snapshot session */
+	RINGTRACE_ERR_NO_SESSION_OUTPUT = 70,      /* rotation of a session without output */
 	_RINGTRACE_ERR_MAX,
 };
 
@@ -290,6 +292,15 @@ int ringtrace_snapshot_list_output(const char *session_name,
  */
 int ringtrace_snapshot_record(const char *session_name,
                               const struct ringtrace_snapshot_output *output);
+
+/*
+ * Rotates the session's trace chunk (a local session started at least
+ * once, not in snapshot mode) and waits until the old chunk is an archive,
+ * whose absolute path is returned: <output>/archives/<begin>-<end>-<n>.
+ * Errors: SESS_NOT_FOUND, ROTATION_NOT_AVAILABLE, START_SESSION_ONCE,
+ * NO_SESSION_OUTPUT, CREATE_DIR_FAIL, CONSUMERD_DIED.
+ */
+int ringtrace_rotate_session(const char *session_name, char ret_archive[RINGTRACE_PATH_MAX]);
 
 /*
  * Process attribute trackers (user space domain), as lttng 2.13's: a

@@ -25,6 +25,7 @@ struct cli_options cli_opts = {.progname = "ringtrace"};
 #define SECTION_CONTROL  "Control"
 #define SECTION_SAVE     "Recording session configurations"
 #define SECTION_SNAPSHOT "Recording session snapshots"
+#define SECTION_ROTATION "Recording session rotation"
 #define SECTION_MISC     "Miscellaneous"
 
 const struct cli_command cli_commands[] = {
@@ -43,6 +44,8 @@ const struct cli_command cli_commands[] = {
     {"start", cmd_start, "Start a recording session", SECTION_CONTROL},
     {"stop", cmd_stop, "Stop a recording session", SECTION_CONTROL},
     {"snapshot", cmd_snapshot, "Take a recording session snapshot", SECTION_SNAPSHOT},
+    {"rotate", cmd_rotate, "Archive the current trace chunk of a recording session",
+     SECTION_ROTATION},
     {"load", cmd_load, "Load recording session configurations", SECTION_SAVE},
     {"save", cmd_save, "Save recording session configurations", SECTION_SAVE},
     {"help", cmd_help, "Show the help of a command", SECTION_MISC},

@@ -72,6 +72,7 @@ static const struct command_desc client_commands[_CLIENT_COMMAND_MAX] = {
     COMMAND(TRACK_ID, cmd_track_id),
     COMMAND(UNTRACK_ID, cmd_untrack_id),
     COMMAND(LIST_TRACKER_IDS, cmd_list_tracker_ids),
+    COMMAND(ROTATE_SESSION, cmd_rotate_session),
     COMMAND(CREATE_SESSION_EXT, cmd_create_session),
 };
 

@@ -57,6 +57,11 @@ const uint8_t *ust_registry_uuid(const struct ust_registry *reg);
  * the text so far. Later appends are pushed as they happen.
  */
 int ust_registry_attach_metadata(struct ust_registry *reg, uint64_t key);
+/*
+ * Moves the metadata channel to path (consumer ROTATE_CHANNEL) and pushes
+ * the whole text again there, with no push of another thread in between.
+ */
+int ust_registry_rotate_metadata(struct ust_registry *reg, const char *path);
 /* Stops pushing (the metadata channel is about to be closed). */
 void ust_registry_close_metadata(struct ust_registry *reg);
 

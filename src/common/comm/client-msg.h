@@ -48,6 +48,12 @@ enum client_command {
 	CLIENT_TRACK_ID = 32,
 	CLIENT_UNTRACK_ID = 33,
 	CLIENT_LIST_TRACKER_IDS = 34, /* reply: int32_t[]: policy, then the set's values */
+	/*
+	 * Rotation of a session's trace chunk; the reply is the absolute path
+	 * of the archive, char[RINGTRACE_PATH_MAX] (the rotation is complete
+	 * when the reply leaves).
+	 */
+	CLIENT_ROTATE_SESSION = 45,
 	CLIENT_CREATE_SESSION_EXT = 49,
 	_CLIENT_COMMAND_MAX = 64,
 };

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ROTATE_SESSION: closes the session's current trace chunk and starts a
+ * new one, as lttng does for a local session. Before the first rotation
+ * the chunk is written directly under <output>/ust; after rotation n
+ * (counted from 0) the current chunk is <output>/<begin>-<n+1>/ust. Every
+ * data channel, then every metadata channel (whose whole text is written
+ * again, so each chunk is self-contained), is moved to the new chunk by the
+ * consumer; once all of them are, the old chunk is renamed to
+ * <output>/archives/<begin>-<end>-<n>, which the reply names. Timestamps
+ * are local time, lttng's %Y%m%dT%H%M%S%z.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "access.h"
+#include "buffer-pid.h"
+#include "buffer-uid.h"
+#include "cmd.h"
+#include "consumer.h"
+#include "log.h"
+#include "macros.h"
+#include "paths.h"
+#include "registry.h"
+
+#define CHUNK_TIME_LEN 32
+
+struct rotate_walk {
+	struct session *s;
+	char old_root[PATH_MAX]; /* output_path + the current chunk_dir */
+	char new_root[PATH_MAX];
+	int error;
+};
+
+/* What the session owner's process does on disk (async-signal-safe calls only). */
+struct archive_move {
+	const char *archives;    /* <output>/archives */
+	const char *archive;     /* <output>/archives/<begin>-<end>-<n> */
+	const char *from;        /* the old chunk: <output>/ust or <output>/<begin>-<n> */
+	const char *to;          /* where it goes: archive/ust or archive */
+	const char *next;        /* the new chunk, made even if no channel writes to it */
+};
+
+static int chunk_time(time_t t, char ret[CHUNK_TIME_LEN])
+{
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm) || !strftime(ret, CHUNK_TIME_LEN, "%Y%m%dT%H%M%S%z", &tm))
+		return -RINGTRACE_ERR_FATAL;
+	return 0;
+}
+
+static int rotate_channel(struct rotate_walk *w, uint64_t key, struct ust_registry *metadata,
+                          const char *path)
+{
+	int r = metadata ? ust_registry_rotate_metadata(metadata, path)
+	                 : consumer_rotate_channel(key, path);
+
+	if (r < 0) {
+		log_error("Session %s: rotation of consumer channel %" PRIu64 " into %s failed (%d)",
+		          w->s->name, key, path, r);
+		w->error = cmd_error_from_consumer(r);
+		return 1;
+	}
+	return 0;
+}
+
+static int rotate_uid(struct buffer_uid *buf, void *arg)
+{
+	struct rotate_walk *w = arg;
+	const struct buffer_uid_channel *chan;
+	char path[PATH_MAX];
+	int n = snprintf(path, sizeof(path), "%s/ust/uid/%" PRIu32 "/%" PRIu32 "-bit", w->new_root,
+	                 buf->uid, buf->bits_per_long);
+
+	if (n < 0 || n >= (int)sizeof(path)) {
+		w->error = -RINGTRACE_ERR_OUTPUT_PATH;
+		return 1;
+	}
+	cds_list_for_each_entry (chan, &buf->channels, node) {
+		if (rotate_channel(w, chan->key, NULL, path))
+			return 1;
+	}
+	return rotate_channel(w, buf->metadata_key, buf->registry, path);
+}
+
+static int rotate_pid(struct buffer_pid *buf, void *arg)
+{
+	struct rotate_walk *w = arg;
+	const struct buffer_pid_channel *chan;
+	size_t old_len = strlen(w->old_root);
+	char path[PATH_MAX];
+	int n;
+
+	if (strncmp(buf->path, w->old_root, old_len) != 0) {
+		log_error("Session %s: buffers of pid %d are outside the chunk: %s", w->s->name,
+		          (int)buf->pid, buf->path);
+		w->error = -RINGTRACE_ERR_FATAL;
+		return 1;
+	}
+	n = snprintf(path, sizeof(path), "%s%s", w->new_root, buf->path + old_len);
+	if (n < 0 || n >= (int)sizeof(path)) {
+		w->error = -RINGTRACE_ERR_OUTPUT_PATH;
+		return 1;
+	}
+	cds_list_for_each_entry (chan, &buf->channels, node) {
+		if (rotate_channel(w, chan->key, NULL, path))
+			return 1;
+	}
+	if (rotate_channel(w, buf->metadata_key, buf->registry, path))
+		return 1;
+	strcpy(buf->path, path);
+	return 0;
+}
+
+static int move_to_archives(void *arg)
+{
+	const struct archive_move *m = arg;
+	int r = rt_mkdir_p(m->archives, 0770);
+
+	if (r == 0)
+		r = rt_mkdir_p(m->next, 0770);
+	if (r < 0)
+		return r;
+	/* The first chunk's ust/ goes into a new directory; later chunks are one directory. */
+	if (m->to != m->archive && mkdir(m->archive, 0770) < 0)
+		return -errno;
+	if (rename(m->from, m->to) == 0)
+		return 0;
+	/* No app ever wrote to this chunk: the archive is an empty directory. */
+	if (errno == ENOENT)
+		return m->to == m->archive && mkdir(m->archive, 0770) < 0 ? -errno : 0;
+	return -errno;
+}
+
+static int archive_chunk(struct session *s, time_t end, const char *next,
+                         char ret_path[PATH_MAX])
+{
+	char begin_str[CHUNK_TIME_LEN], end_str[CHUNK_TIME_LEN];
+	char archives[PATH_MAX], from[PATH_MAX], to[PATH_MAX];
+	struct archive_move m = {.archives = archives, .archive = ret_path, .from = from, .next = next};
+	int r;
+
+	if (chunk_time(s->chunk_begin, begin_str) < 0 || chunk_time(end, end_str) < 0)
+		return -RINGTRACE_ERR_FATAL;
+	if (rt_path_format(archives, "%s/archives", s->output_path) < 0 ||
+	    rt_path_format(ret_path, "%s/%s-%s-%" PRIu64, archives, begin_str, end_str,
+	                   s->chunk_index) < 0 ||
+	    rt_path_format(from, "%s%s", s->output_path, s->chunk_dir[0] ? s->chunk_dir : "/ust") < 0 ||
+	    rt_path_format(to, "%s/ust", ret_path) < 0)
+		return -RINGTRACE_ERR_OUTPUT_PATH;
+	m.to = s->chunk_dir[0] ? ret_path : to;
+	r = access_run_as(s->uid, s->gid, move_to_archives, &m);
+	if (r < 0) {
+		log_error("Session %s: cannot move %s to %s: %s", s->name, from, m.to, strerror(-r));
+		return -RINGTRACE_ERR_CREATE_DIR_FAIL;
+	}
+	return 0;
+}
+
+static int session_rotate(struct session *s, char ret_archive[PATH_MAX])
+{
+	struct rotate_walk w = {.s = s};
+	char new_dir[sizeof(s->chunk_dir)], now_str[CHUNK_TIME_LEN];
+	time_t now = time(NULL);
+	int n, r;
+
+	if (chunk_time(now, now_str) < 0)
+		return -RINGTRACE_ERR_FATAL;
+	n = snprintf(new_dir, sizeof(new_dir), "/%s-%" PRIu64, now_str, s->chunk_index + 1);
+	if (n < 0 || n >= (int)sizeof(new_dir) ||
+	    rt_path_format(w.old_root, "%s%s", s->output_path, s->chunk_dir) < 0 ||
+	    rt_path_format(w.new_root, "%s%s", s->output_path, new_dir) < 0)
+		return -RINGTRACE_ERR_OUTPUT_PATH;
+	if (buffer_uid_for_each(s, rotate_uid, &w) || buffer_pid_for_each(s, rotate_pid, &w))
+		return w.error;
+	r = archive_chunk(s, now, w.new_root, ret_archive);
+	/* The channels write to the new chunk whether or not the old one could be moved. */
+	memcpy(s->chunk_dir, new_dir, sizeof(new_dir));
+	s->chunk_begin = now;
+	s->chunk_index++;
+	if (r < 0)
+		return r;
+	log_info("Session %s: trace chunk archived in %s", s->name, ret_archive);
+	return 0;
+}
+
+int cmd_rotate_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
+{
+	_cleanup_free_ char *archive = NULL;
+	struct session *s;
+	int r = cmd_lookup_session(ctx, &s);
+
+	if (r < 0)
+		return r;
+	if (s->snapshot_mode)
+		return -RINGTRACE_ERR_ROTATION_NOT_AVAILABLE;
+	if (!s->has_been_started)
+		return -RINGTRACE_ERR_START_SESSION_ONCE;
+	if (!s->output_path[0])
+		return -RINGTRACE_ERR_NO_SESSION_OUTPUT;
+	archive = calloc(1, RINGTRACE_PATH_MAX);
+	if (!archive)
+		return -RINGTRACE_ERR_NOMEM;
+	r = session_rotate(s, archive);
+	if (r < 0)
+		return r;
+	reply->payload = archive;
+	reply->len = RINGTRACE_PATH_MAX;
+	archive = NULL;
+	return 0;
+}
