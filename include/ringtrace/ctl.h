@@ -301,6 +301,13 @@ int ringtrace_snapshot_record(const char *session_name,
  * NO_SESSION_OUTPUT, CREATE_DIR_FAIL, CONSUMERD_DIED.
  */
 int ringtrace_rotate_session(const char *session_name, char ret_archive[RINGTRACE_PATH_MAX]);
+/*
+ * Deletes what the session recorded in its current trace chunk and what its
+ * buffers hold, as lttng's clear; tracing goes on. A session never started
+ * has nothing to clear. Errors: SESS_NOT_FOUND, NOT_SUPPORTED (snapshot
+ * sessions and sessions without output), CREATE_DIR_FAIL, CONSUMERD_DIED.
+ */
+int ringtrace_clear_session(const char *session_name);
 
 /*
  * Process attribute trackers (user space domain), as lttng 2.13's: a

@@ -44,6 +44,7 @@ const struct cli_command cli_commands[] = {
     {"start", cmd_start, "Start a recording session", SECTION_CONTROL},
     {"stop", cmd_stop, "Stop a recording session", SECTION_CONTROL},
     {"snapshot", cmd_snapshot, "Take a recording session snapshot", SECTION_SNAPSHOT},
+    {"clear", cmd_clear, "Clear a recording session", SECTION_ROTATION},
     {"rotate", cmd_rotate, "Archive the current trace chunk of a recording session",
      SECTION_ROTATION},
     {"load", cmd_load, "Load recording session configurations", SECTION_SAVE},

@@ -64,18 +64,19 @@ int channel_stream_open_files(struct consumer_stream *stream, uint64_t tracefile
 	/* With a size cap, every file has its number, the first one too (as lttng). */
 	if (channel->tracefile_size)
 		r = rt_path_format(stream->data_file_name, "%s/%s_%" PRIu32 "_%" PRIu64,
-		                 channel->pathname, channel->name, stream->cpu, tracefile_index);
+		                   channel->pathname, channel->name, stream->cpu, tracefile_index);
 	else
 		r = rt_path_format(stream->data_file_name, "%s/%s_%" PRIu32, channel->pathname,
-		                 channel->name, stream->cpu);
+		                   channel->name, stream->cpu);
 	if (r < 0)
 		return r;
 	if (channel->tracefile_size)
-		r = rt_path_format(stream->index_file_name, "%s/index/%s_%" PRIu32 "_%" PRIu64 ".idx",
-		                 channel->pathname, channel->name, stream->cpu, tracefile_index);
+		r = rt_path_format(stream->index_file_name,
+		                   "%s/index/%s_%" PRIu32 "_%" PRIu64 ".idx", channel->pathname,
+		                   channel->name, stream->cpu, tracefile_index);
 	else
 		r = rt_path_format(stream->index_file_name, "%s/index/%s_%" PRIu32 ".idx",
-		                 channel->pathname, channel->name, stream->cpu);
+		                   channel->pathname, channel->name, stream->cpu);
 	if (r < 0)
 		return r;
 	r = output_file_create(stream->data_file_name, channel->uid, channel->gid);

@@ -78,8 +78,8 @@ int cmd_rotate_channel(const struct command_request *req)
 	channel = channel_registry_find(msg.key);
 	if (!channel)
 		return command_reply_error(req, CONSUMERD_CHAN_NOT_FOUND);
-	if (!channel->monitor || (channel->type == CONSUMER_CHANNEL_TYPE_METADATA &&
-	                          channel->metadata_closed)) {
+	if (!channel->monitor ||
+	    (channel->type == CONSUMER_CHANNEL_TYPE_METADATA && channel->metadata_closed)) {
 		log_error("ROTATE_CHANNEL: channel %s is not written to files", channel->name);
 		return command_reply_error(req, CONSUMERD_INVALID_PARAMETERS);
 	}

@@ -74,6 +74,7 @@ static const struct command_desc client_commands[_CLIENT_COMMAND_MAX] = {
     COMMAND(LIST_TRACKER_IDS, cmd_list_tracker_ids),
     COMMAND(ROTATE_SESSION, cmd_rotate_session),
     COMMAND(CREATE_SESSION_EXT, cmd_create_session),
+    COMMAND(CLEAR_SESSION, cmd_clear_session),
 };
 
 struct client_conn {
@@ -409,7 +410,8 @@ void client_listener_stop(void)
 	deadline.tv_sec += CLIENT_STOP_WAIT_MS / 1000;
 	pthread_mutex_lock(&conns_lock);
 	stopping = true;
-	cds_list_for_each_entry(c, &conns, node)(void) shutdown(c->fd, SHUT_RDWR);
+	cds_list_for_each_entry (c, &conns, node)
+		(void)shutdown(c->fd, SHUT_RDWR);
 	while (nr_conns > 0) {
 		if (pthread_cond_timedwait(&conns_drained, &conns_lock, &deadline) == ETIMEDOUT) {
 			log_warn("%u client connection(s) still busy at shutdown", nr_conns);

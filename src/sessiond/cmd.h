@@ -62,6 +62,7 @@ int cmd_snapshot_del_output(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 int cmd_snapshot_list_output(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 int cmd_snapshot_record(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 int cmd_rotate_session(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_clear_session(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 /* Makes s a snapshot session whose first output (id 1) is path (cmd-snapshot.c). */
 void cmd_snapshot_session_init(struct session *s, const char *path);
 

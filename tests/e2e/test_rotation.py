@@ -62,7 +62,7 @@ def rotate_under_load(rt, tmp_path, *channel_opts):
     out = tmp_path / "t"
     session(rt, out, "--subbuf-size=65536", "--num-subbuf=8", *channel_opts)
     rt.run("start")
-    per_thread = 300000
+    per_thread = 100000
     app = rt.popen_app("threads", "2", str(per_thread))
     archives = []
     while app.poll() is None or len(archives) < 3:
@@ -121,3 +121,74 @@ def test_errors(rt, tmp_path):
     r = rt.run("rotate", "-n", "snap", check=False)
     assert (r.returncode, r.stderr) == (
         1, "Error: Rotation feature not available for this session's creation mode\n")
+
+
+def test_clear_keeps_only_later_events(rt, tmp_path):
+    out = tmp_path / "t"
+    session(rt, out)
+    r = rt.run("clear", "s1")
+    assert r.stdout == 'Session "s1" cleared\n'
+    rt.run("start")
+    assert rt.app("threads", "2", "1000").returncode == 0
+    assert rt.run("clear").stdout == 'Session "s1" cleared\n'
+    assert rt.app("threads", "2", "500").returncode == 0
+    rt.run("stop")
+    # Cleared in place before any rotation: the trace is still under <output>/ust.
+    assert sorted(os.listdir(out)) == ["ust"]
+    events, discarded = seq_events(out)
+    assert discarded == 0
+    assert sorted(events) == [(t, i) for t in range(2) for i in range(500)]
+
+    # After a rotation the cleared chunk is deleted and uses an index, as lttng's.
+    rt.run("start")
+    assert rt.app("threads", "1", "10").returncode == 0
+    first = rotate(rt)
+    check_archive_name(out, first, 1)
+    assert sorted(seq_events(first)[0]) == sorted(events + [(0, i) for i in range(10)])
+    assert rt.app("threads", "1", "20").returncode == 0
+    rt.run("clear")
+    assert rt.app("threads", "1", "30").returncode == 0
+    rt.run("stop")
+    current = [d.name for d in out.iterdir() if d.name != "archives"]
+    assert len(current) == 1 and re.fullmatch(rf"{STAMP}-3", current[0]), current
+    assert sorted(seq_events(out / current[0])[0]) == [(0, i) for i in range(30)]
+    assert [d.name for d in (out / "archives").iterdir()] == [os.path.basename(first)]
+
+
+def test_clear_under_load(rt, tmp_path):
+    out = tmp_path / "t"
+    session(rt, out, "--subbuf-size=65536", "--num-subbuf=8")
+    rt.run("start")
+    per_thread = 100000
+    app = rt.popen_app("threads", "2", str(per_thread))
+    # Once the app's events reach the files, clear.
+    while not any(out.rglob("channel*_*")) and not any(out.rglob("ch_*")):
+        assert app.poll() is None, "the app ended before any event was written"
+        rt.run("clear")  # nothing yet: still fine
+    rt.run("clear")
+    assert app.wait(timeout=60) == 0
+    rt.run("stop")
+    events, discarded = seq_events(out)
+    assert discarded == 0
+    by_thread = {}
+    for t, i in events:
+        by_thread.setdefault(t, []).append(i)
+    # Each thread's remaining events are a run up to its last one: nothing before the clear
+    # survives once something after it was dropped.
+    for t, seqs in by_thread.items():
+        seqs.sort()
+        assert seqs == list(range(seqs[0], per_thread)), t
+    assert sum(per_thread - seqs[0] for seqs in by_thread.values()) < 2 * per_thread
+
+
+def test_clear_errors(rt, tmp_path):
+    rt.run("create", "s0", f"--output={tmp_path / 'v'}")
+    rt.run("destroy", "s0")
+    r = rt.run("clear", "-a")
+    assert r.stdout == "No session found, nothing to do.\n"
+    rt.run("create", "s1", f"--output={tmp_path / 't'}")
+    rt.run("create", "s2", f"--output={tmp_path / 'u'}")
+    r = rt.run("clear", "-a")
+    assert sorted(r.stdout.splitlines()) == ['Session "s1" cleared', 'Session "s2" cleared']
+    r = rt.run("clear", "nosuch", check=False)
+    assert (r.returncode, r.stdout, r.stderr) == (1, "", "Error: Session name nosuch not found\n")

@@ -55,6 +55,7 @@ enum client_command {
 	 */
 	CLIENT_ROTATE_SESSION = 45,
 	CLIENT_CREATE_SESSION_EXT = 49,
+	CLIENT_CLEAR_SESSION = 50, /* empties the buffers, deletes the current chunk */
 	_CLIENT_COMMAND_MAX = 64,
 };
 

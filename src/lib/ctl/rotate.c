@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Rotation of a session's trace chunk (client-msg.h CLIENT_ROTATE_SESSION). */
+/* Trace chunks: rotation and clear (client-msg.h CLIENT_ROTATE_SESSION, CLIENT_CLEAR_SESSION). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,4 +27,17 @@ int ringtrace_rotate_session(const char *session_name, char ret_archive[RINGTRAC
 	memcpy(ret_archive, reply, len);
 	free(reply);
 	return 0;
+}
+
+int ringtrace_clear_session(const char *session_name)
+{
+	struct client_msg msg;
+	int r;
+
+	if (!session_name || !*session_name)
+		return -RINGTRACE_ERR_INVALID;
+	r = ctl_msg_init(&msg, session_name, NULL);
+	if (r < 0)
+		return r;
+	return ctl_request(CLIENT_CLEAR_SESSION, &msg, NULL, 0, NULL, NULL);
 }
