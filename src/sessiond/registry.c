@@ -130,7 +130,8 @@ static void registry_channel_free(struct registry_channel *chan)
 {
 	struct registry_event *ev, *tmp;
 
-	cds_list_for_each_entry_safe (ev, tmp, &chan->events, node) {
+	cds_list_for_each_entry_safe(ev, tmp, &chan->events, node)
+	{
 		ust_wire_event_free(ev->event);
 		free(ev);
 	}
@@ -142,7 +143,8 @@ static void registry_release(struct urcu_ref *ref)
 	struct ust_registry *reg = caa_container_of(ref, struct ust_registry, ref);
 	struct registry_channel *chan, *tmp;
 
-	cds_list_for_each_entry_safe (chan, tmp, &reg->channels, node) {
+	cds_list_for_each_entry_safe(chan, tmp, &reg->channels, node)
+	{
 		registry_channel_free(chan);
 	}
 	tsdl_buf_fini(&reg->text);
@@ -324,7 +326,8 @@ static struct registry_channel *find_channel(struct ust_registry *reg, uint32_t 
 {
 	struct registry_channel *chan;
 
-	cds_list_for_each_entry (chan, &reg->channels, node) {
+	cds_list_for_each_entry(chan, &reg->channels, node)
+	{
 		if (chan->id == chan_id)
 			return chan;
 	}
@@ -369,7 +372,8 @@ static struct registry_event *find_event(struct registry_channel *chan, const ch
 {
 	struct registry_event *ev;
 
-	cds_list_for_each_entry (ev, &chan->events, node) {
+	cds_list_for_each_entry(ev, &chan->events, node)
+	{
 		if (strcmp(ev->event->name, name) == 0)
 			return ev;
 	}
