@@ -90,7 +90,7 @@ int cmd_clear(int argc, char **argv)
 		found = strcmp(sessions[i].name, name) == 0;
 	if (!found) {
 		cli_err("Session name %s not found", name);
-		return CMD_ERROR;
+		return -RINGTRACE_ERR_SESS_NOT_FOUND; /* lttng exits with its number here */
 	}
 	return clear_one(name);
 }

@@ -4,8 +4,8 @@
  *
  * As lttng 2.13: archives the current trace chunk and prints where it is
  * readable; --no-wait prints that the rotation is ongoing instead. The
- * session daemon replies once the archive is complete, so the wait has no
- * dots to print.
+ * session daemon replies once the archive is complete, so the wait line
+ * (printed, as lttng's, only once the rotation was accepted) has no dots.
  */
 #include <ringtrace/ctl.h>
 #include <stdbool.h>
@@ -58,11 +58,7 @@ int cmd_rotate(int argc, char **argv)
 	if (r != CMD_SUCCESS)
 		return r;
 
-	if (!no_wait)
-		cli_msg_partial("Waiting for rotation to complete");
 	r = ringtrace_rotate_session(name, archive);
-	if (!no_wait)
-		cli_msg("%s", "");
 	if (r < 0) {
 		cli_err("%s", ringtrace_strerror(r));
 		return CMD_ERROR; /* lttng's rotate exits 1 whatever the error */
@@ -70,6 +66,8 @@ int cmd_rotate(int argc, char **argv)
 	if (no_wait)
 		cli_msg("Rotation ongoing for session %s", name);
 	else
-		cli_msg("Trace chunk archive for session %s is now readable at %s", name, archive);
+		cli_msg("Waiting for rotation to complete\n"
+		        "Trace chunk archive for session %s is now readable at %s",
+		        name, archive);
 	return CMD_SUCCESS;
 }

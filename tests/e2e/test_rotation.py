@@ -112,7 +112,7 @@ def test_errors(rt, tmp_path):
     rt.run("create", "s1", f"--output={tmp_path / 't'}")
     r = rt.run("rotate", "s1", check=False)
     assert (r.returncode, r.stdout, r.stderr) == (
-        1, "Waiting for rotation to complete\n", "Error: Session needs to be started once\n")
+        1, "", "Error: Session needs to be started once\n")
     r = rt.run("rotate", "--no-wait", "nosuch", check=False)
     assert (r.returncode, r.stdout, r.stderr) == (1, "", "Error: Session name not found\n")
     rt.run("create", "snap", "--snapshot", f"--output={tmp_path / 's'}")
@@ -191,4 +191,4 @@ def test_clear_errors(rt, tmp_path):
     r = rt.run("clear", "-a")
     assert sorted(r.stdout.splitlines()) == ['Session "s1" cleared', 'Session "s2" cleared']
     r = rt.run("clear", "nosuch", check=False)
-    assert (r.returncode, r.stdout, r.stderr) == (1, "", "Error: Session name nosuch not found\n")
+    assert (r.returncode, r.stdout, r.stderr) == (23, "", "Error: Session name nosuch not found\n")
