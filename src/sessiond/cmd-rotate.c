@@ -10,7 +10,8 @@
  * again, so each chunk is self-contained), is moved to the new chunk by the
  * consumer; once all of them are, the old chunk is renamed to
  * <output>/archives/<begin>-<end>-<n>, which the reply names. Timestamps
- * are local time, lttng's %Y%m%dT%H%M%S%z.
+ * are local time, lttng's %Y%m%dT%H%M%S%z. Once a session has been
+ * rotated, its destruction archives the last chunk too, as lttng's.
  *
  * CLEAR_SESSION: the same move to a new chunk, but the old chunk is deleted
  * instead of archived (it still uses up an index, as lttng's); before the
@@ -133,7 +134,7 @@ static int move_to_archives(void *arg)
 	const struct archive_move *m = arg;
 	int r = rt_mkdir_p(m->archives, 0770);
 
-	if (r == 0)
+	if (r == 0 && m->next)
 		r = rt_mkdir_p(m->next, 0770);
 	if (r < 0)
 		return r;
@@ -220,10 +221,21 @@ static int session_rotate(struct session *s, char ret_archive[PATH_MAX])
 	r = archive_chunk(s, now, w.new_root, ret_archive);
 	/* The channels write to the new chunk whether or not the old one could be moved. */
 	chunk_started(s, new_dir, now);
+	s->rotated = true;
 	if (r < 0)
 		return r;
 	log_info("Session %s: trace chunk archived in %s", s->name, ret_archive);
 	return 0;
+}
+
+void cmd_session_archive_last_chunk(struct session *s)
+{
+	char archive[PATH_MAX];
+
+	if (!s->rotated)
+		return;
+	if (archive_chunk(s, time(NULL), NULL, archive) == 0)
+		log_info("Session %s: last trace chunk archived in %s", s->name, archive);
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)

@@ -114,6 +114,7 @@ struct session {
 	char chunk_dir[64];
 	uint64_t chunk_index;
 	time_t chunk_begin;
+	bool rotated; /* at least one rotation: destroy archives the last chunk */
 };
 
 void session_list_lock(void);

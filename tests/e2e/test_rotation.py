@@ -106,6 +106,16 @@ def test_stopped_session_and_no_wait(rt, tmp_path):
     assert len(archives) == 2
     assert seq_events(archives[0]) == ([(0, i) for i in range(100)], 0)
     assert seq_events(archives[1]) == ([], 0)
+    # Destroying a rotated session archives its last chunk too.
+    assert rt.app("threads", "1", "7").returncode == 0  # not traced: the session is stopped
+    rt.run("start")
+    assert rt.app("threads", "1", "5").returncode == 0
+    rt.run("destroy")
+    assert [d.name for d in out.iterdir()] == ["archives"]
+    archives = sorted((out / "archives").iterdir())
+    assert len(archives) == 3
+    check_archive_name(out, str(archives[2]), 2)
+    assert seq_events(archives[2]) == ([(0, i) for i in range(5)], 0)
 
 
 def test_errors(rt, tmp_path):

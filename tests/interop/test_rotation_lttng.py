@@ -1,17 +1,18 @@
 # SPDX-License-Identifier: MIT
 """Rotation and clear against the real LTTng 2.13: the same command sequence
 gives the same messages and exit codes (the progress dots lttng prints while
-it polls, here and in stop, are left out, as is its "Waiting for clear" line, printed only when
-the clear takes over 200 ms), the same chunk and archive names and layout,
+it polls, here and in stop, are left out, as is its "Waiting for clear"
+line, printed only when the clear takes over 200 ms), the same archive
+names and layout,
 and the same events in each archive the commands made.
 
 Known difference: rotating or clearing a stopped session makes lttng close
 the chunk and open the next one only at the next start; ours opens it at
 once (its directory exists, with the metadata and empty stream files,
 while the session is stopped), and so a clear while stopped uses up an
-index with ours, not with lttng's. lttng's destroy of a rotated session
-archives the last chunk (as archives/...-4 here, sometimes after the destroy
-returned); ours leaves it in place. Only the archives of the commands are
+index with ours, not with lttng's: the last archive, made by the destroy,
+is -5 with ours and -4 with lttng's (which may also write it after the
+destroy returned), so only the archives of the rotate commands are
 compared."""
 import os
 import pathlib
@@ -107,8 +108,9 @@ def test_same_rotations_as_lttng(rt, tmp_path):
     ours = normalize("".join(lines), o_out)
 
     assert ours == theirs
-    archives = sorted((o_out / "archives").iterdir())
-    l_archives = sorted((l_out / "archives").iterdir())[:len(archives)]
+    # The archives of the commands; the destroy's comes last (and lttng may finish it late).
+    archives = sorted((o_out / "archives").iterdir())[:3]
+    l_archives = sorted((l_out / "archives").iterdir())[:3]
     assert [layout(a) for a in archives] == [layout(a) for a in l_archives]
     assert [a.name[-2:] for a in archives] == [a.name[-2:] for a in l_archives] == ["-0", "-2",
                                                                                   "-3"]
