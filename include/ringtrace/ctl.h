@@ -81,8 +81,8 @@ enum ringtrace_error_code {
 	RINGTRACE_ERR_START_SESSION_ONCE = 66,    /* snapshot of a session never started */
 	RINGTRACE_ERR_SNAPSHOT_FAIL = 67,         /* no output, or the consumer failed */
 	RINGTRACE_ERR_MAX_SIZE_INVALID = 68,      /* max size below one packet per stream */
-	RINGTRACE_ERR_ROTATION_NOT_AVAILABLE = 69, /* rotation of a snapshot session */
-	RINGTRACE_ERR_NO_SESSION_OUTPUT = 70,      /* rotation of a session without output */
+	RINGTRACE_ERR_ROTATION_NOT_AVAILABLE = 71, /* rotation of a snapshot session */
+	RINGTRACE_ERR_NO_SESSION_OUTPUT = 72,      /* rotation of a session without output */
 	_RINGTRACE_ERR_MAX,
 };
 
