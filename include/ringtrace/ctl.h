@@ -83,6 +83,8 @@ enum ringtrace_error_code {
 	RINGTRACE_ERR_MAX_SIZE_INVALID = 68,      /* max size below one packet per stream */
 	RINGTRACE_ERR_SESSION_NOT_STARTED = 69,   /* needs a started session */
 	RINGTRACE_ERR_PER_PID_SESSION = 70,       /* refused for per-PID buffers */
+	RINGTRACE_ERR_ROTATION_NOT_AVAILABLE = 71, /* rotation of a snapshot session */
+	RINGTRACE_ERR_NO_SESSION_OUTPUT = 72,      /* rotation of a session without output */
 	_RINGTRACE_ERR_MAX,
 };
 
@@ -302,6 +304,22 @@ int ringtrace_snapshot_list_output(const char *session_name,
  */
 int ringtrace_snapshot_record(const char *session_name,
                               const struct ringtrace_snapshot_output *output);
+
+/*
+ * Rotates the session's trace chunk (a local session started at least
+ * once, not in snapshot mode) and waits until the old chunk is an archive,
+ * whose absolute path is returned: <output>/archives/<begin>-<end>-<n>.
+ * Errors: SESS_NOT_FOUND, ROTATION_NOT_AVAILABLE, START_SESSION_ONCE,
+ * NO_SESSION_OUTPUT, CREATE_DIR_FAIL, CONSUMERD_DIED.
+ */
+int ringtrace_rotate_session(const char *session_name, char ret_archive[RINGTRACE_PATH_MAX]);
+/*
+ * Deletes what the session recorded in its current trace chunk and what its
+ * buffers hold, as lttng's clear; tracing goes on. A session never started
+ * has nothing to clear. Errors: SESS_NOT_FOUND, NOT_SUPPORTED (snapshot
+ * sessions and sessions without output), CREATE_DIR_FAIL, CONSUMERD_DIED.
+ */
+int ringtrace_clear_session(const char *session_name);
 
 /*
  * Process attribute trackers (user space domain), as lttng 2.13's: a

@@ -74,3 +74,5 @@ int cmd_load(int argc, char **argv);
 int cmd_add_context(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
 int cmd_regenerate(int argc, char **argv);
+int cmd_rotate(int argc, char **argv);
+int cmd_clear(int argc, char **argv);

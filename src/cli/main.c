@@ -25,6 +25,7 @@ struct cli_options cli_opts = {.progname = "ringtrace"};
 #define SECTION_CONTROL  "Control"
 #define SECTION_SAVE     "Recording session configurations"
 #define SECTION_SNAPSHOT "Recording session snapshots"
+#define SECTION_ROTATION "Recording session rotation"
 #define SECTION_MISC     "Miscellaneous"
 
 const struct cli_command cli_commands[] = {
@@ -44,6 +45,9 @@ const struct cli_command cli_commands[] = {
     {"stop", cmd_stop, "Stop a recording session", SECTION_CONTROL},
     {"snapshot", cmd_snapshot, "Take a recording session snapshot", SECTION_SNAPSHOT},
     {"regenerate", cmd_regenerate, "Regenerate specific recording session data", SECTION_SESSIONS},
+    {"clear", cmd_clear, "Clear a recording session", SECTION_ROTATION},
+    {"rotate", cmd_rotate, "Archive the current trace chunk of a recording session",
+     SECTION_ROTATION},
     {"load", cmd_load, "Load recording session configurations", SECTION_SAVE},
     {"save", cmd_save, "Save recording session configurations", SECTION_SAVE},
     {"help", cmd_help, "Show the help of a command", SECTION_MISC},

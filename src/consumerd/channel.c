@@ -37,6 +37,11 @@ static void stream_close_files(struct consumer_stream *stream, bool unlink_files
 	stream->data_fd = stream->index_fd = -1;
 }
 
+void channel_stream_close_files(struct consumer_stream *stream)
+{
+	stream_close_files(stream, false);
+}
+
 static void stream_release(struct consumer_stream *stream, bool unlink_files)
 {
 	stream_close_files(stream, unlink_files);
@@ -59,18 +64,19 @@ int channel_stream_open_files(struct consumer_stream *stream, uint64_t tracefile
 	/* With a size cap, every file has its number, the first one too (as lttng). */
 	if (channel->tracefile_size)
 		r = rt_path_format(stream->data_file_name, "%s/%s_%" PRIu32 "_%" PRIu64,
-		                 channel->pathname, channel->name, stream->cpu, tracefile_index);
+		                   channel->pathname, channel->name, stream->cpu, tracefile_index);
 	else
 		r = rt_path_format(stream->data_file_name, "%s/%s_%" PRIu32, channel->pathname,
-		                 channel->name, stream->cpu);
+		                   channel->name, stream->cpu);
 	if (r < 0)
 		return r;
 	if (channel->tracefile_size)
-		r = rt_path_format(stream->index_file_name, "%s/index/%s_%" PRIu32 "_%" PRIu64 ".idx",
-		                 channel->pathname, channel->name, stream->cpu, tracefile_index);
+		r = rt_path_format(stream->index_file_name,
+		                   "%s/index/%s_%" PRIu32 "_%" PRIu64 ".idx", channel->pathname,
+		                   channel->name, stream->cpu, tracefile_index);
 	else
 		r = rt_path_format(stream->index_file_name, "%s/index/%s_%" PRIu32 ".idx",
-		                 channel->pathname, channel->name, stream->cpu);
+		                   channel->pathname, channel->name, stream->cpu);
 	if (r < 0)
 		return r;
 	r = output_file_create(stream->data_file_name, channel->uid, channel->gid);
@@ -198,19 +204,27 @@ static void channel_free(struct consumer_channel *channel, bool unlink_files)
 	free(channel);
 }
 
-static int channel_create_data(struct consumer_channel *channel)
+int channel_create_index_dir(struct consumer_channel *channel)
 {
 	char index_dir[PATH_MAX];
-	int r;
+	int r = rt_path_format(index_dir, "%s/index", channel->pathname);
 
-	r = rt_path_format(index_dir, "%s/index", channel->pathname);
 	if (r < 0)
 		return -CONSUMERD_INVALID_PARAMETERS;
-	r = channel->monitor ? output_dir_create(index_dir, channel->uid, channel->gid) : 0;
+	r = output_dir_create(index_dir, channel->uid, channel->gid);
 	if (r < 0) {
 		log_error("Cannot create trace directory %s: %s", index_dir, strerror(-r));
 		return -CONSUMERD_OUTFD_ERROR;
 	}
+	return 0;
+}
+
+static int channel_create_data(struct consumer_channel *channel)
+{
+	int r = channel->monitor ? channel_create_index_dir(channel) : 0;
+
+	if (r < 0)
+		return r;
 	channel->streams = calloc(channel->nr_streams, sizeof(*channel->streams));
 	if (!channel->streams)
 		return -CONSUMERD_ENOMEM;
@@ -243,6 +257,15 @@ static int channel_create_metadata(struct consumer_channel *channel)
 		return -CONSUMERD_INVALID_PARAMETERS;
 	if (!channel->monitor)
 		return 0; /* the text stays in memory (metadata_text) */
+	return channel_open_metadata_file(channel);
+}
+
+int channel_open_metadata_file(struct consumer_channel *channel)
+{
+	int r = rt_path_format(channel->metadata_file_name, "%s/metadata", channel->pathname);
+
+	if (r < 0)
+		return -CONSUMERD_INVALID_PARAMETERS;
 	r = output_dir_create(channel->pathname, channel->uid, channel->gid);
 	if (r < 0) {
 		log_error("Cannot create trace directory %s: %s", channel->pathname, strerror(-r));

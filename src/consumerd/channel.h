@@ -140,6 +140,18 @@ int channel_create(const struct consumer_ask_channel *req, struct consumer_chann
  */
 int channel_stream_open_files(struct consumer_stream *stream, uint64_t tracefile_index);
 
+/* Creates <pathname>/index (and <pathname>): 0 or a negative consumer return code (logged). */
+int channel_create_index_dir(struct consumer_channel *channel);
+
+/* Closes a stream's data and index files (kept on disk). */
+void channel_stream_close_files(struct consumer_stream *stream);
+
+/*
+ * Creates <pathname> and an empty <pathname>/metadata for a monitored
+ * METADATA channel: 0 or a negative consumer return code (logged).
+ */
+int channel_open_metadata_file(struct consumer_channel *channel);
+
 /*
  * Final flush and drain of every stream, then closes the output files and
  * unmaps the buffers. The channel must no longer be lent to the data thread.

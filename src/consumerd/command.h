@@ -59,3 +59,4 @@ int cmd_data_pending(const struct command_request *req);
 int cmd_discarded_events(const struct command_request *req);
 int cmd_lost_packets(const struct command_request *req);
 int cmd_snapshot_channel(const struct command_request *req);
+int cmd_rotate_channel(const struct command_request *req);

@@ -68,8 +68,8 @@ static int buffer_path(const struct session *s, const struct buffer_pid_owner *o
 	if (!localtime_r(&owner->registration_time, &tm) ||
 	    strftime(datetime, sizeof(datetime), "%Y%m%d-%H%M%S", &tm) == 0)
 		return -RINGTRACE_ERR_FATAL;
-	n = snprintf(ret_path, PATH_MAX, "%s/ust/pid/%s-%d-%s", s->output_path, procname,
-	             (int)owner->pid, datetime);
+	n = snprintf(ret_path, PATH_MAX, "%s%s/ust/pid/%s-%d-%s", s->output_path, s->chunk_dir,
+	             procname, (int)owner->pid, datetime);
 	if (n < 0 || n >= PATH_MAX)
 		return -RINGTRACE_ERR_OUTPUT_PATH;
 	/*
@@ -81,8 +81,8 @@ static int buffer_path(const struct session *s, const struct buffer_pid_owner *o
 	     generation++) {
 		if (generation > BUFFER_PATH_MAX_GENERATIONS)
 			return -RINGTRACE_ERR_OUTPUT_PATH;
-		n = snprintf(ret_path, PATH_MAX, "%s/ust/pid/%s-%d-%s-%u", s->output_path, procname,
-		             (int)owner->pid, datetime, generation);
+		n = snprintf(ret_path, PATH_MAX, "%s%s/ust/pid/%s-%d-%s-%u", s->output_path,
+		             s->chunk_dir, procname, (int)owner->pid, datetime, generation);
 		if (n < 0 || n >= PATH_MAX)
 			return -RINGTRACE_ERR_OUTPUT_PATH;
 	}

@@ -108,8 +108,8 @@ static int buffer_path(const struct session *s, const struct buffer_uid *buf,
 	/* Snapshot sessions: relative to each snapshot's directory (cmd-snapshot.c). */
 	if (!s->output_path[0] && !s->snapshot_mode)
 		return -RINGTRACE_ERR_OUTPUT_PATH;
-	n = snprintf(ret_path, PATH_MAX, "%s/ust/uid/%" PRIu32 "/%" PRIu32 "-bit", s->output_path,
-	             buf->uid, buf->bits_per_long);
+	n = snprintf(ret_path, PATH_MAX, "%s%s/ust/uid/%" PRIu32 "/%" PRIu32 "-bit",
+	             s->output_path, s->chunk_dir, buf->uid, buf->bits_per_long);
 	if (n < 0 || n >= PATH_MAX)
 		return -RINGTRACE_ERR_OUTPUT_PATH;
 	return 0;

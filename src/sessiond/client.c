@@ -74,7 +74,9 @@ static const struct command_desc client_commands[_CLIENT_COMMAND_MAX] = {
     COMMAND(LIST_TRACKER_IDS, cmd_list_tracker_ids),
     COMMAND(REGENERATE_METADATA, cmd_regenerate_metadata),
     COMMAND(REGENERATE_STATEDUMP, cmd_regenerate_statedump),
+    COMMAND(ROTATE_SESSION, cmd_rotate_session),
     COMMAND(CREATE_SESSION_EXT, cmd_create_session),
+    COMMAND(CLEAR_SESSION, cmd_clear_session),
 };
 
 struct client_conn {

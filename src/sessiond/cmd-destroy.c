@@ -14,6 +14,7 @@ void cmd_session_destroy(struct session *s)
 			         s->name, -r);
 	}
 	ust_app_session_destroy(s);
+	cmd_session_archive_last_chunk(s);
 	log_info("Session %s destroyed", s->name);
 	session_free(s);
 }

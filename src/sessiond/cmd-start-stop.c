@@ -49,6 +49,8 @@ int cmd_start_trace(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 		return r;
 	}
 	s->active = true;
+	if (!s->has_been_started)
+		s->chunk_begin = time(NULL);
 	s->has_been_started = true;
 	log_info("Session %s: tracing started", s->name);
 	return 0;

@@ -63,6 +63,8 @@ int cmd_snapshot_add_output(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 int cmd_snapshot_del_output(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 int cmd_snapshot_list_output(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 int cmd_snapshot_record(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_rotate_session(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_clear_session(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 /* Makes s a snapshot session whose first output (id 1) is path (cmd-snapshot.c). */
 void cmd_snapshot_session_init(struct session *s, const char *path);
 
@@ -107,6 +109,8 @@ int cmd_channel_create(struct session *s, const char *name,
 /* Session operations also used at shutdown (cmd-start-stop.c, cmd-destroy.c). */
 int cmd_session_stop(struct session *s);
 void cmd_session_destroy(struct session *s);
+/* After the channels are gone: archives the last chunk of a rotated session (cmd-rotate.c). */
+void cmd_session_archive_last_chunk(struct session *s);
 /* Stops every active session and waits up to wait_ms for their data to be written. */
 void cmd_stop_all_sessions(unsigned wait_ms);
 void cmd_destroy_all_sessions(void);

@@ -69,6 +69,7 @@ static const char *const command_names[_CONSUMER_COMMAND_MAX] = {
     [CONSUMER_PUSH_METADATA] = "PUSH_METADATA",
     [CONSUMER_CLOSE_METADATA] = "CLOSE_METADATA",
     [CONSUMER_FLUSH_CHANNEL] = "FLUSH_CHANNEL",
+    [CONSUMER_ROTATE_CHANNEL] = "ROTATE_CHANNEL",
     [CONSUMER_DISCARDED_EVENTS] = "DISCARDED_EVENTS",
     [CONSUMER_LOST_PACKETS] = "LOST_PACKETS",
 };
@@ -601,6 +602,16 @@ int consumer_snapshot_channel(uint64_t key, bool metadata, const char *path,
 		return -ENAMETOOLONG;
 	strcpy(req.pathname, path);
 	return consumer_call_for_key(CONSUMER_SNAPSHOT_CHANNEL, key, &req, sizeof(req), NULL, 0);
+}
+
+int consumer_rotate_channel(uint64_t key, const char *path)
+{
+	struct consumer_rotate_channel req = {.key = key};
+
+	if (strlen(path) >= sizeof(req.pathname))
+		return -ENAMETOOLONG;
+	strcpy(req.pathname, path);
+	return consumer_call_for_key(CONSUMER_ROTATE_CHANNEL, key, &req, sizeof(req), NULL, 0);
 }
 
 int consumer_destroy_channel(uint64_t key)

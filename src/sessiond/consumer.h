@@ -59,6 +59,8 @@ int consumer_flush_channel(uint64_t key);
 /* SNAPSHOT_CHANNEL (consumer-msg.h): a data or metadata channel into path. */
 int consumer_snapshot_channel(uint64_t key, bool metadata, const char *path,
                               uint64_t nb_packets_per_stream);
+/* ROTATE_CHANNEL (consumer-msg.h): the channel's output moves to path. */
+int consumer_rotate_channel(uint64_t key, const char *path);
 int consumer_destroy_channel(uint64_t key);
 /* 1 pending, 0 not, negative on error; 0 when no consumer is running. */
 int consumer_data_pending(uint64_t session_id);

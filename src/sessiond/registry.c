@@ -343,6 +343,20 @@ int ust_registry_regenerate_metadata(struct ust_registry *reg)
 	return r;
 }
 
+int ust_registry_rotate_metadata(struct ust_registry *reg, const char *path)
+{
+	int r;
+
+	pthread_mutex_lock(&reg->lock);
+	r = consumer_rotate_channel(reg->metadata_key, path);
+	if (r == 0) {
+		reg->pushed_len = 0;
+		r = registry_push_locked(reg);
+	}
+	pthread_mutex_unlock(&reg->lock);
+	return r;
+}
+
 void ust_registry_close_metadata(struct ust_registry *reg)
 {
 	pthread_mutex_lock(&reg->lock);

@@ -64,6 +64,11 @@ int ust_registry_attach_metadata(struct ust_registry *reg, uint64_t key);
  * consumer starts its metadata over. 0 or a negative errno.
  */
 int ust_registry_regenerate_metadata(struct ust_registry *reg);
+/*
+ * Moves the metadata channel to path (consumer ROTATE_CHANNEL) and pushes
+ * the whole text again there, with no push of another thread in between.
+ */
+int ust_registry_rotate_metadata(struct ust_registry *reg, const char *path);
 /* Stops pushing (the metadata channel is about to be closed). */
 void ust_registry_close_metadata(struct ust_registry *reg);
 

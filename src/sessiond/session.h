@@ -106,6 +106,15 @@ struct session {
 	struct session_snapshot_output snapshot_output;
 	uint32_t snapshot_last_output_id;
 	uint64_t snapshot_count; /* snapshots recorded: the <n> of the next directory */
+	/*
+	 * Trace chunks (cmd-rotate.c): the current chunk is written under
+	 * output_path + chunk_dir ("" before the first rotation, then
+	 * "/<begin>-<index>"); it began at chunk_begin (set by the first start).
+	 */
+	char chunk_dir[64];
+	uint64_t chunk_index;
+	time_t chunk_begin;
+	bool rotated; /* at least one rotation: destroy archives the last chunk */
 };
 
 void session_list_lock(void);

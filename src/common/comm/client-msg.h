@@ -50,7 +50,14 @@ enum client_command {
 	CLIENT_LIST_TRACKER_IDS = 34, /* reply: int32_t[]: policy, then the set's values */
 	CLIENT_REGENERATE_METADATA = 38,
 	CLIENT_REGENERATE_STATEDUMP = 39,
+	/*
+	 * Rotation of a session's trace chunk; the reply is the absolute path
+	 * of the archive, char[RINGTRACE_PATH_MAX] (the rotation is complete
+	 * when the reply leaves).
+	 */
+	CLIENT_ROTATE_SESSION = 45,
 	CLIENT_CREATE_SESSION_EXT = 49,
+	CLIENT_CLEAR_SESSION = 50, /* empties the buffers, deletes the current chunk */
 	_CLIENT_COMMAND_MAX = 64,
 };
 

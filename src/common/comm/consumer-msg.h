@@ -38,7 +38,7 @@ enum consumer_command {
 	CONSUMER_LOST_PACKETS = 18,         /* req: consumer_channel_key; reply: uint64_t */
 	CONSUMER_CLEAR_QUIESCENT_CHANNEL = 19,
 	CONSUMER_SET_CHANNEL_MONITOR_PIPE = 20,
-	CONSUMER_ROTATE_CHANNEL = 21,
+	CONSUMER_ROTATE_CHANNEL = 21,       /* req: consumer_rotate_channel */
 	CONSUMER_INIT = 22,
 	CONSUMER_CREATE_TRACE_CHUNK = 23,
 	CONSUMER_CLOSE_TRACE_CHUNK = 24,
@@ -147,6 +147,23 @@ struct consumer_snapshot_channel {
 	uint64_t key;
 	uint64_t nb_packets_per_stream;
 	uint32_t metadata; /* 1: the key names a metadata channel */
+	char pathname[PATH_MAX]; /* absolute, NUL-terminated */
+} __attribute__((packed));
+
+/*
+ * ROTATE_CHANNEL, for a monitored channel: the channel's output moves to
+ * pathname (created, owned by the channel's uid/gid). A DATA channel's
+ * streams are flushed, every packet delivered so far is written to the
+ * current files, which are then closed, and the next packets go to new
+ * files under pathname (tracefile index back to 0). A METADATA channel's
+ * file is closed and a new, empty one opened under pathname: the session
+ * daemon then pushes the whole text again from offset 0, so that every
+ * chunk holds its own metadata. Reply: no payload; -CONSUMERD_ROTATION_FAIL
+ * when the new directory or files cannot be created (the channel then
+ * writes nothing until the next successful rotation).
+ */
+struct consumer_rotate_channel {
+	uint64_t key;
 	char pathname[PATH_MAX]; /* absolute, NUL-terminated */
 } __attribute__((packed));
 

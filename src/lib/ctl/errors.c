@@ -70,6 +70,9 @@ static const char *const error_texts[_RINGTRACE_ERR_MAX] = {
     [RINGTRACE_ERR_MAX_SIZE_INVALID] = "Snapshot max size is invalid",
     [RINGTRACE_ERR_SESSION_NOT_STARTED] = "Session not started",
     [RINGTRACE_ERR_PER_PID_SESSION] = "Per-PID recording sessions are not supported",
+    [RINGTRACE_ERR_ROTATION_NOT_AVAILABLE] =
+        "Rotation feature not available for this session's creation mode",
+    [RINGTRACE_ERR_NO_SESSION_OUTPUT] = "Session has no output",
     [RINGTRACE_ERR_CONTEXT_UNAVAILABLE] =
         "Context unavailable on this kernel (perf_event_open() refuses this counter: "
         "no hardware PMU, or kernel.perf_event_paranoid too strict)",

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ringtrace rotate [--no-wait] [SESSION]
+ *
+ * As lttng 2.13: archives the current trace chunk and prints where it is
+ * readable; --no-wait prints that the rotation is ongoing instead. The
+ * session daemon replies once the archive is complete, so the wait line
+ * (printed, as lttng's, only once the rotation was accepted) has no dots.
+ */
+#include <ringtrace/ctl.h>
+#include <stdbool.h>
+
+#include "args.h"
+#include "cli.h"
+#include "current-session.h"
+#include "output.h"
+
+static const char usage[] =
+    "Usage: ringtrace [GENERAL OPTIONS] rotate [--no-wait] [SESSION]\n"
+    "\n"
+    "Archive the current trace chunk of a session (default: the current one).\n"
+    "\n"
+    "Options:\n"
+    "  -n, --no-wait   Do not wait for the archive to be complete\n"
+    "  -h, --help      Show this help\n";
+
+static const struct option long_options[] = {
+    CLI_COMMON_LONG_OPTIONS,
+    {"no-wait", no_argument, NULL, 'n'},
+    {NULL, 0, NULL, 0},
+};
+
+int cmd_rotate(int argc, char **argv)
+{
+	char name[RINGTRACE_NAME_MAX + 1], archive[RINGTRACE_PATH_MAX];
+	bool no_wait = false;
+	const char *arg;
+	int opt, r;
+
+	cli_args_begin();
+	while ((opt = cli_args_next(argc, argv, "hn", long_options)) != -1) {
+		switch (opt) {
+		case 'h':
+			return cli_show_help(usage);
+		case OPT_LIST_OPTIONS:
+			return cli_list_options(long_options);
+		case 'n':
+			no_wait = true;
+			break;
+		default:
+			return CMD_UNDEFINED;
+		}
+	}
+	arg = cli_args_pop(argc, argv);
+	r = cli_args_no_leftover(argc, argv);
+	if (r == CMD_SUCCESS)
+		r = current_session_resolve(arg, name);
+	if (r != CMD_SUCCESS)
+		return r;
+
+	r = ringtrace_rotate_session(name, archive);
+	if (r < 0) {
+		cli_err("%s", ringtrace_strerror(r));
+		return CMD_ERROR; /* lttng's rotate exits 1 whatever the error */
+	}
+	if (no_wait)
+		cli_msg("Rotation ongoing for session %s", name);
+	else
+		cli_msg("Waiting for rotation to complete\n"
+		        "Trace chunk archive for session %s is now readable at %s",
+		        name, archive);
+	return CMD_SUCCESS;
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ROTATE_CHANNEL: moves a monitored channel's output to a new trace chunk
+ * directory (consumer-msg.h). Each packet is written to exactly one chunk:
+ * the packets delivered before the request (including the partial ones the
+ * flush closes) go to the old files, every later one to the new files.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "command.h"
+#include "common/comm/consumer-msg.h"
+#include "common/log.h"
+#include "data.h"
+#include "ringbuffer/ringbuffer.h"
+#include "stream-output.h"
+
+static int rotate_data(struct consumer_channel *channel, const char *pathname)
+{
+	bool lent = channel->lent_to_data_thread;
+	int r = 0;
+
+	/* While the channel is away from the data thread, no lock is needed. */
+	if (lent)
+		data_thread_remove_channel(channel);
+	for (uint32_t i = 0; i < channel->nr_streams; i++) {
+		rb_stream_flush(channel->streams[i].rb);
+		stream_output_drain(&channel->streams[i], channel->num_subbuf);
+	}
+	strcpy(channel->pathname, pathname);
+	r = channel_create_index_dir(channel);
+	for (uint32_t i = 0; i < channel->nr_streams; i++) {
+		struct consumer_stream *stream = &channel->streams[i];
+
+		channel_stream_close_files(stream);
+		if (r == 0)
+			r = channel_stream_open_files(stream, 0);
+	}
+	if (lent && data_thread_add_channel(channel) < 0) {
+		log_error("Channel %s: cannot serve its streams again after the rotation",
+		          channel->name);
+		channel->lent_to_data_thread = false;
+		return CONSUMERD_ROTATION_FAIL;
+	}
+	return r < 0 ? CONSUMERD_ROTATION_FAIL : 0;
+}
+
+static int rotate_metadata(struct consumer_channel *channel, const char *pathname)
+{
+	int r;
+
+	if (channel->metadata_fd >= 0 && close(channel->metadata_fd) < 0)
+		log_error("Closing %s: %s", channel->metadata_file_name, strerror(errno));
+	channel->metadata_fd = -1;
+	channel->metadata_text_bytes = 0;
+	channel->metadata_file_bytes = 0;
+	strcpy(channel->pathname, pathname);
+	r = channel_open_metadata_file(channel);
+	return r < 0 ? CONSUMERD_ROTATION_FAIL : 0;
+}
+
+int cmd_rotate_channel(const struct command_request *req)
+{
+	struct consumer_rotate_channel msg;
+	struct consumer_channel *channel;
+	int code;
+
+	memcpy(&msg, req->payload, sizeof(msg));
+	if (!command_string_is_terminated(msg.pathname, sizeof(msg.pathname)) ||
+	    msg.pathname[0] != '/') {
+		log_error("ROTATE_CHANNEL: the path is not an absolute NUL-terminated path");
+		return command_reply_error(req, CONSUMERD_INVALID_PARAMETERS);
+	}
+	channel = channel_registry_find(msg.key);
+	if (!channel)
+		return command_reply_error(req, CONSUMERD_CHAN_NOT_FOUND);
+	if (!channel->monitor ||
+	    (channel->type == CONSUMER_CHANNEL_TYPE_METADATA && channel->metadata_closed)) {
+		log_error("ROTATE_CHANNEL: channel %s is not written to files", channel->name);
+		return command_reply_error(req, CONSUMERD_INVALID_PARAMETERS);
+	}
+	if (channel->type == CONSUMER_CHANNEL_TYPE_DATA)
+		code = rotate_data(channel, msg.pathname);
+	else
+		code = rotate_metadata(channel, msg.pathname);
+	if (code)
+		return command_reply_error(req, code);
+	log_info("Channel %s (key %" PRIu64 ") rotated into %s", channel->name, channel->key,
+	         channel->pathname);
+	return command_reply(req, NULL, 0);
+}

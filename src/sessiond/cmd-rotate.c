@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Trace chunks of a local session: ROTATE_SESSION and CLEAR_SESSION.
+ *
+ * ROTATE_SESSION: closes the session's current trace chunk and starts a
+ * new one, as lttng does for a local session. Before the first rotation
+ * the chunk is written directly under <output>/ust; after rotation n
+ * (counted from 0) the current chunk is <output>/<begin>-<n+1>/ust. Every
+ * data channel, then every metadata channel (whose whole text is written
+ * again, so each chunk is self-contained), is moved to the new chunk by the
+ * consumer; once all of them are, the old chunk is renamed to
+ * <output>/archives/<begin>-<end>-<n>, which the reply names. Timestamps
+ * are local time, lttng's %Y%m%dT%H%M%S%z. Once a session has been
+ * rotated, its destruction archives the last chunk too, as lttng's.
+ *
+ * CLEAR_SESSION: the same move to a new chunk, but the old chunk is deleted
+ * instead of archived (it still uses up an index, as lttng's); before the
+ * first rotation the chunk's ust/ is deleted and the channels start again
+ * in the same place. What the buffers held goes with the old chunk, so only
+ * events recorded after the clear remain.
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "access.h"
+#include "buffer-pid.h"
+#include "buffer-uid.h"
+#include "cmd.h"
+#include "consumer.h"
+#include "log.h"
+#include "macros.h"
+#include "paths.h"
+#include "registry.h"
+
+#define CHUNK_TIME_LEN 32
+
+struct rotate_walk {
+	struct session *s;
+	char old_root[PATH_MAX]; /* output_path + the current chunk_dir */
+	char new_root[PATH_MAX];
+	int error;
+};
+
+/* What the session owner's process does on disk (async-signal-safe calls only). */
+struct archive_move {
+	const char *archives; /* <output>/archives */
+	const char *archive;  /* <output>/archives/<begin>-<end>-<n> */
+	const char *from;     /* the old chunk: <output>/ust or <output>/<begin>-<n> */
+	const char *to;       /* where it goes: archive/ust or archive */
+	const char *next;     /* the new chunk, made even if no channel writes to it */
+};
+
+static int chunk_time(time_t t, char ret[CHUNK_TIME_LEN])
+{
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm) || !strftime(ret, CHUNK_TIME_LEN, "%Y%m%dT%H%M%S%z", &tm))
+		return -RINGTRACE_ERR_FATAL;
+	return 0;
+}
+
+static int rotate_channel(struct rotate_walk *w, uint64_t key, struct ust_registry *metadata,
+                          const char *path)
+{
+	int r = metadata ? ust_registry_rotate_metadata(metadata, path)
+	                 : consumer_rotate_channel(key, path);
+
+	if (r < 0) {
+		log_error("Session %s: rotation of consumer channel %" PRIu64
+		          " into %s failed (%d)",
+		          w->s->name, key, path, r);
+		w->error = cmd_error_from_consumer(r);
+		return 1;
+	}
+	return 0;
+}
+
+static int rotate_uid(struct buffer_uid *buf, void *arg)
+{
+	struct rotate_walk *w = arg;
+	const struct buffer_uid_channel *chan;
+	char path[PATH_MAX];
+	int n = snprintf(path, sizeof(path), "%s/ust/uid/%" PRIu32 "/%" PRIu32 "-bit", w->new_root,
+	                 buf->uid, buf->bits_per_long);
+
+	if (n < 0 || n >= (int)sizeof(path)) {
+		w->error = -RINGTRACE_ERR_OUTPUT_PATH;
+		return 1;
+	}
+	cds_list_for_each_entry (chan, &buf->channels, node) {
+		if (rotate_channel(w, chan->key, NULL, path))
+			return 1;
+	}
+	return rotate_channel(w, buf->metadata_key, buf->registry, path);
+}
+
+static int rotate_pid(struct buffer_pid *buf, void *arg)
+{
+	struct rotate_walk *w = arg;
+	const struct buffer_pid_channel *chan;
+	size_t old_len = strlen(w->old_root);
+	char path[PATH_MAX];
+	int n;
+
+	if (strncmp(buf->path, w->old_root, old_len) != 0) {
+		log_error("Session %s: buffers of pid %d are outside the chunk: %s", w->s->name,
+		          (int)buf->pid, buf->path);
+		w->error = -RINGTRACE_ERR_FATAL;
+		return 1;
+	}
+	n = snprintf(path, sizeof(path), "%s%s", w->new_root, buf->path + old_len);
+	if (n < 0 || n >= (int)sizeof(path)) {
+		w->error = -RINGTRACE_ERR_OUTPUT_PATH;
+		return 1;
+	}
+	cds_list_for_each_entry (chan, &buf->channels, node) {
+		if (rotate_channel(w, chan->key, NULL, path))
+			return 1;
+	}
+	if (rotate_channel(w, buf->metadata_key, buf->registry, path))
+		return 1;
+	strcpy(buf->path, path);
+	return 0;
+}
+
+static int move_to_archives(void *arg)
+{
+	const struct archive_move *m = arg;
+	int r = rt_mkdir_p(m->archives, 0770);
+
+	if (r == 0 && m->next)
+		r = rt_mkdir_p(m->next, 0770);
+	if (r < 0)
+		return r;
+	/* The first chunk's ust/ goes into a new directory; later chunks are one directory. */
+	if (m->to != m->archive && mkdir(m->archive, 0770) < 0)
+		return -errno;
+	if (rename(m->from, m->to) == 0)
+		return 0;
+	/* No app ever wrote to this chunk: the archive is an empty directory. */
+	if (errno == ENOENT)
+		return m->to == m->archive && mkdir(m->archive, 0770) < 0 ? -errno : 0;
+	return -errno;
+}
+
+static int archive_chunk(struct session *s, time_t end, const char *next, char ret_path[PATH_MAX])
+{
+	char begin_str[CHUNK_TIME_LEN], end_str[CHUNK_TIME_LEN];
+	char archives[PATH_MAX], from[PATH_MAX], to[PATH_MAX];
+	struct archive_move m = {
+	    .archives = archives, .archive = ret_path, .from = from, .next = next};
+	int r;
+
+	if (chunk_time(s->chunk_begin, begin_str) < 0 || chunk_time(end, end_str) < 0)
+		return -RINGTRACE_ERR_FATAL;
+	if (rt_path_format(archives, "%s/archives", s->output_path) < 0 ||
+	    rt_path_format(ret_path, "%s/%s-%s-%" PRIu64, archives, begin_str, end_str,
+	                   s->chunk_index) < 0 ||
+	    rt_path_format(from, "%s%s", s->output_path, s->chunk_dir[0] ? s->chunk_dir : "/ust") <
+	        0 ||
+	    rt_path_format(to, "%s/ust", ret_path) < 0)
+		return -RINGTRACE_ERR_OUTPUT_PATH;
+	m.to = s->chunk_dir[0] ? ret_path : to;
+	r = access_run_as(s->uid, s->gid, move_to_archives, &m);
+	if (r < 0) {
+		log_error("Session %s: cannot move %s to %s: %s", s->name, from, m.to,
+		          strerror(-r));
+		return -RINGTRACE_ERR_CREATE_DIR_FAIL;
+	}
+	return 0;
+}
+
+/* Moves every channel of the session from the current chunk to new_dir. */
+static int rotate_channels(struct session *s, const char *new_dir, struct rotate_walk *w)
+{
+	*w = (struct rotate_walk){.s = s};
+	if (rt_path_format(w->old_root, "%s%s", s->output_path, s->chunk_dir) < 0 ||
+	    rt_path_format(w->new_root, "%s%s", s->output_path, new_dir) < 0)
+		return -RINGTRACE_ERR_OUTPUT_PATH;
+	if (buffer_uid_for_each(s, rotate_uid, w) || buffer_pid_for_each(s, rotate_pid, w))
+		return w->error;
+	return 0;
+}
+
+/* The name of the chunk after the current one, beginning now: "/<now>-<index + 1>". */
+static int next_chunk_dir(const struct session *s, time_t now, char ret[sizeof(s->chunk_dir)])
+{
+	char now_str[CHUNK_TIME_LEN];
+	int n;
+
+	if (chunk_time(now, now_str) < 0)
+		return -RINGTRACE_ERR_FATAL;
+	n = snprintf(ret, sizeof(s->chunk_dir), "/%s-%" PRIu64, now_str, s->chunk_index + 1);
+	return n < 0 || n >= (int)sizeof(s->chunk_dir) ? -RINGTRACE_ERR_OUTPUT_PATH : 0;
+}
+
+static void chunk_started(struct session *s, const char *dir, time_t begin)
+{
+	memmove(s->chunk_dir, dir, strlen(dir) + 1);
+	s->chunk_begin = begin;
+	s->chunk_index++;
+}
+
+static int session_rotate(struct session *s, char ret_archive[PATH_MAX])
+{
+	struct rotate_walk w;
+	char new_dir[sizeof(s->chunk_dir)];
+	time_t now = time(NULL);
+	int r = next_chunk_dir(s, now, new_dir);
+
+	if (r == 0)
+		r = rotate_channels(s, new_dir, &w);
+	if (r < 0)
+		return r;
+	r = archive_chunk(s, now, w.new_root, ret_archive);
+	/* The channels write to the new chunk whether or not the old one could be moved. */
+	chunk_started(s, new_dir, now);
+	s->rotated = true;
+	if (r < 0)
+		return r;
+	log_info("Session %s: trace chunk archived in %s", s->name, ret_archive);
+	return 0;
+}
+
+void cmd_session_archive_last_chunk(struct session *s)
+{
+	char archive[PATH_MAX];
+
+	if (!s->rotated)
+		return;
+	if (archive_chunk(s, time(NULL), NULL, archive) == 0)
+		log_info("Session %s: last trace chunk archived in %s", s->name, archive);
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	if (remove(path) < 0 && errno != ENOENT) {
+		log_error("Cannot remove %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/* rm -r path (symbolic links are removed, never followed); a missing path is fine. */
+static int remove_tree(const char *path)
+{
+	int r = nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+
+	if (r < 0 && errno == ENOENT)
+		return 0;
+	return r < 0 ? -errno : r;
+}
+
+static int make_dir(void *arg)
+{
+	return rt_mkdir_p(arg, 0770);
+}
+
+static int session_clear(struct session *s)
+{
+	bool first = !s->chunk_dir[0];
+	char old_root[PATH_MAX], new_dir[sizeof(s->chunk_dir)] = "";
+	struct rotate_walk w;
+	time_t now = time(NULL);
+	int r;
+
+	if (rt_path_format(old_root, "%s%s", s->output_path, first ? "/ust" : s->chunk_dir) < 0)
+		return -RINGTRACE_ERR_OUTPUT_PATH;
+	/* The first chunk is cleared in place: its files go before the channels reopen them. */
+	if (first && remove_tree(old_root) < 0)
+		return -RINGTRACE_ERR_FATAL;
+	r = first ? 0 : next_chunk_dir(s, now, new_dir);
+	if (r == 0)
+		r = rotate_channels(s, new_dir, &w);
+	if (r < 0)
+		return r;
+	chunk_started(s, new_dir, now);
+	if (!first) {
+		r = access_run_as(s->uid, s->gid, make_dir, w.new_root);
+		if (r < 0)
+			log_error("Session %s: cannot create %s: %s", s->name, w.new_root,
+			          strerror(-r));
+		if (remove_tree(old_root) < 0)
+			return -RINGTRACE_ERR_FATAL;
+	}
+	log_info("Session %s: cleared (chunk %s deleted)", s->name, old_root);
+	return r < 0 ? -RINGTRACE_ERR_CREATE_DIR_FAIL : 0;
+}
+
+int cmd_clear_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
+{
+	struct session *s;
+	int r = cmd_lookup_session(ctx, &s);
+
+	(void)reply;
+	if (r < 0)
+		return r;
+	if (!s->has_been_started)
+		return 0; /* nothing was recorded */
+	if (s->snapshot_mode || !s->output_path[0]) {
+		log_warn("Session %s: clear of a session without local output is not supported",
+		         s->name);
+		return -RINGTRACE_ERR_NOT_SUPPORTED;
+	}
+	return session_clear(s);
+}
+
+int cmd_rotate_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
+{
+	_cleanup_free_ char *archive = NULL;
+	struct session *s;
+	int r = cmd_lookup_session(ctx, &s);
+
+	if (r < 0)
+		return r;
+	if (s->snapshot_mode)
+		return -RINGTRACE_ERR_ROTATION_NOT_AVAILABLE;
+	if (!s->has_been_started)
+		return -RINGTRACE_ERR_START_SESSION_ONCE;
+	if (!s->output_path[0])
+		return -RINGTRACE_ERR_NO_SESSION_OUTPUT;
+	archive = calloc(1, RINGTRACE_PATH_MAX);
+	if (!archive)
+		return -RINGTRACE_ERR_NOMEM;
+	r = session_rotate(s, archive);
+	if (r < 0)
+		return r;
+	reply->payload = archive;
+	reply->len = RINGTRACE_PATH_MAX;
+	archive = NULL;
+	return 0;
+}

@@ -1,0 +1,204 @@
+# SPDX-License-Identifier: MIT
+"""Session rotation (`rotate [--no-wait] [SESSION]`), as lttng 2.13 for a
+local session: the trace is first written under <output>/ust; each rotation
+n (from 0) renames the chunk in progress to
+<output>/archives/<begin>-<end>-<n> and goes on in <output>/<begin>-<n+1>.
+Under load from two threads, every event is in exactly one archive or in the
+last chunk, and every archive reads alone in babeltrace2."""
+import datetime
+import os
+import pathlib
+import re
+
+from test_buffers_pid import seq_events
+
+STAMP = r"\d{8}T\d{6}[+-]\d{4}"
+ROTATED = re.compile(r"Waiting for rotation to complete\n"
+                     r"Trace chunk archive for session s1 is now readable at (.+)\n")
+
+
+def rotate(rt, *args):
+    r = rt.run("rotate", *args)
+    m = ROTATED.fullmatch(r.stdout)
+    assert m, r.stdout
+    return m.group(1)
+
+
+def stamp(text):
+    return datetime.datetime.strptime(text, "%Y%m%dT%H%M%S%z")
+
+
+def check_archive_name(out, path, index):
+    m = re.fullmatch(re.escape(str(out / "archives")) + rf"/({STAMP})-({STAMP})-(\d+)", path)
+    assert m, path
+    assert int(m.group(3)) == index
+    assert stamp(m.group(1)) <= stamp(m.group(2))
+    now = datetime.datetime.now().astimezone()
+    assert abs((now - stamp(m.group(2))).total_seconds()) < 120
+
+
+def session(rt, out, *channel_opts):
+    rt.run("create", "s1", f"--output={out}")
+    rt.run("enable-channel", "-u", *channel_opts, "ch")
+    rt.run("enable-event", "-u", "rt_test:seq", "-c", "ch")
+
+
+def check_every_event_once(chunks, threads, per_thread):
+    seen, discarded = {}, 0
+    for chunk in chunks:
+        if not any(pathlib.Path(chunk).rglob("metadata")):
+            continue  # per-PID: the app had exited, no buffers wrote to this chunk
+        events, lost = seq_events(chunk)
+        discarded += lost
+        for ev in events:
+            assert ev not in seen, (ev, chunk, seen[ev])
+            seen[ev] = chunk
+    expected = {(t, i) for t in range(threads) for i in range(per_thread)}
+    assert set(seen) <= expected
+    assert len(expected) - len(seen) == discarded
+
+
+def rotate_under_load(rt, tmp_path, *channel_opts):
+    out = tmp_path / "t"
+    session(rt, out, "--subbuf-size=65536", "--num-subbuf=8", *channel_opts)
+    rt.run("start")
+    per_thread = 100000
+    app = rt.popen_app("threads", "2", str(per_thread))
+    archives = []
+    while app.poll() is None or len(archives) < 3:
+        archives.append(rotate(rt))
+    assert app.wait(timeout=60) == 0
+    rt.run("stop")
+    for n, path in enumerate(archives):
+        check_archive_name(out, path, n)
+    current = [d for d in out.iterdir() if d.name != "archives"]
+    assert len(current) == 1
+    assert re.fullmatch(rf"{STAMP}-{len(archives)}", current[0].name), current[0].name
+    assert sorted(os.listdir(out / "archives")) == sorted(os.path.basename(a) for a in archives)
+    # The first archive holds the first chunk's ust/ (the app registered before it ended
+    # unless it was too quick: then it is empty).
+    assert os.listdir(archives[0]) in ([], ["ust"])
+    check_every_event_once(archives + current, 2, per_thread)
+    return out, archives
+
+
+def test_rotations_under_load_per_uid(rt, tmp_path):
+    rotate_under_load(rt, tmp_path)
+
+
+def test_rotations_under_load_per_pid(rt, tmp_path):
+    out, archives = rotate_under_load(rt, tmp_path, "--buffers-pid")
+    assert any(os.path.isdir(a + "/ust/pid") for a in archives), archives
+
+
+def test_stopped_session_and_no_wait(rt, tmp_path):
+    out = tmp_path / "t"
+    session(rt, out)
+    rt.run("start")
+    assert rt.app("threads", "1", "100").returncode == 0
+    rt.run("stop")
+    r = rt.run("rotate", "--no-wait", "s1")
+    assert r.stdout == "Rotation ongoing for session s1\n"
+    first = rotate(rt, "s1")
+    check_archive_name(out, first, 1)
+    # Everything went to the first archive; the second chunk had no event.
+    archives = sorted((out / "archives").iterdir())
+    assert len(archives) == 2
+    assert seq_events(archives[0]) == ([(0, i) for i in range(100)], 0)
+    assert seq_events(archives[1]) == ([], 0)
+    # Destroying a rotated session archives its last chunk too.
+    assert rt.app("threads", "1", "7").returncode == 0  # not traced: the session is stopped
+    rt.run("start")
+    assert rt.app("threads", "1", "5").returncode == 0
+    rt.run("destroy")
+    assert [d.name for d in out.iterdir()] == ["archives"]
+    archives = sorted((out / "archives").iterdir())
+    assert len(archives) == 3
+    check_archive_name(out, str(archives[2]), 2)
+    assert seq_events(archives[2]) == ([(0, i) for i in range(5)], 0)
+
+
+def test_errors(rt, tmp_path):
+    rt.run("create", "s1", f"--output={tmp_path / 't'}")
+    r = rt.run("rotate", "s1", check=False)
+    assert (r.returncode, r.stdout, r.stderr) == (
+        1, "", "Error: Session needs to be started once\n")
+    r = rt.run("rotate", "--no-wait", "nosuch", check=False)
+    assert (r.returncode, r.stdout, r.stderr) == (1, "", "Error: Session name not found\n")
+    rt.run("create", "snap", "--snapshot", f"--output={tmp_path / 's'}")
+    rt.run("enable-event", "-u", "-s", "snap", "rt_test:seq")
+    rt.run("start", "snap")
+    r = rt.run("rotate", "-n", "snap", check=False)
+    assert (r.returncode, r.stderr) == (
+        1, "Error: Rotation feature not available for this session's creation mode\n")
+
+
+def test_clear_keeps_only_later_events(rt, tmp_path):
+    out = tmp_path / "t"
+    session(rt, out)
+    r = rt.run("clear", "s1")
+    assert r.stdout == 'Session "s1" cleared\n'
+    rt.run("start")
+    assert rt.app("threads", "2", "1000").returncode == 0
+    assert rt.run("clear").stdout == 'Session "s1" cleared\n'
+    assert rt.app("threads", "2", "500").returncode == 0
+    rt.run("stop")
+    # Cleared in place before any rotation: the trace is still under <output>/ust.
+    assert sorted(os.listdir(out)) == ["ust"]
+    events, discarded = seq_events(out)
+    assert discarded == 0
+    assert sorted(events) == [(t, i) for t in range(2) for i in range(500)]
+
+    # After a rotation the cleared chunk is deleted and uses an index, as lttng's.
+    rt.run("start")
+    assert rt.app("threads", "1", "10").returncode == 0
+    first = rotate(rt)
+    check_archive_name(out, first, 1)
+    assert sorted(seq_events(first)[0]) == sorted(events + [(0, i) for i in range(10)])
+    assert rt.app("threads", "1", "20").returncode == 0
+    rt.run("clear")
+    assert rt.app("threads", "1", "30").returncode == 0
+    rt.run("stop")
+    current = [d.name for d in out.iterdir() if d.name != "archives"]
+    assert len(current) == 1 and re.fullmatch(rf"{STAMP}-3", current[0]), current
+    assert sorted(seq_events(out / current[0])[0]) == [(0, i) for i in range(30)]
+    assert [d.name for d in (out / "archives").iterdir()] == [os.path.basename(first)]
+
+
+def test_clear_under_load(rt, tmp_path):
+    out = tmp_path / "t"
+    session(rt, out, "--subbuf-size=65536", "--num-subbuf=8")
+    rt.run("start")
+    per_thread = 100000
+    app = rt.popen_app("threads", "2", str(per_thread))
+    # Once the app's events reach the files, clear.
+    while not any(out.rglob("channel*_*")) and not any(out.rglob("ch_*")):
+        assert app.poll() is None, "the app ended before any event was written"
+        rt.run("clear")  # nothing yet: still fine
+    rt.run("clear")
+    assert app.wait(timeout=60) == 0
+    rt.run("stop")
+    events, discarded = seq_events(out)
+    assert discarded == 0
+    by_thread = {}
+    for t, i in events:
+        by_thread.setdefault(t, []).append(i)
+    # Each thread's remaining events are a run up to its last one: nothing before the clear
+    # survives once something after it was dropped.
+    for t, seqs in by_thread.items():
+        seqs.sort()
+        assert seqs == list(range(seqs[0], per_thread)), t
+    assert sum(per_thread - seqs[0] for seqs in by_thread.values()) < 2 * per_thread
+
+
+def test_clear_errors(rt, tmp_path):
+    rt.run("create", "s0", f"--output={tmp_path / 'v'}")
+    rt.run("destroy", "s0")
+    r = rt.run("clear", "-a")
+    assert r.stdout == "No session found, nothing to do.\n"
+    rt.run("create", "s1", f"--output={tmp_path / 't'}")
+    rt.run("create", "s2", f"--output={tmp_path / 'u'}")
+    r = rt.run("clear", "-a")
+    assert sorted(r.stdout.splitlines()) == ['Session "s1" cleared', 'Session "s2" cleared']
+    r = rt.run("clear", "nosuch", check=False)
+    assert (r.returncode, r.stdout, r.stderr) == (23, "", "Error: Session name nosuch not found\n")
