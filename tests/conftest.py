@@ -157,6 +157,64 @@ class Env:
                 self.sessiond.kill()
 
 
+def wait_for(predicate, timeout=20):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def consumerd_pid(rt):
+    for pid in rt.daemon_pids():
+        try:
+            if open(f"/proc/{pid}/comm").read().strip().startswith("ringtrace-consu"):
+                return pid
+        except OSError:
+            pass
+    raise AssertionError("no consumer daemon")
+
+
+def thread_states(pid):
+    states = set()
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/stat") as f:
+                states.add(f.read().rsplit(")", 1)[1].split()[0])
+        except OSError:
+            pass  # the thread exited
+    return states
+
+
+def stop_consumerd(rt):
+    """SIGSTOPs the consumer daemon and returns its pid once every thread of it
+    has stopped (a thread running on another CPU may still consume until then)."""
+    consumerd = consumerd_pid(rt)
+    os.kill(consumerd, signal.SIGSTOP)
+    wait_for(lambda: thread_states(consumerd) <= {"T", "t"})
+    return consumerd
+
+
+def start_burst(rt, allow=True, var="LTTNG_UST_ALLOW_BLOCKING"):
+    env = dict(rt.env)
+    if allow:
+        env[var] = "1"
+    # One CPU, so one per-CPU stream: "full" means full for every record.
+    cpu = min(os.sched_getaffinity(0))
+    app = subprocess.Popen([str(example("burst"))], env=env, text=True,
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                           preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))
+    assert app.stdout.readline() == "ready\n"
+    return app
+
+
+def go(app, count, last=True):
+    """Has app emit count more events; with last, it then exits."""
+    app.stdin.write(f"{count}\n")
+    app.stdin.flush()
+    if last:
+        app.stdin.close()
+
+
 def short_home():
     """A new private directory with a short path: socket paths under it must
     fit sun_path (108 bytes), which pytest's per-worker temporary

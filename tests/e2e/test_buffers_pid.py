@@ -13,7 +13,7 @@ import time
 
 import bt2
 
-from conftest import read_events
+from conftest import go, read_events, start_burst, stop_consumerd, wait_for
 from test_trace import ALLFIELDS
 
 DIR_RE = re.compile(r"^(?P<name>.+)-(?P<pid>\d+)-(?P<dt>\d{8}-\d{6})$")
@@ -62,13 +62,6 @@ def pid_session(rt, out, *channel_opts, events="rt_test:*"):
     rt.run("create", "s1", f"--output={out}")
     rt.run("enable-channel", "-u", "--buffers-pid", *channel_opts, "channel0")
     rt.run("enable-event", "-u", events, "-c", "channel0")
-
-
-def wait_for(predicate, timeout=20):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
 
 
 def test_layout_and_metadata_env(rt, tmp_path):
@@ -164,8 +157,15 @@ def test_exited_app_counters_kept(rt, tmp_path):
     # Two small sub-buffers: the app discards most of what it emits.
     pid_session(rt, out, "--subbuf-size=4k", "--num-subbuf=2", events="rt_test:seq")
     rt.run("start")
-    app = rt.popen_app("threads", 1, total)
-    assert app.wait(timeout=60) == 0
+    # The app registered, its buffers set up, then the consumer stopped: the
+    # two sub-buffers fill and the rest is discarded.
+    app = start_burst(rt)
+    consumerd = stop_consumerd(rt)
+    try:
+        go(app, total)
+        assert app.wait(timeout=60) == 0
+    finally:
+        os.kill(consumerd, signal.SIGCONT)
     d = pid_dirs(out)[app.pid]
     events, discarded = [], 0
 

@@ -11,8 +11,9 @@ import signal
 import bt2
 import pytest
 
-from test_blocking import SMALL, go, start_burst, stop_consumerd
-from test_buffers_pid import seq_events, wait_for
+from conftest import go, start_burst, stop_consumerd, wait_for
+from test_blocking import SMALL
+from test_buffers_pid import seq_events
 
 
 def overwrite_session(rt, out, *extra):

@@ -11,8 +11,7 @@ import subprocess
 
 import pytest
 
-from conftest import BIN, example
-from test_blocking import go, start_burst
+from conftest import BIN, example, go, start_burst
 from test_buffers_pid import seq_events
 
 SMALL4 = ("--subbuf-size=4096", "--num-subbuf=4")

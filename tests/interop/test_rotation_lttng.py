@@ -21,11 +21,10 @@ import sys
 
 import pytest
 
-from conftest import BUILD
+from conftest import BUILD, go, start_burst
 from lttng_run import lttng_available, run_in_lttng_namespace
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "e2e"))
-from test_blocking import go, start_burst
 from test_buffers_pid import seq_events
 from test_snapshot_lttng import LTTNG_SCRIPT
 
