@@ -379,8 +379,13 @@ def test_sessiond_loads_auto_dir_at_start(rt, tmp_path):
     assert {name: rt.run("list", name).stdout for name in ("s1", "s2")} == listings
     rt.stop_daemons()
 
-    # --load: that path only, not the auto directory.
-    rt.start_sessiond("--load", tmp_path / "elsewhere" / "s1.lttng")
+    # --load: that path only, not the auto directory. Daemonized, so that the
+    # command returns once loading is over (in the foreground the client
+    # socket answers while the daemon still loads through it).
+    r = subprocess.run(sessiond_cmd(rt, "-d", "--load", tmp_path / "elsewhere" / "s1.lttng"),
+                       env=rt.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=30)
+    assert r.returncode == 0
     assert rt.run("list", "s1").stdout == listings["s1"]
     r = rt.run("list", "s2", check=False)
     assert r.returncode != 0
