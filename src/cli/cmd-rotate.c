@@ -34,7 +34,6 @@ int cmd_rotate(int argc, char **argv)
 {
 	char name[RINGTRACE_NAME_MAX + 1], archive[RINGTRACE_PATH_MAX];
 	bool no_wait = false;
-	const char *arg;
 	int opt, r;
 
 	cli_args_begin();
@@ -51,10 +50,7 @@ int cmd_rotate(int argc, char **argv)
 			return CMD_UNDEFINED;
 		}
 	}
-	arg = cli_args_pop(argc, argv);
-	r = cli_args_no_leftover(argc, argv);
-	if (r == CMD_SUCCESS)
-		r = current_session_resolve(arg, name);
+	r = current_session_from_args(argc, argv, name);
 	if (r != CMD_SUCCESS)
 		return r;
 

@@ -24,7 +24,6 @@ static const struct option long_options[] = {
 int cmd_start(int argc, char **argv)
 {
 	char name[RINGTRACE_NAME_MAX + 1];
-	const char *arg;
 	int opt, r;
 
 	cli_args_begin();
@@ -38,10 +37,7 @@ int cmd_start(int argc, char **argv)
 			return CMD_UNDEFINED;
 		}
 	}
-	arg = cli_args_pop(argc, argv);
-	r = cli_args_no_leftover(argc, argv);
-	if (r == CMD_SUCCESS)
-		r = current_session_resolve(arg, name);
+	r = current_session_from_args(argc, argv, name);
 	if (r != CMD_SUCCESS)
 		return r;
 

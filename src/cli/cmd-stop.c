@@ -35,7 +35,6 @@ int cmd_stop(int argc, char **argv)
 {
 	char name[RINGTRACE_NAME_MAX + 1];
 	bool no_wait = false;
-	const char *arg;
 	_cleanup_free_ char *stats = NULL;
 	int opt, r;
 
@@ -53,10 +52,7 @@ int cmd_stop(int argc, char **argv)
 			return CMD_UNDEFINED;
 		}
 	}
-	arg = cli_args_pop(argc, argv);
-	r = cli_args_no_leftover(argc, argv);
-	if (r == CMD_SUCCESS)
-		r = current_session_resolve(arg, name);
+	r = current_session_from_args(argc, argv, name);
 	if (r != CMD_SUCCESS)
 		return r;
 

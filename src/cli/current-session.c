@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "cli.h"
 #include "common/paths.h"
 #include "output.h"
@@ -127,4 +128,14 @@ void current_session_clear(void)
 
 	if (config_path(path, home) == 0 && unlink(path) < 0 && errno != ENOENT)
 		cli_err("Unable to remove config file %s: %s", path, strerror(errno));
+}
+
+int current_session_from_args(int argc, char **argv, char ret_name[RINGTRACE_NAME_MAX + 1])
+{
+	const char *arg = cli_args_pop(argc, argv);
+	int r = cli_args_no_leftover(argc, argv);
+
+	if (r != CMD_SUCCESS)
+		return r;
+	return current_session_resolve(arg, ret_name);
 }

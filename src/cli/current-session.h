@@ -29,6 +29,14 @@ int current_session_get_quiet(char ret_name[RINGTRACE_NAME_MAX + 1]);
  */
 int current_session_resolve(const char *explicit_name, char ret_name[RINGTRACE_NAME_MAX + 1]);
 
+/*
+ * For commands whose only operand is an optional session name, once their
+ * options are parsed: takes that operand, refuses any other, and resolves
+ * the session as current_session_resolve(). Returns CMD_SUCCESS or the
+ * command's exit code.
+ */
+int current_session_from_args(int argc, char **argv, char ret_name[RINGTRACE_NAME_MAX + 1]);
+
 /* Makes name the current session. Returns 0 or a negative errno (message printed). */
 int current_session_set(const char *name);
 
