@@ -66,25 +66,28 @@ enum ringtrace_error_code {
 	RINGTRACE_ERR_NOT_SUPPORTED = 51,
 	RINGTRACE_ERR_OUTPUT_PATH = 52, /* output path unusable */
 	RINGTRACE_ERR_MIXED_BUFFER_TYPE = 53,
-	RINGTRACE_ERR_PROCESS_ATTR_EXISTS = 54,  /* value already in the inclusion set */
-	RINGTRACE_ERR_PROCESS_ATTR_MISSING = 55, /* value not in the inclusion set */
-	RINGTRACE_ERR_SAVE_FILE_EXIST = 56,      /* session file exists (save without force) */
-	RINGTRACE_ERR_SAVE_IO_FAIL = 57,         /* session file could not be written */
-	RINGTRACE_ERR_LOAD_INVALID_CONFIG = 58,  /* session file not valid, or not applicable */
-	RINGTRACE_ERR_LOAD_IO_FAIL = 59,         /* session file could not be read or parsed */
-	RINGTRACE_ERR_LOAD_SESSION_NOENT = 60,   /* no session file (of that session) found */
-	RINGTRACE_ERR_UST_CONTEXT_EXIST = 61,    /* the channel already has this context */
-	RINGTRACE_ERR_UST_CONTEXT_INVAL = 62,    /* not a context of the user space domain */
-	RINGTRACE_ERR_CONTEXT_UNAVAILABLE = 63,  /* the kernel refuses the perf counter */
-	RINGTRACE_ERR_NOT_SNAPSHOT_SESSION = 64, /* snapshot command on a non-snapshot session */
-	RINGTRACE_ERR_SNAPSHOT_OUTPUT_EXIST = 65, /* a session has one snapshot output at most */
-	RINGTRACE_ERR_START_SESSION_ONCE = 66,    /* snapshot of a session never started */
-	RINGTRACE_ERR_SNAPSHOT_FAIL = 67,         /* no output, or the consumer failed */
-	RINGTRACE_ERR_MAX_SIZE_INVALID = 68,      /* max size below one packet per stream */
-	RINGTRACE_ERR_SESSION_NOT_STARTED = 69,   /* needs a started session */
-	RINGTRACE_ERR_PER_PID_SESSION = 70,       /* refused for per-PID buffers */
+	RINGTRACE_ERR_PROCESS_ATTR_EXISTS = 54,    /* value already in the inclusion set */
+	RINGTRACE_ERR_PROCESS_ATTR_MISSING = 55,   /* value not in the inclusion set */
+	RINGTRACE_ERR_SAVE_FILE_EXIST = 56,        /* session file exists (save without force) */
+	RINGTRACE_ERR_SAVE_IO_FAIL = 57,           /* session file could not be written */
+	RINGTRACE_ERR_LOAD_INVALID_CONFIG = 58,    /* session file not valid, or not applicable */
+	RINGTRACE_ERR_LOAD_IO_FAIL = 59,           /* session file could not be read or parsed */
+	RINGTRACE_ERR_LOAD_SESSION_NOENT = 60,     /* no session file (of that session) found */
+	RINGTRACE_ERR_UST_CONTEXT_EXIST = 61,      /* the channel already has this context */
+	RINGTRACE_ERR_UST_CONTEXT_INVAL = 62,      /* not a context of the user space domain */
+	RINGTRACE_ERR_CONTEXT_UNAVAILABLE = 63,    /* the kernel refuses the perf counter */
+	RINGTRACE_ERR_NOT_SNAPSHOT_SESSION = 64,   /* snapshot command on a non-snapshot session */
+	RINGTRACE_ERR_SNAPSHOT_OUTPUT_EXIST = 65,  /* a session has one snapshot output at most */
+	RINGTRACE_ERR_START_SESSION_ONCE = 66,     /* snapshot of a session never started */
+	RINGTRACE_ERR_SNAPSHOT_FAIL = 67,          /* no output, or the consumer failed */
+	RINGTRACE_ERR_MAX_SIZE_INVALID = 68,       /* max size below one packet per stream */
+	RINGTRACE_ERR_SESSION_NOT_STARTED = 69,    /* needs a started session */
+	RINGTRACE_ERR_PER_PID_SESSION = 70,        /* refused for per-PID buffers */
 	RINGTRACE_ERR_ROTATION_NOT_AVAILABLE = 71, /* rotation of a snapshot session */
 	RINGTRACE_ERR_NO_SESSION_OUTPUT = 72,      /* rotation of a session without output */
+	RINGTRACE_ERR_RELAYD_CONNECT_FAIL = 80,    /* relay unreachable, or refused the session */
+	RINGTRACE_ERR_RELAYD_VERSION_FAIL = 81,    /* relay speaks another major, or too old */
+	RINGTRACE_ERR_RELAYD_LOST = 82,            /* relay connection lost: trace data lost */
 	_RINGTRACE_ERR_MAX,
 };
 
@@ -103,8 +106,8 @@ enum ringtrace_buffer_type {
 };
 
 struct ringtrace_domain {
-	uint32_t type;        /* enum ringtrace_domain_type */
-	uint32_t buf_type;    /* enum ringtrace_buffer_type */
+	uint32_t type;     /* enum ringtrace_domain_type */
+	uint32_t buf_type; /* enum ringtrace_buffer_type */
 	char padding[32];
 } RINGTRACE_PACKED;
 
@@ -119,7 +122,7 @@ struct ringtrace_session {
 	char path[RINGTRACE_PATH_MAX]; /* output: local directory or URL */
 	uint32_t enabled;              /* 1 while tracing is started */
 	uint32_t snapshot_mode;
-	uint32_t live_timer_interval;  /* us, 0 = not live */
+	uint32_t live_timer_interval; /* us, 0 = not live */
 	char padding[32];
 } RINGTRACE_PACKED;
 
@@ -129,17 +132,17 @@ enum ringtrace_event_output {
 };
 
 struct ringtrace_channel_attr {
-	int32_t overwrite;             /* 1 overwrite (flight recorder), 0 discard, -1 default */
-	uint64_t subbuf_size;          /* bytes, power of two */
-	uint64_t num_subbuf;           /* power of two, >= 2 */
-	uint32_t switch_timer_interval; /* us, 0 = off */
-	uint32_t read_timer_interval;  /* us */
-	uint32_t output;               /* enum ringtrace_event_output */
-	uint64_t tracefile_size;       /* bytes, 0 = unlimited */
-	uint64_t tracefile_count;      /* 0 = unlimited */
-	uint32_t live_timer_interval;  /* us */
+	int32_t overwrite;               /* 1 overwrite (flight recorder), 0 discard, -1 default */
+	uint64_t subbuf_size;            /* bytes, power of two */
+	uint64_t num_subbuf;             /* power of two, >= 2 */
+	uint32_t switch_timer_interval;  /* us, 0 = off */
+	uint32_t read_timer_interval;    /* us */
+	uint32_t output;                 /* enum ringtrace_event_output */
+	uint64_t tracefile_size;         /* bytes, 0 = unlimited */
+	uint64_t tracefile_count;        /* 0 = unlimited */
+	uint32_t live_timer_interval;    /* us */
 	uint64_t monitor_timer_interval; /* us */
-	int64_t blocking_timeout;      /* us, -1 = forever, 0 = never block */
+	int64_t blocking_timeout;        /* us, -1 = forever, 0 = never block */
 	char padding[32];
 } RINGTRACE_PACKED;
 
@@ -163,7 +166,7 @@ struct ringtrace_channel {
 
 /* Fills attr with the defaults of the domain. */
 void ringtrace_channel_set_default_attr(const struct ringtrace_domain *domain,
-					struct ringtrace_channel_attr *attr);
+                                        struct ringtrace_channel_attr *attr);
 
 enum ringtrace_event_type {
 	RINGTRACE_EVENT_ALL = -1,
@@ -185,20 +188,20 @@ enum ringtrace_event_field_type {
 };
 
 struct ringtrace_event {
-	int32_t type;                  /* enum ringtrace_event_type */
+	int32_t type; /* enum ringtrace_event_type */
 	char name[RINGTRACE_SYMBOL_NAME_LEN];
-	int32_t loglevel_type;         /* enum ringtrace_loglevel_type */
+	int32_t loglevel_type; /* enum ringtrace_loglevel_type */
 	int32_t loglevel;
-	int32_t enabled;               /* listings: 1 enabled, 0 disabled, -1 n/a */
-	int32_t pid;                   /* tracepoint listings: the app's pid */
-	uint8_t filter;                /* listings: has a filter */
-	uint8_t exclusion;             /* listings: has exclusions */
+	int32_t enabled;   /* listings: 1 enabled, 0 disabled, -1 n/a */
+	int32_t pid;       /* tracepoint listings: the app's pid */
+	uint8_t filter;    /* listings: has a filter */
+	uint8_t exclusion; /* listings: has exclusions */
 	char padding[32];
 } RINGTRACE_PACKED;
 
 struct ringtrace_event_field {
 	char field_name[RINGTRACE_SYMBOL_NAME_LEN];
-	int32_t type;                  /* enum ringtrace_event_field_type */
+	int32_t type; /* enum ringtrace_event_field_type */
 	int32_t nowrite;
 	struct ringtrace_event event;
 	char padding[32];
@@ -218,7 +221,7 @@ int ringtrace_list_sessions(struct ringtrace_session **ret_sessions);
 int ringtrace_enable_channel(const struct ringtrace_handle *handle, struct ringtrace_channel *chan);
 int ringtrace_disable_channel(const struct ringtrace_handle *handle, const char *name);
 int ringtrace_list_channels(const struct ringtrace_handle *handle,
-			    struct ringtrace_channel **ret_channels);
+                            struct ringtrace_channel **ret_channels);
 int ringtrace_list_domains(const char *session_name, struct ringtrace_domain **ret_domains);
 
 /*
@@ -226,15 +229,15 @@ int ringtrace_list_domains(const char *session_name, struct ringtrace_domain **r
  * filter_expression may be NULL; exclusions are nr_exclusions names.
  */
 int ringtrace_enable_event_with_exclusions(const struct ringtrace_handle *handle,
-					   struct ringtrace_event *ev, const char *channel_name,
-					   const char *filter_expression, int nr_exclusions,
-					   char **exclusion_names);
+                                           struct ringtrace_event *ev, const char *channel_name,
+                                           const char *filter_expression, int nr_exclusions,
+                                           char **exclusion_names);
 int ringtrace_enable_event(const struct ringtrace_handle *handle, struct ringtrace_event *ev,
-			   const char *channel_name);
+                           const char *channel_name);
 int ringtrace_disable_event(const struct ringtrace_handle *handle, const char *name,
-			    const char *channel_name);
+                            const char *channel_name);
 int ringtrace_list_events(const struct ringtrace_handle *handle, const char *channel_name,
-			  struct ringtrace_event **ret_events);
+                          struct ringtrace_event **ret_events);
 /* Exclusion names and filter expression of one listed event rule (NUL-terminated). */
 struct ringtrace_event_exclusions {
 	uint32_t count;
@@ -248,13 +251,13 @@ struct ringtrace_event_exclusions {
  * live in the *ret_exclusions allocation).
  */
 int ringtrace_list_events_with_exclusions(const struct ringtrace_handle *handle,
-					  const char *channel_name,
-					  struct ringtrace_event **ret_events,
-					  struct ringtrace_event_exclusions **ret_exclusions);
+                                          const char *channel_name,
+                                          struct ringtrace_event **ret_events,
+                                          struct ringtrace_event_exclusions **ret_exclusions);
 int ringtrace_list_tracepoints(const struct ringtrace_handle *handle,
-			       struct ringtrace_event **ret_events);
+                               struct ringtrace_event **ret_events);
 int ringtrace_list_tracepoint_fields(const struct ringtrace_handle *handle,
-				     struct ringtrace_event_field **ret_fields);
+                                     struct ringtrace_event_field **ret_fields);
 
 int ringtrace_start_tracing(const char *session_name);
 /* Stops and waits until every buffer is on disk (prints nothing). */
@@ -341,21 +344,21 @@ enum ringtrace_tracking_policy {
 
 /* Adds value to the inclusion set (-RINGTRACE_ERR_PROCESS_ATTR_EXISTS if there). */
 int ringtrace_track_id(const struct ringtrace_handle *handle, enum ringtrace_tracker_type tracker,
-		       int32_t value);
+                       int32_t value);
 /* Removes value from the inclusion set (-RINGTRACE_ERR_PROCESS_ATTR_MISSING if not there). */
 int ringtrace_untrack_id(const struct ringtrace_handle *handle, enum ringtrace_tracker_type tracker,
-			 int32_t value);
+                         int32_t value);
 /* INCLUDE_ALL (track --all) or EXCLUDE_ALL (untrack --all); the set is emptied. */
 int ringtrace_set_tracking_policy(const struct ringtrace_handle *handle,
-				  enum ringtrace_tracker_type tracker,
-				  enum ringtrace_tracking_policy policy);
+                                  enum ringtrace_tracker_type tracker,
+                                  enum ringtrace_tracking_policy policy);
 /*
  * The tracker's policy and, for INCLUDE_SET, its values (malloc'd, NULL when
  * none). Returns the number of values or a negative RINGTRACE_ERR_*.
  */
 int ringtrace_list_tracker_ids(const struct ringtrace_handle *handle,
-			       enum ringtrace_tracker_type tracker,
-			       enum ringtrace_tracking_policy *ret_policy, int32_t **ret_values);
+                               enum ringtrace_tracker_type tracker,
+                               enum ringtrace_tracking_policy *ret_policy, int32_t **ret_values);
 
 /*
  * Contexts: values recorded with every event of a channel, as lttng 2.13's
@@ -467,11 +470,12 @@ enum ringtrace_create_flag {
  * automatic name passes it with RINGTRACE_CREATE_AUTO_NAME. The name used
  * is copied to ret_name when it is not NULL. output_path
  * NULL/"" = the daemon's default; else a local directory (a relative one is
- * made absolute against the current directory) or file://DIR. Network URLs
- * give -RINGTRACE_ERR_NOT_SUPPORTED for now. live_timer_us 0 = not live.
+ * made absolute against the current directory) or file://DIR, or a network
+ * URL net[6]://HOST[:CTRL[:DATA]][/PATH] (-RINGTRACE_ERR_INVALID when it
+ * does not parse). live_timer_us 0 = not live.
  */
 int ringtrace_create_session_ext(const char *name, const char *output_path, unsigned flags,
-				 unsigned live_timer_us, char ret_name[RINGTRACE_NAME_MAX + 1]);
+                                 unsigned live_timer_us, char ret_name[RINGTRACE_NAME_MAX + 1]);
 
 /*
  * Session daemon binary to spawn: explicit_path when not NULL, else

@@ -4,12 +4,14 @@
  *                  [--snapshot | --live[=DELAYUS]]
  */
 #include <ringtrace/ctl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "args.h"
 #include "cli.h"
 #include "common/macros.h"
+#include "common/net-url.h"
 #include "current-session.h"
 #include "output.h"
 #include "sessiond-launch.h"
@@ -29,9 +31,14 @@ static const char usage[] =
     "  -o, --output=DIR          Write the trace to DIR (default:\n"
     "                            $RINGTRACE_HOME/ringtrace-traces/SESSION-DATE-TIME)\n"
     "      --no-output           Do not write any trace data\n"
-    "  -U, --set-url=file://DIR  Same as --output=DIR (network URLs: not supported yet)\n"
+    "  -U, --set-url=URL         file://DIR (same as --output=DIR), or\n"
+    "                            net[6]://HOST[:CTRLPORT[:DATAPORT]][/TRACEDIR]: stream\n"
+    "                            the trace to a relay daemon (ports 5342 and 5343)\n"
+    "  -C, --ctrl-url=URL        Relay control URL, tcp[6]://HOST[:PORT][/TRACEDIR]\n"
+    "  -D, --data-url=URL        Relay data URL, tcp[6]://HOST[:PORT] (with --ctrl-url)\n"
     "      --snapshot            Snapshot mode: channels default to overwrite mode\n"
-    "      --live[=DELAYUS]      Live mode, live timer period in us (default 1000000)\n"
+    "      --live[=DELAYUS]      Live mode, live timer period in us (default 1000000);\n"
+    "                            streams to net://127.0.0.1 unless a URL is given\n"
     "  -h, --help                Show this help\n";
 
 enum {
@@ -110,8 +117,46 @@ static int check_session_name(const char *name)
 	return CMD_SUCCESS;
 }
 
+/*
+ * A network output: the URL(s) checked with lttng's messages, then passed
+ * on in the canonical net:// form (the session daemon resolves and
+ * connects). Control and data must be on the same host.
+ */
+static int check_network_output(const struct create_opts *o, char canonical[PATH_MAX])
+{
+	struct rt_net_url url;
+	char err[256];
+	const char *shown = o->url;
+	int r;
+
+	if (o->ctrl_url) {
+		shown = o->ctrl_url;
+		r = rt_net_url_parse_pair(o->ctrl_url, o->data_url, &url, err, sizeof(err));
+	} else {
+		r = rt_net_url_parse(o->url ? o->url : "net://127.0.0.1", &url, err, sizeof(err));
+	}
+	if (r < 0) {
+		if (err[0]) {
+			cli_err("%s", err);
+			cli_err("Unable to parse the URL %s", shown);
+		}
+		cli_err("Unrecognized URL format.");
+		return CMD_ERROR;
+	}
+	if (strcmp(url.ctrl.host, url.data.host) != 0 || url.ctrl.family != url.data.family) {
+		cli_err("Control and data URLs must name the same host (%s, %s)", url.ctrl.host,
+		        url.data.host);
+		return CMD_ERROR;
+	}
+	if (rt_net_url_canonical(&url, canonical, PATH_MAX) < 0) {
+		cli_err("URL too long: %s", shown);
+		return CMD_ERROR;
+	}
+	return CMD_SUCCESS;
+}
+
 /* lttng's checks between options, then what ringtrace cannot do yet. */
-static int check_options(const struct create_opts *o, const char **ret_output)
+static int check_options(const struct create_opts *o, char output[PATH_MAX])
 {
 	static const char file_scheme[] = "file://";
 
@@ -128,13 +173,8 @@ static int check_options(const struct create_opts *o, const char **ret_output)
 		cli_err("Both control and data URLs must be specified.");
 		return CMD_ERROR;
 	}
-	if (o->live_timer_us && o->output) {
+	if (o->live_timer_us && (o->output || (o->url && !rt_net_url_is_network(o->url)))) {
 		cli_err("Unsupported output type specified for live session.");
-		return CMD_ERROR;
-	}
-	if (o->ctrl_url || (o->url && strncmp(o->url, file_scheme, strlen(file_scheme)) != 0)) {
-		cli_err("Network streaming is not supported yet: only local trace output is "
-		        "(--output=DIR or --set-url=file://DIR)");
 		return CMD_ERROR;
 	}
 	if (o->shm_path) {
@@ -142,7 +182,18 @@ static int check_options(const struct create_opts *o, const char **ret_output)
 		        "shared memory");
 		return CMD_ERROR;
 	}
-	*ret_output = o->output ? o->output : o->url;
+	if (o->ctrl_url || o->live_timer_us ||
+	    (o->url && strncmp(o->url, file_scheme, strlen(file_scheme)) != 0)) {
+		if (o->snapshot) {
+			cli_err("Snapshot sessions cannot stream to a relay daemon yet: only "
+			        "local snapshot outputs are supported");
+			return CMD_ERROR;
+		}
+		return check_network_output(o, output);
+	}
+	output[0] = '\0';
+	if (o->output || o->url)
+		snprintf(output, PATH_MAX, "%s", o->output ? o->output : o->url);
 	return CMD_SUCCESS;
 }
 
@@ -179,9 +230,8 @@ static int create_session(const struct create_opts *o, const char *name, const c
 	int r, n;
 
 	r = ringtrace_create_session_ext(name, output, flags, o->live_timer_us, created);
-	if (r == -RINGTRACE_ERR_NOT_SUPPORTED && (o->live_timer_us || o->no_output)) {
-		cli_err("%s sessions are not supported yet (%s)",
-		        o->live_timer_us ? "Live" : "No-output", ringtrace_strerror(r));
+	if (r == -RINGTRACE_ERR_NOT_SUPPORTED && o->no_output) {
+		cli_err("No-output sessions are not supported yet (%s)", ringtrace_strerror(r));
 		return CMD_ERROR;
 	}
 	if (r < 0) {
@@ -211,7 +261,8 @@ static int create_session(const struct create_opts *o, const char *name, const c
 int cmd_create(int argc, char **argv)
 {
 	struct create_opts o = {0};
-	const char *name, *output = NULL;
+	const char *name;
+	char output[PATH_MAX];
 	int opt, r;
 
 	cli_args_begin();
@@ -266,10 +317,10 @@ int cmd_create(int argc, char **argv)
 	if (r == CMD_SUCCESS)
 		r = check_session_name(name);
 	if (r == CMD_SUCCESS)
-		r = check_options(&o, &output);
+		r = check_options(&o, output);
 	if (r == CMD_SUCCESS)
 		r = sessiond_launch(false);
 	if (r != CMD_SUCCESS)
 		return r;
-	return create_session(&o, name, output);
+	return create_session(&o, name, output[0] ? output : NULL);
 }

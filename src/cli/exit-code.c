@@ -58,6 +58,7 @@ static const unsigned char lttng_numbers[_RINGTRACE_ERR_MAX] = {
     [RINGTRACE_ERR_UST_CONTEXT_INVAL] = 78,
     [RINGTRACE_ERR_CONTEXT_UNAVAILABLE] = 121, /* kernel context unavailable */
     [RINGTRACE_ERR_SESSION_NOT_STARTED] = 118,
+    [RINGTRACE_ERR_RELAYD_CONNECT_FAIL] = 104,
     [RINGTRACE_ERR_PER_PID_SESSION] = 120,
 };
 

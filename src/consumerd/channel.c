@@ -16,35 +16,25 @@
 #include "ctf/index.h"
 #include "ctf/packet.h"
 #include "output-files.h"
+#include "output.h"
+#include "relay.h"
 #include "ringbuffer/ringbuffer.h"
 #include "stream-output.h"
 #include "timers.h"
 
 static CDS_LIST_HEAD(channel_registry);
 
-static void stream_close_files(struct consumer_stream *stream, bool unlink_files)
+void channel_stream_close_files(struct consumer_stream *stream)
 {
-	if (stream->data_fd >= 0) {
+	if (stream->data_fd >= 0)
 		close(stream->data_fd);
-		if (unlink_files)
-			unlink(stream->data_file_name);
-	}
-	if (stream->index_fd >= 0) {
+	if (stream->index_fd >= 0)
 		close(stream->index_fd);
-		if (unlink_files)
-			unlink(stream->index_file_name);
-	}
 	stream->data_fd = stream->index_fd = -1;
 }
 
-void channel_stream_close_files(struct consumer_stream *stream)
+static void stream_release(struct consumer_stream *stream)
 {
-	stream_close_files(stream, false);
-}
-
-static void stream_release(struct consumer_stream *stream, bool unlink_files)
-{
-	stream_close_files(stream, unlink_files);
 	if (stream->rb)
 		rb_stream_unmap(stream->rb);
 	if (stream->shm_fd >= 0)
@@ -158,22 +148,15 @@ static void stream_preinit(struct consumer_channel *channel, uint32_t cpu)
 	pthread_mutex_init(&stream->lock, NULL);
 }
 
-static int stream_init(struct consumer_stream *stream)
-{
-	int r = stream_create_buffer(stream);
-
-	if (r < 0 || !stream->channel->monitor)
-		return r;
-	return channel_stream_open_files(stream, 0);
-}
-
 static void channel_close_timers(struct consumer_channel *channel)
 {
 	if (channel->read_timer_fd >= 0)
 		close(channel->read_timer_fd);
 	if (channel->switch_timer_fd >= 0)
 		close(channel->switch_timer_fd);
-	channel->read_timer_fd = channel->switch_timer_fd = -1;
+	if (channel->live_timer_fd >= 0)
+		close(channel->live_timer_fd);
+	channel->read_timer_fd = channel->switch_timer_fd = channel->live_timer_fd = -1;
 }
 
 static int channel_open_timers(struct consumer_channel *channel)
@@ -181,6 +164,11 @@ static int channel_open_timers(struct consumer_channel *channel)
 	channel->read_timer_fd = timer_open_periodic(channel->read_timer_us);
 	if (channel->read_timer_fd < 0)
 		return channel->read_timer_fd;
+	if (channel->live_timer_us) {
+		channel->live_timer_fd = timer_open_periodic(channel->live_timer_us);
+		if (channel->live_timer_fd < 0)
+			return channel->live_timer_fd;
+	}
 	if (channel->switch_timer_us == 0)
 		return 0;
 	channel->switch_timer_fd = timer_open_periodic(channel->switch_timer_us);
@@ -188,19 +176,15 @@ static int channel_open_timers(struct consumer_channel *channel)
 }
 
 /* Frees a channel at any step of its creation or after its destruction. */
-static void channel_free(struct consumer_channel *channel, bool unlink_files)
+static void channel_free(struct consumer_channel *channel, bool failed)
 {
+	channel->output->close(channel, failed);
 	if (channel->streams)
 		for (uint32_t i = 0; i < channel->nr_streams; i++)
-			stream_release(&channel->streams[i], unlink_files);
+			stream_release(&channel->streams[i]);
 	free(channel->streams);
 	free(channel->metadata_text);
 	channel_close_timers(channel);
-	if (channel->metadata_fd >= 0) {
-		close(channel->metadata_fd);
-		if (unlink_files)
-			unlink(channel->metadata_file_name);
-	}
 	free(channel);
 }
 
@@ -221,24 +205,25 @@ int channel_create_index_dir(struct consumer_channel *channel)
 
 static int channel_create_data(struct consumer_channel *channel)
 {
-	int r = channel->monitor ? channel_create_index_dir(channel) : 0;
+	int r;
 
-	if (r < 0)
-		return r;
 	channel->streams = calloc(channel->nr_streams, sizeof(*channel->streams));
 	if (!channel->streams)
 		return -CONSUMERD_ENOMEM;
 	for (uint32_t i = 0; i < channel->nr_streams; i++)
 		stream_preinit(channel, i);
 	for (uint32_t i = 0; i < channel->nr_streams; i++) {
-		r = stream_init(&channel->streams[i]);
+		r = stream_create_buffer(&channel->streams[i]);
 		if (r == -ENOMEM)
 			return -CONSUMERD_ENOMEM;
 		if (r < 0)
 			return -CONSUMERD_CHANNEL_FAIL;
 	}
 	if (!channel->monitor)
-		return 0; /* never drained: no timers (a snapshot flushes) */
+		return 0; /* never drained: no output, no timers (a snapshot flushes) */
+	r = channel->output->open(channel);
+	if (r < 0)
+		return r;
 	r = channel_open_timers(channel);
 	if (r < 0) {
 		log_error("Cannot create the timers of channel %s: %s", channel->name,
@@ -257,7 +242,7 @@ static int channel_create_metadata(struct consumer_channel *channel)
 		return -CONSUMERD_INVALID_PARAMETERS;
 	if (!channel->monitor)
 		return 0; /* the text stays in memory (metadata_text) */
-	return channel_open_metadata_file(channel);
+	return channel->output->open(channel);
 }
 
 int channel_open_metadata_file(struct consumer_channel *channel)
@@ -308,7 +293,10 @@ int channel_create(const struct consumer_ask_channel *req, struct consumer_chann
 	    .nr_streams = req->type == CONSUMER_CHANNEL_TYPE_DATA ? req->nr_streams : 0,
 	    .read_timer_fd = -1,
 	    .switch_timer_fd = -1,
+	    .live_timer_fd = -1,
 	    .metadata_fd = -1,
+	    .live_timer_us = req->live_timer_us,
+	    .output = &output_local_ops,
 	};
 	memcpy(channel->uuid, req->uuid, RT_UUID_LEN);
 	/* Both NUL-terminated within their arrays (checked by the command handler). */
@@ -322,6 +310,22 @@ int channel_create(const struct consumer_ask_channel *req, struct consumer_chann
 	    .kind = EPOLL_SOURCE_SWITCH_TIMER,
 	    .channel = channel,
 	};
+	channel->live_timer_source = (struct epoll_source){
+	    .kind = EPOLL_SOURCE_LIVE_TIMER,
+	    .channel = channel,
+	};
+	/* A path relative to the trace chunk means the session streams to a relay. */
+	if (channel->monitor && channel->pathname[0] != '/') {
+		channel->relay = relay_session_get(channel->session_id);
+		if (!channel->relay) {
+			log_error("Channel %s: relative path %s but session %" PRIu64
+			          " has no relay connections",
+			          channel->name, channel->pathname, channel->session_id);
+			free(channel);
+			return -CONSUMERD_RELAYD_FAIL;
+		}
+		channel->output = &output_relay_ops;
+	}
 
 	if (channel->type == CONSUMER_CHANNEL_TYPE_DATA)
 		r = channel_create_data(channel);
@@ -365,7 +369,7 @@ void channel_destroy(struct consumer_channel *channel)
 			log_warn("Closing %s with records still reserved and not committed; "
 			         "they are lost",
 			         stream->data_file_name);
-		log_debug("Closed %s: %" PRIu64 " packets, %" PRIu64 " bytes, %" PRIu64
+		log_debug("Closing %s: %" PRIu64 " packets, %" PRIu64 " bytes, %" PRIu64
 		          " lost packets, %" PRIu64 " discarded events",
 		          stream->data_file_name, stream->packets_written, stream->data_file_bytes,
 		          stream->lost_packets, rb_stream_events_discarded(stream->rb));

@@ -28,7 +28,9 @@
 
 struct consumer_channel;
 struct consumer_stream;
+struct output_ops;
 struct rb_stream;
+struct relay_session;
 
 /* What an epoll event of the data thread refers to. */
 enum epoll_source_kind {
@@ -36,6 +38,7 @@ enum epoll_source_kind {
 	EPOLL_SOURCE_STREAM_WAKEUP, /* a stream's wakeup eventfd */
 	EPOLL_SOURCE_READ_TIMER,    /* channel read timer (safety-net polling) */
 	EPOLL_SOURCE_SWITCH_TIMER,  /* channel switch timer (flush partial packets) */
+	EPOLL_SOURCE_LIVE_TIMER,    /* channel live timer (flush, or beacon when idle) */
 };
 
 struct epoll_source {
@@ -70,6 +73,9 @@ struct consumer_stream {
 	uint64_t flushed_at_ns;    /* last FLUSH_CHANNEL, 0 if never */
 	bool stuck_reported;       /* warning already logged for this flush */
 	struct epoll_source wakeup_source;
+	/* Relay output: the relay's handle of the stream and the next packet's net_seq_num. */
+	uint64_t relay_handle;
+	uint64_t relay_next_seq;
 };
 
 struct consumer_channel {
@@ -100,21 +106,28 @@ struct consumer_channel {
 	 * never drained, metadata text kept in memory; only snapshot.c reads.
 	 */
 	bool monitor;
+	/* Where the data goes (output.h); relay: the session's relay connections, referenced. */
+	const struct output_ops *output;
+	struct relay_session *relay;
+	uint64_t relay_metadata_handle; /* METADATA channel on a relay */
+	uint32_t live_timer_us;         /* 0: not a live session */
 
 	/* DATA channels. */
 	uint32_t nr_streams;
 	struct consumer_stream *streams;
 	int read_timer_fd;
 	int switch_timer_fd; /* -1 without switch timer */
+	int live_timer_fd;   /* -1 without live timer */
 	struct epoll_source read_timer_source;
 	struct epoll_source switch_timer_source;
+	struct epoll_source live_timer_source;
 	bool lent_to_data_thread;
 
 	/* METADATA channels (command thread only). */
 	int metadata_fd;
 	char metadata_file_name[PATH_MAX];
 	uint64_t metadata_text_bytes; /* TSDL text written so far = next target_offset */
-	uint64_t metadata_file_bytes; /* packetized bytes in the file */
+	uint64_t metadata_file_bytes; /* packetized bytes written out */
 	char *metadata_text;          /* unmonitored: the whole text (metadata_text_bytes) */
 	uint64_t metadata_text_cap;
 	uint64_t metadata_version; /* of the text held: a push of a higher one starts over */

@@ -12,6 +12,7 @@
 #include "common/comm/frame.h"
 #include "common/log.h"
 #include "data.h"
+#include "output.h"
 #include "ringbuffer/ringbuffer.h"
 
 /* More CPUs than Linux supports (NR_CPUS <= 8192) is a malformed request. */
@@ -47,8 +48,10 @@ static bool ask_channel_is_valid(const struct consumer_ask_channel *msg)
 		log_error("ASK_CHANNEL_CREATION: channel %s: monitor must be 0 or 1", msg->name);
 		return false;
 	}
-	if (msg->pathname[0] != '/') {
-		log_error("ASK_CHANNEL_CREATION: output path \"%s\" is not absolute",
+	/* Relative: a path inside the trace chunk of a session streamed to a relay. */
+	if ((msg->pathname[0] != '/' && !msg->monitor) || strstr(msg->pathname, "..")) {
+		log_error("ASK_CHANNEL_CREATION: output path \"%s\" is neither absolute nor a "
+		          "relay stream path",
 		          msg->pathname);
 		return false;
 	}
@@ -84,16 +87,6 @@ static bool ask_channel_is_valid(const struct consumer_ask_channel *msg)
 	return true;
 }
 
-/* Features of the request this consumer does not implement: refused, not ignored. */
-static bool ask_channel_is_supported(const struct consumer_ask_channel *msg)
-{
-	if (msg->type != CONSUMER_CHANNEL_TYPE_DATA)
-		return true;
-	if (msg->live_timer_us != 0)
-		log_warn("Channel %s: live timer ignored (no live output)", msg->name);
-	return true;
-}
-
 static int reply_channel_status(const struct command_request *req,
                                 const struct consumer_channel *channel)
 {
@@ -114,8 +107,6 @@ int cmd_ask_channel_creation(const struct command_request *req)
 	memcpy(&msg, req->payload, sizeof(msg));
 	if (!ask_channel_is_valid(&msg))
 		return command_reply_error(req, CONSUMERD_INVALID_PARAMETERS);
-	if (!ask_channel_is_supported(&msg))
-		return command_reply_error(req, CONSUMERD_CHANNEL_FAIL);
 	if (channel_registry_find(msg.key)) {
 		log_error("ASK_CHANNEL_CREATION: channel key %" PRIu64 " already exists", msg.key);
 		return command_reply_error(req, CONSUMERD_ALREADY_SET);
@@ -135,10 +126,11 @@ int cmd_ask_channel_creation(const struct command_request *req)
 	}
 	channel_registry_add(channel);
 	log_info("Created %s channel %s (key %" PRIu64 ", session %" PRIu64 ", %" PRIu32
-	         " streams) %s %s",
+	         " streams) to %s, %s",
 	         channel->type == CONSUMER_CHANNEL_TYPE_DATA ? "data" : "metadata", channel->name,
 	         channel->key, channel->session_id, channel->nr_streams,
-	         channel->monitor ? "in" : "for snapshots, not written to", channel->pathname);
+	         channel->monitor ? channel->output->name : "for snapshots, not written to",
+	         channel->pathname);
 	return reply_channel_status(req, channel);
 }
 

@@ -11,7 +11,14 @@
  * and reported not pending, once nothing was consumed from it for
  * DATA_PENDING_STUCK_NS after the last flush and no delivered packet is
  * waiting to be written (a slow disk is not a stuck producer).
+ *
+ * A session streamed to a relay is pending, once everything is sent, until
+ * the relay says it received it all: BEGIN_DATA_PENDING, DATA_PENDING per
+ * data stream, QUIESCENT_CONTROL per metadata stream, END_DATA_PENDING. A
+ * relay lost during the session makes the answer an error
+ * (-CONSUMERD_RELAYD_FAIL): what was not sent is lost, and stop says so.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -19,6 +26,7 @@
 #include "command.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "relay.h"
 #include "ringbuffer/ringbuffer.h"
 
 #define DATA_PENDING_STUCK_NS (2 * 1000000000ull)
@@ -77,13 +85,57 @@ static bool session_data_pending(uint64_t session_id)
 	return pending;
 }
 
+static int relay_stream_pending(struct relay_session *rs, struct consumer_stream *stream)
+{
+	uint64_t last_seq;
+
+	pthread_mutex_lock(&stream->lock);
+	last_seq = stream->relay_next_seq - 1;
+	pthread_mutex_unlock(&stream->lock);
+	return relay_data_pending_stream(rs, stream->relay_handle, last_seq);
+}
+
+/* The relay's side of data pending: 0, 1 or a negative errno. */
+static int session_relay_pending(struct relay_session *rs)
+{
+	struct consumer_channel *channel;
+	int r = relay_data_pending_begin(rs);
+
+	channel_registry_for_each(channel)
+	{
+		if (r < 0)
+			break;
+		if (channel->relay != rs)
+			continue;
+		if (channel->type == CONSUMER_CHANNEL_TYPE_METADATA)
+			r = relay_quiescent(rs, channel->relay_metadata_handle);
+		for (uint32_t i = 0; r >= 0 && i < channel->nr_streams; i++)
+			r = relay_stream_pending(rs, &channel->streams[i]);
+	}
+	return r < 0 ? r : relay_data_pending_end(rs);
+}
+
 int cmd_data_pending(const struct command_request *req)
 {
 	struct consumer_session_key msg;
+	struct relay_session *rs;
 	uint8_t pending;
 
 	memcpy(&msg, req->payload, sizeof(msg));
 	pending = session_data_pending(msg.session_id);
+	rs = relay_session_get(msg.session_id);
+	if (rs) {
+		int r = relay_session_broken(rs) ? -EPIPE : pending ? 1 : session_relay_pending(rs);
+
+		relay_session_put(rs);
+		if (r < 0) {
+			log_error("Session %" PRIu64
+			          ": the relay daemon was lost, trace data with it",
+			          msg.session_id);
+			return command_reply_error(req, CONSUMERD_RELAYD_FAIL);
+		}
+		pending = r > 0;
+	}
 	log_debug("Session %" PRIu64 ": data %spending", msg.session_id, pending ? "" : "not ");
 	return command_reply(req, &pending, sizeof(pending));
 }

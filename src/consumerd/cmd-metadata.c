@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Metadata channel: PUSH_METADATA appends TSDL text to <pathname>/metadata
- * as metadata packets, synchronously (the text is on disk when the reply
+ * Metadata channel: PUSH_METADATA appends TSDL text as metadata packets to
+ * the channel's output (<pathname>/metadata, or the relay's metadata
+ * stream), synchronously (the text is written or sent when the reply
  * leaves, so a metadata channel is never "data pending"); CLOSE_METADATA
  * closes the file. An unmonitored channel (snapshot session) keeps the text
  * in memory instead, for SNAPSHOT_CHANNEL.
@@ -16,8 +17,7 @@
 #include "command.h"
 #include "common/comm/consumer-msg.h"
 #include "common/log.h"
-#include "ctf/metadata-packet.h"
-#include "output-files.h"
+#include "output.h"
 
 static struct consumer_channel *find_metadata_channel(uint64_t key, int *ret_code)
 {
@@ -67,34 +67,24 @@ static int metadata_append(struct consumer_channel *channel, const char *text, u
 
 	if (!channel->monitor)
 		return metadata_keep(channel, text, len);
-	r = ctf_metadata_write(channel->metadata_fd, channel->uuid, text, len);
-
-	if (r < 0) {
-		log_error("Cannot write %" PRIu64 " bytes of metadata to %s: %s", len,
-		          channel->metadata_file_name, strerror(-r));
-		/* Whole packets only, so that the same push can be retried. */
-		output_file_rollback(channel->metadata_fd, channel->metadata_file_name,
-		                     (off_t)channel->metadata_file_bytes);
-		return CONSUMERD_OUTFD_ERROR;
-	}
+	r = channel->output->append_metadata(channel, text, len);
+	if (r < 0)
+		return -r;
 	channel->metadata_text_bytes += len;
-	channel->metadata_file_bytes += ctf_metadata_packet_count(len) * CTF_METADATA_PACKET_SIZE;
 	return 0;
 }
 
 /*
- * A regenerated text (higher version) replaces the one held: the file is
- * emptied, or the text kept in memory dropped, and the new text starts at 0.
+ * A regenerated text (higher version) replaces the one held: the output
+ * starts over, or the text kept in memory is dropped, and the new text
+ * starts at 0.
  */
 static int metadata_restart(struct consumer_channel *channel, uint64_t version)
 {
-	if (channel->monitor && channel->metadata_fd >= 0 &&
-	    (ftruncate(channel->metadata_fd, 0) < 0 ||
-	     lseek(channel->metadata_fd, 0, SEEK_SET) < 0)) {
-		log_error("Cannot empty %s for its regenerated metadata: %s",
-		          channel->metadata_file_name, strerror(errno));
-		return CONSUMERD_OUTFD_ERROR;
-	}
+	int r = channel->monitor ? channel->output->restart_metadata(channel) : 0;
+
+	if (r < 0)
+		return -r;
 	log_info("Metadata of %s regenerated (version %" PRIu64 ")", channel->name, version);
 	channel->metadata_text_bytes = 0;
 	channel->metadata_file_bytes = 0;

@@ -78,7 +78,7 @@ int cmd_rotate_channel(const struct command_request *req)
 	channel = channel_registry_find(msg.key);
 	if (!channel)
 		return command_reply_error(req, CONSUMERD_CHAN_NOT_FOUND);
-	if (!channel->monitor ||
+	if (!channel->monitor || channel->relay ||
 	    (channel->type == CONSUMER_CHANNEL_TYPE_METADATA && channel->metadata_closed)) {
 		log_error("ROTATE_CHANNEL: channel %s is not written to files", channel->name);
 		return command_reply_error(req, CONSUMERD_INVALID_PARAMETERS);

@@ -19,18 +19,20 @@ struct command_desc {
 	/* Exact payload size; for PUSH_METADATA the size of its fixed part. */
 	uint32_t payload_size;
 	bool trailing_data; /* payload_size is a minimum, the handler checks the rest */
+	uint8_t nr_fds;     /* descriptors the command takes */
 };
 
-#define COMMAND(cmd, fn, type)   [CONSUMER_##cmd] = {#cmd, fn, sizeof(type), false}
-#define COMMAND_UNSUPPORTED(cmd) [CONSUMER_##cmd] = {#cmd, NULL, 0, false}
+#define COMMAND(cmd, fn, type)   [CONSUMER_##cmd] = {#cmd, fn, sizeof(type), false, 0}
+#define COMMAND_UNSUPPORTED(cmd) [CONSUMER_##cmd] = {#cmd, NULL, 0, false, 0}
 
 static const struct command_desc command_table[_CONSUMER_COMMAND_MAX] = {
     COMMAND_UNSUPPORTED(ADD_CHANNEL),
     COMMAND_UNSUPPORTED(ADD_STREAM),
     COMMAND_UNSUPPORTED(UPDATE_STREAM),
     COMMAND_UNSUPPORTED(STOP),
-    COMMAND_UNSUPPORTED(ADD_RELAYD_SOCKET),
-    COMMAND_UNSUPPORTED(DESTROY_RELAYD),
+    [CONSUMER_ADD_RELAYD_SOCKET] = {"ADD_RELAYD_SOCKET", cmd_add_relayd_socket,
+                                    sizeof(struct consumer_relayd_sock), false, 1},
+    COMMAND(DESTROY_RELAYD, cmd_destroy_relayd, struct consumer_session_key),
     COMMAND(DATA_PENDING, cmd_data_pending, struct consumer_session_key),
     COMMAND(ASK_CHANNEL_CREATION, cmd_ask_channel_creation, struct consumer_ask_channel),
     COMMAND(GET_CHANNEL, cmd_get_channel, struct consumer_channel_key),
@@ -91,8 +93,9 @@ static int command_dispatch(const struct command_request *req, unsigned nr_fds)
 		log_warn("Command %s (%u) is not supported", desc->name, req->type);
 		return command_reply_error(req, CONSUMERD_ERROR_RECV_CMD);
 	}
-	if (nr_fds != 0) {
-		log_error("Command %s carries %u descriptors, it takes none", desc->name, nr_fds);
+	if (nr_fds != desc->nr_fds) {
+		log_error("Command %s carries %u descriptors, it takes %u", desc->name, nr_fds,
+		          desc->nr_fds);
 		return command_reply_error(req, CONSUMERD_INVALID_PARAMETERS);
 	}
 	if (desc->trailing_data ? req->payload_len < desc->payload_size
@@ -127,6 +130,8 @@ static int command_serve_one(int cmd_fd)
 	req.type = frame.type;
 	req.payload = payload;
 	req.payload_len = frame.payload_len;
+	req.fds = fds;
+	req.nr_fds = frame.nr_fds;
 	r = command_dispatch(&req, frame.nr_fds);
 	/* No command keeps a descriptor it was sent. */
 	close_fds(fds, frame.nr_fds);

@@ -8,7 +8,8 @@
  * Each command has one small handler, found in a table indexed by the
  * command number, together with the exact payload size it takes. Before a
  * handler runs, the payload size has been checked against that size (a
- * mismatch, or descriptors attached, gets -CONSUMERD_INVALID_PARAMETERS);
+ * mismatch, or another number of descriptors than the command takes, gets
+ * -CONSUMERD_INVALID_PARAMETERS);
  * commands without a handler get -CONSUMERD_ERROR_RECV_CMD. A frame that
  * cannot be decoded (payload over CONSUMER_MAX_PAYLOAD, wrong descriptor
  * count) makes the loop close the connection.
@@ -24,6 +25,8 @@ struct command_request {
 	uint32_t type;
 	const void *payload;
 	uint32_t payload_len;
+	const int *fds; /* received with the request; closed after the handler */
+	unsigned nr_fds;
 };
 
 /*
@@ -60,3 +63,5 @@ int cmd_discarded_events(const struct command_request *req);
 int cmd_lost_packets(const struct command_request *req);
 int cmd_snapshot_channel(const struct command_request *req);
 int cmd_rotate_channel(const struct command_request *req);
+int cmd_add_relayd_socket(const struct command_request *req);
+int cmd_destroy_relayd(const struct command_request *req);

@@ -12,8 +12,10 @@
 #include <urcu/list.h>
 
 #include "channel.h"
+#include "common/clock.h"
 #include "common/log.h"
 #include "common/macros.h"
+#include "output.h"
 #include "ringbuffer/ringbuffer.h"
 #include "stream-output.h"
 #include "timers.h"
@@ -89,6 +91,31 @@ static void data_thread_drain_streams(struct consumer_channel *channel, bool flu
 		data_thread_drain_stream(&channel->streams[i], flush_first);
 }
 
+/*
+ * Live timer tick: every stream is flushed so that a live viewer gets its
+ * data within one period; a stream that had nothing to write instead tells
+ * the relay how far its time went (a beacon), with the clock read after the
+ * flush, so that no record written later can be older than the beacon.
+ */
+static void data_thread_live_tick(struct consumer_channel *channel)
+{
+	for (uint32_t i = 0; i < channel->nr_streams; i++) {
+		struct consumer_stream *stream = &channel->streams[i];
+		uint64_t before, now;
+
+		pthread_mutex_lock(&stream->lock);
+		rb_stream_flush(stream->rb);
+		now = rt_clock_read();
+		before = stream->packets_written + stream->lost_packets;
+		rb_consumer_clear_wakeup(stream->rb);
+		if (stream_output_drain(stream, stream->channel->num_subbuf))
+			eventfd_write(stream->wakeup_fd, 1);
+		if (stream->packets_written + stream->lost_packets == before)
+			channel->output->beacon(stream, now);
+		pthread_mutex_unlock(&stream->lock);
+	}
+}
+
 static int data_thread_watch_channel(struct consumer_channel *channel)
 {
 	int r;
@@ -104,6 +131,8 @@ static int data_thread_watch_channel(struct consumer_channel *channel)
 		return r;
 	if (channel->switch_timer_fd >= 0)
 		r = data_thread_watch(channel->switch_timer_fd, &channel->switch_timer_source);
+	if (r == 0 && channel->live_timer_fd >= 0)
+		r = data_thread_watch(channel->live_timer_fd, &channel->live_timer_source);
 	return r;
 }
 
@@ -113,6 +142,7 @@ static void data_thread_unwatch_channel(struct consumer_channel *channel)
 		data_thread_unwatch(channel->streams[i].wakeup_fd);
 	data_thread_unwatch(channel->read_timer_fd);
 	data_thread_unwatch(channel->switch_timer_fd);
+	data_thread_unwatch(channel->live_timer_fd);
 }
 
 static int data_thread_serve_request(struct data_request *req)
@@ -181,6 +211,10 @@ static void data_thread_handle_event(struct epoll_source *source, bool *ret_requ
 	case EPOLL_SOURCE_SWITCH_TIMER:
 		timer_acknowledge(source->channel->switch_timer_fd);
 		data_thread_drain_streams(source->channel, true);
+		break;
+	case EPOLL_SOURCE_LIVE_TIMER:
+		timer_acknowledge(source->channel->live_timer_fd);
+		data_thread_live_tick(source->channel);
 		break;
 	}
 }

@@ -14,6 +14,7 @@
 
 #include "cmd.h"
 #include "log.h"
+#include "relay-output.h"
 #include "ust-app.h"
 
 #define MIN_SUBBUF_SIZE 4096
@@ -73,10 +74,10 @@ static int channel_attr_check(const struct session *s, const char *name,
 	}
 	if (attr->output != RINGTRACE_EVENT_MMAP)
 		return -RINGTRACE_ERR_INVALID;
-	if (attr->live_timer_interval != 0) {
-		log_warn("Channel %s: live timers are not supported yet", name);
-		return -RINGTRACE_ERR_NOT_SUPPORTED;
-	}
+	/* As lttng: a live session's channels flush on its live timer, not a switch timer. */
+	attr->live_timer_interval = s->relay ? s->relay->live_timer_us : 0;
+	if (attr->live_timer_interval)
+		attr->switch_timer_interval = 0;
 	if (attr->blocking_timeout < -1)
 		return -RINGTRACE_ERR_INVALID;
 	if (attr->overwrite > 0 && attr->blocking_timeout != 0) {
@@ -163,6 +164,9 @@ int cmd_enable_channel(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 		return r;
 	if (!CMD_STRING_OK(chan.name))
 		return -RINGTRACE_ERR_PROTOCOL;
+	r = session_relay_connect(s);
+	if (r < 0)
+		return r;
 	existing = session_find_channel(s, chan.name);
 	if (!existing)
 		return cmd_channel_create(s, chan.name, &chan.attr, &domain, &existing);

@@ -10,6 +10,7 @@
 #include "consumer.h"
 #include "log.h"
 #include "paths.h"
+#include "relay-output.h"
 
 int cmd_lookup_session(const struct cmd_ctx *ctx, struct session **ret_session)
 {
@@ -94,7 +95,12 @@ void cmd_session_info(const struct session *s, struct ringtrace_session *ret)
 {
 	memset(ret, 0, sizeof(*ret));
 	snprintf(ret->name, sizeof(ret->name), "%s", s->name);
-	snprintf(ret->path, sizeof(ret->path), "%s", s->output_path);
+	if (s->relay) {
+		session_relay_describe(s, ret->path, sizeof(ret->path));
+		ret->live_timer_interval = s->relay->live_timer_us;
+	} else {
+		snprintf(ret->path, sizeof(ret->path), "%s", s->output_path);
+	}
 	ret->enabled = s->active;
 	ret->snapshot_mode = s->snapshot_mode;
 }

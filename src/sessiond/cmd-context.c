@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "comm/ust-msg.h"
 #include "log.h"
+#include "relay-output.h"
 
 /* Whether chan can take ctx: UST_CONTEXT_EXIST, INVALID (full), or 0. */
 static int context_addable(const struct session_channel *chan, const struct session_context *ctx)
@@ -86,6 +87,9 @@ int cmd_add_context(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 		return -RINGTRACE_ERR_PROTOCOL;
 	if (s->has_been_started)
 		return -RINGTRACE_ERR_TRACE_ALREADY_STARTED;
+	r = session_relay_connect(s);
+	if (r < 0)
+		return r;
 	if (chan_name[0]) {
 		chan = session_find_channel(s, chan_name);
 		if (!chan)

@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "paths.h"
+#include "relay-output.h"
 
 static int session_name_check(const char *name)
 {
@@ -85,6 +86,48 @@ static int output_path_check(void *arg)
 	return 0;
 }
 
+/* A session streamed to a relay daemon; live ones default to net://127.0.0.1. */
+static int create_network_session(const struct cmd_ctx *ctx, struct cmd_reply *reply, time_t now)
+{
+	const struct client_msg *msg = ctx->msg;
+	const char *url =
+	    msg->u.create.output_path[0] ? msg->u.create.output_path : "net://127.0.0.1";
+	struct ringtrace_session *info;
+	struct session *s;
+	int r;
+
+	if (msg->u.create.snapshot) {
+		log_warn("Session %s: snapshot sessions cannot stream to a relay daemon yet",
+		         msg->session_name);
+		return -RINGTRACE_ERR_NOT_SUPPORTED;
+	}
+	if (!rt_net_url_is_network(url)) {
+		log_warn("Session %s: a live session needs a network output, not %s",
+		         msg->session_name, url);
+		return -RINGTRACE_ERR_INVALID;
+	}
+	info = malloc(sizeof(*info));
+	if (!info)
+		return -RINGTRACE_ERR_NOMEM;
+	r = session_create(msg->session_name, "", msg->u.create.auto_name, ctx->cred.uid,
+	                   ctx->cred.gid, now, &s);
+	if (r < 0) {
+		free(info);
+		return r == -ENOMEM ? -RINGTRACE_ERR_NOMEM : -RINGTRACE_ERR_SESSION_FAIL;
+	}
+	r = session_relay_attach(s, url, msg->u.create.live_timer_us);
+	if (r < 0) {
+		free(info);
+		session_free(s);
+		return r;
+	}
+	cmd_session_info(s, info);
+	log_info("Session %s created for uid %u, output %s", s->name, (unsigned)s->uid, info->path);
+	reply->payload = info;
+	reply->len = sizeof(*info);
+	return 0;
+}
+
 int cmd_create_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 {
 	const struct client_msg *msg = ctx->msg;
@@ -99,13 +142,14 @@ int cmd_create_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	r = session_name_check(msg->session_name);
 	if (r < 0)
 		return r;
-	if (msg->u.create.live_timer_us || msg->u.create.no_output) {
-		log_warn("Session %s: live and no-output sessions are not supported yet",
-		         msg->session_name);
+	if (msg->u.create.no_output) {
+		log_warn("Session %s: no-output sessions are not supported yet", msg->session_name);
 		return -RINGTRACE_ERR_NOT_SUPPORTED;
 	}
 	if (session_find_by_name(msg->session_name))
 		return -RINGTRACE_ERR_EXIST_SESS;
+	if (rt_net_url_is_network(msg->u.create.output_path) || msg->u.create.live_timer_us)
+		return create_network_session(ctx, reply, now);
 
 	if (msg->u.create.output_path[0]) {
 		if (msg->u.create.output_path[0] != '/') {

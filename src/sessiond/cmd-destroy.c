@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include "cmd.h"
 #include "log.h"
+#include "relay-output.h"
 #include "ust-app.h"
 
-void cmd_session_destroy(struct session *s)
+int cmd_session_destroy(struct session *s)
 {
-	int r;
+	int r, relay_r;
 
 	if (s->active) {
 		r = cmd_session_stop(s);
@@ -14,9 +15,11 @@ void cmd_session_destroy(struct session *s)
 			         s->name, -r);
 	}
 	ust_app_session_destroy(s);
+	relay_r = session_relay_release(s);
 	cmd_session_archive_last_chunk(s);
 	log_info("Session %s destroyed", s->name);
 	session_free(s);
+	return relay_r;
 }
 
 int cmd_destroy_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
@@ -27,8 +30,7 @@ int cmd_destroy_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	r = cmd_lookup_session(ctx, &s);
 	if (r < 0)
 		return r;
-	cmd_session_destroy(s);
-	return 0;
+	return cmd_session_destroy(s);
 }
 
 static int destroy_one(struct session *s, void *arg)

@@ -23,6 +23,7 @@
 #include "comm/ust-msg.h"
 #include "filter/filter-validate.h"
 #include "log.h"
+#include "relay-output.h"
 #include "ust-app.h"
 
 #define ALL_EVENTS_PATTERN "*"
@@ -44,8 +45,7 @@ static int event_channel_name(struct session *s, const char *requested, const ch
 		*ret_name = requested;
 		return 0;
 	}
-	cds_list_for_each_entry(chan, &s->channels, node)
-	{
+	cds_list_for_each_entry (chan, &s->channels, node) {
 		if (strcmp(chan->name, RINGTRACE_DEFAULT_CHANNEL_NAME) != 0)
 			return -RINGTRACE_ERR_NEED_CHANNEL_NAME;
 	}
@@ -173,6 +173,9 @@ int cmd_enable_event(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	r = event_filter(ctx, ev.name, &filter);
 	if (r < 0)
 		return r;
+	r = session_relay_connect(s);
+	if (r < 0)
+		return r;
 	exclusions.count = msg->u.enable_event.exclusion_count;
 	if (exclusions.count > 0) {
 		if (!strchr(ev.name, '*'))
@@ -241,8 +244,7 @@ int cmd_disable_event(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 		return -RINGTRACE_ERR_UST_CHAN_NOT_FOUND;
 
 	all = strcmp(pattern, ALL_EVENTS_PATTERN) == 0;
-	cds_list_for_each_entry(rule, &chan->rules, node)
-	{
+	cds_list_for_each_entry (rule, &chan->rules, node) {
 		if (!all && strcmp(rule->pattern, pattern) != 0)
 			continue;
 		found = true;

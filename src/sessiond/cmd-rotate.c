@@ -326,6 +326,12 @@ int cmd_rotate_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 		return -RINGTRACE_ERR_ROTATION_NOT_AVAILABLE;
 	if (!s->has_been_started)
 		return -RINGTRACE_ERR_START_SESSION_ONCE;
+	if (s->relay) {
+		log_warn("Session %s: rotation of a session streamed to a relay daemon is not "
+		         "supported yet",
+		         s->name);
+		return -RINGTRACE_ERR_NOT_SUPPORTED;
+	}
 	if (!s->output_path[0])
 		return -RINGTRACE_ERR_NO_SESSION_OUTPUT;
 	archive = calloc(1, RINGTRACE_PATH_MAX);

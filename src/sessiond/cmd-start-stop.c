@@ -37,7 +37,8 @@ int cmd_start_trace(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	/* lttng refuses with "No channel found in the session". */
 	if (cds_list_empty(&s->channels))
 		return -RINGTRACE_ERR_CHAN_NOT_FOUND;
-	r = s->snapshot_mode ? 0 : create_output_dir(s); /* snapshots make their own */
+	/* Snapshots make their own directories, relays theirs. */
+	r = s->snapshot_mode || s->relay ? 0 : create_output_dir(s);
 	if (r < 0) {
 		log_error("Session %s: cannot create output directory %s: %s", s->name,
 		          s->output_path, strerror(-r));

@@ -108,7 +108,8 @@ int cmd_channel_create(struct session *s, const char *name,
 
 /* Session operations also used at shutdown (cmd-start-stop.c, cmd-destroy.c). */
 int cmd_session_stop(struct session *s);
-void cmd_session_destroy(struct session *s);
+/* Destroys s whatever happens; -RINGTRACE_ERR_RELAYD_LOST when its relay was lost meanwhile. */
+int cmd_session_destroy(struct session *s);
 /* After the channels are gone: archives the last chunk of a rotated session (cmd-rotate.c). */
 void cmd_session_archive_last_chunk(struct session *s);
 /* Stops every active session and waits up to wait_ms for their data to be written. */

@@ -72,6 +72,8 @@ static const char *const command_names[_CONSUMER_COMMAND_MAX] = {
     [CONSUMER_ROTATE_CHANNEL] = "ROTATE_CHANNEL",
     [CONSUMER_DISCARDED_EVENTS] = "DISCARDED_EVENTS",
     [CONSUMER_LOST_PACKETS] = "LOST_PACKETS",
+    [CONSUMER_ADD_RELAYD_SOCKET] = "ADD_RELAYD_SOCKET",
+    [CONSUMER_DESTROY_RELAYD] = "DESTROY_RELAYD",
 };
 
 static const char *command_name(uint32_t type)
@@ -357,8 +359,9 @@ void consumer_shutdown(void)
  * (only when the status is 0). Transport failures return -EPIPE after the
  * consumer was killed.
  */
-static int consumer_call_locked(uint32_t type, const void *req, uint32_t req_len, void *reply,
-                                uint32_t reply_len)
+static int consumer_call_fds_locked(uint32_t type, const void *req, uint32_t req_len,
+                                    const int *fds, unsigned nr_fds, void *reply,
+                                    uint32_t reply_len)
 {
 	_cleanup_free_ void *payload = NULL;
 	struct comm_frame frame;
@@ -367,7 +370,7 @@ static int consumer_call_locked(uint32_t type, const void *req, uint32_t req_len
 	r = consumer_ensure_started_locked();
 	if (r < 0)
 		return r;
-	r = comm_send(consumer_fd, type, 0, req, req_len, NULL, 0);
+	r = comm_send(consumer_fd, type, 0, req, req_len, fds, nr_fds);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0) {
@@ -409,6 +412,12 @@ static int consumer_call_locked(uint32_t type, const void *req, uint32_t req_len
 	if (reply_len)
 		memcpy(reply, payload, reply_len);
 	return 0;
+}
+
+static int consumer_call_locked(uint32_t type, const void *req, uint32_t req_len, void *reply,
+                                uint32_t reply_len)
+{
+	return consumer_call_fds_locked(type, req, req_len, NULL, 0, reply, reply_len);
 }
 
 /* A request about one channel; see key_stale_locked(). */
@@ -660,4 +669,30 @@ int consumer_discarded_events(uint64_t key, uint64_t *ret_count)
 int consumer_lost_packets(uint64_t key, uint64_t *ret_count)
 {
 	return consumer_get_counter(CONSUMER_LOST_PACKETS, key, ret_count);
+}
+
+int consumer_add_relayd_socket(const struct consumer_relayd_sock *req, int fd)
+{
+	int r;
+
+	pthread_mutex_lock(&consumer_lock);
+	r = consumer_call_fds_locked(CONSUMER_ADD_RELAYD_SOCKET, req, sizeof(*req), &fd, 1, NULL,
+	                             0);
+	pthread_mutex_unlock(&consumer_lock);
+	return r;
+}
+
+int consumer_destroy_relayd(uint64_t session_id)
+{
+	struct consumer_session_key req = {.session_id = session_id};
+	int r;
+
+	pthread_mutex_lock(&consumer_lock);
+	/* The relay connections died with the consumer that held them. */
+	if (consumer_pid <= 0)
+		r = -EPIPE;
+	else
+		r = consumer_call_locked(CONSUMER_DESTROY_RELAYD, &req, sizeof(req), NULL, 0);
+	pthread_mutex_unlock(&consumer_lock);
+	return r;
 }

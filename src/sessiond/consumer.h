@@ -69,3 +69,8 @@ int consumer_lost_packets(uint64_t key, uint64_t *ret_count);
 
 /* A new unique channel key. */
 uint64_t consumer_next_key(void);
+
+/* Hands one relay connection (fd, kept by the caller) of a session over to the consumer. */
+int consumer_add_relayd_socket(const struct consumer_relayd_sock *req, int fd);
+/* Closes the session's relay trace chunk and connections in the consumer. */
+int consumer_destroy_relayd(uint64_t session_id);

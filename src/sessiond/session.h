@@ -30,8 +30,8 @@ struct session_exclusions {
 
 /* A rule's filter: its expression and the bytecode the client compiled from it. */
 struct session_filter {
-	const char *expression;  /* NUL-terminated */
-	const void *bytecode;    /* container, filter-bytecode.h */
+	const char *expression; /* NUL-terminated */
+	const void *bytecode;   /* container, filter-bytecode.h */
 	uint32_t bytecode_len;
 };
 
@@ -115,6 +115,8 @@ struct session {
 	uint64_t chunk_index;
 	time_t chunk_begin;
 	bool rotated; /* at least one rotation: destroy archives the last chunk */
+	/* Streamed to a relay daemon (relay-output.h): output_path is "", NULL for local output. */
+	struct session_relay *relay;
 };
 
 void session_list_lock(void);

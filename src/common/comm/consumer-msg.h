@@ -21,24 +21,25 @@ enum consumer_command {
 	CONSUMER_ADD_STREAM = 1,
 	CONSUMER_UPDATE_STREAM = 2,
 	CONSUMER_STOP = 3,
-	CONSUMER_ADD_RELAYD_SOCKET = 4,
-	CONSUMER_DESTROY_RELAYD = 5,
-	CONSUMER_DATA_PENDING = 6,          /* req: consumer_session_key; reply: uint8_t */
-	CONSUMER_ASK_CHANNEL_CREATION = 7,  /* req: consumer_ask_channel; reply: consumer_channel_status */
-	CONSUMER_GET_CHANNEL = 8,           /* req: consumer_channel_key; see below */
-	CONSUMER_DESTROY_CHANNEL = 9,       /* req: consumer_channel_key */
-	CONSUMER_PUSH_METADATA = 10,        /* req: consumer_push_metadata + text */
-	CONSUMER_CLOSE_METADATA = 11,       /* req: consumer_channel_key */
+	CONSUMER_ADD_RELAYD_SOCKET = 4, /* req: consumer_relayd_sock + 1 fd */
+	CONSUMER_DESTROY_RELAYD = 5,    /* req: consumer_session_key */
+	CONSUMER_DATA_PENDING = 6,      /* req: consumer_session_key; reply: uint8_t */
+	CONSUMER_ASK_CHANNEL_CREATION =
+	    7,                    /* req: consumer_ask_channel; reply: consumer_channel_status */
+	CONSUMER_GET_CHANNEL = 8, /* req: consumer_channel_key; see below */
+	CONSUMER_DESTROY_CHANNEL = 9, /* req: consumer_channel_key */
+	CONSUMER_PUSH_METADATA = 10,  /* req: consumer_push_metadata + text */
+	CONSUMER_CLOSE_METADATA = 11, /* req: consumer_channel_key */
 	CONSUMER_SETUP_METADATA = 12,
-	CONSUMER_FLUSH_CHANNEL = 13,        /* req: consumer_channel_key */
-	CONSUMER_SNAPSHOT_CHANNEL = 14,     /* req: consumer_snapshot_channel */
+	CONSUMER_FLUSH_CHANNEL = 13,    /* req: consumer_channel_key */
+	CONSUMER_SNAPSHOT_CHANNEL = 14, /* req: consumer_snapshot_channel */
 	CONSUMER_SNAPSHOT_METADATA = 15,
 	CONSUMER_STREAMS_SENT = 16,
-	CONSUMER_DISCARDED_EVENTS = 17,     /* req: consumer_channel_key; reply: uint64_t */
-	CONSUMER_LOST_PACKETS = 18,         /* req: consumer_channel_key; reply: uint64_t */
+	CONSUMER_DISCARDED_EVENTS = 17, /* req: consumer_channel_key; reply: uint64_t */
+	CONSUMER_LOST_PACKETS = 18,     /* req: consumer_channel_key; reply: uint64_t */
 	CONSUMER_CLEAR_QUIESCENT_CHANNEL = 19,
 	CONSUMER_SET_CHANNEL_MONITOR_PIPE = 20,
-	CONSUMER_ROTATE_CHANNEL = 21,       /* req: consumer_rotate_channel */
+	CONSUMER_ROTATE_CHANNEL = 21, /* req: consumer_rotate_channel */
 	CONSUMER_INIT = 22,
 	CONSUMER_CREATE_TRACE_CHUNK = 23,
 	CONSUMER_CLOSE_TRACE_CHUNK = 24,
@@ -110,11 +111,11 @@ struct consumer_session_key {
  * memory; SNAPSHOT_CHANNEL writes them out.
  */
 struct consumer_ask_channel {
-	uint64_t key;          /* unique channel key chosen by sessiond */
+	uint64_t key; /* unique channel key chosen by sessiond */
 	uint64_t session_id;
-	uint32_t type;         /* enum consumer_channel_type */
-	uint64_t subbuf_size;  /* bytes, power of two */
-	uint64_t num_subbuf;   /* power of two */
+	uint32_t type;        /* enum consumer_channel_type */
+	uint64_t subbuf_size; /* bytes, power of two */
+	uint64_t num_subbuf;  /* power of two */
 	int32_t overwrite;
 	uint32_t switch_timer_us;
 	uint32_t read_timer_us;
@@ -123,12 +124,12 @@ struct consumer_ask_channel {
 	int64_t blocking_timeout_us;
 	uint64_t tracefile_size;
 	uint32_t tracefile_count;
-	uint32_t nr_streams;   /* DATA: number of possible CPUs */
-	uint32_t stream_id;    /* CTF stream class id of the channel */
+	uint32_t nr_streams;       /* DATA: number of possible CPUs */
+	uint32_t stream_id;        /* CTF stream class id of the channel */
 	uint8_t uuid[RT_UUID_LEN]; /* trace uuid of the registry */
 	uint32_t uid;
 	uint32_t gid;
-	char name[256];        /* channel name, NUL-terminated */
+	char name[256];          /* channel name, NUL-terminated */
 	char pathname[PATH_MAX]; /* absolute output directory, NUL-terminated */
 	uint8_t monitor;         /* 1: drained into pathname; 0: snapshot reads only */
 } __attribute__((packed));
@@ -146,7 +147,7 @@ struct consumer_ask_channel {
 struct consumer_snapshot_channel {
 	uint64_t key;
 	uint64_t nb_packets_per_stream;
-	uint32_t metadata; /* 1: the key names a metadata channel */
+	uint32_t metadata;       /* 1: the key names a metadata channel */
 	char pathname[PATH_MAX]; /* absolute, NUL-terminated */
 } __attribute__((packed));
 
@@ -165,6 +166,29 @@ struct consumer_snapshot_channel {
 struct consumer_rotate_channel {
 	uint64_t key;
 	char pathname[PATH_MAX]; /* absolute, NUL-terminated */
+} __attribute__((packed));
+
+/*
+ * ADD_RELAYD_SOCKET: one connection to a relay daemon (the fd travels with
+ * the message), opened by the session daemon, which did VERSION,
+ * GET_CONFIGURATION and CREATE_SESSION on the control one. Sent twice per
+ * session streamed to a relay (control then data), before its first
+ * channel: channels created afterwards with a pathname relative to the
+ * trace chunk stream through them. DESTROY_RELAYD, after the session's
+ * channels were destroyed, closes the trace chunk and the connections;
+ * -CONSUMERD_RELAYD_FAIL when the relay was lost during the session.
+ */
+enum consumer_relayd_sock_type {
+	CONSUMER_RELAYD_CONTROL = 0, /* lttng's LTTNG_STREAM_CONTROL */
+	CONSUMER_RELAYD_DATA = 1,
+};
+
+struct consumer_relayd_sock {
+	uint64_t session_id;       /* the session daemon's */
+	uint64_t relay_session_id; /* from the relay's CREATE_SESSION reply */
+	uint32_t type;             /* enum consumer_relayd_sock_type */
+	uint32_t major;            /* negotiated protocol version */
+	uint32_t minor;
 } __attribute__((packed));
 
 struct consumer_channel_status {

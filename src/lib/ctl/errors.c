@@ -73,6 +73,11 @@ static const char *const error_texts[_RINGTRACE_ERR_MAX] = {
     [RINGTRACE_ERR_ROTATION_NOT_AVAILABLE] =
         "Rotation feature not available for this session's creation mode",
     [RINGTRACE_ERR_NO_SESSION_OUTPUT] = "Session has no output",
+    [RINGTRACE_ERR_RELAYD_CONNECT_FAIL] = "Unable to connect to ringtrace-relayd",
+    [RINGTRACE_ERR_RELAYD_VERSION_FAIL] =
+        "Relay daemon version mismatch (needs the LTTng 2.11+ relay protocol)",
+    [RINGTRACE_ERR_RELAYD_LOST] =
+        "Connection to the relay daemon lost: trace data could not all be sent",
     [RINGTRACE_ERR_CONTEXT_UNAVAILABLE] =
         "Context unavailable on this kernel (perf_event_open() refuses this counter: "
         "no hardware PMU, or kernel.perf_event_paranoid too strict)",

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/macros.h"
+#include "common/net-url.h"
 #include "ctl-internal.h"
 
 int ctl_absolute_path(const char *path, char ret_path[RINGTRACE_PATH_MAX])
@@ -55,7 +56,10 @@ int ctl_absolute_path(const char *path, char ret_path[RINGTRACE_PATH_MAX])
 	return 0;
 }
 
-/* Local directory of an output URL: "" (default), a path or file://PATH. */
+/*
+ * Output of a session: "" (default), a path or file://PATH (made absolute),
+ * or a network URL, checked here and resolved by the session daemon.
+ */
 static int output_url_to_path(const char *url, char ret_path[RINGTRACE_PATH_MAX])
 {
 	static const char file_scheme[] = "file://";
@@ -64,10 +68,20 @@ static int output_url_to_path(const char *url, char ret_path[RINGTRACE_PATH_MAX]
 		ret_path[0] = '\0';
 		return 0;
 	}
-	if (strncmp(url, file_scheme, strlen(file_scheme)) == 0)
+	if (strncmp(url, file_scheme, strlen(file_scheme)) == 0) {
 		url += strlen(file_scheme);
-	else if (strstr(url, "://"))
-		return -RINGTRACE_ERR_NOT_SUPPORTED; /* net://, tcp://: no relay support yet */
+	} else if (rt_net_url_is_network(url)) {
+		struct rt_net_url parsed;
+		char err[256];
+
+		if (rt_net_url_parse(url, &parsed, err, sizeof(err)) < 0 ||
+		    strlen(url) >= RINGTRACE_PATH_MAX)
+			return -RINGTRACE_ERR_INVALID;
+		strcpy(ret_path, url);
+		return 0;
+	} else if (strstr(url, "://")) {
+		return -RINGTRACE_ERR_INVALID;
+	}
 	if (!*url)
 		return -RINGTRACE_ERR_OUTPUT_PATH;
 	return ctl_absolute_path(url, ret_path);

@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: MIT */
+#include "relay.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/be-bytes.h"
+#include "common/comm/consumer-msg.h"
+#include "common/comm/relayd-client.h"
+#include "common/comm/relayd-encode.h"
+#include "common/log.h"
+#include "common/macros.h"
+
+#define RELAY_CHUNK_ID 0 /* the only chunk of a session streamed without rotation */
+
+static CDS_LIST_HEAD(relay_registry);
+
+static struct relay_session *relay_registry_find(uint64_t session_id)
+{
+	struct relay_session *rs;
+
+	cds_list_for_each_entry (rs, &relay_registry, node) {
+		if (rs->session_id == session_id)
+			return rs;
+	}
+	return NULL;
+}
+
+/*
+ * Marks the session broken after an I/O error and shuts both connections
+ * down; logged once. Called with ctrl_lock or data_lock held. Returns -EPIPE.
+ */
+static int relay_fail(struct relay_session *rs, const char *what, int err)
+{
+	if (!atomic_exchange(&rs->broken, true)) {
+		log_error("Lost the relay daemon of session %" PRIu64 " (%s: %s); its trace data "
+		          "is counted as lost from now on",
+		          rs->session_id, what, strerror(-err));
+		if (rs->ctrl_fd >= 0)
+			shutdown(rs->ctrl_fd, SHUT_RDWR);
+		if (rs->data_fd >= 0)
+			shutdown(rs->data_fd, SHUT_RDWR);
+	}
+	return -EPIPE;
+}
+
+int relay_session_add_socket(uint64_t session_id, uint64_t relay_session_id, uint32_t minor,
+                             bool data, int fd)
+{
+	struct relay_session *rs = relay_registry_find(session_id);
+	int *slot;
+
+	if (!rs) {
+		rs = calloc(1, sizeof(*rs));
+		if (!rs) {
+			close(fd);
+			return -CONSUMERD_ENOMEM;
+		}
+		rs->session_id = session_id;
+		rs->relay_session_id = relay_session_id;
+		rs->minor = minor;
+		rs->ctrl_fd = rs->data_fd = -1;
+		rs->refs = 1;
+		pthread_mutex_init(&rs->ctrl_lock, NULL);
+		pthread_mutex_init(&rs->data_lock, NULL);
+		cds_list_add_tail(&rs->node, &relay_registry);
+	} else if (rs->relay_session_id != relay_session_id) {
+		log_error("Relay socket for session %" PRIu64 " names relay session %" PRIu64
+		          ", it has %" PRIu64,
+		          session_id, relay_session_id, rs->relay_session_id);
+		close(fd);
+		return -CONSUMERD_INVALID_PARAMETERS;
+	}
+	slot = data ? &rs->data_fd : &rs->ctrl_fd;
+	if (*slot >= 0) {
+		log_error("Session %" PRIu64 " already has its relay %s connection", session_id,
+		          data ? "data" : "control");
+		close(fd);
+		return -CONSUMERD_ALREADY_SET;
+	}
+	*slot = fd;
+	log_info("Session %" PRIu64 ": relay %s connection received (relay session %" PRIu64
+	         ", protocol 2.%" PRIu32 ")",
+	         session_id, data ? "data" : "control", relay_session_id, minor);
+	return 0;
+}
+
+struct relay_session *relay_session_get(uint64_t session_id)
+{
+	struct relay_session *rs = relay_registry_find(session_id);
+
+	if (!rs || rs->ctrl_fd < 0 || rs->data_fd < 0)
+		return NULL;
+	rs->refs++;
+	return rs;
+}
+
+void relay_session_put(struct relay_session *rs)
+{
+	if (!rs || --rs->refs > 0)
+		return;
+	if (rs->ctrl_fd >= 0)
+		close(rs->ctrl_fd);
+	if (rs->data_fd >= 0)
+		close(rs->data_fd);
+	pthread_mutex_destroy(&rs->ctrl_lock);
+	pthread_mutex_destroy(&rs->data_lock);
+	free(rs);
+}
+
+/* A control command with a generic reply, under ctrl_lock. */
+static int relay_ctrl_call_ok(struct relay_session *rs, uint32_t cmd, const char *what,
+                              const void *payload, size_t len)
+{
+	uint32_t code = 0;
+	int r;
+
+	pthread_mutex_lock(&rs->ctrl_lock);
+	if (relay_session_broken(rs))
+		r = -EPIPE;
+	else
+		r = relayd_client_call_ok(rs->ctrl_fd, cmd, payload, len, &code);
+	if (r == -EREMOTEIO)
+		log_error("Relay refused %s of session %" PRIu64 " (code %" PRIu32 ")", what,
+		          rs->session_id, code);
+	else if (r < 0 && !relay_session_broken(rs))
+		r = relay_fail(rs, what, r);
+	pthread_mutex_unlock(&rs->ctrl_lock);
+	return r;
+}
+
+/* A control command and its reply of reply_len bytes, under ctrl_lock. */
+static int relay_ctrl_call(struct relay_session *rs, uint32_t cmd, const char *what,
+                           const void *payload, size_t len, void *reply, size_t reply_len)
+{
+	int r;
+
+	pthread_mutex_lock(&rs->ctrl_lock);
+	if (relay_session_broken(rs))
+		r = -EPIPE;
+	else
+		r = relayd_client_call(rs->ctrl_fd, cmd, payload, len, reply, reply_len);
+	if (r < 0 && !relay_session_broken(rs))
+		r = relay_fail(rs, what, r);
+	pthread_mutex_unlock(&rs->ctrl_lock);
+	return r;
+}
+
+static int relay_create_chunk(struct relay_session *rs)
+{
+	uint8_t payload[20];
+	int r;
+
+	if (rs->chunk_created)
+		return 0;
+	relayd_create_chunk_encode(payload, RELAY_CHUNK_ID, (uint64_t)time(NULL));
+	r = relay_ctrl_call_ok(rs, RELAYD_CREATE_TRACE_CHUNK, "CREATE_TRACE_CHUNK", payload,
+	                       sizeof(payload));
+	if (r == 0)
+		rs->chunk_created = true;
+	return r;
+}
+
+int relay_add_stream(struct relay_session *rs, const char *channel_name, const char *pathname,
+                     uint64_t tracefile_size, uint64_t tracefile_count, uint64_t *ret_handle)
+{
+	struct relayd_add_stream as = {
+	    .tracefile_size = tracefile_size,
+	    .tracefile_count = tracefile_count,
+	    .trace_chunk_id = RELAY_CHUNK_ID,
+	};
+	uint8_t payload[RELAYD_ADD_STREAM_MAX_SIZE], reply[12];
+	ssize_t len;
+	int r;
+
+	/* The relay takes paths relative to the chunk. */
+	while (*pathname == '/')
+		pathname++;
+	if (strlen(channel_name) >= sizeof(as.channel_name) ||
+	    strlen(pathname) >= sizeof(as.pathname)) {
+		log_error("Stream %s/%s: name too long for the relay protocol", pathname,
+		          channel_name);
+		return -ENAMETOOLONG;
+	}
+	strcpy(as.channel_name, channel_name);
+	strcpy(as.pathname, pathname);
+	len = relayd_add_stream_encode(payload, sizeof(payload), &as);
+	if (len < 0)
+		return (int)len;
+	r = relay_create_chunk(rs);
+	if (r < 0)
+		return r;
+	r = relay_ctrl_call(rs, RELAYD_ADD_STREAM, "ADD_STREAM", payload, (size_t)len, reply,
+	                    sizeof(reply));
+	if (r < 0)
+		return r;
+	if (be32_get(reply + 8) != RELAYD_RET_OK) {
+		log_error("Relay refused stream %s/%s (code %" PRIu32 ")", pathname, channel_name,
+		          be32_get(reply + 8));
+		return -EREMOTEIO;
+	}
+	*ret_handle = be64_get(reply);
+	return 0;
+}
+
+int relay_streams_sent(struct relay_session *rs)
+{
+	return relay_ctrl_call_ok(rs, RELAYD_STREAMS_SENT, "STREAMS_SENT", NULL, 0);
+}
+
+static int relay_send_index(struct relay_session *rs, const struct relayd_index *index)
+{
+	uint8_t payload[RELAYD_INDEX_SIZE];
+
+	relayd_index_encode(payload, index);
+	return relay_ctrl_call_ok(rs, RELAYD_SEND_INDEX, "SEND_INDEX", payload, sizeof(payload));
+}
+
+int relay_send_packet(struct relay_session *rs, const struct relayd_index *index, const void *data,
+                      uint32_t content_bytes, uint32_t padding_bytes)
+{
+	struct relayd_data_header h = {
+	    .stream_handle = index->stream_handle,
+	    .net_seq_num = index->net_seq_num,
+	    .data_size = content_bytes,
+	    .padding_size = padding_bytes,
+	};
+	uint8_t header[RELAYD_DATA_HEADER_SIZE];
+	int r;
+
+	relayd_data_header_encode(header, &h);
+	pthread_mutex_lock(&rs->data_lock);
+	if (relay_session_broken(rs))
+		r = -EPIPE;
+	else
+		r = relayd_client_send2(rs->data_fd, header, sizeof(header), data, content_bytes);
+	if (r < 0 && !relay_session_broken(rs))
+		r = relay_fail(rs, "data packet", r);
+	pthread_mutex_unlock(&rs->data_lock);
+	return r < 0 ? r : relay_send_index(rs, index);
+}
+
+int relay_send_beacon(struct relay_session *rs, const struct relayd_index *index)
+{
+	return relay_send_index(rs, index);
+}
+
+int relay_send_metadata(struct relay_session *rs, uint64_t handle, const void *bytes, uint32_t len,
+                        uint32_t padding_bytes)
+{
+	uint8_t header[RELAYD_CTRL_HEADER_SIZE + 12];
+	int r;
+
+	relayd_ctrl_header_encode(header, RELAYD_SEND_METADATA, 12u + (uint64_t)len);
+	be64_put(header + RELAYD_CTRL_HEADER_SIZE, handle);
+	be32_put(header + RELAYD_CTRL_HEADER_SIZE + 8, padding_bytes);
+	pthread_mutex_lock(&rs->ctrl_lock);
+	if (relay_session_broken(rs))
+		r = -EPIPE;
+	else
+		r = relayd_client_send2(rs->ctrl_fd, header, sizeof(header), bytes, len);
+	if (r < 0 && !relay_session_broken(rs))
+		r = relay_fail(rs, "SEND_METADATA", r);
+	pthread_mutex_unlock(&rs->ctrl_lock);
+	return r;
+}
+
+int relay_close_stream(struct relay_session *rs, uint64_t handle, uint64_t last_net_seq_num)
+{
+	uint8_t payload[16];
+
+	relayd_stream_seq_encode(payload, handle, last_net_seq_num);
+	return relay_ctrl_call_ok(rs, RELAYD_CLOSE_STREAM, "CLOSE_STREAM", payload,
+	                          sizeof(payload));
+}
+
+int relay_data_pending_begin(struct relay_session *rs)
+{
+	uint8_t payload[8];
+
+	relayd_u64_encode(payload, rs->relay_session_id);
+	return relay_ctrl_call_ok(rs, RELAYD_BEGIN_DATA_PENDING, "BEGIN_DATA_PENDING", payload,
+	                          sizeof(payload));
+}
+
+/* A command answered by a 0/1 boolean. */
+static int relay_ctrl_call_bool(struct relay_session *rs, uint32_t cmd, const char *what,
+                                const void *payload, size_t len)
+{
+	uint8_t reply[4];
+	int r = relay_ctrl_call(rs, cmd, what, payload, len, reply, sizeof(reply));
+
+	return r < 0 ? r : be32_get(reply) != 0;
+}
+
+int relay_data_pending_stream(struct relay_session *rs, uint64_t handle, uint64_t last_seq)
+{
+	uint8_t payload[16];
+
+	relayd_stream_seq_encode(payload, handle, last_seq);
+	return relay_ctrl_call_bool(rs, RELAYD_DATA_PENDING, "DATA_PENDING", payload,
+	                            sizeof(payload));
+}
+
+int relay_quiescent(struct relay_session *rs, uint64_t handle)
+{
+	uint8_t payload[8];
+
+	relayd_u64_encode(payload, handle);
+	return relay_ctrl_call_ok(rs, RELAYD_QUIESCENT_CONTROL, "QUIESCENT_CONTROL", payload,
+	                          sizeof(payload));
+}
+
+int relay_data_pending_end(struct relay_session *rs)
+{
+	uint8_t payload[8];
+
+	relayd_u64_encode(payload, rs->relay_session_id);
+	return relay_ctrl_call_bool(rs, RELAYD_END_DATA_PENDING, "END_DATA_PENDING", payload,
+	                            sizeof(payload));
+}
+
+/* CLOSE_TRACE_CHUNK of chunk 0 (no close command: it stays where it is), then EXISTS. */
+static int relay_close_chunk(struct relay_session *rs)
+{
+	struct relayd_close_chunk cc = {.chunk_id = RELAY_CHUNK_ID,
+	                                .close_time = (uint64_t)time(NULL)};
+	uint8_t payload[RELAYD_CLOSE_CHUNK_SIZE], reply[8], exists[5];
+	uint32_t path_len;
+	int r;
+
+	relayd_close_chunk_encode(payload, &cc);
+	pthread_mutex_lock(&rs->ctrl_lock);
+	r = relayd_client_call(rs->ctrl_fd, RELAYD_CLOSE_TRACE_CHUNK, payload, sizeof(payload),
+	                       reply, sizeof(reply));
+	path_len = r == 0 ? be32_get(reply + 4) : 0;
+	if (r == 0 && path_len > RELAYD_BASE_PATH_MAX)
+		r = -EPROTO;
+	while (r == 0 && path_len > 0) {
+		uint8_t sink[256];
+		uint32_t n = path_len < sizeof(sink) ? path_len : sizeof(sink);
+
+		r = relayd_client_recv(rs->ctrl_fd, sink, n);
+		path_len -= n;
+	}
+	if (r == 0 && be32_get(reply) != RELAYD_RET_OK) {
+		log_error("Relay refused to close the trace chunk of session %" PRIu64
+		          " (code %" PRIu32 ")",
+		          rs->session_id, be32_get(reply));
+		r = -EREMOTEIO;
+	}
+	if (r == 0) {
+		relayd_u64_encode(payload, RELAY_CHUNK_ID);
+		r = relayd_client_call(rs->ctrl_fd, RELAYD_TRACE_CHUNK_EXISTS, payload, 8, exists,
+		                       sizeof(exists));
+	}
+	if (r < 0 && r != -EREMOTEIO)
+		r = relay_fail(rs, "CLOSE_TRACE_CHUNK", r);
+	pthread_mutex_unlock(&rs->ctrl_lock);
+	return r;
+}
+
+int relay_session_destroy(uint64_t session_id)
+{
+	struct relay_session *rs = relay_registry_find(session_id);
+	int r = 0;
+
+	if (!rs)
+		return -CONSUMERD_INVALID_PARAMETERS;
+	if (rs->chunk_created && !relay_session_broken(rs) && rs->ctrl_fd >= 0)
+		r = relay_close_chunk(rs);
+	if (relay_session_broken(rs))
+		r = -EPIPE;
+	cds_list_del(&rs->node);
+	log_info("Session %" PRIu64 ": relay connections released", session_id);
+	relay_session_put(rs);
+	return r < 0 ? -CONSUMERD_RELAYD_FAIL : 0;
+}

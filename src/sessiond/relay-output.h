@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * Sessions streamed to a relay daemon (create --set-url=net://…,
+ * --ctrl-url/--data-url, --live). As lttng-sessiond: the URL is resolved
+ * at create; the control and data connections are opened at the session's
+ * first domain-scoped command (enable-channel, enable-event, add-context),
+ * where VERSION, GET_CONFIGURATION and CREATE_SESSION are done here, and
+ * both connections are then handed over to the consumer daemon, which
+ * streams on them until destroy. Called with session_list_lock() held.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/net-url.h"
+
+struct session;
+
+struct session_relay {
+	struct rt_net_url url;  /* hosts resolved to numeric addresses */
+	uint32_t live_timer_us; /* 0: not live */
+	bool connected;         /* connections handed over to the consumer */
+	uint64_t relay_session_id;
+};
+
+/*
+ * Attaches the output described by url (canonical net:// form) to a new
+ * session: -RINGTRACE_ERR_INVALID when it does not parse or resolve.
+ */
+int session_relay_attach(struct session *s, const char *url, uint32_t live_timer_us);
+
+/* Opens the relay connections if not done yet: 0 or -RINGTRACE_ERR_RELAYD_*. */
+int session_relay_connect(struct session *s);
+
+/*
+ * At destroy, after the session's channels: releases the consumer's relay
+ * connections. -RINGTRACE_ERR_RELAYD_LOST when the relay was lost during
+ * the session. Frees s->relay.
+ */
+int session_relay_release(struct session *s);
+
+/* lttng's display of the output ("tcp4://HOST:PORT/PATH [data: PORT]"). */
+void session_relay_describe(const struct session *s, char *buf, size_t size);
