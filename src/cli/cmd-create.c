@@ -143,6 +143,10 @@ static int check_network_output(const struct create_opts *o, char canonical[PATH
 		cli_err("Unrecognized URL format.");
 		return CMD_ERROR;
 	}
+	if (rt_net_url_resolve(&url, err, sizeof(err)) < 0) {
+		cli_err("%s", err);
+		return CMD_ERROR;
+	}
 	if (strcmp(url.ctrl.host, url.data.host) != 0 || url.ctrl.family != url.data.family) {
 		cli_err("Control and data URLs must name the same host (%s, %s)", url.ctrl.host,
 		        url.data.host);

@@ -44,7 +44,7 @@ static int destroy_session(const char *name, bool no_wait)
 	bool was_stopped;
 	char header[RINGTRACE_NAME_MAX + 32];
 	_cleanup_free_ char *stats = NULL;
-	int r;
+	int r, relay_lost = 0;
 
 	r = ringtrace_stop_tracing_no_wait(name);
 	if (r < 0 && r != -RINGTRACE_ERR_TRACE_ALREADY_STOPPED)
@@ -54,13 +54,18 @@ static int destroy_session(const char *name, bool no_wait)
 		snprintf(header, sizeof(header), "Destroying session %s", name);
 		wait.header = header;
 		r = data_wait(name, &wait);
-		if (r < 0)
+		/* A lost relay will never have the data: destroy anyway, then say so. */
+		if (r == -RINGTRACE_ERR_RELAYD_LOST)
+			relay_lost = r;
+		else if (r < 0)
 			goto end;
 	}
 	if (!was_stopped)
 		stats = session_stats_warning(name);
 	r = ringtrace_destroy_session(name);
-	if (r < 0)
+	if (r == -RINGTRACE_ERR_RELAYD_LOST)
+		relay_lost = r;
+	else if (r < 0)
 		goto end;
 	cli_msg("%sSession %s destroyed", wait.printed ? "\n" : "", name);
 	wait.printed = false;
@@ -68,7 +73,7 @@ static int destroy_session(const char *name, bool no_wait)
 		cli_msg("%s", stats);
 	if (current_session_get_quiet(current) == 0 && strcmp(current, name) == 0)
 		current_session_clear();
-	r = CMD_SUCCESS;
+	r = relay_lost ? relay_lost : CMD_SUCCESS;
 end:
 	if (wait.printed)
 		cli_msg("%s", "");

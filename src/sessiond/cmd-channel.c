@@ -75,6 +75,10 @@ static int channel_attr_check(const struct session *s, const char *name,
 	if (attr->output != RINGTRACE_EVENT_MMAP)
 		return -RINGTRACE_ERR_INVALID;
 	/* As lttng: a live session's channels flush on its live timer, not a switch timer. */
+	if (attr->live_timer_interval && !(s->relay && s->relay->live_timer_us)) {
+		log_warn("Channel %s: a live timer needs a live session (create --live)", name);
+		return -RINGTRACE_ERR_NOT_SUPPORTED;
+	}
 	attr->live_timer_interval = s->relay ? s->relay->live_timer_us : 0;
 	if (attr->live_timer_interval)
 		attr->switch_timer_interval = 0;

@@ -66,6 +66,8 @@ int cmd_error_from_consumer(int r)
 		return -RINGTRACE_ERR_CREATE_DIR_FAIL;
 	case -CONSUMERD_INVALID_PARAMETERS:
 		return -RINGTRACE_ERR_INVALID;
+	case -CONSUMERD_RELAYD_FAIL:
+		return -RINGTRACE_ERR_RELAYD_LOST;
 	case -EPIPE:
 		return -RINGTRACE_ERR_CONSUMERD_DIED;
 	default:

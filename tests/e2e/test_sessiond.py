@@ -459,7 +459,7 @@ def test_session_names_and_output_paths(sd, tmp_path):
     expect_error("OUTPUT_PATH", sd.create_session, "f", output=str(afile))
     expect_error("OUTPUT_PATH", sd.create_session, "f", output=str(afile / "sub"))
     expect_error("OUTPUT_PATH", sd.create_session, "p", output="/proc/ringtrace-nope/x")
-    expect_error("NOT_SUPPORTED", sd.create_session, "live", live_timer_us=1000000)
+    expect_error("INVALID", sd.create_session, "live", output="/tmp/x", live_timer_us=1000000)
     expect_error("NOT_SUPPORTED", sd.create_session, "noout", no_output=1)
     assert [s["name"] for s in sd.list_sessions()] == ["x" * 255]
     sd.create_session("snap", snapshot=1)  # snapshot sessions: test_snapshot.py

@@ -1,0 +1,243 @@
+# SPDX-License-Identifier: MIT
+"""Sessions streamed to a relay daemon: ringtrace's consumer sends the trace
+to ringtrace-relayd (create --set-url=net://… or --ctrl-url/--data-url) and
+the relay's copy reads exactly like a local trace of the same run; URL
+errors, an unreachable relay and a relay killed mid-session are reported
+by the right command with lttng's messages, and never harm the app or the
+daemons; live sessions reach a babeltrace2 viewer attached mid-session."""
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+
+import pytest
+
+from conftest import Env, go, read_events, short_home, start_burst, wait_for
+from relayd_proc import Relay, free_ports
+
+HOST = socket.gethostname()
+
+
+@pytest.fixture
+def relay(tmp_path):
+    r = Relay(tmp_path / "out")
+    yield r
+    r.stop()
+
+
+def session_dir(relay, prefix):
+    """The relay's directory of the session whose name starts with prefix."""
+    [d] = [p for p in (relay.output / HOST).iterdir() if p.name.startswith(prefix)]
+    return d
+
+
+def uid_dir(root):
+    return root / "ust" / "uid" / str(os.getuid()) / "64-bit"
+
+
+def test_streamed_trace_reads_like_the_local_one(rt, relay, tmp_path):
+    r = rt.run("create", "net", f"--set-url={relay.url()}")
+    assert r.stdout.splitlines()[-2:] == [
+        "Session net created.",
+        f"Traces will be output to tcp4://127.0.0.1:{relay.control}/ [data: {relay.data}]"]
+    rt.run("create", "loc", f"--output={tmp_path / 'local'}")
+    for s in ("net", "loc"):
+        rt.run("enable-event", "-u", "rt_test:*", "-s", s)
+        rt.run("start", s)
+    assert rt.app("allfields").returncode == 0
+    assert rt.app("allfields").returncode == 0
+    listing = rt.run("list", "net").stdout
+    assert (f"Trace output: tcp4://127.0.0.1:{relay.control}/ [data: {relay.data}]"
+            in listing), listing
+    for s in ("net", "loc"):
+        rt.run("stop", s)
+        rt.run("destroy", s)
+
+    local = read_events(tmp_path / "local")
+    assert len(local) > 2
+    d = session_dir(relay, "net-")
+    assert re.fullmatch(r"net-\d{8}-\d{6}", d.name)
+    streams = uid_dir(d)
+    names = sorted(p.name for p in streams.iterdir())
+    assert "metadata" in names and "index" in names
+    data_files = [n for n in names if n.startswith("channel0_")]
+    assert data_files and sorted(p.name for p in (streams / "index").iterdir()) == \
+        sorted(n + ".idx" for n in data_files)
+    for n in data_files:
+        local_size = (uid_dir(tmp_path / "local") / n).stat().st_size
+        assert (streams / n).stat().st_size == local_size
+        assert (streams / "index" / (n + ".idx")).stat().st_size == \
+            (uid_dir(tmp_path / "local") / "index" / (n + ".idx")).stat().st_size
+    assert read_events(d) == local
+
+
+def test_ctrl_and_data_urls_with_a_trace_directory(rt, relay):
+    r = rt.run("create", "cd", f"--ctrl-url=tcp://127.0.0.1:{relay.control}/a/b",
+               f"--data-url=tcp://localhost:{relay.data}")
+    assert r.stdout.splitlines()[-1] == \
+        f"Traces will be output to tcp4://127.0.0.1:{relay.control}/a/b [data: {relay.data}]"
+    rt.run("enable-event", "-u", "rt_test:seq")
+    rt.run("start")
+    app = start_burst(rt)
+    go(app, 100)
+    assert app.wait(timeout=60) == 0
+    rt.run("destroy")
+    events = read_events(relay.output / HOST / "a" / "b")
+    assert [f["seq"] for _, f in events] == list(range(100))
+
+
+@pytest.mark.parametrize("args,errors", [
+    (["--set-url=net://"], ["No address or hostname detected.",
+                            "Unable to parse the URL net://", "Unrecognized URL format."]),
+    (["--set-url=net://127.0.0.1:abc"], ["Invalid port number 0",
+                                         "Unable to parse the URL net://127.0.0.1:abc",
+                                         "Unrecognized URL format."]),
+    (["--set-url=tcp://127.0.0.1"], ["Unrecognized URL format."]),
+    (["--set-url=foo://x"], ["URI parse unknown protocol foo://x",
+                             "Unable to parse the URL foo://x", "Unrecognized URL format."]),
+    (["--ctrl-url=tcp://127.0.0.1:1"], ["Both control and data URLs must be specified."]),
+    (["--live", "--output=/tmp/x"], ["Unsupported output type specified for live session."]),
+])
+def test_url_errors(rt, args, errors):
+    r = rt.run("create", "bad", *args, check=False)
+    assert r.returncode == 1
+    assert r.stderr.splitlines() == [f"Error: {e}" for e in errors]
+    assert "bad" not in rt.run("list", check=False).stdout
+
+
+def test_unreachable_relay_fails_the_first_domain_command(rt):
+    control, data = free_ports(2)
+    rt.run("create", "gone", f"--set-url=net://127.0.0.1:{control}:{data}")
+    r = rt.run("enable-event", "-u", "rt_test:*", check=False)
+    assert r.returncode == 104
+    assert r.stderr == ("Error: Event rt_test:*: Unable to connect to ringtrace-relayd "
+                        "(channel channel0, session gone)\n")
+    assert "Unable to connect to ringtrace-relayd" in \
+        rt.run("enable-channel", "-u", "c1", check=False).stderr
+    rt.run("destroy", "gone")
+
+
+def test_relay_killed_mid_session(rt, relay, tmp_path):
+    rt.run("create", "doomed", f"--set-url={relay.url()}")
+    rt.run("enable-event", "-u", "rt_test:seq")
+    rt.run("start")
+    app = start_burst(rt)
+    go(app, 50, last=False)
+    assert app.stdout.readline() == "done\n"
+    relay.proc.send_signal(signal.SIGKILL)
+    relay.proc.wait()
+    # The app goes on, unharmed: its records are dropped by the consumer.
+    for _ in range(20):
+        go(app, 2000, last=False)
+        assert app.stdout.readline() == "done\n"
+    app.stdin.close()
+    assert app.wait(timeout=60) == 0
+    r = rt.run("stop", "doomed", check=False)
+    assert r.returncode == 1
+    assert ("Connection to the relay daemon lost: trace data could not all be sent"
+            in r.stderr), r.stderr
+    r = rt.run("destroy", "doomed", check=False)
+    assert "Connection to the relay daemon lost" in r.stderr, r.stderr
+    assert "doomed" not in rt.run("list", check=False).stdout
+    # The same daemons serve the next session.
+    rt.run("create", "after", f"--output={tmp_path / 'after'}")
+    rt.run("enable-event", "-u", "rt_test:seq")
+    rt.run("start")
+    app = start_burst(rt)
+    go(app, 10)
+    assert app.wait(timeout=60) == 0
+    rt.run("destroy")
+    assert [f["seq"] for _, f in read_events(tmp_path / "after")] == list(range(10))
+
+
+def test_two_session_daemons_into_one_relay(relay):
+    envs = [Env(short_home()) for _ in range(2)]
+    try:
+        for i, e in enumerate(envs):
+            e.run("create", f"s{i}", f"--set-url={relay.url()}")
+            e.run("enable-event", "-u", "rt_test:seq")
+            e.run("start")
+        for i, e in enumerate(envs):
+            app = start_burst(e)
+            go(app, 10 * (i + 1))
+            assert app.wait(timeout=60) == 0
+        for e in envs:
+            e.run("destroy")
+    finally:
+        for e in envs:
+            e.stop_daemons()
+            shutil.rmtree(e.home, ignore_errors=True)
+    for i in range(2):
+        events = read_events(session_dir(relay, f"s{i}-"))
+        assert [f["seq"] for _, f in events] == list(range(10 * (i + 1)))
+
+
+class Viewer:
+    """babeltrace2's lttng-live source on a session, its event lines collected."""
+
+    def __init__(self, relay, session):
+        url = f"net://127.0.0.1:{relay.live}/host/{HOST}/{session}"
+        self.proc = subprocess.Popen(
+            ["babeltrace2", "--component=src.ctf.lttng-live",
+             f'--params=inputs=["{url}"],session-not-found-action="end"'],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.seqs = []
+        self.cond = threading.Condition()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            m = re.search(r"rt_test:seq: .* seq = (\d+)", line)
+            if m:
+                with self.cond:
+                    self.seqs.append(int(m.group(1)))
+                    self.cond.notify_all()
+
+    def wait_seq(self, seq, timeout):
+        with self.cond:
+            return self.cond.wait_for(lambda: seq in self.seqs, timeout)
+
+
+def test_live_viewer_attached_mid_session(rt, relay):
+    r = rt.run("create", "live", "--live=100000", f"--set-url={relay.url()}")
+    assert r.stdout.splitlines()[-3:] == [
+        "Live session live created.",
+        f"Traces will be output to tcp4://127.0.0.1:{relay.control}/ [data: {relay.data}]",
+        "Live timer interval set to 100000 us"]
+    rt.run("enable-event", "-u", "rt_test:seq")
+    rt.run("start")
+    app = start_burst(rt)
+    go(app, 10, last=False)
+    assert app.stdout.readline() == "done\n"
+    viewer = Viewer(relay, "live")
+    try:
+        wait_for(lambda: "viewer attached" in relay.output_text() or viewer.proc.poll() is not None)
+        assert viewer.proc.poll() is None, viewer.proc.stderr.read()
+        # One CPU writes, the other stream stays idle: only its beacons let
+        # the viewer go on. Each batch shows within about a second.
+        for first in (10, 20):
+            time.sleep(0.3)
+            t0 = time.monotonic()
+            go(app, 10, last=False)
+            assert app.stdout.readline() == "done\n"
+            assert viewer.wait_seq(first + 9, timeout=5), (viewer.seqs, relay.output_text())
+            assert time.monotonic() - t0 < 2.5
+        app.stdin.close()
+        assert app.wait(timeout=60) == 0
+        rt.run("stop")
+        rt.run("destroy")
+        assert viewer.proc.wait(timeout=30) == 0, viewer.proc.stderr.read()
+    finally:
+        if viewer.proc.poll() is None:
+            viewer.proc.kill()
+            viewer.proc.wait()
+    viewer.thread.join(timeout=10)
+    assert viewer.seqs == sorted(set(viewer.seqs))
+    assert viewer.seqs[-20:] == list(range(10, 30))
+    events = read_events(session_dir(relay, "live-"))
+    assert [f["seq"] for _, f in events] == list(range(30))
