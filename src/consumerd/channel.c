@@ -322,7 +322,7 @@ int channel_create(const struct consumer_ask_channel *req, struct consumer_chann
 			          " has no relay connections",
 			          channel->name, channel->pathname, channel->session_id);
 			free(channel);
-			return -CONSUMERD_RELAYD_FAIL;
+			return -CONSUMERD_INVALID_PARAMETERS;
 		}
 		channel->output = &output_relay_ops;
 	}

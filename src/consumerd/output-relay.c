@@ -38,8 +38,8 @@ static int relay_open(struct consumer_channel *channel)
 
 			snprintf(name, sizeof(name), "%s_%" PRIu32, channel->name, stream->cpu);
 			/* For messages: where the stream lands on the relay. */
-			if (rt_path_format(stream->data_file_name, "%s/%s", channel->pathname,
-			                   name) < 0)
+			if (rt_path_format(stream->data_file_name, "relay stream %s/%s",
+			                   channel->pathname, name) < 0)
 				snprintf(stream->data_file_name, sizeof(stream->data_file_name),
 				         "%s", name);
 			r = relay_add_stream(channel->relay, name, channel->pathname,

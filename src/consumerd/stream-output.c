@@ -19,10 +19,9 @@ static void stream_output_count_lost(struct consumer_stream *stream, const char 
 	if (stream->write_error_logged)
 		return;
 	stream->write_error_logged = true;
-	log_error("Cannot write a packet of %s to %s: %s; packet dropped and counted as lost "
+	log_error("Cannot write a packet to %s: %s; packet dropped and counted as lost "
 	          "(further losses on this stream are counted silently until a write succeeds)",
-	          stream->data_file_name, stream->channel->output->name,
-	          err ? strerror(-err) : what);
+	          stream->data_file_name, err ? strerror(-err) : what);
 }
 
 /*
