@@ -76,6 +76,8 @@ struct consumer_stream {
 	/* Relay output: the relay's handle of the stream and the next packet's net_seq_num. */
 	uint64_t relay_handle;
 	uint64_t relay_next_seq;
+	/* 1 once an empty packet was made up to start a live stream: later packet_seq_num + 1. */
+	uint64_t packet_seq_shift;
 };
 
 struct consumer_channel {

@@ -99,7 +99,7 @@ static void local_next_tracefile_if_full(struct consumer_stream *stream, uint64_
 	          next, data_name, strerror(-r));
 }
 
-static int local_write_packet(struct consumer_stream *stream, const void *packet,
+static int local_write_packet(struct consumer_stream *stream, void *packet,
                               const struct ctf_packet_info *info)
 {
 	uint64_t packet_bytes = info->packet_size_bits / 8;

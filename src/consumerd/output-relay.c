@@ -7,9 +7,18 @@
  * numbered by net_seq_num from 0. Metadata pushes become one SEND_METADATA
  * each: whole metadata packets, the last one without its padding, so that
  * a live viewer never sees half of what the session daemon pushed.
+ *
+ * Live: a stream with nothing to send at a live timer tick sends a beacon,
+ * which a relay only takes into account once the stream has sent at least
+ * one packet (lttng-relayd makes a viewer wait for that packet); a stream
+ * still without any packet therefore starts with an empty one (header
+ * only, begin = end = the beacon's time), as lttng's streams do, and its
+ * later packets have their packet_seq_num moved up by one so that the
+ * numbers stay consecutive.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,9 +86,11 @@ static void relay_close(struct consumer_channel *channel, bool failed)
 	relay_session_put(rs);
 }
 
-static int relay_write_packet(struct consumer_stream *stream, const void *packet,
+static int relay_write_packet(struct consumer_stream *stream, void *packet,
                               const struct ctf_packet_info *info)
 {
+	uint64_t packet_seq_num = info->packet_seq_num + stream->packet_seq_shift;
+
 	uint32_t content_bytes = (uint32_t)(info->content_size_bits / 8);
 	uint32_t packet_bytes = (uint32_t)(info->packet_size_bits / 8);
 	struct relayd_index index = {
@@ -92,10 +103,15 @@ static int relay_write_packet(struct consumer_stream *stream, const void *packet
 	    .events_discarded = info->events_discarded,
 	    .stream_id = info->stream_id,
 	    .stream_instance_id = info->stream_instance_id,
-	    .packet_seq_num = info->packet_seq_num,
+	    .packet_seq_num = packet_seq_num,
 	};
-	int r = relay_send_packet(stream->channel->relay, &index, packet, content_bytes,
-	                          packet_bytes - content_bytes);
+	int r;
+
+	if (stream->packet_seq_shift)
+		memcpy((uint8_t *)packet + offsetof(struct ctf_packet_header, packet_seq_num),
+		       &packet_seq_num, sizeof(packet_seq_num));
+	r = relay_send_packet(stream->channel->relay, &index, packet, content_bytes,
+	                      packet_bytes - content_bytes);
 
 	if (r == 0)
 		stream->relay_next_seq++;
@@ -131,8 +147,29 @@ static int relay_append_metadata(struct consumer_channel *channel, const char *t
 	return 0;
 }
 
+/* The first packet of a live stream that had nothing yet: its header only. */
+static void relay_send_empty_packet(struct consumer_stream *stream, uint64_t timestamp)
+{
+	const struct consumer_channel *channel = stream->channel;
+	struct ctf_stream_client client;
+	struct ctf_packet_info info;
+	uint8_t packet[CTF_PACKET_SIZE_ALIGN];
+
+	ctf_stream_client_fill((uint8_t *)&client, channel->uuid, channel->stream_id, stream->cpu);
+	ctf_packet_begin(packet, (const uint8_t *)&client, timestamp, 0);
+	ctf_packet_end(packet, (const uint8_t *)&client, timestamp, CTF_PACKET_HEADER_SIZE, 0);
+	if (ctf_packet_header_parse(packet, CTF_PACKET_HEADER_SIZE, &info) < 0 ||
+	    relay_write_packet(stream, packet, &info) < 0)
+		return; /* the relay is gone: the next packets say so */
+	stream->packet_seq_shift = 1;
+}
+
 static void relay_beacon(struct consumer_stream *stream, uint64_t timestamp_end)
 {
+	if (stream->relay_next_seq == 0) {
+		relay_send_empty_packet(stream, timestamp_end);
+		return;
+	}
 	struct relayd_index index = {
 	    .stream_handle = stream->relay_handle,
 	    .net_seq_num = stream->relay_next_seq - 1,

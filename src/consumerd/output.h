@@ -35,11 +35,13 @@ struct output_ops {
 	void (*close)(struct consumer_channel *channel, bool failed);
 	/*
 	 * Writes out one packet of info->packet_size_bits / 8 bytes whose
-	 * events_discarded was already raised. Returns 0 or a negative errno:
+	 * events_discarded was already raised. The packet is the consumer's
+	 * until it is put back: its header may be patched. Returns 0 or a
+	 * negative errno:
 	 * the packet was not written (nothing of it is left behind) and the
 	 * caller counts it lost.
 	 */
-	int (*write_packet)(struct consumer_stream *stream, const void *packet,
+	int (*write_packet)(struct consumer_stream *stream, void *packet,
 	                    const struct ctf_packet_info *info);
 	/*
 	 * Appends TSDL text as metadata packets. 0 or a negative consumer

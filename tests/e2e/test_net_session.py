@@ -10,13 +10,12 @@ import re
 import shutil
 import signal
 import socket
-import subprocess
-import threading
 import time
 
 import pytest
 
 from conftest import Env, go, read_events, short_home, start_burst, wait_for
+from live_viewer import Viewer
 from relayd_proc import Relay, free_ports
 
 HOST = socket.gethostname()
@@ -176,33 +175,6 @@ def test_two_session_daemons_into_one_relay(relay):
         assert [f["seq"] for _, f in events] == list(range(10 * (i + 1)))
 
 
-class Viewer:
-    """babeltrace2's lttng-live source on a session, its event lines collected."""
-
-    def __init__(self, relay, session):
-        url = f"net://127.0.0.1:{relay.live}/host/{HOST}/{session}"
-        self.proc = subprocess.Popen(
-            ["babeltrace2", "--component=src.ctf.lttng-live",
-             f'--params=inputs=["{url}"],session-not-found-action="end"'],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self.seqs = []
-        self.cond = threading.Condition()
-        self.thread = threading.Thread(target=self._read, daemon=True)
-        self.thread.start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            m = re.search(r"rt_test:seq: .* seq = (\d+)", line)
-            if m:
-                with self.cond:
-                    self.seqs.append(int(m.group(1)))
-                    self.cond.notify_all()
-
-    def wait_seq(self, seq, timeout):
-        with self.cond:
-            return self.cond.wait_for(lambda: seq in self.seqs, timeout)
-
-
 def test_live_viewer_attached_mid_session(rt, relay):
     r = rt.run("create", "live", "--live=100000", f"--set-url={relay.url()}")
     assert r.stdout.splitlines()[-3:] == [
@@ -214,7 +186,7 @@ def test_live_viewer_attached_mid_session(rt, relay):
     app = start_burst(rt)
     go(app, 10, last=False)
     assert app.stdout.readline() == "done\n"
-    viewer = Viewer(relay, "live")
+    viewer = Viewer(relay.live, HOST, "live")
     try:
         wait_for(lambda: "viewer attached" in relay.output_text() or viewer.proc.poll() is not None)
         assert viewer.proc.poll() is None, viewer.proc.stderr.read()
@@ -231,12 +203,10 @@ def test_live_viewer_attached_mid_session(rt, relay):
         assert app.wait(timeout=60) == 0
         rt.run("stop")
         rt.run("destroy")
-        assert viewer.proc.wait(timeout=30) == 0, viewer.proc.stderr.read()
+        code, stderr = viewer.finish()
+        assert code == 0, stderr
     finally:
-        if viewer.proc.poll() is None:
-            viewer.proc.kill()
-            viewer.proc.wait()
-    viewer.thread.join(timeout=10)
+        viewer.kill()
     assert viewer.seqs == sorted(set(viewer.seqs))
     assert viewer.seqs[-20:] == list(range(10, 30))
     events = read_events(session_dir(relay, "live-"))

@@ -1,0 +1,128 @@
+# SPDX-License-Identifier: MIT
+"""ringtrace's consumer streams into the real lttng-relayd 2.13: the relay's
+copy of a run reads in babeltrace2 exactly like ringtrace's local trace of
+the same run, and a live session reaches babeltrace2's lttng-live source
+through lttng-relayd while it is recorded."""
+import os
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+
+from conftest import go, read_events, start_burst
+from live_viewer import Viewer
+from relayd_proc import accepts, free_ports
+
+HOST = socket.gethostname()
+
+pytestmark = pytest.mark.skipif(shutil.which("lttng-relayd") is None or os.geteuid() != 0
+                                or shutil.which("unshare") is None,
+                                reason="needs lttng-relayd, root and unshare(1)")
+
+# lttng-relayd keeps its run directory (health socket) in /run/lttng: a
+# private tmpfs there, so that it never meets the machine's daemons.
+RELAYD_SCRIPT = r"""
+mount -t tmpfs tmpfs /run/lttng
+exec lttng-relayd -o "$OUT" -C tcp://127.0.0.1:$1 -D tcp://127.0.0.1:$2 -L tcp://127.0.0.1:$3
+"""
+
+
+class LttngRelay:
+    def __init__(self, tmp_path):
+        self.output = tmp_path / "lttng-relay"
+        self.log = open(tmp_path / "lttng-relayd.log", "w+")
+        home = tmp_path / "lttng-home"
+        home.mkdir()
+        env = dict(os.environ, LTTNG_HOME=str(home), OUT=str(self.output))
+        for _ in range(5):
+            self.control, self.data, self.live = free_ports(3)
+            os.makedirs("/run/lttng", exist_ok=True)
+            self.proc = subprocess.Popen(
+                ["unshare", "-m", "--propagation", "private", "bash", "-c", RELAYD_SCRIPT,
+                 "relayd", str(self.control), str(self.data), str(self.live)],
+                env=env, stdout=self.log, stderr=subprocess.STDOUT)
+            deadline = time.monotonic() + 10
+            while self.proc.poll() is None and not accepts(self.live):
+                assert time.monotonic() < deadline, "lttng-relayd did not listen"
+                time.sleep(0.02)
+            if self.proc.poll() is None:
+                return
+        raise AssertionError("lttng-relayd could not listen")
+
+    def url(self):
+        return f"net://127.0.0.1:{self.control}:{self.data}"
+
+    def session_dir(self, prefix):
+        [d] = [p for p in (self.output / HOST).iterdir() if p.name.startswith(prefix)]
+        return d
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+@pytest.fixture
+def lttng_relay(tmp_path):
+    r = LttngRelay(tmp_path)
+    yield r
+    r.stop()
+
+
+def test_lttng_relayd_copy_reads_like_the_local_trace(rt, lttng_relay, tmp_path):
+    rt.run("create", "net", f"--set-url={lttng_relay.url()}")
+    rt.run("create", "loc", f"--output={tmp_path / 'local'}")
+    for s in ("net", "loc"):
+        rt.run("enable-event", "-u", "rt_test:*", "-s", s)
+        rt.run("start", s)
+    for _ in range(2):
+        assert rt.app("allfields").returncode == 0
+    app = start_burst(rt)
+    go(app, 3000)
+    assert app.wait(timeout=60) == 0
+    for s in ("net", "loc"):
+        rt.run("stop", s)
+        rt.run("destroy", s)
+    local = read_events(tmp_path / "local")
+    assert len(local) > 3000
+    d = lttng_relay.session_dir("net-")
+    streams = d / "ust" / "uid" / str(os.getuid()) / "64-bit"
+    assert (streams / "metadata").exists() and (streams / "index").is_dir()
+    assert read_events(d) == local
+
+
+def test_live_through_lttng_relayd(rt, lttng_relay):
+    rt.run("create", "live", "--live=100000", f"--set-url={lttng_relay.url()}")
+    rt.run("enable-event", "-u", "rt_test:seq")
+    rt.run("start")
+    app = start_burst(rt)
+    go(app, 10, last=False)
+    assert app.stdout.readline() == "done\n"
+    viewer = Viewer(lttng_relay.live, HOST, "live")
+    try:
+        # lttng-relayd logs nothing by default: the first batch, flushed by the
+        # live timer before the viewer attached, tells it has.
+        time.sleep(1)
+        assert viewer.proc.poll() is None
+        for first in (10, 20):
+            go(app, 10, last=False)
+            assert app.stdout.readline() == "done\n"
+            assert viewer.wait_seq(first + 9, timeout=5), viewer.seqs
+        app.stdin.close()
+        assert app.wait(timeout=60) == 0
+        rt.run("stop")
+        rt.run("destroy")
+        code, stderr = viewer.finish()
+        assert code == 0, stderr
+    finally:
+        viewer.kill()
+    assert viewer.seqs == sorted(set(viewer.seqs))
+    assert viewer.seqs[-20:] == list(range(10, 30))
+    events = read_events(lttng_relay.session_dir("live-"))
+    assert [f["seq"] for _, f in events] == list(range(30))
