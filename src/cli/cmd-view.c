@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ringtrace view [SESSION | -t PATH] [-e VIEWER]
+ * ringtrace view [SESSION | -t PATH] [-e VIEWER] [--live[=PORT]]
  *
  * Replaces itself with a trace reader (babeltrace2 by default, babeltrace
- * as fallback) on the session's trace directory. As an extension, a
+ * as fallback) on the session's trace directory, or for a live session on
+ * its relay daemon's live port: net://RELAYHOST[:PORT]/host/HOSTNAME/SESSION. As an extension, a
  * SESSION argument containing `/` is taken as a trace path (session names
  * cannot contain `/`), so `ringtrace view ./trace` works.
  */
@@ -21,6 +22,7 @@
 #include "output.h"
 
 #define DEFAULT_VIEWER  "babeltrace2"
+#define LIVE_PORT       5344
 #define FALLBACK_VIEWER "babeltrace"
 #define MAX_VIEWER_ARGS 64
 
@@ -28,19 +30,46 @@ static const char usage[] =
     "Usage: ringtrace [GENERAL OPTIONS] view [SESSION | PATH | -t PATH] [-e VIEWER]\n"
     "\n"
     "Read the trace of a session (default: the current one), or the trace in PATH,\n"
-    "with babeltrace2. The session must be stopped.\n"
+    "with babeltrace2. The session must be stopped, unless it is a live session:\n"
+    "that one is read while it is recorded, from its relay daemon.\n"
     "\n"
     "Options:\n"
     "  -t, --trace-path=PATH   Read the trace in PATH\n"
     "  -e, --viewer=CMD        Reader command line (the trace path is appended)\n"
+    "      --live[=PORT]       Read the live session from its relay daemon's live\n"
+    "                          port (default 5344)\n"
     "  -h, --help              Show this help\n";
 
 static const struct option long_options[] = {
     CLI_COMMON_LONG_OPTIONS,
     {"viewer", required_argument, NULL, 'e'},
     {"trace-path", required_argument, NULL, 't'},
+    {"live", optional_argument, NULL, OPT_COMMAND_FIRST},
     {NULL, 0, NULL, 0},
 };
+
+/*
+ * The relay host of a session output as listed, "tcp4://HOST:PORT/…" or
+ * "tcp6://[HOST]:PORT/…", kept in the URL's form (brackets included).
+ */
+static int relay_host(const char *output, char *ret_host, size_t size)
+{
+	const char *p = strstr(output, "://"), *end;
+
+	if (strncmp(output, "tcp", 3) != 0 || !p)
+		return -EINVAL;
+	p += 3;
+	end = *p == '[' ? strchr(p, ']') : p + strcspn(p, ":/");
+	if (!end)
+		return -EINVAL;
+	if (*end == ']')
+		end++;
+	if (end == p || (size_t)(end - p) >= size)
+		return -EINVAL;
+	memcpy(ret_host, p, (size_t)(end - p));
+	ret_host[end - p] = '\0';
+	return 0;
+}
 
 /* -e "prog --opt": split on spaces, then the trace path. Returns argc or -1. */
 static int viewer_argv(char *viewer, const char *path, char *argv[MAX_VIEWER_ARGS + 2])
@@ -100,8 +129,12 @@ static int exec_viewer(char *user_viewer, const char *path, bool live)
 	return CMD_ERROR;
 }
 
-/* The trace directory of a session (live: its relay URL). Returns CMD_*. */
-static int session_trace_path(const char *name, char ret_path[RINGTRACE_PATH_MAX], bool *ret_live)
+/*
+ * The trace directory of a session, or, for a live session, its relay's
+ * live URL (live_port 0: the default). Returns CMD_*.
+ */
+static int session_trace_path(const char *name, unsigned live_port,
+                              char ret_path[RINGTRACE_PATH_MAX], bool *ret_live)
 {
 	_cleanup_free_ struct ringtrace_session *sessions = NULL;
 	const struct ringtrace_session *s = NULL;
@@ -122,17 +155,26 @@ static int session_trace_path(const char *name, char ret_path[RINGTRACE_PATH_MAX
 		return CMD_ERROR;
 	}
 	*ret_live = s->live_timer_interval != 0;
+	if (live_port && !*ret_live) {
+		cli_err("Session %s is not a live session (see create --live)", name);
+		return CMD_ERROR;
+	}
 	if (s->enabled && !*ret_live) {
 		cli_warn("Session %s is running. Please stop it before reading it.", name);
 		return CMD_ERROR;
 	}
 	if (*ret_live) {
-		char host[256];
+		char host[256], relay[256];
 
 		if (gethostname(host, sizeof(host)) < 0)
 			return CMD_ERROR;
 		host[sizeof(host) - 1] = '\0';
-		snprintf(ret_path, RINGTRACE_PATH_MAX, "net://localhost/host/%s/%s", host, name);
+		if (relay_host(s->path, relay, sizeof(relay)) < 0) {
+			cli_err("Session %s: no relay daemon in its output %s", name, s->path);
+			return CMD_ERROR;
+		}
+		snprintf(ret_path, RINGTRACE_PATH_MAX, "net://%s:%u/host/%s/%s", relay,
+		         live_port ? live_port : LIVE_PORT, host, name);
 	} else if (s->path[0] != '/') {
 		cli_err("Session %s has no local trace directory to read%s", name,
 		        s->path[0] ? "" : " (created with --no-output)");
@@ -149,6 +191,7 @@ int cmd_view(int argc, char **argv)
 	char *viewer = NULL;
 	const char *trace_path = NULL, *arg;
 	bool live = false;
+	unsigned live_port = 0;
 	int opt, r;
 
 	cli_args_begin();
@@ -164,6 +207,17 @@ int cmd_view(int argc, char **argv)
 		case 't':
 			trace_path = optarg;
 			break;
+		case OPT_COMMAND_FIRST: {
+			char *end;
+			unsigned long port = optarg ? strtoul(optarg, &end, 10) : LIVE_PORT;
+
+			if (optarg && (*end || port == 0 || port > 65535)) {
+				cli_err("Invalid live port: %s", optarg);
+				return CMD_ERROR;
+			}
+			live_port = (unsigned)port;
+			break;
+		}
 		default:
 			return CMD_UNDEFINED;
 		}
@@ -179,12 +233,16 @@ int cmd_view(int argc, char **argv)
 	}
 	if (!trace_path && arg && strchr(arg, '/'))
 		trace_path = arg;
+	if (trace_path && live_port) {
+		cli_err("--live reads a session, not a trace path");
+		return CMD_ERROR;
+	}
 	if (trace_path) {
 		snprintf(path, sizeof(path), "%s", trace_path);
 	} else {
 		r = current_session_resolve(arg, name);
 		if (r == CMD_SUCCESS)
-			r = session_trace_path(name, path, &live);
+			r = session_trace_path(name, live_port, path, &live);
 		if (r != CMD_SUCCESS)
 			return r;
 	}

@@ -153,6 +153,13 @@ def test_relay_killed_mid_session(rt, relay, tmp_path):
     assert [f["seq"] for _, f in read_events(tmp_path / "after")] == list(range(10))
 
 
+def test_view_live_needs_a_live_session(rt, relay):
+    rt.run("create", "notlive", f"--set-url={relay.url()}")
+    r = rt.run("view", "--live", "notlive", check=False)
+    assert (r.returncode, r.stderr) == (
+        1, "Error: Session notlive is not a live session (see create --live)\n")
+
+
 def test_two_session_daemons_into_one_relay(relay):
     envs = [Env(short_home()) for _ in range(2)]
     try:
@@ -183,6 +190,8 @@ def test_live_viewer_attached_mid_session(rt, relay):
         "Live timer interval set to 100000 us"]
     rt.run("enable-event", "-u", "rt_test:seq")
     rt.run("start")
+    url = f"net://127.0.0.1:{relay.live}/host/{HOST}/live"
+    assert rt.run("view", f"--live={relay.live}", "-e", "echo").stdout.splitlines()[-1] == url
     app = start_burst(rt)
     go(app, 10, last=False)
     assert app.stdout.readline() == "done\n"
