@@ -74,13 +74,13 @@ static void relay_close(struct consumer_channel *channel, bool failed)
 	if (!rs)
 		return;
 	if (channel->relay_metadata_handle)
-		(void)relay_close_stream(rs, channel->relay_metadata_handle, RELAYD_SEQ_NONE);
+		relay_retire_stream(rs, channel->relay_metadata_handle, 0, true);
 	for (uint32_t i = 0; i < channel->nr_streams; i++) {
 		struct consumer_stream *stream = &channel->streams[i];
 
 		if (stream->relay_handle)
-			(void)relay_close_stream(rs, stream->relay_handle,
-			                         stream->relay_next_seq - 1);
+			relay_retire_stream(rs, stream->relay_handle, stream->relay_next_seq,
+			                    false);
 	}
 	channel->relay = NULL;
 	relay_session_put(rs);

@@ -110,6 +110,7 @@ void relay_session_put(struct relay_session *rs)
 		close(rs->data_fd);
 	pthread_mutex_destroy(&rs->ctrl_lock);
 	pthread_mutex_destroy(&rs->data_lock);
+	free(rs->retired);
 	free(rs);
 }
 
@@ -270,13 +271,76 @@ int relay_send_metadata(struct relay_session *rs, uint64_t handle, const void *b
 	return r;
 }
 
-int relay_close_stream(struct relay_session *rs, uint64_t handle, uint64_t last_net_seq_num)
+static int relay_close_stream(struct relay_session *rs, uint64_t handle, uint64_t last_net_seq_num)
 {
 	uint8_t payload[16];
 
 	relayd_stream_seq_encode(payload, handle, last_net_seq_num);
 	return relay_ctrl_call_ok(rs, RELAYD_CLOSE_STREAM, "CLOSE_STREAM", payload,
 	                          sizeof(payload));
+}
+
+/* CLOSE_STREAM wants the last packet's number: that of a stream without any is -1. */
+static int relay_close_retired(struct relay_session *rs, const struct relay_retired_stream *st)
+{
+	return relay_close_stream(rs, st->handle,
+	                          st->metadata ? RELAYD_SEQ_NONE : st->next_seq - 1);
+}
+
+void relay_retire_stream(struct relay_session *rs, uint64_t handle, uint64_t next_seq,
+                         bool metadata)
+{
+	struct relay_retired_stream st = {
+	    .handle = handle, .next_seq = next_seq, .metadata = metadata};
+
+	/* Past DESTROY_RELAYD there is no teardown to wait for. */
+	if (relay_registry_find(rs->session_id) != rs) {
+		(void)relay_close_retired(rs, &st);
+		return;
+	}
+	if (rs->nr_retired == rs->retired_capacity) {
+		size_t cap = rs->retired_capacity ? 2 * rs->retired_capacity : 16;
+		struct relay_retired_stream *grown = realloc(rs->retired, cap * sizeof(*grown));
+
+		if (!grown) {
+			(void)relay_close_retired(rs, &st);
+			return;
+		}
+		rs->retired = grown;
+		rs->retired_capacity = cap;
+	}
+	rs->retired[rs->nr_retired++] = st;
+}
+
+/* ROTATE_STREAMS to "no chunk" of the retired data (metadata false) or metadata streams. */
+static int relay_rotate_to_no_chunk(struct relay_session *rs, bool metadata)
+{
+	uint8_t *payload, *p;
+	uint32_t count = 0;
+	int r;
+
+	for (size_t i = 0; i < rs->nr_retired; i++)
+		count += rs->retired[i].metadata == metadata;
+	if (count == 0)
+		return 0;
+	payload =
+	    malloc(RELAYD_ROTATE_STREAMS_HEADER_SIZE + (size_t)count * RELAYD_ROTATE_POS_SIZE);
+	if (!payload)
+		return -ENOMEM;
+	relayd_rotate_streams_header_encode(payload, count, false, 0);
+	p = payload + RELAYD_ROTATE_STREAMS_HEADER_SIZE;
+	for (size_t i = 0; i < rs->nr_retired; i++) {
+		const struct relay_retired_stream *st = &rs->retired[i];
+
+		if (st->metadata != metadata)
+			continue;
+		relayd_rotate_position_encode(p, st->handle, metadata ? 0 : st->next_seq);
+		p += RELAYD_ROTATE_POS_SIZE;
+	}
+	r = relay_ctrl_call_ok(rs, RELAYD_ROTATE_STREAMS, "ROTATE_STREAMS", payload,
+	                       (size_t)(p - payload));
+	free(payload);
+	return r;
 }
 
 int relay_data_pending_begin(struct relay_session *rs)
@@ -365,6 +429,23 @@ static int relay_close_chunk(struct relay_session *rs)
 	return r;
 }
 
+/* The end of a session on the relay, in the order of LTTng 2.13 (see relay.h). */
+static int relay_teardown(struct relay_session *rs)
+{
+	int r = relay_rotate_to_no_chunk(rs, false);
+
+	if (r == 0)
+		r = relay_rotate_to_no_chunk(rs, true);
+	if (r == 0)
+		r = relay_close_chunk(rs);
+	for (int metadata = 1; metadata >= 0; metadata--) {
+		for (size_t i = 0; r == 0 && i < rs->nr_retired; i++)
+			if (rs->retired[i].metadata == (bool)metadata)
+				r = relay_close_retired(rs, &rs->retired[i]);
+	}
+	return r;
+}
+
 int relay_session_destroy(uint64_t session_id)
 {
 	struct relay_session *rs = relay_registry_find(session_id);
@@ -373,7 +454,7 @@ int relay_session_destroy(uint64_t session_id)
 	if (!rs)
 		return -CONSUMERD_INVALID_PARAMETERS;
 	if (rs->chunk_created && !relay_session_broken(rs) && rs->ctrl_fd >= 0)
-		r = relay_close_chunk(rs);
+		r = relay_teardown(rs);
 	if (relay_session_broken(rs))
 		r = -EPIPE;
 	cds_list_del(&rs->node);

@@ -8,8 +8,11 @@
  * on them (reference/relayd-protocol.md section 7): CREATE_TRACE_CHUNK
  * before the first stream, ADD_STREAM + STREAMS_SENT per channel, data
  * packets on the data port each followed by its SEND_INDEX, SEND_METADATA,
- * live beacons, the data pending exchange, CLOSE_STREAM per stream and, at
- * DESTROY_RELAYD, CLOSE_TRACE_CHUNK + TRACE_CHUNK_EXISTS.
+ * live beacons, the data pending exchange and, at DESTROY_RELAYD, the
+ * teardown: ROTATE_STREAMS of the data streams then of the metadata
+ * stream to no chunk, CLOSE_TRACE_CHUNK + TRACE_CHUNK_EXISTS, CLOSE_STREAM
+ * of the metadata stream then of each data stream. Streams of channels
+ * destroyed before are kept (retired) until then.
  *
  * Threads and lifetime: the registry is touched by the command thread
  * only. A relay session is referenced by each channel streaming through it
@@ -34,6 +37,13 @@
 
 struct relayd_index;
 
+/* A stream whose channel is gone, closed at DESTROY_RELAYD. */
+struct relay_retired_stream {
+	uint64_t handle;
+	uint64_t next_seq; /* net_seq_num its next packet would have had */
+	bool metadata;
+};
+
 struct relay_session {
 	struct cds_list_head node; /* in the registry, until DESTROY_RELAYD */
 	uint64_t session_id;       /* the session daemon's */
@@ -44,8 +54,10 @@ struct relay_session {
 	pthread_mutex_t ctrl_lock;
 	pthread_mutex_t data_lock;
 	atomic_bool broken;
-	bool chunk_created; /* chunk 0 announced (command thread only) */
-	unsigned refs;      /* command thread only */
+	bool chunk_created;                   /* chunk 0 announced (command thread only) */
+	unsigned refs;                        /* command thread only */
+	struct relay_retired_stream *retired; /* command thread only */
+	size_t nr_retired, retired_capacity;
 };
 
 /* ADD_RELAYD_SOCKET: takes fd (the control or the data connection). */
@@ -78,7 +90,12 @@ int relay_send_beacon(struct relay_session *rs, const struct relayd_index *index
 int relay_send_metadata(struct relay_session *rs, uint64_t handle, const void *bytes, uint32_t len,
                         uint32_t padding_bytes);
 
-int relay_close_stream(struct relay_session *rs, uint64_t handle, uint64_t last_net_seq_num);
+/*
+ * A stream of a destroyed channel, to be closed at DESTROY_RELAYD (at once
+ * when the session is already released or memory is short).
+ */
+void relay_retire_stream(struct relay_session *rs, uint64_t handle, uint64_t next_seq,
+                         bool metadata);
 
 /*
  * The data pending exchange, in three steps driven by the caller (which

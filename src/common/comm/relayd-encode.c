@@ -121,6 +121,23 @@ void relayd_create_chunk_encode(uint8_t ret_buf[20], uint64_t chunk_id, uint64_t
 	be32_put(ret_buf + 16, 0);
 }
 
+void relayd_rotate_streams_header_encode(uint8_t ret_buf[RELAYD_ROTATE_STREAMS_HEADER_SIZE],
+                                         uint32_t stream_count, bool chunk_id_set,
+                                         uint64_t chunk_id)
+{
+	memset(ret_buf, 0, RELAYD_ROTATE_STREAMS_HEADER_SIZE);
+	be32_put(ret_buf, stream_count);
+	ret_buf[4] = chunk_id_set;
+	be64_put(ret_buf + 12, chunk_id_set ? chunk_id : 0);
+}
+
+void relayd_rotate_position_encode(uint8_t ret_buf[RELAYD_ROTATE_POS_SIZE], uint64_t stream_handle,
+                                   uint64_t rotate_at_seq)
+{
+	be64_put(ret_buf, stream_handle);
+	be64_put(ret_buf + 8, rotate_at_seq);
+}
+
 void relayd_close_chunk_encode(uint8_t ret_buf[RELAYD_CLOSE_CHUNK_SIZE],
                                const struct relayd_close_chunk *cc)
 {

@@ -12,6 +12,7 @@
  * limit, or -ENOBUFS when cap is too small.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -37,5 +38,16 @@ void relayd_stream_seq_encode(uint8_t ret_buf[16], uint64_t stream_handle, uint6
 void relayd_u64_encode(uint8_t ret_buf[8], uint64_t v);
 /* CREATE_TRACE_CHUNK without an override name (20 bytes). */
 void relayd_create_chunk_encode(uint8_t ret_buf[20], uint64_t chunk_id, uint64_t creation_time);
+/*
+ * ROTATE_STREAMS header in the layout LTTng 2.13 sends on x86-64 (20 bytes:
+ * u32 count, u8 chunk_id_set, 7 zero bytes, u64 chunk_id); the count x 16
+ * bytes of positions follow (relayd_rotate_position_encode).
+ */
+#define RELAYD_ROTATE_STREAMS_HEADER_SIZE 20u
+void relayd_rotate_streams_header_encode(uint8_t ret_buf[RELAYD_ROTATE_STREAMS_HEADER_SIZE],
+                                         uint32_t stream_count, bool chunk_id_set,
+                                         uint64_t chunk_id);
+void relayd_rotate_position_encode(uint8_t ret_buf[RELAYD_ROTATE_POS_SIZE], uint64_t stream_handle,
+                                   uint64_t rotate_at_seq);
 void relayd_close_chunk_encode(uint8_t ret_buf[RELAYD_CLOSE_CHUNK_SIZE],
                                const struct relayd_close_chunk *cc);
