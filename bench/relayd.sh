@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# bench/relayd.sh [BUILD_DIR]: the real lttng-sessiond/consumerd 2.13
-# streaming to a relay on loopback, once into ringtrace-relayd and once into
-# lttng-relayd 2.13, at increasing event rates (bench-tracepoint-lttng,
-# 16-byte events, channel of 8 x 1 MiB sub-buffers, 3 s per step). For each
-# relay, prints per step: MB/s written by the relay, discarded events, relay
-# CPU seconds (user + system) per MB. RELAYS="ours lttng" and
-# RATES="1000000 ..." select the runs. Needs root (private mount namespace for
-# the real session daemon) and lttng-tools.
+# bench/relayd.sh [BUILD_DIR]: a tracer streaming to a relay on loopback, at
+# increasing event rates (16-byte events, channel of 8 x 1 MiB sub-buffers,
+# 3 s per step): the real lttng-sessiond/consumerd 2.13 (bench-tracepoint-lttng)
+# and ringtrace's (bench-tracepoint), each into ringtrace-relayd and into
+# lttng-relayd 2.13. Prints per step: MB/s written by the relay, discarded
+# events, packets lost on the way (gaps in packet_seq_num of the relay's
+# indexes), relay CPU seconds (user + system) per MB. TRACERS="lttng
+# ringtrace", RELAYS="ours lttng" and RATES="1000000 ..." select the runs.
+# Needs root (private mount namespace for the real daemons) and lttng-tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=$(realpath "${1:-build}")
-bench=$build/bench/bench-tracepoint-lttng
 ours=$build/src/relayd/ringtrace-relayd
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -23,9 +23,33 @@ for x in s: x.bind(("127.0.0.1", 0))
 print(*[x.getsockname()[1] for x in s])'
 }
 
-# One step: RELAY (ours|lttng), RATE; prints "mb_per_s discarded cpu_s_per_mb".
+# The session, by the tracer under test ($TRACER); $C $D: the relay's ports.
+session_script() {
+	if [ "$1" = lttng ]; then
+		cat <<'SH'
+		lttng-sessiond -d --no-kernel || { echo "lttng-sessiond did not start" >&2; exit 1; }
+		trap "kill \$(cat /run/lttng/lttng-sessiond.pid) $RPID 2>/dev/null || true" EXIT
+		CLI=lttng
+SH
+	else
+		cat <<'SH'
+		export RINGTRACE_HOME=$OUT/rhome RINGTRACE_SESSIOND_PATH=$BUILD/src/sessiond/ringtrace-sessiond
+		export RINGTRACE_CONSUMERD_PATH=$BUILD/src/consumerd/ringtrace-consumerd
+		export LD_LIBRARY_PATH=$BUILD/src/lib/ust:$BUILD/src/lib/ctl
+		mkdir -p $RINGTRACE_HOME
+		"$BUILD/src/sessiond/ringtrace-sessiond" -d
+		trap "kill \$(cat $RINGTRACE_HOME/.ringtrace/ringtrace-sessiond.pid) $RPID 2>/dev/null || true" EXIT
+		CLI=$BUILD/src/cli/ringtrace
+SH
+	fi
+}
+
+# One step: TRACER (lttng|ringtrace), RELAY (ours|lttng), RATE; prints
+# "mb_per_s discarded lost_packets cpu_s_per_mb".
 step() {
-	local relay=$1 rate=$2 out=$work/$1-$2
+	local tracer=$1 relay=$2 rate=$3 out=$work/$1-$2-$3 bench
+	bench=$build/bench/bench-tracepoint$([ "$tracer" = lttng ] && echo -lttng)
+	mkdir -p "$out"
 	mkdir -p "$out"
 	read -r c d l < <(free_ports)
 	local script='
@@ -38,26 +62,26 @@ step() {
 			lttng-relayd -o "$OUT/trace" -C tcp://127.0.0.1:$C -D tcp://127.0.0.1:$D -L tcp://127.0.0.1:$L 2>/dev/null &
 		fi
 		RPID=$!
-		lttng-sessiond -d --no-kernel || { echo "lttng-sessiond did not start" >&2; exit 1; }
-		trap "kill \$(cat /run/lttng/lttng-sessiond.pid) $RPID 2>/dev/null || true" EXIT
+		'"$(session_script "$tracer")"'
 		until (exec 3<>/dev/tcp/127.0.0.1/$L) 2>/dev/null; do sleep 0.02; done
-		lttng create b --set-url=net://127.0.0.1:$C:$D >/dev/null
-		lttng enable-channel -u ch --subbuf-size=1M --num-subbuf=8 >/dev/null
-		lttng enable-event -u "bench:event" -c ch >/dev/null
-		lttng start >/dev/null
+		$CLI create b --set-url=net://127.0.0.1:$C:$D >/dev/null
+		$CLI enable-channel -u ch --subbuf-size=1M --num-subbuf=8 >/dev/null
+		$CLI enable-event -u "bench:event" -c ch >/dev/null
+		$CLI start >/dev/null
 		t0=$(date +%s.%N)
 		"$BENCH" rate $RATE $SECONDS_ >/dev/null
-		lttng stop >/dev/null
+		$CLI stop >/dev/null
 		t1=$(date +%s.%N)
 		read -r -a st < /proc/$RPID/stat
 		echo "$t0 $t1 $((st[13] + st[14]))" > "$OUT/times"
-		lttng destroy >/dev/null'
+		$CLI destroy >/dev/null'
 	# Retried: a benchmark of another tree that kills every lttng-sessiond by
 	# name (pidof) can take ours down.
 	local try
 	for try in 1 2 3; do
 		rm -rf "${out:?}"/*
-		OUT=$out RELAY=$relay OURS=$ours BENCH=$bench RATE=$rate SECONDS_=$seconds C=$c D=$d \
+		OUT=$out RELAY=$relay OURS=$ours BENCH=$bench BUILD=$build RATE=$rate \
+			SECONDS_=$seconds C=$c D=$d \
 			L=$l unshare -m --propagation private bash -c "$script" 2>"$out.err" && break
 		[ $try = 3 ] && { cat "$out.err" >&2; return 1; }
 		read -r c d l < <(free_ports)
@@ -66,24 +90,31 @@ step() {
 import os, pathlib, struct, sys
 out = pathlib.Path(sys.argv[1])
 t0, t1, ticks = open(out / "times").read().split()
-data = discarded = 0
+data = discarded = lost = 0
 for idx in out.glob("trace/**/index/*.idx"):
     raw = idx.read_bytes()
-    if len(raw) >= 16 + 72:
+    entries = (len(raw) - 16) // 72
+    if entries:
         discarded += struct.unpack(">Q", raw[-72 + 40:-72 + 48])[0]
+        first = struct.unpack(">Q", raw[16 + 64:16 + 72])[0]
+        last = struct.unpack(">Q", raw[-8:])[0]
+        lost += last - first + 1 - entries
     data += (idx.parent.parent / idx.name[:-4]).stat().st_size
 mb = data / 1e6
 cpu = int(ticks) / os.sysconf("SC_CLK_TCK")
-print(f"{mb / (float(t1) - float(t0)):.1f} {discarded} {cpu / mb if mb else 0:.4f}")
+print(f"{mb / (float(t1) - float(t0)):.1f} {discarded} {lost} {cpu / mb if mb else 0:.4f}")
 PY
 }
 
-printf '%-16s %12s %12s %12s %14s\n' relay "events/s" "MB/s" discarded "CPU s/MB"
-for relay in ${RELAYS:-ours lttng}; do
-	for rate in ${RATES:-1000000 4000000 8000000 16000000}; do
-		read -r mbs disc cpu < <(step $relay $rate)
-		name=$relay
-		[ $relay = ours ] && name=ringtrace-relayd || name=lttng-relayd
-		printf '%-16s %12s %12s %12s %14s\n' "$name" "$rate" "$mbs" "$disc" "$cpu"
+printf '%-10s %-16s %12s %10s %12s %6s %10s\n' tracer relay "events/s" "MB/s" discarded lost \
+	"CPU s/MB"
+for tracer in ${TRACERS:-lttng ringtrace}; do
+	for relay in ${RELAYS:-ours lttng}; do
+		for rate in ${RATES:-1000000 4000000 8000000 16000000}; do
+			read -r mbs disc lost cpu < <(step $tracer $relay $rate)
+			[ $relay = ours ] && name=ringtrace-relayd || name=lttng-relayd
+			printf '%-10s %-16s %12s %10s %12s %6s %10s\n' "$tracer" "$name" "$rate" \
+				"$mbs" "$disc" "$lost" "$cpu"
+		done
 	done
 done

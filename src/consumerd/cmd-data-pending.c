@@ -112,6 +112,13 @@ static int session_relay_pending(struct relay_session *rs)
 		for (uint32_t i = 0; r >= 0 && i < channel->nr_streams; i++)
 			r = relay_stream_pending(rs, &channel->streams[i]);
 	}
+	/* Streams of channels already destroyed (apps gone) are the relay's to check too. */
+	for (size_t i = 0; r >= 0 && i < rs->nr_retired; i++) {
+		const struct relay_retired_stream *st = &rs->retired[i];
+
+		r = st->metadata ? relay_quiescent(rs, st->handle)
+		                 : relay_data_pending_stream(rs, st->handle, st->next_seq - 1);
+	}
 	return r < 0 ? r : relay_data_pending_end(rs);
 }
 

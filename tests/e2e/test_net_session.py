@@ -89,6 +89,21 @@ def test_ctrl_and_data_urls_with_a_trace_directory(rt, relay):
     assert [f["seq"] for _, f in events] == list(range(100))
 
 
+def test_per_process_buffers(rt, relay):
+    rt.run("create", "pp", f"--set-url={relay.url()}")
+    rt.run("enable-channel", "-u", "--buffers-pid", "c")
+    rt.run("enable-event", "-u", "rt_test:seq", "-c", "c")
+    rt.run("start")
+    app = start_burst(rt)
+    go(app, 20)
+    assert app.wait(timeout=60) == 0
+    rt.run("destroy")
+    d = session_dir(relay, "pp-")
+    [pid_dir] = (d / "ust" / "pid").iterdir()
+    assert pid_dir.name.startswith(f"burst-{app.pid}-")
+    assert [f["seq"] for _, f in read_events(d)] == list(range(20))
+
+
 @pytest.mark.parametrize("args,errors", [
     (["--set-url=net://"], ["No address or hostname detected.",
                             "Unable to parse the URL net://", "Unrecognized URL format."]),

@@ -6,7 +6,8 @@
  * opens them and does the handshake) and the consumer (which streams on
  * them) use it. Every socket gets send and receive timeouts at connect, so
  * a relay that stops reading or answering makes the call fail with
- * -ETIMEDOUT instead of blocking the caller forever; SIGPIPE is never
+ * -ETIMEDOUT instead of blocking the caller forever (4 s: well within the
+ * session daemon's 10 s wait for a consumer reply); SIGPIPE is never
  * raised (a dead relay gives -EPIPE or -ECONNRESET). After any error the
  * connection is in an unknown state and must be closed by the caller.
  */
@@ -17,7 +18,7 @@
 
 #include "relayd-wire.h"
 
-#define RELAYD_CLIENT_IO_TIMEOUT_MS 10000u
+#define RELAYD_CLIENT_IO_TIMEOUT_MS 4000u
 
 /* TCP connection to addr within timeout_ms; returns the fd (close-on-exec) or a negative errno. */
 int relayd_client_connect(const struct sockaddr *addr, socklen_t addr_len, unsigned timeout_ms);
