@@ -33,6 +33,18 @@ def accepts(port):
             return False
 
 
+def terminate(proc):
+    """SIGTERM, then SIGKILL after 10 s; returns the exit status."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
 class Relay:
     """A ringtrace-relayd child process: control, data and live ports, output dir, log."""
 
@@ -68,12 +80,6 @@ class Relay:
         return f"net://127.0.0.1:{self.control}:{self.data}"
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        terminate(self.proc)
         self.log.close()
         return self.proc.returncode

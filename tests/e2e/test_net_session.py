@@ -10,12 +10,11 @@ import re
 import shutil
 import signal
 import socket
-import time
 
 import pytest
 
-from conftest import Env, go, read_events, short_home, start_burst, wait_for
-from live_viewer import Viewer
+from conftest import Env, go, read_events, short_home, start_burst
+from live_viewer import Viewer, follow_live_batches
 from relayd_proc import Relay, free_ports
 
 HOST = socket.gethostname()
@@ -210,28 +209,6 @@ def test_live_viewer_attached_mid_session(rt, relay):
     app = start_burst(rt)
     go(app, 10, last=False)
     assert app.stdout.readline() == "done\n"
-    viewer = Viewer(relay.live, HOST, "live")
-    try:
-        wait_for(lambda: "viewer attached" in relay.output_text() or viewer.proc.poll() is not None)
-        assert viewer.proc.poll() is None, viewer.proc.stderr.read()
-        # One CPU writes, the other stream stays idle: only its beacons let
-        # the viewer go on. Each batch shows within about a second.
-        for first in (10, 20):
-            time.sleep(0.3)
-            t0 = time.monotonic()
-            go(app, 10, last=False)
-            assert app.stdout.readline() == "done\n"
-            assert viewer.wait_seq(first + 9, timeout=5), (viewer.seqs, relay.output_text())
-            assert time.monotonic() - t0 < 2.5
-        app.stdin.close()
-        assert app.wait(timeout=60) == 0
-        rt.run("stop")
-        rt.run("destroy")
-        code, stderr = viewer.finish()
-        assert code == 0, stderr
-    finally:
-        viewer.kill()
-    assert viewer.seqs == sorted(set(viewer.seqs))
-    assert viewer.seqs[-20:] == list(range(10, 30))
+    follow_live_batches(rt, app, Viewer(relay.live, HOST, "live"))
     events = read_events(session_dir(relay, "live-"))
     assert [f["seq"] for _, f in events] == list(range(30))

@@ -12,8 +12,8 @@ import time
 import pytest
 
 from conftest import go, read_events, start_burst
-from live_viewer import Viewer
-from relayd_proc import accepts, free_ports
+from live_viewer import Viewer, follow_live_batches
+from relayd_proc import accepts, free_ports, terminate
 
 HOST = socket.gethostname()
 
@@ -59,12 +59,7 @@ class LttngRelay:
         return d
 
     def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        terminate(self.proc)
         self.log.close()
 
 
@@ -104,25 +99,6 @@ def test_live_through_lttng_relayd(rt, lttng_relay):
     app = start_burst(rt)
     go(app, 10, last=False)
     assert app.stdout.readline() == "done\n"
-    viewer = Viewer(lttng_relay.live, HOST, "live")
-    try:
-        # lttng-relayd logs nothing by default: the first batch, flushed by the
-        # live timer before the viewer attached, tells it has.
-        time.sleep(1)
-        assert viewer.proc.poll() is None
-        for first in (10, 20):
-            go(app, 10, last=False)
-            assert app.stdout.readline() == "done\n"
-            assert viewer.wait_seq(first + 9, timeout=5), viewer.seqs
-        app.stdin.close()
-        assert app.wait(timeout=60) == 0
-        rt.run("stop")
-        rt.run("destroy")
-        code, stderr = viewer.finish()
-        assert code == 0, stderr
-    finally:
-        viewer.kill()
-    assert viewer.seqs == sorted(set(viewer.seqs))
-    assert viewer.seqs[-20:] == list(range(10, 30))
+    follow_live_batches(rt, app, Viewer(lttng_relay.live, HOST, "live"))
     events = read_events(lttng_relay.session_dir("live-"))
     assert [f["seq"] for _, f in events] == list(range(30))
