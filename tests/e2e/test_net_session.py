@@ -10,11 +10,14 @@ import re
 import shutil
 import signal
 import socket
+import struct
+import threading
 
 import pytest
 
 from conftest import Env, go, read_events, short_home, start_burst
 from live_viewer import Viewer, follow_live_batches
+from relayd_client import recv_exact
 from relayd_proc import Relay, free_ports
 
 HOST = socket.gethostname()
@@ -132,6 +135,56 @@ def test_unreachable_relay_fails_the_first_domain_command(rt):
     assert "Unable to connect to ringtrace-relayd" in \
         rt.run("enable-channel", "-u", "c1", check=False).stderr
     rt.run("destroy", "gone")
+
+
+class FakeRelay:
+    """A relay on free loopback ports that answers VERSION with version, then
+    CREATE_SESSION (after GET_CONFIGURATION) with create_ret."""
+
+    def __init__(self, version, create_ret=10):
+        self.listeners = [socket.create_server(("127.0.0.1", 0)) for _ in range(2)]
+        self.control, self.data = (s.getsockname()[1] for s in self.listeners)
+        self.version, self.create_ret = version, create_ret
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        conn, _ = self.listeners[0].accept()
+        with conn:
+            while True:
+                try:
+                    header = recv_exact(conn, 24)
+                except ConnectionError:
+                    return  # the session daemon gave up on us
+                size, cmd = struct.unpack(">8xQI4x", header)
+                recv_exact(conn, size)
+                if cmd == 5:
+                    conn.sendall(struct.pack(">II", *self.version))
+                elif cmd == 22:
+                    conn.sendall(struct.pack(">IQ", 10, 1))
+                elif cmd == 2:
+                    conn.sendall(struct.pack(">QII", 0, self.create_ret, 0))
+
+    def close(self):
+        for s in self.listeners:
+            s.close()
+
+
+@pytest.mark.parametrize("version,create_ret,message", [
+    ((3, 0), 10, "Relay daemon not compatible"),
+    ((2, 10), 10, "Relay daemon not compatible"),
+    ((2, 13), 25, "Unable to connect to ringtrace-relayd"),
+])
+def test_relay_refusing_the_session(rt, version, create_ret, message):
+    relay = FakeRelay(version, create_ret)
+    try:
+        rt.run("create", "refused", f"--set-url=net://127.0.0.1:{relay.control}:{relay.data}")
+        r = rt.run("enable-channel", "-u", "c", check=False)
+        assert (r.returncode, r.stderr) == (
+            1, f"Error: Channel c: {message} (session refused)\n")
+    finally:
+        relay.close()
+    rt.run("destroy", "refused")
 
 
 def test_relay_killed_mid_session(rt, relay, tmp_path):

@@ -74,8 +74,7 @@ static const char *const error_texts[_RINGTRACE_ERR_MAX] = {
         "Rotation feature not available for this session's creation mode",
     [RINGTRACE_ERR_NO_SESSION_OUTPUT] = "Session has no output",
     [RINGTRACE_ERR_RELAYD_CONNECT_FAIL] = "Unable to connect to ringtrace-relayd",
-    [RINGTRACE_ERR_RELAYD_VERSION_FAIL] =
-        "Relay daemon version mismatch (needs the LTTng 2.11+ relay protocol)",
+    [RINGTRACE_ERR_RELAYD_VERSION_FAIL] = "Relay daemon not compatible",
     [RINGTRACE_ERR_RELAYD_LOST] =
         "Connection to the relay daemon lost: trace data could not all be sent",
     [RINGTRACE_ERR_CONTEXT_UNAVAILABLE] =
