@@ -47,8 +47,8 @@ SH
 # One step: TRACER (lttng|ringtrace), RELAY (ours|lttng), RATE; prints
 # "mb_per_s discarded lost_packets cpu_s_per_mb".
 step() {
-	local tracer=$1 relay=$2 rate=$3 out=$work/$1-$2-$3 bench
-	bench=$build/bench/bench-tracepoint$([ "$tracer" = lttng ] && echo -lttng)
+	local tracer=$1 relay=$2 rate=$3 out=$work/$1-$2-$3 bench=$build/bench/bench-tracepoint
+	[ "$tracer" = ringtrace ] || bench=$bench-lttng
 	mkdir -p "$out"
 	mkdir -p "$out"
 	read -r c d l < <(free_ports)
