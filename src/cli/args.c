@@ -23,6 +23,8 @@ int cli_args_next(int argc, char **argv, const char *shortopts, const struct opt
 int cli_show_help(const char *usage)
 {
 	fputs(usage, stdout);
+	if (cli_opts.command)
+		printf("\nSee ringtrace-%s(1) for the full manual.\n", cli_opts.command);
 	return CMD_SUCCESS;
 }
 

@@ -30,7 +30,10 @@ void cli_args_begin(void);
 /* getopt_long; '?' for an unknown option or a missing argument, without a message. */
 int cli_args_next(int argc, char **argv, const char *shortopts, const struct option *longopts);
 
-/* --help: the command's usage text on stdout. Returns CMD_SUCCESS. */
+/*
+ * --help: the command's usage text on stdout, then where its manual page is.
+ * Returns CMD_SUCCESS.
+ */
 int cli_show_help(const char *usage);
 
 /* --list-options: one option per line (--long, then -s), for shell completion. */
