@@ -60,6 +60,10 @@ def test_every_command_has_its_page(rt):
     stale = [p.name for p in MAN_DIR.glob("ringtrace-*.1")
              if p.name[len("ringtrace-"):-2] not in commands]
     assert not stale, f"pages of unknown commands: {stale}"
+    # ringtrace(1) lists them all in its COMMANDS section.
+    overview = plain((MAN_DIR / "ringtrace.1").read_text()).split(".SH COMMANDS", 1)[1]
+    unlisted = [c for c in commands if f".BR ringtrace-{c} (1)" not in overview]
+    assert not unlisted, f"commands missing from COMMANDS of ringtrace.1: {unlisted}"
 
 
 def test_every_option_of_every_command_is_documented(rt):
