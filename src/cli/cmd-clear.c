@@ -50,21 +50,17 @@ int cmd_clear(int argc, char **argv)
 	bool all = false, found = false;
 	const char *arg;
 	int opt, n, r = CMD_SUCCESS;
+	struct cli_args args = {.usage = usage, .shortopts = "ha", .longopts = long_options};
 
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "ha", long_options)) != -1) {
+	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
 		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
 		case 'a':
 			all = true;
 			break;
-		default:
-			return CMD_UNDEFINED;
 		}
 	}
+	if (opt == 0)
+		return args.result;
 	arg = all ? NULL : cli_args_pop(argc, argv);
 	r = cli_args_no_leftover(argc, argv);
 	if (r != CMD_SUCCESS)

@@ -100,24 +100,20 @@ int cmd_destroy(int argc, char **argv)
 	bool all = false, no_wait = false, found = false;
 	const char *arg;
 	int opt, n, r;
+	struct cli_args args = {.usage = usage, .shortopts = "han", .longopts = long_options};
 
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "han", long_options)) != -1) {
+	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
 		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
 		case 'a':
 			all = true;
 			break;
 		case 'n':
 			no_wait = true;
 			break;
-		default:
-			return CMD_UNDEFINED;
 		}
 	}
+	if (opt == 0)
+		return args.result;
 
 	/* Unlike lttng, a stray argument is refused before anything is destroyed. */
 	arg = all ? NULL : cli_args_pop(argc, argv);
