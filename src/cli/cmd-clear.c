@@ -14,8 +14,8 @@
 #include "args.h"
 #include "cli.h"
 #include "common/macros.h"
-#include "current-session.h"
 #include "output.h"
+#include "session-targets.h"
 
 static const char usage[] = "Usage: ringtrace [GENERAL OPTIONS] clear [SESSION] [-a]\n"
                             "\n"
@@ -31,10 +31,11 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int clear_one(const char *name)
+static int clear_one(const char *name, void *data)
 {
 	int r = ringtrace_clear_session(name);
 
+	(void)data;
 	if (r < 0) {
 		cli_err("%s", ringtrace_strerror(r));
 		return CMD_ERROR;
@@ -45,11 +46,8 @@ static int clear_one(const char *name)
 
 int cmd_clear(int argc, char **argv)
 {
-	char name[RINGTRACE_NAME_MAX + 1];
-	_cleanup_free_ struct ringtrace_session *sessions = NULL;
-	bool all = false, found = false;
-	const char *arg;
-	int opt, n, r = CMD_SUCCESS;
+	bool all = false;
+	int opt;
 	struct cli_args args = {.usage = usage, .shortopts = "ha", .longopts = long_options};
 
 	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
@@ -61,32 +59,5 @@ int cmd_clear(int argc, char **argv)
 	}
 	if (opt == 0)
 		return args.result;
-	arg = all ? NULL : cli_args_pop(argc, argv);
-	r = cli_args_no_leftover(argc, argv);
-	if (r != CMD_SUCCESS)
-		return r;
-	n = ringtrace_list_sessions(&sessions);
-	if (n < 0) {
-		cli_err("%s", ringtrace_strerror(n));
-		return CMD_ERROR;
-	}
-	if (all) {
-		if (n == 0)
-			cli_msg("No session found, nothing to do.");
-		for (int i = 0; i < n; i++) {
-			if (clear_one(sessions[i].name) != CMD_SUCCESS)
-				r = CMD_ERROR;
-		}
-		return r;
-	}
-	r = current_session_resolve(arg, name);
-	if (r != CMD_SUCCESS)
-		return r;
-	for (int i = 0; i < n && !found; i++)
-		found = strcmp(sessions[i].name, name) == 0;
-	if (!found) {
-		cli_err("Session name %s not found", name);
-		return -RINGTRACE_ERR_SESS_NOT_FOUND; /* lttng exits with its number here */
-	}
-	return clear_one(name);
+	return session_targets_run(argc, argv, all, clear_one, NULL);
 }
