@@ -35,19 +35,12 @@ int cmd_help(int argc, char **argv)
 	char help_opt[] = "--help";
 	char cmd_name[32], page[64];
 	char *cmd_argv[3] = {cmd_name, help_opt, NULL};
-	int opt, r;
+	int r;
 
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "h", long_options)) != -1) {
-		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
-		default:
-			return CMD_UNDEFINED;
-		}
-	}
+	struct cli_args args = {.usage = usage, .shortopts = "h", .longopts = long_options};
+
+	if (cli_args_next(&args, argc, argv) == 0)
+		return args.result;
 	name = cli_args_pop(argc, argv);
 	r = cli_args_no_leftover(argc, argv);
 	if (r != CMD_SUCCESS)
