@@ -143,17 +143,31 @@ def test_references_between_pages_resolve():
     assert not dangling
 
 
-def test_every_page_is_installed():
+def installed_files():
     meson = shutil.which("meson")
     assert meson
     r = subprocess.run([meson, "introspect", str(BUILD), "--installed"], capture_output=True,
                        text=True, timeout=60)
     assert r.returncode == 0, r.stderr
-    installed = {pathlib.PurePath(dst).as_posix()
-                 for dst in json.loads(r.stdout).values()}
+    return {pathlib.PurePath(dst).as_posix() for dst in json.loads(r.stdout).values()}
+
+
+def test_every_page_is_installed_where_help_looks(rt, tmp_path):
+    installed = installed_files()
     for page in pages():
         section = page.suffix[1:]
         assert any(dst.endswith(f"/man{section}/{page.name}") for dst in installed), page.name
+    # Without RINGTRACE_MANPATH, help looks in the directory meson installs to.
+    mandir = next(dst for dst in installed if dst.endswith("/man1/ringtrace-create.1"))
+    mandir = mandir[:-len("/man1/ringtrace-create.1")]
+    pager, log = recording_pager(tmp_path)
+    rt.env.pop("RINGTRACE_MANPATH", None)
+    rt.env["RINGTRACE_MAN_BIN_PATH"] = str(pager)
+    r = rt.run("-v", "help", "create")
+    if log.exists():  # the pages are installed on this machine
+        assert log.read_text().splitlines() == ["-M", mandir, "1", "ringtrace-create"]
+    else:
+        assert f"Debug: Manual page ringtrace-create(1) not found in {mandir}\n" in r.stderr
 
 
 # ---------------------------------------------------------------- ringtrace help
