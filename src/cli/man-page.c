@@ -53,6 +53,7 @@ int man_page_show(const char *page, unsigned section)
 	const char *mandir = env_or("RINGTRACE_MANPATH", RINGTRACE_MANDIR);
 	const char *man = env_or("RINGTRACE_MAN_BIN_PATH", "man");
 	char section_arg[16];
+	int r;
 
 	if (!page_installed(mandir, page, section)) {
 		cli_debug("Manual page %s(%u) not found in %s", page, section, mandir);
@@ -61,6 +62,7 @@ int man_page_show(const char *page, unsigned section)
 	snprintf(section_arg, sizeof(section_arg), "%u", section);
 	fflush(stdout);
 	execlp(man, man, "-M", mandir, section_arg, page, (char *)NULL);
-	cli_debug("Cannot run the manual pager %s: %s", man, strerror(errno));
-	return -errno;
+	r = -errno;
+	cli_debug("Cannot run the manual pager %s: %s", man, strerror(-r));
+	return r;
 }
