@@ -28,6 +28,7 @@
 #include "common/signals.h"
 #include "config.h"
 #include "data.h"
+#include "relay.h"
 
 #define PROGRAM_NAME "ringtrace-consumerd"
 
@@ -189,6 +190,7 @@ int main(int argc, char **argv)
 	r = command_loop(opts.cmd_fd, signal_fd);
 	close(opts.cmd_fd);
 	destroy_all_channels();
+	relay_session_destroy_all();
 	data_thread_stop();
 	close(signal_fd);
 	log_info("Exiting");

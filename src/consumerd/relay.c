@@ -446,6 +446,16 @@ static int relay_teardown(struct relay_session *rs)
 	return r;
 }
 
+void relay_session_destroy_all(void)
+{
+	while (!cds_list_empty(&relay_registry)) {
+		struct relay_session *rs =
+		    cds_list_first_entry(&relay_registry, struct relay_session, node);
+
+		(void)relay_session_destroy(rs->session_id);
+	}
+}
+
 int relay_session_destroy(uint64_t session_id)
 {
 	struct relay_session *rs = relay_registry_find(session_id);

@@ -71,6 +71,12 @@ void relay_session_put(struct relay_session *rs);
 /* DESTROY_RELAYD: closes the trace chunk and drops the registry's reference. */
 int relay_session_destroy(uint64_t session_id);
 
+/*
+ * At exit, once every channel is destroyed: ends every relay session still
+ * registered (its session daemon is gone) as DESTROY_RELAYD would.
+ */
+void relay_session_destroy_all(void);
+
 /* Announces a stream (after chunk 0, created on first need); *ret_handle is the relay's. */
 int relay_add_stream(struct relay_session *rs, const char *channel_name, const char *pathname,
                      uint64_t tracefile_size, uint64_t tracefile_count, uint64_t *ret_handle);

@@ -15,7 +15,7 @@ import threading
 
 import pytest
 
-from conftest import Env, go, read_events, short_home, start_burst
+from conftest import Env, consumerd_pid, go, read_events, short_home, start_burst, wait_for
 from live_viewer import Viewer, follow_live_batches
 from relayd_client import recv_exact
 from relayd_proc import Relay, free_ports
@@ -238,6 +238,25 @@ def test_view_live_needs_a_live_session(rt, relay):
     r = rt.run("view", "--live", "notlive", check=False)
     assert (r.returncode, r.stderr) == (
         1, "Error: Session notlive is not a live session (see create --live)\n")
+
+
+def test_session_daemon_killed_the_consumer_ends_the_relay_session(rt, relay):
+    rt.run("create", "orphan", f"--set-url={relay.url()}")
+    rt.run("enable-event", "-u", "rt_test:seq")
+    rt.run("start")
+    app = start_burst(rt)
+    go(app, 25)
+    assert app.wait(timeout=60) == 0
+    consumerd = consumerd_pid(rt)
+    sessiond = int((rt.home / ".ringtrace" / "ringtrace-sessiond.pid").read_text())
+    os.kill(sessiond, signal.SIGKILL)
+    # The consumer writes out what it holds and closes the relay session.
+    wait_for(lambda: not rt.alive(consumerd))
+    wait_for(lambda: "trace chunk 0 closed" in relay.output_text())
+    d = session_dir(relay, "orphan-")
+    streams = len(list(uid_dir(d).glob("channel0_*"))) + 1  # and the metadata
+    assert relay.output_text().count(") complete") == streams
+    assert [f["seq"] for _, f in read_events(d)] == list(range(25))
 
 
 def test_two_session_daemons_into_one_relay(relay):
