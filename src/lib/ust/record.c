@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <urcu-bp.h>
 #include <urcu/list.h>
 #include <urcu/rculist.h>
@@ -22,6 +23,7 @@
 #include "common/comm/ust-msg.h"
 #include "common/macros.h"
 #include "ctf/packet.h"
+#include "lib/ust/app-context.h"
 #include "lib/ust/context.h"
 #include "lib/ust/cpu.h"
 #include "lib/ust/perf-counter.h"
@@ -75,6 +77,56 @@ static inline struct rb_stream *channel_stream(const struct rt_ust_channel *chan
 }
 
 /*
+ * The record path of a channel with application contexts, out of line so
+ * that other channels do not pay for it: each provider is loaded once, so
+ * that the size reserved and the bytes written come from the same one
+ * (see app-context.h), then the record is reserved and its contexts are
+ * written as the channel lists them. false when nothing was reserved.
+ */
+static __attribute__((noinline)) bool
+reserve_with_app_contexts(const struct rt_ust_channel *chan, struct rb_stream *stream,
+                          uint32_t event_id, size_t payload_len, struct ringtrace_record *rec)
+{
+	const struct ringtrace_context_provider *providers[UST_MAX_CONTEXTS];
+	uint64_t sizes[UST_MAX_CONTEXTS];
+	struct record_private *priv = record_private(rec);
+	uint64_t ctx_len = 0;
+	uint32_t header_len;
+	char *p;
+
+	for (uint32_t i = 0; i < chan->nr_contexts; i++) {
+		const struct rt_ust_channel_context *c = &chan->contexts[i];
+
+		if (c->app) {
+			providers[i] = rt_ust_app_context_provider(c->app);
+			sizes[i] = rt_ust_app_context_size(c->app, providers[i], rec->ip, ctx_len);
+		} else {
+			sizes[i] = c->builtin ? c->builtin->size_bytes : RT_UST_PERF_CONTEXT_LEN;
+		}
+		ctx_len += sizes[i];
+		if (ctx_len > UINT32_MAX - payload_len)
+			return false;
+	}
+	if (rb_reserve(stream, (uint32_t)(payload_len + ctx_len), ctf_event_id_needs_extended(event_id),
+	               &priv->rb) < 0)
+		return false;
+	header_len =
+	    ctf_event_header_write(priv->rb.record, event_id, priv->rb.timestamp, priv->rb.long_header);
+	p = (char *)priv->rb.record + header_len;
+	for (uint32_t i = 0; i < chan->nr_contexts; i++) {
+		const struct rt_ust_channel_context *c = &chan->contexts[i];
+
+		if (c->app)
+			rt_ust_app_context_write(c->app, providers[i], rec->ip, p, sizes[i]);
+		else
+			rt_ust_contexts_write(c, 1, p, rec->ip);
+		p += sizes[i];
+	}
+	rec->payload = p;
+	return true;
+}
+
+/*
  * Reserves in the first recorder from pos on that is on. The list is the
  * event's, read under the caller's RCU read lock.
  */
@@ -101,6 +153,12 @@ static inline int record_reserve_from(const struct cds_list_head *pos, size_t pa
 		stream = channel_stream(chan);
 		if (unlikely(!stream))
 			continue;
+		if (unlikely(chan->nr_app_contexts)) {
+			if (!reserve_with_app_contexts(chan, stream, r->event_id, payload_len, rec))
+				continue;
+			rec->cursor = pos;
+			return 1;
+		}
 		if (rb_reserve(stream, (uint32_t)payload_len + chan->contexts_len,
 		               ctf_event_id_needs_extended(r->event_id), &priv->rb) < 0)
 			continue;
@@ -276,6 +334,12 @@ static int channel_context_resolve(uint32_t kind, const char *name, uint32_t per
 			return r;
 		*ret_len = RT_UST_PERF_CONTEXT_LEN;
 		return 0;
+	case UST_CONTEXT_APP:
+		r = rt_ust_app_context_get(name, &ret->app);
+		if (r < 0)
+			return r;
+		*ret_len = 0; /* known per record */
+		return 0;
 	default:
 		return -EINVAL;
 	}
@@ -292,12 +356,14 @@ int rt_ust_channel_add_context(struct rt_ust_channel *chan, uint32_t kind, const
 		return -EBUSY;
 	if (chan->nr_contexts >= UST_MAX_CONTEXTS)
 		return -E2BIG;
+	memset(&ctx, 0, sizeof(ctx));
 	r = channel_context_resolve(kind, name, perf_type, perf_config, &ctx, &len);
 	if (r < 0)
 		return r;
 	/* A perf counter may appear under two names (cycles, cpu-cycles), as with lttng. */
 	for (uint32_t i = 0; i < chan->nr_contexts; i++)
-		if (ctx.builtin && chan->contexts[i].builtin == ctx.builtin)
+		if ((ctx.builtin && chan->contexts[i].builtin == ctx.builtin) ||
+		    (ctx.app && chan->contexts[i].app == ctx.app))
 			return -EEXIST;
 	/* No record reads the array yet: no stream is published (see ust-objects.h). */
 	grown = reallocarray(chan->contexts, chan->nr_contexts + 1, sizeof(*grown));
@@ -307,6 +373,8 @@ int rt_ust_channel_add_context(struct rt_ust_channel *chan, uint32_t kind, const
 	chan->contexts = grown;
 	chan->nr_contexts++;
 	chan->contexts_len += len;
+	if (ctx.app)
+		chan->nr_app_contexts++;
 	return 0;
 }
 

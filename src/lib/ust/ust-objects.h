@@ -20,13 +20,18 @@
 #include <urcu/list.h>
 
 struct rb_stream;
+struct rt_ust_app_context;
 struct rt_ust_context;
 struct rt_ust_perf_counter;
 
-/* One context a channel records after the event header: a built-in one or a perf counter. */
+/*
+ * One context a channel records after the event header: a built-in one, a
+ * perf counter or an application context (exactly one pointer is set).
+ */
 struct rt_ust_channel_context {
-	const struct rt_ust_context *builtin; /* NULL for a perf counter */
+	const struct rt_ust_context *builtin;
 	struct rt_ust_perf_counter *perf;
+	struct rt_ust_app_context *app;
 };
 
 struct rt_ust_session {
@@ -48,7 +53,9 @@ struct rt_ust_channel {
 	 * the fast path reads it only once it found a stream.
 	 */
 	uint32_t nr_contexts;
-	uint32_t contexts_len; /* bytes they take in every record */
+	uint32_t contexts_len; /* bytes they take in every record, app contexts excluded */
+	/* Application contexts among them: their size is known only per record. */
+	uint32_t nr_app_contexts;
 	struct rt_ust_channel_context *contexts;
 	int64_t blocking_timeout_us; /* given to each stream if the app allows blocking */
 	struct cds_list_head node;
