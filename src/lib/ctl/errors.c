@@ -73,6 +73,8 @@ static const char *const error_texts[_RINGTRACE_ERR_MAX] = {
     [RINGTRACE_ERR_ROTATION_NOT_AVAILABLE] =
         "Rotation feature not available for this session's creation mode",
     [RINGTRACE_ERR_NO_SESSION_OUTPUT] = "Session has no output",
+    [RINGTRACE_ERR_APP_CONTEXT_NAME_TOO_LONG] =
+        "Application context name too long (at most 255 bytes for $app.PROVIDER:CONTEXT)",
     [RINGTRACE_ERR_CONTEXT_UNAVAILABLE] =
         "Context unavailable on this kernel (perf_event_open() refuses this counter: "
         "no hardware PMU, or kernel.perf_event_paranoid too strict)",
