@@ -85,7 +85,9 @@ enum ringtrace_error_code {
 	RINGTRACE_ERR_PER_PID_SESSION = 70,       /* refused for per-PID buffers */
 	RINGTRACE_ERR_ROTATION_NOT_AVAILABLE = 71, /* rotation of a snapshot session */
 	RINGTRACE_ERR_NO_SESSION_OUTPUT = 72,      /* rotation of a session without output */
-	RINGTRACE_ERR_APP_CONTEXT_NAME_TOO_LONG = 110, /* "$app.PROVIDER:CTX" beyond 255 bytes */
+
+	/* "$app.PROVIDER:CTX" beyond RINGTRACE_APP_CONTEXT_NAME_MAX bytes */
+	RINGTRACE_ERR_APP_CONTEXT_NAME_TOO_LONG = 110,
 	_RINGTRACE_ERR_MAX,
 };
 
@@ -444,8 +446,9 @@ struct ringtrace_event_context {
  * "channel0" with the defaults when the session has none), as
  * lttng_add_context(). Errors: SESS_NOT_FOUND, UST_CHAN_NOT_FOUND,
  * UST_CONTEXT_EXIST, UST_CONTEXT_INVAL, CONTEXT_UNAVAILABLE (a perf counter
- * the kernel refuses to open here), APP_CONTEXT_NAME_TOO_LONG, TRACE_ALREADY_STARTED (the session was
- * started once: contexts are fixed from then on), INVALID.
+ * the kernel refuses to open here), APP_CONTEXT_NAME_TOO_LONG,
+ * TRACE_ALREADY_STARTED (the session was started once: contexts are fixed
+ * from then on), INVALID.
  */
 int ringtrace_add_context(const struct ringtrace_handle *handle,
                           const struct ringtrace_event_context *ctx, const char *channel_name);

@@ -392,8 +392,9 @@ static int append_dynamic_context(struct tsdl_buf *buf, const char *name)
 	if (r < 0)
 		return r;
 	append_tabs(buf, 2);
-	tsdl_buf_append_str(buf, "enum : integer { size = 8; align = 8; signed = 1; encoding = none; "
-	                         "base = 10; } {\n");
+	tsdl_buf_append_str(buf,
+	                    "enum : integer { size = 8; align = 8; signed = 1; encoding = none; "
+	                    "base = 10; } {\n");
 	for (size_t i = 0; i < ARRAY_SIZE(dynamic_choices); i++) {
 		const char *label = strrchr(dynamic_choices[i], ' ') + 1;
 

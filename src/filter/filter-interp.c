@@ -286,7 +286,8 @@ static void load_app_context(const struct filter_ctx_value *v, struct filter_slo
 	}
 }
 
-static bool program_run(const struct filter_program *prog, const union ringtrace_filter_value *values,
+static bool program_run(const struct filter_program *prog,
+                        const union ringtrace_filter_value *values,
                         const struct filter_ctx_value *app_values)
 {
 	static const void *const dispatch[256] = {

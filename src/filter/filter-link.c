@@ -699,7 +699,8 @@ static int link_one(struct linker *l, const struct filter_validate_info *info, c
 	int r = 0;
 
 	/* Every instruction gives at most one LOP, plus one error. */
-	l->prog = calloc(1, sizeof(*l->prog) + ((size_t)info->nr_insns + 1) * sizeof(struct lop_insn));
+	l->prog =
+	    calloc(1, sizeof(*l->prog) + ((size_t)info->nr_insns + 1) * sizeof(struct lop_insn));
 	l->jumps = calloc(info->code_len, sizeof(*l->jumps));
 	l->index_at = calloc(info->code_len, sizeof(*l->index_at));
 	l->target_off = calloc((size_t)info->nr_insns + 1, sizeof(*l->target_off));
@@ -782,7 +783,8 @@ static int link_app_variants(struct linker *l, const struct filter_validate_info
 	top->nr_app = l->nr_app;
 	for (uint32_t k = 0; k < n; k++) {
 		for (uint32_t i = 0, rest = k; i < l->nr_app; i++, rest /= APP_NR_KINDS)
-			l->app_kinds[i] = top->app[i] ? (uint8_t)(rest % APP_NR_KINDS) : APP_KIND_ERROR;
+			l->app_kinds[i] =
+			    top->app[i] ? (uint8_t)(rest % APP_NR_KINDS) : APP_KIND_ERROR;
 		r = link_one(l, info, top->strings, &top->variants[k]);
 		if (r < 0)
 			return r;

@@ -26,11 +26,11 @@ enum lop {
 	LOP_FIELD_INT,   /* arg = value index */
 	LOP_FIELD_DOUBLE,
 	LOP_FIELD_STRING,
-	LOP_FIELD_TEXT, /* text array / sequence: seq.ptr, seq.len bytes */
-	LOP_FIELD_ELEM, /* arg = value index, u.index; aux = elem size, flags */
-	LOP_CONTEXT,    /* u.ctx; aux = enum filter_ctx_kind */
+	LOP_FIELD_TEXT,  /* text array / sequence: seq.ptr, seq.len bytes */
+	LOP_FIELD_ELEM,  /* arg = value index, u.index; aux = elem size, flags */
+	LOP_CONTEXT,     /* u.ctx; aux = enum filter_ctx_kind */
 	LOP_APP_CONTEXT, /* arg = application context index: its value read before the run */
-	LOP_CMP_INT_EQ, /* both integers; one op per relation, in enum filter_rel order */
+	LOP_CMP_INT_EQ,  /* both integers; one op per relation, in enum filter_rel order */
 	LOP_CMP_INT_NE,
 	LOP_CMP_INT_GT,
 	LOP_CMP_INT_LT,

@@ -118,9 +118,10 @@ int ust_app_cmd_add_context(struct ust_app *app, uint32_t channel_handle,
 {
 	struct ust_cmd_context msg = {
 	    .channel_handle = channel_handle,
-	    .kind = ctx->type == RINGTRACE_EVENT_CONTEXT_PERF_THREAD_COUNTER ? UST_CONTEXT_PERF_THREAD
-	            : ctx->type == RINGTRACE_EVENT_CONTEXT_APP_CONTEXT       ? UST_CONTEXT_APP
-	                                                                     : UST_CONTEXT_BUILTIN,
+	    .kind = ctx->type == RINGTRACE_EVENT_CONTEXT_PERF_THREAD_COUNTER
+	                ? UST_CONTEXT_PERF_THREAD
+	            : ctx->type == RINGTRACE_EVENT_CONTEXT_APP_CONTEXT ? UST_CONTEXT_APP
+	                                                               : UST_CONTEXT_BUILTIN,
 	    .perf_type = ctx->perf_type,
 	    .perf_config = ctx->perf_config,
 	};

@@ -348,9 +348,9 @@ static void test_stream_without_context(void **state)
 static void test_stream_with_contexts(void **state)
 {
 	static const struct tsdl_context_field contexts[] = {
-	    {"vpid", INT(32, 1, 10), 0, false},      {"procname", TEXT, 17, false},
-	    {"vtid", INT(32, 1, 10), 0, false},      {"pthread_id", INT(64, 0, 10), 0, false},
-	    {"ip", INT(64, 0, 10), 0, false},        {"vuid", INT(32, 0, 10), 0, false},
+	    {"vpid", INT(32, 1, 10), 0, false}, {"procname", TEXT, 17, false},
+	    {"vtid", INT(32, 1, 10), 0, false}, {"pthread_id", INT(64, 0, 10), 0, false},
+	    {"ip", INT(64, 0, 10), 0, false},   {"vuid", INT(32, 0, 10), 0, false},
 	    {"vgid", INT(32, 0, 10), 0, false},
 	};
 	struct tsdl_buf buf = {0};
@@ -397,7 +397,8 @@ static void test_stream_with_app_context(void **state)
 	    "\tpacket.context := struct packet_context;\n"
 	    "\tevent.context := struct {\n"
 	    "\t\tinteger { size = 32; align = 8; signed = 1; encoding = none; base = 10; } _vpid;\n"
-	    "\t\tenum : integer { size = 8; align = 8; signed = 1; encoding = none; base = 10; } {\n"
+	    "\t\tenum : integer { size = 8; align = 8; signed = 1; encoding = none; base = 10; } "
+	    "{\n"
 	    "\t\t\t\"_none\" = 0,\n"
 	    "\t\t\t\"_int8\" = 1,\n"
 	    "\t\t\t\"_int16\" = 2,\n"
@@ -413,14 +414,22 @@ static void test_stream_with_app_context(void **state)
 	    "\t\t} __app_myprov_s64_tag;\n"
 	    "\t\tvariant <__app_myprov_s64_tag> {\n"
 	    "\t\t\tstruct {} _none;\n"
-	    "\t\t\tinteger { size = 8; align = 8; signed = 1; encoding = none; base = 10; } _int8;\n"
-	    "\t\t\tinteger { size = 16; align = 8; signed = 1; encoding = none; base = 10; } _int16;\n"
-	    "\t\t\tinteger { size = 32; align = 8; signed = 1; encoding = none; base = 10; } _int32;\n"
-	    "\t\t\tinteger { size = 64; align = 8; signed = 1; encoding = none; base = 10; } _int64;\n"
-	    "\t\t\tinteger { size = 8; align = 8; signed = 0; encoding = none; base = 10; } _uint8;\n"
-	    "\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; } _uint16;\n"
-	    "\t\t\tinteger { size = 32; align = 8; signed = 0; encoding = none; base = 10; } _uint32;\n"
-	    "\t\t\tinteger { size = 64; align = 8; signed = 0; encoding = none; base = 10; } _uint64;\n"
+	    "\t\t\tinteger { size = 8; align = 8; signed = 1; encoding = none; base = 10; } "
+	    "_int8;\n"
+	    "\t\t\tinteger { size = 16; align = 8; signed = 1; encoding = none; base = 10; } "
+	    "_int16;\n"
+	    "\t\t\tinteger { size = 32; align = 8; signed = 1; encoding = none; base = 10; } "
+	    "_int32;\n"
+	    "\t\t\tinteger { size = 64; align = 8; signed = 1; encoding = none; base = 10; } "
+	    "_int64;\n"
+	    "\t\t\tinteger { size = 8; align = 8; signed = 0; encoding = none; base = 10; } "
+	    "_uint8;\n"
+	    "\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; } "
+	    "_uint16;\n"
+	    "\t\t\tinteger { size = 32; align = 8; signed = 0; encoding = none; base = 10; } "
+	    "_uint32;\n"
+	    "\t\t\tinteger { size = 64; align = 8; signed = 0; encoding = none; base = 10; } "
+	    "_uint64;\n"
 	    "\t\t\tfloating_point { exp_dig = 8; mant_dig = 24; align = 8; } _float;\n"
 	    "\t\t\tfloating_point { exp_dig = 11; mant_dig = 53; align = 8; } _double;\n"
 	    "\t\t\tstring _string;\n"

@@ -441,8 +441,7 @@ static void test_app_contexts_change_kind(void **state)
 
 	(void)state;
 	values_reset();
-	assert_int_equal(
-	    filter_compile("$app.prov:a == 5 || $app.prov:b == \"x*\"", &bc, NULL), 0);
+	assert_int_equal(filter_compile("$app.prov:a == 5 || $app.prov:b == \"x*\"", &bc, NULL), 0);
 	assert_int_equal(
 	    filter_link(bc, filter_bytecode_size(bc), fields, F_NR, &ctx_ops, &prog, &reason), 0);
 	free(bc);
@@ -494,7 +493,8 @@ static void test_app_contexts(void **state)
 	                                &bc, NULL),
 	                 0);
 	assert_int_equal(
-	    filter_link(bc, filter_bytecode_size(bc), fields, F_NR, &ctx_ops, &prog, &reason), -E2BIG);
+	    filter_link(bc, filter_bytecode_size(bc), fields, F_NR, &ctx_ops, &prog, &reason),
+	    -E2BIG);
 	assert_string_equal(reason, "more than 3 application contexts in one filter");
 	free(bc);
 }

@@ -339,7 +339,8 @@ static int parse_context(const struct parse_ctx *p, const xmlNode *node,
 		r = copy_text(p, child(n, "provider_name"), app->provider_name,
 		              sizeof(app->provider_name));
 		if (r == 0)
-			r = copy_text(p, child(n, "ctx_name"), app->ctx_name, sizeof(app->ctx_name));
+			r = copy_text(p, child(n, "ctx_name"), app->ctx_name,
+			              sizeof(app->ctx_name));
 		if (r < 0)
 			return r;
 		c->ctx.ctx = RINGTRACE_EVENT_CONTEXT_APP_CONTEXT;

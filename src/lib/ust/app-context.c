@@ -23,8 +23,8 @@
 #define APP_PREFIX "$app."
 
 struct rt_ust_app_context {
-	struct ringtrace_app_context pub; /* the callbacks' priv */
-	size_t provider_len;              /* of "$app.PROVIDER" in pub.ctx_name */
+	struct ringtrace_app_context pub;                  /* the callbacks' priv */
+	size_t provider_len;                               /* of "$app.PROVIDER" in pub.ctx_name */
 	const struct ringtrace_context_provider *provider; /* RCU */
 	struct cds_list_head node;
 };
@@ -50,7 +50,8 @@ static const struct ringtrace_context_provider *provider_find(const char *name, 
 	struct ringtrace_registered_context_provider *reg;
 
 	cds_list_for_each_entry (reg, &providers, node)
-		if (strlen(reg->provider->name) == len && memcmp(reg->provider->name, name, len) == 0)
+		if (strlen(reg->provider->name) == len &&
+		    memcmp(reg->provider->name, name, len) == 0)
 			return reg->provider;
 	return NULL;
 }
@@ -139,8 +140,8 @@ static void event_write(struct ringtrace_record_ctx *rctx, const void *src, size
 static const struct ringtrace_channel_buffer_ops channel_ops = {.event_write = event_write};
 
 void rt_ust_app_context_write(struct rt_ust_app_context *ctx,
-                              const struct ringtrace_context_provider *p, const void *ip,
-                              char *pos, uint64_t len)
+                              const struct ringtrace_context_provider *p, const void *ip, char *pos,
+                              uint64_t len)
 {
 	struct ringtrace_probe_ctx probe = {.struct_size = sizeof(probe), .ip = (void *)ip};
 	struct ringtrace_channel_buffer chan = {.struct_size = sizeof(chan), .ops = &channel_ops};

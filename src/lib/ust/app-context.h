@@ -47,8 +47,8 @@ uint64_t rt_ust_app_context_size(struct rt_ust_app_context *ctx,
 
 /* Writes the context with p in [pos, pos + len) (len from rt_ust_app_context_size()). */
 void rt_ust_app_context_write(struct rt_ust_app_context *ctx,
-                              const struct ringtrace_context_provider *p, const void *ip,
-                              char *pos, uint64_t len);
+                              const struct ringtrace_context_provider *p, const void *ip, char *pos,
+                              uint64_t len);
 
 /* The value for filters (NONE without provider). */
 void rt_ust_app_context_value(struct rt_ust_app_context *ctx, struct ringtrace_ctx_value *ret);

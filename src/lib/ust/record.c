@@ -107,11 +107,11 @@ reserve_with_app_contexts(const struct rt_ust_channel *chan, struct rb_stream *s
 		if (ctx_len > UINT32_MAX - payload_len)
 			return false;
 	}
-	if (rb_reserve(stream, (uint32_t)(payload_len + ctx_len), ctf_event_id_needs_extended(event_id),
-	               &priv->rb) < 0)
+	if (rb_reserve(stream, (uint32_t)(payload_len + ctx_len),
+	               ctf_event_id_needs_extended(event_id), &priv->rb) < 0)
 		return false;
-	header_len =
-	    ctf_event_header_write(priv->rb.record, event_id, priv->rb.timestamp, priv->rb.long_header);
+	header_len = ctf_event_header_write(priv->rb.record, event_id, priv->rb.timestamp,
+	                                    priv->rb.long_header);
 	p = (char *)priv->rb.record + header_len;
 	for (uint32_t i = 0; i < chan->nr_contexts; i++) {
 		const struct rt_ust_channel_context *c = &chan->contexts[i];
