@@ -366,8 +366,7 @@ static const char *const dynamic_choices[] = {
     "string _string",
 };
 
-/* "$app.prov:ctx" -> "_app_prov_ctx": usable in a TSDL identifier. -EINVAL if empty or too long. */
-static int dynamic_field_name(const char *name, char *ret, size_t size)
+int tsdl_dynamic_field_name(const char *name, char *ret, size_t size)
 {
 	size_t len = strlen(name);
 
@@ -387,7 +386,7 @@ static int dynamic_field_name(const char *name, char *ret, size_t size)
 static int append_dynamic_context(struct tsdl_buf *buf, const char *name)
 {
 	char field[512];
-	int r = dynamic_field_name(name, field, sizeof(field));
+	int r = tsdl_dynamic_field_name(name, field, sizeof(field));
 
 	if (r < 0)
 		return r;

@@ -144,6 +144,13 @@ struct tsdl_context_field {
  * event_header_large (as lttng-sessiond 2.13 does for UST). The
  * event.context struct is written only when nr_contexts > 0.
  */
+/*
+ * The field name of an application context in TSDL (before the "_"
+ * prefix): "$app.prov:ctx" -> "_app_prov_ctx". -EINVAL when name is empty
+ * or does not fit size.
+ */
+int tsdl_dynamic_field_name(const char *name, char *ret, size_t size);
+
 int tsdl_write_stream(struct tsdl_buf *buf, uint32_t stream_id,
                       const struct tsdl_context_field *contexts, size_t nr_contexts);
 

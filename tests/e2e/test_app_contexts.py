@@ -212,6 +212,9 @@ def test_duplicate_listing_and_save_load(rt, tmp_path):
     assert (r.returncode, r.stdout, r.stderr) == (
         4, "ust context $app.a:b:c added to all channels\n",
         "Error: $app.myprov:s64: UST context already exist\n")
+    # Same TSDL field as $app.a:b:c ("_app_a_b_c"): refused rather than declared twice.
+    r = rt.run("add-context", "-u", "-t", "$app.a:b.c", check=False)
+    assert (r.returncode, r.stderr) == (4, "Error: $app.a:b.c: UST context already exist\n")
     # As lttng 2.13, `list` shows no context of a user space channel.
     assert "$app" not in rt.run("list", "s").stdout
     rt.run("save", "-o", tmp_path, "s")

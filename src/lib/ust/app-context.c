@@ -211,3 +211,13 @@ void ringtrace_context_provider_unregister(struct ringtrace_registered_context_p
 	synchronize_rcu();
 	free(reg);
 }
+
+void rt_ust_app_context_fork_prepare(void)
+{
+	pthread_mutex_lock(&app_lock);
+}
+
+void rt_ust_app_context_fork_done(void)
+{
+	pthread_mutex_unlock(&app_lock);
+}

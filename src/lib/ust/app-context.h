@@ -52,3 +52,10 @@ void rt_ust_app_context_write(struct rt_ust_app_context *ctx,
 
 /* The value for filters (NONE without provider). */
 void rt_ust_app_context_value(struct rt_ust_app_context *ctx, struct ringtrace_ctx_value *ret);
+
+/*
+ * Around fork(), after rt_ust_lock() (the order every thread takes them
+ * in): no provider or slot is half-registered in the child.
+ */
+void rt_ust_app_context_fork_prepare(void);
+void rt_ust_app_context_fork_done(void);
