@@ -84,6 +84,18 @@ class App:
         assert self.p.wait(timeout=30) == 0
 
 
+def trace_app(rt, trace, *commands):
+    """Starts the session, runs appctx with commands, stops and destroys;
+    returns the events read back."""
+    rt.run("start")
+    app = App(rt)
+    app.do(*commands)
+    app.finish()
+    rt.run("stop")
+    rt.run("destroy")
+    return read_app_events(trace)
+
+
 def session_with_contexts(rt, trace, contexts):
     rt.run("create", "s", f"--output={trace}")
     rt.run("enable-event", "-u", "rt_test:seq")
@@ -106,13 +118,7 @@ def test_every_value_type_and_unregistered_provider(rt, tmp_path):
     registered again: its contexts record "_none" meanwhile."""
     trace = tmp_path / "t"
     session_with_contexts(rt, trace, CONTEXTS)
-    rt.run("start")
-    app = App(rt)
-    app.do("emit 3", "unregister", "emit 2", "register", "emit 1")
-    app.finish()
-    rt.run("stop")
-    rt.run("destroy")
-    events = read_app_events(trace)
+    events = trace_app(rt, trace, "emit 3", "unregister", "emit 2", "register", "emit 1")
     provided = {0: True, 1: True, 2: True, 3: False, 4: False, 5: True}
     assert [(seq, ctx) for _, seq, ctx in events] == \
         [(s, expected_ctx(s, provided[s])) for s in range(6)]
@@ -157,14 +163,8 @@ def test_filters(rt, tmp_path):
         rt.run("enable-channel", "-u", f"c{i}")
         rt.run("enable-event", "-u", "rt_test:seq", "-c", f"c{i}", "--filter", expr)
     rt.run("add-context", "-u", "-c", "c0", "-t", "$app.myprov:s64")
-    rt.run("start")
-    app = App(rt)
-    app.do("emit 6")
-    app.finish()
-    rt.run("stop")
-    rt.run("destroy")
     got = {}
-    for chan, seq, _ in read_app_events(trace):
+    for chan, seq, _ in trace_app(rt, trace, "emit 6"):
         got.setdefault(chan, []).append(seq)
     assert {expr: got.get(f"c{i}", []) for i, (expr, _) in enumerate(FILTERS)} == dict(FILTERS)
 
@@ -173,13 +173,8 @@ def test_filter_follows_unregistration(rt, tmp_path):
     trace = tmp_path / "t"
     rt.run("create", "s", f"--output={trace}")
     rt.run("enable-event", "-u", "rt_test:seq", "--filter", "$app.myprov:s64 < 0")
-    rt.run("start")
-    app = App(rt)
-    app.do("emit 2", "unregister", "emit 2", "register", "emit 2")
-    app.finish()
-    rt.run("stop")
-    rt.run("destroy")
-    assert [seq for _, seq, _ in read_app_events(trace)] == [0, 1, 4, 5]
+    events = trace_app(rt, trace, "emit 2", "unregister", "emit 2", "register", "emit 2")
+    assert [seq for _, seq, _ in events] == [0, 1, 4, 5]
 
 
 @pytest.mark.parametrize("ctx, stderr, code", [
