@@ -96,8 +96,10 @@ def trace_app(rt, trace, *commands):
     return read_app_events(trace)
 
 
-def session_with_contexts(rt, trace, contexts):
+def session_with_contexts(rt, trace, contexts, buffers="--buffers-uid"):
+    """Session s recording rt_test:seq in channel0 with contexts."""
     rt.run("create", "s", f"--output={trace}")
+    rt.run("enable-channel", "-u", buffers, "channel0")
     rt.run("enable-event", "-u", "rt_test:seq")
     r = rt.run("add-context", "-u", *[a for c in contexts for a in ("-t", c)])
     assert r.stdout == "".join(f"ust context {c} added to all channels\n" for c in contexts)
@@ -113,11 +115,12 @@ def expected_ctx(seq, provided=True):
 CONTEXTS = [f"$app.myprov:{t}" for t in TYPES] + ["$app.nobody:x"]
 
 
-def test_every_value_type_and_unregistered_provider(rt, tmp_path):
+@pytest.mark.parametrize("buffers", ["--buffers-uid", "--buffers-pid"])
+def test_every_value_type_and_unregistered_provider(rt, tmp_path, buffers):
     """Added before the app starts; the provider unregistered mid-run, then
     registered again: its contexts record "_none" meanwhile."""
     trace = tmp_path / "t"
-    session_with_contexts(rt, trace, CONTEXTS)
+    session_with_contexts(rt, trace, CONTEXTS, buffers)
     events = trace_app(rt, trace, "emit 3", "unregister", "emit 2", "register", "emit 1")
     provided = {0: True, 1: True, 2: True, 3: False, 4: False, 5: True}
     assert [(seq, ctx) for _, seq, ctx in events] == \
