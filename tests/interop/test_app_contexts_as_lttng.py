@@ -41,6 +41,7 @@ def test_app_contexts_same_as_lttng(rt, tmp_path):
         pytest.skip("appctx-lttng not built (liblttng-ust-dev missing at configure time)")
     setup = commands([None] + [expr for expr, _ in FILTERS])
     script = "\n".join("lttng " + shlex.join(c) + " >/dev/null" for c in setup)
+    script += '\nlttng save -o "$WORK/save" s >/dev/null'
     lttng_trace, _ = trace_with_lttng_output(
         tmp_path, "", ["bash", "-c", f"printf {shlex.quote(COMMANDS)} | {lttng_app} >/dev/null"],
         setup=script)
@@ -60,3 +61,19 @@ def test_app_contexts_same_as_lttng(rt, tmp_path):
     mine, theirs = read_app_events(ours), read_app_events(lttng_trace)
     assert len([e for e in mine if e[0] == "c0"]) == 6
     assert sorted(mine) == sorted(theirs)
+
+    # lttng's saved session loads here with its application contexts, which
+    # ringtrace saves back as lttng wrote them.
+    lttng_xml = (tmp_path / "lttng/save/s.lttng").read_text()
+    rt.run("load", "-i", tmp_path / "lttng/save/s.lttng", "s")
+    rt.run("save", "-o", tmp_path / "again", "s")
+    apps = [app_elements(x) for x in (lttng_xml, (tmp_path / "again/s.lttng").read_text())]
+    assert apps[0] == apps[1] == [c[len("$app."):].split(":", 1) for c in CONTEXTS] * 9
+
+
+def app_elements(xml):
+    """[provider_name, ctx_name] of every <app> context, in file order."""
+    import re
+
+    return [list(m) for m in re.findall(r"<app>\s*<provider_name>([^<]*)</provider_name>\s*"
+                                         r"<ctx_name>([^<]*)</ctx_name>\s*</app>", xml)]
