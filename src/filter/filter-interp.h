@@ -29,6 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "filter/filter-bytecode.h"
+
 enum filter_ctx_kind {
 	FILTER_CTX_INTEGER,
 	FILTER_CTX_DOUBLE,
@@ -61,11 +63,12 @@ struct filter_ctx_ops {
 };
 
 /*
- * At most this many distinct application contexts in one filter: the
- * program is linked once per combination of their kinds (4 each: integer,
- * double, string, unreadable).
+ * At most FILTER_MAX_APP_CONTEXTS (filter-bytecode.h) distinct application
+ * contexts in one filter: the program is linked once per combination of
+ * their kinds (4 each: integer, double, string, unreadable).
  */
-#define FILTER_MAX_APP_CONTEXTS 3
+/* Bound of the variants' instructions together (-E2BIG beyond). */
+#define FILTER_APP_VARIANTS_MAX_BYTES (4u << 20)
 
 struct filter_program;
 
@@ -74,8 +77,8 @@ struct filter_program;
  * against fields[0, nr_fields) (values are passed in that order, see
  * union ringtrace_filter_value) and ctx (may be NULL: no context exists).
  * Returns 0 with a program, -ENOENT / -EINVAL when lttng-ust would refuse to
- * link it (*ret_reason set), -E2BIG beyond FILTER_MAX_APP_CONTEXTS, or
- * -ENOMEM.
+ * link it (*ret_reason set), -E2BIG beyond FILTER_MAX_APP_CONTEXTS or
+ * FILTER_APP_VARIANTS_MAX_BYTES, or -ENOMEM.
  */
 int filter_link(const void *buf, size_t size, const struct ringtrace_field_desc *fields,
                 uint32_t nr_fields, const struct filter_ctx_ops *ctx,

@@ -760,8 +760,14 @@ static int link_app_variants(struct linker *l, const struct filter_validate_info
 	uint32_t n = 1;
 	int r;
 
-	for (uint32_t i = 0; i < l->nr_app; i++) {
+	for (uint32_t i = 0; i < l->nr_app; i++)
 		n *= APP_NR_KINDS;
+	if ((uint64_t)n * (info->nr_insns + 1) * sizeof(struct lop_insn) >
+	    FILTER_APP_VARIANTS_MAX_BYTES) {
+		l->reason = "filter too long for the application contexts it reads";
+		return -E2BIG;
+	}
+	for (uint32_t i = 0; i < l->nr_app; i++) {
 		if (!l->ctx || !l->ctx->resolve_app) {
 			top->app[i] = NULL;
 			continue;

@@ -201,6 +201,12 @@ def test_bad_names(rt):
     for ctx, stderr, code in BAD_NAMES:
         r = rt.run("add-context", "-u", "-t", ctx, check=False)
         assert (r.returncode, r.stdout, r.stderr) == (code, "", stderr)
+    # A filter reads at most 3 distinct application contexts (ringtrace's limit).
+    expr = "$app.p:a == 1 || $app.p:b == 1 || $app.p:c == 1 || $app.p:d == 1"
+    r = rt.run("enable-event", "-u", "a", "--filter", expr, check=False)
+    assert r.returncode != 0
+    assert r.stderr.startswith("Error: Invalid filter expression, column 52: more than 3 "
+                               "application contexts in one filter: ringtrace reads at most 3\n")
     # No channel got a context.
     rt.run("save", "-o", rt.home / "saved", "s")
     assert "<context>" not in (rt.home / "saved/s.lttng").read_text()
