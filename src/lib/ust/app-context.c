@@ -105,11 +105,6 @@ rt_ust_app_context_provider(const struct rt_ust_app_context *ctx)
 	return rcu_dereference(ctx->provider);
 }
 
-void *rt_ust_app_context_priv(struct rt_ust_app_context *ctx)
-{
-	return &ctx->pub;
-}
-
 uint64_t rt_ust_app_context_size(struct rt_ust_app_context *ctx,
                                  const struct ringtrace_context_provider *p, const void *ip,
                                  uint64_t offset)

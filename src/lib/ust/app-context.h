@@ -34,9 +34,6 @@ int rt_ust_app_context_get(const char *name, struct rt_ust_app_context **ret);
 const struct ringtrace_context_provider *
 rt_ust_app_context_provider(const struct rt_ust_app_context *ctx);
 
-/* What its callbacks receive as priv. */
-void *rt_ust_app_context_priv(struct rt_ust_app_context *ctx);
-
 /*
  * Bytes the context takes in a record at offset with provider p (as loaded
  * by rt_ust_app_context_provider() for this event): 1 without provider.
