@@ -40,6 +40,8 @@ struct record_private {
 STATIC_ASSERT(UST_MAX_CONTEXTS *RT_UST_CONTEXT_PROCNAME_LEN <= RT_UST_MAX_CONTEXT_LEN &&
                   RT_UST_PERF_CONTEXT_LEN <= RT_UST_CONTEXT_PROCNAME_LEN,
               "the event context of a channel fits RT_UST_MAX_CONTEXT_LEN");
+STATIC_ASSERT(RT_UST_MAX_CONTEXT_LEN < RT_UST_CONTEXTS_LEN_VARIES,
+              "no fixed event context takes the length that means \"varies\"");
 STATIC_ASSERT(sizeof(struct record_private) <= sizeof(((struct ringtrace_record *)0)->reserved),
               "struct ringtrace_record has no room for the reservation");
 
@@ -83,9 +85,9 @@ static inline struct rb_stream *channel_stream(const struct rt_ust_channel *chan
  * (see app-context.h), then the record is reserved and its contexts are
  * written as the channel lists them. false when nothing was reserved.
  */
-static __attribute__((noinline)) bool
-reserve_with_app_contexts(const struct rt_ust_channel *chan, struct rb_stream *stream,
-                          uint32_t event_id, size_t payload_len, struct ringtrace_record *rec)
+static bool reserve_with_app_contexts(const struct rt_ust_channel *chan, struct rb_stream *stream,
+                                      uint32_t event_id, size_t payload_len,
+                                      struct ringtrace_record *rec)
 {
 	const struct ringtrace_context_provider *providers[UST_MAX_CONTEXTS];
 	uint64_t sizes[UST_MAX_CONTEXTS];
@@ -126,6 +128,9 @@ reserve_with_app_contexts(const struct rt_ust_channel *chan, struct rb_stream *s
 	return true;
 }
 
+static int record_reserve_app(const struct cds_list_head *pos, struct rb_stream *stream,
+                              size_t payload_len, struct ringtrace_record *rec);
+
 /*
  * Reserves in the first recorder from pos on that is on. The list is the
  * event's, read under the caller's RCU read lock.
@@ -140,7 +145,7 @@ static inline int record_reserve_from(const struct cds_list_head *pos, size_t pa
 		    caa_container_of(pos, struct rt_ust_recorder, node);
 		const struct rt_ust_channel *chan = r->chan;
 		struct rb_stream *stream;
-		uint32_t header_len;
+		uint32_t header_len, contexts_len;
 
 		const struct rt_ust_filter_set *filters;
 
@@ -153,13 +158,10 @@ static inline int record_reserve_from(const struct cds_list_head *pos, size_t pa
 		stream = channel_stream(chan);
 		if (unlikely(!stream))
 			continue;
-		if (unlikely(chan->nr_app_contexts)) {
-			if (!reserve_with_app_contexts(chan, stream, r->event_id, payload_len, rec))
-				continue;
-			rec->cursor = pos;
-			return 1;
-		}
-		if (rb_reserve(stream, (uint32_t)payload_len + chan->contexts_len,
+		contexts_len = chan->contexts_len;
+		if (unlikely(contexts_len == RT_UST_CONTEXTS_LEN_VARIES))
+			return record_reserve_app(pos, stream, payload_len, rec);
+		if (rb_reserve(stream, (uint32_t)payload_len + contexts_len,
 		               ctf_event_id_needs_extended(r->event_id), &priv->rb) < 0)
 			continue;
 		header_len = ctf_event_header_write(priv->rb.record, r->event_id,
@@ -172,6 +174,24 @@ static inline int record_reserve_from(const struct cds_list_head *pos, size_t pa
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * The recorder at pos is on and its channel has application contexts:
+ * reserves there, or goes on with the next recorders.
+ */
+static __attribute__((noinline)) int record_reserve_app(const struct cds_list_head *pos,
+                                                        struct rb_stream *stream,
+                                                        size_t payload_len,
+                                                        struct ringtrace_record *rec)
+{
+	const struct rt_ust_recorder *r = caa_container_of(pos, struct rt_ust_recorder, node);
+
+	if (reserve_with_app_contexts(r->chan, stream, r->event_id, payload_len, rec)) {
+		rec->cursor = pos;
+		return 1;
+	}
+	return record_reserve_from(rcu_dereference(pos->next), payload_len, rec);
 }
 
 /*
@@ -372,9 +392,10 @@ int rt_ust_channel_add_context(struct rt_ust_channel *chan, uint32_t kind, const
 	grown[chan->nr_contexts] = ctx;
 	chan->contexts = grown;
 	chan->nr_contexts++;
-	chan->contexts_len += len;
-	if (ctx.app)
-		chan->nr_app_contexts++;
+	if (ctx.app || chan->contexts_len == RT_UST_CONTEXTS_LEN_VARIES)
+		chan->contexts_len = RT_UST_CONTEXTS_LEN_VARIES;
+	else
+		chan->contexts_len += len;
 	return 0;
 }
 
@@ -421,7 +442,8 @@ static int event_unlink_channel(const struct ringtrace_event_desc *desc, void *a
 	struct rt_ust_recorder *r, *tmp;
 	bool changed = false;
 
-	cds_list_for_each_entry_safe (r, tmp, &rt->recorders, node) {
+	cds_list_for_each_entry_safe (r, tmp, &rt->recorders, node)
+	{
 		if (r->chan != ctx->chan)
 			continue;
 		cds_list_del_rcu(&r->node);

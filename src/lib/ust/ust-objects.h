@@ -34,6 +34,8 @@ struct rt_ust_channel_context {
 	struct rt_ust_app_context *app;
 };
 
+#define RT_UST_CONTEXTS_LEN_VARIES 0x80000000u
+
 struct rt_ust_session {
 	uint32_t handle;           /* sessiond's object handle */
 	int active;                /* read by the fast path (CMM_LOAD_SHARED) */
@@ -53,9 +55,13 @@ struct rt_ust_channel {
 	 * the fast path reads it only once it found a stream.
 	 */
 	uint32_t nr_contexts;
-	uint32_t contexts_len; /* bytes they take in every record, app contexts excluded */
-	/* Application contexts among them: their size is known only per record. */
-	uint32_t nr_app_contexts;
+	/*
+	 * Bytes they take in every record, or RT_UST_CONTEXTS_LEN_VARIES when
+	 * an application context among them makes it vary per record. One
+	 * field, loaded anyway to size the record: other channels pay no
+	 * extra load to learn that they have no application context.
+	 */
+	uint32_t contexts_len;
 	struct rt_ust_channel_context *contexts;
 	int64_t blocking_timeout_us; /* given to each stream if the app allows blocking */
 	struct cds_list_head node;
