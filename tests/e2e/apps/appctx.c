@@ -12,6 +12,7 @@
  * Written against lttng-ust 2.13's context provider API.
  */
 #include <lttng/ust-context-provider.h>
+#include <lttng/ust-events.h>
 #include <lttng/ust-ringbuffer-context.h>
 #include <stdint.h>
 #include <stdio.h>
