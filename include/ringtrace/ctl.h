@@ -88,6 +88,9 @@ enum ringtrace_error_code {
 	RINGTRACE_ERR_RELAYD_CONNECT_FAIL = 80,    /* relay unreachable, or refused the session */
 	RINGTRACE_ERR_RELAYD_VERSION_FAIL = 81,    /* relay speaks another major, or too old */
 	RINGTRACE_ERR_RELAYD_LOST = 82,            /* relay connection lost: trace data lost */
+
+	/* "$app.PROVIDER:CTX" beyond RINGTRACE_APP_CONTEXT_NAME_MAX bytes */
+	RINGTRACE_ERR_APP_CONTEXT_NAME_TOO_LONG = 110,
 	_RINGTRACE_ERR_MAX,
 };
 
@@ -421,10 +424,23 @@ struct ringtrace_event_perf_counter_ctx {
 	char name[RINGTRACE_SYMBOL_NAME_LEN];
 } RINGTRACE_PACKED;
 
+/*
+ * An application context, "$app.PROVIDER:CTX": both names non-empty, no
+ * ':' in PROVIDER, the whole name at most RINGTRACE_APP_CONTEXT_NAME_MAX
+ * bytes (APP_CONTEXT_NAME_TOO_LONG beyond).
+ */
+struct ringtrace_event_app_ctx {
+	char provider_name[RINGTRACE_SYMBOL_NAME_LEN];
+	char ctx_name[RINGTRACE_SYMBOL_NAME_LEN];
+} RINGTRACE_PACKED;
+
+#define RINGTRACE_APP_CONTEXT_NAME_MAX 255
+
 struct ringtrace_event_context {
 	uint32_t ctx; /* enum ringtrace_event_context_type */
 	char padding[16];
 	struct ringtrace_event_perf_counter_ctx perf_counter; /* PERF_*_COUNTER only */
+	struct ringtrace_event_app_ctx app_ctx;               /* APP_CONTEXT only */
 } RINGTRACE_PACKED;
 
 /*
@@ -433,8 +449,9 @@ struct ringtrace_event_context {
  * "channel0" with the defaults when the session has none), as
  * lttng_add_context(). Errors: SESS_NOT_FOUND, UST_CHAN_NOT_FOUND,
  * UST_CONTEXT_EXIST, UST_CONTEXT_INVAL, CONTEXT_UNAVAILABLE (a perf counter
- * the kernel refuses to open here), TRACE_ALREADY_STARTED (the session was
- * started once: contexts are fixed from then on), INVALID.
+ * the kernel refuses to open here), APP_CONTEXT_NAME_TOO_LONG,
+ * TRACE_ALREADY_STARTED (the session was started once: contexts are fixed
+ * from then on), INVALID.
  */
 int ringtrace_add_context(const struct ringtrace_handle *handle,
                           const struct ringtrace_event_context *ctx, const char *channel_name);

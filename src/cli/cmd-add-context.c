@@ -35,8 +35,9 @@ static const char usage[] =
     "  -u, --userspace         User space domain\n"
     "  -s, --session=SESSION   Session instead of the current one\n"
     "  -c, --channel=CHANNEL   Only this channel\n"
-    "  -t, --type=TYPE         Context type (repeatable); see --list, or\n"
-    "                          perf:thread:raw:rN:NAME for a raw PMU counter\n"
+    "  -t, --type=TYPE         Context type (repeatable); see --list,\n"
+    "                          perf:thread:raw:rN:NAME for a raw PMU counter, or\n"
+    "                          $app.PROVIDER:NAME for an application context\n"
     "      --list              List the context types\n"
     "  -h, --help              Show this help\n";
 
@@ -278,11 +279,26 @@ static bool is_app_context(const char *symbol)
 	return strncmp(symbol, "$app.", 5) == 0 && colon && colon > symbol + 5 && colon[1];
 }
 
+/*
+ * Splits an application context at its first ':'. A name too long for the
+ * request is left empty: add_contexts() reports it without sending it.
+ */
+static void app_context_set(struct ringtrace_event_context *ctx, const char *symbol)
+{
+	const char *provider = symbol + strlen("$app."), *colon = strchr(provider, ':');
+
+	ctx->ctx = RINGTRACE_EVENT_CONTEXT_APP_CONTEXT;
+	if (strlen(symbol) > RINGTRACE_APP_CONTEXT_NAME_MAX)
+		return;
+	memcpy(ctx->app_ctx.provider_name, provider, (size_t)(colon - provider));
+	snprintf(ctx->app_ctx.ctx_name, sizeof(ctx->app_ctx.ctx_name), "%s", colon + 1);
+}
+
 static int parse_type(const char *symbol, struct ringtrace_event_context *ctx)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	if (is_app_context(symbol)) {
-		ctx->ctx = RINGTRACE_EVENT_CONTEXT_APP_CONTEXT;
+		app_context_set(ctx, symbol);
 		return 0;
 	}
 	if (strncmp(symbol, "$app.", 5) == 0 && symbol[5]) {
@@ -321,14 +337,11 @@ static int add_contexts(const struct ringtrace_handle *handle, const struct cont
 	for (size_t i = 0; i < n; i++) {
 		int r;
 
-		if (opts[i].ctx.ctx == RINGTRACE_EVENT_CONTEXT_APP_CONTEXT) {
-			/* Nothing in the tracer provides them: refused here, like a failed type. */
-			cli_err("%s: application contexts ($app.*) are not supported by ringtrace",
-			        opts[i].symbol);
-			warn = true;
-			continue;
-		}
-		r = ringtrace_add_context(handle, &opts[i].ctx, channel);
+		if (opts[i].ctx.ctx == RINGTRACE_EVENT_CONTEXT_APP_CONTEXT &&
+		    !opts[i].ctx.app_ctx.provider_name[0])
+			r = -RINGTRACE_ERR_APP_CONTEXT_NAME_TOO_LONG;
+		else
+			r = ringtrace_add_context(handle, &opts[i].ctx, channel);
 		if (r < 0) {
 			cli_err("%s: %s", opts[i].symbol, ringtrace_strerror(r));
 			warn = true;

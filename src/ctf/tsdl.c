@@ -350,6 +350,69 @@ int tsdl_write_event(struct tsdl_buf *buf, const struct ringtrace_event_desc *de
 	return tsdl_commit(buf, start, ret);
 }
 
+/* The tag labels and variant choices of an application context, in tag order. */
+static const char *const dynamic_choices[] = {
+    "struct {} _none",
+    "integer { size = 8; align = 8; signed = 1; encoding = none; base = 10; } _int8",
+    "integer { size = 16; align = 8; signed = 1; encoding = none; base = 10; } _int16",
+    "integer { size = 32; align = 8; signed = 1; encoding = none; base = 10; } _int32",
+    "integer { size = 64; align = 8; signed = 1; encoding = none; base = 10; } _int64",
+    "integer { size = 8; align = 8; signed = 0; encoding = none; base = 10; } _uint8",
+    "integer { size = 16; align = 8; signed = 0; encoding = none; base = 10; } _uint16",
+    "integer { size = 32; align = 8; signed = 0; encoding = none; base = 10; } _uint32",
+    "integer { size = 64; align = 8; signed = 0; encoding = none; base = 10; } _uint64",
+    "floating_point { exp_dig = 8; mant_dig = 24; align = 8; } _float",
+    "floating_point { exp_dig = 11; mant_dig = 53; align = 8; } _double",
+    "string _string",
+};
+
+int tsdl_dynamic_field_name(const char *name, char *ret, size_t size)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len >= size)
+		return -EINVAL;
+	for (size_t i = 0; i <= len; i++) {
+		char c = name[i];
+
+		ret[i] = (c == '\0' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		          (c >= '0' && c <= '9') || c == '_')
+		             ? c
+		             : '_';
+	}
+	return 0;
+}
+
+static int append_dynamic_context(struct tsdl_buf *buf, const char *name)
+{
+	char field[512];
+	int r = tsdl_dynamic_field_name(name, field, sizeof(field));
+
+	if (r < 0)
+		return r;
+	append_tabs(buf, 2);
+	tsdl_buf_append_str(buf,
+	                    "enum : integer { size = 8; align = 8; signed = 1; encoding = none; "
+	                    "base = 10; } {\n");
+	for (size_t i = 0; i < ARRAY_SIZE(dynamic_choices); i++) {
+		const char *label = strrchr(dynamic_choices[i], ' ') + 1;
+
+		append_tabs(buf, 3);
+		tsdl_buf_appendf(buf, "\"%s\" = %zu,\n", label, i);
+	}
+	append_tabs(buf, 2);
+	tsdl_buf_appendf(buf, "} _%s_tag;\n", field);
+	append_tabs(buf, 2);
+	tsdl_buf_appendf(buf, "variant <_%s_tag> {\n", field);
+	for (size_t i = 0; i < ARRAY_SIZE(dynamic_choices); i++) {
+		append_tabs(buf, 3);
+		tsdl_buf_appendf(buf, "%s;\n", dynamic_choices[i]);
+	}
+	append_tabs(buf, 2);
+	tsdl_buf_appendf(buf, "} _%s;\n", field);
+	return 0;
+}
+
 int tsdl_write_stream(struct tsdl_buf *buf, uint32_t stream_id,
                       const struct tsdl_context_field *contexts, size_t nr_contexts)
 {
@@ -370,6 +433,12 @@ int tsdl_write_stream(struct tsdl_buf *buf, uint32_t stream_id,
 	for (size_t i = 0; i < nr_contexts; i++) {
 		const struct tsdl_context_field *ctx = &contexts[i];
 
+		if (ctx->is_dynamic) {
+			ret = append_dynamic_context(buf, ctx->name);
+			if (ret < 0)
+				break;
+			continue;
+		}
 		if (!identifier_is_valid(ctx->name) || !integer_type_is_valid(&ctx->type)) {
 			ret = -EINVAL;
 			break;

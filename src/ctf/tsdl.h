@@ -126,11 +126,17 @@ int tsdl_write_preamble(struct tsdl_buf *buf, const struct tsdl_trace_info *info
  * One field of a stream's event.context: an integer, or an array of
  * array_length integers when array_length > 0 (e.g. procname: 17 UTF8
  * signed bytes). Emitted as "_<name>", in the given order.
+ *
+ * is_dynamic: an application context ("$app.PROVIDER:CTX"), declared as
+ * lttng-sessiond 2.13 does: an 8-bit tag enum "_<n>_tag" (the value types
+ * of <ringtrace/context-provider.h>) and a variant "_<n>" selected by it,
+ * n being name with every character outside [A-Za-z0-9_] made '_'.
  */
 struct tsdl_context_field {
 	const char *name;
-	struct ringtrace_type_integer type;
+	struct ringtrace_type_integer type; /* not dynamic */
 	uint32_t array_length;
+	bool is_dynamic;
 };
 
 /*
@@ -138,6 +144,13 @@ struct tsdl_context_field {
  * event_header_large (as lttng-sessiond 2.13 does for UST). The
  * event.context struct is written only when nr_contexts > 0.
  */
+/*
+ * The field name of an application context in TSDL (before the "_"
+ * prefix): "$app.prov:ctx" -> "_app_prov_ctx". -EINVAL when name is empty
+ * or does not fit size.
+ */
+int tsdl_dynamic_field_name(const char *name, char *ret, size_t size);
+
 int tsdl_write_stream(struct tsdl_buf *buf, uint32_t stream_id,
                       const struct tsdl_context_field *contexts, size_t nr_contexts);
 

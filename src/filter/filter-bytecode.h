@@ -27,6 +27,13 @@
 
 #include <stdint.h>
 
+/*
+ * Distinct application contexts ("$app.PROVIDER:CTX") one filter may read:
+ * the tracer links it once per combination of their value kinds
+ * (filter-interp.h), and the CLI refuses more (filter-check.h).
+ */
+#define FILTER_MAX_APP_CONTEXTS 3
+
 /* Largest `len` (code + relocation table), as LTTNG_FILTER_MAX_LEN. */
 #define FILTER_BYTECODE_MAX_LEN 65536u
 /* Longest expression, in bytes, without its NUL. */

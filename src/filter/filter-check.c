@@ -4,11 +4,15 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "filter-bytecode.h"
 #include "filter-string.h"
 
 struct check_ctx {
 	const char *expression;
 	struct filter_error *err;
+	/* The distinct $app paths met (their segments after "$app"). */
+	const struct filter_path_segment *apps[FILTER_MAX_APP_CONTEXTS];
+	uint32_t nr_apps;
 };
 
 static bool is_arithmetic(enum filter_ast_op op)
@@ -47,6 +51,29 @@ static int types_enter(struct filter_node *node, void *userdata)
 	return 0;
 }
 
+static bool same_segments(const struct filter_path_segment *a, const struct filter_path_segment *b)
+{
+	for (; a && b; a = a->next, b = b->next)
+		if (strcmp(a->name, b->name) != 0)
+			return false;
+	return !a && !b;
+}
+
+/* One more $app path: at most FILTER_MAX_APP_CONTEXTS distinct ones (a ringtrace limit). */
+static int count_app_context(struct check_ctx *c, const struct filter_path_segment *seg)
+{
+	for (uint32_t i = 0; i < c->nr_apps; i++)
+		if (same_segments(c->apps[i], seg->next))
+			return 0;
+	if (c->nr_apps == FILTER_MAX_APP_CONTEXTS)
+		return filter_error_set(c->err, c->expression, seg->offset,
+		                        "more than %d application contexts in one filter: "
+		                        "ringtrace reads at most %d",
+		                        FILTER_MAX_APP_CONTEXTS, FILTER_MAX_APP_CONTEXTS);
+	c->apps[c->nr_apps++] = seg->next;
+	return 0;
+}
+
 static int check_path(struct check_ctx *c, const struct filter_node *node)
 {
 	const struct filter_path_segment *seg = node->u.path.first;
@@ -64,6 +91,12 @@ static int check_path(struct check_ctx *c, const struct filter_node *node)
 			return filter_error_set(c->err, c->expression, seg->offset,
 			                        "expected a name after '%s', as in %s", seg->name,
 			                        ctx ? "$ctx.vpid" : "$app.provider:name");
+		if (!ctx) {
+			int r = count_app_context(c, seg);
+
+			if (r < 0)
+				return r;
+		}
 		/* Brackets on $ctx or $app themselves are ignored, as lttng does. */
 		seg = seg->next;
 	}

@@ -17,6 +17,8 @@
  *  2. escapes of every string literal: only `\*` and `\\`;
  *  3. globbing patterns: never compared with another literal that has a
  *     wildcard, and only with `==` and `!=`.
+ * ringtrace adds one limit of its own, checked with the types: at most
+ * FILTER_MAX_APP_CONTEXTS distinct `$app.` paths.
  *
  * On success every node has its value type, every string literal its glob
  * class, and globbing patterns have their runs of stars collapsed.

@@ -268,8 +268,27 @@ static bool load_context(const struct filter_program *prog, const struct lop_ins
 		NEXT;                                                                              \
 	} while (0)
 
-bool filter_program_run(const struct filter_program *prog,
-                        const union ringtrace_filter_value *values)
+/* An application context's value, read before the run, onto the stack. */
+static void load_app_context(const struct filter_ctx_value *v, struct filter_slot *s)
+{
+	switch (v->kind) {
+	case FILTER_CTX_INTEGER:
+		s->n.v = v->u.s64;
+		break;
+	case FILTER_CTX_DOUBLE:
+		s->n.d = v->u.d;
+		break;
+	default:
+		s->str = v->u.str;
+		s->len = SIZE_MAX;
+		s->lit = LIT_NONE;
+		break;
+	}
+}
+
+static bool program_run(const struct filter_program *prog,
+                        const union ringtrace_filter_value *values,
+                        const struct filter_ctx_value *app_values)
 {
 	static const void *const dispatch[256] = {
 	    [LOP_ERROR] = &&op_error,
@@ -285,6 +304,7 @@ bool filter_program_run(const struct filter_program *prog,
 	    [LOP_FIELD_TEXT] = &&op_field_text,
 	    [LOP_FIELD_ELEM] = &&op_field_elem,
 	    [LOP_CONTEXT] = &&op_context,
+	    [LOP_APP_CONTEXT] = &&op_app_context,
 	    [LOP_CMP_INT_EQ] = &&op_cmp_int_eq,
 	    [LOP_CMP_INT_NE] = &&op_cmp_int_ne,
 	    [LOP_CMP_INT_GT] = &&op_cmp_int_gt,
@@ -385,6 +405,9 @@ op_context:
 	if (!load_context(prog, insn, sp))
 		return false;
 	NEXT;
+op_app_context:
+	load_app_context(&app_values[insn->arg], ++sp);
+	NEXT;
 op_cmp_int_eq:
 	CMP_INT(==);
 op_cmp_int_ne:
@@ -466,4 +489,36 @@ op_bit_not:
 op_double_to_int:
 	sp->n.v = double_to_s64(sp->n.d);
 	NEXT;
+}
+
+/*
+ * Reads the application contexts once, then runs the variant linked for
+ * the kinds of their values (filter-program.h). A value that cannot be
+ * compared (no provider, a type lttng-ust's filters do not read, a NULL
+ * string) selects a variant where reading it is an error.
+ */
+static __attribute__((noinline)) bool app_program_run(const struct filter_program *prog,
+                                                      const union ringtrace_filter_value *values)
+{
+	struct filter_ctx_value app_values[FILTER_MAX_APP_CONTEXTS];
+	uint32_t k = 0, scale = 1;
+
+	for (uint32_t i = 0; i < prog->nr_app; i++, scale *= APP_NR_KINDS) {
+		uint32_t kind = APP_KIND_ERROR;
+
+		if (prog->app[i] && prog->ctx->get_app(prog->app[i], &app_values[i]) == 0 &&
+		    (unsigned)app_values[i].kind <= FILTER_CTX_STRING &&
+		    (app_values[i].kind != FILTER_CTX_STRING || app_values[i].u.str))
+			kind = app_values[i].kind;
+		k += kind * scale;
+	}
+	return program_run(prog->variants[k], values, app_values);
+}
+
+bool filter_program_run(const struct filter_program *prog,
+                        const union ringtrace_filter_value *values)
+{
+	if (__builtin_expect(prog->nr_app != 0, 0))
+		return app_program_run(prog, values);
+	return program_run(prog, values, NULL);
 }

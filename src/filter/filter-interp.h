@@ -29,6 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "filter/filter-bytecode.h"
+
 enum filter_ctx_kind {
 	FILTER_CTX_INTEGER,
 	FILTER_CTX_DOUBLE,
@@ -44,13 +46,29 @@ struct filter_ctx_value {
 	} u;
 };
 
-/* How a program reaches the built-in contexts ("$ctx.NAME"). */
+/*
+ * How a program reaches the built-in contexts ("$ctx.NAME") and the
+ * application contexts ("$app.PROVIDER:CTX", whose kind is known only when
+ * read: NULL resolve_app makes reading one a run-time error).
+ */
 struct filter_ctx_ops {
 	/* NAME without "$ctx.": 0 with a handle and the value's kind, or -ENOENT. */
 	int (*resolve)(const char *name, const void **ret_handle, enum filter_ctx_kind *ret_kind);
 	/* The value now, in the kind resolve() gave; nonzero on failure. */
 	int (*get)(const void *handle, struct filter_ctx_value *ret);
+	/* The whole "$app.PROVIDER:CTX": 0 with a handle, or a negative errno. */
+	int (*resolve_app)(const char *name, const void **ret_handle);
+	/* The value now, of any kind; nonzero when it cannot be compared (lttng-ust: an error). */
+	int (*get_app)(const void *handle, struct filter_ctx_value *ret);
 };
+
+/*
+ * At most FILTER_MAX_APP_CONTEXTS (filter-bytecode.h) distinct application
+ * contexts in one filter: the program is linked once per combination of
+ * their kinds (4 each: integer, double, string, unreadable).
+ */
+/* Bound of the variants' instructions together (-E2BIG beyond). */
+#define FILTER_APP_VARIANTS_MAX_BYTES (4u << 20)
 
 struct filter_program;
 
@@ -59,7 +77,8 @@ struct filter_program;
  * against fields[0, nr_fields) (values are passed in that order, see
  * union ringtrace_filter_value) and ctx (may be NULL: no context exists).
  * Returns 0 with a program, -ENOENT / -EINVAL when lttng-ust would refuse to
- * link it (*ret_reason set), or -ENOMEM.
+ * link it (*ret_reason set), -E2BIG beyond FILTER_MAX_APP_CONTEXTS or
+ * FILTER_APP_VARIANTS_MAX_BYTES, or -ENOMEM.
  */
 int filter_link(const void *buf, size_t size, const struct ringtrace_field_desc *fields,
                 uint32_t nr_fields, const struct filter_ctx_ops *ctx,

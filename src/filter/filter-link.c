@@ -56,6 +56,10 @@ struct linker {
 	struct filter_program *prog;
 	/* First LOP a jump may land on: earlier ones may not be fused away. */
 	uint32_t fuse_floor;
+	/* Application contexts: names (in the table) and the kinds this variant gives them. */
+	uint32_t nr_app;
+	const char *app_names[FILTER_MAX_APP_CONTEXTS];
+	uint8_t app_kinds[FILTER_MAX_APP_CONTEXTS];
 	const char *reason;
 };
 
@@ -245,6 +249,30 @@ static int field_ref(struct linker *l, uint32_t pc)
 	return load_field(l, (uint32_t)i, true);
 }
 
+/*
+ * "$app.PROVIDER:CTX": its value, of the kind this variant is linked for.
+ * lttng-ust's validator does not know the type of a dynamic context.
+ */
+static int app_context_ref(struct linker *l, const char *name)
+{
+	static const uint8_t rtypes[] = {[FILTER_CTX_INTEGER] = R_S64,
+	                                 [FILTER_CTX_DOUBLE] = R_DOUBLE,
+	                                 [FILTER_CTX_STRING] = R_STRING};
+	uint32_t i = 0;
+
+	while (i < l->nr_app && strcmp(l->app_names[i], name) != 0)
+		i++;
+	if (i == l->nr_app || l->app_kinds[i] == APP_KIND_ERROR) {
+		emit_error(l);
+		push(l, R_DEAD, VT_UNKNOWN);
+		return 0;
+	}
+	if (!l->dead)
+		emit(l, LOP_APP_CONTEXT)->arg = i;
+	push(l, rtypes[l->app_kinds[i]], VT_UNKNOWN);
+	return 0;
+}
+
 static int context_ref(struct linker *l, uint32_t pc)
 {
 	const char *name = reloc_symbol(l, pc);
@@ -254,12 +282,8 @@ static int context_ref(struct linker *l, uint32_t pc)
 
 	if (!name)
 		return link_fail(l, "context reference without name");
-	if (strncmp(name, "$app.", 5) == 0) {
-		/* No application context is ever registered: loading one fails. */
-		emit_error(l);
-		push(l, R_DEAD, VT_UNKNOWN);
-		return 0;
-	}
+	if (strncmp(name, "$app.", 5) == 0)
+		return app_context_ref(l, name);
 	r = context_resolve(l, name + strlen("$ctx."), &handle, &kind);
 	if (r < 0)
 		return r;
@@ -668,65 +692,182 @@ static int code_link(struct linker *l)
 	return 0;
 }
 
+/* Links one program: the variant for l->app_kinds when there are application contexts. */
+static int link_one(struct linker *l, const struct filter_validate_info *info, char *strings,
+                    struct filter_program **ret_program)
+{
+	int r = 0;
+
+	/* Every instruction gives at most one LOP, plus one error. */
+	l->prog =
+	    calloc(1, sizeof(*l->prog) + ((size_t)info->nr_insns + 1) * sizeof(struct lop_insn));
+	l->jumps = calloc(info->code_len, sizeof(*l->jumps));
+	l->index_at = calloc(info->code_len, sizeof(*l->index_at));
+	l->target_off = calloc((size_t)info->nr_insns + 1, sizeof(*l->target_off));
+	l->dead = false;
+	l->depth = 0;
+	l->fuse_floor = 0;
+	if (!l->prog || !l->jumps || !l->index_at || !l->target_off) {
+		r = -ENOMEM;
+		l->reason = "out of memory";
+	} else {
+		l->prog->strings = strings;
+		l->prog->ctx = l->ctx;
+		r = code_link(l);
+	}
+	for (uint32_t i = 0; l->jumps && i < info->code_len; i++)
+		free(l->jumps[i]);
+	free(l->jumps);
+	free(l->index_at);
+	free(l->target_off);
+	if (r < 0) {
+		free(l->prog);
+		return r;
+	}
+	*ret_program = l->prog;
+	return 0;
+}
+
+/* The distinct "$app." names of the relocation table, in order. */
+static int app_names_collect(struct linker *l)
+{
+	uint32_t off = 0;
+
+	while (off < l->table_len) {
+		const char *name = l->table + off + sizeof(uint16_t);
+		uint32_t i = 0;
+
+		off += (uint32_t)(sizeof(uint16_t) + strlen(name) + 1);
+		if (strncmp(name, "$app.", 5) != 0)
+			continue;
+		while (i < l->nr_app && strcmp(l->app_names[i], name) != 0)
+			i++;
+		if (i < l->nr_app)
+			continue;
+		if (l->nr_app == FILTER_MAX_APP_CONTEXTS) {
+			l->reason = "more than 3 application contexts in one filter";
+			return -E2BIG;
+		}
+		l->app_names[l->nr_app++] = name;
+	}
+	return 0;
+}
+
+/* One variant per combination of the application contexts' kinds. */
+static int link_app_variants(struct linker *l, const struct filter_validate_info *info,
+                             struct filter_program *top)
+{
+	uint32_t n = 1;
+	int r;
+
+	for (uint32_t i = 0; i < l->nr_app; i++)
+		n *= APP_NR_KINDS;
+	if ((uint64_t)n * (info->nr_insns + 1) * sizeof(struct lop_insn) >
+	    FILTER_APP_VARIANTS_MAX_BYTES) {
+		l->reason = "filter too long for the application contexts it reads";
+		return -E2BIG;
+	}
+	for (uint32_t i = 0; i < l->nr_app; i++) {
+		if (!l->ctx || !l->ctx->resolve_app) {
+			top->app[i] = NULL;
+			continue;
+		}
+		/* One that cannot be resolved reads as without provider: an error. */
+		r = l->ctx->resolve_app(l->app_names[i], &top->app[i]);
+		if (r == -ENOMEM) {
+			l->reason = "out of memory";
+			return r;
+		}
+		if (r < 0)
+			top->app[i] = NULL;
+	}
+	top->variants = calloc(n, sizeof(*top->variants));
+	if (!top->variants) {
+		l->reason = "out of memory";
+		return -ENOMEM;
+	}
+	top->nr_app = l->nr_app;
+	for (uint32_t k = 0; k < n; k++) {
+		for (uint32_t i = 0, rest = k; i < l->nr_app; i++, rest /= APP_NR_KINDS)
+			l->app_kinds[i] =
+			    top->app[i] ? (uint8_t)(rest % APP_NR_KINDS) : APP_KIND_ERROR;
+		r = link_one(l, info, top->strings, &top->variants[k]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 int filter_link(const void *buf, size_t size, const struct ringtrace_field_desc *fields,
                 uint32_t nr_fields, const struct filter_ctx_ops *ctx,
                 struct filter_program **ret_program, const char **ret_reason)
 {
 	struct filter_validate_info info;
 	struct filter_bytecode head;
+	struct filter_program *top = NULL;
 	struct linker l = {0};
+	char *strings;
 	int r;
 
 	r = filter_validate(buf, size, &info, ret_reason);
 	if (r < 0)
 		return r;
 	memcpy(&head, buf, sizeof(head));
-	/* Every instruction gives at most one LOP, plus one error. */
-	l.prog = calloc(1, sizeof(*l.prog) + ((size_t)info.nr_insns + 1) * sizeof(struct lop_insn));
-	l.jumps = calloc(info.code_len, sizeof(*l.jumps));
-	l.index_at = calloc(info.code_len, sizeof(*l.index_at));
-	l.target_off = calloc((size_t)info.nr_insns + 1, sizeof(*l.target_off));
-	if (!l.prog || !l.jumps || !l.index_at || !l.target_off) {
-		r = -ENOMEM;
-		l.reason = "out of memory";
-		goto out;
+	strings = malloc(head.len);
+	if (!strings) {
+		if (ret_reason)
+			*ret_reason = "out of memory";
+		return -ENOMEM;
 	}
-	l.prog->strings = malloc(head.len);
-	if (!l.prog->strings) {
-		r = -ENOMEM;
-		l.reason = "out of memory";
-		goto out;
-	}
-	memcpy(l.prog->strings, (const char *)buf + sizeof(head), head.len);
-	l.prog->ctx = ctx;
-	l.code = l.prog->strings;
+	memcpy(strings, (const char *)buf + sizeof(head), head.len);
+	l.code = strings;
 	l.code_len = head.reloc_table_offset;
 	l.table = l.code + l.code_len;
 	l.table_len = head.len - head.reloc_table_offset;
 	l.fields = fields;
 	l.nr_fields = nr_fields;
 	l.ctx = ctx;
-	r = code_link(&l);
-out:
-	for (uint32_t i = 0; l.jumps && i < info.code_len; i++)
-		free(l.jumps[i]);
-	free(l.jumps);
-	free(l.index_at);
-	free(l.target_off);
+	r = app_names_collect(&l);
+	if (r == 0 && l.nr_app == 0) {
+		r = link_one(&l, &info, strings, &top);
+	} else if (r == 0) {
+		top = calloc(1, sizeof(*top));
+		if (!top) {
+			r = -ENOMEM;
+			l.reason = "out of memory";
+		} else {
+			top->strings = strings;
+			top->owns_strings = true;
+			top->ctx = ctx;
+			r = link_app_variants(&l, &info, top);
+		}
+	}
 	if (r < 0) {
-		filter_program_free(l.prog);
+		if (top)
+			filter_program_free(top);
+		else
+			free(strings);
 		if (ret_reason)
 			*ret_reason = l.reason;
 		return r;
 	}
-	*ret_program = l.prog;
+	top->owns_strings = true;
+	*ret_program = top;
 	return 0;
 }
 
 void filter_program_free(struct filter_program *program)
 {
+	uint32_t n = 1;
+
 	if (!program)
 		return;
-	free(program->strings);
+	for (uint32_t i = 0; program->variants && i < program->nr_app; i++)
+		n *= APP_NR_KINDS;
+	for (uint32_t k = 0; program->variants && k < n; k++)
+		filter_program_free(program->variants[k]);
+	free(program->variants);
+	if (program->owns_strings)
+		free(program->strings);
 	free(program);
 }

@@ -9,6 +9,7 @@
  * program's own copy of the code. Stack entries are struct filter_slot.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,10 +26,11 @@ enum lop {
 	LOP_FIELD_INT,   /* arg = value index */
 	LOP_FIELD_DOUBLE,
 	LOP_FIELD_STRING,
-	LOP_FIELD_TEXT, /* text array / sequence: seq.ptr, seq.len bytes */
-	LOP_FIELD_ELEM, /* arg = value index, u.index; aux = elem size, flags */
-	LOP_CONTEXT,    /* u.ctx; aux = enum filter_ctx_kind */
-	LOP_CMP_INT_EQ, /* both integers; one op per relation, in enum filter_rel order */
+	LOP_FIELD_TEXT,  /* text array / sequence: seq.ptr, seq.len bytes */
+	LOP_FIELD_ELEM,  /* arg = value index, u.index; aux = elem size, flags */
+	LOP_CONTEXT,     /* u.ctx; aux = enum filter_ctx_kind */
+	LOP_APP_CONTEXT, /* arg = application context index: its value read before the run */
+	LOP_CMP_INT_EQ,  /* both integers; one op per relation, in enum filter_rel order */
 	LOP_CMP_INT_NE,
 	LOP_CMP_INT_GT,
 	LOP_CMP_INT_LT,
@@ -97,9 +99,21 @@ struct filter_slot {
 	uint8_t lit; /* enum filter_lit */
 };
 
+/*
+ * A program reading application contexts has no instructions of its own:
+ * it reads their values, then runs variants[k], linked for the kinds they
+ * have (k = sum of kind_i * 4^i, kind FILTER_CTX_* or APP_KIND_ERROR).
+ */
+#define APP_KIND_ERROR 3
+#define APP_NR_KINDS   4
+
 struct filter_program {
 	const struct filter_ctx_ops *ctx;
 	uint32_t nr_insns;
-	char *strings; /* copy of the code, for the literals */
+	char *strings;     /* copy of the code, for the literals */
+	bool owns_strings; /* false in variants: the top program's */
+	uint32_t nr_app;
+	const void *app[FILTER_MAX_APP_CONTEXTS];
+	struct filter_program **variants; /* APP_NR_KINDS^nr_app */
 	struct lop_insn insns[];
 };

@@ -8,22 +8,43 @@
  *  - a channel name targets that channel (UST_CHAN_NOT_FOUND when missing);
  *    none targets every channel of the domain, and creates "channel0" with
  *    the defaults when there is none yet;
- *  - a channel that already has the context: UST_CONTEXT_EXIST. For "every
- *    channel" nothing is added unless every channel can take it.
+ *  - a channel that already has the context: UST_CONTEXT_EXIST (also for an
+ *    application context that would declare the same TSDL field as one the
+ *    channel has). For "every channel" nothing is added unless every
+ *    channel can take it.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "comm/ust-msg.h"
+#include "ctf/tsdl.h"
 #include "log.h"
 #include "relay-output.h"
+
+/*
+ * Whether two contexts would declare the same TSDL field: application
+ * contexts whose names differ only in characters TSDL identifiers do not
+ * have ("$app.a.b:c", "$app.a_b:c") would.
+ */
+static bool same_field(const struct session_context *a, const struct session_context *b)
+{
+	char fa[2 * RINGTRACE_SYMBOL_NAME_LEN], fb[2 * RINGTRACE_SYMBOL_NAME_LEN];
+
+	if (strcmp(a->name, b->name) == 0)
+		return true;
+	if (a->type != RINGTRACE_EVENT_CONTEXT_APP_CONTEXT ||
+	    b->type != RINGTRACE_EVENT_CONTEXT_APP_CONTEXT)
+		return false;
+	return tsdl_dynamic_field_name(a->name, fa, sizeof(fa)) == 0 &&
+	       tsdl_dynamic_field_name(b->name, fb, sizeof(fb)) == 0 && strcmp(fa, fb) == 0;
+}
 
 /* Whether chan can take ctx: UST_CONTEXT_EXIST, INVALID (full), or 0. */
 static int context_addable(const struct session_channel *chan, const struct session_context *ctx)
 {
 	for (uint32_t i = 0; i < chan->nr_contexts; i++)
-		if (strcmp(chan->contexts[i].name, ctx->name) == 0)
+		if (same_field(&chan->contexts[i], ctx))
 			return -RINGTRACE_ERR_UST_CONTEXT_EXIST;
 	if (chan->nr_contexts >= UST_MAX_CONTEXTS) {
 		log_warn("Channel %s: context %s refused: a channel has at most %u contexts",

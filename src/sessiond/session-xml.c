@@ -125,12 +125,35 @@ static int write_events(xmlTextWriterPtr w, const struct session_channel *chan)
 	return r < 0 ? r : end(w);
 }
 
-/* A perf counter as <perf> (type, config, field name), the others as <type>. */
+/* "$app.PROVIDER:CTX" as <app> (provider_name, ctx_name), split at its first ':'. */
+static int write_app_context(xmlTextWriterPtr w, const struct session_context *ctx)
+{
+	const char *provider = ctx->name + strlen("$app."), *colon = strchr(provider, ':');
+	char provider_name[RINGTRACE_SYMBOL_NAME_LEN];
+	int r;
+
+	if (!colon)
+		return -EINVAL;
+	snprintf(provider_name, sizeof(provider_name), "%.*s", (int)(colon - provider), provider);
+	r = start(w, "app");
+	if (r == 0)
+		r = write_string(w, "provider_name", provider_name);
+	if (r == 0)
+		r = write_string(w, "ctx_name", colon + 1);
+	return r < 0 ? r : end(w);
+}
+
+/*
+ * A perf counter as <perf> (type, config, field name), an application
+ * context as <app>, the others as <type>.
+ */
 static int write_context(xmlTextWriterPtr w, const struct session_context *ctx)
 {
 	int r = start(w, "context");
 
-	if (r == 0 && ctx->type == RINGTRACE_EVENT_CONTEXT_PERF_THREAD_COUNTER) {
+	if (r == 0 && ctx->type == RINGTRACE_EVENT_CONTEXT_APP_CONTEXT) {
+		r = write_app_context(w, ctx);
+	} else if (r == 0 && ctx->type == RINGTRACE_EVENT_CONTEXT_PERF_THREAD_COUNTER) {
 		r = start(w, "perf");
 		if (r == 0)
 			r = write_u64(w, "type", ctx->perf_type);

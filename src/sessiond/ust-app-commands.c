@@ -120,7 +120,8 @@ int ust_app_cmd_add_context(struct ust_app *app, uint32_t channel_handle,
 	    .channel_handle = channel_handle,
 	    .kind = ctx->type == RINGTRACE_EVENT_CONTEXT_PERF_THREAD_COUNTER
 	                ? UST_CONTEXT_PERF_THREAD
-	                : UST_CONTEXT_BUILTIN,
+	            : ctx->type == RINGTRACE_EVENT_CONTEXT_APP_CONTEXT ? UST_CONTEXT_APP
+	                                                               : UST_CONTEXT_BUILTIN,
 	    .perf_type = ctx->perf_type,
 	    .perf_config = ctx->perf_config,
 	};

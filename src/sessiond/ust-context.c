@@ -87,10 +87,38 @@ static int perf_counter_check(const struct session_context *ctx)
 	return 0;
 }
 
+/*
+ * "$app.PROVIDER:CTX" from its two names, with the rules of lttng-ust (the
+ * provider's name has no ':') and the room the apps' protocol gives.
+ */
+static int app_context_from_request(const struct ringtrace_event_app_ctx *app,
+                                    struct session_context *ret)
+{
+	const char *provider = app->provider_name, *name = app->ctx_name;
+	size_t provider_len = strnlen(provider, sizeof(app->provider_name));
+	size_t name_len = strnlen(name, sizeof(app->ctx_name));
+
+	if (provider_len == 0 || provider_len == sizeof(app->provider_name) || name_len == 0 ||
+	    name_len == sizeof(app->ctx_name) || strchr(provider, ':'))
+		return -RINGTRACE_ERR_UST_CONTEXT_INVAL;
+	if (strlen("$app.") + provider_len + 1 + name_len > RINGTRACE_APP_CONTEXT_NAME_MAX)
+		return -RINGTRACE_ERR_APP_CONTEXT_NAME_TOO_LONG;
+	snprintf(ret->name, sizeof(ret->name), "$app.%s:%s", provider, name);
+	return 0;
+}
+
 int ust_context_from_request(const struct ringtrace_event_context *req, struct session_context *ret)
 {
 	struct session_context ctx = {.type = req->ctx};
 	int r;
+
+	if (req->ctx == RINGTRACE_EVENT_CONTEXT_APP_CONTEXT) {
+		r = app_context_from_request(&req->app_ctx, &ctx);
+		if (r < 0)
+			return r;
+		*ret = ctx;
+		return 0;
+	}
 
 	if (req->ctx == RINGTRACE_EVENT_CONTEXT_PERF_THREAD_COUNTER) {
 		const struct ringtrace_event_perf_counter_ctx *perf = &req->perf_counter;
@@ -125,6 +153,11 @@ int ust_context_from_request(const struct ringtrace_event_context *req, struct s
 void ust_context_tsdl_field(const struct session_context *ctx, struct tsdl_context_field *ret)
 {
 	ret->name = ctx->name;
+	ret->is_dynamic = ctx->type == RINGTRACE_EVENT_CONTEXT_APP_CONTEXT;
+	if (ret->is_dynamic) {
+		ret->array_length = 0;
+		return;
+	}
 	if (ctx->type == RINGTRACE_EVENT_CONTEXT_PERF_THREAD_COUNTER) {
 		ret->type = perf_counter_type;
 		ret->array_length = 0;

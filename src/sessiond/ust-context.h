@@ -16,7 +16,10 @@
 /* One context of a channel. */
 struct session_context {
 	uint32_t type; /* enum ringtrace_event_context_type */
-	/* Field name: "vpid"..., or "perf_thread_<counter>" ([A-Za-z0-9_]). */
+	/*
+	 * Field name: "vpid"..., "perf_thread_<counter>" ([A-Za-z0-9_]), or
+	 * "$app.PROVIDER:CTX" for an application context.
+	 */
 	char name[RINGTRACE_SYMBOL_NAME_LEN];
 	uint32_t perf_type; /* PERF_THREAD_COUNTER only */
 	uint64_t perf_config;
@@ -28,6 +31,9 @@ struct session_context {
  * counters, unknown numbers) and for a perf counter whose name is not a
  * valid field name; -RINGTRACE_ERR_CONTEXT_UNAVAILABLE for a perf counter
  * this kernel refuses to open for the calling thread (the reason is logged).
+ * An application context: UST_CONTEXT_INVAL when a name is empty or
+ * unterminated or the provider's has a ':', APP_CONTEXT_NAME_TOO_LONG
+ * when "$app.PROVIDER:CTX" does not fit RINGTRACE_APP_CONTEXT_NAME_MAX.
  */
 int ust_context_from_request(const struct ringtrace_event_context *req,
                              struct session_context *ret);

@@ -177,10 +177,9 @@ def session_file(tmp_path, size="4096", channel="", session=""):
                      "'zz' is not a valid value of the atomic type 'rt_u64'.\n"),
     ({"size": "3000"}, "Error: Invalid sub-buffer size (must be a power of 2, at least the page "
                        "size): {f}:10: session bad: <channel> ch with <subbuffer_size>3000\n"),
-    ({"channel": "<contexts><context><app><provider_name>prov</provider_name><ctx_name>c"
+    ({"channel": "<contexts><context><app><provider_name>p:q</provider_name><ctx_name>c"
                  "</ctx_name></app></context></contexts>"},
-     "Error: Operation not supported: {f}:15: <app>: channel ch: application contexts "
-     "($app.prov:c) are not supported\n"),
+     "Error: UST invalid context: {f}:15: session bad: channel ch: context $app.p:q:c\n"),
     ({"channel": "<contexts><context><type>VPID</type></context><context><type>PID</type>"
                  "</context></contexts>"},
      "Error: UST invalid context: {f}:15: session bad: channel ch: context <type>PID\n"),

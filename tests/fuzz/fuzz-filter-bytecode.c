@@ -81,7 +81,38 @@ static int ctx_get(const void *handle, struct filter_ctx_value *ret)
 	return 0;
 }
 
-static const struct filter_ctx_ops ctx_ops = {ctx_resolve, ctx_get};
+/* Every "$app." context resolves; the kind of its value comes from the input. */
+static unsigned int app_kind;
+
+static int app_resolve(const char *name, const void **ret_handle)
+{
+	(void)name;
+	*ret_handle = &ctx_vpid;
+	return 0;
+}
+
+static int app_get(const void *handle, struct filter_ctx_value *ret)
+{
+	(void)handle;
+	switch (app_kind) {
+	case 0:
+		ret->kind = FILTER_CTX_INTEGER;
+		ret->u.s64 = -3;
+		return 0;
+	case 1:
+		ret->kind = FILTER_CTX_DOUBLE;
+		ret->u.d = 0.5;
+		return 0;
+	case 2:
+		ret->kind = FILTER_CTX_STRING;
+		ret->u.str = "app";
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static const struct filter_ctx_ops ctx_ops = {ctx_resolve, ctx_get, app_resolve, app_get};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -100,6 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	second = data[0] & 1;
+	app_kind = (data[0] >> 1) & 3;
 	data++;
 	size--;
 	/* An exact-size copy, so that ASan sees any read past the container. */
@@ -132,7 +164,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(v1 == v2);
 		filter_program_free(prog);
 	} else {
-		CHECK((r == -EINVAL || r == -ENOENT || r == -ENOMEM) && reason);
+		CHECK((r == -EINVAL || r == -ENOENT || r == -ENOMEM || r == -E2BIG) && reason);
 	}
 	free(copy);
 	return 0;

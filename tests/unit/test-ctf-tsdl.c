@@ -348,10 +348,10 @@ static void test_stream_without_context(void **state)
 static void test_stream_with_contexts(void **state)
 {
 	static const struct tsdl_context_field contexts[] = {
-	    {"vpid", INT(32, 1, 10), 0}, {"procname", TEXT, 17},
-	    {"vtid", INT(32, 1, 10), 0}, {"pthread_id", INT(64, 0, 10), 0},
-	    {"ip", INT(64, 0, 10), 0},   {"vuid", INT(32, 0, 10), 0},
-	    {"vgid", INT(32, 0, 10), 0},
+	    {"vpid", INT(32, 1, 10), 0, false}, {"procname", TEXT, 17, false},
+	    {"vtid", INT(32, 1, 10), 0, false}, {"pthread_id", INT(64, 0, 10), 0, false},
+	    {"ip", INT(64, 0, 10), 0, false},   {"vuid", INT(32, 0, 10), 0, false},
+	    {"vgid", INT(32, 0, 10), 0, false},
 	};
 	struct tsdl_buf buf = {0};
 
@@ -378,11 +378,73 @@ static void test_stream_with_contexts(void **state)
 	tsdl_buf_fini(&buf);
 }
 
+/* An application context, as lttng-sessiond 2.13 declares one (text of a real lttng trace). */
+static void test_stream_with_app_context(void **state)
+{
+	static const struct tsdl_context_field contexts[] = {
+	    {"vpid", INT(32, 1, 10), 0, false},
+	    {"$app.myprov:s64", INT(8, 0, 10), 0, true},
+	};
+	struct tsdl_buf buf = {0};
+
+	(void)state;
+	assert_int_equal(tsdl_write_stream(&buf, 0, contexts, ARRAY_SIZE(contexts)), 0);
+	assert_string_equal(
+	    buf.text,
+	    "stream {\n"
+	    "\tid = 0;\n"
+	    "\tevent.header := struct event_header_large;\n"
+	    "\tpacket.context := struct packet_context;\n"
+	    "\tevent.context := struct {\n"
+	    "\t\tinteger { size = 32; align = 8; signed = 1; encoding = none; base = 10; } _vpid;\n"
+	    "\t\tenum : integer { size = 8; align = 8; signed = 1; encoding = none; base = 10; } "
+	    "{\n"
+	    "\t\t\t\"_none\" = 0,\n"
+	    "\t\t\t\"_int8\" = 1,\n"
+	    "\t\t\t\"_int16\" = 2,\n"
+	    "\t\t\t\"_int32\" = 3,\n"
+	    "\t\t\t\"_int64\" = 4,\n"
+	    "\t\t\t\"_uint8\" = 5,\n"
+	    "\t\t\t\"_uint16\" = 6,\n"
+	    "\t\t\t\"_uint32\" = 7,\n"
+	    "\t\t\t\"_uint64\" = 8,\n"
+	    "\t\t\t\"_float\" = 9,\n"
+	    "\t\t\t\"_double\" = 10,\n"
+	    "\t\t\t\"_string\" = 11,\n"
+	    "\t\t} __app_myprov_s64_tag;\n"
+	    "\t\tvariant <__app_myprov_s64_tag> {\n"
+	    "\t\t\tstruct {} _none;\n"
+	    "\t\t\tinteger { size = 8; align = 8; signed = 1; encoding = none; base = 10; } "
+	    "_int8;\n"
+	    "\t\t\tinteger { size = 16; align = 8; signed = 1; encoding = none; base = 10; } "
+	    "_int16;\n"
+	    "\t\t\tinteger { size = 32; align = 8; signed = 1; encoding = none; base = 10; } "
+	    "_int32;\n"
+	    "\t\t\tinteger { size = 64; align = 8; signed = 1; encoding = none; base = 10; } "
+	    "_int64;\n"
+	    "\t\t\tinteger { size = 8; align = 8; signed = 0; encoding = none; base = 10; } "
+	    "_uint8;\n"
+	    "\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; } "
+	    "_uint16;\n"
+	    "\t\t\tinteger { size = 32; align = 8; signed = 0; encoding = none; base = 10; } "
+	    "_uint32;\n"
+	    "\t\t\tinteger { size = 64; align = 8; signed = 0; encoding = none; base = 10; } "
+	    "_uint64;\n"
+	    "\t\t\tfloating_point { exp_dig = 8; mant_dig = 24; align = 8; } _float;\n"
+	    "\t\t\tfloating_point { exp_dig = 11; mant_dig = 53; align = 8; } _double;\n"
+	    "\t\t\tstring _string;\n"
+	    "\t\t} __app_myprov_s64;\n"
+	    "\t};\n"
+	    "};\n"
+	    "\n");
+	tsdl_buf_fini(&buf);
+}
+
 static void test_stream_invalid_context(void **state)
 {
 	static const struct tsdl_context_field bad[] = {
-	    {"vpid", INT(32, 1, 10), 0},
-	    {"perf:cycles", INT(64, 0, 10), 0},
+	    {"vpid", INT(32, 1, 10), 0, false},
+	    {"perf:cycles", INT(64, 0, 10), 0, false},
 	};
 	struct tsdl_buf buf = {0};
 
@@ -950,6 +1012,7 @@ int main(void)
 	    cmocka_unit_test(test_preamble_invalid),
 	    cmocka_unit_test(test_stream_without_context),
 	    cmocka_unit_test(test_stream_with_contexts),
+	    cmocka_unit_test(test_stream_with_app_context),
 	    cmocka_unit_test(test_stream_invalid_context),
 	    cmocka_unit_test(test_field_integers),
 	    cmocka_unit_test(test_field_integer_hex),

@@ -148,6 +148,9 @@ static void test_semantic_errors(void **state)
 	    {"$ctx == 1", 0, "expected a name after '$ctx', as in $ctx.vpid"},
 	    {"$ctx[1] == 1", 0, "expected a name after '$ctx'"},
 	    {"$app == 1", 0, "expected a name after '$app', as in $app.provider:name"},
+	    /* ringtrace reads at most 3 distinct application contexts per filter. */
+	    {"$app.p:a == 1 && $app.p:b == 2 || $app.p:a == 3 && $app.p:c == 4 || $app.q:a == 5",
+	     68, "more than 3 application contexts in one filter: ringtrace reads at most 3"},
 	    /* Array indexes: integer literals only. */
 	    {"a[i] == 1", 2, "array index must be an integer constant"},
 	    {"a[-1] == 1", 2, "array index must be an integer constant"},

@@ -160,7 +160,37 @@ static int ctx_get(const void *handle, struct filter_ctx_value *ret)
 	return 0;
 }
 
-static const struct filter_ctx_ops ctx_ops = {ctx_resolve, ctx_get};
+/*
+ * Application contexts: "$app.prov:a" and "$app.prov:b" read app_a / app_b
+ * (app_*_ok false: unreadable, as without provider); "$app.gone:x" cannot
+ * be resolved here.
+ */
+static const int app_a_handle = 1, app_b_handle = 2;
+static struct filter_ctx_value app_a, app_b;
+static bool app_a_ok, app_b_ok;
+
+static int app_resolve(const char *name, const void **ret_handle)
+{
+	if (strcmp(name, "$app.prov:a") == 0)
+		*ret_handle = &app_a_handle;
+	else if (strcmp(name, "$app.prov:b") == 0)
+		*ret_handle = &app_b_handle;
+	else
+		return -ENOENT;
+	return 0;
+}
+
+static int app_get(const void *handle, struct filter_ctx_value *ret)
+{
+	bool ok = handle == &app_a_handle ? app_a_ok : app_b_ok;
+
+	if (!ok)
+		return -EINVAL;
+	*ret = handle == &app_a_handle ? app_a : app_b;
+	return 0;
+}
+
+static const struct filter_ctx_ops ctx_ops = {ctx_resolve, ctx_get, app_resolve, app_get};
 
 /* 1 recorded, 0 not, -1 refused at link. */
 static int verdict(const char *expr)
@@ -389,6 +419,101 @@ static void test_contexts(void **state)
 	ctx_fail = false;
 }
 
+static void app_set(struct filter_ctx_value *v, bool *ok, enum filter_ctx_kind kind, int64_t i,
+                    double d, const char *str)
+{
+	*ok = true;
+	v->kind = kind;
+	if (kind == FILTER_CTX_INTEGER)
+		v->u.s64 = i;
+	else if (kind == FILTER_CTX_DOUBLE)
+		v->u.d = d;
+	else
+		v->u.str = str;
+}
+
+/* One linked program, run while the values change kind, as a provider's may per event. */
+static void test_app_contexts_change_kind(void **state)
+{
+	struct filter_bytecode *bc = NULL;
+	struct filter_program *prog = NULL;
+	const char *reason = NULL;
+
+	(void)state;
+	values_reset();
+	assert_int_equal(filter_compile("$app.prov:a == 5 || $app.prov:b == \"x*\"", &bc, NULL), 0);
+	assert_int_equal(
+	    filter_link(bc, filter_bytecode_size(bc), fields, F_NR, &ctx_ops, &prog, &reason), 0);
+	free(bc);
+	app_set(&app_a, &app_a_ok, FILTER_CTX_INTEGER, 5, 0, NULL);
+	app_b_ok = false;
+	assert_true(filter_program_run(prog, values)); /* b never read */
+	app_set(&app_a, &app_a_ok, FILTER_CTX_INTEGER, 4, 0, NULL);
+	assert_false(filter_program_run(prog, values)); /* b unreadable: error */
+	app_set(&app_b, &app_b_ok, FILTER_CTX_STRING, 0, 0, "xyz");
+	assert_true(filter_program_run(prog, values));
+	app_set(&app_a, &app_a_ok, FILTER_CTX_DOUBLE, 0, 5.0, NULL);
+	assert_true(filter_program_run(prog, values)); /* 5.0 == 5 */
+	app_set(&app_a, &app_a_ok, FILTER_CTX_STRING, 0, 0, "five");
+	assert_false(filter_program_run(prog, values)); /* string == 5: error */
+	app_a_ok = false;
+	assert_false(filter_program_run(prog, values));
+	filter_program_free(prog);
+}
+
+static void test_app_contexts(void **state)
+{
+	static const struct expect cases[] = {
+	    {"$app.prov:a == -7", 1},
+	    {"$app.prov:a < -7", 0},
+	    {"$app.prov:a & 1", 1},
+	    {"-$app.prov:a == 7", 1},
+	    {"$app.prov:b > 2.25", 1},
+	    {"$app.prov:b == 2.5", 1},
+	    {"$app.prov:b == -7", 0},
+	    {"$app.prov:a == \"x\"", 0}, /* string against an integer: error */
+	    {"$app.prov:a == \"x\" || 1", 0},
+	    {"1 || $app.prov:a == \"x\"", 1},
+	    {"$app.gone:x == 1", 0},
+	    {"$app.gone:x == 1 || s8 == -3", 0},
+	    {"s8 == -3 || $app.gone:x == 1", 1},
+	    {"$app.prov:a == -7 && $app.prov:b == 2.5 && $ctx.vpid == 4242", 1},
+	};
+	/* clang-format off */
+	static const uint8_t four[] = {
+	    FILTER_OP_GET_CONTEXT_REF, 0xff, 0xff, /* 0 */
+	    FILTER_OP_GET_CONTEXT_REF, 0xff, 0xff, /* 3 */
+	    FILTER_OP_EQ,                          /* 6 */
+	    FILTER_OP_GET_CONTEXT_REF, 0xff, 0xff, /* 7 */
+	    FILTER_OP_GET_CONTEXT_REF, 0xff, 0xff, /* 10 */
+	    FILTER_OP_EQ,                          /* 13 */
+	    FILTER_OP_EQ,                          /* 14 */
+	    FILTER_OP_RETURN,                      /* 15 */
+	    0, 0, '$', 'a', 'p', 'p', '.', 'p', ':', 'a', 0,
+	    3, 0, '$', 'a', 'p', 'p', '.', 'p', ':', 'b', 0,
+	    7, 0, '$', 'a', 'p', 'p', '.', 'p', ':', 'c', 0,
+	    10, 0, '$', 'a', 'p', 'p', '.', 'p', ':', 'd', 0,
+	};
+	/* clang-format on */
+	struct {
+		struct filter_bytecode head;
+		uint8_t data[sizeof(four)];
+	} bc = {.head = {.len = sizeof(four), .reloc_table_offset = 16}};
+	struct filter_program *prog = NULL;
+	const char *reason = NULL;
+
+	(void)state;
+	app_set(&app_a, &app_a_ok, FILTER_CTX_INTEGER, -7, 0, NULL);
+	app_set(&app_b, &app_b_ok, FILTER_CTX_DOUBLE, 0, 2.5, NULL);
+	EXPECT_ALL(cases);
+	/* A fourth distinct application context (which the CLI refuses) does not link. */
+	memcpy(bc.data, four, sizeof(four));
+	assert_int_equal(filter_link(&bc, sizeof(bc.head) + sizeof(four), fields, F_NR, &ctx_ops,
+	                             &prog, &reason),
+	                 -E2BIG);
+	assert_string_equal(reason, "more than 3 application contexts in one filter");
+}
+
 static void test_null_values(void **state)
 {
 	(void)state;
@@ -464,6 +589,8 @@ int main(void)
 	    cmocka_unit_test(test_bitwise),
 	    cmocka_unit_test(test_logical),
 	    cmocka_unit_test(test_contexts),
+	    cmocka_unit_test(test_app_contexts),
+	    cmocka_unit_test(test_app_contexts_change_kind),
 	    cmocka_unit_test(test_null_values),
 	    cmocka_unit_test(test_no_contexts),
 	    cmocka_unit_test(test_jump_into_comparison),

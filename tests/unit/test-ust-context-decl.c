@@ -189,12 +189,66 @@ static void test_hardware_counter_availability(void **state)
 	assert_int_equal(ust_context_from_request(&req, &ctx), expected);
 }
 
+static struct ringtrace_event_context app_request(const char *provider, const char *name)
+{
+	struct ringtrace_event_context req = {.ctx = RINGTRACE_EVENT_CONTEXT_APP_CONTEXT};
+
+	snprintf(req.app_ctx.provider_name, sizeof(req.app_ctx.provider_name), "%s", provider);
+	snprintf(req.app_ctx.ctx_name, sizeof(req.app_ctx.ctx_name), "%s", name);
+	return req;
+}
+
+/* "$app.PROVIDER:CTX": named as such, declared as a dynamic (tag + variant) field. */
+static void test_app_contexts(void **state)
+{
+	struct ringtrace_event_context req = app_request("my.prov", "a:b");
+	struct tsdl_context_field field;
+	struct session_context ctx;
+	char name[64], tsdl[64];
+
+	(void)state;
+	assert_int_equal(ust_context_from_request(&req, &ctx), 0);
+	assert_string_equal(ctx.name, "$app.my.prov:a:b");
+	ust_context_tsdl_field(&ctx, &field);
+	assert_true(field.is_dynamic);
+	assert_string_equal(field.name, "$app.my.prov:a:b");
+	assert_int_equal(tsdl_dynamic_field_name(field.name, tsdl, sizeof(tsdl)), 0);
+	assert_string_equal(tsdl, "_app_my_prov_a_b");
+	assert_int_equal(tsdl_dynamic_field_name(field.name, tsdl, 16), -EINVAL);
+
+	static const char *const refused[][2] = {{"", "c"}, {"p", ""}, {"p:q", "c"}};
+	for (size_t i = 0; i < ARRAY_LEN(refused); i++) {
+		req = app_request(refused[i][0], refused[i][1]);
+		assert_int_equal(ust_context_from_request(&req, &ctx),
+		                 -RINGTRACE_ERR_UST_CONTEXT_INVAL);
+	}
+	req = app_request("p", "c");
+	memset(req.app_ctx.ctx_name, 'c', sizeof(req.app_ctx.ctx_name)); /* unterminated */
+	assert_int_equal(ust_context_from_request(&req, &ctx), -RINGTRACE_ERR_UST_CONTEXT_INVAL);
+
+	/* "$app." + provider + ":" + name: 255 bytes at most. */
+	memset(name, 'n', sizeof(name));
+	name[sizeof(name) - 1] = '\0';
+	char provider[256];
+	memset(provider, 'p', sizeof(provider));
+	provider[255 - strlen("$app.:") - (sizeof(name) - 1)] = '\0';
+	req = app_request(provider, name);
+	assert_int_equal(ust_context_from_request(&req, &ctx), 0);
+	assert_int_equal(strlen(ctx.name), 255);
+	provider[strlen(provider)] = 'p';
+	provider[255 - strlen("$app.:") - (sizeof(name) - 1) + 1] = '\0';
+	req = app_request(provider, name);
+	assert_int_equal(ust_context_from_request(&req, &ctx),
+	                 -RINGTRACE_ERR_APP_CONTEXT_NAME_TOO_LONG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_stream_declaration_as_lttng),
 	    cmocka_unit_test(test_declaration_matches_tracer),
 	    cmocka_unit_test(test_refused_types),
+	    cmocka_unit_test(test_app_contexts),
 	    cmocka_unit_test(test_hardware_counter_availability),
 	};
 

@@ -98,6 +98,12 @@ struct ust_cmd_channel {
 enum ust_context_kind {
 	UST_CONTEXT_BUILTIN = 0,     /* name: as `$ctx.` spells it ("vpid", "procname"...) */
 	UST_CONTEXT_PERF_THREAD = 1, /* a per-thread perf counter, recorded as uint64 */
+	/*
+	 * An application context: name "$app.PROVIDER:CTX", recorded as a tag
+	 * byte and a value the app's provider gives (<ringtrace/context-provider.h>);
+	 * a context already in the channel: -EEXIST.
+	 */
+	UST_CONTEXT_APP = 2,
 };
 
 #define UST_MAX_CONTEXTS 64

@@ -77,6 +77,8 @@ static const char *const error_texts[_RINGTRACE_ERR_MAX] = {
     [RINGTRACE_ERR_RELAYD_VERSION_FAIL] = "Relay daemon not compatible",
     [RINGTRACE_ERR_RELAYD_LOST] =
         "Connection to the relay daemon lost: trace data could not all be sent",
+    [RINGTRACE_ERR_APP_CONTEXT_NAME_TOO_LONG] =
+        "Application context name too long (at most 255 bytes for $app.PROVIDER:CONTEXT)",
     [RINGTRACE_ERR_CONTEXT_UNAVAILABLE] =
         "Context unavailable on this kernel (perf_event_open() refuses this counter: "
         "no hardware PMU, or kernel.perf_event_paranoid too strict)",

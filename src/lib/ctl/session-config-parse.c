@@ -326,7 +326,6 @@ static int parse_perf_context(const struct parse_ctx *p, const xmlNode *perf,
 static int parse_context(const struct parse_ctx *p, const xmlNode *node,
                          const struct config_channel *ch, struct config_context *c)
 {
-	char provider[RINGTRACE_SYMBOL_NAME_LEN], name[RINGTRACE_SYMBOL_NAME_LEN];
 	char word[32];
 	const xmlNode *n;
 	int type, r;
@@ -335,15 +334,19 @@ static int parse_context(const struct parse_ctx *p, const xmlNode *node,
 	if ((n = child(node, "perf")))
 		return parse_perf_context(p, n, c);
 	if ((n = child(node, "app"))) {
-		r = copy_text(p, child(n, "provider_name"), provider, sizeof(provider));
+		struct ringtrace_event_app_ctx *app = &c->ctx.app_ctx;
+
+		r = copy_text(p, child(n, "provider_name"), app->provider_name,
+		              sizeof(app->provider_name));
 		if (r == 0)
-			r = copy_text(p, child(n, "ctx_name"), name, sizeof(name));
+			r = copy_text(p, child(n, "ctx_name"), app->ctx_name,
+			              sizeof(app->ctx_name));
 		if (r < 0)
 			return r;
-		return NOT_SUPPORTED(p, n,
-		                     "channel %s: application contexts ($app.%s:%s) are not "
-		                     "supported",
-		                     ch->chan.name, provider, name);
+		c->ctx.ctx = RINGTRACE_EVENT_CONTEXT_APP_CONTEXT;
+		snprintf(c->symbol, sizeof(c->symbol), "$app.%s:%s", app->provider_name,
+		         app->ctx_name);
+		return 0;
 	}
 	n = child(node, "type");
 	r = copy_text(p, n, word, sizeof(word));

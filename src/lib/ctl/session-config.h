@@ -33,7 +33,7 @@ struct config_event {
 
 struct config_context {
 	struct ringtrace_event_context ctx; /* a built-in type or a per-thread perf counter */
-	char symbol[RINGTRACE_SYMBOL_NAME_LEN + 16]; /* how the file names it, for messages */
+	char symbol[2 * RINGTRACE_SYMBOL_NAME_LEN + 16]; /* how the file names it, for messages */
 	int line;
 };
 

@@ -5,8 +5,8 @@
  * created (sessions, channels, recorders, mapped streams) are the parent's.
  * So, around fork:
  * - prepare: take rt_ust_lock (no command half-applied, no notify exchange
- *   in flight) and urcu-bp's fork lock;
- * - parent: release both;
+ *   in flight), the context providers' lock and urcu-bp's fork lock;
+ * - parent: release them;
  * - child: only the forking thread exists. Drop the inherited objects
  *   without a grace period (no other reader can exist) and without writing
  *   to the shared buffers (unmapping only affects this process), close the
@@ -16,6 +16,7 @@
  *   that calls exec right away loses them harmlessly: every descriptor is
  *   close-on-exec.
  */
+#include "app-context.h"
 #include "comm-conn.h"
 #include "context.h"
 
@@ -26,12 +27,14 @@
 static void fork_prepare(void)
 {
 	rt_ust_lock();
+	rt_ust_app_context_fork_prepare();
 	urcu_bp_before_fork();
 }
 
 static void fork_parent(void)
 {
 	urcu_bp_after_fork_parent();
+	rt_ust_app_context_fork_done();
 	rt_ust_unlock();
 }
 
@@ -45,6 +48,7 @@ static void close_inherited(int *fd)
 static void fork_child(void)
 {
 	urcu_bp_after_fork_child();
+	rt_ust_app_context_fork_done();
 	rt_ust_context_reset_after_fork();
 	for (int i = 0; i < RT_COMM_NR_TARGETS; i++) {
 		struct rt_comm_target *target = &rt_comm_targets[i];

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <urcu-bp.h>
 #include <urcu/list.h>
 #include <urcu/rculist.h>
@@ -22,6 +23,7 @@
 #include "common/comm/ust-msg.h"
 #include "common/macros.h"
 #include "ctf/packet.h"
+#include "lib/ust/app-context.h"
 #include "lib/ust/context.h"
 #include "lib/ust/cpu.h"
 #include "lib/ust/perf-counter.h"
@@ -38,6 +40,8 @@ struct record_private {
 STATIC_ASSERT(UST_MAX_CONTEXTS *RT_UST_CONTEXT_PROCNAME_LEN <= RT_UST_MAX_CONTEXT_LEN &&
                   RT_UST_PERF_CONTEXT_LEN <= RT_UST_CONTEXT_PROCNAME_LEN,
               "the event context of a channel fits RT_UST_MAX_CONTEXT_LEN");
+STATIC_ASSERT(RT_UST_MAX_CONTEXT_LEN < RT_UST_CONTEXTS_LEN_VARIES,
+              "no fixed event context takes the length that means \"varies\"");
 STATIC_ASSERT(sizeof(struct record_private) <= sizeof(((struct ringtrace_record *)0)->reserved),
               "struct ringtrace_record has no room for the reservation");
 
@@ -75,6 +79,59 @@ static inline struct rb_stream *channel_stream(const struct rt_ust_channel *chan
 }
 
 /*
+ * The record path of a channel with application contexts, out of line so
+ * that other channels do not pay for it: each provider is loaded once, so
+ * that the size reserved and the bytes written come from the same one
+ * (see app-context.h), then the record is reserved and its contexts are
+ * written as the channel lists them. false when nothing was reserved.
+ */
+static bool reserve_with_app_contexts(const struct rt_ust_channel *chan, struct rb_stream *stream,
+                                      uint32_t event_id, size_t payload_len,
+                                      struct ringtrace_record *rec)
+{
+	const struct ringtrace_context_provider *providers[UST_MAX_CONTEXTS];
+	uint64_t sizes[UST_MAX_CONTEXTS];
+	struct record_private *priv = record_private(rec);
+	uint64_t ctx_len = 0;
+	uint32_t header_len;
+	char *p;
+
+	for (uint32_t i = 0; i < chan->nr_contexts; i++) {
+		const struct rt_ust_channel_context *c = &chan->contexts[i];
+
+		if (c->app) {
+			providers[i] = rt_ust_app_context_provider(c->app);
+			sizes[i] = rt_ust_app_context_size(c->app, providers[i], rec->ip, ctx_len);
+		} else {
+			sizes[i] = c->builtin ? c->builtin->size_bytes : RT_UST_PERF_CONTEXT_LEN;
+		}
+		ctx_len += sizes[i];
+		if (ctx_len > UINT32_MAX - payload_len)
+			return false;
+	}
+	if (rb_reserve(stream, (uint32_t)(payload_len + ctx_len),
+	               ctf_event_id_needs_extended(event_id), &priv->rb) < 0)
+		return false;
+	header_len = ctf_event_header_write(priv->rb.record, event_id, priv->rb.timestamp,
+	                                    priv->rb.long_header);
+	p = (char *)priv->rb.record + header_len;
+	for (uint32_t i = 0; i < chan->nr_contexts; i++) {
+		const struct rt_ust_channel_context *c = &chan->contexts[i];
+
+		if (c->app)
+			rt_ust_app_context_write(c->app, providers[i], rec->ip, p, sizes[i]);
+		else
+			rt_ust_contexts_write(c, 1, p, rec->ip);
+		p += sizes[i];
+	}
+	rec->payload = p;
+	return true;
+}
+
+static int record_reserve_app(const struct cds_list_head *pos, struct rb_stream *stream,
+                              size_t payload_len, struct ringtrace_record *rec);
+
+/*
  * Reserves in the first recorder from pos on that is on. The list is the
  * event's, read under the caller's RCU read lock.
  */
@@ -88,7 +145,7 @@ static inline int record_reserve_from(const struct cds_list_head *pos, size_t pa
 		    caa_container_of(pos, struct rt_ust_recorder, node);
 		const struct rt_ust_channel *chan = r->chan;
 		struct rb_stream *stream;
-		uint32_t header_len;
+		uint32_t header_len, contexts_len;
 
 		const struct rt_ust_filter_set *filters;
 
@@ -101,7 +158,10 @@ static inline int record_reserve_from(const struct cds_list_head *pos, size_t pa
 		stream = channel_stream(chan);
 		if (unlikely(!stream))
 			continue;
-		if (rb_reserve(stream, (uint32_t)payload_len + chan->contexts_len,
+		contexts_len = chan->contexts_len;
+		if (unlikely(contexts_len == RT_UST_CONTEXTS_LEN_VARIES))
+			return record_reserve_app(pos, stream, payload_len, rec);
+		if (rb_reserve(stream, (uint32_t)payload_len + contexts_len,
 		               ctf_event_id_needs_extended(r->event_id), &priv->rb) < 0)
 			continue;
 		header_len = ctf_event_header_write(priv->rb.record, r->event_id,
@@ -114,6 +174,24 @@ static inline int record_reserve_from(const struct cds_list_head *pos, size_t pa
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * The recorder at pos is on and its channel has application contexts:
+ * reserves there, or goes on with the next recorders.
+ */
+static __attribute__((noinline)) int record_reserve_app(const struct cds_list_head *pos,
+                                                        struct rb_stream *stream,
+                                                        size_t payload_len,
+                                                        struct ringtrace_record *rec)
+{
+	const struct rt_ust_recorder *r = caa_container_of(pos, struct rt_ust_recorder, node);
+
+	if (reserve_with_app_contexts(r->chan, stream, r->event_id, payload_len, rec)) {
+		rec->cursor = pos;
+		return 1;
+	}
+	return record_reserve_from(rcu_dereference(pos->next), payload_len, rec);
 }
 
 /*
@@ -276,6 +354,12 @@ static int channel_context_resolve(uint32_t kind, const char *name, uint32_t per
 			return r;
 		*ret_len = RT_UST_PERF_CONTEXT_LEN;
 		return 0;
+	case UST_CONTEXT_APP:
+		r = rt_ust_app_context_get(name, &ret->app);
+		if (r < 0)
+			return r;
+		*ret_len = 0; /* known per record */
+		return 0;
 	default:
 		return -EINVAL;
 	}
@@ -292,12 +376,14 @@ int rt_ust_channel_add_context(struct rt_ust_channel *chan, uint32_t kind, const
 		return -EBUSY;
 	if (chan->nr_contexts >= UST_MAX_CONTEXTS)
 		return -E2BIG;
+	memset(&ctx, 0, sizeof(ctx));
 	r = channel_context_resolve(kind, name, perf_type, perf_config, &ctx, &len);
 	if (r < 0)
 		return r;
 	/* A perf counter may appear under two names (cycles, cpu-cycles), as with lttng. */
 	for (uint32_t i = 0; i < chan->nr_contexts; i++)
-		if (ctx.builtin && chan->contexts[i].builtin == ctx.builtin)
+		if ((ctx.builtin && chan->contexts[i].builtin == ctx.builtin) ||
+		    (ctx.app && chan->contexts[i].app == ctx.app))
 			return -EEXIST;
 	/* No record reads the array yet: no stream is published (see ust-objects.h). */
 	grown = reallocarray(chan->contexts, chan->nr_contexts + 1, sizeof(*grown));
@@ -306,7 +392,10 @@ int rt_ust_channel_add_context(struct rt_ust_channel *chan, uint32_t kind, const
 	grown[chan->nr_contexts] = ctx;
 	chan->contexts = grown;
 	chan->nr_contexts++;
-	chan->contexts_len += len;
+	if (ctx.app || chan->contexts_len == RT_UST_CONTEXTS_LEN_VARIES)
+		chan->contexts_len = RT_UST_CONTEXTS_LEN_VARIES;
+	else
+		chan->contexts_len += len;
 	return 0;
 }
 
@@ -353,7 +442,8 @@ static int event_unlink_channel(const struct ringtrace_event_desc *desc, void *a
 	struct rt_ust_recorder *r, *tmp;
 	bool changed = false;
 
-	cds_list_for_each_entry_safe (r, tmp, &rt->recorders, node) {
+	cds_list_for_each_entry_safe (r, tmp, &rt->recorders, node)
+	{
 		if (r->chan != ctx->chan)
 			continue;
 		cds_list_del_rcu(&r->node);

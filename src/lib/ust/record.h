@@ -48,10 +48,11 @@ int rt_ust_channel_set_stream(struct rt_ust_channel *chan, uint32_t cpu, struct 
 void rt_ust_channel_set_enabled(struct rt_ust_channel *chan, bool enabled);
 /*
  * Appends a context to the channel's event context: kind UST_CONTEXT_BUILTIN
- * with name a built-in context (context.h), or UST_CONTEXT_PERF_THREAD with
- * a perf counter's type and config. -EBUSY once the channel has a stream
- * (records may exist), -EINVAL unknown kind or name, -EEXIST a built-in
- * context already there,
+ * with name a built-in context (context.h), UST_CONTEXT_PERF_THREAD with
+ * a perf counter's type and config, or UST_CONTEXT_APP with name
+ * "$app.PROVIDER:CTX" (app-context.h). -EBUSY once the channel has a stream
+ * (records may exist), -EINVAL unknown kind or name, -EEXIST a built-in or
+ * application context already there,
  * -E2BIG beyond UST_MAX_CONTEXTS, -ENOSPC too many perf counters, -ENOMEM.
  */
 int rt_ust_channel_add_context(struct rt_ust_channel *chan, uint32_t kind, const char *name,

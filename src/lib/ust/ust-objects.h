@@ -20,14 +20,21 @@
 #include <urcu/list.h>
 
 struct rb_stream;
+struct rt_ust_app_context;
 struct rt_ust_context;
 struct rt_ust_perf_counter;
 
-/* One context a channel records after the event header: a built-in one or a perf counter. */
+/*
+ * One context a channel records after the event header: a built-in one, a
+ * perf counter or an application context (exactly one pointer is set).
+ */
 struct rt_ust_channel_context {
-	const struct rt_ust_context *builtin; /* NULL for a perf counter */
+	const struct rt_ust_context *builtin;
 	struct rt_ust_perf_counter *perf;
+	struct rt_ust_app_context *app;
 };
+
+#define RT_UST_CONTEXTS_LEN_VARIES 0x80000000u
 
 struct rt_ust_session {
 	uint32_t handle;           /* sessiond's object handle */
@@ -48,7 +55,13 @@ struct rt_ust_channel {
 	 * the fast path reads it only once it found a stream.
 	 */
 	uint32_t nr_contexts;
-	uint32_t contexts_len; /* bytes they take in every record */
+	/*
+	 * Bytes they take in every record, or RT_UST_CONTEXTS_LEN_VARIES when
+	 * an application context among them makes it vary per record. One
+	 * field, loaded anyway to size the record: other channels pay no
+	 * extra load to learn that they have no application context.
+	 */
+	uint32_t contexts_len;
 	struct rt_ust_channel_context *contexts;
 	int64_t blocking_timeout_us; /* given to each stream if the app allows blocking */
 	struct cds_list_head node;
