@@ -75,10 +75,13 @@ static inline struct rb_stream *channel_stream(const struct rt_ust_channel *chan
 }
 
 /*
- * Reserves in the first recorder from pos on that is on. The list is the
- * event's, read under the caller's RCU read lock.
+ * Reserves in the first recorder from pos on that is on (and, when only is
+ * set, whose channel belongs to that session). The list is the event's,
+ * read under the caller's RCU read lock. The fast path passes a constant
+ * NULL: inlined, the session test disappears from it.
  */
-static inline int record_reserve_from(const struct cds_list_head *pos, size_t payload_len,
+static inline int record_reserve_from(const struct cds_list_head *pos,
+                                      const struct rt_ust_session *only, size_t payload_len,
                                       struct ringtrace_record *rec)
 {
 	struct record_private *priv = record_private(rec);
@@ -94,6 +97,8 @@ static inline int record_reserve_from(const struct cds_list_head *pos, size_t pa
 
 		if (!CMM_LOAD_SHARED(r->enabled) || !CMM_LOAD_SHARED(chan->enabled) ||
 		    !CMM_LOAD_SHARED(chan->session->active))
+			continue;
+		if (only && chan->session != only)
 			continue;
 		filters = rcu_dereference(r->filters);
 		if (unlikely(filters) && !rt_ust_filter_set_accepts(filters, rec->filter_values))
@@ -131,7 +136,7 @@ __attribute__((flatten)) int ringtrace_record_reserve(const struct ringtrace_eve
 	if (unlikely(!rt || payload_len > UINT32_MAX - RT_UST_MAX_CONTEXT_LEN))
 		return 0;
 	record_private(rec)->head = &rt->recorders;
-	return record_reserve_from(rcu_dereference(rt->recorders.next), payload_len, rec);
+	return record_reserve_from(rcu_dereference(rt->recorders.next), NULL, payload_len, rec);
 }
 
 /* A second recorder of the same event: rare, kept out of the commit. */
@@ -139,7 +144,7 @@ static __attribute__((noinline)) int record_reserve_next(const struct cds_list_h
                                                          size_t payload_len,
                                                          struct ringtrace_record *rec)
 {
-	return record_reserve_from(pos, payload_len, rec);
+	return record_reserve_from(pos, NULL, payload_len, rec);
 }
 
 __attribute__((flatten)) int ringtrace_record_commit_next(size_t payload_len,
@@ -153,6 +158,29 @@ __attribute__((flatten)) int ringtrace_record_commit_next(size_t payload_len,
 	if (likely(next == priv->head))
 		return 0;
 	return record_reserve_next(next, payload_len, rec);
+}
+
+int rt_ust_record_reserve_in_session(const struct ringtrace_event_desc *desc,
+                                     const struct rt_ust_session *session, size_t payload_len,
+                                     struct ringtrace_record *rec)
+{
+	struct ringtrace_event_runtime *rt = rcu_dereference(*desc->runtime);
+
+	if (!rt || payload_len > UINT32_MAX - RT_UST_MAX_CONTEXT_LEN)
+		return 0;
+	record_private(rec)->head = &rt->recorders;
+	return record_reserve_from(rcu_dereference(rt->recorders.next), session, payload_len, rec);
+}
+
+int rt_ust_record_commit_next_in_session(const struct rt_ust_session *session, size_t payload_len,
+                                         struct ringtrace_record *rec)
+{
+	struct record_private *priv = record_private(rec);
+
+	rb_commit(&priv->rb);
+	return record_reserve_from(
+	    rcu_dereference(((const struct cds_list_head *)rec->cursor)->next), session,
+	    payload_len, rec);
 }
 
 /* --- objects (slow path, rt_ust_lock() held) --- */
@@ -332,8 +360,7 @@ void rt_ust_event_runtime_free(struct ringtrace_event_runtime *rt)
 
 	if (!rt)
 		return;
-	cds_list_for_each_entry_safe (r, tmp, &rt->recorders, node)
-	{
+	cds_list_for_each_entry_safe (r, tmp, &rt->recorders, node) {
 		rt_ust_filter_set_free(r->filters);
 		free(recorder_of(r));
 	}
@@ -376,8 +403,7 @@ void rt_ust_channel_destroy(struct rt_ust_channel *chan)
 	rt_probes_for_each_event(event_unlink_channel, &ctx);
 	cds_list_del(&chan->node);
 	synchronize_rcu();
-	cds_list_for_each_entry_safe (rec, tmp, &ctx.unlinked, unlinked)
-	{
+	cds_list_for_each_entry_safe (rec, tmp, &ctx.unlinked, unlinked) {
 		rt_ust_filter_set_free(rec->pub.filters);
 		free(rec);
 	}
