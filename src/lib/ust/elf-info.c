@@ -65,30 +65,40 @@ static int read_ehdr(const struct elf_src *src, ElfW(Ehdr) * ret)
 	return 0;
 }
 
-static int read_phdr(const struct elf_src *src, const ElfW(Ehdr) * ehdr, unsigned i,
-                     ElfW(Phdr) * ret)
+/* The program headers, malloc'd in *ret_phdrs (NULL when there are none). */
+static int read_phdrs(const struct elf_src *src, const ElfW(Ehdr) * ehdr, ElfW(Phdr) * *ret_phdrs)
 {
-	return src_read(src, (uint64_t)ehdr->e_phoff + (uint64_t)i * sizeof(*ret), ret,
-	                sizeof(*ret));
+	size_t len = (size_t)ehdr->e_phnum * sizeof(ElfW(Phdr));
+	_cleanup_free_ ElfW(Phdr) *phdrs = NULL;
+	int r;
+
+	*ret_phdrs = NULL;
+	if (len == 0)
+		return 0;
+	phdrs = malloc(len);
+	if (!phdrs)
+		return -ENOMEM;
+	r = src_read(src, ehdr->e_phoff, phdrs, len);
+	if (r < 0)
+		return r;
+	*ret_phdrs = TAKE_PTR(phdrs);
+	return 0;
 }
 
-static int read_memsz(const struct elf_src *src, const ElfW(Ehdr) * ehdr, uint64_t *ret_memsz)
+static int read_memsz(const ElfW(Phdr) * phdrs, unsigned nr_phdrs, uint64_t *ret_memsz)
 {
 	uint64_t low = UINT64_MAX, high = 0;
 
-	for (unsigned i = 0; i < ehdr->e_phnum; i++) {
-		ElfW(Phdr) phdr;
+	for (unsigned i = 0; i < nr_phdrs; i++) {
 		uint64_t end;
-		int r = read_phdr(src, ehdr, i, &phdr);
 
-		if (r < 0)
-			return r;
-		if (phdr.p_type != PT_LOAD)
+		if (phdrs[i].p_type != PT_LOAD)
 			continue;
-		if (__builtin_add_overflow((uint64_t)phdr.p_vaddr, (uint64_t)phdr.p_memsz, &end))
+		if (__builtin_add_overflow((uint64_t)phdrs[i].p_vaddr, (uint64_t)phdrs[i].p_memsz,
+		                           &end))
 			return -ENOEXEC;
-		if (phdr.p_vaddr < low)
-			low = phdr.p_vaddr;
+		if (phdrs[i].p_vaddr < low)
+			low = phdrs[i].p_vaddr;
 		if (end > high)
 			high = end;
 	}
@@ -132,23 +142,20 @@ static int find_build_id_note(const struct elf_src *src, uint64_t off, uint64_t 
 	return 0;
 }
 
-static int read_build_id(const struct elf_src *src, const ElfW(Ehdr) * ehdr,
+static int read_build_id(const struct elf_src *src, const ElfW(Phdr) * phdrs, unsigned nr_phdrs,
                          struct rt_elf_info *info)
 {
-	for (unsigned i = 0; i < ehdr->e_phnum; i++) {
-		ElfW(Phdr) phdr;
+	for (unsigned i = 0; i < nr_phdrs; i++) {
 		uint64_t end;
-		int r = read_phdr(src, ehdr, i, &phdr);
+		int r;
 
-		if (r < 0)
-			return r;
-		if (phdr.p_type != PT_NOTE)
+		if (phdrs[i].p_type != PT_NOTE)
 			continue;
-		if (__builtin_add_overflow((uint64_t)phdr.p_offset, (uint64_t)phdr.p_filesz,
+		if (__builtin_add_overflow((uint64_t)phdrs[i].p_offset, (uint64_t)phdrs[i].p_filesz,
 		                           &end) ||
 		    end > src->size)
 			return -ENOEXEC;
-		r = find_build_id_note(src, phdr.p_offset, end, info);
+		r = find_build_id_note(src, phdrs[i].p_offset, end, info);
 		if (r != 0)
 			return r < 0 ? r : 0;
 	}
@@ -246,15 +253,18 @@ static int read_debug_link(const struct elf_src *src, const ElfW(Ehdr) * ehdr,
 
 static int elf_info_read(const struct elf_src *src, struct rt_elf_info *ret)
 {
+	_cleanup_free_ ElfW(Phdr) *phdrs = NULL;
 	struct rt_elf_info info = {0};
 	ElfW(Ehdr) ehdr;
 	int r;
 
 	r = read_ehdr(src, &ehdr);
 	if (r >= 0)
-		r = read_memsz(src, &ehdr, &info.memsz);
+		r = read_phdrs(src, &ehdr, &phdrs);
 	if (r >= 0)
-		r = read_build_id(src, &ehdr, &info);
+		r = read_memsz(phdrs, ehdr.e_phnum, &info.memsz);
+	if (r >= 0)
+		r = read_build_id(src, phdrs, ehdr.e_phnum, &info);
 	if (r >= 0)
 		r = read_debug_link(src, &ehdr, &info);
 	if (r < 0) {
