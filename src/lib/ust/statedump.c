@@ -6,33 +6,23 @@
  *  1. under rt_ust_lock: take the target's pending sessions, keep those that
  *     record a statedump event (nothing more is done for the others: a
  *     session without statedump events costs a list walk);
- *  2. without rt_ust_lock: list the loaded objects (dl_iterate_phdr, which
- *     takes the dynamic loader's lock: never nested inside rt_ust_lock,
- *     which the loader's lock is held around when a provider's constructor
- *     registers it) and read their ELF facts (elf-info.h);
+ *  2. without rt_ust_lock: list the loaded objects and read their ELF facts
+ *     (loaded-objects.h: the loader's lock is never taken inside
+ *     rt_ust_lock);
  *  3. under rt_ust_lock: record the events into each kept session.
  * Sessions cannot go away between 1 and 3: only this thread applies the
  * commands of the target, and it applies none meanwhile.
- *
- * Step 2 holds objects_lock; a fork waits for it to be released
- * (pthread_atfork), so that no child starts with the loader's lock held by
- * a thread it does not have. Nothing else is ever taken under it.
  */
 #include "lib/ust/statedump.h"
 
-#include <limits.h>
-#include <link.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 #include <urcu/list.h>
 #include <urcu/system.h>
 
 #include "common/macros.h"
 #include "lib/ust/comm-conn.h"
-#include "lib/ust/elf-info.h"
+#include "lib/ust/loaded-objects.h"
 #include "lib/ust/record.h"
 
 /*
@@ -59,140 +49,8 @@
 STATIC_ASSERT(RT_STATEDUMP_PROCNAME_LEN == UST_PROCNAME_LEN + 1,
               "the procname event records the registration name and its NUL");
 
-/* One loaded object, as bin_info describes it. */
-struct loaded_object {
-	uintptr_t baddr; /* address of its first PT_LOAD segment */
-	char *path;      /* resolved path, or "[name]" for the vDSO and unresolved names */
-	bool vdso;       /* no file behind it: no ELF facts (memsz 0) */
-	struct rt_elf_info elf;
-};
-
-struct object_list {
-	struct loaded_object *objects;
-	size_t count;
-	size_t capacity;
-	bool exec_found;
-	int error;
-};
-
-static pthread_mutex_t objects_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool without_procname; /* set by the constructor, before any listener thread */
 static bool without_baddr;
-
-static void object_list_clear(struct object_list *list)
-{
-	for (size_t i = 0; i < list->count; i++) {
-		free(list->objects[i].path);
-		rt_elf_info_clear(&list->objects[i].elf);
-	}
-	free(list->objects);
-	*list = (struct object_list){0};
-}
-
-static int object_list_add(struct object_list *list, uintptr_t baddr, char *path, bool vdso)
-{
-	if (!path)
-		return -ENOMEM;
-	if (list->count == list->capacity) {
-		size_t capacity = list->capacity ? list->capacity * 2 : 16;
-		struct loaded_object *p = reallocarray(list->objects, capacity, sizeof(*p));
-
-		if (!p) {
-			free(path);
-			return -ENOMEM;
-		}
-		list->objects = p;
-		list->capacity = capacity;
-	}
-	list->objects[list->count++] =
-	    (struct loaded_object){.baddr = baddr, .path = path, .vdso = vdso};
-	return 0;
-}
-
-/*
- * Names an object as lttng-ust does: the first one without a name is the
- * executable (/proc/self/exe), later ones the vDSO ("[vdso]"); a named one
- * is its real path, or "[name]" when that does not resolve (the vDSO's
- * "linux-vdso.so.1"). Returns the malloc'd path, NULL on ENOMEM or when
- * the executable's path cannot be read (then *ret_skip).
- */
-static char *object_path(struct object_list *list, const char *name, bool *ret_vdso, bool *ret_skip)
-{
-	char buf[PATH_MAX];
-	char *path;
-
-	*ret_vdso = false;
-	*ret_skip = false;
-	if (!name || !name[0]) {
-		ssize_t len;
-
-		if (list->exec_found) {
-			*ret_vdso = true;
-			return strdup("[vdso]");
-		}
-		list->exec_found = true;
-		len = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-		if (len <= 0) {
-			*ret_skip = true;
-			return NULL;
-		}
-		buf[len] = '\0';
-		return strdup(buf);
-	}
-	path = realpath(name, NULL);
-	if (path)
-		return path;
-	*ret_vdso = true;
-	return asprintf(&path, "[%s]", name) < 0 ? NULL : path;
-}
-
-static int collect_object(struct dl_phdr_info *info, size_t size, void *arg)
-{
-	struct object_list *list = arg;
-
-	(void)size;
-	for (unsigned i = 0; i < info->dlpi_phnum; i++) {
-		bool vdso, skip;
-		char *path;
-
-		if (info->dlpi_phdr[i].p_type != PT_LOAD)
-			continue;
-		path = object_path(list, info->dlpi_name, &vdso, &skip);
-		if (skip)
-			return 0;
-		list->error = object_list_add(
-		    list, (uintptr_t)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr), path, vdso);
-		return list->error < 0;
-	}
-	return 0;
-}
-
-/*
- * The loaded objects and their ELF facts. An object whose file cannot be
- * read as ELF is left out (lttng-ust stops its listing there instead).
- */
-static int collect_objects(struct object_list *list)
-{
-	size_t kept = 0;
-
-	pthread_mutex_lock(&objects_lock);
-	dl_iterate_phdr(collect_object, list);
-	pthread_mutex_unlock(&objects_lock);
-	if (list->error < 0)
-		return list->error;
-	for (size_t i = 0; i < list->count; i++) {
-		struct loaded_object *obj = &list->objects[i];
-
-		if (!obj->vdso && rt_elf_info_read_file(obj->path, &obj->elf) < 0) {
-			rt_comm_debug("statedump: %s left out: not readable as ELF", obj->path);
-			free(obj->path);
-			continue;
-		}
-		list->objects[kept++] = *obj;
-	}
-	list->count = kept;
-	return 0;
-}
 
 /* Whether the session records some statedump event (rt_ust_lock held). */
 static bool session_records_statedump(const struct rt_ust_session *session)
@@ -215,10 +73,10 @@ static bool session_records_statedump(const struct rt_ust_session *session)
 	return false;
 }
 
-static void dump_objects(const struct rt_ust_session *session, const struct object_list *list)
+static void dump_objects(const struct rt_ust_session *session, const struct rt_loaded_objects *list)
 {
 	for (size_t i = 0; i < list->count; i++) {
-		const struct loaded_object *obj = &list->objects[i];
+		const struct rt_loaded_object *obj = &list->objects[i];
 		const struct rt_elf_info *elf = &obj->elf;
 
 		ringtrace_tracepoint(lttng_ust_statedump, bin_info, session, obj->baddr, obj->path,
@@ -235,7 +93,7 @@ static void dump_objects(const struct rt_ust_session *session, const struct obje
 
 /* One dump into one session (rt_ust_lock held). */
 static void dump_session(const struct rt_ust_session *session, const char *procname,
-                         const struct object_list *list)
+                         const struct rt_loaded_objects *list)
 {
 	ringtrace_tracepoint(lttng_ust_statedump, start, session);
 	if (!without_procname)
@@ -277,7 +135,7 @@ static size_t take_pending(struct rt_comm_target *target, struct rt_comm_session
 void rt_statedump_run_pending(struct rt_comm_target *target)
 {
 	_cleanup_free_ struct rt_comm_session **sessions = NULL;
-	struct object_list list = {0};
+	struct rt_loaded_objects list = {0};
 	char procname[UST_PROCNAME_LEN + 1];
 	size_t count = 0;
 
@@ -287,29 +145,20 @@ void rt_statedump_run_pending(struct rt_comm_target *target)
 	rt_ust_unlock();
 	if (count == 0)
 		return;
-	if (!without_baddr && collect_objects(&list) < 0) {
-		rt_comm_debug("statedump: cannot list the loaded objects: out of memory");
-		object_list_clear(&list);
+	if (!without_baddr) {
+		if (rt_loaded_objects_list(&list) < 0)
+			rt_comm_debug("statedump: cannot list the loaded objects: out of memory");
+		rt_loaded_objects_read_elf(&list);
 	}
 	rt_comm_get_procname(procname);
 	rt_comm_listener_lock();
 	for (size_t i = 0; i < count; i++)
 		dump_session(sessions[i]->obj, procname, &list);
 	rt_ust_unlock();
-	object_list_clear(&list);
+	rt_loaded_objects_clear(&list);
 }
 
 /* --- set-up --- */
-
-static void objects_lock_take(void)
-{
-	pthread_mutex_lock(&objects_lock);
-}
-
-static void objects_lock_release(void)
-{
-	pthread_mutex_unlock(&objects_lock);
-}
 
 static bool env_set(const char *lttng_name, const char *our_name)
 {
@@ -327,5 +176,4 @@ __attribute__((constructor)) static void statedump_init(void)
 	    env_set("LTTNG_UST_WITHOUT_PROCNAME_STATEDUMP", "RINGTRACE_WITHOUT_PROCNAME_STATEDUMP");
 	without_baddr =
 	    env_set("LTTNG_UST_WITHOUT_BADDR_STATEDUMP", "RINGTRACE_WITHOUT_BADDR_STATEDUMP");
-	pthread_atfork(objects_lock_take, objects_lock_release, objects_lock_release);
 }
