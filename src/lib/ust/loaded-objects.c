@@ -26,24 +26,33 @@ struct listing {
 
 static pthread_mutex_t objects_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int objects_add(struct rt_loaded_objects *list, uintptr_t baddr, char *path, bool vdso)
+int rt_loaded_objects_append(struct rt_loaded_objects *list, struct rt_loaded_object *obj)
 {
-	if (!path)
-		return -ENOMEM;
 	if (list->count == list->capacity) {
 		size_t capacity = list->capacity ? list->capacity * 2 : 16;
 		struct rt_loaded_object *p = reallocarray(list->objects, capacity, sizeof(*p));
 
-		if (!p) {
-			free(path);
+		if (!p)
 			return -ENOMEM;
-		}
 		list->objects = p;
 		list->capacity = capacity;
 	}
-	list->objects[list->count++] =
-	    (struct rt_loaded_object){.baddr = baddr, .path = path, .vdso = vdso};
+	list->objects[list->count++] = *obj;
+	*obj = (struct rt_loaded_object){0};
 	return 0;
+}
+
+static int objects_add(struct rt_loaded_objects *list, uintptr_t baddr, char *path, bool vdso)
+{
+	struct rt_loaded_object obj = {.baddr = baddr, .path = path, .vdso = vdso};
+	int r;
+
+	if (!path)
+		return -ENOMEM;
+	r = rt_loaded_objects_append(list, &obj);
+	if (r < 0)
+		free(path);
+	return r;
 }
 
 /*

@@ -49,6 +49,8 @@ int rt_loaded_objects_list(struct rt_loaded_objects *ret);
 void rt_loaded_objects_read_elf(struct rt_loaded_objects *list);
 /* Reads one object's ELF facts (nothing for the vDSO); < 0 as rt_elf_info_read_file(). */
 int rt_loaded_object_read_elf(struct rt_loaded_object *obj);
+/* Moves *obj to the end of the list (*obj emptied). -ENOMEM (*obj left as it was). */
+int rt_loaded_objects_append(struct rt_loaded_objects *list, struct rt_loaded_object *obj);
 /* Removes objects[i], keeping the order; the caller owns what it held. */
 void rt_loaded_objects_remove(struct rt_loaded_objects *list, size_t i);
 void rt_loaded_object_clear(struct rt_loaded_object *obj);

@@ -158,6 +158,11 @@ void rt_statedump_run_pending(struct rt_comm_target *target)
 	rt_loaded_objects_clear(&list);
 }
 
+bool rt_statedump_baddr_enabled(void)
+{
+	return !without_baddr;
+}
+
 /* --- set-up --- */
 
 static bool env_set(const char *lttng_name, const char *our_name)

@@ -19,6 +19,8 @@
  * already active, so that they precede the program's own events.
  */
 
+#include <stdbool.h>
+
 struct rt_comm_target;
 
 /*
@@ -27,3 +29,6 @@ struct rt_comm_target;
  * walks the loaded objects with dl_iterate_phdr() outside it).
  */
 void rt_statedump_run_pending(struct rt_comm_target *target);
+
+/* False when LTTNG_UST_WITHOUT_BADDR_STATEDUMP (or RINGTRACE_...) is set. */
+bool rt_statedump_baddr_enabled(void);
