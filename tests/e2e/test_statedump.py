@@ -144,3 +144,33 @@ def test_per_pid_without_baddr(rt, tmp_path):
         ("rt_test:tick", {"n": 0}),
         ("rt_test:tick", {"n": 1}),
     ]
+
+
+def test_dl_preload(rt, tmp_path):
+    """LD_PRELOAD=libringtrace-ust-dl.so: lttng_ust_dl events around the
+    program's dlopen/dlclose, lttng_ust_lib load/unload for what came and
+    went, with the object's real path, load address and build id."""
+    out = tmp_path / "t"
+    module = os.path.realpath(BUILD / "tests/e2e/apps/librt-dl-module.so")
+    rt.run("create", "s1", f"--output={out}")
+    rt.run("enable-event", "-u", "lttng_ust_dl:*,lttng_ust_lib:*,rt_test:tick")
+    rt.run("start")
+    env = dict(rt.env, LD_PRELOAD=str(BUILD / "src/lib/ust-dl/libringtrace-ust-dl.so"))
+    r = subprocess.run([str(example("dlopener")), module], env=env, timeout=60)
+    assert r.returncode == 0
+    rt.run("stop")
+    events = read_events(out)
+    opened = next(f for n, f in events if n == "lttng_ust_dl:dlopen" and f["path"] == module)
+    baddr, build_id = opened["baddr"], build_id_of(module)
+    assert opened["flags"] == 2  # RTLD_NOW
+    assert opened["has_build_id"] == 1 and opened["memsz"] > 0
+    # The module's events and the program's, in order (the call-site code's
+    # own dlopen of libringtrace-ust is recorded too, as lttng-ust's is).
+    mine = [(n, f) for n, f in events if n.startswith("rt_test:") or f.get("baddr") == baddr]
+    assert [n for n, _ in mine] == [
+        "lttng_ust_dl:dlopen", "lttng_ust_dl:build_id", "lttng_ust_lib:load",
+        "lttng_ust_lib:build_id", "rt_test:tick", "lttng_ust_dl:dlclose", "lttng_ust_lib:unload"]
+    assert mine[1][1]["build_id"] == build_id and mine[3][1]["build_id"] == build_id
+    assert mine[2][1] == {"baddr": baddr, "memsz": opened["memsz"], "path": module,
+                          "has_build_id": 1, "has_debug_link": 0}
+    assert mine[4][1] == {"n": 42}
