@@ -156,6 +156,9 @@ def test_dl_preload(rt, tmp_path):
     rt.run("enable-event", "-u", "lttng_ust_dl:*,lttng_ust_lib:*,rt_test:tick")
     rt.run("start")
     env = dict(rt.env, LD_PRELOAD=str(BUILD / "src/lib/ust-dl/libringtrace-ust-dl.so"))
+    # In a sanitized build, the preload comes before the sanitizer's runtime.
+    env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"),
+                                                 "verify_asan_link_order=0"]))
     r = subprocess.run([str(example("dlopener")), module], env=env, timeout=60)
     assert r.returncode == 0
     rt.run("stop")
