@@ -5,11 +5,13 @@
  * A dump goes in three steps, all on the listener thread of the target:
  *  1. under rt_ust_lock: take the target's pending sessions, keep those that
  *     record a statedump event (nothing more is done for the others: a
- *     session without statedump events costs a list walk);
+ *     session without statedump events costs a list walk), record start and
+ *     procname into them;
  *  2. without rt_ust_lock: list the loaded objects and read their ELF facts
  *     (loaded-objects.h: the loader's lock is never taken inside
  *     rt_ust_lock);
- *  3. under rt_ust_lock: record the events into each kept session.
+ *  3. under rt_ust_lock: record the objects and end into each kept session.
+ * As with lttng-ust, start and end thus enclose the whole work of a dump.
  * Sessions cannot go away between 1 and 3: only this thread applies the
  * commands of the target, and it applies none meanwhile.
  */
@@ -91,13 +93,17 @@ static void dump_objects(const struct rt_ust_session *session, const struct rt_l
 	}
 }
 
-/* One dump into one session (rt_ust_lock held). */
-static void dump_session(const struct rt_ust_session *session, const char *procname,
-                         const struct rt_loaded_objects *list)
+/* The start of one dump into one session (rt_ust_lock held). */
+static void dump_start(const struct rt_ust_session *session, const char *procname)
 {
 	ringtrace_tracepoint(lttng_ust_statedump, start, session);
 	if (!without_procname)
 		ringtrace_tracepoint(lttng_ust_statedump, procname, session, procname);
+}
+
+/* The rest of it (rt_ust_lock held). */
+static void dump_end(const struct rt_ust_session *session, const struct rt_loaded_objects *list)
+{
 	dump_objects(session, list);
 	ringtrace_tracepoint(lttng_ust_statedump, end, session);
 }
@@ -139,9 +145,12 @@ void rt_statedump_run_pending(struct rt_comm_target *target)
 	char procname[UST_PROCNAME_LEN + 1];
 	size_t count = 0;
 
+	rt_comm_get_procname(procname);
 	rt_comm_listener_lock();
 	if (target->registration_done)
 		count = take_pending(target, &sessions);
+	for (size_t i = 0; i < count; i++)
+		dump_start(sessions[i]->obj, procname);
 	rt_ust_unlock();
 	if (count == 0)
 		return;
@@ -150,10 +159,9 @@ void rt_statedump_run_pending(struct rt_comm_target *target)
 			rt_comm_debug("statedump: cannot list the loaded objects: out of memory");
 		rt_loaded_objects_read_elf(&list);
 	}
-	rt_comm_get_procname(procname);
 	rt_comm_listener_lock();
 	for (size_t i = 0; i < count; i++)
-		dump_session(sessions[i]->obj, procname, &list);
+		dump_end(sessions[i]->obj, &list);
 	rt_ust_unlock();
 	rt_loaded_objects_clear(&list);
 }
