@@ -9,14 +9,14 @@
  * loaded: libringtrace-ust-dl.so makes it from its constructor, so a
  * program that does not preload it never pays for the listing.
  *
- * Called from the program's threads, after the loader's lock is released
- * (never from a constructor run by dlopen): known_lock serializes them and
- * is never held around anything but the listing (which takes the loader's
- * lock) and the records (the fast path).
+ * Called from the program's threads (a constructor's dlopen too, the
+ * loader's lock then held: dl_iterate_phdr takes another lock of the
+ * loader's): the listing lock (loaded-objects.h) serializes the calls, so
+ * that each compares a listing with the one before, and keeps a fork from
+ * copying it held.
  */
 #include "lib/ust/lib-events.h"
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -34,9 +34,8 @@
 #include "lib/ust/tp-lib.h"
 #include <ringtrace/tracepoint-event.h>
 
-static pthread_mutex_t known_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct rt_loaded_objects known; /* [known_lock] */
-static bool known_listed;              /* [known_lock] the first listing was made */
+static struct rt_loaded_objects known; /* [listing lock] */
+static bool known_listed;              /* [listing lock] the first listing was made */
 
 static bool same_object(const struct rt_loaded_object *a, const struct rt_loaded_object *b)
 {
@@ -102,7 +101,7 @@ void ringtrace_ust_dl_update(const void *ip)
 
 	if (!rt_statedump_baddr_enabled())
 		return;
-	pthread_mutex_lock(&known_lock);
+	rt_loaded_objects_lock();
 	if (rt_loaded_objects_list(&now) < 0) {
 		rt_comm_debug("lib events: cannot list the loaded objects: out of memory");
 	} else {
@@ -110,6 +109,6 @@ void ringtrace_ust_dl_update(const void *ip)
 		add_loaded(ip, &now);
 		known_listed = true;
 	}
-	pthread_mutex_unlock(&known_lock);
+	rt_loaded_objects_unlock();
 	rt_loaded_objects_clear(&now);
 }

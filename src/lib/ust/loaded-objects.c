@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Listing the loaded objects (loaded-objects.h). objects_lock is held
- * across dl_iterate_phdr() only and nothing is taken under it but the
- * loader's lock; fork() takes it first (pthread_atfork).
+ * Listing the loaded objects (loaded-objects.h). objects_lock (recursive)
+ * is held across dl_iterate_phdr(), and by callers around a listing and
+ * what they record of it; nothing but the loader's lock is taken under it
+ * (the records are the fast path). fork() takes it first (pthread_atfork).
  */
 #include "lib/ust/loaded-objects.h"
 
@@ -24,7 +25,7 @@ struct listing {
 	int error;
 };
 
-static pthread_mutex_t objects_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t objects_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 
 int rt_loaded_objects_append(struct rt_loaded_objects *list, struct rt_loaded_object *obj)
 {
@@ -116,9 +117,9 @@ int rt_loaded_objects_list(struct rt_loaded_objects *ret)
 	struct listing listing = {.list = ret};
 
 	rt_loaded_objects_clear(ret);
-	pthread_mutex_lock(&objects_lock);
+	rt_loaded_objects_lock();
 	dl_iterate_phdr(list_object, &listing);
-	pthread_mutex_unlock(&objects_lock);
+	rt_loaded_objects_unlock();
 	return listing.error;
 }
 
@@ -165,17 +166,17 @@ void rt_loaded_objects_clear(struct rt_loaded_objects *list)
 	*list = (struct rt_loaded_objects){0};
 }
 
-static void objects_lock_take(void)
+void rt_loaded_objects_lock(void)
 {
 	pthread_mutex_lock(&objects_lock);
 }
 
-static void objects_lock_release(void)
+void rt_loaded_objects_unlock(void)
 {
 	pthread_mutex_unlock(&objects_lock);
 }
 
 __attribute__((constructor)) static void loaded_objects_init(void)
 {
-	pthread_atfork(objects_lock_take, objects_lock_release, objects_lock_release);
+	pthread_atfork(rt_loaded_objects_lock, rt_loaded_objects_unlock, rt_loaded_objects_unlock);
 }

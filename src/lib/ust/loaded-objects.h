@@ -17,6 +17,15 @@
  * not have.
  */
 
+/*
+ * The listing lock (recursive), for a caller that must keep its use of a
+ * listing in step with others' (lib-events.c): a fork waits for it too.
+ * Take no other lock under it than a listing does (the loader's); records
+ * (the fast path) and file reads are fine.
+ */
+void rt_loaded_objects_lock(void);
+void rt_loaded_objects_unlock(void);
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
