@@ -34,6 +34,15 @@ def mapped_bases(pid):
     return bases
 
 
+def names_and_vpids(trace_dir):
+    """(event name, vpid context) of every event of a trace."""
+    import bt2
+
+    return [(msg.event.name, int(msg.event.common_context_field["vpid"]))
+            for msg in bt2.TraceCollectionMessageIterator(str(trace_dir))
+            if type(msg) is bt2._EventMessageConst]
+
+
 def blocks(events):
     """The statedump blocks (lists of (name, fields)) from start to end, in order;
     asserts that nothing but statedump object events sits inside one."""
@@ -178,3 +187,38 @@ def test_dl_preload(rt, tmp_path):
     assert mine[2][1] == {"baddr": baddr, "memsz": opened["memsz"], "path": module,
                           "has_build_id": 1, "has_debug_link": 0}
     assert mine[4][1] == {"n": 42}
+
+
+def test_forks_during_dumps(rt, tmp_path):
+    """A program forking while its state dumps and lib listings run: no
+    child inherits a lock held by a thread it does not have (every child
+    dlopens, which takes the listing's locks, and exits)."""
+    out = tmp_path / "t"
+    module = os.path.realpath(BUILD / "tests/e2e/apps/librt-dl-module.so")
+    rt.run("create", "s1", f"--output={out}")
+    # Room for every dump: none of their events may be discarded.
+    rt.run("enable-channel", "-u", "--subbuf-size=1M", "--num-subbuf=8", "ch")
+    rt.run("enable-event", "-u", "-c", "ch", "lttng_ust_statedump:*,lttng_ust_lib:*,rt_test:tick")
+    rt.run("add-context", "-u", "-c", "ch", "-t", "vpid")
+    rt.run("start")
+    env = dict(rt.env, LD_PRELOAD=str(BUILD / "src/lib/ust-dl/libringtrace-ust-dl.so"))
+    env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"),
+                                                 "verify_asan_link_order=0"]))
+    app = subprocess.Popen([str(example("dlopener")), module, "150"], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert app.stdout.readline() == "ready\n"
+        regenerated = 0
+        while app.poll() is None:
+            rt.run("regenerate", "statedump")
+            regenerated += 1
+        assert app.wait() == 0, app.stderr.read()
+    finally:
+        app.kill()
+        app.wait()
+    rt.run("stop")
+    # The children register and dump too (and may exit in the middle of it):
+    # the parent's dumps, told apart by vpid, are all complete.
+    parent = [n for n, vpid in names_and_vpids(out) if vpid == app.pid]
+    assert parent.count(STATEDUMP + "start") == parent.count(STATEDUMP + "end")
+    assert parent.count(STATEDUMP + "start") >= regenerated

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Listing the loaded objects (loaded-objects.h). objects_lock (recursive)
- * is held across dl_iterate_phdr(), and by callers around a listing and
- * what they record of it; nothing but the loader's lock is taken under it
- * (the records are the fast path). fork() takes it first (pthread_atfork).
+ * Listing the loaded objects (loaded-objects.h). objects_lock is held by
+ * callers around a listing and what they do with it; nothing but the
+ * loader's lock is taken under it (the records are the fast path). fork()
+ * takes it first (pthread_atfork).
  */
 #include "lib/ust/loaded-objects.h"
 
@@ -25,7 +25,8 @@ struct listing {
 	int error;
 };
 
-static pthread_mutex_t objects_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+/* Not recursive: a fork child must be able to unlock it (new thread id). */
+static pthread_mutex_t objects_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int rt_loaded_objects_append(struct rt_loaded_objects *list, struct rt_loaded_object *obj)
 {
@@ -117,9 +118,7 @@ int rt_loaded_objects_list(struct rt_loaded_objects *ret)
 	struct listing listing = {.list = ret};
 
 	rt_loaded_objects_clear(ret);
-	rt_loaded_objects_lock();
 	dl_iterate_phdr(list_object, &listing);
-	rt_loaded_objects_unlock();
 	return listing.error;
 }
 

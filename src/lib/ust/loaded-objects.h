@@ -18,8 +18,8 @@
  */
 
 /*
- * The listing lock (recursive), for a caller that must keep its use of a
- * listing in step with others' (lib-events.c): a fork waits for it too.
+ * The listing lock, held around each listing (and what the caller does with
+ * it, lib-events.c keeping its listings in step): a fork waits for it.
  * Take no other lock under it than a listing does (the loader's); records
  * (the fast path) and file reads are fine.
  */
@@ -47,7 +47,8 @@ struct rt_loaded_objects {
 
 /*
  * Lists the loaded objects, in the loader's order (the executable first),
- * into *ret (emptied first), without their ELF facts. -ENOMEM.
+ * into *ret (emptied first), without their ELF facts. -ENOMEM. Call with
+ * the listing lock held.
  */
 int rt_loaded_objects_list(struct rt_loaded_objects *ret);
 /*

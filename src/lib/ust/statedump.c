@@ -155,8 +155,10 @@ void rt_statedump_run_pending(struct rt_comm_target *target)
 	if (count == 0)
 		return;
 	if (!without_baddr) {
+		rt_loaded_objects_lock();
 		if (rt_loaded_objects_list(&list) < 0)
 			rt_comm_debug("statedump: cannot list the loaded objects: out of memory");
+		rt_loaded_objects_unlock();
 		rt_loaded_objects_read_elf(&list);
 	}
 	rt_comm_listener_lock();
