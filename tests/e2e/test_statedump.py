@@ -205,7 +205,7 @@ def test_forks_during_dumps(rt, tmp_path):
     env = dict(rt.env, LD_PRELOAD=str(BUILD / "src/lib/ust-dl/libringtrace-ust-dl.so"))
     env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"),
                                                  "verify_asan_link_order=0"]))
-    app = subprocess.Popen([str(example("dlopener")), module, "150"], env=env,
+    app = subprocess.Popen([str(example("dlopener")), module, "50"], env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert app.stdout.readline() == "ready\n"
