@@ -397,6 +397,18 @@ static inline void _RT_PROVIDER_SYM(ringtrace__provider_check___)(void)
 		                                __rt_dyn.item);                                    \
 	}
 
+/*
+ * The `ip` context of the events: where the call site is, or, when the
+ * provider defines RINGTRACE_TP_IP_PARAM as one of its arguments' names
+ * (lttng-ust's LTTNG_UST_TP_IP_PARAM), that argument's value.
+ */
+#undef _RT_PROBE_IP
+#ifdef RINGTRACE_TP_IP_PARAM
+#define _RT_PROBE_IP (RINGTRACE_TP_IP_PARAM)
+#else
+#define _RT_PROBE_IP __builtin_return_address(0)
+#endif
+
 #undef _RT_EVENT_CLASS
 #define _RT_EVENT_CLASS(provider, name, args, fields)                                              \
 	static void ringtrace__probe___##provider##___##name(_RT_ARGS_DATA_PROTO(args))            \
@@ -413,7 +425,7 @@ static inline void _RT_PROVIDER_SYM(ringtrace__provider_check___)(void)
 		__rt_len = ringtrace__size___##provider##___##name(                                \
 		    &__rt_dyn, __rt_tp_data _RT_ARGS_VARS(args));                                  \
 		/* Called from the call site's inline callback: this returns there. */             \
-		__rt_rec.ip = __builtin_return_address(0);                                         \
+		__rt_rec.ip = _RT_PROBE_IP;                                                        \
 		__rt_rec.filter_values = NULL;                                                     \
 		if (__builtin_expect(ringtrace_event_filtered(__rt_desc), 0)) {                    \
 			ringtrace__filter_values___##provider##___##name(                          \

@@ -4,7 +4,8 @@
  *
  * The zero-setup path (a ringtrace extension): make sure a session daemon
  * runs, create an auto-named session, enable user space events (all by
- * default), start, run COMMAND with this environment and stdio, then stop
+ * default, but the library's state dump: the program's events are what is
+ * asked for), start, run COMMAND with this environment and stdio, then stop
  * (waiting for the data), destroy, say where the trace is and whether it
  * holds anything, and exit with COMMAND's status.
  *
@@ -48,7 +49,8 @@ static const char usage[] =
     "Options:\n"
     "  -o, --output=DIR            Write the trace to DIR (default:\n"
     "                            $RINGTRACE_HOME/ringtrace-traces/auto-DATE-TIME)\n"
-    "  -e, --events=NAME[,NAME]    Events to record (`*` wildcard; default: all)\n"
+    "  -e, --events=NAME[,NAME]    Events to record (`*` wildcard; default: all but\n"
+    "                              the state dump, lttng_ust_statedump:*)\n"
     "  -c, --channel=CHANNEL       Channel name (default channel0)\n"
     "  CHANNEL OPTIONS             As enable-channel: --subbuf-size, --num-subbuf,\n"
     "                              --overwrite, --discard, --switch-timer, --read-timer,\n"
@@ -130,7 +132,20 @@ static int setup_session(const struct record_opts *o, const struct ringtrace_han
 			return CMD_ERROR;
 		}
 	}
-	names = strdup(o->events ? o->events : "*");
+	if (!o->events) {
+		struct ringtrace_event ev = {.type = RINGTRACE_EVENT_TRACEPOINT, .loglevel = -1};
+		char *statedump = "lttng_ust_statedump:*";
+
+		strcpy(ev.name, "*");
+		r = ringtrace_enable_event_with_exclusions(handle, &ev, o->channel, NULL, 1,
+		                                           &statedump);
+		if (r < 0)
+			cli_err("Events: %s (channel %s, session %s)", ringtrace_strerror(r),
+			        o->channel ? o->channel : RINGTRACE_DEFAULT_CHANNEL_NAME,
+			        handle->session_name);
+		return r < 0 ? CMD_ERROR : CMD_SUCCESS;
+	}
+	names = strdup(o->events);
 	if (!names)
 		return CMD_ERROR;
 	for (char *name = strtok_r(names, ",", &save); name && r == 0;

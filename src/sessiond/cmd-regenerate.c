@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * REGENERATE_METADATA and REGENERATE_STATEDUMP, as lttng 2.13's: only for a
- * started session. Metadata regeneration is for per-user buffers only (a
+ * started session. A state dump is asked of every app of the session, each
+ * recording it once the command is answered (so a later command to the app,
+ * such as stop, comes after it). Metadata regeneration is for per-user buffers only (a
  * per-PID session gets PER_PID_SESSION, as lttng): each buffer's registry
  * writes its text again with a fresh clock offset, under a new metadata
  * version, and the consumer starts the metadata file over with it.
@@ -12,6 +14,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "registry.h"
+#include "ust-app.h"
 
 static int regenerate_buffer(struct buffer_uid *buf, void *arg)
 {
@@ -64,8 +67,9 @@ int cmd_regenerate_statedump(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	r = started_session(ctx, &s);
 	if (r < 0)
 		return r;
-	log_warn("Session %s: state dump refused: ringtrace applications do not emit the "
-	         "lttng_ust_statedump events yet",
-	         s->name);
-	return -RINGTRACE_ERR_NOT_SUPPORTED;
+	r = ust_app_session_regenerate_statedump(s);
+	if (r < 0)
+		return r;
+	log_info("Session %s: state dump regenerated", s->name);
+	return 0;
 }

@@ -36,6 +36,7 @@ static const char *const command_names[_UST_CMD_MAX] = {
     [UST_CMD_FIELD_LIST] = "FIELD_LIST",
     [UST_CMD_ADD_CONTEXT] = "ADD_CONTEXT",
     [UST_CMD_SET_FILTER] = "SET_FILTER",
+    [UST_CMD_SESSION_STATEDUMP] = "SESSION_STATEDUMP",
 };
 
 /* Drops the app for a failed exchange and returns the error to report. */
@@ -192,6 +193,11 @@ int ust_app_cmd_session_start(struct ust_app *app, uint32_t session_handle)
 int ust_app_cmd_session_stop(struct ust_app *app, uint32_t session_handle)
 {
 	return app_cmd_handle(app, UST_CMD_SESSION_STOP, session_handle);
+}
+
+int ust_app_cmd_session_statedump(struct ust_app *app, uint32_t session_handle)
+{
+	return app_cmd_handle(app, UST_CMD_SESSION_STATEDUMP, session_handle);
 }
 
 int ust_app_cmd_release(struct ust_app *app, uint32_t handle)

@@ -159,6 +159,7 @@ int ust_app_cmd_set_filter(struct ust_app *app, uint32_t enabler_handle, const v
 int ust_app_cmd_enable(struct ust_app *app, uint32_t handle, bool enable);
 int ust_app_cmd_session_start(struct ust_app *app, uint32_t session_handle);
 int ust_app_cmd_session_stop(struct ust_app *app, uint32_t session_handle);
+int ust_app_cmd_session_statedump(struct ust_app *app, uint32_t session_handle);
 int ust_app_cmd_release(struct ust_app *app, uint32_t handle);
 /* *ret malloc'd (NULL when empty); returns the count. */
 int ust_app_cmd_tracepoint_list(struct ust_app *app, struct ust_tracepoint_info **ret);

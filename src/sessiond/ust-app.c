@@ -861,6 +861,27 @@ int ust_app_session_stop(struct session *s)
 	return r < 0 ? r : r_pid;
 }
 
+static int app_session_statedump(struct ust_app *app, struct session *s)
+{
+	struct ust_app_session *ua_sess;
+	int r;
+
+	pthread_mutex_lock(&app->cmd_lock);
+	ua_sess = find_app_session(app, s->id);
+	if (ua_sess && ua_sess->started && !app_is_dead(app)) {
+		r = ust_app_cmd_session_statedump(app, ua_sess->handle);
+		if (r < 0)
+			log_app_failure(app, s, "state dump", r);
+	}
+	pthread_mutex_unlock(&app->cmd_lock);
+	return 0;
+}
+
+int ust_app_session_regenerate_statedump(struct session *s)
+{
+	return for_each_app(app_session_statedump, s);
+}
+
 int ust_app_session_update(struct session *s)
 {
 	if (!s->active)

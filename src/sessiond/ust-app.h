@@ -28,6 +28,13 @@ void ust_app_threads_stop(void);
 int ust_app_session_start(struct session *s);
 /* Stops the apps' session, then flushes every channel of the session in the consumer. */
 int ust_app_session_stop(struct session *s);
+/*
+ * Asks every app where the session is started to record its state dump
+ * again (lttng_ust_statedump events). As lttng's, an app that fails is
+ * logged and skipped; the only error is -RINGTRACE_ERR_NOMEM when the apps
+ * cannot be listed.
+ */
+int ust_app_session_regenerate_statedump(struct session *s);
 /* A channel or rule was added, enabled or disabled: apply it to the apps now if started. */
 int ust_app_session_update(struct session *s);
 /* Releases everything the session has in apps, consumer and registries. */

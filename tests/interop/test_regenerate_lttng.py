@@ -1,9 +1,7 @@
 # SPDX-License-Identifier: MIT
 """`regenerate metadata|statedump` against the real LTTng 2.13: the same
 commands on the same kinds of sessions give the same exit codes, standard
-output and error messages (state dump aside: ringtrace applications do not
-emit the state dump events yet, so ringtrace refuses it on started
-sessions). One difference on purpose: lttng's statedump on a session not
+output and error messages. One difference on purpose: lttng's statedump on a session not
 started exits 118 silently; ringtrace also says why."""
 import pytest
 
@@ -24,11 +22,14 @@ STEPS = [
     "SETUP start",
     "regenerate metadata",
     "regenerate metadata -s a",
+    "regenerate statedump",
+    "regenerate statedump -s a",
     "SETUP create b --output=$WORK/b",
     "SETUP enable-channel -u --buffers-pid c",
     "SETUP enable-event -u -c c x:*",
     "SETUP start",
     "regenerate metadata",
+    "regenerate statedump",
     "SETUP create c --snapshot --output=$WORK/c",
     "SETUP enable-event -u x:*",
     "SETUP start",

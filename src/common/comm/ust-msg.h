@@ -68,6 +68,12 @@ enum ust_command {
 	UST_CMD_FIELD_LIST = 12,      /* reply: struct ust_field_info[] */
 	UST_CMD_ADD_CONTEXT = 13,     /* struct ust_cmd_context */
 	UST_CMD_SET_FILTER = 14,      /* struct ust_cmd_filter + filter bytecode container */
+	/*
+	 * struct ust_cmd_handle (session): record the session's state dump
+	 * again (lttng_ust_statedump events), after the reply; -ENOENT for an
+	 * unknown session.
+	 */
+	UST_CMD_SESSION_STATEDUMP = 15,
 	_UST_CMD_MAX,
 };
 

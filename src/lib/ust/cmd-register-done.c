@@ -8,6 +8,7 @@
 static int cmd_register_done(struct rt_comm_cmd *cmd)
 {
 	cmd->target_done_after_reply = true;
+	cmd->target->registration_done = true;
 	return 0;
 }
 

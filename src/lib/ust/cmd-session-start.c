@@ -7,6 +7,7 @@
 #include "comm-cmd.h"
 
 #include <errno.h>
+#include <urcu/system.h>
 
 static int set_active(struct rt_comm_cmd *cmd, bool active)
 {
@@ -15,6 +16,9 @@ static int set_active(struct rt_comm_cmd *cmd, bool active)
 
 	if (!session)
 		return -ENOENT;
+	/* Becoming active: its state dump follows the reply (statedump.h). */
+	if (active && !CMM_LOAD_SHARED(session->obj->active))
+		session->statedump_pending = true;
 	rt_comm_set_session_active(session, active);
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "comm-cmd.h"
+#include "statedump.h"
 
 #include "common/comm/frame.h"
 #include "common/macros.h"
@@ -50,6 +51,7 @@ static const struct rt_comm_cmd_desc *const cmd_table[_UST_CMD_MAX] = {
     [UST_CMD_FIELD_LIST] = &rt_cmd_field_list,
     [UST_CMD_ADD_CONTEXT] = &rt_cmd_add_context,
     [UST_CMD_SET_FILTER] = &rt_cmd_set_filter,
+    [UST_CMD_SESSION_STATEDUMP] = &rt_cmd_session_statedump,
 };
 
 static int cmd_apply(struct rt_comm_target *target, const struct comm_frame *frame,
@@ -102,9 +104,13 @@ int rt_comm_handle_one_command(struct rt_comm_target *target)
 			close(fds[i]);
 	r = comm_send(target->cmd_fd, frame.type, status, cmd.reply, cmd.reply_len, NULL, 0);
 	free(cmd.reply);
+	/* Dumps the command asked for run after its reply, as in lttng-ust. */
+	if (r >= 0)
+		rt_statedump_run_pending(target);
 	/*
 	 * After the reply: once released, the app may run to its end at once,
-	 * and sessiond must not see it vanish before the answer.
+	 * and sessiond must not see it vanish before the answer. After the
+	 * state dumps too: they precede the program's events.
 	 */
 	if (cmd.target_done_after_reply)
 		rt_comm_target_done(target);

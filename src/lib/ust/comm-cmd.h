@@ -55,3 +55,4 @@ extern const struct rt_comm_cmd_desc rt_cmd_tracepoint_list;
 extern const struct rt_comm_cmd_desc rt_cmd_field_list;
 extern const struct rt_comm_cmd_desc rt_cmd_add_context;
 extern const struct rt_comm_cmd_desc rt_cmd_set_filter;
+extern const struct rt_comm_cmd_desc rt_cmd_session_statedump;

@@ -17,6 +17,7 @@
  * provider registration needs events registered, see comm-sync.c).
  */
 
+#include "common/comm/ust-msg.h"
 #include "enabler.h"
 #include "ust-objects.h"
 
@@ -44,6 +45,8 @@ struct rt_comm_target {
 	int notify_fd;  /* [L] -1 when not connected */
 	/* [L] a notify exchange failed: the connection is being dropped, do no more I/O on it. */
 	bool broken;
+	/* [L] REGISTER_DONE received on this connection: state dumps may run (statedump.c). */
+	bool registration_done;
 
 	/* [L] Objects created by this connection, by kind. Handles are unique across the three. */
 	struct cds_list_head sessions; /* struct rt_comm_session.node */
@@ -58,6 +61,8 @@ struct rt_comm_target {
  */
 struct rt_comm_session {
 	struct rt_ust_session *obj;
+	/* [L] started or asked to: a state dump runs after the command's reply (statedump.c). */
+	bool statedump_pending;
 	struct cds_list_head node;
 };
 
@@ -90,6 +95,8 @@ void rt_comm_restart_in_child(void);
 int rt_comm_connect_and_register(const struct rt_comm_target *target, uint32_t socket_type);
 /* Refreshes the process name sent at registration (constructor, fork child). */
 void rt_comm_capture_procname(void);
+/* That name, NUL-terminated (the statedump's procname). */
+void rt_comm_get_procname(char ret[UST_PROCNAME_LEN + 1]);
 
 /* --- comm-objects.c (all with rt_ust_lock held) --- */
 

@@ -32,6 +32,12 @@ void rt_comm_capture_procname(void)
 	memcpy(reg_procname, name, strnlen(name, sizeof(reg_procname) - 1));
 }
 
+void rt_comm_get_procname(char ret[UST_PROCNAME_LEN + 1])
+{
+	memcpy(ret, reg_procname, UST_PROCNAME_LEN);
+	ret[UST_PROCNAME_LEN] = '\0';
+}
+
 /*
  * Alignment, in bits, of a type inside our event records. The ring buffer
  * packs records on x86 (every TSDL align is 8 there); elsewhere fields are

@@ -245,6 +245,7 @@ static int target_connect(struct rt_comm_target *target)
 	target->cmd_fd = cmd_fd;
 	target->notify_fd = notify_fd;
 	target->broken = false;
+	target->registration_done = false;
 	rt_ust_unlock();
 	rt_comm_debug("%s: connected to the session daemon at %s", target->label,
 	              target->sock_path);

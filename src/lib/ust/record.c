@@ -128,14 +128,18 @@ static bool reserve_with_app_contexts(const struct rt_ust_channel *chan, struct 
 	return true;
 }
 
-static int record_reserve_app(const struct cds_list_head *pos, struct rb_stream *stream,
-                              size_t payload_len, struct ringtrace_record *rec);
+static int record_reserve_app(const struct cds_list_head *pos, const struct rt_ust_session *only,
+                              struct rb_stream *stream, size_t payload_len,
+                              struct ringtrace_record *rec);
 
 /*
- * Reserves in the first recorder from pos on that is on. The list is the
- * event's, read under the caller's RCU read lock.
+ * Reserves in the first recorder from pos on that is on (and, when only is
+ * set, whose channel belongs to that session). The list is the event's,
+ * read under the caller's RCU read lock. The fast path passes a constant
+ * NULL: inlined, the session test disappears from it.
  */
-static inline int record_reserve_from(const struct cds_list_head *pos, size_t payload_len,
+static inline int record_reserve_from(const struct cds_list_head *pos,
+                                      const struct rt_ust_session *only, size_t payload_len,
                                       struct ringtrace_record *rec)
 {
 	struct record_private *priv = record_private(rec);
@@ -152,6 +156,8 @@ static inline int record_reserve_from(const struct cds_list_head *pos, size_t pa
 		if (!CMM_LOAD_SHARED(r->enabled) || !CMM_LOAD_SHARED(chan->enabled) ||
 		    !CMM_LOAD_SHARED(chan->session->active))
 			continue;
+		if (only && chan->session != only)
+			continue;
 		filters = rcu_dereference(r->filters);
 		if (unlikely(filters) && !rt_ust_filter_set_accepts(filters, rec->filter_values))
 			continue;
@@ -160,7 +166,7 @@ static inline int record_reserve_from(const struct cds_list_head *pos, size_t pa
 			continue;
 		contexts_len = chan->contexts_len;
 		if (unlikely(contexts_len == RT_UST_CONTEXTS_LEN_VARIES))
-			return record_reserve_app(pos, stream, payload_len, rec);
+			return record_reserve_app(pos, only, stream, payload_len, rec);
 		if (rb_reserve(stream, (uint32_t)payload_len + contexts_len,
 		               ctf_event_id_needs_extended(r->event_id), &priv->rb) < 0)
 			continue;
@@ -180,10 +186,9 @@ static inline int record_reserve_from(const struct cds_list_head *pos, size_t pa
  * The recorder at pos is on and its channel has application contexts:
  * reserves there, or goes on with the next recorders.
  */
-static __attribute__((noinline)) int record_reserve_app(const struct cds_list_head *pos,
-                                                        struct rb_stream *stream,
-                                                        size_t payload_len,
-                                                        struct ringtrace_record *rec)
+static __attribute__((noinline)) int
+record_reserve_app(const struct cds_list_head *pos, const struct rt_ust_session *only,
+                   struct rb_stream *stream, size_t payload_len, struct ringtrace_record *rec)
 {
 	const struct rt_ust_recorder *r = caa_container_of(pos, struct rt_ust_recorder, node);
 
@@ -191,7 +196,7 @@ static __attribute__((noinline)) int record_reserve_app(const struct cds_list_he
 		rec->cursor = pos;
 		return 1;
 	}
-	return record_reserve_from(rcu_dereference(pos->next), payload_len, rec);
+	return record_reserve_from(rcu_dereference(pos->next), only, payload_len, rec);
 }
 
 /*
@@ -209,7 +214,7 @@ __attribute__((flatten)) int ringtrace_record_reserve(const struct ringtrace_eve
 	if (unlikely(!rt || payload_len > UINT32_MAX - RT_UST_MAX_CONTEXT_LEN))
 		return 0;
 	record_private(rec)->head = &rt->recorders;
-	return record_reserve_from(rcu_dereference(rt->recorders.next), payload_len, rec);
+	return record_reserve_from(rcu_dereference(rt->recorders.next), NULL, payload_len, rec);
 }
 
 /* A second recorder of the same event: rare, kept out of the commit. */
@@ -217,7 +222,7 @@ static __attribute__((noinline)) int record_reserve_next(const struct cds_list_h
                                                          size_t payload_len,
                                                          struct ringtrace_record *rec)
 {
-	return record_reserve_from(pos, payload_len, rec);
+	return record_reserve_from(pos, NULL, payload_len, rec);
 }
 
 __attribute__((flatten)) int ringtrace_record_commit_next(size_t payload_len,
@@ -231,6 +236,29 @@ __attribute__((flatten)) int ringtrace_record_commit_next(size_t payload_len,
 	if (likely(next == priv->head))
 		return 0;
 	return record_reserve_next(next, payload_len, rec);
+}
+
+int rt_ust_record_reserve_in_session(const struct ringtrace_event_desc *desc,
+                                     const struct rt_ust_session *session, size_t payload_len,
+                                     struct ringtrace_record *rec)
+{
+	struct ringtrace_event_runtime *rt = rcu_dereference(*desc->runtime);
+
+	if (!rt || payload_len > UINT32_MAX - RT_UST_MAX_CONTEXT_LEN)
+		return 0;
+	record_private(rec)->head = &rt->recorders;
+	return record_reserve_from(rcu_dereference(rt->recorders.next), session, payload_len, rec);
+}
+
+int rt_ust_record_commit_next_in_session(const struct rt_ust_session *session, size_t payload_len,
+                                         struct ringtrace_record *rec)
+{
+	struct record_private *priv = record_private(rec);
+
+	rb_commit(&priv->rb);
+	return record_reserve_from(
+	    rcu_dereference(((const struct cds_list_head *)rec->cursor)->next), session,
+	    payload_len, rec);
 }
 
 /* --- objects (slow path, rt_ust_lock() held) --- */
@@ -421,8 +449,7 @@ void rt_ust_event_runtime_free(struct ringtrace_event_runtime *rt)
 
 	if (!rt)
 		return;
-	cds_list_for_each_entry_safe (r, tmp, &rt->recorders, node)
-	{
+	cds_list_for_each_entry_safe (r, tmp, &rt->recorders, node) {
 		rt_ust_filter_set_free(r->filters);
 		free(recorder_of(r));
 	}
@@ -442,8 +469,7 @@ static int event_unlink_channel(const struct ringtrace_event_desc *desc, void *a
 	struct rt_ust_recorder *r, *tmp;
 	bool changed = false;
 
-	cds_list_for_each_entry_safe (r, tmp, &rt->recorders, node)
-	{
+	cds_list_for_each_entry_safe (r, tmp, &rt->recorders, node) {
 		if (r->chan != ctx->chan)
 			continue;
 		cds_list_del_rcu(&r->node);
@@ -466,8 +492,7 @@ void rt_ust_channel_destroy(struct rt_ust_channel *chan)
 	rt_probes_for_each_event(event_unlink_channel, &ctx);
 	cds_list_del(&chan->node);
 	synchronize_rcu();
-	cds_list_for_each_entry_safe (rec, tmp, &ctx.unlinked, unlinked)
-	{
+	cds_list_for_each_entry_safe (rec, tmp, &ctx.unlinked, unlinked) {
 		rt_ust_filter_set_free(rec->pub.filters);
 		free(rec);
 	}
