@@ -173,7 +173,9 @@ static void channel_close_timers(struct consumer_channel *channel)
 		close(channel->read_timer_fd);
 	if (channel->switch_timer_fd >= 0)
 		close(channel->switch_timer_fd);
-	channel->read_timer_fd = channel->switch_timer_fd = -1;
+	if (channel->monitor_timer_fd >= 0)
+		close(channel->monitor_timer_fd);
+	channel->read_timer_fd = channel->switch_timer_fd = channel->monitor_timer_fd = -1;
 }
 
 static int channel_open_timers(struct consumer_channel *channel)
@@ -181,6 +183,11 @@ static int channel_open_timers(struct consumer_channel *channel)
 	channel->read_timer_fd = timer_open_periodic(channel->read_timer_us);
 	if (channel->read_timer_fd < 0)
 		return channel->read_timer_fd;
+	if (channel->monitor_timer_us) {
+		channel->monitor_timer_fd = timer_open_periodic(channel->monitor_timer_us);
+		if (channel->monitor_timer_fd < 0)
+			return channel->monitor_timer_fd;
+	}
 	if (channel->switch_timer_us == 0)
 		return 0;
 	channel->switch_timer_fd = timer_open_periodic(channel->switch_timer_us);
@@ -300,6 +307,7 @@ int channel_create(const struct consumer_ask_channel *req, struct consumer_chann
 	    .num_subbuf = (uint32_t)req->num_subbuf,
 	    .overwrite = req->overwrite != 0,
 	    .switch_timer_us = req->switch_timer_us,
+	    .monitor_timer_us = req->monitor_timer_us,
 	    .tracefile_size = req->tracefile_size,
 	    .tracefile_count = req->tracefile_count,
 	    .monitor = req->monitor != 0,
@@ -308,6 +316,7 @@ int channel_create(const struct consumer_ask_channel *req, struct consumer_chann
 	    .nr_streams = req->type == CONSUMER_CHANNEL_TYPE_DATA ? req->nr_streams : 0,
 	    .read_timer_fd = -1,
 	    .switch_timer_fd = -1,
+	    .monitor_timer_fd = -1,
 	    .metadata_fd = -1,
 	};
 	memcpy(channel->uuid, req->uuid, RT_UUID_LEN);
@@ -320,6 +329,10 @@ int channel_create(const struct consumer_ask_channel *req, struct consumer_chann
 	};
 	channel->switch_timer_source = (struct epoll_source){
 	    .kind = EPOLL_SOURCE_SWITCH_TIMER,
+	    .channel = channel,
+	};
+	channel->monitor_timer_source = (struct epoll_source){
+	    .kind = EPOLL_SOURCE_MONITOR_TIMER,
 	    .channel = channel,
 	};
 

@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "common/macros.h"
 #include "common/unix-sock.h"
+#include "monitor.h"
 
 struct command_desc {
 	const char *name;
@@ -19,10 +20,11 @@ struct command_desc {
 	/* Exact payload size; for PUSH_METADATA the size of its fixed part. */
 	uint32_t payload_size;
 	bool trailing_data; /* payload_size is a minimum, the handler checks the rest */
+	unsigned nr_fds;    /* descriptors the request carries */
 };
 
-#define COMMAND(cmd, fn, type)   [CONSUMER_##cmd] = {#cmd, fn, sizeof(type), false}
-#define COMMAND_UNSUPPORTED(cmd) [CONSUMER_##cmd] = {#cmd, NULL, 0, false}
+#define COMMAND(cmd, fn, type)   [CONSUMER_##cmd] = {#cmd, fn, sizeof(type), false, 0}
+#define COMMAND_UNSUPPORTED(cmd) [CONSUMER_##cmd] = {#cmd, NULL, 0, false, 0}
 
 static const struct command_desc command_table[_CONSUMER_COMMAND_MAX] = {
     COMMAND_UNSUPPORTED(ADD_CHANNEL),
@@ -47,7 +49,8 @@ static const struct command_desc command_table[_CONSUMER_COMMAND_MAX] = {
     COMMAND(DISCARDED_EVENTS, cmd_discarded_events, struct consumer_channel_key),
     COMMAND(LOST_PACKETS, cmd_lost_packets, struct consumer_channel_key),
     COMMAND_UNSUPPORTED(CLEAR_QUIESCENT_CHANNEL),
-    COMMAND_UNSUPPORTED(SET_CHANNEL_MONITOR_PIPE),
+    [CONSUMER_SET_CHANNEL_MONITOR_PIPE] = {"SET_CHANNEL_MONITOR_PIPE", cmd_set_channel_monitor_pipe,
+                                           0, false, 1},
     COMMAND_UNSUPPORTED(INIT),
     COMMAND_UNSUPPORTED(CREATE_TRACE_CHUNK),
     COMMAND_UNSUPPORTED(CLOSE_TRACE_CHUNK),
@@ -91,8 +94,9 @@ static int command_dispatch(const struct command_request *req, unsigned nr_fds)
 		log_warn("Command %s (%u) is not supported", desc->name, req->type);
 		return command_reply_error(req, CONSUMERD_ERROR_RECV_CMD);
 	}
-	if (nr_fds != 0) {
-		log_error("Command %s carries %u descriptors, it takes none", desc->name, nr_fds);
+	if (nr_fds != desc->nr_fds) {
+		log_error("Command %s carries %u descriptors, it takes %u", desc->name, nr_fds,
+		          desc->nr_fds);
 		return command_reply_error(req, CONSUMERD_INVALID_PARAMETERS);
 	}
 	if (desc->trailing_data ? req->payload_len < desc->payload_size
@@ -127,6 +131,7 @@ static int command_serve_one(int cmd_fd)
 	req.type = frame.type;
 	req.payload = payload;
 	req.payload_len = frame.payload_len;
+	req.fds = fds;
 	r = command_dispatch(&req, frame.nr_fds);
 	/* No command keeps a descriptor it was sent. */
 	close_fds(fds, frame.nr_fds);

@@ -8,7 +8,8 @@
  * Each command has one small handler, found in a table indexed by the
  * command number, together with the exact payload size it takes. Before a
  * handler runs, the payload size has been checked against that size (a
- * mismatch, or descriptors attached, gets -CONSUMERD_INVALID_PARAMETERS);
+ * mismatch, or another number of descriptors than the command takes, gets
+ * -CONSUMERD_INVALID_PARAMETERS);
  * commands without a handler get -CONSUMERD_ERROR_RECV_CMD. A frame that
  * cannot be decoded (payload over CONSUMER_MAX_PAYLOAD, wrong descriptor
  * count) makes the loop close the connection.
@@ -18,12 +19,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One received request, valid for the duration of its handler. */
+/*
+ * One received request, valid for the duration of its handler. fds: the
+ * descriptors it carried, as many as the command takes (its table entry);
+ * closed after the handler, which dups what it keeps.
+ */
 struct command_request {
 	int sock;
 	uint32_t type;
 	const void *payload;
 	uint32_t payload_len;
+	const int *fds;
 };
 
 /*

@@ -14,6 +14,7 @@
 #include "channel.h"
 #include "common/log.h"
 #include "common/macros.h"
+#include "monitor.h"
 #include "ringbuffer/ringbuffer.h"
 #include "stream-output.h"
 #include "timers.h"
@@ -104,6 +105,8 @@ static int data_thread_watch_channel(struct consumer_channel *channel)
 		return r;
 	if (channel->switch_timer_fd >= 0)
 		r = data_thread_watch(channel->switch_timer_fd, &channel->switch_timer_source);
+	if (r == 0 && channel->monitor_timer_fd >= 0)
+		r = data_thread_watch(channel->monitor_timer_fd, &channel->monitor_timer_source);
 	return r;
 }
 
@@ -113,6 +116,7 @@ static void data_thread_unwatch_channel(struct consumer_channel *channel)
 		data_thread_unwatch(channel->streams[i].wakeup_fd);
 	data_thread_unwatch(channel->read_timer_fd);
 	data_thread_unwatch(channel->switch_timer_fd);
+	data_thread_unwatch(channel->monitor_timer_fd);
 }
 
 static int data_thread_serve_request(struct data_request *req)
@@ -181,6 +185,10 @@ static void data_thread_handle_event(struct epoll_source *source, bool *ret_requ
 	case EPOLL_SOURCE_SWITCH_TIMER:
 		timer_acknowledge(source->channel->switch_timer_fd);
 		data_thread_drain_streams(source->channel, true);
+		break;
+	case EPOLL_SOURCE_MONITOR_TIMER:
+		timer_acknowledge(source->channel->monitor_timer_fd);
+		monitor_sample_channel(source->channel);
 		break;
 	}
 }

@@ -28,6 +28,7 @@
 #include "common/signals.h"
 #include "config.h"
 #include "data.h"
+#include "monitor.h"
 
 #define PROGRAM_NAME "ringtrace-consumerd"
 
@@ -190,6 +191,7 @@ int main(int argc, char **argv)
 	close(opts.cmd_fd);
 	destroy_all_channels();
 	data_thread_stop();
+	monitor_close_pipe();
 	close(signal_fd);
 	log_info("Exiting");
 	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -32,8 +32,8 @@ static void stream_output_count_lost(struct consumer_stream *stream, const char 
  * what the ring buffer delivered: the header lives in shared memory that
  * producers can scribble on.
  */
-int stream_output_parse_packet(const struct consumer_stream *stream,
-                               const struct rb_subbuf *subbuf, struct ctf_packet_info *ret_info)
+int stream_output_parse_packet(const struct consumer_stream *stream, const struct rb_subbuf *subbuf,
+                               struct ctf_packet_info *ret_info)
 {
 	int r = ctf_packet_header_parse(subbuf->data, subbuf->content_size, ret_info);
 
@@ -136,6 +136,8 @@ static void stream_output_write_packet(struct consumer_stream *stream,
 	stream->data_file_bytes += packet_bytes;
 	stream->index_file_bytes += CTF_INDEX_ENTRY_SIZE;
 	stream->packets_written++;
+	__atomic_store_n(&stream->bytes_written_total, stream->bytes_written_total + packet_bytes,
+	                 __ATOMIC_RELAXED);
 	if (stream->write_error_logged) {
 		log_info("Writing to %s again after %" PRIu64 " lost packets",
 		         stream->data_file_name, stream->lost_packets);

@@ -33,8 +33,7 @@ struct session *session_find_by_name(const char *name)
 {
 	struct session *s;
 
-	cds_list_for_each_entry(s, &session_list, node)
-	{
+	cds_list_for_each_entry (s, &session_list, node) {
 		if (strcmp(s->name, name) == 0)
 			return s;
 	}
@@ -45,8 +44,7 @@ struct session *session_find_by_id(uint64_t id)
 {
 	struct session *s;
 
-	cds_list_for_each_entry(s, &session_list, node)
-	{
+	cds_list_for_each_entry (s, &session_list, node) {
 		if (s->id == id)
 			return s;
 	}
@@ -58,8 +56,7 @@ int session_for_each(int (*fn)(struct session *s, void *arg), void *arg)
 	struct session *s, *tmp;
 
 	/* The safe walk lets fn free the session it is given. */
-	cds_list_for_each_entry_safe(s, tmp, &session_list, node)
-	{
+	cds_list_for_each_entry_safe (s, tmp, &session_list, node) {
 		int r = fn(s, arg);
 
 		if (r)
@@ -72,8 +69,7 @@ struct session_channel *session_find_channel(struct session *s, const char *name
 {
 	struct session_channel *chan;
 
-	cds_list_for_each_entry(chan, &s->channels, node)
-	{
+	cds_list_for_each_entry (chan, &s->channels, node) {
 		if (strcmp(chan->name, name) == 0)
 			return chan;
 	}
@@ -109,7 +105,8 @@ static void session_channel_free(struct session_channel *chan)
 {
 	struct session_event_rule *rule, *tmp;
 
-	cds_list_for_each_entry_safe(rule, tmp, &chan->rules, node) session_remove_rule(rule);
+	cds_list_for_each_entry_safe (rule, tmp, &chan->rules, node)
+		session_remove_rule(rule);
 	cds_list_del(&chan->node);
 	free(chan->contexts);
 	free(chan);
@@ -119,7 +116,8 @@ void session_free(struct session *s)
 {
 	struct session_channel *chan, *tmp;
 
-	cds_list_for_each_entry_safe(chan, tmp, &s->channels, node) session_channel_free(chan);
+	cds_list_for_each_entry_safe (chan, tmp, &s->channels, node)
+		session_channel_free(chan);
 	for (unsigned i = 0; i < ARRAY_SIZE(s->trackers); i++)
 		free(s->trackers[i].values);
 	cds_list_del(&s->node);
@@ -211,8 +209,7 @@ struct session_event_rule *session_find_rule(struct session_channel *chan, const
 
 	if (!exclusions)
 		exclusions = &no_exclusions;
-	cds_list_for_each_entry(rule, &chan->rules, node)
-	{
+	cds_list_for_each_entry (rule, &chan->rules, node) {
 		if (rule_matches(rule, pattern, loglevel_type, loglevel, exclusions, filter))
 			return rule;
 	}

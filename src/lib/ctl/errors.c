@@ -73,6 +73,14 @@ static const char *const error_texts[_RINGTRACE_ERR_MAX] = {
     [RINGTRACE_ERR_ROTATION_NOT_AVAILABLE] =
         "Rotation feature not available for this session's creation mode",
     [RINGTRACE_ERR_NO_SESSION_OUTPUT] = "Session has no output",
+    [RINGTRACE_ERR_ROTATION_SCHEDULE_SET] =
+        "A session rotation schedule of this type is already set on the session",
+    [RINGTRACE_ERR_ROTATION_SCHEDULE_NOT_SET] =
+        "No session rotation schedule of this type is set on the session",
+    [RINGTRACE_ERR_ROTATION_MULTIPLE_AFTER_STOP] =
+        "Session was already rotated once since it became inactive",
+    [RINGTRACE_ERR_ROTATION_AFTER_STOP_CLEAR] =
+        "Session was already cleared since it became inactive",
     [RINGTRACE_ERR_CONTEXT_UNAVAILABLE] =
         "Context unavailable on this kernel (perf_event_open() refuses this counter: "
         "no hardware PMU, or kernel.perf_event_paranoid too strict)",
