@@ -32,8 +32,8 @@ static void stream_output_count_lost(struct consumer_stream *stream, const char 
  * what the ring buffer delivered: the header lives in shared memory that
  * producers can scribble on.
  */
-int stream_output_parse_packet(const struct consumer_stream *stream, const struct rb_subbuf *subbuf,
-                               struct ctf_packet_info *ret_info)
+int stream_output_parse_packet(const struct consumer_stream *stream,
+                               const struct rb_subbuf *subbuf, struct ctf_packet_info *ret_info)
 {
 	int r = ctf_packet_header_parse(subbuf->data, subbuf->content_size, ret_info);
 

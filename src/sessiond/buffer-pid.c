@@ -13,8 +13,8 @@
 #include "macros.h"
 #include "registry.h"
 
-#define METADATA_NAME    "metadata"
-#define DIR_DATETIME_LEN 16 /* "YYYYMMDD-HHMMSS" + NUL */
+#define METADATA_NAME "metadata"
+#define DIR_DATETIME_LEN     16 /* "YYYYMMDD-HHMMSS" + NUL */
 /* Buffers an app may get in one session (it is untracked and tracked again). */
 #define BUFFER_PATH_MAX_GENERATIONS 1000u
 
@@ -163,7 +163,8 @@ struct buffer_pid_channel *buffer_pid_find_channel(struct buffer_pid *buf, uint3
 {
 	struct buffer_pid_channel *chan;
 
-	cds_list_for_each_entry (chan, &buf->channels, node) {
+	cds_list_for_each_entry(chan, &buf->channels, node)
+	{
 		if (chan->session_chan_id == session_chan_id)
 			return chan;
 	}
@@ -175,7 +176,8 @@ int buffer_pid_sync_channels(struct session *s, struct buffer_pid *buf)
 	struct session_channel *schan;
 	int r;
 
-	cds_list_for_each_entry (schan, &s->channels, node) {
+	cds_list_for_each_entry(schan, &s->channels, node)
+	{
 		if (!schan->enabled || buffer_pid_find_channel(buf, schan->id))
 			continue;
 		r = create_data_channel(s, buf, schan);
@@ -244,7 +246,8 @@ static void buffer_destroy(struct buffer_pid *buf, struct buffer_pid_set *set)
 	struct buffer_pid_channel *chan, *tmp;
 	int r;
 
-	cds_list_for_each_entry_safe (chan, tmp, &buf->channels, node) {
+	cds_list_for_each_entry_safe(chan, tmp, &buf->channels, node)
+	{
 		cds_list_del(&chan->node);
 		r = consumer_flush_channel(chan->key);
 		if (r < 0)
@@ -337,7 +340,8 @@ int buffer_pid_for_each(struct session *s, int (*fn)(struct buffer_pid *buf, voi
 
 	if (!set)
 		return 0;
-	cds_list_for_each_entry (buf, &set->buffers, node) {
+	cds_list_for_each_entry(buf, &set->buffers, node)
+	{
 		r = fn(buf, arg);
 		if (r)
 			return r;
@@ -354,8 +358,10 @@ int buffer_pid_flush_all(struct session *s)
 
 	if (!set)
 		return 0;
-	cds_list_for_each_entry (buf, &set->buffers, node) {
-		cds_list_for_each_entry (chan, &buf->channels, node) {
+	cds_list_for_each_entry(buf, &set->buffers, node)
+	{
+		cds_list_for_each_entry(chan, &buf->channels, node)
+		{
 			r = consumer_flush_channel(chan->key);
 			if (r < 0) {
 				log_warn("Cannot flush consumer channel %" PRIu64 " (pid %d): %s",
@@ -382,7 +388,8 @@ int buffer_pid_channel_counters(struct session *s, const struct session_channel 
 		discarded = set->gone[schan->id].discarded;
 		lost = set->gone[schan->id].lost;
 	}
-	cds_list_for_each_entry (buf, &set->buffers, node) {
+	cds_list_for_each_entry(buf, &set->buffers, node)
+	{
 		struct buffer_pid_channel *chan = buffer_pid_find_channel(buf, schan->id);
 		uint64_t n;
 
@@ -410,7 +417,8 @@ void buffer_pid_release_app(struct session *s, uint64_t app_id)
 
 	if (!set)
 		return;
-	cds_list_for_each_entry_safe (buf, tmp, &set->buffers, node) {
+	cds_list_for_each_entry_safe(buf, tmp, &set->buffers, node)
+	{
 		if (buf->app_id != app_id)
 			continue;
 		cds_list_del(&buf->node);
@@ -426,7 +434,8 @@ void buffer_pid_destroy_all(struct session *s)
 
 	if (!set)
 		return;
-	cds_list_for_each_entry_safe (buf, tmp, &set->buffers, node) {
+	cds_list_for_each_entry_safe(buf, tmp, &set->buffers, node)
+	{
 		cds_list_del(&buf->node);
 		buffer_destroy(buf, NULL);
 	}

@@ -108,8 +108,8 @@ static int buffer_path(const struct session *s, const struct buffer_uid *buf,
 	/* Snapshot sessions: relative to each snapshot's directory (cmd-snapshot.c). */
 	if (!s->output_path[0] && !s->snapshot_mode)
 		return -RINGTRACE_ERR_OUTPUT_PATH;
-	n = snprintf(ret_path, PATH_MAX, "%s%s/ust/uid/%" PRIu32 "/%" PRIu32 "-bit", s->output_path,
-	             s->chunk_dir, buf->uid, buf->bits_per_long);
+	n = snprintf(ret_path, PATH_MAX, "%s%s/ust/uid/%" PRIu32 "/%" PRIu32 "-bit",
+	             s->output_path, s->chunk_dir, buf->uid, buf->bits_per_long);
 	if (n < 0 || n >= PATH_MAX)
 		return -RINGTRACE_ERR_OUTPUT_PATH;
 	return 0;
@@ -270,7 +270,8 @@ struct buffer_uid_channel *buffer_uid_find_channel(struct buffer_uid *buf, uint3
 {
 	struct buffer_uid_channel *chan;
 
-	cds_list_for_each_entry (chan, &buf->channels, node) {
+	cds_list_for_each_entry(chan, &buf->channels, node)
+	{
 		if (chan->session_chan_id == session_chan_id)
 			return chan;
 	}
@@ -282,7 +283,8 @@ int buffer_uid_sync_channels(struct session *s, struct buffer_uid *buf)
 	struct session_channel *schan;
 	int r;
 
-	cds_list_for_each_entry (schan, &s->channels, node) {
+	cds_list_for_each_entry(schan, &s->channels, node)
+	{
 		if (!schan->enabled || buffer_uid_find_channel(buf, schan->id))
 			continue;
 		r = create_data_channel(s, buf, schan);
@@ -320,7 +322,8 @@ static void buffer_destroy(struct buffer_uid *buf)
 	struct buffer_uid_channel *chan, *tmp;
 	int r;
 
-	cds_list_for_each_entry_safe (chan, tmp, &buf->channels, node) {
+	cds_list_for_each_entry_safe(chan, tmp, &buf->channels, node)
+	{
 		cds_list_del(&chan->node);
 		r = consumer_destroy_channel(chan->key);
 		if (r < 0)
@@ -345,7 +348,8 @@ static struct buffer_uid *find_buffer(struct buffer_uid_set *set, uint32_t uid, 
 {
 	struct buffer_uid *buf;
 
-	cds_list_for_each_entry (buf, &set->buffers, node) {
+	cds_list_for_each_entry(buf, &set->buffers, node)
+	{
 		if (buf->uid == uid && buf->bits_per_long == bits)
 			return buf;
 	}
@@ -414,7 +418,8 @@ int buffer_uid_for_each(struct session *s, int (*fn)(struct buffer_uid *buf, voi
 
 	if (!set)
 		return 0;
-	cds_list_for_each_entry (buf, &set->buffers, node) {
+	cds_list_for_each_entry(buf, &set->buffers, node)
+	{
 		r = fn(buf, arg);
 		if (r)
 			return r;
@@ -431,8 +436,10 @@ int buffer_uid_flush_all(struct session *s)
 
 	if (!set)
 		return 0;
-	cds_list_for_each_entry (buf, &set->buffers, node) {
-		cds_list_for_each_entry (chan, &buf->channels, node) {
+	cds_list_for_each_entry(buf, &set->buffers, node)
+	{
+		cds_list_for_each_entry(chan, &buf->channels, node)
+		{
 			r = consumer_flush_channel(chan->key);
 			if (r < 0) {
 				log_warn("Cannot flush consumer channel %" PRIu64 ": %s", chan->key,
@@ -455,7 +462,8 @@ int buffer_uid_channel_counters(struct session *s, const struct session_channel 
 
 	if (!set)
 		goto done;
-	cds_list_for_each_entry (buf, &set->buffers, node) {
+	cds_list_for_each_entry(buf, &set->buffers, node)
+	{
 		struct buffer_uid_channel *chan = buffer_uid_find_channel(buf, schan->id);
 		uint64_t n;
 
@@ -483,7 +491,8 @@ void buffer_uid_destroy_all(struct session *s)
 
 	if (!set)
 		return;
-	cds_list_for_each_entry_safe (buf, tmp, &set->buffers, node) {
+	cds_list_for_each_entry_safe(buf, tmp, &set->buffers, node)
+	{
 		cds_list_del(&buf->node);
 		buffer_destroy(buf);
 	}

@@ -415,8 +415,7 @@ void client_listener_stop(void)
 	deadline.tv_sec += CLIENT_STOP_WAIT_MS / 1000;
 	pthread_mutex_lock(&conns_lock);
 	stopping = true;
-	cds_list_for_each_entry (c, &conns, node)
-		(void)shutdown(c->fd, SHUT_RDWR);
+	cds_list_for_each_entry(c, &conns, node)(void) shutdown(c->fd, SHUT_RDWR);
 	while (nr_conns > 0) {
 		if (pthread_cond_timedwait(&conns_drained, &conns_lock, &deadline) == ETIMEDOUT) {
 			log_warn("%u client connection(s) still busy at shutdown", nr_conns);

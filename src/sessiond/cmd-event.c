@@ -44,7 +44,8 @@ static int event_channel_name(struct session *s, const char *requested, const ch
 		*ret_name = requested;
 		return 0;
 	}
-	cds_list_for_each_entry (chan, &s->channels, node) {
+	cds_list_for_each_entry(chan, &s->channels, node)
+	{
 		if (strcmp(chan->name, RINGTRACE_DEFAULT_CHANNEL_NAME) != 0)
 			return -RINGTRACE_ERR_NEED_CHANNEL_NAME;
 	}
@@ -240,7 +241,8 @@ int cmd_disable_event(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 		return -RINGTRACE_ERR_UST_CHAN_NOT_FOUND;
 
 	all = strcmp(pattern, ALL_EVENTS_PATTERN) == 0;
-	cds_list_for_each_entry (rule, &chan->rules, node) {
+	cds_list_for_each_entry(rule, &chan->rules, node)
+	{
 		if (!all && strcmp(rule->pattern, pattern) != 0)
 			continue;
 		found = true;

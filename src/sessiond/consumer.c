@@ -46,9 +46,10 @@ static pthread_mutex_t consumer_lock = PTHREAD_MUTEX_INITIALIZER;
 /* All under consumer_lock. */
 static char consumer_path[PATH_MAX];
 static unsigned consumer_verbosity;
-static pid_t consumer_pid;       /* 0: not running */
-static int consumer_fd = -1;     /* our end of the command socketpair */
-static int monitor_pipe_fd = -1; /* write end given to every consumer spawned */
+static pid_t consumer_pid;   /* 0: not running */
+static int consumer_fd = -1; /* our end of the command socketpair */
+/* Write end of the channel monitor pipe, given to every consumer spawned. */
+static int monitor_pipe_fd = -1;
 
 /* Channels created by ASK_CHANNEL_CREATION, and by which consumer instance. */
 struct channel_owner {

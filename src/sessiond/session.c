@@ -33,7 +33,8 @@ struct session *session_find_by_name(const char *name)
 {
 	struct session *s;
 
-	cds_list_for_each_entry (s, &session_list, node) {
+	cds_list_for_each_entry(s, &session_list, node)
+	{
 		if (strcmp(s->name, name) == 0)
 			return s;
 	}
@@ -44,7 +45,8 @@ struct session *session_find_by_id(uint64_t id)
 {
 	struct session *s;
 
-	cds_list_for_each_entry (s, &session_list, node) {
+	cds_list_for_each_entry(s, &session_list, node)
+	{
 		if (s->id == id)
 			return s;
 	}
@@ -56,7 +58,8 @@ int session_for_each(int (*fn)(struct session *s, void *arg), void *arg)
 	struct session *s, *tmp;
 
 	/* The safe walk lets fn free the session it is given. */
-	cds_list_for_each_entry_safe (s, tmp, &session_list, node) {
+	cds_list_for_each_entry_safe(s, tmp, &session_list, node)
+	{
 		int r = fn(s, arg);
 
 		if (r)
@@ -69,7 +72,8 @@ struct session_channel *session_find_channel(struct session *s, const char *name
 {
 	struct session_channel *chan;
 
-	cds_list_for_each_entry (chan, &s->channels, node) {
+	cds_list_for_each_entry(chan, &s->channels, node)
+	{
 		if (strcmp(chan->name, name) == 0)
 			return chan;
 	}
@@ -105,8 +109,7 @@ static void session_channel_free(struct session_channel *chan)
 {
 	struct session_event_rule *rule, *tmp;
 
-	cds_list_for_each_entry_safe (rule, tmp, &chan->rules, node)
-		session_remove_rule(rule);
+	cds_list_for_each_entry_safe(rule, tmp, &chan->rules, node) session_remove_rule(rule);
 	cds_list_del(&chan->node);
 	free(chan->contexts);
 	free(chan);
@@ -116,8 +119,7 @@ void session_free(struct session *s)
 {
 	struct session_channel *chan, *tmp;
 
-	cds_list_for_each_entry_safe (chan, tmp, &s->channels, node)
-		session_channel_free(chan);
+	cds_list_for_each_entry_safe(chan, tmp, &s->channels, node) session_channel_free(chan);
 	for (unsigned i = 0; i < ARRAY_SIZE(s->trackers); i++)
 		free(s->trackers[i].values);
 	cds_list_del(&s->node);
@@ -209,7 +211,8 @@ struct session_event_rule *session_find_rule(struct session_channel *chan, const
 
 	if (!exclusions)
 		exclusions = &no_exclusions;
-	cds_list_for_each_entry (rule, &chan->rules, node) {
+	cds_list_for_each_entry(rule, &chan->rules, node)
+	{
 		if (rule_matches(rule, pattern, loglevel_type, loglevel, exclusions, filter))
 			return rule;
 	}

@@ -30,8 +30,8 @@ struct session_exclusions {
 
 /* A rule's filter: its expression and the bytecode the client compiled from it. */
 struct session_filter {
-	const char *expression; /* NUL-terminated */
-	const void *bytecode;   /* container, filter-bytecode.h */
+	const char *expression;  /* NUL-terminated */
+	const void *bytecode;    /* container, filter-bytecode.h */
 	uint32_t bytecode_len;
 };
 

@@ -221,7 +221,8 @@ static void notify_cleanup(void)
 	struct ust_app *app, *tmp;
 
 	pthread_mutex_lock(&notify.watch_lock);
-	cds_list_for_each_entry_safe (app, tmp, &notify.watched, watch_node) {
+	cds_list_for_each_entry_safe(app, tmp, &notify.watched, watch_node)
+	{
 		cds_list_del_init(&app->watch_node);
 		pthread_mutex_unlock(&notify.watch_lock);
 		ust_app_put(app);

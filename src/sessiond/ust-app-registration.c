@@ -251,7 +251,8 @@ static void pair_socket(int fd, const struct ust_reg_msg *msg)
 	uint32_t type = msg->socket_type;
 	struct half_app *half = NULL, *it;
 
-	cds_list_for_each_entry (it, &reg.halves, node) {
+	cds_list_for_each_entry(it, &reg.halves, node)
+	{
 		if (it->pid == (pid_t)msg->pid) {
 			half = it;
 			break;
@@ -390,7 +391,8 @@ static int expire_deadlines(void)
 	unsigned nr_expired = 0;
 	pid_t last_pid = 0;
 
-	cds_list_for_each_entry_safe (conn, tmp_conn, &reg.pending, node) {
+	cds_list_for_each_entry_safe(conn, tmp_conn, &reg.pending, node)
+	{
 		if (conn->deadline_ms <= now) {
 			nr_expired++;
 			last_pid = conn->cred.pid;
@@ -403,7 +405,8 @@ static int expire_deadlines(void)
 		log_warn("Registration of pid %d timed out", (int)last_pid);
 	else if (nr_expired > 1)
 		log_warn("%u app connections timed out before registering", nr_expired);
-	cds_list_for_each_entry_safe (half, tmp_half, &reg.halves, node) {
+	cds_list_for_each_entry_safe(half, tmp_half, &reg.halves, node)
+	{
 		if (half->deadline_ms <= now) {
 			log_warn("App %d registered only its %s socket; dropped", (int)half->pid,
 			         half->fds[UST_SOCKET_CMD] >= 0 ? "command" : "notify");
@@ -462,13 +465,16 @@ static void registration_cleanup(void)
 	struct half_app *half, *tmp_half;
 	struct dispatch_item *item, *tmp_item;
 
-	cds_list_for_each_entry_safe (conn, tmp_conn, &reg.pending, node) {
+	cds_list_for_each_entry_safe(conn, tmp_conn, &reg.pending, node)
+	{
 		pending_conn_free(conn);
 	}
-	cds_list_for_each_entry_safe (half, tmp_half, &reg.halves, node) {
+	cds_list_for_each_entry_safe(half, tmp_half, &reg.halves, node)
+	{
 		half_app_free(half);
 	}
-	cds_list_for_each_entry_safe (item, tmp_item, &reg.queue, node) {
+	cds_list_for_each_entry_safe(item, tmp_item, &reg.queue, node)
+	{
 		cds_list_del(&item->node);
 		ust_app_put(item->app);
 		free(item);

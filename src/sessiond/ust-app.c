@@ -105,10 +105,12 @@ static void app_session_free(struct ust_app_session *ua_sess)
 {
 	struct ust_app_channel *uchan, *tmp;
 
-	cds_list_for_each_entry_safe (uchan, tmp, &ua_sess->channels, node) {
+	cds_list_for_each_entry_safe(uchan, tmp, &ua_sess->channels, node)
+	{
 		struct ust_app_enabler *uen, *tmp_en;
 
-		cds_list_for_each_entry_safe (uen, tmp_en, &uchan->enablers, node) {
+		cds_list_for_each_entry_safe(uen, tmp_en, &uchan->enablers, node)
+		{
 			free(uen);
 		}
 		free(uchan);
@@ -122,7 +124,8 @@ static void app_release(struct urcu_ref *ref)
 	struct ust_app *app = caa_container_of(ref, struct ust_app, ref);
 	struct ust_app_session *ua_sess, *tmp;
 
-	cds_list_for_each_entry_safe (ua_sess, tmp, &app->sessions, node) {
+	cds_list_for_each_entry_safe(ua_sess, tmp, &app->sessions, node)
+	{
 		app_session_free(ua_sess);
 	}
 	closep(&app->cmd_fd);
@@ -214,12 +217,14 @@ static int apps_snapshot(struct ust_app ***ret_list, size_t *ret_n)
 	size_t n = 0, i = 0;
 
 	pthread_mutex_lock(&apps_lock);
-	cds_list_for_each_entry (app, &apps, node) {
+	cds_list_for_each_entry(app, &apps, node)
+	{
 		n++;
 	}
 	list = calloc(n ? n : 1, sizeof(*list));
 	if (list) {
-		cds_list_for_each_entry (app, &apps, node) {
+		cds_list_for_each_entry(app, &apps, node)
+		{
 			list[i++] = ust_app_get(app);
 		}
 	}
@@ -249,7 +254,8 @@ static struct ust_app_session *find_app_session(struct ust_app *app, uint64_t se
 {
 	struct ust_app_session *ua_sess;
 
-	cds_list_for_each_entry (ua_sess, &app->sessions, node) {
+	cds_list_for_each_entry(ua_sess, &app->sessions, node)
+	{
 		if (ua_sess->session_id == session_id)
 			return ua_sess;
 	}
@@ -261,7 +267,8 @@ static struct ust_app_channel *find_app_channel(struct ust_app_session *ua_sess,
 {
 	struct ust_app_channel *uchan;
 
-	cds_list_for_each_entry (uchan, &ua_sess->channels, node) {
+	cds_list_for_each_entry(uchan, &ua_sess->channels, node)
+	{
 		if (uchan->session_chan_id == session_chan_id)
 			return uchan;
 	}
@@ -272,7 +279,8 @@ static struct ust_app_enabler *find_app_enabler(struct ust_app_channel *uchan, u
 {
 	struct ust_app_enabler *uen;
 
-	cds_list_for_each_entry (uen, &uchan->enablers, node) {
+	cds_list_for_each_entry(uen, &uchan->enablers, node)
+	{
 		if (uen->rule_id == rule_id)
 			return uen;
 	}
@@ -290,10 +298,12 @@ int ust_app_find_channel_registry(struct ust_app *app, uint32_t session_handle,
 	pthread_mutex_lock(&app->lock);
 	if (app->dead)
 		goto out;
-	cds_list_for_each_entry (ua_sess, &app->sessions, node) {
+	cds_list_for_each_entry(ua_sess, &app->sessions, node)
+	{
 		if (ua_sess->handle != session_handle)
 			continue;
-		cds_list_for_each_entry (uchan, &ua_sess->channels, node) {
+		cds_list_for_each_entry(uchan, &ua_sess->channels, node)
+		{
 			if (uchan->handle != channel_handle)
 				continue;
 			*ret_reg = ust_registry_get(ua_sess->registry);
@@ -402,7 +412,8 @@ static bool channel_has_rule(const struct session_channel *schan, uint32_t rule_
 {
 	struct session_event_rule *rule;
 
-	cds_list_for_each_entry (rule, &schan->rules, node) {
+	cds_list_for_each_entry(rule, &schan->rules, node)
+	{
 		if (rule->id == rule_id)
 			return true;
 	}
@@ -416,7 +427,8 @@ static int app_enablers_prune(struct ust_app *app, const struct session *s,
 	struct ust_app_enabler *uen, *tmp;
 	int r;
 
-	cds_list_for_each_entry_safe (uen, tmp, &uchan->enablers, node) {
+	cds_list_for_each_entry_safe(uen, tmp, &uchan->enablers, node)
+	{
 		if (channel_has_rule(schan, uen->rule_id))
 			continue;
 		r = ust_app_cmd_release(app, uen->handle);
@@ -550,7 +562,8 @@ static int app_channel_sync(struct ust_app *app, const struct session *s,
 		}
 		uchan->enabled = schan->enabled;
 	}
-	cds_list_for_each_entry (rule, &schan->rules, node) {
+	cds_list_for_each_entry(rule, &schan->rules, node)
+	{
 		r = app_enabler_sync(app, s, uchan, rule);
 		if (app_is_dead(app))
 			return r;
@@ -664,7 +677,8 @@ static int app_session_sync_locked(struct ust_app *app, struct session *s, bool 
 	/* Channels enabled since the buffer was made get their consumer side first. */
 	r = ua_sess->pid_buffer ? buffer_pid_sync_channels(s, ua_sess->pid_buffer)
 	                        : buffer_uid_sync_channels(s, ua_sess->buffer);
-	cds_list_for_each_entry (schan, &s->channels, node) {
+	cds_list_for_each_entry(schan, &s->channels, node)
+	{
 		(void)app_channel_sync(app, s, ua_sess, schan);
 		if (app_is_dead(app))
 			return r;
@@ -744,7 +758,8 @@ void ust_app_register(struct ust_app *app)
 	int r;
 
 	pthread_mutex_lock(&apps_lock);
-	cds_list_for_each_entry (it, &apps, node) {
+	cds_list_for_each_entry(it, &apps, node)
+	{
 		if (it->pid == app->pid) {
 			old = ust_app_get(it);
 			break;
