@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# bench/rotation.sh [BUILD_DIR] [ROUNDS]: rotation cost, with ringtrace and
+# with the real lttng 2.13 side by side.
+#  - rotate_ms: wall time of each of ROUNDS (default 5) `rotate` commands (CLI
+#    start to exit: the command returns once the archive is complete), under
+#    load from 2 threads (bench-tracepoint rate, 500000 events/s each, one on
+#    each of CPUs 0 and 1), 200 ms apart;
+#  - ns_none / ns_rot100: tracepoint cost (bench-tracepoint enabled 2 threads,
+#    median of 5 rounds of 4M events each) without rotations, then while
+#    `enable-rotation --timer=100ms` rotates the session every 100 ms.
+#
+# The real lttng-sessiond runs in a private mount namespace (own /run/lttng
+# and /dev/shm) when root, so it never meets a daemon already running here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=$(realpath "${1:-build}")
+rounds=${2:-5}
+rt_bench=$build/bench/bench-tracepoint
+lt_bench=$build/bench/bench-tracepoint-lttng
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# The same steps for both tracers; $T is the CLI (ringtrace or lttng), $B the benchmark.
+steps='
+	$T create lat --output="$OUT/lat" >/dev/null
+	$T enable-channel -u ch >/dev/null
+	$T enable-event -u bench:event -c ch >/dev/null
+	$T start >/dev/null
+	seconds=$(( ROUNDS / 5 + 2 ))
+	taskset -c 0 "$B" rate 500000 "$seconds" >/dev/null &
+	taskset -c 1 "$B" rate 500000 "$seconds" >/dev/null &
+	sleep 0.5
+	times=""
+	for _ in $(seq "$ROUNDS"); do
+		t0=$(date +%s%N)
+		$T rotate >/dev/null
+		t1=$(date +%s%N)
+		times="$times $(( (t1 - t0) / 1000000 ))"
+		sleep 0.2
+	done
+	wait
+	echo "rotate_ms=$times"
+	$T destroy >/dev/null
+
+	for mode in none rot100; do
+		$T create "c$mode" --output="$OUT/$mode" >/dev/null
+		$T enable-channel -u ch >/dev/null
+		$T enable-event -u bench:event -c ch >/dev/null
+		[ "$mode" = rot100 ] && $T enable-rotation --timer=100ms >/dev/null
+		$T start >/dev/null
+		echo "ns_$mode=$("$B" enabled 2 4000000 | sed -n "s/^ns_per_event=//p")"
+		$T stop >/dev/null
+		echo "archives_$mode=$(ls "$OUT/$mode/archives" 2>/dev/null | wc -l)"
+		$T destroy >/dev/null
+		rm -rf "${OUT:?}/$mode"
+	done
+'
+
+rt_run() {
+	local home=$work/rt-home
+	mkdir -p "$home"
+	RINGTRACE_HOME=$home T=$build/src/cli/ringtrace B=$rt_bench OUT=$work/rt ROUNDS=$rounds \
+		bash -c "set -e; $steps"
+	kill "$(cat "$home/.ringtrace/ringtrace-sessiond.pid")" 2>/dev/null || true
+}
+
+lt_run() {
+	local ns=()
+	[ "$(id -u)" = 0 ] && ns=(unshare -m --propagation private)
+	LTTNG_HOME=$work/lt-home T=lttng B=$lt_bench OUT=$work/lt ROUNDS=$rounds "${ns[@]}" bash -c '
+		set -e
+		mkdir -p "$LTTNG_HOME"
+		if [ "$(id -u)" = 0 ]; then
+			mkdir -p /run/lttng; mount -t tmpfs tmpfs /run/lttng; mount -t tmpfs tmpfs /dev/shm
+		fi
+		lttng-sessiond -d --no-kernel
+		'"$steps"'
+		kill $(cat /run/lttng/lttng-sessiond.pid "$LTTNG_HOME/.lttng/lttng-sessiond.pid" \
+			2>/dev/null) 2>/dev/null || true'
+}
+
+echo "ringtrace: $(rt_run | tr '\n' ' ')"
+if [ -x "$lt_bench" ] && command -v lttng-sessiond >/dev/null; then
+	echo "lttng:     $(lt_run | tr '\n' ' ')"
+else
+	echo "lttng:     not installed (or bench-tracepoint-lttng not built)"
+fi
