@@ -4,14 +4,11 @@ same script gives the same exit codes, standard output and error messages,
 and `list` shows the schedules alike; a session saved by lttng with its
 rotation schedules loads in ringtrace, and ringtrace saves it back the
 same."""
-import sys
-import pathlib
-
 import pytest
 
-from lttng_run import lttng_available, run_in_lttng_namespace
+from lttng_run import (lttng_available, run_in_lttng_namespace, step_results,
+                        steps_script)
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from test_session_xml import normalized
 
 pytestmark = pytest.mark.skipif(lttng_available() is not None,
@@ -59,25 +56,13 @@ STEPS = [
 ]
 
 
-def script():
-    lines = []
-    for step in STEPS:
-        cmd = step.removeprefix("SETUP ")
-        if step.startswith("SETUP"):
-            lines.append(f"lttng {cmd} >/dev/null 2>&1")
-        else:
-            lines.append(f'lttng {cmd} >"$WORK/out" 2>"$WORK/err"; echo "rc=$?"; '
-                         'cat "$WORK/out"; echo "--"; cat "$WORK/err"; echo "@@END@@"')
-    lines.append('lttng save -o "$WORK/cfg" s >/dev/null')
-    return "set +e\n" + "\n".join(lines) + "\n"
-
-
 def test_same_results_as_lttng(rt, tmp_path):
     work = tmp_path / "lttng"
-    r = run_in_lttng_namespace(work, script())
+    save = 'lttng save -o "$WORK/cfg" s >/dev/null\n'
+    r = run_in_lttng_namespace(work, steps_script(STEPS) + save)
     assert r.returncode == 0, r.stderr
     theirs = [t.replace(str(work), "WORK").replace(".lttngrc", "RC")
-              for t in r.stdout.split("@@END@@\n")[:-1]]
+              for t in step_results(r.stdout)]
     ours = []
     rt.start_sessiond()
     mine = tmp_path / "rt"
