@@ -30,6 +30,7 @@
 
 #include "access.h"
 #include "autoload.h"
+#include "channel-monitor.h"
 #include "client.h"
 #include "cmd.h"
 #include "common/clock.h"
@@ -398,6 +399,7 @@ static void shutdown_daemon(const struct sessiond_paths *paths)
 	cmd_destroy_all_sessions();
 	ust_app_threads_stop();
 	consumer_shutdown();
+	channel_monitor_close();
 	remove_file(paths->app_sock);
 	remove_file(paths->pid_file);
 	remove_file(paths->extra_pid_file);

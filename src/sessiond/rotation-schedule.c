@@ -153,5 +153,4 @@ void rotation_schedule_stop(void)
 	if (sched.wake_fd >= 0)
 		close(sched.wake_fd);
 	sched.wake_fd = -1;
-	channel_monitor_close();
 }

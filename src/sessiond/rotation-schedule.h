@@ -25,7 +25,12 @@
 
 struct session;
 
-/* Starts the thread, which reads the monitor pipe from now on. */
+/*
+ * Creates the channel monitor pipe and starts the thread, which reads it
+ * from now on. Stopping leaves the pipe open (the consumer may still write
+ * samples, which then stay unread): channel_monitor_close() once the
+ * consumer is gone.
+ */
 int rotation_schedule_start(void);
 void rotation_schedule_stop(void);
 
