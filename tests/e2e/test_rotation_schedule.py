@@ -64,7 +64,9 @@ def test_timer_rotations_under_load(rt, tmp_path):
                                               os.path.basename(current[0]))
     # Each archive reads alone in babeltrace2; every event is in one of them.
     check_every_event_once(made + current, 2, per_thread)
-    assert sum(len(seq_events(a)[0]) for a in made) > 0
+    # The app may register after the first rotation: that archive is then empty.
+    assert sum(len(seq_events(a)[0]) for a in made
+               if any(pathlib.Path(a).rglob("metadata"))) > 0
 
 
 def test_timer_after_stop_rotates_once(rt, tmp_path):
