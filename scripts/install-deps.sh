@@ -10,4 +10,5 @@ $sudo_cmd apt-get install -y -qq --no-install-recommends \
 	gcc clang meson ninja-build pkg-config \
 	liburcu-dev libxml2-dev libcmocka-dev \
 	babeltrace2 python3 python3-bt2 python3-pytest python3-pytest-xdist \
+	groff-base man-db \
 	lttng-tools liblttng-ust-dev libclang-rt-14-dev >/dev/null

@@ -7,33 +7,43 @@
 #include "cli.h"
 #include "output.h"
 
-void cli_args_begin(void)
-{
-	optind = 0; /* glibc: full re-initialization */
-	opterr = 0;
-}
-
-int cli_args_next(int argc, char **argv, const char *shortopts, const struct option *longopts)
-{
-	int opt = getopt_long(argc, argv, shortopts, longopts, NULL);
-
-	return opt == ':' ? '?' : opt;
-}
-
-int cli_show_help(const char *usage)
-{
-	fputs(usage, stdout);
-	return CMD_SUCCESS;
-}
-
-int cli_list_options(const struct option *longopts)
+static void list_options(const struct option *longopts)
 {
 	for (const struct option *o = longopts; o->name; o++) {
 		printf("--%s\n", o->name);
 		if (o->val > 0 && o->val < 0x100 && isprint(o->val))
 			printf("-%c\n", o->val);
 	}
-	return CMD_SUCCESS;
+}
+
+int cli_args_next(struct cli_args *args, int argc, char **argv)
+{
+	int opt;
+
+	if (!args->started) {
+		optind = 0; /* glibc: full re-initialization */
+		opterr = 0;
+		args->started = true;
+	}
+	opt = getopt_long(argc, argv, args->shortopts, args->longopts, NULL);
+	switch (opt) {
+	case 'h':
+		fputs(args->usage, stdout);
+		if (cli_opts.command)
+			printf("\nSee ringtrace-%s(1) for the full manual.\n", cli_opts.command);
+		args->result = CMD_SUCCESS;
+		return 0;
+	case OPT_LIST_OPTIONS:
+		list_options(args->longopts);
+		args->result = CMD_SUCCESS;
+		return 0;
+	case '?':
+	case ':':
+		args->result = CMD_UNDEFINED;
+		return 0;
+	default:
+		return opt;
+	}
 }
 
 const char *cli_args_pop(int argc, char **argv)

@@ -11,6 +11,7 @@
  */
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Value of --list-options in every command's option table. */
@@ -24,17 +25,26 @@
 	{"list-options", no_argument, NULL, OPT_LIST_OPTIONS}
 /* clang-format on */
 
-/* Starts parsing a new argv (getopt's state is global). */
-void cli_args_begin(void);
+/*
+ * The option parse of one command. cli_args_next() handles what every
+ * command takes the same way: -h/--help prints usage and where the manual
+ * page of the command is, --list-options lists longopts, an unknown option
+ * or a missing argument is CMD_UNDEFINED.
+ */
+struct cli_args {
+	const char *usage;
+	const char *shortopts; /* getopt's; "h" included */
+	const struct option *longopts;
+	int result;   /* what the command returns when cli_args_next() gave 0 */
+	bool started; /* getopt's state is global: reset on the first call */
+};
 
-/* getopt_long; '?' for an unknown option or a missing argument, without a message. */
-int cli_args_next(int argc, char **argv, const char *shortopts, const struct option *longopts);
-
-/* --help: the command's usage text on stdout. Returns CMD_SUCCESS. */
-int cli_show_help(const char *usage);
-
-/* --list-options: one option per line (--long, then -s), for shell completion. */
-int cli_list_options(const struct option *longopts);
+/*
+ * The command's next option (> 0), -1 after the last one, or 0 when the
+ * command must return args->result at once (help shown, options listed,
+ * bad option).
+ */
+int cli_args_next(struct cli_args *args, int argc, char **argv);
 
 /* Next positional argument or NULL. */
 const char *cli_args_pop(int argc, char **argv);

@@ -32,6 +32,7 @@ struct cli_options {
 	bool quiet;                /* -q: no output at all */
 	bool no_sessiond;          /* -n: never spawn a session daemon */
 	const char *sessiond_path; /* --sessiond-path */
+	const char *command;       /* name of the command running, for its help */
 };
 
 extern struct cli_options cli_opts;

@@ -351,18 +351,16 @@ int cmd_add_context(int argc, char **argv)
 	size_t nr_opts = 0;
 	int opt, r;
 
-	cli_args_begin();
 	opts = calloc((size_t)argc, sizeof(*opts));
 	if (!opts)
 		return -RINGTRACE_ERR_NOMEM;
-	while ((opt = cli_args_next(argc, argv, "hs:c:kujlt:", long_options)) != -1) {
+	struct cli_args args = {
+	    .usage = usage, .shortopts = "hs:c:kujlt:", .longopts = long_options};
+
+	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
 		if (domain_opts_parse(&domains, opt))
 			continue;
 		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
 		case OPT_LIST:
 			return print_types();
 		case 's':
@@ -378,10 +376,10 @@ int cmd_add_context(int argc, char **argv)
 			}
 			opts[nr_opts++].symbol = optarg;
 			break;
-		default:
-			return CMD_UNDEFINED;
 		}
 	}
+	if (opt == 0)
+		return args.result;
 	r = cli_args_no_leftover(argc, argv);
 	if (r == CMD_SUCCESS)
 		r = domain_opts_check(&domains, true);

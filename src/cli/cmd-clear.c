@@ -14,8 +14,8 @@
 #include "args.h"
 #include "cli.h"
 #include "common/macros.h"
-#include "current-session.h"
 #include "output.h"
+#include "session-targets.h"
 
 static const char usage[] = "Usage: ringtrace [GENERAL OPTIONS] clear [SESSION] [-a]\n"
                             "\n"
@@ -31,10 +31,11 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int clear_one(const char *name)
+static int clear_one(const char *name, void *data)
 {
 	int r = ringtrace_clear_session(name);
 
+	(void)data;
 	if (r < 0) {
 		cli_err("%s", ringtrace_strerror(r));
 		return CMD_ERROR;
@@ -45,52 +46,18 @@ static int clear_one(const char *name)
 
 int cmd_clear(int argc, char **argv)
 {
-	char name[RINGTRACE_NAME_MAX + 1];
-	_cleanup_free_ struct ringtrace_session *sessions = NULL;
-	bool all = false, found = false;
-	const char *arg;
-	int opt, n, r = CMD_SUCCESS;
+	bool all = false;
+	int opt;
+	struct cli_args args = {.usage = usage, .shortopts = "ha", .longopts = long_options};
 
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "ha", long_options)) != -1) {
+	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
 		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
 		case 'a':
 			all = true;
 			break;
-		default:
-			return CMD_UNDEFINED;
 		}
 	}
-	arg = all ? NULL : cli_args_pop(argc, argv);
-	r = cli_args_no_leftover(argc, argv);
-	if (r != CMD_SUCCESS)
-		return r;
-	n = ringtrace_list_sessions(&sessions);
-	if (n < 0) {
-		cli_err("%s", ringtrace_strerror(n));
-		return CMD_ERROR;
-	}
-	if (all) {
-		if (n == 0)
-			cli_msg("No session found, nothing to do.");
-		for (int i = 0; i < n; i++) {
-			if (clear_one(sessions[i].name) != CMD_SUCCESS)
-				r = CMD_ERROR;
-		}
-		return r;
-	}
-	r = current_session_resolve(arg, name);
-	if (r != CMD_SUCCESS)
-		return r;
-	for (int i = 0; i < n && !found; i++)
-		found = strcmp(sessions[i].name, name) == 0;
-	if (!found) {
-		cli_err("Session name %s not found", name);
-		return -RINGTRACE_ERR_SESS_NOT_FOUND; /* lttng exits with its number here */
-	}
-	return clear_one(name);
+	if (opt == 0)
+		return args.result;
+	return session_targets_run(argc, argv, all, clear_one, NULL);
 }

@@ -213,14 +213,10 @@ int cmd_create(int argc, char **argv)
 	struct create_opts o = {0};
 	const char *name, *output = NULL;
 	int opt, r;
+	struct cli_args args = {.usage = usage, .shortopts = "ho:U:C:D:", .longopts = long_options};
 
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "ho:U:C:D:", long_options)) != -1) {
+	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
 		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
 		case 'o':
 			o.output = optarg;
 			break;
@@ -253,10 +249,10 @@ int cmd_create(int argc, char **argv)
 		case OPT_SHM_PATH:
 			o.shm_path = optarg;
 			break;
-		default:
-			return CMD_UNDEFINED;
 		}
 	}
+	if (opt == 0)
+		return args.result;
 	if (o.no_consumer) {
 		cli_msg("The option --no-consumer is obsolete. Use --no-output now.");
 		return CMD_WARNING;

@@ -16,6 +16,7 @@
 #include "common/macros.h"
 #include "current-session.h"
 #include "output.h"
+#include "session-targets.h"
 #include "session-wait.h"
 
 static const char usage[] =
@@ -75,77 +76,33 @@ end:
 	return r;
 }
 
-static int destroy_all(const struct ringtrace_session *sessions, int count, bool no_wait)
+/* session_target_fn: data points to the no_wait flag. */
+static int destroy_target(const char *name, void *data)
 {
-	bool failed = false;
+	int r = destroy_session(name, *(const bool *)data);
 
-	if (count == 0)
-		cli_msg("No session found, nothing to do.");
-	for (int i = 0; i < count; i++) {
-		int r = destroy_session(sessions[i].name, no_wait);
-
-		if (r < 0) {
-			cli_err("%s during the destruction of session \"%s\"",
-			        ringtrace_strerror(r), sessions[i].name);
-			failed = true;
-		}
-	}
-	return failed ? CMD_ERROR : CMD_SUCCESS;
+	if (r < 0)
+		cli_err("%s during the destruction of session \"%s\"", ringtrace_strerror(r), name);
+	return r;
 }
 
 int cmd_destroy(int argc, char **argv)
 {
-	char name[RINGTRACE_NAME_MAX + 1];
-	_cleanup_free_ struct ringtrace_session *sessions = NULL;
-	bool all = false, no_wait = false, found = false;
-	const char *arg;
-	int opt, n, r;
+	bool all = false, no_wait = false;
+	int opt;
+	struct cli_args args = {.usage = usage, .shortopts = "han", .longopts = long_options};
 
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "han", long_options)) != -1) {
+	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
 		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
 		case 'a':
 			all = true;
 			break;
 		case 'n':
 			no_wait = true;
 			break;
-		default:
-			return CMD_UNDEFINED;
 		}
 	}
-
-	/* Unlike lttng, a stray argument is refused before anything is destroyed. */
-	arg = all ? NULL : cli_args_pop(argc, argv);
-	r = cli_args_no_leftover(argc, argv);
-	if (r != CMD_SUCCESS)
-		return r;
-	n = ringtrace_list_sessions(&sessions);
-	if (n < 0) {
-		cli_err("%s", ringtrace_strerror(n));
-		return CMD_ERROR;
-	}
-	if (all)
-		return destroy_all(sessions, n, no_wait);
-	r = current_session_resolve(arg, name);
-	if (r != CMD_SUCCESS)
-		return r;
-	for (int i = 0; i < n && !found; i++) {
-		if (strcmp(sessions[i].name, name) != 0)
-			continue;
-		found = true;
-		r = destroy_session(name, no_wait);
-		if (r < 0)
-			cli_err("%s during the destruction of session \"%s\"",
-			        ringtrace_strerror(r), name);
-	}
-	if (!found) {
-		cli_err("Session name %s not found", name);
-		r = -RINGTRACE_ERR_SESS_NOT_FOUND;
-	}
-	return r;
+	if (opt == 0)
+		return args.result;
+	return session_targets_run(argc, argv, all, destroy_target, &no_wait);
 }

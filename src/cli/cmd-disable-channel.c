@@ -40,23 +40,19 @@ int cmd_disable_channel(int argc, char **argv)
 	char *save = NULL;
 	bool warn = false;
 	int opt, r;
+	struct cli_args args = {.usage = usage, .shortopts = "hs:ku", .longopts = long_options};
 
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "hs:ku", long_options)) != -1) {
+	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
 		if (domain_opts_parse(&domains, opt))
 			continue;
 		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
 		case 's':
 			session_opt = optarg;
 			break;
-		default:
-			return CMD_UNDEFINED;
 		}
 	}
+	if (opt == 0)
+		return args.result;
 	r = domain_opts_check(&domains, false);
 	if (r != CMD_SUCCESS)
 		return r;

@@ -97,16 +97,13 @@ int cmd_disable_event(int argc, char **argv)
 	const char *session_opt = NULL, *channel = NULL, *list;
 	bool all = false, by_type = false;
 	int opt, r;
+	struct cli_args args = {
+	    .usage = usage, .shortopts = "hs:ac:jlpku", .longopts = long_options};
 
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "hs:ac:jlpku", long_options)) != -1) {
+	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
 		if (domain_opts_parse(&domains, opt))
 			continue;
 		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
 		case 's':
 			session_opt = optarg;
 			break;
@@ -125,10 +122,10 @@ int cmd_disable_event(int argc, char **argv)
 		case OPT_TYPE_ALL:
 			by_type = false;
 			break;
-		default:
-			return CMD_UNDEFINED;
 		}
 	}
+	if (opt == 0)
+		return args.result;
 	r = domain_opts_check(&domains, true);
 	if (r != CMD_SUCCESS)
 		return r;

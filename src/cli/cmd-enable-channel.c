@@ -100,9 +100,10 @@ int cmd_enable_channel(int argc, char **argv)
 	int opt, r;
 
 	channel_opts_init(&chan_opts);
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "hs:ku" CHANNEL_SHORT_OPTIONS, long_options)) !=
-	       -1) {
+	struct cli_args args = {
+	    .usage = usage, .shortopts = "hs:ku" CHANNEL_SHORT_OPTIONS, .longopts = long_options};
+
+	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
 		bool consumed;
 
 		if (domain_opts_parse(&domains, opt))
@@ -113,17 +114,13 @@ int cmd_enable_channel(int argc, char **argv)
 		if (consumed)
 			continue;
 		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
 		case 's':
 			session_opt = optarg;
 			break;
-		default:
-			return CMD_UNDEFINED;
 		}
 	}
+	if (opt == 0)
+		return args.result;
 	r = domain_opts_check(&domains, false);
 	if (r == CMD_SUCCESS)
 		r = channel_opts_check(&chan_opts);

@@ -438,16 +438,13 @@ int cmd_enable_event(int argc, char **argv)
 	struct domain_opts domains = {0};
 	const char *session_opt = NULL, *list;
 	int opt, r;
+	struct cli_args args = {
+	    .usage = usage, .shortopts = "hs:ac:kujlpf:x:", .longopts = long_options};
 
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "hs:ac:kujlpf:x:", long_options)) != -1) {
+	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
 		if (domain_opts_parse(&domains, opt))
 			continue;
 		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
 		case 's':
 			session_opt = optarg;
 			break;
@@ -478,10 +475,10 @@ int cmd_enable_event(int argc, char **argv)
 			if (r != CMD_SUCCESS)
 				return r;
 			break;
-		default:
-			return CMD_UNDEFINED;
 		}
 	}
+	if (opt == 0)
+		return args.result;
 	r = domain_opts_check(&domains, true);
 	if (r != CMD_SUCCESS)
 		return r;

@@ -1,16 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ringtrace help [COMMAND]
+ *
+ * As lttng's help: the manual page of COMMAND (ringtrace-COMMAND(1)), or of
+ * ringtrace itself (ringtrace(1)), through man(1). Where the page or the
+ * manual pager is missing, the short help of `COMMAND --help` (or of
+ * `ringtrace --help`) instead of lttng's error.
  */
 #include <stdio.h>
 
 #include "args.h"
 #include "cli.h"
+#include "man-page.h"
 #include "output.h"
 
 static const char usage[] = "Usage: ringtrace [GENERAL OPTIONS] help [COMMAND]\n"
                             "\n"
-                            "Show the help of COMMAND, or of ringtrace itself.\n"
+                            "Show the manual page of COMMAND, or of ringtrace itself; the short\n"
+                            "help of `ringtrace COMMAND --help` where the manual page is not\n"
+                            "installed or man(1) is missing.\n"
                             "\n"
                             "Options:\n"
                             "  -h, --help   Show this help\n";
@@ -25,23 +33,20 @@ int cmd_help(int argc, char **argv)
 	const struct cli_command *cmd;
 	const char *name;
 	char help_opt[] = "--help";
-	char cmd_name[32];
+	char cmd_name[32], page[64];
 	char *cmd_argv[3] = {cmd_name, help_opt, NULL};
-	int opt;
+	int r;
 
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "h", long_options)) != -1) {
-		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
-		default:
-			return CMD_UNDEFINED;
-		}
-	}
+	struct cli_args args = {.usage = usage, .shortopts = "h", .longopts = long_options};
+
+	if (cli_args_next(&args, argc, argv) == 0)
+		return args.result;
 	name = cli_args_pop(argc, argv);
+	r = cli_args_no_leftover(argc, argv);
+	if (r != CMD_SUCCESS)
+		return r;
 	if (!name) {
+		man_page_show("ringtrace", 1);
 		cli_print_main_help();
 		return CMD_SUCCESS;
 	}
@@ -50,6 +55,9 @@ int cmd_help(int argc, char **argv)
 		cli_err("Unknown command \"%s\"", name);
 		return CMD_ERROR;
 	}
+	snprintf(page, sizeof(page), "ringtrace-%s", cmd->name);
+	man_page_show(page, 1);
 	snprintf(cmd_name, sizeof(cmd_name), "%s", cmd->name);
+	cli_opts.command = cmd->name;
 	return cmd->run(2, cmd_argv);
 }

@@ -510,16 +510,13 @@ int cmd_list(int argc, char **argv)
 	struct list_opts o = {0};
 	const char *name;
 	int opt, r;
+	struct cli_args args = {
+	    .usage = usage, .shortopts = "hkjlpuc:dfS", .longopts = long_options};
 
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "hkjlpuc:dfS", long_options)) != -1) {
+	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
 		if (domain_opts_parse(&o.domains, opt))
 			continue;
 		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
 		case 'c':
 			o.channel = optarg;
 			break;
@@ -532,10 +529,10 @@ int cmd_list(int argc, char **argv)
 		case 'S':
 			o.syscall = true;
 			break;
-		default:
-			return CMD_UNDEFINED;
 		}
 	}
+	if (opt == 0)
+		return args.result;
 	name = cli_args_pop(argc, argv);
 	r = cli_args_no_leftover(argc, argv);
 	if (r != CMD_SUCCESS)

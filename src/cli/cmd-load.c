@@ -56,14 +56,10 @@ int cmd_load(int argc, char **argv)
 	bool all = false;
 	struct stat st;
 	int opt, r;
+	struct cli_args args = {.usage = usage, .shortopts = "hafi:", .longopts = long_options};
 
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "hafi:", long_options)) != -1) {
+	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
 		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
 		case 'a':
 			all = true;
 			break;
@@ -79,10 +75,10 @@ int cmd_load(int argc, char **argv)
 		case OPT_OVERRIDE_NAME:
 			attr.override_name = optarg;
 			break;
-		default:
-			return CMD_UNDEFINED;
 		}
 	}
+	if (opt == 0)
+		return args.result;
 	if (!all)
 		attr.session_name = cli_args_pop(argc, argv);
 	r = cli_args_no_leftover(argc, argv);

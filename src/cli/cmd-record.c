@@ -323,10 +323,12 @@ static int parse_options(int argc, char **argv, struct record_opts *o, bool *ret
 
 	*ret_done = false;
 	channel_opts_init(&o->chan);
-	cli_args_begin();
 	/* '+': the first non-option is COMMAND; its own options are not ours. */
-	while ((opt = cli_args_next(argc, argv, "+ho:e:c:" CHANNEL_SHORT_OPTIONS, long_options)) !=
-	       -1) {
+	struct cli_args args = {.usage = usage,
+	                        .shortopts = "+ho:e:c:" CHANNEL_SHORT_OPTIONS,
+	                        .longopts = long_options};
+
+	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
 		bool consumed;
 
 		r = channel_opts_parse(&o->chan, opt, optarg, &consumed);
@@ -335,12 +337,6 @@ static int parse_options(int argc, char **argv, struct record_opts *o, bool *ret
 		if (consumed)
 			continue;
 		switch (opt) {
-		case 'h':
-			*ret_done = true;
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			*ret_done = true;
-			return cli_list_options(long_options);
 		case 'o':
 			o->output = optarg;
 			break;
@@ -350,9 +346,11 @@ static int parse_options(int argc, char **argv, struct record_opts *o, bool *ret
 		case 'c':
 			o->channel = optarg;
 			break;
-		default:
-			return CMD_UNDEFINED;
 		}
+	}
+	if (opt == 0) {
+		*ret_done = true;
+		return args.result;
 	}
 	return channel_opts_check(&o->chan);
 }

@@ -48,21 +48,17 @@ int cmd_regenerate(int argc, char **argv)
 	char name[RINGTRACE_NAME_MAX + 1];
 	const char *session = NULL, *arg;
 	int opt, r;
+	struct cli_args args = {.usage = usage, .shortopts = "hs:", .longopts = long_options};
 
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "hs:", long_options)) != -1) {
+	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
 		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
 		case 's':
 			session = optarg;
 			break;
-		default:
-			return CMD_UNDEFINED;
 		}
 	}
+	if (opt == 0)
+		return args.result;
 	arg = cli_args_pop(argc, argv);
 	if (!arg) {
 		cli_err("No object specified for regenerate command.");

@@ -39,14 +39,10 @@ int cmd_save(int argc, char **argv)
 	struct ringtrace_save_attr attr = {0};
 	bool all = false;
 	int opt, r;
+	struct cli_args args = {.usage = usage, .shortopts = "hafo:", .longopts = long_options};
 
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "hafo:", long_options)) != -1) {
+	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
 		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
 		case 'a':
 			all = true;
 			break;
@@ -56,10 +52,10 @@ int cmd_save(int argc, char **argv)
 		case 'o':
 			attr.output_dir = optarg;
 			break;
-		default:
-			return CMD_UNDEFINED;
 		}
 	}
+	if (opt == 0)
+		return args.result;
 	if (!all)
 		attr.session_name = cli_args_pop(argc, argv);
 	r = cli_args_no_leftover(argc, argv);

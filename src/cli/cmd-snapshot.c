@@ -216,16 +216,11 @@ static const struct {
 static int parse_options(int argc, char **argv, struct snapshot_opts *o)
 {
 	int opt;
+	struct cli_args args = {
+	    .usage = usage, .shortopts = "hs:C:D:n:m:", .longopts = long_options};
 
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "hs:C:D:n:m:", long_options)) != -1) {
+	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
 		switch (opt) {
-		case 'h':
-			cli_show_help(usage);
-			return -1;
-		case OPT_LIST_OPTIONS:
-			cli_list_options(long_options);
-			return -1;
 		case 's':
 			o->session = optarg;
 			break;
@@ -244,10 +239,10 @@ static int parse_options(int argc, char **argv, struct snapshot_opts *o)
 				return CMD_ERROR;
 			}
 			break;
-		default:
-			return CMD_UNDEFINED;
 		}
 	}
+	if (opt == 0)
+		return args.result == CMD_SUCCESS ? -1 : args.result;
 	return CMD_SUCCESS;
 }
 

@@ -24,19 +24,11 @@ static const struct option long_options[] = {
 int cmd_start(int argc, char **argv)
 {
 	char name[RINGTRACE_NAME_MAX + 1];
-	int opt, r;
+	int r;
+	struct cli_args args = {.usage = usage, .shortopts = "h", .longopts = long_options};
 
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "h", long_options)) != -1) {
-		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
-		default:
-			return CMD_UNDEFINED;
-		}
-	}
+	if (cli_args_next(&args, argc, argv) == 0)
+		return args.result;
 	r = current_session_from_args(argc, argv, name);
 	if (r != CMD_SUCCESS)
 		return r;

@@ -27,19 +27,11 @@ int cmd_status(int argc, char **argv)
 	char name[RINGTRACE_NAME_MAX + 1];
 	char list_cmd[] = "list";
 	char *list_argv[] = {list_cmd, name, NULL};
-	int opt, r;
+	int r;
+	struct cli_args args = {.usage = usage, .shortopts = "h", .longopts = long_options};
 
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "h", long_options)) != -1) {
-		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
-		default:
-			return CMD_UNDEFINED;
-		}
-	}
+	if (cli_args_next(&args, argc, argv) == 0)
+		return args.result;
 	if (optind < argc) {
 		/* lttng's message ends with an extra newline. */
 		cli_err("This command does not accept positional arguments.\n");

@@ -37,21 +37,17 @@ int cmd_stop(int argc, char **argv)
 	bool no_wait = false;
 	_cleanup_free_ char *stats = NULL;
 	int opt, r;
+	struct cli_args args = {.usage = usage, .shortopts = "hn", .longopts = long_options};
 
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "hn", long_options)) != -1) {
+	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
 		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
 		case 'n':
 			no_wait = true;
 			break;
-		default:
-			return CMD_UNDEFINED;
 		}
 	}
+	if (opt == 0)
+		return args.result;
 	r = current_session_from_args(argc, argv, name);
 	if (r != CMD_SUCCESS)
 		return r;

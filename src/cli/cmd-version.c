@@ -21,19 +21,11 @@ static const struct option long_options[] = {
 
 int cmd_version(int argc, char **argv)
 {
-	int opt;
 
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "h", long_options)) != -1) {
-		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
-		default:
-			return CMD_UNDEFINED;
-		}
-	}
+	struct cli_args args = {.usage = usage, .shortopts = "h", .longopts = long_options};
+
+	if (cli_args_next(&args, argc, argv) == 0)
+		return args.result;
 	cli_msg("ringtrace version " RINGTRACE_VERSION);
 	cli_msg("\nA userspace tracer for Linux following LTTng 2.13: lttng's commands,\n"
 	        "lttng-ust's instrumentation, CTF 1.8 traces read by babeltrace2.\n");

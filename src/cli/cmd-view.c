@@ -150,24 +150,20 @@ int cmd_view(int argc, char **argv)
 	const char *trace_path = NULL, *arg;
 	bool live = false;
 	int opt, r;
+	struct cli_args args = {.usage = usage, .shortopts = "he:t:", .longopts = long_options};
 
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "he:t:", long_options)) != -1) {
+	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
 		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
 		case 'e':
 			viewer = optarg;
 			break;
 		case 't':
 			trace_path = optarg;
 			break;
-		default:
-			return CMD_UNDEFINED;
 		}
 	}
+	if (opt == 0)
+		return args.result;
 	arg = cli_args_pop(argc, argv);
 	r = cli_args_no_leftover(argc, argv);
 	if (r != CMD_SUCCESS)

@@ -157,6 +157,7 @@ static int run_command(int argc, char **argv)
 		        argv[0]);
 		return CMD_UNDEFINED;
 	}
+	cli_opts.command = cmd->name;
 	r = cmd->run(argc, argv);
 	if (r == CMD_UNDEFINED)
 		cli_err("Unrecognized argument used with '%s' command", argv[0]);

@@ -159,16 +159,12 @@ int tracker_cmd_run(int argc, char **argv, bool track, const char *usage)
 	const char *session_opt = NULL;
 	bool all = false, any = false;
 	int opt, r;
+	struct cli_args args = {.usage = usage, .shortopts = "hs:kua", .longopts = long_options};
 
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "hs:kua", long_options)) != -1) {
+	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
 		if (domain_opts_parse(&domains, opt))
 			continue;
 		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
 		case 's':
 			session_opt = optarg;
 			break;
@@ -182,10 +178,10 @@ int tracker_cmd_run(int argc, char **argv, bool track, const char *usage)
 			trackers[opt - OPT_VPID].values = optarg;
 			any = true;
 			break;
-		default:
-			return CMD_UNDEFINED;
 		}
 	}
+	if (opt == 0)
+		return args.result;
 	r = domain_opts_check(&domains, false);
 	if (r != CMD_SUCCESS)
 		return r;

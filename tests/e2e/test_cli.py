@@ -65,7 +65,9 @@ def test_version_option_and_command(rt):
     assert out(r)[0] == "ringtrace version 0.1.0"
 
 
-def test_help_command(rt):
+def test_help_command(rt, tmp_path):
+    # No manual page there: help prints the short help (test_man_pages.py covers man).
+    rt.env["RINGTRACE_MANPATH"] = str(tmp_path)
     assert "Available commands:" in rt.run("help").stdout
     r = rt.run("help", "create")
     assert r.stdout.startswith("Usage: ringtrace [GENERAL OPTIONS] create")
