@@ -15,7 +15,7 @@
 #include "output.h"
 #include "rotation-schedule-names.h"
 
-enum { OPT_TIMER = 0x200, OPT_SIZE };
+enum { OPT_TIMER = OPT_COMMAND_FIRST, OPT_SIZE };
 
 static const char usage[] =
     "Usage: ringtrace [GENERAL OPTIONS] disable-rotation [--session=SESSION]\n"
@@ -75,13 +75,10 @@ int cmd_disable_rotation(int argc, char **argv)
 	bool periodic = false, size = false;
 	int opt, r, r_size;
 
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "hs:", long_options)) != -1) {
+	struct cli_args args = {.usage = usage, .shortopts = "hs:", .longopts = long_options};
+
+	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
 		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
 		case 's':
 			session = optarg;
 			break;
@@ -91,10 +88,10 @@ int cmd_disable_rotation(int argc, char **argv)
 		case OPT_SIZE:
 			size = true;
 			break;
-		default:
-			return CMD_UNDEFINED;
 		}
 	}
+	if (opt == 0)
+		return args.result;
 	r = current_session_resolve(session, name);
 	if (r != CMD_SUCCESS)
 		return r;

@@ -18,7 +18,7 @@
 #include "rotation-schedule-names.h"
 #include "units.h"
 
-enum { OPT_TIMER = 0x200, OPT_SIZE };
+enum { OPT_TIMER = OPT_COMMAND_FIRST, OPT_SIZE };
 
 static const char usage[] =
     "Usage: ringtrace [GENERAL OPTIONS] enable-rotation [--session=SESSION]\n"
@@ -79,13 +79,10 @@ int cmd_enable_rotation(int argc, char **argv)
 	uint64_t timer_us = 0, size_bytes = 0;
 	int opt, r, r_size;
 
-	cli_args_begin();
-	while ((opt = cli_args_next(argc, argv, "hs:", long_options)) != -1) {
+	struct cli_args args = {.usage = usage, .shortopts = "hs:", .longopts = long_options};
+
+	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
 		switch (opt) {
-		case 'h':
-			return cli_show_help(usage);
-		case OPT_LIST_OPTIONS:
-			return cli_list_options(long_options);
 		case 's':
 			session = optarg;
 			break;
@@ -114,10 +111,10 @@ int cmd_enable_rotation(int argc, char **argv)
 			}
 			size = true;
 			break;
-		default:
-			return CMD_UNDEFINED;
 		}
 	}
+	if (opt == 0)
+		return args.result;
 	r = current_session_resolve(session, name);
 	if (r != CMD_SUCCESS)
 		return r;
