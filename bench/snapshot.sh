@@ -7,14 +7,11 @@
 # each `snapshot record` command (ms, CLI start to exit) and the bytes the
 # first snapshot wrote.
 #
-# The real lttng-sessiond runs in a private mount namespace (own /run/lttng
-# and /dev/shm) when root, so it never meets a daemon already running here.
+# Both tracers run as bench/side-by-side.sh says.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=$(realpath "${1:-build}")
 rounds=${2:-5}
-rt_bench=$build/bench/bench-tracepoint
-lt_bench=$build/bench/bench-tracepoint-lttng
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -40,32 +37,5 @@ steps='
 	$T destroy >/dev/null
 '
 
-rt_run() {
-	local home=$work/rt-home
-	mkdir -p "$home"
-	RINGTRACE_HOME=$home T=$build/src/cli/ringtrace B=$rt_bench OUT=$work/rt ROUNDS=$rounds \
-		bash -c "set -e; $steps"
-	kill "$(cat "$home/.ringtrace/ringtrace-sessiond.pid")" 2>/dev/null || true
-}
-
-lt_run() {
-	local ns=()
-	[ "$(id -u)" = 0 ] && ns=(unshare -m --propagation private)
-	LTTNG_HOME=$work/lt-home T=lttng B=$lt_bench OUT=$work/lt ROUNDS=$rounds "${ns[@]}" bash -c '
-		set -e
-		mkdir -p "$LTTNG_HOME"
-		if [ "$(id -u)" = 0 ]; then
-			mkdir -p /run/lttng; mount -t tmpfs tmpfs /run/lttng; mount -t tmpfs tmpfs /dev/shm
-		fi
-		lttng-sessiond -d --no-kernel
-		'"$steps"'
-		kill $(cat /run/lttng/lttng-sessiond.pid "$LTTNG_HOME/.lttng/lttng-sessiond.pid" \
-			2>/dev/null) 2>/dev/null || true'
-}
-
-echo "ringtrace: $(rt_run | tr '\n' ' ')"
-if [ -x "$lt_bench" ] && command -v lttng-sessiond >/dev/null; then
-	echo "lttng:     $(lt_run | tr '\n' ' ')"
-else
-	echo "lttng:     not installed (or bench-tracepoint-lttng not built)"
-fi
+. bench/side-by-side.sh
+side_by_side

@@ -89,6 +89,10 @@ enum ringtrace_error_code {
 	RINGTRACE_ERR_RELAYD_VERSION_FAIL = 81,    /* relay speaks another major, or too old */
 	RINGTRACE_ERR_RELAYD_LOST = 82,            /* relay connection lost: trace data lost */
 
+	RINGTRACE_ERR_ROTATION_SCHEDULE_SET = 90,        /* a schedule of this type is set */
+	RINGTRACE_ERR_ROTATION_SCHEDULE_NOT_SET = 91,    /* no schedule of this type (and value) */
+	RINGTRACE_ERR_ROTATION_MULTIPLE_AFTER_STOP = 92, /* rotated once since the stop */
+	RINGTRACE_ERR_ROTATION_AFTER_STOP_CLEAR = 93,    /* cleared since the stop */
 	/* "$app.PROVIDER:CTX" beyond RINGTRACE_APP_CONTEXT_NAME_MAX bytes */
 	RINGTRACE_ERR_APP_CONTEXT_NAME_TOO_LONG = 110,
 	_RINGTRACE_ERR_MAX,
@@ -319,6 +323,53 @@ int ringtrace_snapshot_record(const char *session_name,
  * NO_SESSION_OUTPUT, CREATE_DIR_FAIL, CONSUMERD_DIED.
  */
 int ringtrace_rotate_session(const char *session_name, char ret_archive[RINGTRACE_PATH_MAX]);
+
+/* As lttng_rotation_state. */
+enum ringtrace_rotation_state {
+	RINGTRACE_ROTATION_STATE_ERROR = -1,
+	RINGTRACE_ROTATION_STATE_NO_ROTATION = 0,
+	RINGTRACE_ROTATION_STATE_ONGOING = 1,
+	RINGTRACE_ROTATION_STATE_COMPLETED = 2,
+	RINGTRACE_ROTATION_STATE_EXPIRED = 3,
+};
+
+/*
+ * State of rotation rotation_id of the session, as lttng_rotation_handle_get_state():
+ * a rotation's id is the index <n> of its archive. COMPLETED (with the
+ * archive's path) or ERROR for the session's last rotation, EXPIRED for an
+ * earlier one, NO_ROTATION when the session was never rotated. Rotations,
+ * scheduled ones included, complete before the session takes another
+ * command, so ONGOING is never seen.
+ */
+int ringtrace_rotation_get_info(const char *session_name, uint64_t rotation_id, int32_t *ret_state,
+                                char ret_archive[RINGTRACE_PATH_MAX]);
+
+/* As lttng_rotation_schedule_type. */
+enum ringtrace_rotation_schedule_type {
+	RINGTRACE_ROTATION_SCHEDULE_SIZE_THRESHOLD = 0,
+	RINGTRACE_ROTATION_SCHEDULE_PERIODIC = 1,
+};
+
+/* A session's rotation schedules, 0: not set. */
+struct ringtrace_rotation_schedules {
+	uint64_t timer_period_us;
+	uint64_t size_threshold_bytes;
+} RINGTRACE_PACKED;
+
+/*
+ * Sets (activate 1) or unsets (0) a rotation schedule of a local session
+ * that writes a trace (no snapshot, live or no-output session:
+ * ROTATION_NOT_AVAILABLE). Periodic: value in us, 1 to UINT32_MAX - 1; the
+ * timer runs from the next start (at once if started) until unset, and a
+ * stopped session is rotated by it once. Size: value in bytes, > 0; a
+ * rotation each time that much more was written to the trace. Unsetting
+ * takes the value set. Errors: ROTATION_SCHEDULE_SET, ROTATION_SCHEDULE_NOT_SET,
+ * INVALID, SESS_NOT_FOUND.
+ */
+int ringtrace_rotation_set_schedule(const char *session_name, int activate,
+                                    enum ringtrace_rotation_schedule_type type, uint64_t value);
+int ringtrace_list_rotation_schedules(const char *session_name,
+                                      struct ringtrace_rotation_schedules *ret_schedules);
 /*
  * Deletes what the session recorded in its current trace chunk and what its
  * buffers hold, as lttng's clear; tracing goes on. A session never started

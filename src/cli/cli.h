@@ -76,4 +76,6 @@ int cmd_add_context(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
 int cmd_regenerate(int argc, char **argv);
 int cmd_rotate(int argc, char **argv);
+int cmd_enable_rotation(int argc, char **argv);
+int cmd_disable_rotation(int argc, char **argv);
 int cmd_clear(int argc, char **argv);

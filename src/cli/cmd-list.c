@@ -448,6 +448,27 @@ static int list_ust_domain(const char *session_name, const struct ringtrace_doma
 	return list_channels(&handle, o->channel, snapshot);
 }
 
+/* As lttng: printed only when the session has some. */
+static int list_rotation_schedules(const char *session_name)
+{
+	struct ringtrace_rotation_schedules set;
+	int r = ringtrace_list_rotation_schedules(session_name, &set);
+
+	if (r < 0) {
+		cli_err("Failed to list session rotation schedules: %s", ringtrace_strerror(r));
+		return CMD_ERROR;
+	}
+	if (!set.timer_period_us && !set.size_threshold_bytes)
+		return CMD_SUCCESS;
+	cli_msg("Automatic rotation schedules:");
+	if (set.timer_period_us)
+		cli_msg(INDENT4 "timer period: %" PRIu64 " us", set.timer_period_us);
+	if (set.size_threshold_bytes)
+		cli_msg(INDENT4 "size threshold: %" PRIu64 " bytes", set.size_threshold_bytes);
+	cli_msg_partial("\n");
+	return CMD_SUCCESS;
+}
+
 static int list_session(const char *name, const struct list_opts *o)
 {
 	static const struct ringtrace_domain ust = {.type = RINGTRACE_DOMAIN_UST};
@@ -456,6 +477,8 @@ static int list_session(const char *name, const struct list_opts *o)
 	int n, r;
 
 	r = list_sessions(name, &session);
+	if (r == CMD_SUCCESS)
+		r = list_rotation_schedules(name);
 	if (r != CMD_SUCCESS)
 		return r;
 	if (o->only_domains)

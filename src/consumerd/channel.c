@@ -156,7 +156,10 @@ static void channel_close_timers(struct consumer_channel *channel)
 		close(channel->switch_timer_fd);
 	if (channel->live_timer_fd >= 0)
 		close(channel->live_timer_fd);
+	if (channel->monitor_timer_fd >= 0)
+		close(channel->monitor_timer_fd);
 	channel->read_timer_fd = channel->switch_timer_fd = channel->live_timer_fd = -1;
+	channel->monitor_timer_fd = -1;
 }
 
 static int channel_open_timers(struct consumer_channel *channel)
@@ -168,6 +171,11 @@ static int channel_open_timers(struct consumer_channel *channel)
 		channel->live_timer_fd = timer_open_periodic(channel->live_timer_us);
 		if (channel->live_timer_fd < 0)
 			return channel->live_timer_fd;
+	}
+	if (channel->monitor_timer_us) {
+		channel->monitor_timer_fd = timer_open_periodic(channel->monitor_timer_us);
+		if (channel->monitor_timer_fd < 0)
+			return channel->monitor_timer_fd;
 	}
 	if (channel->switch_timer_us == 0)
 		return 0;
@@ -285,6 +293,7 @@ int channel_create(const struct consumer_ask_channel *req, struct consumer_chann
 	    .num_subbuf = (uint32_t)req->num_subbuf,
 	    .overwrite = req->overwrite != 0,
 	    .switch_timer_us = req->switch_timer_us,
+	    .monitor_timer_us = req->monitor_timer_us,
 	    .tracefile_size = req->tracefile_size,
 	    .tracefile_count = req->tracefile_count,
 	    .monitor = req->monitor != 0,
@@ -294,6 +303,7 @@ int channel_create(const struct consumer_ask_channel *req, struct consumer_chann
 	    .read_timer_fd = -1,
 	    .switch_timer_fd = -1,
 	    .live_timer_fd = -1,
+	    .monitor_timer_fd = -1,
 	    .metadata_fd = -1,
 	    .live_timer_us = req->live_timer_us,
 	    .output = &output_local_ops,
@@ -326,6 +336,10 @@ int channel_create(const struct consumer_ask_channel *req, struct consumer_chann
 		}
 		channel->output = &output_relay_ops;
 	}
+	channel->monitor_timer_source = (struct epoll_source){
+	    .kind = EPOLL_SOURCE_MONITOR_TIMER,
+	    .channel = channel,
+	};
 
 	if (channel->type == CONSUMER_CHANNEL_TYPE_DATA)
 		r = channel_create_data(channel);

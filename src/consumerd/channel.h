@@ -39,6 +39,7 @@ enum epoll_source_kind {
 	EPOLL_SOURCE_READ_TIMER,    /* channel read timer (safety-net polling) */
 	EPOLL_SOURCE_SWITCH_TIMER,  /* channel switch timer (flush partial packets) */
 	EPOLL_SOURCE_LIVE_TIMER,    /* channel live timer (flush, or beacon when idle) */
+	EPOLL_SOURCE_MONITOR_TIMER, /* channel monitor timer (usage sample, monitor.h) */
 };
 
 struct epoll_source {
@@ -65,6 +66,11 @@ struct consumer_stream {
 	uint64_t tracefile_index;  /* number of the current file (with a size cap) */
 	bool write_error_logged;   /* one error message per run of failed writes */
 	uint64_t packets_written;
+	/*
+	 * Bytes of packets written to the trace, all files and chunks: written
+	 * under the lock, read by the monitor sample (atomic, relaxed).
+	 */
+	uint64_t bytes_written_total;
 	uint64_t lost_packets;           /* write errors + packet sequence gaps */
 	uint64_t next_seq_num;           /* expected packet_seq_num of the next packet */
 	uint64_t events_discarded_floor; /* highest events_discarded written so far */
@@ -95,7 +101,8 @@ struct consumer_channel {
 	uint32_t num_subbuf;
 	bool overwrite;
 	uint32_t switch_timer_us;
-	uint32_t read_timer_us; /* 0 in the request means the default */
+	uint32_t read_timer_us;    /* 0 in the request means the default */
+	uint32_t monitor_timer_us; /* 0: no usage samples */
 	/*
 	 * Size cap of each stream file (0: one file, no cap) and number of
 	 * files kept per stream (0: no limit), as lttng's --tracefile-size
@@ -118,11 +125,14 @@ struct consumer_channel {
 	uint32_t nr_streams;
 	struct consumer_stream *streams;
 	int read_timer_fd;
-	int switch_timer_fd; /* -1 without switch timer */
-	int live_timer_fd;   /* -1 without live timer */
+	int switch_timer_fd;  /* -1 without switch timer */
+	int live_timer_fd;    /* -1 without live timer */
+	int monitor_timer_fd; /* -1 without monitor timer */
 	struct epoll_source read_timer_source;
 	struct epoll_source switch_timer_source;
 	struct epoll_source live_timer_source;
+	struct epoll_source monitor_timer_source;
+	uint64_t monitor_bytes_sent; /* data thread: bytes_written_total of the last sample sent */
 	bool lent_to_data_thread;
 
 	/* METADATA channels (command thread only). */

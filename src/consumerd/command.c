@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "common/macros.h"
 #include "common/unix-sock.h"
+#include "monitor.h"
 
 struct command_desc {
 	const char *name;
@@ -19,7 +20,7 @@ struct command_desc {
 	/* Exact payload size; for PUSH_METADATA the size of its fixed part. */
 	uint32_t payload_size;
 	bool trailing_data; /* payload_size is a minimum, the handler checks the rest */
-	uint8_t nr_fds;     /* descriptors the command takes */
+	unsigned nr_fds;    /* descriptors the request carries */
 };
 
 #define COMMAND(cmd, fn, type)   [CONSUMER_##cmd] = {#cmd, fn, sizeof(type), false, 0}
@@ -49,7 +50,8 @@ static const struct command_desc command_table[_CONSUMER_COMMAND_MAX] = {
     COMMAND(DISCARDED_EVENTS, cmd_discarded_events, struct consumer_channel_key),
     COMMAND(LOST_PACKETS, cmd_lost_packets, struct consumer_channel_key),
     COMMAND_UNSUPPORTED(CLEAR_QUIESCENT_CHANNEL),
-    COMMAND_UNSUPPORTED(SET_CHANNEL_MONITOR_PIPE),
+    [CONSUMER_SET_CHANNEL_MONITOR_PIPE] = {"SET_CHANNEL_MONITOR_PIPE", cmd_set_channel_monitor_pipe,
+                                           0, false, 1},
     COMMAND_UNSUPPORTED(INIT),
     COMMAND_UNSUPPORTED(CREATE_TRACE_CHUNK),
     COMMAND_UNSUPPORTED(CLOSE_TRACE_CHUNK),

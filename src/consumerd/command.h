@@ -19,7 +19,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One received request, valid for the duration of its handler. */
+/*
+ * One received request, valid for the duration of its handler. fds: the
+ * descriptors it carried, as many as the command takes (its table entry);
+ * closed after the handler, which dups what it keeps.
+ */
 struct command_request {
 	int sock;
 	uint32_t type;

@@ -15,6 +15,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/macros.h"
+#include "monitor.h"
 #include "output.h"
 #include "ringbuffer/ringbuffer.h"
 #include "stream-output.h"
@@ -133,6 +134,8 @@ static int data_thread_watch_channel(struct consumer_channel *channel)
 		r = data_thread_watch(channel->switch_timer_fd, &channel->switch_timer_source);
 	if (r == 0 && channel->live_timer_fd >= 0)
 		r = data_thread_watch(channel->live_timer_fd, &channel->live_timer_source);
+	if (r == 0 && channel->monitor_timer_fd >= 0)
+		r = data_thread_watch(channel->monitor_timer_fd, &channel->monitor_timer_source);
 	return r;
 }
 
@@ -143,6 +146,7 @@ static void data_thread_unwatch_channel(struct consumer_channel *channel)
 	data_thread_unwatch(channel->read_timer_fd);
 	data_thread_unwatch(channel->switch_timer_fd);
 	data_thread_unwatch(channel->live_timer_fd);
+	data_thread_unwatch(channel->monitor_timer_fd);
 }
 
 static int data_thread_serve_request(struct data_request *req)
@@ -215,6 +219,10 @@ static void data_thread_handle_event(struct epoll_source *source, bool *ret_requ
 	case EPOLL_SOURCE_LIVE_TIMER:
 		timer_acknowledge(source->channel->live_timer_fd);
 		data_thread_live_tick(source->channel);
+		break;
+	case EPOLL_SOURCE_MONITOR_TIMER:
+		timer_acknowledge(source->channel->monitor_timer_fd);
+		monitor_sample_channel(source->channel);
 		break;
 	}
 }

@@ -3,11 +3,12 @@
 
 /*
  * The data thread: one epoll set holding every stream's wakeup eventfd,
- * every channel's read and switch timerfds, and the eventfd of its request
+ * every channel's read, switch and monitor timerfds, and the eventfd of its request
  * queue. On a wakeup it clears the eventfd and writes out all delivered
  * sub-buffers of that stream (stream-output.h); on a read timer it does the
  * same for every stream of the channel (the safety net when a wakeup is
- * missed); on a switch timer it flushes every stream of the channel first.
+ * missed); on a switch timer it flushes every stream of the channel first;
+ * on a monitor timer it sends the channel's usage sample (monitor.h).
  *
  * The command thread talks to it only through the synchronous requests
  * below. A request is served between two batches of epoll events, so once

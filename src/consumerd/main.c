@@ -28,6 +28,7 @@
 #include "common/signals.h"
 #include "config.h"
 #include "data.h"
+#include "monitor.h"
 #include "relay.h"
 
 #define PROGRAM_NAME "ringtrace-consumerd"
@@ -192,6 +193,7 @@ int main(int argc, char **argv)
 	destroy_all_channels();
 	relay_session_destroy_all();
 	data_thread_stop();
+	monitor_close_pipe();
 	close(signal_fd);
 	log_info("Exiting");
 	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;

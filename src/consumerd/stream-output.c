@@ -66,6 +66,8 @@ static void stream_output_write_packet(struct consumer_stream *stream,
 		return;
 	}
 	stream->packets_written++;
+	__atomic_store_n(&stream->bytes_written_total,
+	                 stream->bytes_written_total + info.packet_size_bits / 8, __ATOMIC_RELAXED);
 	if (stream->write_error_logged) {
 		log_info("Writing %s again after %" PRIu64 " lost packets", stream->data_file_name,
 		         stream->lost_packets);

@@ -4,7 +4,8 @@
 /*
  * Channel timers as timerfds, polled by the data thread in the same epoll
  * set as the stream wakeups (no signals, no extra thread): the read timer
- * drains the streams even when no wakeup came, the switch timer flushes
+ * drains the streams even when no wakeup came, the monitor timer samples
+ * buffer usage for the session daemon, the switch timer flushes
  * partial packets so that data reaches the disk at least every period.
  */
 

@@ -205,5 +205,13 @@ bool rb_stream_data_pending(const struct rb_stream *stream);
 /* Cumulative number of discarded records. */
 uint64_t rb_stream_events_discarded(const struct rb_stream *stream);
 
+/*
+ * Bytes reserved by producers and not yet released by this mapping's
+ * consumer (at most the ring size). Consumer side, lock-free and read-only:
+ * producers go on undisturbed; like the snapshot reads, never called while
+ * another thread runs the draining get/put (usage.c).
+ */
+uint64_t rb_stream_usage_bytes(const struct rb_stream *stream);
+
 #define RB_RINGBUFFER_H_TYPES
 #include "ringbuffer/ringbuffer-inline.h"

@@ -75,6 +75,9 @@ static const struct command_desc client_commands[_CLIENT_COMMAND_MAX] = {
     COMMAND(REGENERATE_METADATA, cmd_regenerate_metadata),
     COMMAND(REGENERATE_STATEDUMP, cmd_regenerate_statedump),
     COMMAND(ROTATE_SESSION, cmd_rotate_session),
+    COMMAND(ROTATION_GET_INFO, cmd_rotation_get_info),
+    COMMAND(ROTATION_SET_SCHEDULE, cmd_rotation_set_schedule),
+    COMMAND(SESSION_LIST_ROTATION_SCHEDULES, cmd_session_list_rotation_schedules),
     COMMAND(CREATE_SESSION_EXT, cmd_create_session),
     COMMAND(CLEAR_SESSION, cmd_clear_session),
 };

@@ -228,6 +228,38 @@ static int session_rotate(struct session *s, char ret_archive[PATH_MAX])
 	return 0;
 }
 
+int cmd_session_rotate(struct session *s, char ret_archive[PATH_MAX])
+{
+	uint64_t id = s->chunk_index;
+	int r;
+
+	if (s->snapshot_mode)
+		return -RINGTRACE_ERR_ROTATION_NOT_AVAILABLE;
+	if (!s->has_been_started)
+		return -RINGTRACE_ERR_START_SESSION_ONCE;
+	if (s->relay) {
+		log_warn("Session %s: rotation of a session streamed to a relay daemon is not "
+		         "supported yet",
+		         s->name);
+		return -RINGTRACE_ERR_NOT_SUPPORTED;
+	}
+	if (!s->output_path[0])
+		return -RINGTRACE_ERR_NO_SESSION_OUTPUT;
+	/* As lttng: after a stop, one rotation; more would only make empty archives. */
+	if (s->rotated_after_last_stop)
+		return -RINGTRACE_ERR_ROTATION_MULTIPLE_AFTER_STOP;
+	if (s->cleared_after_last_stop)
+		return -RINGTRACE_ERR_ROTATION_AFTER_STOP_CLEAR;
+	r = session_rotate(s, ret_archive);
+	if (!s->active)
+		s->rotated_after_last_stop = true;
+	s->last_rotation_id = id;
+	s->last_rotation_state =
+	    r < 0 ? RINGTRACE_ROTATION_STATE_ERROR : RINGTRACE_ROTATION_STATE_COMPLETED;
+	snprintf(s->last_archive, sizeof(s->last_archive), "%s", r < 0 ? "" : ret_archive);
+	return r;
+}
+
 void cmd_session_archive_last_chunk(struct session *s)
 {
 	char archive[PATH_MAX];
@@ -284,6 +316,8 @@ static int session_clear(struct session *s)
 	if (r < 0)
 		return r;
 	chunk_started(s, new_dir, now);
+	if (!s->active)
+		s->cleared_after_last_stop = true;
 	if (!first) {
 		r = access_run_as(s->uid, s->gid, make_dir, w.new_root);
 		if (r < 0)
@@ -322,26 +356,39 @@ int cmd_rotate_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 
 	if (r < 0)
 		return r;
-	if (s->snapshot_mode)
-		return -RINGTRACE_ERR_ROTATION_NOT_AVAILABLE;
-	if (!s->has_been_started)
-		return -RINGTRACE_ERR_START_SESSION_ONCE;
-	if (s->relay) {
-		log_warn("Session %s: rotation of a session streamed to a relay daemon is not "
-		         "supported yet",
-		         s->name);
-		return -RINGTRACE_ERR_NOT_SUPPORTED;
-	}
-	if (!s->output_path[0])
-		return -RINGTRACE_ERR_NO_SESSION_OUTPUT;
 	archive = calloc(1, RINGTRACE_PATH_MAX);
 	if (!archive)
 		return -RINGTRACE_ERR_NOMEM;
-	r = session_rotate(s, archive);
+	r = cmd_session_rotate(s, archive);
 	if (r < 0)
 		return r;
 	reply->payload = archive;
 	reply->len = RINGTRACE_PATH_MAX;
 	archive = NULL;
+	return 0;
+}
+
+int cmd_rotation_get_info(const struct cmd_ctx *ctx, struct cmd_reply *reply)
+{
+	uint64_t id = ctx->msg->u.rotation_get_info.rotation_id;
+	struct client_rotation_info *info;
+	struct session *s;
+	int r = cmd_lookup_session(ctx, &s);
+
+	if (r < 0)
+		return r;
+	info = calloc(1, sizeof(*info));
+	if (!info)
+		return -RINGTRACE_ERR_NOMEM;
+	if (!s->rotated)
+		info->state = RINGTRACE_ROTATION_STATE_NO_ROTATION;
+	else if (id != s->last_rotation_id)
+		info->state = RINGTRACE_ROTATION_STATE_EXPIRED;
+	else
+		info->state = s->last_rotation_state;
+	if (info->state == RINGTRACE_ROTATION_STATE_COMPLETED)
+		memcpy(info->archive, s->last_archive, sizeof(info->archive));
+	reply->payload = info;
+	reply->len = sizeof(*info);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include "consumer.h"
 #include "log.h"
 #include "paths.h"
+#include "rotation-schedule.h"
 #include "ust-app.h"
 
 #define OUTPUT_DIR_MODE      0770
@@ -53,6 +54,8 @@ int cmd_start_trace(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	if (!s->has_been_started)
 		s->chunk_begin = time(NULL);
 	s->has_been_started = true;
+	s->rotated_after_last_stop = s->cleared_after_last_stop = false;
+	rotation_schedule_session_started(s);
 	log_info("Session %s: tracing started", s->name);
 	return 0;
 }

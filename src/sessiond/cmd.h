@@ -65,6 +65,9 @@ int cmd_snapshot_list_output(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 int cmd_snapshot_record(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 int cmd_rotate_session(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 int cmd_clear_session(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_rotation_get_info(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_rotation_set_schedule(const struct cmd_ctx *ctx, struct cmd_reply *reply);
+int cmd_session_list_rotation_schedules(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 /* Makes s a snapshot session whose first output (id 1) is path (cmd-snapshot.c). */
 void cmd_snapshot_session_init(struct session *s, const char *path);
 
@@ -110,6 +113,12 @@ int cmd_channel_create(struct session *s, const char *name,
 int cmd_session_stop(struct session *s);
 /* Destroys s whatever happens; -RINGTRACE_ERR_RELAYD_LOST when its relay was lost meanwhile. */
 int cmd_session_destroy(struct session *s);
+/*
+ * Rotates the session's trace chunk (cmd-rotate.c), as ROTATE_SESSION and
+ * the rotation schedules do: the archive's path in ret_archive, the
+ * outcome kept for ROTATION_GET_INFO.
+ */
+int cmd_session_rotate(struct session *s, char ret_archive[PATH_MAX]);
 /* After the channels are gone: archives the last chunk of a rotated session (cmd-rotate.c). */
 void cmd_session_archive_last_chunk(struct session *s);
 /* Stops every active session and waits up to wait_ms for their data to be written. */

@@ -48,6 +48,8 @@ static char consumer_path[PATH_MAX];
 static unsigned consumer_verbosity;
 static pid_t consumer_pid;   /* 0: not running */
 static int consumer_fd = -1; /* our end of the command socketpair */
+/* Write end of the channel monitor pipe, given to every consumer spawned. */
+static int monitor_pipe_fd = -1;
 
 /* Channels created by ASK_CHANNEL_CREATION, and by which consumer instance. */
 struct channel_owner {
@@ -279,13 +281,56 @@ static int consumer_spawn_locked(void)
 	return 0;
 }
 
+/*
+ * SET_CHANNEL_MONITOR_PIPE to a consumer just spawned. Without it the
+ * consumer still traces, only no sample arrives: a refusal is logged, not
+ * fatal; a broken stream is, as for any request.
+ */
+static int consumer_send_monitor_pipe_locked(void)
+{
+	_cleanup_free_ void *payload = NULL;
+	struct comm_frame frame;
+	int r;
+
+	r = comm_send(consumer_fd, CONSUMER_SET_CHANNEL_MONITOR_PIPE, 0, NULL, 0, &monitor_pipe_fd,
+	              1);
+	if (r == 0)
+		r = comm_recv(consumer_fd, &frame, &payload, 0, NULL, 0);
+	if (r < 0) {
+		consumer_lost_locked("failed SET_CHANNEL_MONITOR_PIPE: %s", strerror(-r));
+		return -EPIPE;
+	}
+	if (frame.type != CONSUMER_SET_CHANNEL_MONITOR_PIPE || frame.status > 0 ||
+	    frame.payload_len != 0) {
+		consumer_lost_locked("sent an unexpected reply to SET_CHANNEL_MONITOR_PIPE");
+		return -EPIPE;
+	}
+	if (frame.status < 0)
+		log_warn("The consumer daemon refused the channel monitor pipe (%s): no buffer "
+		         "usage samples, no size-based rotations",
+		         consumer_return_code_str(-frame.status));
+	return 0;
+}
+
 static int consumer_ensure_started_locked(void)
 {
+	int r;
+
 	if (consumer_pid > 0)
 		return 0;
 	if (!consumer_path[0])
 		consumer_resolve_path_locked(NULL);
-	return consumer_spawn_locked();
+	r = consumer_spawn_locked();
+	if (r == 0 && monitor_pipe_fd >= 0)
+		r = consumer_send_monitor_pipe_locked();
+	return r;
+}
+
+void consumer_set_monitor_pipe(int fd)
+{
+	pthread_mutex_lock(&consumer_lock);
+	monitor_pipe_fd = fd;
+	pthread_mutex_unlock(&consumer_lock);
 }
 
 int consumer_ensure_started(void)

@@ -26,6 +26,12 @@
 
 /* Path of the consumer binary: --consumerd64-path, RINGTRACE_CONSUMERD_PATH, or installed. */
 void consumer_set_path(const char *path);
+/*
+ * The write end of the channel monitor pipe (channel-monitor.h), sent with
+ * SET_CHANNEL_MONITOR_PIPE to every consumer spawned from now on; the
+ * caller keeps it open for the daemon's lifetime.
+ */
+void consumer_set_monitor_pipe(int fd);
 /* Spawns the consumer if it is not running. */
 int consumer_ensure_started(void);
 /* Stops the consumer (closes its socket, waits for it to exit). */

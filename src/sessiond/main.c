@@ -30,6 +30,7 @@
 
 #include "access.h"
 #include "autoload.h"
+#include "channel-monitor.h"
 #include "client.h"
 #include "cmd.h"
 #include "common/clock.h"
@@ -38,6 +39,7 @@
 #include "log.h"
 #include "macros.h"
 #include "paths.h"
+#include "rotation-schedule.h"
 #include "unix-sock.h"
 #include "ust-app.h"
 
@@ -392,10 +394,12 @@ static void remove_file(const char *path)
 static void shutdown_daemon(const struct sessiond_paths *paths)
 {
 	client_listener_stop();
+	rotation_schedule_stop();
 	cmd_stop_all_sessions(SHUTDOWN_DATA_WAIT_MS);
 	cmd_destroy_all_sessions();
 	ust_app_threads_stop();
 	consumer_shutdown();
+	channel_monitor_close();
 	remove_file(paths->app_sock);
 	remove_file(paths->pid_file);
 	remove_file(paths->extra_pid_file);
@@ -455,6 +459,11 @@ static int start_daemon(const struct sessiond_options *opts, const struct sessio
 	clock_calibration_start();
 	consumer_set_path(paths->consumerd[0] ? paths->consumerd : NULL);
 	consumer_set_verbosity(opts->consumer_verbosity);
+	r = rotation_schedule_start();
+	if (r < 0) {
+		log_error("Cannot start the rotation schedule thread: %s", strerror(-r));
+		return r;
+	}
 
 	/*
 	 * The client socket opens last: a client that gets an answer finds the

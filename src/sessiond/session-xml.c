@@ -365,15 +365,34 @@ static int write_output(xmlTextWriterPtr w, const struct session *s)
 	return r < 0 ? r : end(w);
 }
 
+/* One <periodic>/<time_us> or <size_threshold>/<bytes>, as lttng writes them. */
+static int write_rotation_schedule(xmlTextWriterPtr w, const char *name, const char *value_name,
+                                   uint64_t value)
+{
+	int r = start(w, name);
+
+	if (r == 0)
+		r = write_u64(w, value_name, value);
+	return r < 0 ? r : end(w);
+}
+
 static int write_attributes(xmlTextWriterPtr w, const struct session *s)
 {
 	int r;
 
-	if (!s->snapshot_mode)
+	if (!s->snapshot_mode && !s->rotate_timer_us && !s->rotate_size)
 		return 0;
 	r = start(w, "attributes");
-	if (r == 0)
+	if (r == 0 && s->snapshot_mode)
 		r = write_bool(w, "snapshot_mode", true);
+	if (r == 0 && (s->rotate_timer_us || s->rotate_size))
+		r = start(w, "rotation_schedules");
+	if (r == 0 && s->rotate_timer_us)
+		r = write_rotation_schedule(w, "periodic", "time_us", s->rotate_timer_us);
+	if (r == 0 && s->rotate_size)
+		r = write_rotation_schedule(w, "size_threshold", "bytes", s->rotate_size);
+	if (r == 0 && (s->rotate_timer_us || s->rotate_size))
+		r = end(w);
 	return r < 0 ? r : end(w);
 }
 

@@ -117,6 +117,23 @@ struct session {
 	bool rotated; /* at least one rotation: destroy archives the last chunk */
 	/* Streamed to a relay daemon (relay-output.h): output_path is "", NULL for local output. */
 	struct session_relay *relay;
+	/* Since the last stop (cleared by start), as lttng: one rotation at most. */
+	bool rotated_after_last_stop;
+	bool cleared_after_last_stop;
+	/* The last rotation (ROTATION_GET_INFO): its id is the archive's index. */
+	uint64_t last_rotation_id;
+	int32_t last_rotation_state; /* enum ringtrace_rotation_state */
+	char last_archive[PATH_MAX];
+	/*
+	 * Rotation schedules (rotation-schedule.c), 0: not set. The timer runs
+	 * from the first start after it is set until it is unset, as lttng's:
+	 * rotate_timer_deadline_ns (CLOCK_MONOTONIC) is 0 while it does not.
+	 */
+	uint64_t rotate_timer_us;
+	uint64_t rotate_timer_deadline_ns;
+	uint64_t rotate_size;           /* bytes */
+	uint64_t rotate_size_threshold; /* consumed_bytes that triggers the next one */
+	uint64_t consumed_bytes;        /* written to the trace, from the monitor samples */
 };
 
 void session_list_lock(void);

@@ -823,7 +823,8 @@ int ust_app_session_start(struct session *s)
 	r = consumer_ensure_started();
 	if (r < 0) {
 		log_error("Cannot start the consumer daemon: %s", buffer_uid_consumer_strerror(r));
-		return -RINGTRACE_ERR_NO_USTCONSUMERD;
+		/* -EPIPE: it started, then died before its first request was answered. */
+		return r == -EPIPE ? -RINGTRACE_ERR_CONSUMERD_DIED : -RINGTRACE_ERR_NO_USTCONSUMERD;
 	}
 	r = for_each_app(app_session_sync_and_start, s);
 	if (r < 0) {

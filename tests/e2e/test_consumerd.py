@@ -242,7 +242,21 @@ MALFORMED = {
     "undeclared-fds": ("closed", 1),
     # The peer vanishing mid-frame is an ordinary shutdown.
     "short-frame": ("closed", 0),
+    "monitor-pipe-no-fd": (-CONSUMERD_INVALID_PARAMETERS, 0),
+    "monitor-pipe-not-a-pipe": (-CONSUMERD_INVALID_PARAMETERS, 0),
 }
+
+
+def test_monitor_samples(tmp_path):
+    """At its monitor timer the consumer writes each channel's sample to the
+    pipe; their bytes add up to what the stream files hold, exactly."""
+    res, err, root = run_driver(tmp_path, "monitor", 20000)
+    assert res["second_pipe"] == str(-CONSUMERD_ALREADY_SET)
+    assert int(res["samples"]) >= 1
+    assert res["sampled_bytes"] == res["file_bytes"] != "0"
+    assert res["sample_fields_ok"] == "1"
+    assert_events(root, range(20000))
+    assert "AddressSanitizer" not in err and "runtime error" not in err
 
 
 @pytest.mark.parametrize("case", sorted(MALFORMED))

@@ -72,3 +72,27 @@ def trace_with_lttng_output(tmp_path, events, app_cmd, setup=None):
 def trace_with_lttng(tmp_path, events, app_cmd, setup=None):
     """The same; returns the trace dir."""
     return trace_with_lttng_output(tmp_path, events, app_cmd, setup)[0]
+
+
+STEP_END = "@@END@@"
+
+
+def steps_script(steps, err_filter="cat"):
+    """A bash script running each step as `lttng STEP`: "SETUP ..." steps
+    quietly, the others each printing "rc=N", its stdout, "--", its stderr
+    (through err_filter) and a STEP_END line."""
+    lines = []
+    for step in steps:
+        cmd = step.removeprefix("SETUP ")
+        if step.startswith("SETUP"):
+            lines.append(f"lttng {cmd} >/dev/null 2>&1")
+        else:
+            lines.append(f'lttng {cmd} >"$WORK/out" 2>"$WORK/err"; echo "rc=$?"; '
+                         f'cat "$WORK/out"; echo "--"; {err_filter} "$WORK/err"; '
+                         f'echo "{STEP_END}"')
+    return "set +e\n" + "\n".join(lines) + "\n"
+
+
+def step_results(stdout):
+    """What steps_script printed for each compared step."""
+    return stdout.split(STEP_END + "\n")[:-1]

@@ -5,7 +5,8 @@ output and error messages. One difference on purpose: lttng's statedump on a ses
 started exits 118 silently; ringtrace also says why."""
 import pytest
 
-from lttng_run import lttng_available, run_in_lttng_namespace
+from lttng_run import (lttng_available, run_in_lttng_namespace, step_results,
+                        steps_script)
 
 pytestmark = pytest.mark.skipif(lttng_available() is not None,
                                 reason=lttng_available() or "")
@@ -37,23 +38,11 @@ STEPS = [
 ]
 
 
-def script():
-    lines = []
-    for step in STEPS:
-        cmd = step.removeprefix("SETUP ")
-        if step.startswith("SETUP"):
-            lines.append(f"lttng {cmd} >/dev/null 2>&1")
-        else:
-            lines.append(f'lttng {cmd} >"$WORK/out" 2>"$WORK/err"; echo "rc=$?"; '
-                         'cat "$WORK/out"; echo "--"; grep -v "lttngrc" "$WORK/err"; echo "=="')
-    return "set +e\n" + "\n".join(lines) + "\n"
-
-
 def test_same_results_as_lttng(rt, tmp_path):
     work = tmp_path / "lttng"
-    r = run_in_lttng_namespace(work, script())
+    r = run_in_lttng_namespace(work, steps_script(STEPS, err_filter='grep -v "lttngrc"'))
     assert r.returncode == 0, r.stderr
-    theirs = r.stdout.split("==\n")[:-1]
+    theirs = step_results(r.stdout)
     ours = []
     rt.start_sessiond()
     for step in STEPS:

@@ -56,6 +56,11 @@ enum client_command {
 	 * when the reply leaves).
 	 */
 	CLIENT_ROTATE_SESSION = 45,
+	/* u.rotation_get_info; reply: struct client_rotation_info. */
+	CLIENT_ROTATION_GET_INFO = 46,
+	CLIENT_ROTATION_SET_SCHEDULE = 47, /* u.rotation_set_schedule */
+	/* reply: struct ringtrace_rotation_schedules */
+	CLIENT_SESSION_LIST_ROTATION_SCHEDULES = 48,
 	CLIENT_CREATE_SESSION_EXT = 49,
 	CLIENT_CLEAR_SESSION = 50, /* empties the buffers, deletes the current chunk */
 	_CLIENT_COMMAND_MAX = 64,
@@ -130,5 +135,18 @@ struct client_msg {
 			char channel_name[RINGTRACE_SYMBOL_NAME_LEN]; /* "" = every channel */
 			struct ringtrace_event_context ctx;
 		} RINGTRACE_PACKED add_context;
+		struct {
+			uint64_t rotation_id;
+		} RINGTRACE_PACKED rotation_get_info;
+		struct {
+			uint8_t activate;
+			uint32_t type; /* enum ringtrace_rotation_schedule_type */
+			uint64_t value;
+		} RINGTRACE_PACKED rotation_set_schedule;
 	} u;
+} RINGTRACE_PACKED;
+
+struct client_rotation_info {
+	int32_t state;                   /* enum ringtrace_rotation_state */
+	char archive[RINGTRACE_PATH_MAX]; /* COMPLETED: the archive's absolute path */
 } RINGTRACE_PACKED;

@@ -38,8 +38,8 @@ enum consumer_command {
 	CONSUMER_DISCARDED_EVENTS = 17, /* req: consumer_channel_key; reply: uint64_t */
 	CONSUMER_LOST_PACKETS = 18,     /* req: consumer_channel_key; reply: uint64_t */
 	CONSUMER_CLEAR_QUIESCENT_CHANNEL = 19,
-	CONSUMER_SET_CHANNEL_MONITOR_PIPE = 20,
-	CONSUMER_ROTATE_CHANNEL = 21, /* req: consumer_rotate_channel */
+	CONSUMER_SET_CHANNEL_MONITOR_PIPE = 20, /* no payload, 1 fd; see below */
+	CONSUMER_ROTATE_CHANNEL = 21,           /* req: consumer_rotate_channel */
 	CONSUMER_INIT = 22,
 	CONSUMER_CREATE_TRACE_CHUNK = 23,
 	CONSUMER_CLOSE_TRACE_CHUNK = 24,
@@ -204,6 +204,24 @@ struct consumer_channel_status {
 struct consumer_stream_fds {
 	uint64_t channel_key;
 	uint32_t cpu;
+} __attribute__((packed));
+
+/*
+ * SET_CHANNEL_MONITOR_PIPE: no payload, one descriptor, the write end of a
+ * pipe the session daemon reads. At every period of its monitor timer
+ * (monitor_timer_us of ASK_CHANNEL_CREATION, 0: none), each monitored DATA
+ * channel writes one struct consumer_channel_monitor_msg to it in a single
+ * non-blocking write (atomic: smaller than PIPE_BUF); when the pipe is full
+ * the sample is dropped and the next one carries its consumed bytes. The
+ * pipe is set once per consumer: a second one gets -CONSUMERD_ALREADY_SET.
+ */
+struct consumer_channel_monitor_msg {
+	uint64_t key;        /* of the sampled channel */
+	uint64_t session_id; /* of its session */
+	uint64_t lowest;     /* least bytes in use in one stream of the channel */
+	uint64_t highest;    /* most bytes in use in one stream */
+	/* Bytes of packets written to the trace since the previous sample sent. */
+	uint64_t consumed_since_last_sample;
 } __attribute__((packed));
 
 /* PUSH_METADATA: len bytes of TSDL text follow; target_offset is where they go in the text. */

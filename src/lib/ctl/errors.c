@@ -79,6 +79,14 @@ static const char *const error_texts[_RINGTRACE_ERR_MAX] = {
         "Connection to the relay daemon lost: trace data could not all be sent",
     [RINGTRACE_ERR_APP_CONTEXT_NAME_TOO_LONG] =
         "Application context name too long (at most 255 bytes for $app.PROVIDER:CONTEXT)",
+    [RINGTRACE_ERR_ROTATION_SCHEDULE_SET] =
+        "A session rotation schedule of this type is already set on the session",
+    [RINGTRACE_ERR_ROTATION_SCHEDULE_NOT_SET] =
+        "No session rotation schedule of this type is set on the session",
+    [RINGTRACE_ERR_ROTATION_MULTIPLE_AFTER_STOP] =
+        "Session was already rotated once since it became inactive",
+    [RINGTRACE_ERR_ROTATION_AFTER_STOP_CLEAR] =
+        "Session was already cleared since it became inactive",
     [RINGTRACE_ERR_CONTEXT_UNAVAILABLE] =
         "Context unavailable on this kernel (perf_event_open() refuses this counter: "
         "no hardware PMU, or kernel.perf_event_paranoid too strict)",

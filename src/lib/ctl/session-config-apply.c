@@ -156,6 +156,22 @@ static int apply_channel(const struct apply_ctx *a, const struct config_channel 
 	return 0;
 }
 
+static int apply_rotation_schedules(const struct apply_ctx *a)
+{
+	const struct config_session *s = a->s;
+	int r = 0;
+
+	if (s->rotation_timer_us)
+		r = ringtrace_rotation_set_schedule(a->handle.session_name, 1,
+		                                    RINGTRACE_ROTATION_SCHEDULE_PERIODIC,
+		                                    s->rotation_timer_us);
+	if (r == 0 && s->rotation_size_bytes)
+		r = ringtrace_rotation_set_schedule(a->handle.session_name, 1,
+		                                    RINGTRACE_ROTATION_SCHEDULE_SIZE_THRESHOLD,
+		                                    s->rotation_size_bytes);
+	return r < 0 ? fail(a, r, s->rotation_line, "setting its rotation schedules") : 0;
+}
+
 static int apply_all(const struct apply_ctx *a)
 {
 	const struct config_session *s = a->s;
@@ -180,6 +196,9 @@ static int apply_all(const struct apply_ctx *a)
 		if (r < 0)
 			return fail(a, r, ch->line, "disabling channel %s", ch->chan.name);
 	}
+	r = apply_rotation_schedules(a);
+	if (r < 0)
+		return r;
 	if (s->started && a->start) {
 		r = ringtrace_start_tracing(a->handle.session_name);
 		if (r < 0)

@@ -641,6 +641,33 @@ static int parse_domain(const struct parse_ctx *p, const xmlNode *node, struct c
 	return 0;
 }
 
+/* <rotation_schedules>: one periodic and one size threshold at most, as a session has. */
+static int parse_rotation_schedules(const struct parse_ctx *p, const xmlNode *list,
+                                    struct config_session *s)
+{
+	for_each_element(n, list)
+	{
+		bool periodic = is_element(n, "periodic");
+		const char *value_name = periodic ? "time_us" : "bytes";
+		uint64_t *value = periodic ? &s->rotation_timer_us : &s->rotation_size_bytes;
+		uint64_t v = 0;
+		int r;
+
+		if (*value)
+			return INVALID(p, n, "session %s: a second %s rotation schedule", s->name,
+			               periodic ? "periodic" : "size-based");
+		r = opt_uint(p, n, value_name, UINT64_MAX, &v);
+		if (r < 0)
+			return r;
+		if (v == 0)
+			return INVALID(p, n, "session %s: %s rotation schedule without a %s",
+			               s->name, periodic ? "periodic" : "size-based", value_name);
+		*value = v;
+		s->rotation_line = (int)xmlGetLineNo(n);
+	}
+	return 0;
+}
+
 static int parse_attributes(const struct parse_ctx *p, const xmlNode *node,
                             struct config_session *s)
 {
@@ -657,11 +684,7 @@ static int parse_attributes(const struct parse_ctx *p, const xmlNode *node,
 	if (live)
 		return NOT_SUPPORTED(p, child(node, "live_timer_interval"),
 		                     "session %s: live sessions are not supported yet", s->name);
-	if (child(child(node, "rotation_schedules"), NULL))
-		return NOT_SUPPORTED(p, child(node, "rotation_schedules"),
-		                     "session %s: rotation schedules are not supported yet",
-		                     s->name);
-	return 0;
+	return parse_rotation_schedules(p, child(node, "rotation_schedules"), s);
 }
 
 /* A <consumer_output>: its local directory in *ret_path (NULL when it names none). */

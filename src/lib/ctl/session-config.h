@@ -69,6 +69,9 @@ struct config_session {
 	bool snapshot_mode;
 	char *output_path; /* NULL: the daemon's default; unused in snapshot mode */
 	struct config_snapshot_output snapshot;
+	uint64_t rotation_timer_us;   /* <rotation_schedules>, 0: none */
+	uint64_t rotation_size_bytes; /* 0: none */
+	int rotation_line;
 	bool has_ust_domain;
 	enum ringtrace_buffer_type buffer_type;
 	struct config_channel *channels;

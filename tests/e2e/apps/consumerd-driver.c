@@ -18,6 +18,9 @@
  *                must turn 0 about 2 s after the flush;
  *   hangup       records, then the socket is closed without flush or destroy;
  *   sigterm      records, then SIGTERM to the consumer;
+ *   monitor      as trace with a 50 ms monitor timer, after SET_CHANNEL_MONITOR_PIPE
+ *                (a second one must be refused): reads the samples until their
+ *                bytes add up to the stream files' size;
  *   malformed:CASE  one malformed request (see malformed_cases[]), then checks
  *                that the consumer replied the expected error and still serves,
  *                or closed the connection, and that it exited without a crash.
@@ -67,6 +70,7 @@ struct driver {
 	uint8_t uuid[RT_UUID_LEN];
 	struct rb_stream *streams[NR_STREAMS];
 	uint32_t switch_timer_us;
+	uint32_t monitor_timer_us;
 };
 
 static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -152,16 +156,17 @@ static int consumerd_wait(struct driver *d, unsigned timeout_ms)
 
 /* --- protocol --- */
 
-/* Sends a request and receives its reply; returns the reply status. */
-static int32_t request(struct driver *d, uint32_t type, const void *payload, uint32_t len,
-                       void *ret_reply, uint32_t reply_len)
+/* Sends a request with descriptors and receives its reply; returns the reply status. */
+static int32_t request_fds(struct driver *d, uint32_t type, const void *payload, uint32_t len,
+                           const int *send_fds, unsigned nr_send_fds, void *ret_reply,
+                           uint32_t reply_len)
 {
 	struct comm_frame frame;
 	void *reply = NULL;
 	int fds[UNIX_SOCK_MAX_FDS];
 	int r;
 
-	r = comm_send(d->sock, type, 0, payload, len, NULL, 0);
+	r = comm_send(d->sock, type, 0, payload, len, send_fds, nr_send_fds);
 	if (r < 0)
 		fail("sending command %u: %s", type, strerror(-r));
 	r = comm_recv(d->sock, &frame, &reply, REPLY_MAX_PAYLOAD, fds, UNIX_SOCK_MAX_FDS);
@@ -176,6 +181,12 @@ static int32_t request(struct driver *d, uint32_t type, const void *payload, uin
 		memcpy(ret_reply, reply, reply_len);
 	free(reply);
 	return frame.status;
+}
+
+static int32_t request(struct driver *d, uint32_t type, const void *payload, uint32_t len,
+                       void *ret_reply, uint32_t reply_len)
+{
+	return request_fds(d, type, payload, len, NULL, 0, ret_reply, reply_len);
 }
 
 static void request_ok(struct driver *d, uint32_t type, const void *payload, uint32_t len,
@@ -198,6 +209,7 @@ static struct consumer_ask_channel ask_channel_msg(const struct driver *d, uint6
 	    .subbuf_size = 16384,
 	    .num_subbuf = 16,
 	    .switch_timer_us = d->switch_timer_us,
+	    .monitor_timer_us = d->monitor_timer_us,
 	    .nr_streams = type == CONSUMER_CHANNEL_TYPE_DATA ? NR_STREAMS : 0,
 	    .stream_id = 0,
 	    .uid = getuid(),
@@ -569,6 +581,67 @@ static int mode_sigterm(struct driver *d, uint32_t events)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+/* Stream file sizes of the data channel (no tracefile size cap). */
+static uint64_t stream_files_bytes(const struct driver *d)
+{
+	char path[PATH_MAX + 32];
+	uint64_t total = 0;
+
+	for (uint32_t i = 0; i < NR_STREAMS; i++) {
+		off_t size;
+
+		snprintf(path, sizeof(path), "%s/%s_%u", d->trace_dir, CHANNEL_NAME, i);
+		size = file_size(path);
+		total += size > 0 ? (uint64_t)size : 0;
+	}
+	return total;
+}
+
+static int mode_monitor(struct driver *d, uint32_t events)
+{
+	struct consumer_channel_monitor_msg msg;
+	uint64_t consumed = 0, samples = 0, highest = 0, start;
+	int pipe_fds[2];
+	bool ids_ok = true;
+	uint64_t discarded;
+
+	if (pipe(pipe_fds) < 0)
+		fail("pipe: %s", strerror(errno));
+	if (request_fds(d, CONSUMER_SET_CHANNEL_MONITOR_PIPE, NULL, 0, &pipe_fds[1], 1, NULL, 0))
+		fail("SET_CHANNEL_MONITOR_PIPE refused");
+	printf("second_pipe=%d\n", request_fds(d, CONSUMER_SET_CHANNEL_MONITOR_PIPE, NULL, 0,
+	                                       &pipe_fds[1], 1, NULL, 0));
+	close(pipe_fds[1]);
+	d->monitor_timer_us = 50000;
+	session_setup(d);
+	discarded = produce_records(d, 0, events);
+	print_produced(events, discarded);
+	request_ok(d, CONSUMER_FLUSH_CHANNEL, &(struct consumer_channel_key){.key = DATA_KEY},
+	           sizeof(struct consumer_channel_key), NULL, 0);
+	wait_data_not_pending(d, 10000);
+	start = now_ms();
+	/* Samples keep coming every 50 ms: read until they account for every byte written. */
+	while (consumed < stream_files_bytes(d) || consumed == 0) {
+		if (now_ms() - start > 10000)
+			fail("samples account for %" PRIu64 " bytes of %" PRIu64, consumed,
+			     stream_files_bytes(d));
+		if (read(pipe_fds[0], &msg, sizeof(msg)) != (ssize_t)sizeof(msg))
+			fail("reading a sample: %s", strerror(errno));
+		samples++;
+		consumed += msg.consumed_since_last_sample;
+		highest = msg.highest > highest ? msg.highest : highest;
+		ids_ok = ids_ok && msg.key == DATA_KEY && msg.session_id == SESSION_ID &&
+		         msg.lowest <= msg.highest && msg.highest <= 16 * 16384;
+	}
+	printf("samples=%" PRIu64 "\n", samples);
+	printf("sampled_bytes=%" PRIu64 "\n", consumed);
+	printf("file_bytes=%" PRIu64 "\n", stream_files_bytes(d));
+	printf("sample_fields_ok=%d\n", ids_ok);
+	session_stop_and_destroy(d);
+	close(pipe_fds[0]);
+	return finish(d);
+}
+
 /* --- malformed requests --- */
 
 struct malformed_case {
@@ -688,6 +761,21 @@ static int32_t case_unsupported_command(struct driver *d)
 
 	send_request(d, CONSUMER_SETUP_METADATA, &key, sizeof(key));
 	return -CONSUMERD_ERROR_RECV_CMD;
+}
+
+static int32_t case_monitor_pipe_no_fd(struct driver *d)
+{
+	send_request(d, CONSUMER_SET_CHANNEL_MONITOR_PIPE, NULL, 0);
+	return -CONSUMERD_INVALID_PARAMETERS;
+}
+
+static int32_t case_monitor_pipe_not_a_pipe(struct driver *d)
+{
+	struct comm_frame frame = {.type = CONSUMER_SET_CHANNEL_MONITOR_PIPE, .nr_fds = 1};
+	int fd = d->sock;
+
+	send_raw(d, &frame, NULL, 0, &fd, 1);
+	return -CONSUMERD_INVALID_PARAMETERS;
 }
 
 static int32_t send_ask_channel(struct driver *d, const struct consumer_ask_channel *msg)
@@ -881,6 +969,8 @@ static const struct malformed_case malformed_cases[] = {
     {"snapshot-relative-path", case_snapshot_relative_path},
     {"snapshot-unknown-channel", case_snapshot_unknown_channel},
     {"short-frame", case_short_frame},
+    {"monitor-pipe-no-fd", case_monitor_pipe_no_fd},
+    {"monitor-pipe-not-a-pipe", case_monitor_pipe_not_a_pipe},
 };
 
 /* Receives the reply to a malformed request, or sees the connection close. */
@@ -962,6 +1052,8 @@ int main(int argc, char **argv)
 		return mode_hangup(&d, events);
 	if (strcmp(mode, "sigterm") == 0)
 		return mode_sigterm(&d, events);
+	if (strcmp(mode, "monitor") == 0)
+		return mode_monitor(&d, events);
 	if (strncmp(mode, "malformed:", 10) == 0)
 		return mode_malformed(&d, mode + 10);
 	fail("unknown mode %s", mode);
