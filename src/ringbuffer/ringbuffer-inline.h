@@ -70,8 +70,8 @@ static inline bool rb_head_cas(struct rb_shm_ctl *ctl, uint64_t *old_pos, uint64
 	pair[0] = new_pos;
 	pair[1] = new_ts;
 	__builtin_memcpy(&desired, pair, sizeof(desired));
-	seen = __sync_val_compare_and_swap((unsigned __int128 *)(void *)&ctl->write_pos,
-	                                   expected, desired);
+	seen = __sync_val_compare_and_swap((unsigned __int128 *)(void *)&ctl->write_pos, expected,
+	                                   desired);
 	__builtin_memcpy(pair, &seen, sizeof(pair));
 	*old_pos = pair[0];
 	*old_ts = pair[1];

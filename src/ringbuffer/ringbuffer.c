@@ -245,14 +245,15 @@
  * unsigned arithmetic, and reservations are planned from the local sizes,
  * so a record never leaves its sub-buffer whatever [W] says. content_size
  * read from [E] is clamped to S; a page read from [T] above N is replaced by
- * the slot's own (overwrite.c), so it stays inside the mapping too. The memfd is sealed against shrinking, so
- * no mapping can fault. The consumer keeps its own copy of [R]
- * (stream->consumer_pos) and only writes [R]: a corrupted [R] changes what
- * producers consider free, never what the consumer reads. A corrupted [C] or
- * [D] can withhold or repeat a delivery, within the mapping; a corrupted
- * [L] can only hold the timestamps of later records at its value. What remains
- * unbounded is a CAS loop against a process that keeps changing [W], which
- * is that process spinning us, not a fault.
+ * the slot's own (overwrite.c), so it stays inside the mapping too. The
+ * memfd is sealed against shrinking, so no mapping can fault. The consumer
+ * keeps its own copy of [R] (stream->consumer_pos) and only writes [R]: a
+ * corrupted [R] changes what producers consider free, never what the
+ * consumer reads. A corrupted [C] or [D] can withhold or repeat a delivery,
+ * within the mapping; a corrupted [L] can only hold the timestamps of later
+ * records at its value. What remains unbounded is a CAS loop against a
+ * process that keeps changing [W], which is that process spinning us, not
+ * a fault.
  */
 
 #include "ringbuffer/ringbuffer.h"

@@ -74,9 +74,20 @@ static inline struct rb_stream *channel_stream(const struct rt_ust_channel *chan
 	return rcu_dereference(chan->streams[i % n]);
 }
 
+/* The recorder's own, its channel's and its session's flags. */
+static inline bool recorder_is_on(const struct rt_ust_recorder *r)
+{
+	const struct rt_ust_channel *chan = r->chan;
+
+	return CMM_LOAD_SHARED(r->enabled) && CMM_LOAD_SHARED(chan->enabled) &&
+	       CMM_LOAD_SHARED(chan->session->active);
+}
+
 /*
- * Reserves in the first recorder from pos on that is on. The list is the
- * event's, read under the caller's RCU read lock.
+ * Reserves in the first recorder from pos on that is on and whose filters
+ * accept, except that the one rec->cursor names on entry was accepted by
+ * ringtrace_record_select() already. The list is the event's, read under
+ * the caller's RCU read lock.
  */
 static inline int record_reserve_from(const struct cds_list_head *pos, size_t payload_len,
                                       struct ringtrace_record *rec)
@@ -92,11 +103,11 @@ static inline int record_reserve_from(const struct cds_list_head *pos, size_t pa
 
 		const struct rt_ust_filter_set *filters;
 
-		if (!CMM_LOAD_SHARED(r->enabled) || !CMM_LOAD_SHARED(chan->enabled) ||
-		    !CMM_LOAD_SHARED(chan->session->active))
+		if (!recorder_is_on(r))
 			continue;
 		filters = rcu_dereference(r->filters);
-		if (unlikely(filters) && !rt_ust_filter_set_accepts(filters, rec->filter_values))
+		if (unlikely(filters) && pos != rec->cursor &&
+		    !rt_ust_filter_set_accepts(filters, rec->filter_values))
 			continue;
 		stream = channel_stream(chan);
 		if (unlikely(!stream))
@@ -131,7 +142,42 @@ __attribute__((flatten)) int ringtrace_record_reserve(const struct ringtrace_eve
 	if (unlikely(!rt || payload_len > UINT32_MAX - RT_UST_MAX_CONTEXT_LEN))
 		return 0;
 	record_private(rec)->head = &rt->recorders;
+	rec->cursor = NULL; /* no recorder selected */
 	return record_reserve_from(rcu_dereference(rt->recorders.next), payload_len, rec);
+}
+
+/* Filtered events (tp-record.h): selecting stays small, reserving is flattened like the above. */
+int ringtrace_record_select(const struct ringtrace_event_desc *desc, struct ringtrace_record *rec)
+{
+	struct ringtrace_event_runtime *rt = rcu_dereference(*desc->runtime);
+	const struct cds_list_head *pos;
+
+	if (unlikely(!rt))
+		return 0;
+	record_private(rec)->head = &rt->recorders;
+	for (pos = rcu_dereference(rt->recorders.next); pos != &rt->recorders;
+	     pos = rcu_dereference(pos->next)) {
+		const struct rt_ust_recorder *r =
+		    caa_container_of(pos, struct rt_ust_recorder, node);
+		const struct rt_ust_filter_set *filters;
+
+		if (!recorder_is_on(r))
+			continue;
+		filters = rcu_dereference(r->filters);
+		if (!filters || rt_ust_filter_set_accepts(filters, rec->filter_values)) {
+			rec->cursor = pos;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+__attribute__((flatten)) int ringtrace_record_reserve_selected(size_t payload_len,
+                                                               struct ringtrace_record *rec)
+{
+	if (unlikely(payload_len > UINT32_MAX - RT_UST_MAX_CONTEXT_LEN))
+		return 0;
+	return record_reserve_from(rec->cursor, payload_len, rec);
 }
 
 /* A second recorder of the same event: rare, kept out of the commit. */
@@ -332,8 +378,7 @@ void rt_ust_event_runtime_free(struct ringtrace_event_runtime *rt)
 
 	if (!rt)
 		return;
-	cds_list_for_each_entry_safe (r, tmp, &rt->recorders, node)
-	{
+	cds_list_for_each_entry_safe (r, tmp, &rt->recorders, node) {
 		rt_ust_filter_set_free(r->filters);
 		free(recorder_of(r));
 	}
@@ -376,8 +421,7 @@ void rt_ust_channel_destroy(struct rt_ust_channel *chan)
 	rt_probes_for_each_event(event_unlink_channel, &ctx);
 	cds_list_del(&chan->node);
 	synchronize_rcu();
-	cds_list_for_each_entry_safe (rec, tmp, &ctx.unlinked, unlinked)
-	{
+	cds_list_for_each_entry_safe (rec, tmp, &ctx.unlinked, unlinked) {
 		rt_ust_filter_set_free(rec->pub.filters);
 		free(rec);
 	}
