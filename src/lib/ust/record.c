@@ -164,7 +164,7 @@ int ringtrace_record_select(const struct ringtrace_event_desc *desc, struct ring
 		if (!recorder_is_on(r))
 			continue;
 		filters = rcu_dereference(r->filters);
-		if (!filters || rt_ust_filter_set_accepts(filters, rec->filter_values)) {
+		if (!filters || rt_ust_filter_set_accepts_inline(filters, rec->filter_values)) {
 			rec->cursor = pos;
 			return 1;
 		}
