@@ -14,14 +14,21 @@
 
 struct filter_program;
 
+/*
+ * A relation as the outcomes of comparing the value with the constant that
+ * satisfy it: the test is then branch-free.
+ */
 enum filter_comparison_rel {
-	FILTER_COMPARISON_NONE, /* not such a program: run the interpreter */
-	FILTER_COMPARISON_EQ,
-	FILTER_COMPARISON_NE,
-	FILTER_COMPARISON_GT,
-	FILTER_COMPARISON_LT,
-	FILTER_COMPARISON_GE,
-	FILTER_COMPARISON_LE,
+	FILTER_COMPARISON_NONE = 0, /* not such a program: run the interpreter */
+	FILTER_COMPARISON_LESS = 1u << 0,
+	FILTER_COMPARISON_EQUAL = 1u << 1,
+	FILTER_COMPARISON_GREATER = 1u << 2,
+	FILTER_COMPARISON_EQ = FILTER_COMPARISON_EQUAL,
+	FILTER_COMPARISON_NE = FILTER_COMPARISON_LESS | FILTER_COMPARISON_GREATER,
+	FILTER_COMPARISON_GT = FILTER_COMPARISON_GREATER,
+	FILTER_COMPARISON_LT = FILTER_COMPARISON_LESS,
+	FILTER_COMPARISON_GE = FILTER_COMPARISON_GREATER | FILTER_COMPARISON_EQUAL,
+	FILTER_COMPARISON_LE = FILTER_COMPARISON_LESS | FILTER_COMPARISON_EQUAL,
 };
 
 struct filter_comparison {
@@ -38,19 +45,9 @@ static inline bool filter_comparison_holds(const struct filter_comparison *c,
                                            const union ringtrace_filter_value *values)
 {
 	int64_t v = values[c->value_index].s64;
+	uint32_t outcome = (uint32_t)(v < c->constant) * FILTER_COMPARISON_LESS |
+	                   (uint32_t)(v == c->constant) * FILTER_COMPARISON_EQUAL |
+	                   (uint32_t)(v > c->constant) * FILTER_COMPARISON_GREATER;
 
-	switch (c->rel) {
-	case FILTER_COMPARISON_EQ:
-		return v == c->constant;
-	case FILTER_COMPARISON_NE:
-		return v != c->constant;
-	case FILTER_COMPARISON_GT:
-		return v > c->constant;
-	case FILTER_COMPARISON_LT:
-		return v < c->constant;
-	case FILTER_COMPARISON_GE:
-		return v >= c->constant;
-	default:
-		return v <= c->constant;
-	}
+	return (outcome & c->rel) != 0;
 }
