@@ -146,7 +146,34 @@ __attribute__((flatten)) int ringtrace_record_reserve(const struct ringtrace_eve
 	return record_reserve_from(rcu_dereference(rt->recorders.next), payload_len, rec);
 }
 
-/* Filtered events (tp-record.h): selecting stays small, reserving is flattened like the above. */
+/*
+ * Filtered events (tp-record.h). Selecting walks the recorders from pos on
+ * for the first that is on and whose filters accept; the entry point
+ * evaluates in place the filter sets that are comparisons only, and hands
+ * the walk over to the out-of-line version at the first set that needs the
+ * interpreter, so that it makes no call itself.
+ */
+static __attribute__((noinline)) int record_select_from(const struct cds_list_head *pos,
+                                                        struct ringtrace_record *rec)
+{
+	const struct cds_list_head *head = record_private(rec)->head;
+
+	for (; pos != head; pos = rcu_dereference(pos->next)) {
+		const struct rt_ust_recorder *r =
+		    caa_container_of(pos, struct rt_ust_recorder, node);
+		const struct rt_ust_filter_set *filters;
+
+		if (!recorder_is_on(r))
+			continue;
+		filters = rcu_dereference(r->filters);
+		if (!filters || rt_ust_filter_set_accepts_inline(filters, rec->filter_values)) {
+			rec->cursor = pos;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int ringtrace_record_select(const struct ringtrace_event_desc *desc, struct ringtrace_record *rec)
 {
 	struct ringtrace_event_runtime *rt = rcu_dereference(*desc->runtime);
@@ -164,7 +191,9 @@ int ringtrace_record_select(const struct ringtrace_event_desc *desc, struct ring
 		if (!recorder_is_on(r))
 			continue;
 		filters = rcu_dereference(r->filters);
-		if (!filters || rt_ust_filter_set_accepts_inline(filters, rec->filter_values)) {
+		if (filters && !filters->in_place)
+			return record_select_from(pos, rec);
+		if (!filters || rt_ust_filter_set_accepts_in_place(filters, rec->filter_values)) {
 			rec->cursor = pos;
 			return 1;
 		}

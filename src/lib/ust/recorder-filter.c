@@ -85,6 +85,7 @@ static int filter_set_new(const struct ringtrace_event_desc *desc,
 		return -ENOMEM;
 	}
 	set->nr = nr;
+	set->in_place = true;
 	for (uint32_t i = 0; i < nr; i++) {
 		const char *reason = NULL;
 		int r;
@@ -102,6 +103,8 @@ static int filter_set_new(const struct ringtrace_event_desc *desc,
 			              desc->event_name, reason ? reason : "link failed");
 		else
 			set->comparisons[i] = filter_program_comparison(set->programs[i]);
+		if (set->comparisons[i].rel == FILTER_COMPARISON_NONE)
+			set->in_place = false;
 	}
 	*ret_set = set;
 	return 0;
