@@ -85,11 +85,12 @@ static inline bool recorder_is_on(const struct rt_ust_recorder *r)
 
 /*
  * Reserves in the first recorder from pos on that is on and whose filters
- * accept, except that the one rec->cursor names on entry was accepted by
- * ringtrace_record_select() already. The list is the event's, read under
- * the caller's RCU read lock.
+ * accept; accepted (or NULL) is one that ringtrace_record_select() found
+ * accepting already, whose filters are not run again. The list is the
+ * event's, read under the caller's RCU read lock.
  */
-static inline int record_reserve_from(const struct cds_list_head *pos, size_t payload_len,
+static inline int record_reserve_from(const struct cds_list_head *pos,
+                                      const struct cds_list_head *accepted, size_t payload_len,
                                       struct ringtrace_record *rec)
 {
 	struct record_private *priv = record_private(rec);
@@ -106,7 +107,7 @@ static inline int record_reserve_from(const struct cds_list_head *pos, size_t pa
 		if (!recorder_is_on(r))
 			continue;
 		filters = rcu_dereference(r->filters);
-		if (unlikely(filters) && pos != rec->cursor &&
+		if (unlikely(filters) && pos != accepted &&
 		    !rt_ust_filter_set_accepts(filters, rec->filter_values))
 			continue;
 		stream = channel_stream(chan);
@@ -142,8 +143,7 @@ __attribute__((flatten)) int ringtrace_record_reserve(const struct ringtrace_eve
 	if (unlikely(!rt || payload_len > UINT32_MAX - RT_UST_MAX_CONTEXT_LEN))
 		return 0;
 	record_private(rec)->head = &rt->recorders;
-	rec->cursor = NULL; /* no recorder selected */
-	return record_reserve_from(rcu_dereference(rt->recorders.next), payload_len, rec);
+	return record_reserve_from(rcu_dereference(rt->recorders.next), NULL, payload_len, rec);
 }
 
 /*
@@ -206,7 +206,7 @@ __attribute__((flatten)) int ringtrace_record_reserve_selected(size_t payload_le
 {
 	if (unlikely(payload_len > UINT32_MAX - RT_UST_MAX_CONTEXT_LEN))
 		return 0;
-	return record_reserve_from(rec->cursor, payload_len, rec);
+	return record_reserve_from(rec->cursor, rec->cursor, payload_len, rec);
 }
 
 /* A second recorder of the same event: rare, kept out of the commit. */
@@ -214,7 +214,7 @@ static __attribute__((noinline)) int record_reserve_next(const struct cds_list_h
                                                          size_t payload_len,
                                                          struct ringtrace_record *rec)
 {
-	return record_reserve_from(pos, payload_len, rec);
+	return record_reserve_from(pos, NULL, payload_len, rec);
 }
 
 __attribute__((flatten)) int ringtrace_record_commit_next(size_t payload_len,
