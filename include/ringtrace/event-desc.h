@@ -20,7 +20,7 @@
 extern "C" {
 #endif
 
-#define RINGTRACE_PROBE_ABI_VERSION 2   /* 2: filter values and call-site ip in records */
+#define RINGTRACE_PROBE_ABI_VERSION 3   /* 3: filtered events select a recorder before sizing */
 #define RINGTRACE_SYM_NAME_LEN      256 /* as LTTNG_UST_ABI_SYM_NAME_LEN, incl. NUL */
 
 /* The 15 lttng-ust log levels, same numbering. */

@@ -13,10 +13,11 @@
  *  5. per class: the payload size, an always-inline function;
  *  6. per class: the filter values of a call (union ringtrace_filter_value
  *     per field descriptor), an always-inline function;
- *  7. per class: the probe, void probe(void *desc, args...): size, the
- *     filter values when a filter of the event needs them, then for each
- *     recorder that is on (and whose filters accept): reserve, write every
- *     field, commit;
+ *  7. per class: the probe, void probe(void *desc, args...): when a
+ *     filter of the event needs them, the filter values and the first
+ *     recorder that accepts them (none: return); the payload size; then
+ *     for each recorder that is on (and whose filters accept): reserve,
+ *     write every field, commit;
  *  8. per instance: its struct ringtrace_event_desc;
  *  9. the provider: its event list and struct ringtrace_probe_desc;
  * 10. a constructor that applies log levels and model URIs to the event
@@ -309,8 +310,8 @@ static inline void _RT_PROVIDER_SYM(ringtrace__provider_check___)(void)
 #define _RT_FIELD_INT(type, item, src, network, base, nowrite)                                     \
 	{                                                                                          \
 		type __rt_v = (type)(src);                                                         \
-		(__rt_fv++)->s64 = ringtrace_filter_integer(&__rt_v, sizeof(__rt_v),               \
-		                                            _RT_IS_SIGNED(type), _RT_REVERSE(network)); \
+		(__rt_fv++)->s64 = ringtrace_filter_integer(                                       \
+		    &__rt_v, sizeof(__rt_v), _RT_IS_SIGNED(type), _RT_REVERSE(network));           \
 	}
 #undef _RT_FIELD_FLOAT
 #define _RT_FIELD_FLOAT(type, item, src, nowrite) (__rt_fv++)->d = (double)(type)(src);
@@ -422,18 +423,25 @@ static inline void _RT_PROVIDER_SYM(ringtrace__provider_check___)(void)
 		struct ringtrace_record __rt_rec;                                                  \
 		size_t __rt_len;                                                                   \
                                                                                                    \
-		__rt_len = ringtrace__size___##provider##___##name(                                \
-		    &__rt_dyn, __rt_tp_data _RT_ARGS_VARS(args));                                  \
 		/* Called from the call site's inline callback: this returns there. */             \
 		__rt_rec.ip = _RT_PROBE_IP;                                                        \
-		__rt_rec.filter_values = NULL;                                                     \
 		if (__builtin_expect(ringtrace_event_filtered(__rt_desc), 0)) {                    \
 			ringtrace__filter_values___##provider##___##name(                          \
 			    __rt_fv, __rt_tp_data _RT_ARGS_VARS(args));                            \
 			__rt_rec.filter_values = __rt_fv;                                          \
+			if (!ringtrace_record_select(__rt_desc, &__rt_rec))                        \
+				return;                                                            \
+			__rt_len = ringtrace__size___##provider##___##name(                        \
+			    &__rt_dyn, __rt_tp_data _RT_ARGS_VARS(args));                          \
+			if (!ringtrace_record_reserve_selected(__rt_len, &__rt_rec))               \
+				return;                                                            \
+		} else {                                                                           \
+			__rt_rec.filter_values = NULL;                                             \
+			__rt_len = ringtrace__size___##provider##___##name(                        \
+			    &__rt_dyn, __rt_tp_data _RT_ARGS_VARS(args));                          \
+			if (!ringtrace_record_reserve(__rt_desc, __rt_len, &__rt_rec))             \
+				return;                                                            \
 		}                                                                                  \
-		if (!ringtrace_record_reserve(__rt_desc, __rt_len, &__rt_rec))                     \
-			return;                                                                    \
 		do {                                                                               \
 			char *__rt_p = (char *)__rt_rec.payload;                                   \
                                                                                                    \

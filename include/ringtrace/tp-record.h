@@ -112,7 +112,7 @@ struct ringtrace_record {
 	const void *ip; /* probe: the call site's address (the `ip` context) */
 	/* Set by the probe before reserving: its field values, or NULL. */
 	const union ringtrace_filter_value *filter_values;
-	const void *cursor;   /* library: the recorder this record is for */
+	const void *cursor;   /* library: the recorder selected, or this record is for */
 	uint64_t reserved[6]; /* library: the ring-buffer reservation */
 };
 
@@ -127,6 +127,19 @@ struct ringtrace_record {
  */
 int ringtrace_record_reserve(const struct ringtrace_event_desc *desc, size_t payload_len,
                              struct ringtrace_record *rec);
+/*
+ * The same in two steps, for an event whose recorders have filters
+ * (ringtrace_event_filtered()), so that a rejected event costs no payload
+ * size computation: ringtrace_record_select() finds the first recorder
+ * that is on and whose filters accept rec->filter_values (set by the
+ * caller, with rec->ip) and returns 1, or 0 when there is none;
+ * ringtrace_record_reserve_selected() then reserves in it, or in the next
+ * one that is on and accepts if its buffer is full, as
+ * ringtrace_record_reserve() does. Both within one RCU read-side critical
+ * section.
+ */
+int ringtrace_record_select(const struct ringtrace_event_desc *desc, struct ringtrace_record *rec);
+int ringtrace_record_reserve_selected(size_t payload_len, struct ringtrace_record *rec);
 /*
  * Publishes the record reserved last, then reserves for the next recorder
  * that is on, as ringtrace_record_reserve() does. One call per record keeps

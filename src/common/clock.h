@@ -94,6 +94,24 @@ static inline uint64_t rt_clock_read(void)
 }
 
 /*
+ * The trace clock without the ordering above: on the TSC path a bare rdtsc,
+ * which the CPU may execute before earlier loads have their values (up to
+ * its out-of-order window, tens of nanoseconds early). For the ring buffer,
+ * which makes its timestamps monotonic per stream by itself (see its
+ * invariant I3) and would otherwise pay for the lfence on every record.
+ */
+static inline uint64_t rt_clock_read_unordered(void)
+{
+#if defined(__x86_64__)
+	int source = __atomic_load_n(&rt_clock_source_value, __ATOMIC_RELAXED);
+
+	if (__builtin_expect(source == RT_CLOCK_SOURCE_TSC, 1))
+		return __builtin_ia32_rdtsc();
+#endif
+	return rt_clock_read();
+}
+
+/*
  * Trace clock frequency, for the metadata. CLOCK_MONOTONIC: 1e9, exact. TSC:
  * measured once per process against CLOCK_MONOTONIC over
  * RT_CLOCK_CALIBRATION_NS; the first call takes that long (the session daemon

@@ -19,7 +19,7 @@
 #endif
 
 #define RB_SHM_MAGIC       0x52545242u /* "RTRB" */
-#define RB_LAYOUT_VERSION  3u
+#define RB_LAYOUT_VERSION  4u
 #define RB_CACHELINE_BYTES 64
 
 /* Per sub-buffer state, one cache line each so slots do not false-share. */
@@ -49,7 +49,11 @@ struct rb_shm_ctl {
 	 */
 	uint32_t clock_source;
 
-	/* Producers: both change on every reservation, keep them together. */
+	/*
+	 * Producers: both change together on every reservation, by one 16-byte
+	 * compare-and-swap (rb_head_cas()), so they are adjacent and 16-byte
+	 * aligned.
+	 */
 	uint64_t write_pos __attribute__((aligned(RB_CACHELINE_BYTES))); /* [W] */
 	uint64_t last_ts;                                                /* [L] */
 
@@ -65,6 +69,8 @@ struct rb_shm_ctl {
 _Static_assert(offsetof(struct rb_shm_ctl, attr) == 16, "control area layout changed");
 _Static_assert(offsetof(struct rb_shm_ctl, write_pos) == 128, "control area layout changed");
 _Static_assert(offsetof(struct rb_shm_ctl, subbuf) == 320, "control area layout changed");
+_Static_assert(offsetof(struct rb_shm_ctl, last_ts) == offsetof(struct rb_shm_ctl, write_pos) + 8,
+               "[W] and [L] form one 16-byte word");
 _Static_assert(sizeof(struct rb_shm_subbuf) == RB_CACHELINE_BYTES, "sub-buffer state size");
 
 /*

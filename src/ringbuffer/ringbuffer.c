@@ -41,11 +41,12 @@
  * ======================================================================
  *
  *  [W] write_pos     end of the last reserved byte. Only grows, only by CAS
- *                    (producers' reserve, rb_stream_flush()).
+ *                    of the pair [W], [L] (producers' reserve,
+ *                    rb_stream_flush()).
  *  [R] consumed_pos  start of the oldest packet the consumer has not
  *                    released; a multiple of S. Written by the consumer only.
- *  [L] last_ts       timestamp of a recent record (hint for the record
- *                    header form).
+ *  [L] last_ts       timestamp of the reservation (record or flush) that
+ *                    moved [W] last; changes with [W] in the same CAS.
  *  [X] events_discarded  cumulative discarded records.
  *  Per slot i:
  *  [C] commit_count  bytes committed into slot i, cumulative over all laps.
@@ -63,7 +64,8 @@
  *    = its record's timestamp, which also opens the next packet), a reserver
  *    whose record ends exactly at S (exact fill: content = S, no padding,
  *    ts_end = its timestamp), or rb_stream_flush() (content = offset, ts_end
- *    = the flush's clock reading, next packet left unopened).
+ *    = the flush's timestamp, taken like a record's, I3; next packet left
+ *    unopened).
  *
  * ======================================================================
  *  Invariants
@@ -83,13 +85,16 @@
  *      reservation looks at [R]; flush does not look (it opens nothing), so
  *      [W] may sit on a boundary whose slot is busy, and the next
  *      reservation there waits or discards.
- *  I3  Timestamp order = [W] order. A reserver loads [W], then reads the
- *      clock, then CASes [W] from the loaded value. For two successful
- *      reservers A then B (in [W]'s modification order), B's CAS read A's
- *      value or a later one, so B's load/clock read came after A's CAS,
- *      which came after A's clock read: ts_A <= ts_B. Flush reads the clock
- *      the same way, so ts_end >= every timestamp in the packet it closes,
- *      and <= the next packet's ts_begin.
+ *  I3  Timestamp order = [W] order. [W] and [L] form one 16-byte word
+ *      that changes only by a compare-and-swap of both (rb_head_cas()).
+ *      A reserver (or flush) that read the pair (w, l) reads the clock,
+ *      raises the value to l if it is lower (rb_timestamp_after()) and
+ *      CASes (w, l) -> (w', ts). Each successful CAS thus stores a [L] >=
+ *      the one it replaced, and the record (or packet end) it made gets
+ *      that timestamp: timestamps never decrease in [W] order, whatever
+ *      the clock reads, whichever CPU or process reserves. In particular
+ *      ts_end of a closed packet >= every timestamp in it and <= the next
+ *      packet's ts_begin.
  *  I4  [E] of a packet is written once, by its closer, before the closer's
  *      own commit into that packet.
  *  I5  Packet b of lap w in slot i starts with [C] == w * S (lap w - 1 was
@@ -108,27 +113,20 @@
  *  Memory ordering
  * ======================================================================
  *
- *  M1  [W]: acquire load, CAS acq_rel on success / acquire on failure.
- *      Release + acquire chain the reservers of one packet: the opener
- *      loaded [R] with acquire (M4) before its CAS, so every later reserver
- *      of that packet writes its record after the consumer's reads of the
- *      previous lap (I7).
- *      I3 needs the clock read (common/clock.h) to take place after the
- *      load of [W] has its value, and before the CAS that follows
- *      becomes visible. Acquire orders memory accesses only, and the
- *      TSC read is not one: without a fence the CPU may execute rdtsc
- *      before the earlier load of [W] completes, so B could read the
- *      clock before A does, yet load the [W] that A's CAS published and
- *      reserve after A: ts_B < ts_A. That is why rt_clock_read() is
- *      "lfence; rdtsc": lfence lets rdtsc execute only once every
- *      earlier load has completed. The same holds for the loads of a
- *      failed CAS before the retry's clock read. The other half needs
- *      no fence: rdtsc reads the counter when it executes, before it
- *      retires, and a CAS becomes visible only after it retires, in
- *      program order. With CLOCK_MONOTONIC, the vDSO starts with loads
- *      of the kernel's time data and orders its counter read after them
- *      (lfence or rdtscp on x86, isb on arm64). The concurrent unit
- *      tests check the resulting order.
+ *  M1  [W], [L]: acquire load of [W], relaxed load of [L] (two loads: the
+ *      pair read may be torn, which only makes the CAS fail); the pair CAS
+ *      is acq_rel on success, acquire on failure, where it returns the
+ *      current pair read atomically (on x86-64, lock cmpxchg16b: a full
+ *      barrier either way). Release + acquire chain the reservers of one
+ *      packet: the opener loaded [R] with acquire (M4) before its CAS, so
+ *      every later reserver of that packet writes its record after the
+ *      consumer's reads of the previous lap (I7).
+ *      The clock needs no ordering against these accesses (I3 does not
+ *      rest on it): the ring buffer reads it with
+ *      rt_clock_read_unordered(), a bare rdtsc on the TSC path, which may
+ *      execute before the load of [W] completes; such an early reading is
+ *      at worst raised to [L]. The concurrent unit tests check the
+ *      resulting order.
  *  M2  [C]: add-fetch acq_rel. Release publishes what the committer wrote
  *      before: its record; for an opener the packet header written by
  *      packet_begin; for a closer [E]. Acquire, on the completing add-fetch,
@@ -138,13 +136,13 @@
  *      consumer sees the whole packet, packet_end's writes included.
  *  M4  [R]: release store by the consumer after reading the packet, acquire
  *      load by an opener: the next lap's writes come after those reads.
- *  M5  [L]: relaxed load and store (see below).
+ *  M5  [L]: see M1; never written alone.
  *  M6  [X]: relaxed fetch-add: an RMW, so the count is exact; it orders
  *      nothing and is read relaxed as a statistic.
  *  [E] is accessed with relaxed atomics; M2 orders it.
  *
  * ======================================================================
- *  Record header form, and why a stale [L] is harmless
+ *  Record header form
  * ======================================================================
  *
  * The short record header carries only the low timestamp_bits of ts; a
@@ -152,14 +150,10 @@
  * (in [W] order), which is correct when both share ts >> timestamp_bits.
  * So a record takes the long form when force_long, when it opens a packet
  * (a reader starts from the packet's ts_begin, and packets may be lost), or
- * when (ts ^ [L]) has bits above timestamp_bits. [L] is stored after each
- * successful CAS, relaxed, so a reserver may see the timestamp of some
- * earlier record Q instead of the one just before it, P. It can never see a
- * later record's: that record's store follows its CAS, which (M1) follows
- * ours, which follows our load. By I3, ts_Q <= ts_P <= ts. If ts and ts_Q
- * have the same high bits, ts_P, in between, has them too; so a stale [L]
- * can only turn a short header into a needless long one, never the reverse.
- * Discarded records do not update [L]: they are not in the stream.
+ * when (ts ^ [L]) has bits above timestamp_bits. The [L] compared is the
+ * one the record's own CAS replaces (I3), i.e. the timestamp of the
+ * previous record exactly, or of a flush, after which the record opens a
+ * packet anyway. Discarded records do not change [L]: they make no CAS.
  *
  * ======================================================================
  *  Overwrite mode (overwrite.c)
@@ -251,13 +245,15 @@
  * unsigned arithmetic, and reservations are planned from the local sizes,
  * so a record never leaves its sub-buffer whatever [W] says. content_size
  * read from [E] is clamped to S; a page read from [T] above N is replaced by
- * the slot's own (overwrite.c), so it stays inside the mapping too. The memfd is sealed against shrinking, so
- * no mapping can fault. The consumer keeps its own copy of [R]
- * (stream->consumer_pos) and only writes [R]: a corrupted [R] changes what
- * producers consider free, never what the consumer reads. A corrupted [C] or
- * [D] can withhold or repeat a delivery, within the mapping. What remains
- * unbounded is a CAS loop against a process that keeps changing [W], which
- * is that process spinning us, not a fault.
+ * the slot's own (overwrite.c), so it stays inside the mapping too. The
+ * memfd is sealed against shrinking, so no mapping can fault. The consumer
+ * keeps its own copy of [R] (stream->consumer_pos) and only writes [R]: a
+ * corrupted [R] changes what producers consider free, never what the
+ * consumer reads. A corrupted [C] or [D] can withhold or repeat a delivery,
+ * within the mapping; a corrupted [L] can only hold the timestamps of later
+ * records at its value. What remains unbounded is a CAS loop against a
+ * process that keeps changing [W], which is that process spinning us, not
+ * a fault.
  */
 
 #include "ringbuffer/ringbuffer.h"
@@ -304,16 +300,14 @@ static uint32_t rb_record_len(const struct rb_stream *stream, bool long_header,
 }
 
 /* Precondition: payload_len <= max_payload, so an opened packet has room. */
-static void rb_plan_reservation(const struct rb_stream *stream, uint64_t old, uint64_t ts,
-                                uint32_t payload_len, bool force_long, struct rb_plan *plan)
+static void rb_plan_reservation(const struct rb_stream *stream, uint64_t old, uint64_t last,
+                                uint64_t ts, uint32_t payload_len, bool force_long,
+                                struct rb_plan *plan)
 {
 	uint64_t offset = old & stream->offset_mask;
 	uint64_t packet;
 
-	/* M5: relaxed; a stale value only costs a long header. */
-	plan->long_header =
-	    force_long || ((ts ^ __atomic_load_n(&stream->ctl->last_ts, __ATOMIC_RELAXED)) &
-	                   stream->ts_high_mask) != 0;
+	plan->long_header = force_long || ((ts ^ last) & stream->ts_high_mask) != 0;
 	plan->len = rb_record_len(stream, plan->long_header, payload_len);
 	plan->closes_previous = false;
 	plan->opens_packet = false;
@@ -412,24 +406,26 @@ __attribute__((noinline)) int rb_reserve_slow(struct rb_stream *stream, uint32_t
 	struct rb_shm_ctl *ctl = stream->ctl;
 	struct rb_wait wait = {0};
 	struct rb_plan plan;
-	uint64_t old, ts, end;
+	uint64_t old, last, ts, end;
 
 	if (payload_len > stream->max_payload) {
 		rb_count_discard(stream);
 		return -ENOBUFS;
 	}
 
-	/* M1: acquire; rt_clock_read() fences itself after this load (I3). */
+	/* M1: a possibly torn pair, checked by the CAS. */
 	old = __atomic_load_n(&ctl->write_pos, __ATOMIC_ACQUIRE);
+	last = __atomic_load_n(&ctl->last_ts, __ATOMIC_RELAXED);
 	for (;;) {
-		ts = rt_clock_read();
-		rb_plan_reservation(stream, old, ts, payload_len, force_long, &plan);
+		ts = rb_timestamp_after(last);
+		rb_plan_reservation(stream, old, last, ts, payload_len, force_long, &plan);
 		if (plan.opens_packet &&
 		    !rb_packet_may_open(stream, plan.record_pos - stream->header_size)) {
 			/* I2: wait for the consumer (B1, B2), or discard. */
 			if (rb_wait_for_space(stream, &wait)) {
-				/* M1: a fresh [W]; the clock is read again after it (I3). */
+				/* M1: a fresh pair, a fresh timestamp. */
 				old = __atomic_load_n(&ctl->write_pos, __ATOMIC_ACQUIRE);
+				last = __atomic_load_n(&ctl->last_ts, __ATOMIC_RELAXED);
 				continue;
 			}
 			rb_count_discard(stream);
@@ -437,12 +433,9 @@ __attribute__((noinline)) int rb_reserve_slow(struct rb_stream *stream, uint32_t
 		}
 		end = plan.record_pos + plan.len;
 		/* M1, keeps I1 and I3. */
-		if (__atomic_compare_exchange_n(&ctl->write_pos, &old, end, true, __ATOMIC_ACQ_REL,
-		                                __ATOMIC_ACQUIRE))
+		if (rb_head_cas(ctl, &old, &last, end, ts))
 			break;
 	}
-	/* M5. */
-	__atomic_store_n(&ctl->last_ts, ts, __ATOMIC_RELAXED);
 
 	if (plan.closes_previous)
 		rb_packet_close(stream, old, ts);
@@ -484,20 +477,20 @@ __attribute__((noinline)) void rb_subbuf_deliver(struct rb_stream *stream, uint6
 void rb_stream_flush(struct rb_stream *stream)
 {
 	struct rb_shm_ctl *ctl = stream->ctl;
-	uint64_t old, offset, ts;
+	uint64_t old, last, offset, ts;
 
-	/* M1: acquire, then the fenced clock read (I3: ts_end >= every record's ts). */
+	/* M1: a possibly torn pair, checked by the CAS. */
 	old = __atomic_load_n(&ctl->write_pos, __ATOMIC_ACQUIRE);
+	last = __atomic_load_n(&ctl->last_ts, __ATOMIC_RELAXED);
 	do {
-		ts = rt_clock_read();
+		/* I3: ts_end >= every record's timestamp, <= the next packet's ts_begin. */
+		ts = rb_timestamp_after(last);
 		offset = old & stream->offset_mask;
 		/* Offset 0: already closed (I1); up to H: no record to deliver. */
 		if (offset <= stream->header_size)
 			return;
 		/* M1, keeps I1: [W] to the next boundary; the next packet is not opened. */
-	} while (!__atomic_compare_exchange_n(&ctl->write_pos, &old,
-	                                      old - offset + stream->subbuf_size, true,
-	                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+	} while (!rb_head_cas(ctl, &old, &last, old - offset + stream->subbuf_size, ts));
 	rb_packet_close(stream, old, ts);
 }
 

@@ -84,7 +84,8 @@ int rb_stream_create(const struct rb_stream_attr *attr, int *ret_shm_fd, int *re
  * needed); validates the control area against the fd size. -EINVAL on any
  * inconsistency; -EXDEV when the stream's creator reads another trace clock
  * than this process (see common/clock.h), since their timestamps would not
- * compare.
+ * compare; -ENOTSUP on an x86-64 CPU without cmpxchg16b (the reservation
+ * swaps 16 bytes at once).
  *
  * Details: the stream keeps its own close-on-exec dups of wakeup_fd and
  * shm_fd (the caller may close its copies); wakeup_fd may be -1 to map

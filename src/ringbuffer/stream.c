@@ -13,6 +13,9 @@
 #include "common/io.h"
 #include "common/macros.h"
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -21,6 +24,18 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* The CAS of [W] and [L] (rb_head_cas()) needs cmpxchg16b, absent from the first x86-64 CPUs. */
+static bool rb_cpu_supported(void)
+{
+#if defined(__x86_64__)
+	unsigned int eax, ebx, ecx, edx;
+
+	return __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & bit_CMPXCHG16B);
+#else
+	return true;
+#endif
+}
 
 static bool is_power_of_two(uint64_t x)
 {
@@ -167,6 +182,8 @@ int rb_stream_map(int shm_fd, int wakeup_fd, const struct rb_client_ops *ops,
 	void *mem;
 	int r;
 
+	if (!rb_cpu_supported())
+		return -ENOTSUP;
 	r = rb_read_ctl_head(shm_fd, &head, &map_size);
 	if (r < 0)
 		return r;

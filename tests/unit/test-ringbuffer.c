@@ -401,6 +401,55 @@ static void test_flush_partial(void **state)
 	tc_fixture_close(&f);
 }
 
+/*
+ * I3: a clock reading below [L] (here [L] is set ahead of the clock, as a
+ * record stamped by a clock read later on another CPU would leave it) is
+ * raised to [L]; every record and the flush then carry [L], and each CAS
+ * leaves its own timestamp in [L].
+ */
+static void test_timestamp_raised_to_last(void **state)
+{
+	const uint64_t ahead = rt_clock_read() + (1ull << 40);
+	struct rb_reserve_ctx ctx;
+	struct tc_packet_header h;
+	struct tc_record rec;
+	struct rb_subbuf sb;
+	struct tc_fixture f;
+	uint64_t offset = TC_HEADER_SIZE;
+
+	tc_fixture_open(&f, S4K, 4, 27);
+	assert_int_equal(emit(f.prod, 0, 20, false, &ctx), 0); /* opens packet 0 */
+	assert_true(ctx.timestamp < ahead);
+	__atomic_store_n(&f.prod->ctl->last_ts, ahead, __ATOMIC_RELAXED);
+	for (uint64_t i = 1; i < 4; i++) {
+		assert_int_equal(emit(f.prod, i, 20, false, &ctx), 0);
+		assert_int_equal(ctx.timestamp, ahead);
+		/* Same high bits as [L]: the short form (the first one reads [L] exactly). */
+		assert_false(ctx.long_header);
+		assert_int_equal(__atomic_load_n(&f.prod->ctl->last_ts, __ATOMIC_RELAXED), ahead);
+	}
+	rb_stream_flush(f.cons);
+	assert_int_equal(rb_consumer_get_subbuf(f.cons, &sb), 0);
+	check_packet_header(&sb, &h);
+	assert_int_equal(h.ts_end, ahead);
+	assert_int_equal(tc_record_next(&sb, &offset, &rec), 1);
+	assert_true(rec.ts < ahead);
+	for (uint64_t i = 1; i < 4; i++)
+		assert_int_equal(tc_record_next(&sb, &offset, &rec), 1);
+	assert_int_equal(tc_record_next(&sb, &offset, &rec), 0);
+	rb_consumer_put_subbuf(f.cons, &sb);
+
+	/* The next packet begins at [L] too, and the clock takes over once past it. */
+	assert_int_equal(emit(f.prod, 4, 20, false, &ctx), 0);
+	assert_int_equal(ctx.timestamp, ahead);
+	assert_true(ctx.long_header);
+	__atomic_store_n(&f.prod->ctl->last_ts, 1, __ATOMIC_RELAXED);
+	assert_int_equal(emit(f.prod, 5, 20, false, &ctx), 0);
+	assert_true(ctx.timestamp > 1 && ctx.timestamp < ahead);
+	assert_int_equal(__atomic_load_n(&f.prod->ctl->last_ts, __ATOMIC_RELAXED), ctx.timestamp);
+	tc_fixture_close(&f);
+}
+
 /* Flush does not need the next slot; the next reservation then discards. */
 static void test_flush_next_slot_busy(void **state)
 {
@@ -669,6 +718,7 @@ int main(void)
 	    cmocka_unit_test(test_exact_fill),
 	    cmocka_unit_test(test_delivery_waits_for_commits),
 	    cmocka_unit_test(test_flush_partial),
+	    cmocka_unit_test(test_timestamp_raised_to_last),
 	    cmocka_unit_test(test_flush_next_slot_busy),
 	    cmocka_unit_test(test_discard_accounting),
 	    cmocka_unit_test(test_map_rejects_corruption),

@@ -78,6 +78,15 @@ static inline struct rb_stream *channel_stream(const struct rt_ust_channel *chan
 	return rcu_dereference(chan->streams[i % n]);
 }
 
+/* The recorder's own, its channel's and its session's flags. */
+static inline bool recorder_is_on(const struct rt_ust_recorder *r)
+{
+	const struct rt_ust_channel *chan = r->chan;
+
+	return CMM_LOAD_SHARED(r->enabled) && CMM_LOAD_SHARED(chan->enabled) &&
+	       CMM_LOAD_SHARED(chan->session->active);
+}
+
 /*
  * The record path of a channel with application contexts, out of line so
  * that other channels do not pay for it: each provider is loaded once, so
@@ -133,13 +142,16 @@ static int record_reserve_app(const struct cds_list_head *pos, const struct rt_u
                               struct ringtrace_record *rec);
 
 /*
- * Reserves in the first recorder from pos on that is on (and, when only is
- * set, whose channel belongs to that session). The list is the event's,
- * read under the caller's RCU read lock. The fast path passes a constant
- * NULL: inlined, the session test disappears from it.
+ * Reserves in the first recorder from pos on that is on and whose filters
+ * accept (and, when only is set, whose channel belongs to that session);
+ * accepted (or NULL) is one that a selection found accepting already, whose
+ * filters are not run again. The list is the event's, read under the
+ * caller's RCU read lock. The fast path passes a constant NULL only:
+ * inlined, the session test disappears from it.
  */
 static inline int record_reserve_from(const struct cds_list_head *pos,
-                                      const struct rt_ust_session *only, size_t payload_len,
+                                      const struct rt_ust_session *only,
+                                      const struct cds_list_head *accepted, size_t payload_len,
                                       struct ringtrace_record *rec)
 {
 	struct record_private *priv = record_private(rec);
@@ -153,13 +165,13 @@ static inline int record_reserve_from(const struct cds_list_head *pos,
 
 		const struct rt_ust_filter_set *filters;
 
-		if (!CMM_LOAD_SHARED(r->enabled) || !CMM_LOAD_SHARED(chan->enabled) ||
-		    !CMM_LOAD_SHARED(chan->session->active))
+		if (!recorder_is_on(r))
 			continue;
 		if (only && chan->session != only)
 			continue;
 		filters = rcu_dereference(r->filters);
-		if (unlikely(filters) && !rt_ust_filter_set_accepts(filters, rec->filter_values))
+		if (unlikely(filters) && pos != accepted &&
+		    !rt_ust_filter_set_accepts(filters, rec->filter_values))
 			continue;
 		stream = channel_stream(chan);
 		if (unlikely(!stream))
@@ -196,7 +208,7 @@ record_reserve_app(const struct cds_list_head *pos, const struct rt_ust_session 
 		rec->cursor = pos;
 		return 1;
 	}
-	return record_reserve_from(rcu_dereference(pos->next), only, payload_len, rec);
+	return record_reserve_from(rcu_dereference(pos->next), only, NULL, payload_len, rec);
 }
 
 /*
@@ -214,7 +226,72 @@ __attribute__((flatten)) int ringtrace_record_reserve(const struct ringtrace_eve
 	if (unlikely(!rt || payload_len > UINT32_MAX - RT_UST_MAX_CONTEXT_LEN))
 		return 0;
 	record_private(rec)->head = &rt->recorders;
-	return record_reserve_from(rcu_dereference(rt->recorders.next), NULL, payload_len, rec);
+	return record_reserve_from(rcu_dereference(rt->recorders.next), NULL, NULL, payload_len,
+	                           rec);
+}
+
+/*
+ * Filtered events (tp-record.h). Selecting walks the recorders from pos on
+ * for the first that is on and whose filters accept; the entry point
+ * evaluates in place the filter sets that are comparisons only, and hands
+ * the walk over to the out-of-line version at the first set that needs the
+ * interpreter, so that it makes no call itself.
+ */
+static __attribute__((noinline)) int record_select_from(const struct cds_list_head *pos,
+                                                        const struct rt_ust_session *only,
+                                                        struct ringtrace_record *rec)
+{
+	const struct cds_list_head *head = record_private(rec)->head;
+
+	for (; pos != head; pos = rcu_dereference(pos->next)) {
+		const struct rt_ust_recorder *r =
+		    caa_container_of(pos, struct rt_ust_recorder, node);
+		const struct rt_ust_filter_set *filters;
+
+		if (!recorder_is_on(r) || (only && r->chan->session != only))
+			continue;
+		filters = rcu_dereference(r->filters);
+		if (!filters || rt_ust_filter_set_accepts_inline(filters, rec->filter_values)) {
+			rec->cursor = pos;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int ringtrace_record_select(const struct ringtrace_event_desc *desc, struct ringtrace_record *rec)
+{
+	struct ringtrace_event_runtime *rt = rcu_dereference(*desc->runtime);
+	const struct cds_list_head *pos;
+
+	if (unlikely(!rt))
+		return 0;
+	record_private(rec)->head = &rt->recorders;
+	for (pos = rcu_dereference(rt->recorders.next); pos != &rt->recorders;
+	     pos = rcu_dereference(pos->next)) {
+		const struct rt_ust_recorder *r =
+		    caa_container_of(pos, struct rt_ust_recorder, node);
+		const struct rt_ust_filter_set *filters;
+
+		if (!recorder_is_on(r))
+			continue;
+		filters = rcu_dereference(r->filters);
+		if (filters && !filters->in_place)
+			return record_select_from(pos, NULL, rec);
+		if (!filters || rt_ust_filter_set_accepts_in_place(filters, rec->filter_values)) {
+			rec->cursor = pos;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+__attribute__((flatten)) int ringtrace_record_reserve_selected(size_t payload_len,
+                                                               struct ringtrace_record *rec)
+{
+	if (unlikely(payload_len > UINT32_MAX - RT_UST_MAX_CONTEXT_LEN))
+		return 0;
+	return record_reserve_from(rec->cursor, NULL, rec->cursor, payload_len, rec);
 }
 
 /* A second recorder of the same event: rare, kept out of the commit. */
@@ -222,7 +299,7 @@ static __attribute__((noinline)) int record_reserve_next(const struct cds_list_h
                                                          size_t payload_len,
                                                          struct ringtrace_record *rec)
 {
-	return record_reserve_from(pos, NULL, payload_len, rec);
+	return record_reserve_from(pos, NULL, NULL, payload_len, rec);
 }
 
 __attribute__((flatten)) int ringtrace_record_commit_next(size_t payload_len,
@@ -247,7 +324,28 @@ int rt_ust_record_reserve_in_session(const struct ringtrace_event_desc *desc,
 	if (!rt || payload_len > UINT32_MAX - RT_UST_MAX_CONTEXT_LEN)
 		return 0;
 	record_private(rec)->head = &rt->recorders;
-	return record_reserve_from(rcu_dereference(rt->recorders.next), session, payload_len, rec);
+	return record_reserve_from(rcu_dereference(rt->recorders.next), session, NULL, payload_len,
+	                           rec);
+}
+
+int rt_ust_record_select_in_session(const struct ringtrace_event_desc *desc,
+                                    const struct rt_ust_session *session,
+                                    struct ringtrace_record *rec)
+{
+	struct ringtrace_event_runtime *rt = rcu_dereference(*desc->runtime);
+
+	if (!rt)
+		return 0;
+	record_private(rec)->head = &rt->recorders;
+	return record_select_from(rcu_dereference(rt->recorders.next), session, rec);
+}
+
+int rt_ust_record_reserve_selected_in_session(const struct rt_ust_session *session,
+                                              size_t payload_len, struct ringtrace_record *rec)
+{
+	if (payload_len > UINT32_MAX - RT_UST_MAX_CONTEXT_LEN)
+		return 0;
+	return record_reserve_from(rec->cursor, session, rec->cursor, payload_len, rec);
 }
 
 int rt_ust_record_commit_next_in_session(const struct rt_ust_session *session, size_t payload_len,
@@ -257,7 +355,7 @@ int rt_ust_record_commit_next_in_session(const struct rt_ust_session *session, s
 
 	rb_commit(&priv->rb);
 	return record_reserve_from(
-	    rcu_dereference(((const struct cds_list_head *)rec->cursor)->next), session,
+	    rcu_dereference(((const struct cds_list_head *)rec->cursor)->next), session, NULL,
 	    payload_len, rec);
 }
 

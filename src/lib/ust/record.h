@@ -28,14 +28,20 @@
 struct rb_stream;
 
 /*
- * ringtrace_record_reserve() / ringtrace_record_commit_next() for the
- * recorders of one session only: what the library's statedump provider
+ * ringtrace_record_reserve() / ringtrace_record_commit_next() (and the
+ * select / reserve_selected pair of filtered events) for the recorders of
+ * one session only: what the library's statedump provider
  * records with (statedump.c), as lttng-ust's session check. Same contract
  * otherwise (inside an RCU read-side critical section).
  */
 int rt_ust_record_reserve_in_session(const struct ringtrace_event_desc *desc,
                                      const struct rt_ust_session *session, size_t payload_len,
                                      struct ringtrace_record *rec);
+int rt_ust_record_select_in_session(const struct ringtrace_event_desc *desc,
+                                    const struct rt_ust_session *session,
+                                    struct ringtrace_record *rec);
+int rt_ust_record_reserve_selected_in_session(const struct rt_ust_session *session,
+                                              size_t payload_len, struct ringtrace_record *rec);
 int rt_ust_record_commit_next_in_session(const struct rt_ust_session *session, size_t payload_len,
                                          struct ringtrace_record *rec);
 

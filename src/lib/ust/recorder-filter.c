@@ -39,13 +39,7 @@ int rt_ust_bytecode_new(const void *data, size_t size, struct rt_ust_bytecode **
 __attribute__((noinline)) bool rt_ust_filter_set_accepts(const struct rt_ust_filter_set *set,
                                                          const union ringtrace_filter_value *values)
 {
-	if (!values)
-		return false; /* the probe saw no filter yet: one is being installed */
-	for (uint32_t i = 0; i < set->nr; i++) {
-		if (set->programs[i] && filter_program_run(set->programs[i], values))
-			return true;
-	}
-	return false;
+	return rt_ust_filter_set_accepts_inline(set, values);
 }
 
 bool rt_ust_recorder_filters_are(const struct rt_ust_recorder *recorder,
@@ -70,6 +64,7 @@ void rt_ust_filter_set_free(struct rt_ust_filter_set *set)
 	for (uint32_t i = 0; i < set->nr; i++)
 		filter_program_free(set->programs[i]);
 	free(set->programs);
+	free(set->comparisons);
 	free(set->ids);
 	free(set);
 }
@@ -84,11 +79,13 @@ static int filter_set_new(const struct ringtrace_event_desc *desc,
 		return -ENOMEM;
 	set->ids = calloc(nr, sizeof(*set->ids));
 	set->programs = calloc(nr, sizeof(*set->programs));
-	if (!set->ids || !set->programs) {
+	set->comparisons = calloc(nr, sizeof(*set->comparisons)); /* FILTER_COMPARISON_NONE */
+	if (!set->ids || !set->programs || !set->comparisons) {
 		rt_ust_filter_set_free(set);
 		return -ENOMEM;
 	}
 	set->nr = nr;
+	set->in_place = true;
 	for (uint32_t i = 0; i < nr; i++) {
 		const char *reason = NULL;
 		int r;
@@ -104,6 +101,10 @@ static int filter_set_new(const struct ringtrace_event_desc *desc,
 		if (r < 0)
 			rt_comm_debug("filter of %s:%s never matches it: %s", desc->provider_name,
 			              desc->event_name, reason ? reason : "link failed");
+		else
+			set->comparisons[i] = filter_program_comparison(set->programs[i]);
+		if (set->comparisons[i].rel == FILTER_COMPARISON_NONE)
+			set->in_place = false;
 	}
 	*ret_set = set;
 	return 0;

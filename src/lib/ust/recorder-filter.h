@@ -20,9 +20,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "filter/filter-comparison.h"
+#include "filter/filter-interp.h"
 #include "lib/ust/ust-objects.h"
-
-struct filter_program;
 
 /* A validated filter container, as an enabler keeps it. */
 struct rt_ust_bytecode {
@@ -36,6 +36,9 @@ struct rt_ust_filter_set {
 	uint32_t nr;
 	uint64_t *ids;                    /* nr bytecode ids, in the order given */
 	struct filter_program **programs; /* nr; NULL when linking failed */
+	/* nr: the program as one comparison, evaluated without the interpreter */
+	struct filter_comparison *comparisons;
+	bool in_place; /* every program is such a comparison */
 };
 
 /*
@@ -45,7 +48,39 @@ struct rt_ust_filter_set {
 int rt_ust_bytecode_new(const void *data, size_t size, struct rt_ust_bytecode **ret_bytecode,
                         const char **ret_reason);
 
+/*
+ * Whether one of the set's comparisons accepts these values (NULL: none
+ * do). Precondition: set->in_place.
+ */
+static inline bool rt_ust_filter_set_accepts_in_place(const struct rt_ust_filter_set *set,
+                                                      const union ringtrace_filter_value *values)
+{
+	if (!values)
+		return false; /* the probe saw no filter yet: one is being installed */
+	for (uint32_t i = 0; i < set->nr; i++)
+		if (filter_comparison_holds(&set->comparisons[i], values))
+			return true;
+	return false;
+}
+
 /* Whether one of the set's programs accepts these values (NULL: none do). */
+static inline bool rt_ust_filter_set_accepts_inline(const struct rt_ust_filter_set *set,
+                                                    const union ringtrace_filter_value *values)
+{
+	if (!values)
+		return false; /* the probe saw no filter yet: one is being installed */
+	for (uint32_t i = 0; i < set->nr; i++) {
+		if (set->comparisons[i].rel != FILTER_COMPARISON_NONE) {
+			if (filter_comparison_holds(&set->comparisons[i], values))
+				return true;
+		} else if (set->programs[i] && filter_program_run(set->programs[i], values)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The same, out of line (the record path). */
 bool rt_ust_filter_set_accepts(const struct rt_ust_filter_set *set,
                                const union ringtrace_filter_value *values)
     __attribute__((visibility("hidden"))); /* called by the record path without the PLT */

@@ -38,6 +38,9 @@
 	rt_ust_record_reserve_in_session(desc, session, len, rec)
 #define ringtrace_record_commit_next(len, rec)                                                     \
 	rt_ust_record_commit_next_in_session(session, len, rec)
+#define ringtrace_record_select(desc, rec) rt_ust_record_select_in_session(desc, session, rec)
+#define ringtrace_record_reserve_selected(len, rec)                                                \
+	rt_ust_record_reserve_selected_in_session(session, len, rec)
 
 #define RINGTRACE_TRACEPOINT_CREATE_PROBES
 #define RINGTRACE_TRACEPOINT_DEFINE
