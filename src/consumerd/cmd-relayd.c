@@ -2,8 +2,10 @@
 /*
  * ADD_RELAYD_SOCKET and DESTROY_RELAYD (consumer-msg.h): the relay
  * connections of a session, received from the session daemon and released
- * when the session is destroyed. CREATE/CLOSE_TRACE_CHUNK: the trace chunks
- * of such a session (rotation and clear).
+ * when the session is destroyed. CREATE/CLOSE_TRACE_CHUNK and
+ * TRACE_CHUNK_EXISTS: the trace chunks of such a session (rotation and
+ * clear). The streams of channels destroyed since are closed before each
+ * CLOSE and EXISTS, so that the relay can let go of the chunk.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -120,4 +122,25 @@ int cmd_close_trace_chunk(const struct command_request *req)
 	log_info("Session %" PRIu64 ": trace chunk %" PRIu64 " closed on the relay daemon (%s)",
 	         msg.session_id, msg.chunk_id, reply.path);
 	return command_reply(req, &reply, sizeof(reply));
+}
+
+int cmd_trace_chunk_exists(const struct command_request *req)
+{
+	struct consumer_trace_chunk msg;
+	struct relay_session *rs;
+	uint8_t exists;
+	int r;
+
+	memcpy(&msg, req->payload, sizeof(msg));
+	rs = chunk_session("TRACE_CHUNK_EXISTS", msg.session_id);
+	if (!rs)
+		return command_reply_error(req, CONSUMERD_INVALID_PARAMETERS);
+	r = relay_close_retired_streams(rs);
+	if (r == 0)
+		r = relay_trace_chunk_exists(rs, msg.chunk_id);
+	relay_session_put(rs);
+	if (r < 0)
+		return command_reply_error(req, CONSUMERD_RELAYD_FAIL);
+	exists = (uint8_t)r;
+	return command_reply(req, &exists, sizeof(exists));
 }

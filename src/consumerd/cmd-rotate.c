@@ -19,10 +19,12 @@
 
 #include "channel.h"
 #include "command.h"
+#include "common/clock.h"
 #include "common/comm/consumer-msg.h"
 #include "common/log.h"
 #include "common/macros.h"
 #include "data.h"
+#include "output.h"
 #include "relay.h"
 #include "ringbuffer/ringbuffer.h"
 #include "stream-output.h"
@@ -80,8 +82,10 @@ static int rotate_relay_data(struct consumer_channel *channel)
 		return CONSUMERD_ENOMEM;
 	take_and_drain(channel, lent);
 	for (uint32_t i = 0; i < channel->nr_streams; i++) {
-		const struct consumer_stream *stream = &channel->streams[i];
+		struct consumer_stream *stream = &channel->streams[i];
 
+		if (stream->relay_next_seq == 0)
+			relay_output_first_packet(stream, rt_clock_read());
 		pos[i] = (struct relay_rotate_position){.handle = stream->relay_handle,
 		                                        .seq = stream->relay_next_seq};
 	}

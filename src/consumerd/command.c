@@ -53,7 +53,7 @@ static const struct command_desc command_table[_CONSUMER_COMMAND_MAX] = {
     COMMAND_UNSUPPORTED(INIT),
     COMMAND(CREATE_TRACE_CHUNK, cmd_create_trace_chunk, struct consumer_trace_chunk),
     COMMAND(CLOSE_TRACE_CHUNK, cmd_close_trace_chunk, struct consumer_trace_chunk),
-    COMMAND_UNSUPPORTED(TRACE_CHUNK_EXISTS),
+    COMMAND(TRACE_CHUNK_EXISTS, cmd_trace_chunk_exists, struct consumer_trace_chunk),
     COMMAND_UNSUPPORTED(CLEAR_CHANNEL),
     COMMAND_UNSUPPORTED(OPEN_CHANNEL_PACKETS),
 };

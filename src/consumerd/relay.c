@@ -425,33 +425,23 @@ int relay_data_pending_end(struct relay_session *rs)
 	                            sizeof(payload));
 }
 
-/* TRACE_CHUNK_EXISTS until the relay says no more, under ctrl_lock. */
-static int relay_wait_chunk_gone_locked(struct relay_session *rs, uint64_t chunk_id)
+int relay_trace_chunk_exists(struct relay_session *rs, uint64_t chunk_id)
 {
-	const struct timespec pause = {.tv_nsec = RELAY_CHUNK_EXISTS_POLL_NS};
-	uint8_t payload[8], exists[5];
+	uint8_t payload[8], reply[5];
+	int r;
 
 	relayd_u64_encode(payload, chunk_id);
-	for (int i = 0; i < RELAY_CHUNK_EXISTS_POLLS; i++) {
-		int r = relayd_client_call(rs->ctrl_fd, RELAYD_TRACE_CHUNK_EXISTS, payload,
-		                           sizeof(payload), exists, sizeof(exists));
-
-		if (r < 0)
-			return r;
-		if (be32_get(exists) != RELAYD_RET_OK) {
-			log_error("Relay refused TRACE_CHUNK_EXISTS of session %" PRIu64
-			          " (code %" PRIu32 ")",
-			          rs->session_id, be32_get(exists));
-			return -EREMOTEIO;
-		}
-		if (!exists[4])
-			return 0;
-		nanosleep(&pause, NULL);
+	r = relay_ctrl_call(rs, RELAYD_TRACE_CHUNK_EXISTS, "TRACE_CHUNK_EXISTS", payload,
+	                    sizeof(payload), reply, sizeof(reply));
+	if (r < 0)
+		return r;
+	if (be32_get(reply) != RELAYD_RET_OK) {
+		log_error("Relay refused TRACE_CHUNK_EXISTS of session %" PRIu64 " (code %" PRIu32
+		          ")",
+		          rs->session_id, be32_get(reply));
+		return -EREMOTEIO;
 	}
-	log_error("Session %" PRIu64 ": the relay still has trace chunk %" PRIu64
-	          " after %d queries",
-	          rs->session_id, chunk_id, RELAY_CHUNK_EXISTS_POLLS);
-	return -ETIMEDOUT;
+	return reply[4] != 0;
 }
 
 int relay_close_trace_chunk(struct relay_session *rs, uint64_t chunk_id, int close_command,
@@ -495,9 +485,7 @@ int relay_close_trace_chunk(struct relay_session *rs, uint64_t chunk_id, int clo
 		          chunk_id, rs->session_id, be32_get(reply));
 		r = -EREMOTEIO;
 	}
-	if (r == 0)
-		r = relay_wait_chunk_gone_locked(rs, chunk_id);
-	if (r < 0 && r != -EREMOTEIO && r != -ETIMEDOUT)
+	if (r < 0 && r != -EREMOTEIO)
 		r = relay_fail(rs, "CLOSE_TRACE_CHUNK", r);
 	pthread_mutex_unlock(&rs->ctrl_lock);
 	return r;
@@ -529,6 +517,11 @@ static int relay_teardown(struct relay_session *rs)
 		r = relay_close_trace_chunk(
 		    rs, rs->chunk_id, rs->chunk_id ? RELAYD_CHUNK_CLOSE_MOVE_TO_COMPLETED : -1,
 		    NULL, 0);
+	/* Asked once, as lttng's consumer does: the streams are closed next. */
+	if (r == 0) {
+		r = relay_trace_chunk_exists(rs, rs->chunk_id);
+		r = r > 0 ? 0 : r;
+	}
 	return r == 0 ? relay_close_retired_streams(rs) : r;
 }
 

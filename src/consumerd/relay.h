@@ -119,13 +119,15 @@ struct relay_rotate_position {
  * streams are moved to it (relay_rotate_streams, to_chunk true), then the
  * chunk left is closed. Its relay path is returned in ret_path (NUL-terminated,
  * truncated to path_size). close_command: enum relayd_chunk_close_command,
- * or -1 for none. Waits until the relay reports the chunk gone.
+ * or -1 for none. The relay has the chunk (1) until no stream writes into it
+ * any more (relay_trace_chunk_exists, 0 then).
  */
 int relay_create_trace_chunk(struct relay_session *rs, uint64_t chunk_id);
 int relay_rotate_streams(struct relay_session *rs, bool to_chunk,
                          const struct relay_rotate_position *pos, uint32_t count);
 int relay_close_trace_chunk(struct relay_session *rs, uint64_t chunk_id, int close_command,
                             char *ret_path, size_t path_size);
+int relay_trace_chunk_exists(struct relay_session *rs, uint64_t chunk_id);
 
 /*
  * CLOSE_STREAM of the retired streams, metadata first, so that the relay

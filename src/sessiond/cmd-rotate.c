@@ -47,6 +47,9 @@
 #include "relay-output.h"
 
 #define CHUNK_TIME_LEN 32
+/* How often and how long a rotation asks whether the relay has finished with a chunk. */
+#define RELAY_CHUNK_POLL_NS 10000000L
+#define RELAY_CHUNK_POLLS   3000
 
 struct rotate_walk {
 	struct session *s;
@@ -236,6 +239,28 @@ static int session_rotate(struct session *s, char ret_archive[PATH_MAX])
 	return 0;
 }
 
+/*
+ * Until the relay has finished with a closed chunk (its streams moved on),
+ * as lttng's rotation waits; the consumer is free between the queries, so
+ * that buffers being released meanwhile can go.
+ */
+static int wait_relay_chunk_gone(const struct session *s, uint64_t chunk_id)
+{
+	const struct timespec pause = {.tv_nsec = RELAY_CHUNK_POLL_NS};
+
+	for (int i = 0; i < RELAY_CHUNK_POLLS; i++) {
+		int r = consumer_trace_chunk_exists(s->id, chunk_id);
+
+		if (r <= 0)
+			return r;
+		nanosleep(&pause, NULL);
+	}
+	log_error(
+	    "Session %s: the relay daemon still writes into trace chunk %" PRIu64 " after %d s",
+	    s->name, chunk_id, RELAY_CHUNK_POLLS * (int)(RELAY_CHUNK_POLL_NS / 1000000) / 1000);
+	return -CONSUMERD_CLOSE_TRACE_CHUNK_FAILED;
+}
+
 static int session_rotate_relay(struct session *s, uint32_t close_command,
                                 char ret_location[PATH_MAX])
 {
@@ -250,6 +275,8 @@ static int session_rotate_relay(struct session *s, uint32_t close_command,
 		r = rotate_channels(s, "", &w);
 		if (r == 0)
 			r = consumer_close_trace_chunk(s->id, left, close_command, relay_path);
+		if (r == 0)
+			r = wait_relay_chunk_gone(s, left);
 		if (r < 0 && r != w.error)
 			r = cmd_error_from_consumer(r);
 	} else {

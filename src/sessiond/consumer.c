@@ -72,6 +72,7 @@ static const char *const command_names[_CONSUMER_COMMAND_MAX] = {
     [CONSUMER_ROTATE_CHANNEL] = "ROTATE_CHANNEL",
     [CONSUMER_CREATE_TRACE_CHUNK] = "CREATE_TRACE_CHUNK",
     [CONSUMER_CLOSE_TRACE_CHUNK] = "CLOSE_TRACE_CHUNK",
+    [CONSUMER_TRACE_CHUNK_EXISTS] = "TRACE_CHUNK_EXISTS",
     [CONSUMER_DISCARDED_EVENTS] = "DISCARDED_EVENTS",
     [CONSUMER_LOST_PACKETS] = "LOST_PACKETS",
     [CONSUMER_ADD_RELAYD_SOCKET] = "ADD_RELAYD_SOCKET",
@@ -733,4 +734,14 @@ int consumer_close_trace_chunk(uint64_t session_id, uint64_t chunk_id, uint32_t 
 		strcpy(ret_path, reply->path);
 	}
 	return r;
+}
+
+int consumer_trace_chunk_exists(uint64_t session_id, uint64_t chunk_id)
+{
+	struct consumer_trace_chunk req = {.session_id = session_id, .chunk_id = chunk_id};
+	uint8_t exists;
+	int r = consumer_call_relayd(CONSUMER_TRACE_CHUNK_EXISTS, &req, sizeof(req), &exists,
+	                             sizeof(exists));
+
+	return r < 0 ? r : exists != 0;
 }

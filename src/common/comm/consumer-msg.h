@@ -43,7 +43,7 @@ enum consumer_command {
 	CONSUMER_INIT = 22,
 	CONSUMER_CREATE_TRACE_CHUNK = 23, /* req: consumer_trace_chunk */
 	CONSUMER_CLOSE_TRACE_CHUNK = 24, /* req: consumer_trace_chunk; reply: consumer_chunk_path */
-	CONSUMER_TRACE_CHUNK_EXISTS = 25,
+	CONSUMER_TRACE_CHUNK_EXISTS = 25, /* req: consumer_trace_chunk; reply: uint8_t */
 	CONSUMER_CLEAR_CHANNEL = 26,
 	CONSUMER_OPEN_CHANNEL_PACKETS = 27,
 	_CONSUMER_COMMAND_MAX,
@@ -190,8 +190,9 @@ enum consumer_relayd_sock_type {
  * then of each metadata channel (whose pathname is then ignored: streams
  * keep their relative paths) followed by the whole metadata pushed again;
  * CLOSE_TRACE_CHUNK(the chunk left, close_command = enum
- * relayd_chunk_close_command), whose reply names where the relay put it
- * (relative to its output directory), once the relay no longer has it.
+ * relayd_chunk_close_command), whose reply names where the relay puts it
+ * (relative to its output directory); then TRACE_CHUNK_EXISTS(that chunk)
+ * until it answers 0: the relay has finished with the chunk.
  * -CONSUMERD_INVALID_PARAMETERS when the session has no relay connections,
  * -CONSUMERD_CREATE/CLOSE_TRACE_CHUNK_FAILED when the relay refuses.
  */
