@@ -487,6 +487,8 @@ int relay_close_trace_chunk(struct relay_session *rs, uint64_t chunk_id, int clo
 	}
 	if (r < 0 && r != -EREMOTEIO)
 		r = relay_fail(rs, "CLOSE_TRACE_CHUNK", r);
+	if (r == 0 && close_command == RELAYD_CHUNK_CLOSE_MOVE_TO_COMPLETED)
+		rs->rotated = true;
 	pthread_mutex_unlock(&rs->ctrl_lock);
 	return r;
 }
@@ -514,9 +516,9 @@ static int relay_teardown(struct relay_session *rs)
 		r = relay_rotate_to_no_chunk(rs, true);
 	/* A rotated session's last chunk is archived too, as the others. */
 	if (r == 0)
-		r = relay_close_trace_chunk(
-		    rs, rs->chunk_id, rs->chunk_id ? RELAYD_CHUNK_CLOSE_MOVE_TO_COMPLETED : -1,
-		    NULL, 0);
+		r = relay_close_trace_chunk(rs, rs->chunk_id,
+		                            rs->rotated ? RELAYD_CHUNK_CLOSE_MOVE_TO_COMPLETED : -1,
+		                            NULL, 0);
 	/* Asked once, as lttng's consumer does: the streams are closed next. */
 	if (r == 0) {
 		r = relay_trace_chunk_exists(rs, rs->chunk_id);

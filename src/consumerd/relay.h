@@ -56,9 +56,10 @@ struct relay_session {
 	pthread_mutex_t ctrl_lock;
 	pthread_mutex_t data_lock;
 	atomic_bool broken;
-	uint64_t chunk_id;                    /* current trace chunk (command thread only) */
-	bool chunk_created;                   /* chunk_id announced (command thread only) */
-	unsigned refs;                        /* command thread only */
+	uint64_t chunk_id;  /* current trace chunk (command thread only) */
+	bool chunk_created; /* chunk_id announced (command thread only) */
+	bool rotated;       /* a chunk was archived: so is the last one (command thread only) */
+	unsigned refs;      /* command thread only */
 	struct relay_retired_stream *retired; /* command thread only */
 	size_t nr_retired, retired_capacity;
 };

@@ -394,7 +394,8 @@ int cmd_rotate_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 
 	if (r < 0)
 		return r;
-	if (s->snapshot_mode)
+	/* As lttng: live sessions are cleared but never rotated. */
+	if (s->snapshot_mode || (s->relay && s->relay->live_timer_us))
 		return -RINGTRACE_ERR_ROTATION_NOT_AVAILABLE;
 	if (!s->has_been_started)
 		return -RINGTRACE_ERR_START_SESSION_ONCE;

@@ -89,3 +89,21 @@ def test_clear_deletes_the_chunk_on_the_relay(rt, relay):
     assert [archive_index(d, a) for a in archives] == [1, 3]
     assert sorted(seq_events(archives[1])[0]) == [(0, i) for i in range(10)]
     assert sorted(p.name for p in d.iterdir()) == ["archives"]
+
+
+def test_live_session_is_cleared_not_rotated(rt, relay):
+    rt.run("create", "s1", "--live=1000000", f"--set-url={relay.url()}")
+    rt.run("enable-event", "-u", "rt_test:seq")
+    rt.run("start")
+    assert rt.app("threads", "1", "10").returncode == 0
+    r = rt.run("rotate", check=False)
+    assert (r.returncode, r.stdout, r.stderr) == (
+        1, "", "Error: Rotation feature not available for this session's creation mode\n")
+    assert rt.run("clear").stdout == 'Session "s1" cleared\n'
+    assert rt.app("threads", "1", "7").returncode == 0
+    rt.run("destroy")
+    # Never rotated: the chunk after the clear stays in the session directory.
+    [d] = list((relay.output / HOST).iterdir())
+    [chunk] = list(d.iterdir())
+    assert re.fullmatch(rf"{STAMP}-1", chunk.name), chunk.name
+    assert sorted(seq_events(chunk)[0]) == [(0, i) for i in range(7)]
