@@ -84,7 +84,8 @@ int cmd_create_trace_chunk(const struct command_request *req)
 	r = relay_create_trace_chunk(rs, msg.chunk_id);
 	relay_session_put(rs);
 	if (r < 0)
-		return command_reply_error(req, CONSUMERD_CREATE_TRACE_CHUNK_FAILED);
+		return command_reply_error(req, r == -EPIPE ? CONSUMERD_RELAYD_FAIL
+		                                            : CONSUMERD_CREATE_TRACE_CHUNK_FAILED);
 	log_info("Session %" PRIu64 ": trace chunk %" PRIu64 " created on the relay daemon",
 	         msg.session_id, msg.chunk_id);
 	return command_reply(req, NULL, 0);
@@ -118,7 +119,8 @@ int cmd_close_trace_chunk(const struct command_request *req)
 		                            sizeof(reply.path));
 	relay_session_put(rs);
 	if (r < 0)
-		return command_reply_error(req, CONSUMERD_CLOSE_TRACE_CHUNK_FAILED);
+		return command_reply_error(req, r == -EPIPE ? CONSUMERD_RELAYD_FAIL
+		                                            : CONSUMERD_CLOSE_TRACE_CHUNK_FAILED);
 	log_info("Session %" PRIu64 ": trace chunk %" PRIu64 " closed on the relay daemon (%s)",
 	         msg.session_id, msg.chunk_id, reply.path);
 	return command_reply(req, &reply, sizeof(reply));

@@ -107,3 +107,17 @@ def test_live_session_is_cleared_not_rotated(rt, relay):
     [chunk] = list(d.iterdir())
     assert re.fullmatch(rf"{STAMP}-1", chunk.name), chunk.name
     assert sorted(seq_events(chunk)[0]) == [(0, i) for i in range(7)]
+
+
+def test_rotation_with_the_relay_gone(rt, relay):
+    net_session(rt, relay)
+    rt.run("start")
+    assert rt.app("threads", "1", "10").returncode == 0
+    relay.stop()
+    r = rt.run("rotate", check=False)
+    assert (r.returncode, r.stdout, r.stderr) == (
+        1, "", "Error: Connection to the relay daemon lost: trace data could not all be sent\n")
+    # The app and the daemons are unharmed.
+    assert rt.app("threads", "1", "10").returncode == 0
+    r = rt.run("destroy", check=False)
+    assert "Session s1 destroyed" in r.stdout
