@@ -58,8 +58,9 @@ int cmd_rotate(int argc, char **argv)
 	if (no_wait)
 		cli_msg("Rotation ongoing for session %s", name);
 	else
+		/* A relay's archive is "tcp://HOST/PATH [control port N, data port M]". */
 		cli_msg("Waiting for rotation to complete\n"
-		        "Trace chunk archive for session %s is now readable at %s",
-		        name, archive);
+		        "Trace chunk archive for session %s is now readable %s %s",
+		        name, archive[0] == '/' ? "at" : "on relay", archive);
 	return CMD_SUCCESS;
 }

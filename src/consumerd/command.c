@@ -53,9 +53,9 @@ static const struct command_desc command_table[_CONSUMER_COMMAND_MAX] = {
     [CONSUMER_SET_CHANNEL_MONITOR_PIPE] = {"SET_CHANNEL_MONITOR_PIPE", cmd_set_channel_monitor_pipe,
                                            0, false, 1},
     COMMAND_UNSUPPORTED(INIT),
-    COMMAND_UNSUPPORTED(CREATE_TRACE_CHUNK),
-    COMMAND_UNSUPPORTED(CLOSE_TRACE_CHUNK),
-    COMMAND_UNSUPPORTED(TRACE_CHUNK_EXISTS),
+    COMMAND(CREATE_TRACE_CHUNK, cmd_create_trace_chunk, struct consumer_trace_chunk),
+    COMMAND(CLOSE_TRACE_CHUNK, cmd_close_trace_chunk, struct consumer_trace_chunk),
+    COMMAND(TRACE_CHUNK_EXISTS, cmd_trace_chunk_exists, struct consumer_trace_chunk),
     COMMAND_UNSUPPORTED(CLEAR_CHANNEL),
     COMMAND_UNSUPPORTED(OPEN_CHANNEL_PACKETS),
 };

@@ -69,3 +69,6 @@ int cmd_snapshot_channel(const struct command_request *req);
 int cmd_rotate_channel(const struct command_request *req);
 int cmd_add_relayd_socket(const struct command_request *req);
 int cmd_destroy_relayd(const struct command_request *req);
+int cmd_create_trace_chunk(const struct command_request *req);
+int cmd_close_trace_chunk(const struct command_request *req);
+int cmd_trace_chunk_exists(const struct command_request *req);

@@ -14,7 +14,9 @@
  * still without any packet therefore starts with an empty one (header
  * only, begin = end = the beacon's time), as lttng's streams do, and its
  * later packets have their packet_seq_num moved up by one so that the
- * numbers stay consecutive.
+ * numbers stay consecutive. A rotation does the same for such a stream:
+ * lttng-relayd moves a stream to the new chunk only once it has received
+ * the packet before the rotation position.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -147,8 +149,8 @@ static int relay_append_metadata(struct consumer_channel *channel, const char *t
 	return 0;
 }
 
-/* The first packet of a live stream that had nothing yet: its header only. */
-static void relay_send_empty_packet(struct consumer_stream *stream, uint64_t timestamp)
+/* The first packet of a stream that had nothing yet: its header only. */
+void relay_output_first_packet(struct consumer_stream *stream, uint64_t timestamp)
 {
 	const struct consumer_channel *channel = stream->channel;
 	struct ctf_stream_client client;
@@ -167,7 +169,7 @@ static void relay_send_empty_packet(struct consumer_stream *stream, uint64_t tim
 static void relay_beacon(struct consumer_stream *stream, uint64_t timestamp_end)
 {
 	if (stream->relay_next_seq == 0) {
-		relay_send_empty_packet(stream, timestamp_end);
+		relay_output_first_packet(stream, timestamp_end);
 		return;
 	}
 	struct relayd_index index = {

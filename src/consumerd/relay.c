@@ -16,7 +16,9 @@
 #include "common/log.h"
 #include "common/macros.h"
 
-#define RELAY_CHUNK_ID 0 /* the only chunk of a session streamed without rotation */
+/* How long CLOSE_TRACE_CHUNK waits for the relay to finish with the chunk. */
+#define RELAY_CHUNK_EXISTS_POLLS   500
+#define RELAY_CHUNK_EXISTS_POLL_NS 10000000L
 
 static CDS_LIST_HEAD(relay_registry);
 
@@ -152,18 +154,44 @@ static int relay_ctrl_call(struct relay_session *rs, uint32_t cmd, const char *w
 	return r;
 }
 
-static int relay_create_chunk(struct relay_session *rs)
+static int relay_create_chunk_id(struct relay_session *rs, uint64_t chunk_id)
 {
 	uint8_t payload[20];
+
+	relayd_create_chunk_encode(payload, chunk_id, (uint64_t)time(NULL));
+	return relay_ctrl_call_ok(rs, RELAYD_CREATE_TRACE_CHUNK, "CREATE_TRACE_CHUNK", payload,
+	                          sizeof(payload));
+}
+
+/* The current chunk, announced on first need. */
+static int relay_create_chunk(struct relay_session *rs)
+{
 	int r;
 
 	if (rs->chunk_created)
 		return 0;
-	relayd_create_chunk_encode(payload, RELAY_CHUNK_ID, (uint64_t)time(NULL));
-	r = relay_ctrl_call_ok(rs, RELAYD_CREATE_TRACE_CHUNK, "CREATE_TRACE_CHUNK", payload,
-	                       sizeof(payload));
+	r = relay_create_chunk_id(rs, rs->chunk_id);
 	if (r == 0)
 		rs->chunk_created = true;
+	return r;
+}
+
+int relay_create_trace_chunk(struct relay_session *rs, uint64_t chunk_id)
+{
+	int r;
+
+	if (chunk_id <= rs->chunk_id) {
+		log_error("Session %" PRIu64 ": trace chunk %" PRIu64
+		          " does not follow chunk %" PRIu64,
+		          rs->session_id, chunk_id, rs->chunk_id);
+		return -EINVAL;
+	}
+	/* The chunk being left must exist on the relay to be closed, even if empty. */
+	r = relay_create_chunk(rs);
+	if (r == 0)
+		r = relay_create_chunk_id(rs, chunk_id);
+	if (r == 0)
+		rs->chunk_id = chunk_id;
 	return r;
 }
 
@@ -173,7 +201,6 @@ int relay_add_stream(struct relay_session *rs, const char *channel_name, const c
 	struct relayd_add_stream as = {
 	    .tracefile_size = tracefile_size,
 	    .tracefile_count = tracefile_count,
-	    .trace_chunk_id = RELAY_CHUNK_ID,
 	};
 	uint8_t payload[RELAYD_ADD_STREAM_MAX_SIZE], reply[12];
 	ssize_t len;
@@ -190,12 +217,13 @@ int relay_add_stream(struct relay_session *rs, const char *channel_name, const c
 	}
 	strcpy(as.channel_name, channel_name);
 	strcpy(as.pathname, pathname);
-	len = relayd_add_stream_encode(payload, sizeof(payload), &as);
-	if (len < 0)
-		return (int)len;
 	r = relay_create_chunk(rs);
 	if (r < 0)
 		return r;
+	as.trace_chunk_id = rs->chunk_id;
+	len = relayd_add_stream_encode(payload, sizeof(payload), &as);
+	if (len < 0)
+		return (int)len;
 	r = relay_ctrl_call(rs, RELAYD_ADD_STREAM, "ADD_STREAM", payload, (size_t)len, reply,
 	                    sizeof(reply));
 	if (r < 0)
@@ -312,35 +340,43 @@ void relay_retire_stream(struct relay_session *rs, uint64_t handle, uint64_t nex
 	rs->retired[rs->nr_retired++] = st;
 }
 
-/* ROTATE_STREAMS to "no chunk" of the retired data (metadata false) or metadata streams. */
-static int relay_rotate_to_no_chunk(struct relay_session *rs, bool metadata)
+int relay_rotate_streams(struct relay_session *rs, bool to_chunk,
+                         const struct relay_rotate_position *pos, uint32_t count)
 {
-	uint8_t *payload, *p;
-	uint32_t count = 0;
-	int r;
+	_cleanup_free_ uint8_t *payload = NULL;
+	uint8_t *p;
 
-	for (size_t i = 0; i < rs->nr_retired; i++)
-		count += rs->retired[i].metadata == metadata;
 	if (count == 0)
 		return 0;
 	payload =
 	    malloc(RELAYD_ROTATE_STREAMS_HEADER_SIZE + (size_t)count * RELAYD_ROTATE_POS_SIZE);
 	if (!payload)
 		return -ENOMEM;
-	relayd_rotate_streams_header_encode(payload, count, false, 0);
+	relayd_rotate_streams_header_encode(payload, count, to_chunk, rs->chunk_id);
 	p = payload + RELAYD_ROTATE_STREAMS_HEADER_SIZE;
+	for (uint32_t i = 0; i < count; i++, p += RELAYD_ROTATE_POS_SIZE)
+		relayd_rotate_position_encode(p, pos[i].handle, pos[i].seq);
+	return relay_ctrl_call_ok(rs, RELAYD_ROTATE_STREAMS, "ROTATE_STREAMS", payload,
+	                          (size_t)(p - payload));
+}
+
+/* ROTATE_STREAMS to "no chunk" of the retired data (metadata false) or metadata streams. */
+static int relay_rotate_to_no_chunk(struct relay_session *rs, bool metadata)
+{
+	_cleanup_free_ struct relay_rotate_position *pos = NULL;
+	uint32_t count = 0;
+
+	pos = calloc(rs->nr_retired ? rs->nr_retired : 1, sizeof(*pos));
+	if (!pos)
+		return -ENOMEM;
 	for (size_t i = 0; i < rs->nr_retired; i++) {
 		const struct relay_retired_stream *st = &rs->retired[i];
 
-		if (st->metadata != metadata)
-			continue;
-		relayd_rotate_position_encode(p, st->handle, metadata ? 0 : st->next_seq);
-		p += RELAYD_ROTATE_POS_SIZE;
+		if (st->metadata == metadata)
+			pos[count++] = (struct relay_rotate_position){
+			    .handle = st->handle, .seq = metadata ? 0 : st->next_seq};
 	}
-	r = relay_ctrl_call_ok(rs, RELAYD_ROTATE_STREAMS, "ROTATE_STREAMS", payload,
-	                       (size_t)(p - payload));
-	free(payload);
-	return r;
+	return relay_rotate_streams(rs, false, pos, count);
 }
 
 int relay_data_pending_begin(struct relay_session *rs)
@@ -389,43 +425,85 @@ int relay_data_pending_end(struct relay_session *rs)
 	                            sizeof(payload));
 }
 
-/* CLOSE_TRACE_CHUNK of chunk 0 (no close command: it stays where it is), then EXISTS. */
-static int relay_close_chunk(struct relay_session *rs)
+int relay_trace_chunk_exists(struct relay_session *rs, uint64_t chunk_id)
 {
-	struct relayd_close_chunk cc = {.chunk_id = RELAY_CHUNK_ID,
-	                                .close_time = (uint64_t)time(NULL)};
-	uint8_t payload[RELAYD_CLOSE_CHUNK_SIZE], reply[8], exists[5];
+	uint8_t payload[8], reply[5];
+	int r;
+
+	relayd_u64_encode(payload, chunk_id);
+	r = relay_ctrl_call(rs, RELAYD_TRACE_CHUNK_EXISTS, "TRACE_CHUNK_EXISTS", payload,
+	                    sizeof(payload), reply, sizeof(reply));
+	if (r < 0)
+		return r;
+	if (be32_get(reply) != RELAYD_RET_OK) {
+		log_error("Relay refused TRACE_CHUNK_EXISTS of session %" PRIu64 " (code %" PRIu32
+		          ")",
+		          rs->session_id, be32_get(reply));
+		return -EREMOTEIO;
+	}
+	return reply[4] != 0;
+}
+
+int relay_close_trace_chunk(struct relay_session *rs, uint64_t chunk_id, int close_command,
+                            char *ret_path, size_t path_size)
+{
+	struct relayd_close_chunk cc = {.chunk_id = chunk_id,
+	                                .close_time = (uint64_t)time(NULL),
+	                                .close_command_set = close_command >= 0,
+	                                .close_command = close_command >= 0 ? close_command : 0};
+	uint8_t payload[RELAYD_CLOSE_CHUNK_SIZE], reply[8];
 	uint32_t path_len;
 	int r;
 
+	if (ret_path && path_size)
+		ret_path[0] = '\0';
 	relayd_close_chunk_encode(payload, &cc);
 	pthread_mutex_lock(&rs->ctrl_lock);
+	if (relay_session_broken(rs)) {
+		pthread_mutex_unlock(&rs->ctrl_lock);
+		return -EPIPE;
+	}
 	r = relayd_client_call(rs->ctrl_fd, RELAYD_CLOSE_TRACE_CHUNK, payload, sizeof(payload),
 	                       reply, sizeof(reply));
 	path_len = r == 0 ? be32_get(reply + 4) : 0;
 	if (r == 0 && path_len > RELAYD_BASE_PATH_MAX)
 		r = -EPROTO;
-	while (r == 0 && path_len > 0) {
-		uint8_t sink[256];
-		uint32_t n = path_len < sizeof(sink) ? path_len : sizeof(sink);
+	for (size_t done = 0; r == 0 && done < path_len;) {
+		uint8_t chunk[256];
+		uint32_t n = path_len - done < sizeof(chunk) ? path_len - done : sizeof(chunk);
 
-		r = relayd_client_recv(rs->ctrl_fd, sink, n);
-		path_len -= n;
+		r = relayd_client_recv(rs->ctrl_fd, chunk, n);
+		if (r == 0 && ret_path && done < path_size)
+			memcpy(ret_path + done, chunk, n < path_size - done ? n : path_size - done);
+		done += n;
 	}
+	if (r == 0 && ret_path && path_size)
+		ret_path[(path_len && path_len <= path_size ? path_len : path_size) - 1] = '\0';
 	if (r == 0 && be32_get(reply) != RELAYD_RET_OK) {
-		log_error("Relay refused to close the trace chunk of session %" PRIu64
+		log_error("Relay refused to close trace chunk %" PRIu64 " of session %" PRIu64
 		          " (code %" PRIu32 ")",
-		          rs->session_id, be32_get(reply));
+		          chunk_id, rs->session_id, be32_get(reply));
 		r = -EREMOTEIO;
-	}
-	if (r == 0) {
-		relayd_u64_encode(payload, RELAY_CHUNK_ID);
-		r = relayd_client_call(rs->ctrl_fd, RELAYD_TRACE_CHUNK_EXISTS, payload, 8, exists,
-		                       sizeof(exists));
 	}
 	if (r < 0 && r != -EREMOTEIO)
 		r = relay_fail(rs, "CLOSE_TRACE_CHUNK", r);
+	if (r == 0 && close_command == RELAYD_CHUNK_CLOSE_MOVE_TO_COMPLETED)
+		rs->rotated = true;
 	pthread_mutex_unlock(&rs->ctrl_lock);
+	return r;
+}
+
+int relay_close_retired_streams(struct relay_session *rs)
+{
+	int r = 0;
+
+	for (int metadata = 1; metadata >= 0; metadata--) {
+		for (size_t i = 0; r == 0 && i < rs->nr_retired; i++)
+			if (rs->retired[i].metadata == (bool)metadata)
+				r = relay_close_retired(rs, &rs->retired[i]);
+	}
+	if (r == 0)
+		rs->nr_retired = 0;
 	return r;
 }
 
@@ -436,14 +514,17 @@ static int relay_teardown(struct relay_session *rs)
 
 	if (r == 0)
 		r = relay_rotate_to_no_chunk(rs, true);
+	/* A rotated session's last chunk is archived too, as the others. */
 	if (r == 0)
-		r = relay_close_chunk(rs);
-	for (int metadata = 1; metadata >= 0; metadata--) {
-		for (size_t i = 0; r == 0 && i < rs->nr_retired; i++)
-			if (rs->retired[i].metadata == (bool)metadata)
-				r = relay_close_retired(rs, &rs->retired[i]);
+		r = relay_close_trace_chunk(rs, rs->chunk_id,
+		                            rs->rotated ? RELAYD_CHUNK_CLOSE_MOVE_TO_COMPLETED : -1,
+		                            NULL, 0);
+	/* Asked once, as lttng's consumer does: the streams are closed next. */
+	if (r == 0) {
+		r = relay_trace_chunk_exists(rs, rs->chunk_id);
+		r = r > 0 ? 0 : r;
 	}
-	return r;
+	return r == 0 ? relay_close_retired_streams(rs) : r;
 }
 
 void relay_session_destroy_all(void)

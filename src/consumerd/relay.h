@@ -12,7 +12,9 @@
  * teardown: ROTATE_STREAMS of the data streams then of the metadata
  * stream to no chunk, CLOSE_TRACE_CHUNK + TRACE_CHUNK_EXISTS, CLOSE_STREAM
  * of the metadata stream then of each data stream. Streams of channels
- * destroyed before are kept (retired) until then.
+ * destroyed before are kept (retired) until then, or until the chunk they
+ * are in is closed by a rotation (CLOSE_STREAM first, so that the relay
+ * lets go of it). Trace chunks: see relay_create_trace_chunk.
  *
  * Threads and lifetime: the registry is touched by the command thread
  * only. A relay session is referenced by each channel streaming through it
@@ -54,8 +56,10 @@ struct relay_session {
 	pthread_mutex_t ctrl_lock;
 	pthread_mutex_t data_lock;
 	atomic_bool broken;
-	bool chunk_created;                   /* chunk 0 announced (command thread only) */
-	unsigned refs;                        /* command thread only */
+	uint64_t chunk_id;  /* current trace chunk (command thread only) */
+	bool chunk_created; /* chunk_id announced (command thread only) */
+	bool rotated;       /* a chunk was archived: so is the last one (command thread only) */
+	unsigned refs;      /* command thread only */
 	struct relay_retired_stream *retired; /* command thread only */
 	size_t nr_retired, retired_capacity;
 };
@@ -102,6 +106,35 @@ int relay_send_metadata(struct relay_session *rs, uint64_t handle, const void *b
  */
 void relay_retire_stream(struct relay_session *rs, uint64_t handle, uint64_t next_seq,
                          bool metadata);
+
+/* Where a stream goes to the new chunk: from its packet seq on (0 for metadata). */
+struct relay_rotate_position {
+	uint64_t handle;
+	uint64_t seq;
+};
+
+/*
+ * Rotation (reference/relayd-protocol.md section 7): CREATE_TRACE_CHUNK of
+ * chunk_id, which becomes the current chunk (the one left is announced
+ * first if it never was, so that it can be closed); then each channel's
+ * streams are moved to it (relay_rotate_streams, to_chunk true), then the
+ * chunk left is closed. Its relay path is returned in ret_path (NUL-terminated,
+ * truncated to path_size). close_command: enum relayd_chunk_close_command,
+ * or -1 for none. The relay has the chunk (1) until no stream writes into it
+ * any more (relay_trace_chunk_exists, 0 then).
+ */
+int relay_create_trace_chunk(struct relay_session *rs, uint64_t chunk_id);
+int relay_rotate_streams(struct relay_session *rs, bool to_chunk,
+                         const struct relay_rotate_position *pos, uint32_t count);
+int relay_close_trace_chunk(struct relay_session *rs, uint64_t chunk_id, int close_command,
+                            char *ret_path, size_t path_size);
+int relay_trace_chunk_exists(struct relay_session *rs, uint64_t chunk_id);
+
+/*
+ * CLOSE_STREAM of the retired streams, metadata first, so that the relay
+ * lets go of the chunk they were in (before closing it at a rotation).
+ */
+int relay_close_retired_streams(struct relay_session *rs);
 
 /*
  * The data pending exchange, in three steps driven by the caller (which

@@ -18,6 +18,12 @@
  * first rotation the chunk's ust/ is deleted and the channels start again
  * in the same place. What the buffers held goes with the old chunk, so only
  * events recorded after the clear remain.
+ *
+ * A session streamed to a relay daemon has its chunks on the relay, which
+ * lays them out as above: the consumer creates chunk index + 1 there, moves
+ * every channel to it (streams keep their paths, relative to the chunk)
+ * and closes the chunk left, with MOVE_TO_COMPLETED (rotate) or DELETE
+ * (clear); the relay's path of the archive is returned as its location.
  */
 #include <errno.h>
 #include <ftw.h>
@@ -32,13 +38,18 @@
 #include "buffer-pid.h"
 #include "buffer-uid.h"
 #include "cmd.h"
+#include "comm/relayd-wire.h"
 #include "consumer.h"
 #include "log.h"
 #include "macros.h"
 #include "paths.h"
 #include "registry.h"
+#include "relay-output.h"
 
 #define CHUNK_TIME_LEN 32
+/* How often and how long a rotation asks whether the relay has finished with a chunk. */
+#define RELAY_CHUNK_POLL_NS 10000000L
+#define RELAY_CHUNK_POLLS   3000
 
 struct rotate_walk {
 	struct session *s;
@@ -228,29 +239,83 @@ static int session_rotate(struct session *s, char ret_archive[PATH_MAX])
 	return 0;
 }
 
+/*
+ * Until the relay has finished with a closed chunk (its streams moved on),
+ * as lttng's rotation waits; the consumer is free between the queries, so
+ * that buffers being released meanwhile can go.
+ */
+static int wait_relay_chunk_gone(const struct session *s, uint64_t chunk_id)
+{
+	const struct timespec pause = {.tv_nsec = RELAY_CHUNK_POLL_NS};
+
+	for (int i = 0; i < RELAY_CHUNK_POLLS; i++) {
+		int r = consumer_trace_chunk_exists(s->id, chunk_id);
+
+		if (r <= 0)
+			return r;
+		nanosleep(&pause, NULL);
+	}
+	log_error(
+	    "Session %s: the relay daemon still writes into trace chunk %" PRIu64 " after %d s",
+	    s->name, chunk_id, RELAY_CHUNK_POLLS * (int)(RELAY_CHUNK_POLL_NS / 1000000) / 1000);
+	return -CONSUMERD_CLOSE_TRACE_CHUNK_FAILED;
+}
+
+static int session_rotate_relay(struct session *s, uint32_t close_command,
+                                char ret_location[PATH_MAX])
+{
+	char relay_path[PATH_MAX];
+	struct rotate_walk w;
+	uint64_t left = s->chunk_index;
+	int r = consumer_create_trace_chunk(s->id, left + 1);
+
+	if (r == 0) {
+		s->chunk_index = left + 1;
+		s->chunk_begin = time(NULL);
+		r = rotate_channels(s, "", &w);
+		if (r == 0)
+			r = consumer_close_trace_chunk(s->id, left, close_command, relay_path);
+		if (r == 0)
+			r = wait_relay_chunk_gone(s, left);
+		if (r < 0 && r != w.error)
+			r = cmd_error_from_consumer(r);
+	} else {
+		r = cmd_error_from_consumer(r);
+	}
+	if (r < 0) {
+		log_error("Session %s: trace chunk %" PRIu64 " could not be %s on the relay daemon",
+		          s->name, left,
+		          close_command == RELAYD_CHUNK_CLOSE_DELETE ? "deleted" : "archived");
+		return r;
+	}
+	if (close_command == RELAYD_CHUNK_CLOSE_MOVE_TO_COMPLETED)
+		s->rotated = true;
+	if (ret_location)
+		session_relay_archive_location(s, relay_path, ret_location);
+	log_info("Session %s: trace chunk %" PRIu64 " %s on the relay daemon (%s)", s->name, left,
+	         close_command == RELAYD_CHUNK_CLOSE_DELETE ? "deleted" : "archived", relay_path);
+	return 0;
+}
+
 int cmd_session_rotate(struct session *s, char ret_archive[PATH_MAX])
 {
 	uint64_t id = s->chunk_index;
 	int r;
 
-	if (s->snapshot_mode)
+	/* As lttng: live sessions are cleared but never rotated. */
+	if (s->snapshot_mode || (s->relay && s->relay->live_timer_us))
 		return -RINGTRACE_ERR_ROTATION_NOT_AVAILABLE;
 	if (!s->has_been_started)
 		return -RINGTRACE_ERR_START_SESSION_ONCE;
-	if (s->relay) {
-		log_warn("Session %s: rotation of a session streamed to a relay daemon is not "
-		         "supported yet",
-		         s->name);
-		return -RINGTRACE_ERR_NOT_SUPPORTED;
-	}
-	if (!s->output_path[0])
+	if (!s->output_path[0] && !(s->relay && s->relay->connected))
 		return -RINGTRACE_ERR_NO_SESSION_OUTPUT;
 	/* As lttng: after a stop, one rotation; more would only make empty archives. */
 	if (s->rotated_after_last_stop)
 		return -RINGTRACE_ERR_ROTATION_MULTIPLE_AFTER_STOP;
 	if (s->cleared_after_last_stop)
 		return -RINGTRACE_ERR_ROTATION_AFTER_STOP_CLEAR;
-	r = session_rotate(s, ret_archive);
+	r = s->relay ? session_rotate_relay(s, RELAYD_CHUNK_CLOSE_MOVE_TO_COMPLETED, ret_archive)
+	             : session_rotate(s, ret_archive);
 	if (!s->active)
 		s->rotated_after_last_stop = true;
 	s->last_rotation_id = id;
@@ -264,7 +329,8 @@ void cmd_session_archive_last_chunk(struct session *s)
 {
 	char archive[PATH_MAX];
 
-	if (!s->rotated)
+	/* The consumer archives a relay's last chunk when it releases the connections. */
+	if (!s->rotated || s->relay)
 		return;
 	if (archive_chunk(s, time(NULL), NULL, archive) == 0)
 		log_info("Session %s: last trace chunk archived in %s", s->name, archive);
@@ -340,6 +406,12 @@ int cmd_clear_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 		return r;
 	if (!s->has_been_started)
 		return 0; /* nothing was recorded */
+	if (s->relay && s->relay->connected) {
+		r = session_rotate_relay(s, RELAYD_CHUNK_CLOSE_DELETE, NULL);
+		if (r == 0 && !s->active)
+			s->cleared_after_last_stop = true;
+		return r;
+	}
 	if (s->snapshot_mode || !s->output_path[0]) {
 		log_warn("Session %s: clear of a session without local output is not supported",
 		         s->name);

@@ -72,6 +72,9 @@ static const char *const command_names[_CONSUMER_COMMAND_MAX] = {
     [CONSUMER_CLOSE_METADATA] = "CLOSE_METADATA",
     [CONSUMER_FLUSH_CHANNEL] = "FLUSH_CHANNEL",
     [CONSUMER_ROTATE_CHANNEL] = "ROTATE_CHANNEL",
+    [CONSUMER_CREATE_TRACE_CHUNK] = "CREATE_TRACE_CHUNK",
+    [CONSUMER_CLOSE_TRACE_CHUNK] = "CLOSE_TRACE_CHUNK",
+    [CONSUMER_TRACE_CHUNK_EXISTS] = "TRACE_CHUNK_EXISTS",
     [CONSUMER_DISCARDED_EVENTS] = "DISCARDED_EVENTS",
     [CONSUMER_LOST_PACKETS] = "LOST_PACKETS",
     [CONSUMER_ADD_RELAYD_SOCKET] = "ADD_RELAYD_SOCKET",
@@ -727,17 +730,63 @@ int consumer_add_relayd_socket(const struct consumer_relayd_sock *req, int fd)
 	return r;
 }
 
+static int consumer_call_relayd(uint32_t type, const void *req, uint32_t req_len, void *reply,
+                                uint32_t reply_len);
+
 int consumer_destroy_relayd(uint64_t session_id)
 {
 	struct consumer_session_key req = {.session_id = session_id};
+
+	return consumer_call_relayd(CONSUMER_DESTROY_RELAYD, &req, sizeof(req), NULL, 0);
+}
+
+/* A request about a session's relay connections, which died with a consumer that held them. */
+static int consumer_call_relayd(uint32_t type, const void *req, uint32_t req_len, void *reply,
+                                uint32_t reply_len)
+{
 	int r;
 
 	pthread_mutex_lock(&consumer_lock);
-	/* The relay connections died with the consumer that held them. */
 	if (consumer_pid <= 0)
 		r = -EPIPE;
 	else
-		r = consumer_call_locked(CONSUMER_DESTROY_RELAYD, &req, sizeof(req), NULL, 0);
+		r = consumer_call_locked(type, req, req_len, reply, reply_len);
 	pthread_mutex_unlock(&consumer_lock);
 	return r;
+}
+
+int consumer_create_trace_chunk(uint64_t session_id, uint64_t chunk_id)
+{
+	struct consumer_trace_chunk req = {.session_id = session_id, .chunk_id = chunk_id};
+
+	return consumer_call_relayd(CONSUMER_CREATE_TRACE_CHUNK, &req, sizeof(req), NULL, 0);
+}
+
+int consumer_close_trace_chunk(uint64_t session_id, uint64_t chunk_id, uint32_t close_command,
+                               char ret_path[PATH_MAX])
+{
+	struct consumer_trace_chunk req = {
+	    .session_id = session_id, .chunk_id = chunk_id, .close_command = close_command};
+	_cleanup_free_ struct consumer_chunk_path *reply = malloc(sizeof(*reply));
+	int r;
+
+	if (!reply)
+		return -ENOMEM;
+	r = consumer_call_relayd(CONSUMER_CLOSE_TRACE_CHUNK, &req, sizeof(req), reply,
+	                         sizeof(*reply));
+	if (r == 0) {
+		reply->path[sizeof(reply->path) - 1] = '\0';
+		strcpy(ret_path, reply->path);
+	}
+	return r;
+}
+
+int consumer_trace_chunk_exists(uint64_t session_id, uint64_t chunk_id)
+{
+	struct consumer_trace_chunk req = {.session_id = session_id, .chunk_id = chunk_id};
+	uint8_t exists;
+	int r = consumer_call_relayd(CONSUMER_TRACE_CHUNK_EXISTS, &req, sizeof(req), &exists,
+	                             sizeof(exists));
+
+	return r < 0 ? r : exists != 0;
 }

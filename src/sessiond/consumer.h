@@ -65,6 +65,16 @@ int consumer_flush_channel(uint64_t key);
 /* SNAPSHOT_CHANNEL (consumer-msg.h): a data or metadata channel into path. */
 int consumer_snapshot_channel(uint64_t key, bool metadata, const char *path,
                               uint64_t nb_packets_per_stream);
+/*
+ * CREATE_TRACE_CHUNK and CLOSE_TRACE_CHUNK (consumer-msg.h) of a session
+ * streamed to a relay; the closed chunk's relay path in ret_path.
+ */
+int consumer_create_trace_chunk(uint64_t session_id, uint64_t chunk_id);
+int consumer_close_trace_chunk(uint64_t session_id, uint64_t chunk_id, uint32_t close_command,
+                               char ret_path[PATH_MAX]);
+/* TRACE_CHUNK_EXISTS: 1 while the relay still has the chunk, 0, or a negative error. */
+int consumer_trace_chunk_exists(uint64_t session_id, uint64_t chunk_id);
+
 /* ROTATE_CHANNEL (consumer-msg.h): the channel's output moves to path. */
 int consumer_rotate_channel(uint64_t key, const char *path);
 int consumer_destroy_channel(uint64_t key);

@@ -14,6 +14,7 @@
 #include "consumer.h"
 #include "log.h"
 #include "macros.h"
+#include "paths.h"
 #include "session.h"
 
 #define RELAYD_CONNECT_TIMEOUT_MS 5000
@@ -166,4 +167,14 @@ void session_relay_describe(const struct session *s, char *buf, size_t size)
 {
 	if (rt_net_url_format(&s->relay->url, buf, size) < 0)
 		snprintf(buf, size, "net://%s", s->relay->url.ctrl.host);
+}
+
+void session_relay_archive_location(const struct session *s, const char *relay_path,
+                                    char ret_location[PATH_MAX])
+{
+	const struct rt_net_url *url = &s->relay->url;
+
+	if (rt_path_format(ret_location, "tcp://%s/%s [control port %u, data port %u]",
+	                   url->ctrl.host, relay_path, url->ctrl.port, url->data.port) < 0)
+		rt_path_format(ret_location, "tcp://%s", url->ctrl.host);
 }

@@ -11,6 +11,7 @@
  * streams on them until destroy. Called with session_list_lock() held.
  */
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -43,3 +44,10 @@ int session_relay_release(struct session *s);
 
 /* lttng's display of the output ("tcp4://HOST:PORT/PATH [data: PORT]"). */
 void session_relay_describe(const struct session *s, char *buf, size_t size);
+
+/*
+ * Where an archived trace chunk is, as lttng tells it for a relay: "tcp://HOST/PATH
+ * [control port N, data port M]", PATH relative to the relay's output directory.
+ */
+void session_relay_archive_location(const struct session *s, const char *relay_path,
+                                    char ret_location[PATH_MAX]);

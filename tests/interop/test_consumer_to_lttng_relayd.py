@@ -4,16 +4,23 @@ copy of a run reads in babeltrace2 exactly like ringtrace's local trace of
 the same run, and a live session reaches babeltrace2's lttng-live source
 through lttng-relayd while it is recorded."""
 import os
+import re
 import shutil
 import socket
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from conftest import go, read_events, start_burst
 from live_viewer import Viewer, follow_live_batches
 from relayd_proc import accepts, free_ports, terminate
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "e2e"))
+from test_buffers_pid import seq_events  # noqa: E402
+from test_rotation import check_every_event_once  # noqa: E402
 
 HOST = socket.gethostname()
 
@@ -102,3 +109,41 @@ def test_live_through_lttng_relayd(rt, lttng_relay):
     follow_live_batches(rt, app, Viewer(lttng_relay.live, HOST, "live"))
     events = read_events(lttng_relay.session_dir("live-"))
     assert [f["seq"] for _, f in events] == list(range(30))
+
+
+def test_rotations_and_clear_through_lttng_relayd(rt, lttng_relay):
+    """Rotations under load then a clear: lttng-relayd writes archives/<begin>-<end>-<n>/
+    for each chunk ringtrace's consumer closes, and every event is in exactly one."""
+    rt.run("create", "s1", f"--set-url={lttng_relay.url()}")
+    rt.run("enable-channel", "-u", "--subbuf-size=65536", "--num-subbuf=8", "ch")
+    rt.run("enable-event", "-u", "rt_test:seq", "-c", "ch")
+    rt.run("start")
+    # A one-thread app leaves a per-CPU stream without any packet: it must rotate too.
+    assert rt.app("threads", "1", "5").returncode == 0
+    rt.run("rotate")
+    app = rt.popen_app("threads", "2", "20000")
+    rotations, done = 1, False
+    while not done:
+        # Once the app is gone, one more rotation takes the last of its events.
+        done = app.poll() is not None and rotations >= 2
+        r = rt.run("rotate")
+        assert re.fullmatch(r"Waiting for rotation to complete\n"
+                            r"Trace chunk archive for session s1 is now readable on relay "
+                            rf"tcp://127\.0\.0\.1/{HOST}/s1-\S+ "
+                            rf"\[control port {lttng_relay.control}, "
+                            rf"data port {lttng_relay.data}\]\n", r.stdout), r.stdout
+        rotations += 1
+    assert app.wait() == 0
+    # A clear deletes the chunk in progress: what was recorded since the last rotation.
+    assert rt.app("threads", "1", "10").returncode == 0
+    assert rt.run("clear").stdout == 'Session "s1" cleared\n'
+    assert rt.app("threads", "1", "5").returncode == 0
+    rt.run("destroy")
+    d = lttng_relay.session_dir("s1-")
+    archives = sorted((d / "archives").iterdir(), key=lambda p: int(p.name.rsplit("-", 1)[1]))
+    assert [int(p.name.rsplit("-", 1)[1]) for p in archives] == \
+        list(range(rotations)) + [rotations + 1]
+    assert sorted(p.name for p in d.iterdir()) == ["archives"]
+    assert sorted(seq_events(archives[0])[0]) == [(0, i) for i in range(5)]
+    check_every_event_once([str(p) for p in archives[1:-1]], 2, 20000)
+    assert sorted(seq_events(archives[-1])[0]) == [(0, i) for i in range(5)]

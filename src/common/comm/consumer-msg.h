@@ -41,9 +41,9 @@ enum consumer_command {
 	CONSUMER_SET_CHANNEL_MONITOR_PIPE = 20, /* no payload, 1 fd; see below */
 	CONSUMER_ROTATE_CHANNEL = 21,           /* req: consumer_rotate_channel */
 	CONSUMER_INIT = 22,
-	CONSUMER_CREATE_TRACE_CHUNK = 23,
-	CONSUMER_CLOSE_TRACE_CHUNK = 24,
-	CONSUMER_TRACE_CHUNK_EXISTS = 25,
+	CONSUMER_CREATE_TRACE_CHUNK = 23, /* req: consumer_trace_chunk */
+	CONSUMER_CLOSE_TRACE_CHUNK = 24, /* req: consumer_trace_chunk; reply: consumer_chunk_path */
+	CONSUMER_TRACE_CHUNK_EXISTS = 25, /* req: consumer_trace_chunk; reply: uint8_t */
 	CONSUMER_CLEAR_CHANNEL = 26,
 	CONSUMER_OPEN_CHANNEL_PACKETS = 27,
 	_CONSUMER_COMMAND_MAX,
@@ -182,6 +182,29 @@ enum consumer_relayd_sock_type {
 	CONSUMER_RELAYD_CONTROL = 0, /* lttng's LTTNG_STREAM_CONTROL */
 	CONSUMER_RELAYD_DATA = 1,
 };
+
+/*
+ * Trace chunks of a session streamed to a relay (rotate, clear). Sequence,
+ * as lttng's: CREATE_TRACE_CHUNK(chunk_id = current + 1), which the
+ * consumer makes its current chunk; ROTATE_CHANNEL of each data channel
+ * then of each metadata channel (whose pathname is then ignored: streams
+ * keep their relative paths) followed by the whole metadata pushed again;
+ * CLOSE_TRACE_CHUNK(the chunk left, close_command = enum
+ * relayd_chunk_close_command), whose reply names where the relay puts it
+ * (relative to its output directory); then TRACE_CHUNK_EXISTS(that chunk)
+ * until it answers 0: the relay has finished with the chunk.
+ * -CONSUMERD_INVALID_PARAMETERS when the session has no relay connections,
+ * -CONSUMERD_CREATE/CLOSE_TRACE_CHUNK_FAILED when the relay refuses.
+ */
+struct consumer_trace_chunk {
+	uint64_t session_id;
+	uint64_t chunk_id;
+	uint32_t close_command;
+} __attribute__((packed));
+
+struct consumer_chunk_path {
+	char path[PATH_MAX]; /* NUL-terminated */
+} __attribute__((packed));
 
 struct consumer_relayd_sock {
 	uint64_t session_id;       /* the session daemon's */
