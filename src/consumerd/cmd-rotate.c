@@ -27,10 +27,9 @@ static int rotate_data(struct consumer_channel *channel, const char *pathname)
 	/* While the channel is away from the data thread, no lock is needed. */
 	if (lent)
 		data_thread_remove_channel(channel);
-	for (uint32_t i = 0; i < channel->nr_streams; i++) {
-		rb_stream_flush(channel->streams[i].rb);
-		stream_output_drain(&channel->streams[i], channel->num_subbuf);
-	}
+	/* The closing chunk carries the discards that happened in it. */
+	for (uint32_t i = 0; i < channel->nr_streams; i++)
+		stream_output_flush_final(&channel->streams[i]);
 	strcpy(channel->pathname, pathname);
 	r = channel_create_index_dir(channel);
 	for (uint32_t i = 0; i < channel->nr_streams; i++) {

@@ -175,6 +175,18 @@ void rb_consumer_put_subbuf(struct rb_stream *stream, const struct rb_subbuf *su
 void rb_stream_flush(struct rb_stream *stream);
 
 /*
+ * The flush that ends a stream's data (stop, destroy, rotation, an
+ * application's exit; lttng-ust's "flush empty"): rb_stream_flush(), then,
+ * when the stream is at a packet boundary and records were discarded since
+ * the last delivered packet was closed, a header-only packet (content_size
+ * = header_size) whose packet_end carries the final discarded count.
+ * Returns 0, or -EAGAIN when that packet is needed but its slot is not
+ * released yet (the ring is full): drain the delivered packets and call
+ * again. Safe against concurrent producers; consumer side.
+ */
+int rb_stream_flush_final(struct rb_stream *stream);
+
+/*
  * Snapshot, a read that does not consume (algorithm and invariants at the
  * top of snapshot.c); consumer side, never interleaved with the draining
  * get/put above by another thread.
