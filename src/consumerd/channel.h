@@ -77,9 +77,9 @@ struct consumer_stream {
 	/* Stuck detection for DATA_PENDING (clock: CLOCK_MONOTONIC ns). */
 	uint64_t last_progress_ns; /* last time a sub-buffer was consumed */
 	uint64_t flushed_at_ns;    /* last FLUSH_CHANNEL, 0 if never */
+	bool stuck_reported;       /* warning already logged for this flush */
 	/* The final flush's header-only packet waits for a free slot (rb_stream_flush_final). */
 	bool final_flush_owed;
-	bool stuck_reported;       /* warning already logged for this flush */
 	struct epoll_source wakeup_source;
 	/* Relay output: the relay's handle of the stream and the next packet's net_seq_num. */
 	uint64_t relay_handle;
