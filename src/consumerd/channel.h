@@ -185,7 +185,12 @@ int channel_open_metadata_file(struct consumer_channel *channel);
  */
 void channel_destroy(struct consumer_channel *channel);
 
-/* Flushes every stream (rb_stream_flush) and starts its stuck-detection clock. */
+/*
+ * Flushes every stream (rb_stream_flush_final: the data ends here, discards
+ * included) and starts its stuck-detection clock. A stream whose final
+ * header-only packet finds the ring full owes it (final_flush_owed):
+ * DATA_PENDING retries once the data thread drained the ring.
+ */
 void channel_flush_streams(struct consumer_channel *channel);
 
 uint64_t channel_discarded_events(struct consumer_channel *channel);

@@ -13,7 +13,9 @@
  *   eventfd, fills the control area;
  * - producer (app): rb_stream_map() then rb_reserve()/rb_commit();
  * - consumer (consumerd): rb_consumer_* to read delivered sub-buffers,
- *   rb_stream_flush() to close a partial sub-buffer (switch timer, stop).
+ *   rb_stream_flush() to close a partial sub-buffer (switch timer, live),
+ *   rb_stream_flush_final() when the stream's data ends (stop, destroy,
+ *   rotation).
  *
  * Two modes, fixed at creation (attr.overwrite): discard, where a full
  * buffer makes producers discard records (or wait, when blocking), and
@@ -92,8 +94,9 @@ int rb_stream_create(const struct rb_stream_attr *attr, int *ret_shm_fd, int *re
  * without wakeups. The memfd must carry F_SEAL_SHRINK
  * (rb_stream_create() seals it) so that no mapper can be killed by SIGBUS.
  * ops (may be NULL, as may each callback) are copied. Whoever completes a
- * packet calls packet_end with its own ops, and rb_stream_flush() may
- * complete one, so the consumer must pass the same ops as the producers.
+ * packet calls packet_end with its own ops, and rb_stream_flush() and
+ * rb_stream_flush_final() may complete one, so the consumer must pass the
+ * same ops as the producers.
  */
 int rb_stream_map(int shm_fd, int wakeup_fd, const struct rb_client_ops *ops,
                   struct rb_stream **ret_stream);
