@@ -361,7 +361,7 @@ void channel_flush_streams(struct consumer_channel *channel)
 		struct consumer_stream *stream = &channel->streams[i];
 
 		pthread_mutex_lock(&stream->lock);
-		rb_stream_flush(stream->rb);
+		stream->final_flush_owed = rb_stream_flush_final(stream->rb) == -EAGAIN;
 		stream->flushed_at_ns = now_ns;
 		stream->stuck_reported = false;
 		pthread_mutex_unlock(&stream->lock);
@@ -376,9 +376,8 @@ void channel_destroy(struct consumer_channel *channel)
 		if (!channel->monitor)
 			continue; /* nothing is written until a snapshot asks */
 		/* The data thread let go of the channel: no lock needed any more. */
-		rb_stream_flush(stream->rb);
-		/* Everything delivered fits in one ring; what is still being written is lost. */
-		stream_output_drain(stream, channel->num_subbuf);
+		stream_output_flush_final(stream);
+		/* What is still being written is lost. */
 		if (rb_stream_data_pending(stream->rb))
 			log_warn("Closing %s with records still reserved and not committed; "
 			         "they are lost",

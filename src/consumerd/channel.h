@@ -78,6 +78,8 @@ struct consumer_stream {
 	uint64_t last_progress_ns; /* last time a sub-buffer was consumed */
 	uint64_t flushed_at_ns;    /* last FLUSH_CHANNEL, 0 if never */
 	bool stuck_reported;       /* warning already logged for this flush */
+	/* The final flush's header-only packet waits for a free slot (rb_stream_flush_final). */
+	bool final_flush_owed;
 	struct epoll_source wakeup_source;
 	/* Relay output: the relay's handle of the stream and the next packet's net_seq_num. */
 	uint64_t relay_handle;
@@ -183,7 +185,12 @@ int channel_open_metadata_file(struct consumer_channel *channel);
  */
 void channel_destroy(struct consumer_channel *channel);
 
-/* Flushes every stream (rb_stream_flush) and starts its stuck-detection clock. */
+/*
+ * Flushes every stream (rb_stream_flush_final: the data ends here, discards
+ * included) and starts its stuck-detection clock. A stream whose final
+ * header-only packet finds the ring full owes it (final_flush_owed):
+ * DATA_PENDING retries once the data thread drained the ring.
+ */
 void channel_flush_streams(struct consumer_channel *channel);
 
 uint64_t channel_discarded_events(struct consumer_channel *channel);

@@ -53,7 +53,10 @@ static bool stream_data_pending(struct consumer_stream *stream, uint64_t now_ns)
 	bool pending;
 
 	pthread_mutex_lock(&stream->lock);
-	pending = rb_stream_data_pending(stream->rb);
+	/* The data thread drained the ring since the flush: the owed packet may fit now. */
+	if (stream->final_flush_owed)
+		stream->final_flush_owed = rb_stream_flush_final(stream->rb) == -EAGAIN;
+	pending = rb_stream_data_pending(stream->rb) || stream->final_flush_owed;
 	/* Only data that can never be delivered is written off; the data thread writes the rest. */
 	if (pending && stream_is_stuck(stream, now_ns) && !stream_has_deliverable_packet(stream)) {
 		if (!stream->stuck_reported)

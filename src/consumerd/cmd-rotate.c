@@ -35,10 +35,9 @@ static void take_and_drain(struct consumer_channel *channel, bool lent)
 	/* While the channel is away from the data thread, no lock is needed. */
 	if (lent)
 		data_thread_remove_channel(channel);
-	for (uint32_t i = 0; i < channel->nr_streams; i++) {
-		rb_stream_flush(channel->streams[i].rb);
-		stream_output_drain(&channel->streams[i], channel->num_subbuf);
-	}
+	/* The closing chunk carries the discards that happened in it. */
+	for (uint32_t i = 0; i < channel->nr_streams; i++)
+		stream_output_flush_final(&channel->streams[i]);
 }
 
 /* Lends the channel back to the data thread: false (logged) if it cannot be. */

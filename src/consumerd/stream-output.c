@@ -75,6 +75,25 @@ static void stream_output_write_packet(struct consumer_stream *stream,
 	}
 }
 
+int stream_output_flush_final(struct consumer_stream *stream)
+{
+	uint32_t ring = stream->channel->num_subbuf;
+	int r = rb_stream_flush_final(stream->rb);
+
+	stream_output_drain(stream, ring);
+	if (r == -EAGAIN) {
+		/* The drain released the ring: the header-only packet has a slot now. */
+		r = rb_stream_flush_final(stream->rb);
+		stream_output_drain(stream, ring);
+	}
+	stream->final_flush_owed = false;
+	if (r < 0)
+		log_warn("%s: no packet can carry the final discarded-event count (%" PRIu64
+		         "): the ring is still busy after a drain (records not committed)",
+		         stream->data_file_name, rb_stream_events_discarded(stream->rb));
+	return r;
+}
+
 bool stream_output_drain(struct consumer_stream *stream, uint32_t max_packets)
 {
 	struct rb_subbuf subbuf;

@@ -27,6 +27,15 @@ int stream_output_parse_packet(const struct consumer_stream *stream, const struc
                                struct ctf_packet_info *ret_info);
 
 /*
+ * Ends the stream's data in its current output: rb_stream_flush_final(),
+ * so that a packet carries even the discards after the last one, and every
+ * delivered packet written out (one retry after a drain when the ring was
+ * full). Caller holds stream->lock or owns the stream. Returns 0 or the
+ * ring buffer's error (logged).
+ */
+int stream_output_flush_final(struct consumer_stream *stream);
+
+/*
  * Writes out up to max_packets delivered sub-buffers, in order. Caller holds
  * stream->lock. Returns true when max_packets were consumed, i.e. more may
  * be waiting (the caller re-arms the stream's wakeup).

@@ -19,7 +19,7 @@
 #endif
 
 #define RB_SHM_MAGIC       0x52545242u /* "RTRB" */
-#define RB_LAYOUT_VERSION  4u
+#define RB_LAYOUT_VERSION  5u
 #define RB_CACHELINE_BYTES 64
 
 /* Per sub-buffer state, one cache line each so slots do not false-share. */
@@ -62,6 +62,7 @@ struct rb_shm_ctl {
 
 	/* Rarely written (discard path). */
 	uint64_t events_discarded __attribute__((aligned(RB_CACHELINE_BYTES))); /* [X] */
+	uint64_t discarded_delivered; /* [Y] highest [X] a delivered packet carried */
 
 	struct rb_shm_subbuf subbuf[]; /* num_subbuf entries */
 };

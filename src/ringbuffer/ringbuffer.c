@@ -48,6 +48,8 @@
  *  [L] last_ts       timestamp of the reservation (record or flush) that
  *                    moved [W] last; changes with [W] in the same CAS.
  *  [X] events_discarded  cumulative discarded records.
+ *  [Y] discarded_delivered  the highest [X] a delivered packet carries
+ *                    (raised by deliverers, I8).
  *  Per slot i:
  *  [C] commit_count  bytes committed into slot i, cumulative over all laps.
  *  [D] delivered_seq seq_num + 1 of the last packet delivered from slot i.
@@ -65,7 +67,8 @@
  *    whose record ends exactly at S (exact fill: content = S, no padding,
  *    ts_end = its timestamp), or rb_stream_flush() (content = offset, ts_end
  *    = the flush's timestamp, taken like a record's, I3; next packet left
- *    unopened).
+ *    unopened), or rb_stream_flush_final() on an empty packet (I8), which
+ *    reserves the whole packet at once and is its opener and closer.
  *
  * ======================================================================
  *  Invariants
@@ -108,6 +111,20 @@
  *  I7  Release: the consumer finishes reading packet [R] and then advances
  *      [R] by S; producers write into that slot again only after seeing the
  *      new [R] (I2).
+ *  I8  Every discard reaches a packet: a packet's events_discarded is [X]
+ *      read at its delivery, so a discard is carried by the next packet
+ *      delivered after it. When none follows (the ring stayed full until
+ *      the producers stopped), rb_stream_flush_final() makes one: after
+ *      the ordinary flush, if [W] is on a boundary (offset 0) and [X] > [Y],
+ *      it CASes [W] from that boundary b to b + S (one reservation of the
+ *      whole packet, I1, I3), opens b (header, commits H) and closes it at
+ *      offset H (commits S - H), so the packet is delivered with content_size
+ *      = H and the current [X]. The open obeys I2 / O2 like any other; when
+ *      the slot is busy it returns -EAGAIN and the consumer retries after
+ *      draining. [Y] only decides whether such a packet is needed: a
+ *      packet closed but not yet delivered may make one redundant (an extra
+ *      header-only packet, harmless), never missing. Discards that happen
+ *      after the last delivery are by definition after the end of the data.
  *
  * ======================================================================
  *  Memory ordering
@@ -138,7 +155,8 @@
  *      load by an opener: the next lap's writes come after those reads.
  *  M5  [L]: see M1; never written alone.
  *  M6  [X]: relaxed fetch-add: an RMW, so the count is exact; it orders
- *      nothing and is read relaxed as a statistic.
+ *      nothing and is read relaxed as a statistic. [Y]: relaxed CAS-max,
+ *      same status (I8 needs no ordering: a stale [Y] only adds a packet).
  *  [E] is accessed with relaxed atomics; M2 orders it.
  *
  * ======================================================================
@@ -454,12 +472,24 @@ __attribute__((noinline)) int rb_reserve_slow(struct rb_stream *stream, uint32_t
 	return 0;
 }
 
+/* I8: [Y] = max([Y], discarded); relaxed like [X] (M6). */
+static void rb_note_discarded_delivered(struct rb_stream *stream, uint64_t discarded)
+{
+	uint64_t seen = __atomic_load_n(&stream->ctl->discarded_delivered, __ATOMIC_RELAXED);
+
+	while (seen < discarded &&
+	       !__atomic_compare_exchange_n(&stream->ctl->discarded_delivered, &seen, discarded,
+	                                    false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
 /* Called by the one committer that completed the packet holding pos (I5). */
 __attribute__((noinline)) void rb_subbuf_deliver(struct rb_stream *stream, uint64_t pos)
 {
 	struct rb_shm_subbuf *sb = rb_slot(stream, pos);
-	uint64_t content_size, ts_end;
+	uint64_t content_size, ts_end, discarded = rb_stream_events_discarded(stream);
 
+	rb_note_discarded_delivered(stream, discarded);
 	if (stream->ops.packet_end) {
 		/* Ordered by the acq_rel add-fetch that brought us here (M2). */
 		content_size = __atomic_load_n(&sb->content_size, __ATOMIC_RELAXED);
@@ -467,7 +497,7 @@ __attribute__((noinline)) void rb_subbuf_deliver(struct rb_stream *stream, uint6
 		if (content_size > stream->subbuf_size)
 			content_size = stream->subbuf_size;
 		stream->ops.packet_end(rb_packet(stream, pos), stream->attr.client, ts_end,
-		                       content_size, rb_stream_events_discarded(stream));
+		                       content_size, discarded);
 	}
 	/* M3, keeps I6: publishes the packet, packet_end's writes included. */
 	__atomic_store_n(&sb->delivered_seq, (pos >> stream->subbuf_shift) + 1, __ATOMIC_RELEASE);
@@ -492,6 +522,37 @@ void rb_stream_flush(struct rb_stream *stream)
 		/* M1, keeps I1: [W] to the next boundary; the next packet is not opened. */
 	} while (!rb_head_cas(ctl, &old, &last, old - offset + stream->subbuf_size, ts));
 	rb_packet_close(stream, old, ts);
+}
+
+/* I8: discards that no delivered packet carries yet. */
+static bool rb_discards_unreported(const struct rb_stream *stream)
+{
+	return rb_stream_events_discarded(stream) >
+	       __atomic_load_n(&stream->ctl->discarded_delivered, __ATOMIC_RELAXED);
+}
+
+int rb_stream_flush_final(struct rb_stream *stream)
+{
+	struct rb_shm_ctl *ctl = stream->ctl;
+	uint64_t old, last, ts;
+
+	rb_stream_flush(stream);
+	/* M1: a possibly torn pair, checked by the CAS. */
+	old = __atomic_load_n(&ctl->write_pos, __ATOMIC_ACQUIRE);
+	last = __atomic_load_n(&ctl->last_ts, __ATOMIC_RELAXED);
+	do {
+		/* A producer opened a packet since: its delivery carries [X] (I6). */
+		if ((old & stream->offset_mask) != 0 || !rb_discards_unreported(stream))
+			return 0;
+		/* I2 (O2): the slot must be free, as for any open. */
+		if (!rb_packet_may_open(stream, old))
+			return -EAGAIN;
+		ts = rb_timestamp_after(last);
+		/* M1, keeps I1 and I3: the whole packet, header and padding, is ours. */
+	} while (!rb_head_cas(ctl, &old, &last, old + stream->subbuf_size, ts));
+	rb_packet_open(stream, old, ts);
+	rb_packet_close(stream, old + stream->header_size, ts);
+	return 0;
 }
 
 int rb_consumer_get_subbuf(struct rb_stream *stream, struct rb_subbuf *ret_subbuf)

@@ -13,7 +13,9 @@
  *   eventfd, fills the control area;
  * - producer (app): rb_stream_map() then rb_reserve()/rb_commit();
  * - consumer (consumerd): rb_consumer_* to read delivered sub-buffers,
- *   rb_stream_flush() to close a partial sub-buffer (switch timer, stop).
+ *   rb_stream_flush() to close a partial sub-buffer (switch timer, live),
+ *   rb_stream_flush_final() when the stream's data ends (stop, destroy,
+ *   rotation).
  *
  * Two modes, fixed at creation (attr.overwrite): discard, where a full
  * buffer makes producers discard records (or wait, when blocking), and
@@ -92,8 +94,9 @@ int rb_stream_create(const struct rb_stream_attr *attr, int *ret_shm_fd, int *re
  * without wakeups. The memfd must carry F_SEAL_SHRINK
  * (rb_stream_create() seals it) so that no mapper can be killed by SIGBUS.
  * ops (may be NULL, as may each callback) are copied. Whoever completes a
- * packet calls packet_end with its own ops, and rb_stream_flush() may
- * complete one, so the consumer must pass the same ops as the producers.
+ * packet calls packet_end with its own ops, and rb_stream_flush() and
+ * rb_stream_flush_final() may complete one, so the consumer must pass the
+ * same ops as the producers.
  */
 int rb_stream_map(int shm_fd, int wakeup_fd, const struct rb_client_ops *ops,
                   struct rb_stream **ret_stream);
@@ -173,6 +176,18 @@ void rb_consumer_put_subbuf(struct rb_stream *stream, const struct rb_subbuf *su
  * delivered once its pending commits land. Safe against concurrent producers.
  */
 void rb_stream_flush(struct rb_stream *stream);
+
+/*
+ * The flush that ends a stream's data (stop, destroy, rotation, an
+ * application's exit; lttng-ust's "flush empty"): rb_stream_flush(), then,
+ * when the stream is at a packet boundary and records were discarded since
+ * the last delivered packet was closed, a header-only packet (content_size
+ * = header_size) whose packet_end carries the final discarded count.
+ * Returns 0, or -EAGAIN when that packet is needed but its slot is not
+ * released yet (the ring is full): drain the delivered packets and call
+ * again. Safe against concurrent producers; consumer side.
+ */
+int rb_stream_flush_final(struct rb_stream *stream);
 
 /*
  * Snapshot, a read that does not consume (algorithm and invariants at the

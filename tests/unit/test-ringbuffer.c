@@ -479,6 +479,83 @@ static void test_flush_next_slot_busy(void **state)
 	tc_fixture_close(&f);
 }
 
+/* Reads the next packet: checks its header, returns its record count and discarded count. */
+static uint64_t read_packet(struct tc_fixture *f, uint64_t seq, uint64_t *ret_discarded,
+                            uint64_t *ret_content_size)
+{
+	struct tc_packet_header h;
+	struct tc_record rec;
+	struct rb_subbuf sb;
+	uint64_t offset = TC_HEADER_SIZE, records = 0;
+	int r;
+
+	assert_int_equal(rb_consumer_get_subbuf(f->cons, &sb), 0);
+	assert_int_equal(sb.seq_num, seq);
+	check_packet_header(&sb, &h);
+	while ((r = tc_record_next(&sb, &offset, &rec)) == 1)
+		records++;
+	assert_int_equal(r, 0);
+	*ret_discarded = h.events_discarded;
+	*ret_content_size = sb.content_size;
+	rb_consumer_put_subbuf(f->cons, &sb);
+	return records;
+}
+
+/* I8: discards after the last delivered packet reach a header-only packet. */
+static void test_flush_final_carries_discards(void **state)
+{
+	struct rb_reserve_ctx ctx;
+	struct rb_subbuf sb;
+	struct tc_fixture f;
+	uint64_t i = 0, records = 0, discarded, content_size, calls;
+
+	tc_fixture_open(&f, S4K, 2, 27);
+	/* Nothing discarded: nothing to close, even on an empty stream. */
+	assert_int_equal(rb_stream_flush_final(f.cons), 0);
+	assert_int_equal(write_pos(&f), 0);
+
+	/* Packet 0 full, packet 1 closed by the flush: both delivered, the ring full. */
+	do
+		assert_int_equal(emit(f.prod, i++, 200, false, &ctx), 0);
+	while (ctx.pos < S4K);
+	assert_int_equal(rb_stream_flush_final(f.cons), 0);
+	assert_int_equal(write_pos(&f), 2 * S4K);
+	/* Discards after the last packet was closed. */
+	assert_int_equal(emit(f.prod, i, 10, false, NULL), -ENOBUFS);
+	assert_int_equal(emit(f.prod, i, 10, false, NULL), -ENOBUFS);
+	calls = tc_packet_end_calls();
+	assert_int_equal(rb_stream_flush_final(f.cons), -EAGAIN); /* slot 0 holds packet 0 */
+	assert_int_equal(write_pos(&f), 2 * S4K);
+	assert_int_equal(tc_packet_end_calls(), calls);
+
+	for (uint64_t seq = 0; seq < 2; seq++) {
+		records += read_packet(&f, seq, &discarded, &content_size);
+		assert_int_equal(discarded, 0);
+	}
+	assert_int_equal(records, i);
+	assert_int_equal(rb_stream_flush_final(f.cons), 0);
+	assert_int_equal(write_pos(&f), 3 * S4K);
+	assert_int_equal(tc_packet_end_calls(), calls + 1);
+	assert_int_equal(read_packet(&f, 2, &discarded, &content_size), 0);
+	assert_int_equal(content_size, TC_HEADER_SIZE);
+	assert_int_equal(discarded, 2);
+	/* Carried: flushing again closes nothing. */
+	assert_int_equal(rb_stream_flush_final(f.cons), 0);
+	assert_int_equal(write_pos(&f), 3 * S4K);
+	assert_int_equal(rb_consumer_get_subbuf(f.cons, &sb), -EAGAIN);
+
+	/* A record after the discard: its packet carries the count, no empty packet follows. */
+	assert_int_equal(emit(f.prod, i, S4K, false, NULL), -ENOBUFS); /* too large */
+	assert_int_equal(emit(f.prod, i, 10, false, NULL), 0);
+	assert_int_equal(rb_stream_flush_final(f.cons), 0);
+	assert_int_equal(write_pos(&f), 4 * S4K);
+	assert_int_equal(read_packet(&f, 3, &discarded, &content_size), 1);
+	assert_int_equal(discarded, 3);
+	assert_int_equal(rb_consumer_get_subbuf(f.cons, &sb), -EAGAIN);
+	assert_false(rb_stream_data_pending(f.cons));
+	tc_fixture_close(&f);
+}
+
 static void test_discard_accounting(void **state)
 {
 	const uint64_t emitted = 1000;
@@ -720,6 +797,7 @@ int main(void)
 	    cmocka_unit_test(test_flush_partial),
 	    cmocka_unit_test(test_timestamp_raised_to_last),
 	    cmocka_unit_test(test_flush_next_slot_busy),
+	    cmocka_unit_test(test_flush_final_carries_discards),
 	    cmocka_unit_test(test_discard_accounting),
 	    cmocka_unit_test(test_map_rejects_corruption),
 	    cmocka_unit_test(test_corrupted_positions),
