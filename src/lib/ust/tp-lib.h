@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/ust/tp-object-fields.h"
+
 RINGTRACE_TRACEPOINT_EVENT(lttng_ust_lib, load,
 	RINGTRACE_TP_ARGS(const void *, ip, uintptr_t, baddr, const char *, path,
 		uint64_t, memsz, uint8_t, has_build_id, uint8_t, has_debug_link),
@@ -29,33 +31,13 @@ RINGTRACE_TRACEPOINT_EVENT(lttng_ust_lib, load,
 )
 
 RINGTRACE_TRACEPOINT_EVENT(lttng_ust_lib, build_id,
-	RINGTRACE_TP_ARGS(const void *, ip, uintptr_t, baddr, const uint8_t *, build_id,
-		size_t, build_id_len),
-	RINGTRACE_TP_FIELDS(
-		ringtrace_field_unused(ip)
-		ringtrace_field_integer_hex(uintptr_t, baddr, baddr)
-		ringtrace_field_sequence_hex(uint8_t, build_id, build_id, size_t, build_id_len)
-	)
-)
+	RT_TP_OBJECT_BUILD_ID_ARGS, RT_TP_OBJECT_BUILD_ID_FIELDS)
 
 RINGTRACE_TRACEPOINT_EVENT(lttng_ust_lib, debug_link,
-	RINGTRACE_TP_ARGS(const void *, ip, uintptr_t, baddr, const char *, filename,
-		uint32_t, crc),
-	RINGTRACE_TP_FIELDS(
-		ringtrace_field_unused(ip)
-		ringtrace_field_integer_hex(uintptr_t, baddr, baddr)
-		ringtrace_field_integer(uint32_t, crc, crc)
-		ringtrace_field_string(filename, filename)
-	)
-)
+	RT_TP_OBJECT_DEBUG_LINK_ARGS, RT_TP_OBJECT_DEBUG_LINK_FIELDS)
 
 RINGTRACE_TRACEPOINT_EVENT(lttng_ust_lib, unload,
-	RINGTRACE_TP_ARGS(const void *, ip, uintptr_t, baddr),
-	RINGTRACE_TP_FIELDS(
-		ringtrace_field_unused(ip)
-		ringtrace_field_integer_hex(uintptr_t, baddr, baddr)
-	)
-)
+	RT_TP_OBJECT_UNLOAD_ARGS, RT_TP_OBJECT_UNLOAD_FIELDS)
 
 #endif /* RINGTRACE_TP_LIB_H */
 /* clang-format on */
