@@ -140,6 +140,11 @@ def test_rotations_and_clear_through_lttng_relayd(rt, lttng_relay):
     assert rt.app("threads", "1", "5").returncode == 0
     rt.run("destroy")
     d = lttng_relay.session_dir("s1-")
+    # lttng-relayd moves the last chunk once its streams are released, after
+    # an RCU grace period: the destroy may return before the archive appears.
+    deadline = time.monotonic() + 10
+    while len(list((d / "archives").iterdir())) < rotations + 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
     archives = sorted((d / "archives").iterdir(), key=lambda p: int(p.name.rsplit("-", 1)[1]))
     assert [int(p.name.rsplit("-", 1)[1]) for p in archives] == \
         list(range(rotations)) + [rotations + 1]
