@@ -78,16 +78,22 @@ int cmd_create_trace_chunk(const struct command_request *req)
 	int r;
 
 	memcpy(&msg, req->payload, sizeof(msg));
+	if (!command_string_is_terminated(msg.override_name, sizeof(msg.override_name))) {
+		log_error("CREATE_TRACE_CHUNK: chunk name not NUL-terminated");
+		return command_reply_error(req, CONSUMERD_INVALID_PARAMETERS);
+	}
 	rs = chunk_session("CREATE_TRACE_CHUNK", msg.session_id);
 	if (!rs)
 		return command_reply_error(req, CONSUMERD_INVALID_PARAMETERS);
-	r = relay_create_trace_chunk(rs, msg.chunk_id);
+	r = msg.override_name[0]
+	        ? relay_create_snapshot_chunk(rs, msg.chunk_id, msg.override_name)
+	        : relay_create_trace_chunk(rs, msg.chunk_id);
 	relay_session_put(rs);
 	if (r < 0)
 		return command_reply_error(req, r == -EPIPE ? CONSUMERD_RELAYD_FAIL
 		                                            : CONSUMERD_CREATE_TRACE_CHUNK_FAILED);
-	log_info("Session %" PRIu64 ": trace chunk %" PRIu64 " created on the relay daemon",
-	         msg.session_id, msg.chunk_id);
+	log_info("Session %" PRIu64 ": trace chunk %" PRIu64 " %s created on the relay daemon",
+	         msg.session_id, msg.chunk_id, msg.override_name);
 	return command_reply(req, NULL, 0);
 }
 
@@ -106,9 +112,11 @@ int cmd_close_trace_chunk(const struct command_request *req)
 	rs = chunk_session("CLOSE_TRACE_CHUNK", msg.session_id);
 	if (!rs)
 		return command_reply_error(req, CONSUMERD_INVALID_PARAMETERS);
-	if (msg.chunk_id >= rs->chunk_id) {
+	/* A snapshot record closes its only chunk; a rotation the one it left. */
+	if (rs->snapshot ? msg.chunk_id != rs->chunk_id || !rs->chunk_created
+	                 : msg.chunk_id >= rs->chunk_id) {
 		log_error("CLOSE_TRACE_CHUNK: chunk %" PRIu64 " of session %" PRIu64
-		          " is not one that was left",
+		          " is not one that can be closed",
 		          msg.chunk_id, msg.session_id);
 		relay_session_put(rs);
 		return command_reply_error(req, CONSUMERD_INVALID_PARAMETERS);

@@ -29,6 +29,7 @@
 #include "common/comm/consumer-msg.h"
 #include "common/comm/relayd-wire.h"
 #include "common/log.h"
+#include "common/macros.h"
 #include "common/paths.h"
 #include "ctf/metadata-packet.h"
 #include "ctf/packet.h"
@@ -120,15 +121,17 @@ static int relay_write_packet(struct consumer_stream *stream, void *packet,
 	return r;
 }
 
-static int relay_append_metadata(struct consumer_channel *channel, const char *text, uint64_t len)
+int relay_output_metadata_text(struct relay_session *rs, uint64_t handle,
+                               const struct consumer_channel *channel, const char *text,
+                               uint64_t len)
 {
 	size_t count = ctf_metadata_packet_count(len), last_content = 0;
-	uint8_t *packets = malloc(count * CTF_METADATA_PACKET_SIZE), *p = packets;
+	_cleanup_free_ uint8_t *packets = malloc(count * CTF_METADATA_PACKET_SIZE);
+	uint8_t *p = packets;
 	uint64_t done = 0;
-	int r;
 
 	if (!packets)
-		return -CONSUMERD_ENOMEM;
+		return -ENOMEM;
 	while (done < len) {
 		size_t used = ctf_metadata_packet_build(p, channel->uuid, text + done, len - done);
 
@@ -136,16 +139,24 @@ static int relay_append_metadata(struct consumer_channel *channel, const char *t
 		last_content = CTF_METADATA_HEADER_SIZE + used;
 		p += CTF_METADATA_PACKET_SIZE;
 	}
-	r = relay_send_metadata(channel->relay, channel->relay_metadata_handle, packets,
-	                        (uint32_t)((count - 1) * CTF_METADATA_PACKET_SIZE + last_content),
-	                        (uint32_t)(CTF_METADATA_PACKET_SIZE - last_content));
-	free(packets);
+	return relay_send_metadata(rs, handle, packets,
+	                           (uint32_t)((count - 1) * CTF_METADATA_PACKET_SIZE + last_content),
+	                           (uint32_t)(CTF_METADATA_PACKET_SIZE - last_content));
+}
+
+static int relay_append_metadata(struct consumer_channel *channel, const char *text, uint64_t len)
+{
+	int r = relay_output_metadata_text(channel->relay, channel->relay_metadata_handle, channel,
+	                                   text, len);
+
+	if (r == -ENOMEM)
+		return -CONSUMERD_ENOMEM;
 	if (r < 0) {
 		log_error("Cannot send %" PRIu64 " bytes of metadata of %s to the relay daemon: %s",
 		          len, channel->name, strerror(-r));
 		return -CONSUMERD_RELAYD_FAIL;
 	}
-	channel->metadata_file_bytes += count * CTF_METADATA_PACKET_SIZE;
+	channel->metadata_file_bytes += ctf_metadata_packet_count(len) * CTF_METADATA_PACKET_SIZE;
 	return 0;
 }
 

@@ -22,6 +22,7 @@ struct consumer_channel;
 struct consumer_stream;
 struct ctf_packet_info;
 struct rb_subbuf;
+struct relay_session;
 
 struct output_ops {
 	const char *name;
@@ -64,6 +65,15 @@ struct output_ops {
  * (header only, begin = end = timestamp, trace clock); its stream lock held.
  */
 void relay_output_first_packet(struct consumer_stream *stream, uint64_t timestamp);
+
+/*
+ * Metadata text len bytes of channel, packetized as in a local trace, in one
+ * SEND_METADATA to the relay stream handle of rs (the last packet's padding
+ * not sent). 0 or a negative errno.
+ */
+int relay_output_metadata_text(struct relay_session *rs, uint64_t handle,
+                               const struct consumer_channel *channel, const char *text,
+                               uint64_t len);
 
 extern const struct output_ops output_local_ops;
 extern const struct output_ops output_relay_ops;

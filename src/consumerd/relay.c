@@ -154,13 +154,17 @@ static int relay_ctrl_call(struct relay_session *rs, uint32_t cmd, const char *w
 	return r;
 }
 
-static int relay_create_chunk_id(struct relay_session *rs, uint64_t chunk_id)
+static int relay_create_chunk_id(struct relay_session *rs, uint64_t chunk_id,
+                                 const char *override_name)
 {
-	uint8_t payload[20];
+	uint8_t payload[RELAYD_CREATE_CHUNK_MAX_SIZE];
+	ssize_t len = relayd_create_chunk_encode(payload, sizeof(payload), chunk_id,
+	                                         (uint64_t)time(NULL), override_name);
 
-	relayd_create_chunk_encode(payload, chunk_id, (uint64_t)time(NULL));
+	if (len < 0)
+		return (int)len;
 	return relay_ctrl_call_ok(rs, RELAYD_CREATE_TRACE_CHUNK, "CREATE_TRACE_CHUNK", payload,
-	                          sizeof(payload));
+	                          (size_t)len);
 }
 
 /* The current chunk, announced on first need. */
@@ -170,17 +174,36 @@ static int relay_create_chunk(struct relay_session *rs)
 
 	if (rs->chunk_created)
 		return 0;
-	r = relay_create_chunk_id(rs, rs->chunk_id);
+	r = relay_create_chunk_id(rs, rs->chunk_id, "");
 	if (r == 0)
 		rs->chunk_created = true;
 	return r;
+}
+
+int relay_create_snapshot_chunk(struct relay_session *rs, uint64_t chunk_id, const char *name)
+{
+	int r;
+
+	if (rs->chunk_created || rs->snapshot) {
+		log_error("Session %" PRIu64 ": snapshot chunk %s on relay connections that already "
+		          "have a trace chunk",
+		          rs->session_id, name);
+		return -EINVAL;
+	}
+	r = relay_create_chunk_id(rs, chunk_id, name);
+	if (r < 0)
+		return r;
+	rs->chunk_id = chunk_id;
+	rs->chunk_created = true;
+	rs->snapshot = true;
+	return 0;
 }
 
 int relay_create_trace_chunk(struct relay_session *rs, uint64_t chunk_id)
 {
 	int r;
 
-	if (chunk_id <= rs->chunk_id) {
+	if (rs->snapshot || chunk_id <= rs->chunk_id) {
 		log_error("Session %" PRIu64 ": trace chunk %" PRIu64
 		          " does not follow chunk %" PRIu64,
 		          rs->session_id, chunk_id, rs->chunk_id);
@@ -189,7 +212,7 @@ int relay_create_trace_chunk(struct relay_session *rs, uint64_t chunk_id)
 	/* The chunk being left must exist on the relay to be closed, even if empty. */
 	r = relay_create_chunk(rs);
 	if (r == 0)
-		r = relay_create_chunk_id(rs, chunk_id);
+		r = relay_create_chunk_id(rs, chunk_id, "");
 	if (r == 0)
 		rs->chunk_id = chunk_id;
 	return r;
@@ -250,12 +273,12 @@ static int relay_send_index(struct relay_session *rs, const struct relayd_index 
 	return relay_ctrl_call_ok(rs, RELAYD_SEND_INDEX, "SEND_INDEX", payload, sizeof(payload));
 }
 
-int relay_send_packet(struct relay_session *rs, const struct relayd_index *index, const void *data,
-                      uint32_t content_bytes, uint32_t padding_bytes)
+int relay_send_data(struct relay_session *rs, uint64_t handle, uint64_t net_seq_num,
+                    const void *data, uint32_t content_bytes, uint32_t padding_bytes)
 {
 	struct relayd_data_header h = {
-	    .stream_handle = index->stream_handle,
-	    .net_seq_num = index->net_seq_num,
+	    .stream_handle = handle,
+	    .net_seq_num = net_seq_num,
 	    .data_size = content_bytes,
 	    .padding_size = padding_bytes,
 	};
@@ -271,6 +294,15 @@ int relay_send_packet(struct relay_session *rs, const struct relayd_index *index
 	if (r < 0 && !relay_session_broken(rs))
 		r = relay_fail(rs, "data packet", r);
 	pthread_mutex_unlock(&rs->data_lock);
+	return r;
+}
+
+int relay_send_packet(struct relay_session *rs, const struct relayd_index *index, const void *data,
+                      uint32_t content_bytes, uint32_t padding_bytes)
+{
+	int r = relay_send_data(rs, index->stream_handle, index->net_seq_num, data, content_bytes,
+	                        padding_bytes);
+
 	return r < 0 ? r : relay_send_index(rs, index);
 }
 
@@ -299,7 +331,7 @@ int relay_send_metadata(struct relay_session *rs, uint64_t handle, const void *b
 	return r;
 }
 
-static int relay_close_stream(struct relay_session *rs, uint64_t handle, uint64_t last_net_seq_num)
+int relay_close_stream(struct relay_session *rs, uint64_t handle, uint64_t last_net_seq_num)
 {
 	uint8_t payload[16];
 
@@ -489,6 +521,8 @@ int relay_close_trace_chunk(struct relay_session *rs, uint64_t chunk_id, int clo
 		r = relay_fail(rs, "CLOSE_TRACE_CHUNK", r);
 	if (r == 0 && close_command == RELAYD_CHUNK_CLOSE_MOVE_TO_COMPLETED)
 		rs->rotated = true;
+	if (r == 0 && rs->snapshot)
+		rs->chunk_created = false; /* its only chunk: nothing left to tear down */
 	pthread_mutex_unlock(&rs->ctrl_lock);
 	return r;
 }
@@ -545,7 +579,9 @@ int relay_session_destroy(uint64_t session_id)
 	if (!rs)
 		return -CONSUMERD_INVALID_PARAMETERS;
 	if (rs->chunk_created && !relay_session_broken(rs) && rs->ctrl_fd >= 0)
-		r = relay_teardown(rs);
+		r = rs->snapshot ? relay_close_trace_chunk(rs, rs->chunk_id,
+		                                           RELAYD_CHUNK_CLOSE_NO_OPERATION, NULL, 0)
+		                 : relay_teardown(rs);
 	if (relay_session_broken(rs))
 		r = -EPIPE;
 	cds_list_del(&rs->node);

@@ -59,6 +59,7 @@ struct relay_session {
 	uint64_t chunk_id;  /* current trace chunk (command thread only) */
 	bool chunk_created; /* chunk_id announced (command thread only) */
 	bool rotated;       /* a chunk was archived: so is the last one (command thread only) */
+	bool snapshot;      /* the connections of one snapshot record (command thread only) */
 	unsigned refs;      /* command thread only */
 	struct relay_retired_stream *retired; /* command thread only */
 	size_t nr_retired, retired_capacity;
@@ -93,6 +94,13 @@ int relay_streams_sent(struct relay_session *rs);
 int relay_send_packet(struct relay_session *rs, const struct relayd_index *index, const void *data,
                       uint32_t content_bytes, uint32_t padding_bytes);
 
+/* One packet on the data connection only (snapshots: the relay keeps no index). */
+int relay_send_data(struct relay_session *rs, uint64_t handle, uint64_t net_seq_num,
+                    const void *data, uint32_t content_bytes, uint32_t padding_bytes);
+
+/* CLOSE_STREAM: last_net_seq_num is the last packet sent, RELAYD_SEQ_NONE for none/metadata. */
+int relay_close_stream(struct relay_session *rs, uint64_t handle, uint64_t last_net_seq_num);
+
 /* A live beacon: an index with packet_size 0 and only timestamp_end and stream_id set. */
 int relay_send_beacon(struct relay_session *rs, const struct relayd_index *index);
 
@@ -124,6 +132,14 @@ struct relay_rotate_position {
  * any more (relay_trace_chunk_exists, 0 then).
  */
 int relay_create_trace_chunk(struct relay_session *rs, uint64_t chunk_id);
+
+/*
+ * A snapshot record (reference/relayd-protocol.md section 7): the fresh
+ * connections' only chunk, named (its directory on the relay); streams
+ * added next go into it, and closing it (NO_OPERATION, also done by
+ * DESTROY_RELAYD if the record failed before) ends the record.
+ */
+int relay_create_snapshot_chunk(struct relay_session *rs, uint64_t chunk_id, const char *name);
 int relay_rotate_streams(struct relay_session *rs, bool to_chunk,
                          const struct relay_rotate_position *pos, uint32_t count);
 int relay_close_trace_chunk(struct relay_session *rs, uint64_t chunk_id, int close_command,

@@ -16,6 +16,15 @@
  * Metadata channel: the whole TSDL text kept in memory, packetized into
  * <path>/metadata.
  *
+ * To a relay daemon (the session's relay connections, opened for this one
+ * record, whose named trace chunk is already created; path relative to
+ * it), as lttng's consumer does: per data stream ADD_STREAM, the packets on
+ * the data connection numbered by the stream's net_seq_num (which goes on
+ * from one snapshot to the next, as lttng's), CLOSE_STREAM with the last
+ * number sent; then ADD_STREAM of the metadata, SEND_METADATA,
+ * CLOSE_STREAM. No index, no STREAMS_SENT: the relay keeps no index for a
+ * snapshot session.
+ *
  * Runs on the command thread, which is the only reader of unmonitored
  * channels (the data thread never sees them), so no snapshot read can
  * interleave with another on a stream.
@@ -30,18 +39,30 @@
 #include "channel.h"
 #include "command.h"
 #include "common/comm/consumer-msg.h"
+#include "common/comm/relayd-wire.h"
 #include "common/io.h"
 #include "common/log.h"
 #include "common/macros.h"
+#include "common/paths.h"
 #include "ctf/metadata-packet.h"
 #include "ctf/packet.h"
 #include "output-files.h"
+#include "output.h"
+#include "relay.h"
 #include "ringbuffer/ringbuffer.h"
 #include "stream-output.h"
 
 struct snapshot_counts {
 	uint64_t packets;
 	uint64_t lost;
+};
+
+/* Where the packets of one stream go: a file, or a relay stream. */
+struct snapshot_sink {
+	int fd;
+	uint64_t offset;         /* file: where the next packet goes */
+	struct relay_session *rs; /* NULL: file */
+	uint64_t handle;         /* relay: the stream's handle */
 };
 
 static int snapshot_file_path(char ret_path[PATH_MAX], const char *dir, const char *name,
@@ -53,41 +74,41 @@ static int snapshot_file_path(char ret_path[PATH_MAX], const char *dir, const ch
 	return n < 0 || n >= PATH_MAX ? -ENAMETOOLONG : 0;
 }
 
-/* One packet got from the ring, appended to the file at *offset. */
+/* One packet got from the ring, appended to the file or sent to the relay. */
 static int snapshot_write_packet(struct consumer_stream *stream, const struct rb_subbuf *subbuf,
-                                 int fd, uint64_t *offset)
+                                 struct snapshot_sink *sink)
 {
 	struct ctf_packet_info info;
-	uint64_t bytes;
+	uint64_t bytes, content;
 	int r = stream_output_parse_packet(stream, subbuf, &info);
 
 	if (r < 0)
 		return r;
 	bytes = info.packet_size_bits / 8;
-	r = pwrite_full(fd, subbuf->data, bytes, (off_t)*offset);
+	if (sink->rs) {
+		content = info.content_size_bits / 8;
+		r = relay_send_data(sink->rs, sink->handle, stream->relay_next_seq, subbuf->data,
+		                    (uint32_t)content, (uint32_t)(bytes - content));
+		if (r == 0)
+			stream->relay_next_seq++;
+		return r;
+	}
+	r = pwrite_full(sink->fd, subbuf->data, bytes, (off_t)sink->offset);
 	if (r < 0)
 		return r;
-	*offset += bytes;
+	sink->offset += bytes;
 	return 0;
 }
 
-static int snapshot_stream(struct consumer_stream *stream, const char *path, uint64_t max_packets,
-                           struct snapshot_counts *counts)
+/* The most recent packets of a stream, at most max_packets, into sink; what says where. */
+static int snapshot_read_stream(struct consumer_stream *stream, uint64_t max_packets,
+                                struct snapshot_sink *sink, const char *what,
+                                struct snapshot_counts *counts)
 {
 	const struct consumer_channel *channel = stream->channel;
-	char file[PATH_MAX];
-	uint64_t begin, end, offset = 0;
-	_cleanup_close_ int fd = -1;
-	int r;
+	uint64_t begin, end;
+	int r = 0;
 
-	r = snapshot_file_path(file, path, channel->name, stream->cpu, true);
-	if (r < 0)
-		return r;
-	fd = output_file_create(file, channel->uid, channel->gid);
-	if (fd < 0) {
-		log_error("Snapshot: cannot create %s: %s", file, strerror(-fd));
-		return fd;
-	}
 	pthread_mutex_lock(&stream->lock);
 	rb_stream_flush(stream->rb);
 	rb_snapshot_range(stream->rb, max_packets, &begin, &end);
@@ -100,7 +121,7 @@ static int snapshot_stream(struct consumer_stream *stream, const char *path, uin
 			r = 0;
 			continue;
 		}
-		r = snapshot_write_packet(stream, &subbuf, fd, &offset);
+		r = snapshot_write_packet(stream, &subbuf, sink);
 		rb_snapshot_put(stream->rb, &subbuf);
 		if (r < 0)
 			break;
@@ -110,28 +131,84 @@ static int snapshot_stream(struct consumer_stream *stream, const char *path, uin
 	if (r == -EINVAL)
 		log_error("Snapshot: corrupt packet header in ring buffer %" PRIu32
 		          " of channel %s; %s stops there",
-		          stream->cpu, channel->name, file);
+		          stream->cpu, channel->name, what);
 	else if (r < 0)
-		log_error("Snapshot: cannot write %s: %s", file, strerror(-r));
+		log_error("Snapshot: cannot write %s: %s", what, strerror(-r));
 	return r;
 }
 
-static int snapshot_data(struct consumer_channel *channel, const char *path, uint64_t max_packets)
+static int snapshot_stream_file(struct consumer_stream *stream, const char *path,
+                                uint64_t max_packets, struct snapshot_counts *counts)
+{
+	const struct consumer_channel *channel = stream->channel;
+	char file[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	struct snapshot_sink sink = {0};
+	int r;
+
+	r = snapshot_file_path(file, path, channel->name, stream->cpu, true);
+	if (r < 0)
+		return r;
+	fd = output_file_create(file, channel->uid, channel->gid);
+	if (fd < 0) {
+		log_error("Snapshot: cannot create %s: %s", file, strerror(-fd));
+		return fd;
+	}
+	sink.fd = fd;
+	return snapshot_read_stream(stream, max_packets, &sink, file, counts);
+}
+
+static int snapshot_stream_relay(struct consumer_stream *stream, struct relay_session *rs,
+                                 const char *path, uint64_t max_packets,
+                                 struct snapshot_counts *counts)
+{
+	const struct consumer_channel *channel = stream->channel;
+	struct snapshot_sink sink = {.fd = -1, .rs = rs};
+	char name[RELAYD_CHANNEL_NAME_MAX], what[PATH_MAX];
+	int r;
+
+	snprintf(name, sizeof(name), "%s_%" PRIu32, channel->name, stream->cpu);
+	if (rt_path_format(what, "relay stream %s/%s", path, name) < 0)
+		snprintf(what, sizeof(what), "relay stream %s", name);
+	r = relay_add_stream(rs, name, path, channel->tracefile_size, channel->tracefile_count,
+	                     &sink.handle);
+	if (r < 0) {
+		log_error("Snapshot: cannot open %s: %s", what, strerror(-r));
+		return r;
+	}
+	r = snapshot_read_stream(stream, max_packets, &sink, what, counts);
+	if (r == 0)
+		r = relay_close_stream(rs, sink.handle,
+		                       stream->relay_next_seq ? stream->relay_next_seq - 1
+		                                              : RELAYD_SEQ_NONE);
+	return r;
+}
+
+static int snapshot_data(struct consumer_channel *channel, struct relay_session *rs,
+                         const char *path, uint64_t max_packets)
 {
 	struct snapshot_counts counts = {0};
 	char index_dir[PATH_MAX];
 	int r;
 
-	if (snprintf(index_dir, sizeof(index_dir), "%s/index", path) >= (int)sizeof(index_dir))
-		return -ENAMETOOLONG;
-	r = output_dir_create(index_dir, channel->uid, channel->gid);
-	if (r < 0) {
-		log_error("Snapshot: cannot create directory %s: %s", index_dir, strerror(-r));
-		return r;
+	if (!max_packets)
+		max_packets = UINT64_MAX;
+	if (!rs) {
+		if (snprintf(index_dir, sizeof(index_dir), "%s/index", path) >=
+		    (int)sizeof(index_dir))
+			return -ENAMETOOLONG;
+		r = output_dir_create(index_dir, channel->uid, channel->gid);
+		if (r < 0) {
+			log_error("Snapshot: cannot create directory %s: %s", index_dir,
+			          strerror(-r));
+			return r;
+		}
 	}
 	for (uint32_t i = 0; i < channel->nr_streams; i++) {
-		r = snapshot_stream(&channel->streams[i], path,
-		                    max_packets ? max_packets : UINT64_MAX, &counts);
+		struct consumer_stream *stream = &channel->streams[i];
+
+		r = rs ? snapshot_stream_relay(stream, rs, path, max_packets, &counts)
+		       : snapshot_stream_file(stream, path, max_packets, &counts);
 		if (r < 0)
 			return r;
 	}
@@ -167,17 +244,62 @@ static int snapshot_metadata(const struct consumer_channel *channel, const char 
 	return r;
 }
 
+static int snapshot_metadata_relay(const struct consumer_channel *channel,
+                                   struct relay_session *rs, const char *path)
+{
+	uint64_t handle;
+	int r = relay_add_stream(rs, "metadata", path, 0, 0, &handle);
+
+	if (r == 0)
+		r = relay_output_metadata_text(rs, handle, channel, channel->metadata_text,
+		                               channel->metadata_text_bytes);
+	if (r == 0)
+		r = relay_close_stream(rs, handle, RELAYD_SEQ_NONE);
+	if (r < 0)
+		log_error("Snapshot: cannot send the metadata of %s to the relay daemon: %s", path,
+		          strerror(-r));
+	return r;
+}
+
+/* What the session's relay connections need for a snapshot, referenced; NULL (logged) if missing. */
+static struct relay_session *snapshot_relay(const struct consumer_channel *channel)
+{
+	struct relay_session *rs = relay_session_get(channel->session_id);
+
+	if (!rs)
+		log_error("SNAPSHOT_CHANNEL: session %" PRIu64 " of channel %s has no relay "
+		          "connections",
+		          channel->session_id, channel->name);
+	else if (!rs->snapshot || !rs->chunk_created) {
+		log_error("SNAPSHOT_CHANNEL: the relay connections of session %" PRIu64
+		          " have no snapshot chunk",
+		          channel->session_id);
+		relay_session_put(rs);
+		rs = NULL;
+	}
+	return rs;
+}
+
+static int snapshot_to(struct consumer_channel *channel, struct relay_session *rs,
+                       const char *path, uint64_t nb_packets_per_stream)
+{
+	if (channel->type != CONSUMER_CHANNEL_TYPE_METADATA)
+		return snapshot_data(channel, rs, path, nb_packets_per_stream);
+	return rs ? snapshot_metadata_relay(channel, rs, path) : snapshot_metadata(channel, path);
+}
+
 int cmd_snapshot_channel(const struct command_request *req)
 {
 	struct consumer_snapshot_channel msg;
 	struct consumer_channel *channel;
+	struct relay_session *rs = NULL;
 	bool metadata;
 	int r;
 
 	memcpy(&msg, req->payload, sizeof(msg));
 	if (!command_string_is_terminated(msg.pathname, sizeof(msg.pathname)) ||
-	    msg.pathname[0] != '/') {
-		log_error("SNAPSHOT_CHANNEL: output path not absolute or not NUL-terminated");
+	    (msg.relayd ? !msg.pathname[0] : msg.pathname[0] != '/')) {
+		log_error("SNAPSHOT_CHANNEL: output path empty, not absolute or not NUL-terminated");
 		return command_reply_error(req, CONSUMERD_INVALID_PARAMETERS);
 	}
 	channel = channel_registry_find(msg.key);
@@ -192,8 +314,15 @@ int cmd_snapshot_channel(const struct command_request *req)
 		          metadata ? "a metadata channel" : "a data channel");
 		return command_reply_error(req, CONSUMERD_INVALID_PARAMETERS);
 	}
-	r = metadata ? snapshot_metadata(channel, msg.pathname)
-	             : snapshot_data(channel, msg.pathname, msg.nb_packets_per_stream);
+	if (msg.relayd) {
+		rs = snapshot_relay(channel);
+		if (!rs)
+			return command_reply_error(req, CONSUMERD_RELAYD_FAIL);
+	}
+	r = snapshot_to(channel, rs, msg.pathname, msg.nb_packets_per_stream);
+	relay_session_put(rs);
+	if (r == -EPIPE)
+		return command_reply_error(req, CONSUMERD_RELAYD_FAIL);
 	if (r < 0)
 		return command_reply_error(req, CONSUMERD_SNAPSHOT_FAILED);
 	return command_reply(req, NULL, 0);

@@ -143,12 +143,19 @@ struct consumer_ask_channel {
  * nothing is consumed: producers go on, later snapshots see the packets
  * again. Reply: no payload; -CONSUMERD_SNAPSHOT_FAILED when something could
  * not be written (what was is left in place and the error logged).
+ * relayd 1: the same streams go to the relay connections of the channel's
+ * session (ADD_RELAYD_SOCKET, then CREATE_TRACE_CHUNK with the snapshot's
+ * name), pathname relative to that chunk: per stream ADD_STREAM, its
+ * packets on the data connection, CLOSE_STREAM; no index.
+ * -CONSUMERD_RELAYD_FAIL when the session has no such connections or the
+ * relay is lost.
  */
 struct consumer_snapshot_channel {
 	uint64_t key;
 	uint64_t nb_packets_per_stream;
 	uint32_t metadata;       /* 1: the key names a metadata channel */
-	char pathname[PATH_MAX]; /* absolute, NUL-terminated */
+	char pathname[PATH_MAX]; /* NUL-terminated; absolute unless relayd */
+	uint8_t relayd;
 } __attribute__((packed));
 
 /*
@@ -178,6 +185,9 @@ struct consumer_rotate_channel {
  * channels were destroyed, closes the trace chunk and the connections;
  * -CONSUMERD_RELAYD_FAIL when the relay was lost during the session.
  */
+/* Trace chunk names, their NUL included (lttng's LTTNG_NAME_MAX). */
+#define CONSUMER_CHUNK_NAME_MAX 255
+
 enum consumer_relayd_sock_type {
 	CONSUMER_RELAYD_CONTROL = 0, /* lttng's LTTNG_STREAM_CONTROL */
 	CONSUMER_RELAYD_DATA = 1,
@@ -200,6 +210,12 @@ struct consumer_trace_chunk {
 	uint64_t session_id;
 	uint64_t chunk_id;
 	uint32_t close_command;
+	/*
+	 * CREATE_TRACE_CHUNK of a snapshot record (NUL-terminated, "" otherwise):
+	 * the chunk's directory name on the relay, and the only chunk of those
+	 * connections, which CLOSE_TRACE_CHUNK then closes (NO_OPERATION).
+	 */
+	char override_name[CONSUMER_CHUNK_NAME_MAX];
 } __attribute__((packed));
 
 struct consumer_chunk_path {

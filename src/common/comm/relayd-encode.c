@@ -114,11 +114,20 @@ void relayd_u64_encode(uint8_t ret_buf[8], uint64_t v)
 	be64_put(ret_buf, v);
 }
 
-void relayd_create_chunk_encode(uint8_t ret_buf[20], uint64_t chunk_id, uint64_t creation_time)
+ssize_t relayd_create_chunk_encode(uint8_t *buf, size_t cap, uint64_t chunk_id,
+                                   uint64_t creation_time, const char *override_name)
 {
-	be64_put(ret_buf, chunk_id);
-	be64_put(ret_buf + 8, creation_time);
-	be32_put(ret_buf + 16, 0);
+	uint32_t name_len = override_name[0] ? wire_string_len(override_name, RELAYD_CHUNK_NAME_MAX) : 0;
+
+	if (override_name[0] && !name_len)
+		return -EINVAL;
+	if (cap < 20 + name_len)
+		return -ENOBUFS;
+	be64_put(buf, chunk_id);
+	be64_put(buf + 8, creation_time);
+	be32_put(buf + 16, name_len);
+	memcpy(buf + 20, override_name, name_len);
+	return (ssize_t)(20 + name_len);
 }
 
 void relayd_rotate_streams_header_encode(uint8_t ret_buf[RELAYD_ROTATE_STREAMS_HEADER_SIZE],

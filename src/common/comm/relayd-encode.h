@@ -23,6 +23,7 @@
 	(59u + RELAYD_SESSION_NAME_MAX + RELAYD_HOSTNAME_MAX + RELAYD_BASE_PATH_MAX)
 #define RELAYD_ADD_STREAM_MAX_SIZE (32u + RELAYD_CHANNEL_NAME_MAX + RELAYD_STREAM_PATH_MAX)
 #define RELAYD_CLOSE_CHUNK_SIZE    21u
+#define RELAYD_CREATE_CHUNK_MAX_SIZE (20u + RELAYD_CHUNK_NAME_MAX)
 
 void relayd_ctrl_header_encode(uint8_t ret_buf[RELAYD_CTRL_HEADER_SIZE], uint32_t cmd,
                                uint64_t data_size);
@@ -36,8 +37,12 @@ ssize_t relayd_add_stream_encode(uint8_t *buf, size_t cap, const struct relayd_a
 void relayd_index_encode(uint8_t ret_buf[RELAYD_INDEX_SIZE], const struct relayd_index *index);
 void relayd_stream_seq_encode(uint8_t ret_buf[16], uint64_t stream_handle, uint64_t net_seq_num);
 void relayd_u64_encode(uint8_t ret_buf[8], uint64_t v);
-/* CREATE_TRACE_CHUNK without an override name (20 bytes). */
-void relayd_create_chunk_encode(uint8_t ret_buf[20], uint64_t chunk_id, uint64_t creation_time);
+/*
+ * CREATE_TRACE_CHUNK: 20 bytes, then the override name and its NUL when
+ * override_name is not empty (snapshot chunks).
+ */
+ssize_t relayd_create_chunk_encode(uint8_t *buf, size_t cap, uint64_t chunk_id,
+                                   uint64_t creation_time, const char *override_name);
 /*
  * ROTATE_STREAMS header in the layout LTTng 2.13 sends on x86-64 (20 bytes:
  * u32 count, u8 chunk_id_set, 7 zero bytes, u64 chunk_id); the count x 16
