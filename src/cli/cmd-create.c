@@ -187,14 +187,8 @@ static int check_options(const struct create_opts *o, char output[PATH_MAX])
 		return CMD_ERROR;
 	}
 	if (o->ctrl_url || o->live_timer_us ||
-	    (o->url && strncmp(o->url, file_scheme, strlen(file_scheme)) != 0)) {
-		if (o->snapshot) {
-			cli_err("Snapshot sessions cannot stream to a relay daemon yet: only "
-			        "local snapshot outputs are supported");
-			return CMD_ERROR;
-		}
+	    (o->url && strncmp(o->url, file_scheme, strlen(file_scheme)) != 0))
 		return check_network_output(o, output);
-	}
 	output[0] = '\0';
 	if (o->output || o->url)
 		snprintf(output, PATH_MAX, "%s", o->output ? o->output : o->url);

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ringtrace snapshot [-s SESSION] [-n NAME] [-m SIZE] ACTION [URL|DIR]
+ * ringtrace snapshot [-s SESSION] [-n NAME] [-m SIZE] [-C URL -D URL] ACTION [URL|DIR]
  *   ACTION: add-output, del-output (ID | NAME), list-output, record
+ * An output is a directory (DIR, file://DIR) or a relay daemon
+ * (net://HOST[:CTRL[:DATA]][/DIR], or -C tcp://HOST:PORT -D tcp://HOST:PORT,
+ * passed on to the session daemon as one net:// URL).
  * lttng 2.13's messages and exit codes: an error of the session daemon is
  * printed as "Error: <message>" and exits 1, an unknown action exits 2.
  */
@@ -15,6 +18,7 @@
 #include "args.h"
 #include "cli.h"
 #include "common/macros.h"
+#include "common/net-url.h"
 #include "current-session.h"
 #include "output.h"
 #include "units.h"
@@ -27,18 +31,21 @@ static const char usage[] =
     "Take a snapshot of a snapshot session's buffers, or manage its snapshot output.\n"
     "\n"
     "Actions:\n"
-    "  add-output [-n NAME] [-m SIZE] DIR|file://DIR   Set the snapshot output (one)\n"
-    "  del-output ID|NAME                              Remove it\n"
-    "  list-output                                     Show it\n"
-    "  record [-n NAME] [-m SIZE] [DIR|file://DIR]     Write a snapshot (to DIR once,\n"
-    "                                                  instead of the output)\n"
+    "  add-output [-n NAME] [-m SIZE] URL|DIR     Set the snapshot output (one)\n"
+    "  del-output ID|NAME                         Remove it\n"
+    "  list-output                                Show it\n"
+    "  record [-n NAME] [-m SIZE] [URL|DIR]       Write a snapshot (to URL or DIR once,\n"
+    "                                             instead of the output)\n"
+    "\n"
+    "URL: file://DIR, or a relay daemon: net[6]://HOST[:CTRLPORT[:DATAPORT]][/TRACEDIR]\n"
+    "(ports 5342 and 5343 by default), or -C and -D instead.\n"
     "\n"
     "Options:\n"
     "  -s, --session=NAME    Session (default: the current one)\n"
     "  -n, --name=NAME       Output name (record: directory name prefix)\n"
     "  -m, --max-size=SIZE   Maximum total size of a snapshot (k, M, G suffixes)\n"
-    "  -C, --ctrl-url=URL    Relay daemon outputs: not supported yet\n"
-    "  -D, --data-url=URL    Relay daemon outputs: not supported yet\n"
+    "  -C, --ctrl-url=URL    Relay daemon control URL, tcp[6]://HOST[:PORT][/TRACEDIR]\n"
+    "  -D, --data-url=URL    Relay daemon data URL, tcp[6]://HOST[:PORT] (with -C)\n"
     "  -h, --help            Show this help\n";
 
 static const struct option long_options[] = {
@@ -58,20 +65,43 @@ struct snapshot_opts {
 	const char *data_url;
 	uint64_t max_size; /* 0: not given */
 	char session_name[RINGTRACE_NAME_MAX + 1];
+	char pair_url[PATH_MAX]; /* -C and -D as one net:// URL, "" without them */
 };
 
 typedef int (*action_fn)(const struct snapshot_opts *o, const char *arg);
 
-/* The daemon's error as lttng prints it; network outputs get our own explanation. */
-static int report(const char *url, int r)
+/* The daemon's error as lttng prints it. */
+static int report(int r)
 {
-	if (r == -RINGTRACE_ERR_NOT_SUPPORTED && url && strstr(url, "://"))
-		cli_err("Snapshot output %s: only local outputs are supported (the consumer "
-		        "daemon does not stream to relay daemons yet)",
-		        url);
-	else
-		cli_err("%s", ringtrace_strerror(r));
+	cli_err("%s", ringtrace_strerror(r));
 	return CMD_ERROR;
+}
+
+/* The output an action names: -C/-D when given, else its argument. */
+static const char *output_url(const struct snapshot_opts *o, const char *arg)
+{
+	return o->pair_url[0] ? o->pair_url : arg;
+}
+
+/* -C and -D into one net:// URL, with lttng's messages. */
+static int pair_to_url(struct snapshot_opts *o)
+{
+	struct rt_net_url url;
+	char err[256];
+
+	if (rt_net_url_parse_pair(o->ctrl_url, o->data_url, &url, err, sizeof(err)) < 0) {
+		if (err[0]) {
+			cli_err("%s", err);
+			cli_err("Unable to parse the URL %s", o->ctrl_url);
+		}
+		cli_err("Unrecognized URL format.");
+		return CMD_ERROR;
+	}
+	if (rt_net_url_canonical(&url, o->pair_url, sizeof(o->pair_url)) < 0) {
+		cli_err("URL too long: %s", o->ctrl_url);
+		return CMD_ERROR;
+	}
+	return CMD_SUCCESS;
 }
 
 static int output_init(const struct snapshot_opts *o, const char *url,
@@ -93,10 +123,11 @@ static int output_init(const struct snapshot_opts *o, const char *url,
 	return CMD_SUCCESS;
 }
 
-static int action_add_output(const struct snapshot_opts *o, const char *url)
+static int action_add_output(const struct snapshot_opts *o, const char *arg)
 {
 	struct ringtrace_snapshot_output out;
 	char name[RINGTRACE_NAME_MAX + 1];
+	const char *url = output_url(o, arg), *shown = o->ctrl_url ? o->ctrl_url : arg;
 	int r;
 
 	if (!url) {
@@ -108,17 +139,17 @@ static int action_add_output(const struct snapshot_opts *o, const char *url)
 		return r;
 	r = ringtrace_snapshot_add_output(o->session_name, &out);
 	if (r < 0)
-		return report(url, r);
+		return report(r);
 	if (out.name[0])
 		strcpy(name, out.name);
 	else
 		snprintf(name, sizeof(name), "snapshot-%" PRIu32, out.id);
 	cli_msg("Snapshot output successfully added for session %s", o->session_name);
 	if (o->max_size)
-		cli_msg("  [%" PRIu32 "] %s: %s (max size: %" PRIu64 " bytes)", out.id, name, url,
+		cli_msg("  [%" PRIu32 "] %s: %s (max size: %" PRIu64 " bytes)", out.id, name, shown,
 		        o->max_size);
 	else
-		cli_msg("  [%" PRIu32 "] %s: %s", out.id, name, url);
+		cli_msg("  [%" PRIu32 "] %s: %s", out.id, name, shown);
 	return CMD_SUCCESS;
 }
 
@@ -139,7 +170,7 @@ static int action_del_output(const struct snapshot_opts *o, const char *arg)
 	id = strtol(arg, &end, 10);
 	if (id == 0 && (errno == 0 || errno == EINVAL)) {
 		if (strlen(end) >= sizeof(out.name))
-			return report(NULL, -RINGTRACE_ERR_INVALID);
+			return report(-RINGTRACE_ERR_INVALID);
 		strcpy(out.name, end);
 	} else if (errno == 0 && *end == '\0' && id > 0 && id <= UINT32_MAX) {
 		out.id = (uint32_t)id;
@@ -150,7 +181,7 @@ static int action_del_output(const struct snapshot_opts *o, const char *arg)
 	}
 	r = ringtrace_snapshot_del_output(o->session_name, &out);
 	if (r < 0)
-		return report(NULL, r);
+		return report(r);
 	if (out.id)
 		cli_msg("Snapshot output id %" PRIu32 " successfully deleted for session %s",
 		        out.id, o->session_name);
@@ -167,7 +198,7 @@ static int action_list_output(const struct snapshot_opts *o, const char *arg)
 
 	(void)arg;
 	if (n < 0)
-		return report(NULL, n);
+		return report(n);
 	cli_msg("Snapshot output list for session %s", o->session_name);
 	for (int i = 0; i < n; i++) {
 		if (outs[i].max_size)
@@ -182,9 +213,10 @@ static int action_list_output(const struct snapshot_opts *o, const char *arg)
 	return CMD_SUCCESS;
 }
 
-static int action_record(const struct snapshot_opts *o, const char *url)
+static int action_record(const struct snapshot_opts *o, const char *arg)
 {
 	struct ringtrace_snapshot_output out;
+	const char *url = output_url(o, arg);
 	int r = output_init(o, url, &out);
 
 	if (r != CMD_SUCCESS)
@@ -196,7 +228,7 @@ static int action_record(const struct snapshot_opts *o, const char *url)
 	if (r == -RINGTRACE_ERR_MAX_SIZE_INVALID)
 		cli_err("Invalid snapshot size. Cannot fit at least one packet per stream.");
 	if (r < 0)
-		return report(url, r);
+		return report(r);
 	cli_msg("Snapshot recorded successfully for session %s", o->session_name);
 	if (url)
 		cli_msg("Snapshot written at: %s", url);
@@ -270,10 +302,9 @@ int cmd_snapshot(int argc, char **argv)
 		return CMD_ERROR;
 	}
 	if (o.ctrl_url) {
-		cli_err("Snapshot outputs %s and %s: relay daemon outputs are not supported (the "
-		        "consumer daemon does not stream to relay daemons yet)",
-		        o.ctrl_url, o.data_url);
-		return CMD_ERROR;
+		r = pair_to_url(&o);
+		if (r != CMD_SUCCESS)
+			return r;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(actions); i++) {
 		if (strcmp(action, actions[i].name) == 0)

@@ -60,5 +60,8 @@ int rt_net_endpoint_sockaddr(const struct rt_net_endpoint *ep, struct sockaddr_s
 /* lttng's display form: "tcp4://127.0.0.1:5342/PATH [data: 5343]". */
 int rt_net_url_format(const struct rt_net_url *url, char *buf, size_t size);
 
+/* The control URL alone, as lttng lists a snapshot output: "tcp4://127.0.0.1:5342/PATH". */
+int rt_net_url_format_ctrl(const struct rt_net_url *url, char *buf, size_t size);
+
 /* The canonical --set-url form, parsed back by rt_net_url_parse: net[6]://HOST:CTRL:DATA/PATH. */
 int rt_net_url_canonical(const struct rt_net_url *url, char *buf, size_t size);

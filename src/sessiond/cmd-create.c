@@ -86,7 +86,10 @@ static int output_path_check(void *arg)
 	return 0;
 }
 
-/* A session streamed to a relay daemon; live ones default to net://127.0.0.1. */
+/*
+ * A session streamed to a relay daemon; live ones default to net://127.0.0.1.
+ * A snapshot session only gets that relay as its snapshot output.
+ */
 static int create_network_session(const struct cmd_ctx *ctx, struct cmd_reply *reply, time_t now)
 {
 	const struct client_msg *msg = ctx->msg;
@@ -96,10 +99,9 @@ static int create_network_session(const struct cmd_ctx *ctx, struct cmd_reply *r
 	struct session *s;
 	int r;
 
-	if (msg->u.create.snapshot) {
-		log_warn("Session %s: snapshot sessions cannot stream to a relay daemon yet",
-		         msg->session_name);
-		return -RINGTRACE_ERR_NOT_SUPPORTED;
+	if (msg->u.create.snapshot && msg->u.create.live_timer_us) {
+		log_warn("Session %s: a snapshot session cannot be live", msg->session_name);
+		return -RINGTRACE_ERR_INVALID;
 	}
 	if (!rt_net_url_is_network(url)) {
 		log_warn("Session %s: a live session needs a network output, not %s",
@@ -115,7 +117,8 @@ static int create_network_session(const struct cmd_ctx *ctx, struct cmd_reply *r
 		free(info);
 		return r == -ENOMEM ? -RINGTRACE_ERR_NOMEM : -RINGTRACE_ERR_SESSION_FAIL;
 	}
-	r = session_relay_attach(s, url, msg->u.create.live_timer_us);
+	r = msg->u.create.snapshot ? cmd_snapshot_session_init(s, url)
+	                           : session_relay_attach(s, url, msg->u.create.live_timer_us);
 	if (r < 0) {
 		free(info);
 		session_free(s);
@@ -186,7 +189,7 @@ int cmd_create_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 		return r == -ENOMEM ? -RINGTRACE_ERR_NOMEM : -RINGTRACE_ERR_SESSION_FAIL;
 	}
 	if (msg->u.create.snapshot)
-		cmd_snapshot_session_init(s, path);
+		(void)cmd_snapshot_session_init(s, path); /* an absolute path: cannot fail */
 	log_info("Session %s created for uid %u, %s %s", s->name, (unsigned)s->uid,
 	         s->snapshot_mode ? "snapshot output" : "output", path);
 	cmd_session_info(s, info);

@@ -19,8 +19,15 @@
  * that, counting a whole sub-buffer per packet and every stream of every
  * channel that still has that many sub-buffers, the total fits; a limit
  * that cannot take one packet of each stream is MAX_SIZE_INVALID.
- * Network outputs (net://, tcp://) are refused: our consumer does not
- * stream to relay daemons yet.
+ *
+ * A network output (net://HOST[:CTRL[:DATA]][/DIR], resolved when set) is
+ * recorded as lttng 2.13 does (reference/relayd-protocol.md section 7): a
+ * new control and data connection pair per record (relay-output.h,
+ * CREATE_SESSION snapshot = 1, the session's name and creation time), handed
+ * to the consumer, a trace chunk named <name>-<YYYYmmdd-HHMMSS>-<n> (its
+ * id n), the channels as above with paths relative to that chunk, the chunk
+ * closed (NO_OPERATION), the connections released. The relay writes
+ * <session dir>/<chunk name>/ust/uid/<uid>/<bits>-bit/, without index/.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -33,21 +40,69 @@
 #include "buffer-pid.h"
 #include "buffer-uid.h"
 #include "cmd.h"
+#include "comm/relayd-wire.h"
 #include "consumer.h"
 #include "log.h"
 #include "paths.h"
+#include "relay-output.h"
 
 #define SNAPSHOT_DEFAULT_NAME "snapshot"
 #define SNAPSHOT_DIR_MODE     0770
 
-void cmd_snapshot_session_init(struct session *s, const char *path)
+/*
+ * Where url points: file://DIR or /DIR, or a relay daemon (net://,
+ * tcp://…, the canonical form the CLI sends). Anything else is INVALID.
+ */
+static int output_set_url(const struct session *s, const char *url,
+                          struct session_snapshot_output *out)
 {
+	const char *path = url;
+	char err[512] = "";
+
+	if (rt_net_url_is_network(url)) {
+		if (rt_net_url_parse(url, &out->net, err, sizeof(err)) < 0 ||
+		    rt_net_url_resolve(&out->net, err, sizeof(err)) < 0) {
+			log_warn("Session %s: snapshot output %s: %s", s->name, url,
+			         err[0] ? err : "not a net:// URL");
+			return -RINGTRACE_ERR_INVALID;
+		}
+		out->is_net = true;
+		out->path[0] = '\0';
+		return 0;
+	}
+	if (strncmp(url, "file://", 7) == 0)
+		path = url + 7;
+	if (path[0] != '/' || strlen(path) >= PATH_MAX) {
+		log_warn("Session %s: snapshot output \"%s\" is not an absolute path", s->name,
+		         url);
+		return -RINGTRACE_ERR_INVALID;
+	}
+	strcpy(out->path, path);
+	out->is_net = false;
+	return 0;
+}
+
+int cmd_snapshot_session_init(struct session *s, const char *url)
+{
+	struct session_snapshot_output out = {.id = 1};
+	int r = output_set_url(s, url, &out);
+
+	if (r < 0)
+		return r;
+	snprintf(out.name, sizeof(out.name), SNAPSHOT_DEFAULT_NAME "-1");
 	s->snapshot_mode = true;
 	s->snapshot_last_output_id = 1;
-	s->snapshot_output = (struct session_snapshot_output){.id = 1};
-	snprintf(s->snapshot_output.name, sizeof(s->snapshot_output.name),
-	         SNAPSHOT_DEFAULT_NAME "-1");
-	snprintf(s->snapshot_output.path, sizeof(s->snapshot_output.path), "%s", path);
+	s->snapshot_output = out;
+	return 0;
+}
+
+/* lttng's display of an output: its directory, or the relay's control URL. */
+static void output_describe(const struct session_snapshot_output *out, char *buf, size_t size)
+{
+	if (!out->is_net)
+		snprintf(buf, size, "%s", out->path);
+	else if (rt_net_url_format_ctrl(&out->net, buf, size) < 0)
+		snprintf(buf, size, "net://%s", out->net.ctrl.host);
 }
 
 /* The snapshot output carried as variable data, checked. */
@@ -80,32 +135,11 @@ static int snapshot_request(const struct cmd_ctx *ctx, struct ringtrace_snapshot
 	return r < 0 ? r : lookup_snapshot_session(ctx, ret_session);
 }
 
-/* file://DIR or /DIR to DIR; network URLs are refused, anything else is INVALID. */
-static int url_to_path(const struct session *s, const char *url, char ret_path[PATH_MAX])
-{
-	const char *path = url;
-
-	if (strncmp(url, "file://", 7) == 0)
-		path = url + 7;
-	else if (strstr(url, "://")) {
-		log_warn("Session %s: snapshot output %s: only local outputs are supported (the "
-		         "consumer does not stream to relay daemons yet)",
-		         s->name, url);
-		return -RINGTRACE_ERR_NOT_SUPPORTED;
-	}
-	if (path[0] != '/' || strlen(path) >= PATH_MAX) {
-		log_warn("Session %s: snapshot output \"%s\" is not an absolute path", s->name,
-		         url);
-		return -RINGTRACE_ERR_INVALID;
-	}
-	strcpy(ret_path, path);
-	return 0;
-}
-
 int cmd_snapshot_add_output(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 {
 	struct ringtrace_snapshot_output req;
 	struct session_snapshot_output out = {0};
+	char where[PATH_MAX];
 	uint32_t *id;
 	struct session *s;
 	int r;
@@ -115,7 +149,7 @@ int cmd_snapshot_add_output(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 		return r;
 	if (s->snapshot_output.id)
 		return -RINGTRACE_ERR_SNAPSHOT_OUTPUT_EXIST;
-	r = url_to_path(s, req.url, out.path);
+	r = output_set_url(s, req.url, &out);
 	if (r < 0)
 		return r;
 	id = malloc(sizeof(*id));
@@ -128,8 +162,9 @@ int cmd_snapshot_add_output(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	else
 		snprintf(out.name, sizeof(out.name), SNAPSHOT_DEFAULT_NAME "-%" PRIu32, out.id);
 	s->snapshot_output = out;
+	output_describe(&out, where, sizeof(where));
 	log_info("Session %s: snapshot output [%" PRIu32 "] %s: %s", s->name, out.id, out.name,
-	         out.path);
+	         where);
 	*id = out.id;
 	reply->payload = id;
 	reply->len = sizeof(*id);
@@ -174,7 +209,7 @@ int cmd_snapshot_list_output(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	list->id = out->id;
 	list->max_size = out->max_size;
 	memcpy(list->name, out->name, sizeof(list->name));
-	memcpy(list->url, out->path, sizeof(list->url));
+	output_describe(out, list->url, sizeof(list->url));
 	reply->payload = list;
 	reply->len = sizeof(*list);
 	return 0;
@@ -184,7 +219,8 @@ int cmd_snapshot_list_output(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 
 struct snapshot_walk {
 	struct session *s;
-	const char *dir; /* <output>/<name>-<datetime>-<n> */
+	const char *dir; /* <output>/<name>-<datetime>-<n>, "" (the chunk) to a relay */
+	bool relayd;
 	uint64_t nb_packets;
 	uint64_t cur_packets; /* size pass: packets per stream already counted */
 	uint64_t total;       /* size pass: bytes one more packet per stream adds */
@@ -255,12 +291,14 @@ static int64_t packets_per_stream(struct snapshot_walk *w, uint64_t max_size)
 
 static int snapshot_one(struct snapshot_walk *w, uint64_t key, bool metadata, const char *path)
 {
-	int r = consumer_snapshot_channel(key, metadata, path, w->nb_packets);
+	int r = consumer_snapshot_channel(key, metadata, w->relayd, path, w->nb_packets);
 
 	if (r < 0) {
-		log_error("Session %s: snapshot of consumer channel %" PRIu64 " into %s failed: %s",
-		          w->s->name, key, path, buffer_uid_consumer_strerror(r));
+		log_error("Session %s: snapshot of consumer channel %" PRIu64 " into %s%s failed: %s",
+		          w->s->name, key, w->relayd ? "relay chunk path " : "", path,
+		          buffer_uid_consumer_strerror(r));
 		w->error = r == -CONSUMERD_SNAPSHOT_FAILED ? -RINGTRACE_ERR_SNAPSHOT_FAIL
+		           : r == -CONSUMERD_RELAYD_FAIL   ? -RINGTRACE_ERR_RELAYD_LOST
 		                                           : buffer_uid_consumer_error(r);
 		return 1;
 	}
@@ -310,30 +348,89 @@ static int make_dir(void *arg)
 	return rt_mkdir_p(arg, SNAPSHOT_DIR_MODE);
 }
 
+static int walk_channels(struct snapshot_walk *w)
+{
+	if (buffer_uid_for_each(w->s, record_uid, w) || buffer_pid_for_each(w->s, record_pid, w))
+		return w->error;
+	return 0;
+}
+
+/* The per-stream packet budget of out->max_size into w. */
+static int snapshot_budget(struct snapshot_walk *w, const struct session_snapshot_output *out)
+{
+	int64_t nb = packets_per_stream(w, out->max_size);
+
+	if (nb < 0) {
+		log_warn("Session %s: snapshot max size %" PRIu64
+		         " bytes cannot hold one packet of each stream",
+		         w->s->name, out->max_size);
+		return -RINGTRACE_ERR_MAX_SIZE_INVALID;
+	}
+	w->nb_packets = (uint64_t)nb;
+	return 0;
+}
+
+/* To a relay daemon, in the trace chunk named name (see the top of this file). */
+static int snapshot_record_net(struct session *s, const struct session_snapshot_output *out,
+                               const char *name)
+{
+	struct snapshot_walk w = {.s = s, .dir = "", .relayd = true};
+	char relay_path[PATH_MAX] = "";
+	int r, closed;
+
+	r = session_relay_snapshot_open(s, &out->net);
+	if (r < 0)
+		return r;
+	r = snapshot_budget(&w, out);
+	if (r == 0) {
+		r = consumer_create_snapshot_chunk(s->id, s->snapshot_count, name);
+		if (r < 0) {
+			log_error("Session %s: the relay daemon did not create snapshot chunk %s",
+			          s->name, name);
+			r = -RINGTRACE_ERR_RELAYD_LOST;
+		}
+	}
+	if (r == 0)
+		r = walk_channels(&w);
+	if (r == 0 && consumer_close_trace_chunk(s->id, s->snapshot_count,
+	                                         RELAYD_CHUNK_CLOSE_NO_OPERATION, relay_path) < 0) {
+		log_error("Session %s: the relay daemon did not close snapshot chunk %s", s->name,
+		          name);
+		r = -RINGTRACE_ERR_RELAYD_LOST;
+	}
+	closed = session_relay_snapshot_close(s);
+	if (r == 0)
+		r = closed;
+	if (r == 0)
+		log_info("Session %s: snapshot recorded on the relay daemon in %s (%" PRIu64
+		         " packets per stream at most, 0: all)",
+		         s->name, relay_path, w.nb_packets);
+	return r;
+}
+
 static int snapshot_record(struct session *s, const struct session_snapshot_output *out)
 {
 	struct snapshot_walk w = {.s = s};
-	char dir[PATH_MAX], ust[PATH_MAX], datetime[16];
+	char name[PATH_MAX], dir[PATH_MAX], ust[PATH_MAX], datetime[16];
 	time_t now = time(NULL);
 	struct tm tm;
-	int64_t nb;
 	int n, r;
 
 	if (!localtime_r(&now, &tm) || !strftime(datetime, sizeof(datetime), "%Y%m%d-%H%M%S", &tm))
 		return -RINGTRACE_ERR_INVALID;
-	n = snprintf(dir, sizeof(dir), "%s/%s-%s-%" PRIu64, out->path, out->name, datetime,
+	n = snprintf(name, sizeof(name), "%s-%s-%" PRIu64, out->name, datetime,
 	             s->snapshot_count);
+	if (n < 0 || n >= (int)sizeof(name))
+		return -RINGTRACE_ERR_OUTPUT_PATH;
+	if (out->is_net)
+		return snapshot_record_net(s, out, name);
+	n = snprintf(dir, sizeof(dir), "%s/%s", out->path, name);
 	if (n < 0 || n >= (int)sizeof(dir) ||
 	    snprintf(ust, sizeof(ust), "%s/ust", dir) >= (int)sizeof(ust))
 		return -RINGTRACE_ERR_OUTPUT_PATH;
-	nb = packets_per_stream(&w, out->max_size);
-	if (nb < 0) {
-		log_warn("Session %s: snapshot max size %" PRIu64
-		         " bytes cannot hold one packet of each stream",
-		         s->name, out->max_size);
-		return -RINGTRACE_ERR_MAX_SIZE_INVALID;
-	}
-	w.nb_packets = (uint64_t)nb;
+	r = snapshot_budget(&w, out);
+	if (r < 0)
+		return r;
 	w.dir = dir;
 	/* The directories are the session owner's, made with its credentials. */
 	r = access_run_as(s->uid, s->gid, make_dir, ust);
@@ -342,8 +439,9 @@ static int snapshot_record(struct session *s, const struct session_snapshot_outp
 		          strerror(-r));
 		return -RINGTRACE_ERR_CREATE_DIR_FAIL;
 	}
-	if (buffer_uid_for_each(s, record_uid, &w) || buffer_pid_for_each(s, record_pid, &w))
-		return w.error;
+	r = walk_channels(&w);
+	if (r < 0)
+		return r;
 	log_info("Session %s: snapshot recorded in %s (%" PRIu64 " packets per stream at most, "
 	         "0: all)",
 	         s->name, dir, w.nb_packets);
@@ -364,7 +462,7 @@ int cmd_snapshot_record(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	if (!s->has_been_started)
 		return -RINGTRACE_ERR_START_SESSION_ONCE;
 	if (req.url[0]) {
-		r = url_to_path(s, req.url, out.path);
+		r = output_set_url(s, req.url, &out);
 		if (r < 0)
 			return r;
 		snprintf(out.name, sizeof(out.name), SNAPSHOT_DEFAULT_NAME "-0");

@@ -68,8 +68,12 @@ int cmd_clear_session(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 int cmd_rotation_get_info(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 int cmd_rotation_set_schedule(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 int cmd_session_list_rotation_schedules(const struct cmd_ctx *ctx, struct cmd_reply *reply);
-/* Makes s a snapshot session whose first output (id 1) is path (cmd-snapshot.c). */
-void cmd_snapshot_session_init(struct session *s, const char *path);
+/*
+ * Makes s a snapshot session whose first output (id 1) is url: a directory
+ * or a relay daemon's net:// URL (cmd-snapshot.c). -RINGTRACE_ERR_INVALID
+ * when url does not parse or resolve (s unchanged).
+ */
+int cmd_snapshot_session_init(struct session *s, const char *url);
 
 /* Helpers shared by the handlers (cmd-common.c). */
 

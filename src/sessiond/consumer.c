@@ -646,13 +646,14 @@ int consumer_flush_channel(uint64_t key)
 	return consumer_call_key(CONSUMER_FLUSH_CHANNEL, key);
 }
 
-int consumer_snapshot_channel(uint64_t key, bool metadata, const char *path,
+int consumer_snapshot_channel(uint64_t key, bool metadata, bool relayd, const char *path,
                               uint64_t nb_packets_per_stream)
 {
 	struct consumer_snapshot_channel req = {
 	    .key = key,
 	    .nb_packets_per_stream = nb_packets_per_stream,
 	    .metadata = metadata,
+	    .relayd = relayd,
 	};
 
 	if (strlen(path) >= sizeof(req.pathname))
@@ -759,6 +760,16 @@ int consumer_create_trace_chunk(uint64_t session_id, uint64_t chunk_id)
 {
 	struct consumer_trace_chunk req = {.session_id = session_id, .chunk_id = chunk_id};
 
+	return consumer_call_relayd(CONSUMER_CREATE_TRACE_CHUNK, &req, sizeof(req), NULL, 0);
+}
+
+int consumer_create_snapshot_chunk(uint64_t session_id, uint64_t chunk_id, const char *name)
+{
+	struct consumer_trace_chunk req = {.session_id = session_id, .chunk_id = chunk_id};
+
+	if (!name[0] || strlen(name) >= sizeof(req.override_name))
+		return -ENAMETOOLONG;
+	strcpy(req.override_name, name);
 	return consumer_call_relayd(CONSUMER_CREATE_TRACE_CHUNK, &req, sizeof(req), NULL, 0);
 }
 

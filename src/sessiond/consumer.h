@@ -62,14 +62,19 @@ int consumer_push_metadata(uint64_t key, uint64_t version, uint64_t offset, cons
                            uint64_t len);
 int consumer_close_metadata(uint64_t key);
 int consumer_flush_channel(uint64_t key);
-/* SNAPSHOT_CHANNEL (consumer-msg.h): a data or metadata channel into path. */
-int consumer_snapshot_channel(uint64_t key, bool metadata, const char *path,
+/*
+ * SNAPSHOT_CHANNEL (consumer-msg.h): a data or metadata channel into path,
+ * or (relayd) to the session's relay connections, path relative to the chunk.
+ */
+int consumer_snapshot_channel(uint64_t key, bool metadata, bool relayd, const char *path,
                               uint64_t nb_packets_per_stream);
 /*
  * CREATE_TRACE_CHUNK and CLOSE_TRACE_CHUNK (consumer-msg.h) of a session
  * streamed to a relay; the closed chunk's relay path in ret_path.
  */
 int consumer_create_trace_chunk(uint64_t session_id, uint64_t chunk_id);
+/* CREATE_TRACE_CHUNK of a snapshot record on the relay: the chunk's directory name. */
+int consumer_create_snapshot_chunk(uint64_t session_id, uint64_t chunk_id, const char *name);
 int consumer_close_trace_chunk(uint64_t session_id, uint64_t chunk_id, uint32_t close_command,
                                char ret_path[PATH_MAX]);
 /* TRACE_CHUNK_EXISTS: 1 while the relay still has the chunk, 0, or a negative error. */

@@ -67,11 +67,19 @@ static int relay_connect_endpoint(const struct session *s, const struct rt_net_e
 	return fd;
 }
 
-static int relay_handshake(const struct session *s, int ctrl_fd, uint64_t *ret_relay_id,
-                           uint32_t *ret_minor)
+/* What a relay session is made of: where, live or not, one snapshot record or not. */
+struct relay_target {
+	const struct rt_net_url *url;
+	uint32_t live_timer_us;
+	bool snapshot;
+};
+
+static int relay_handshake(const struct session *s, const struct relay_target *t, int ctrl_fd,
+                           uint64_t *ret_relay_id, uint32_t *ret_minor)
 {
 	struct relayd_create_session cs = {
-	    .live_timer_us = s->relay->live_timer_us,
+	    .live_timer_us = t->live_timer_us,
+	    .snapshot = t->snapshot,
 	    .name_contains_creation_time = s->auto_named,
 	    .session_id = s->id,
 	    .creation_time = (uint64_t)s->creation_time,
@@ -85,37 +93,39 @@ static int relay_handshake(const struct session *s, int ctrl_fd, uint64_t *ret_r
 	strcpy(cs.session_name, s->name);
 	if (gethostname(cs.hostname, sizeof(cs.hostname) - 1) < 0 || !cs.hostname[0])
 		strcpy(cs.hostname, "localhost");
-	if (strlen(s->relay->url.path) >= sizeof(cs.base_path))
+	if (strlen(t->url->path) >= sizeof(cs.base_path))
 		return -ENAMETOOLONG;
-	strcpy(cs.base_path, s->relay->url.path);
+	strcpy(cs.base_path, t->url->path);
 	r = relayd_client_handshake(ctrl_fd, &cs, ret_relay_id, ret_minor);
 	if (r < 0)
 		log_error("Session %s: relay daemon at %s:%u refused the session: %s", s->name,
-		          s->relay->url.ctrl.host, s->relay->url.ctrl.port,
+		          t->url->ctrl.host, t->url->ctrl.port,
 		          r == -EPROTONOSUPPORT ? "protocol version not supported"
 		          : r == -EREMOTEIO     ? "error reply"
 		                                : strerror(-r));
 	return r;
 }
 
-int session_relay_connect(struct session *s)
+/*
+ * Opens the control and data connections to t, does the handshake and
+ * hands both over to the consumer for session s.
+ */
+static int relay_hand_over(struct session *s, const struct relay_target *t,
+                           uint64_t *ret_relay_session_id, uint32_t *ret_minor)
 {
-	struct session_relay *relay = s->relay;
 	struct consumer_relayd_sock req = {.session_id = s->id, .major = 2};
 	_cleanup_close_ int ctrl_fd = -1, data_fd = -1;
 	uint64_t relay_session_id;
 	uint32_t minor;
 	int r;
 
-	if (!relay || relay->connected)
-		return 0;
-	ctrl_fd = relay_connect_endpoint(s, &relay->url.ctrl, "control");
+	ctrl_fd = relay_connect_endpoint(s, &t->url->ctrl, "control");
 	if (ctrl_fd < 0)
 		return -RINGTRACE_ERR_RELAYD_CONNECT_FAIL;
-	data_fd = relay_connect_endpoint(s, &relay->url.data, "data");
+	data_fd = relay_connect_endpoint(s, &t->url->data, "data");
 	if (data_fd < 0)
 		return -RINGTRACE_ERR_RELAYD_CONNECT_FAIL;
-	r = relay_handshake(s, ctrl_fd, &relay_session_id, &minor);
+	r = relay_handshake(s, t, ctrl_fd, &relay_session_id, &minor);
 	if (r == -EPROTONOSUPPORT)
 		return -RINGTRACE_ERR_RELAYD_VERSION_FAIL;
 	if (r < 0)
@@ -133,8 +143,30 @@ int session_relay_connect(struct session *s)
 		          s->name,
 		          r > -CONSUMERD_COMMAND_SOCK_READY ? strerror(-r)
 		                                            : consumer_return_code_str(-r));
+		/* The control connection may be in the consumer: let it go. */
+		if (req.type == CONSUMER_RELAYD_DATA)
+			(void)consumer_destroy_relayd(s->id);
 		return cmd_error_from_consumer(r);
 	}
+	*ret_relay_session_id = relay_session_id;
+	*ret_minor = minor;
+	return 0;
+}
+
+int session_relay_connect(struct session *s)
+{
+	struct session_relay *relay = s->relay;
+	struct relay_target t;
+	uint64_t relay_session_id;
+	uint32_t minor;
+	int r;
+
+	if (!relay || relay->connected)
+		return 0;
+	t = (struct relay_target){.url = &relay->url, .live_timer_us = relay->live_timer_us};
+	r = relay_hand_over(s, &t, &relay_session_id, &minor);
+	if (r < 0)
+		return r;
 	relay->relay_session_id = relay_session_id;
 	relay->connected = true;
 	log_info("Session %s: streaming to the relay daemon at %s:%u/%u (relay session %" PRIu64
@@ -142,6 +174,30 @@ int session_relay_connect(struct session *s)
 	         s->name, relay->url.ctrl.host, relay->url.ctrl.port, relay->url.data.port,
 	         relay_session_id, minor);
 	return 0;
+}
+
+int session_relay_snapshot_open(struct session *s, const struct rt_net_url *url)
+{
+	struct relay_target t = {.url = url, .snapshot = true};
+	uint64_t relay_session_id;
+	uint32_t minor;
+	int r = relay_hand_over(s, &t, &relay_session_id, &minor);
+
+	if (r == 0)
+		log_info("Session %s: snapshot to the relay daemon at %s:%u/%u (relay session %" PRIu64
+		         ", protocol 2.%" PRIu32 ")",
+		         s->name, url->ctrl.host, url->ctrl.port, url->data.port, relay_session_id,
+		         minor);
+	return r;
+}
+
+int session_relay_snapshot_close(struct session *s)
+{
+	int r = consumer_destroy_relayd(s->id);
+
+	if (r < 0)
+		log_error("Session %s: the relay daemon was lost during the snapshot", s->name);
+	return r < 0 ? -RINGTRACE_ERR_RELAYD_LOST : 0;
 }
 
 int session_relay_release(struct session *s)

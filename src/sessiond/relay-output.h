@@ -36,6 +36,19 @@ int session_relay_attach(struct session *s, const char *url, uint32_t live_timer
 int session_relay_connect(struct session *s);
 
 /*
+ * One snapshot record to a relay daemon (as lttng's, on connections of its
+ * own): opens a control and a data connection to url, does the handshake
+ * with CREATE_SESSION snapshot = 1 (the session's name and creation time,
+ * so that every record of the session lands in one session directory on
+ * the relay) and hands both over to the consumer daemon under the session's
+ * id. 0 or -RINGTRACE_ERR_RELAYD_*. session_relay_snapshot_close() then
+ * releases them in the consumer: -RINGTRACE_ERR_RELAYD_LOST when the relay
+ * was lost meanwhile. Only for snapshot sessions (which have no s->relay).
+ */
+int session_relay_snapshot_open(struct session *s, const struct rt_net_url *url);
+int session_relay_snapshot_close(struct session *s);
+
+/*
  * At destroy, after the session's channels: releases the consumer's relay
  * connections. -RINGTRACE_ERR_RELAYD_LOST when the relay was lost during
  * the session. Frees s->relay.

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <urcu/list.h>
 
+#include "common/net-url.h"
 #include "ust-context.h"
 #include "uuid.h"
 
@@ -81,8 +82,10 @@ struct session_tracker {
 struct session_snapshot_output {
 	uint32_t id;
 	char name[RINGTRACE_NAME_MAX + 1];
-	char path[PATH_MAX]; /* absolute directory */
+	char path[PATH_MAX]; /* absolute directory, "" when is_net */
 	uint64_t max_size;   /* bytes over all streams, 0: no limit */
+	bool is_net;         /* to a relay daemon: net, hosts resolved */
+	struct rt_net_url net;
 };
 
 struct session {
