@@ -152,3 +152,44 @@ def test_rotations_and_clear_through_lttng_relayd(rt, lttng_relay):
     assert sorted(seq_events(archives[0])[0]) == [(0, i) for i in range(5)]
     check_every_event_once([str(p) for p in archives[1:-1]], 2, 20000)
     assert sorted(seq_events(archives[-1])[0]) == [(0, i) for i in range(5)]
+
+
+
+@pytest.mark.parametrize("buffers", ["uid", "pid"])
+def test_snapshots_into_lttng_relayd(rt, lttng_relay, tmp_path, buffers):
+    """`snapshot record` to lttng-relayd: each record is a chunk directory
+    <name>-<datetime>-<n> of the session directory, without index, whose
+    files are those of a local snapshot of the same state."""
+    rt.run("create", "s1", "--snapshot", f"--set-url={lttng_relay.url()}")
+    rt.run("enable-channel", "-u", f"--buffers-{buffers}", "--subbuf-size=4096",
+           "--num-subbuf=4", "ch")
+    rt.run("enable-event", "-u", "rt_test:seq", "-c", "ch")
+    rt.run("start")
+    app = start_burst(rt)
+    go(app, 1000, last=False)
+    assert app.stdout.readline() == "done\n"
+    for args in ([], ["-n", "again"], [f"file://{tmp_path / 'local'}"]):
+        assert rt.run("snapshot", "record", *args).stdout.startswith(
+            "Snapshot recorded successfully for session s1\n")
+    go(app, 0)
+    assert app.wait(timeout=60) == 0
+
+    d = lttng_relay.session_dir("s1-")
+    chunks = sorted(d.iterdir(), key=lambda p: p.name.rsplit("-", 1)[1])
+    assert [re.fullmatch(r"(.+)-\d{8}-\d{6}-(\d)", c.name).groups() for c in chunks] == \
+        [("snapshot-1", "0"), ("again", "1")]
+    [local] = (tmp_path / "local").iterdir()
+
+    def files(root):
+        return {str(p.relative_to(root)): p.read_bytes()
+                for p in root.rglob("*") if p.is_file()}
+
+    local_files = files(local)
+    assert any(f"ust/{buffers}/" in f for f in local_files)
+    events, _ = seq_events(local)
+    seqs = [s for _, s in events]
+    assert seqs == list(range(seqs[0], 1000)) and 600 < len(seqs) < 1000
+    for c in chunks:
+        assert not any(p.name == "index" for p in c.rglob("*"))
+        assert files(c) == local_files
+        assert seq_events(c) == (events, 0)
