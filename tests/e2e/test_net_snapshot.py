@@ -145,6 +145,9 @@ def test_unreachable_relay(rt, relay):
     [session_dir] = (relay.output / HOST).iterdir()
     [(_, d)] = chunks(session_dir).values()
     assert len(read_events(d)) > 0
+    # Not yet: save of a session with a network output (load would not take it back).
+    r = rt.run("save", check=False)
+    assert r.returncode != 0 and "Operation not supported" in r.stderr, r
 
 
 def fake_relay_lost_at_add_stream(ctrl_sock, data_sock):
