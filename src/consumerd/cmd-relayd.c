@@ -85,9 +85,8 @@ int cmd_create_trace_chunk(const struct command_request *req)
 	rs = chunk_session("CREATE_TRACE_CHUNK", msg.session_id);
 	if (!rs)
 		return command_reply_error(req, CONSUMERD_INVALID_PARAMETERS);
-	r = msg.override_name[0]
-	        ? relay_create_snapshot_chunk(rs, msg.chunk_id, msg.override_name)
-	        : relay_create_trace_chunk(rs, msg.chunk_id);
+	r = msg.override_name[0] ? relay_create_snapshot_chunk(rs, msg.chunk_id, msg.override_name)
+	                         : relay_create_trace_chunk(rs, msg.chunk_id);
 	relay_session_put(rs);
 	if (r < 0)
 		return command_reply_error(req, r == -EPIPE ? CONSUMERD_RELAYD_FAIL

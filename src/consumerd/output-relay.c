@@ -139,9 +139,9 @@ int relay_output_metadata_text(struct relay_session *rs, uint64_t handle,
 		last_content = CTF_METADATA_HEADER_SIZE + used;
 		p += CTF_METADATA_PACKET_SIZE;
 	}
-	return relay_send_metadata(rs, handle, packets,
-	                           (uint32_t)((count - 1) * CTF_METADATA_PACKET_SIZE + last_content),
-	                           (uint32_t)(CTF_METADATA_PACKET_SIZE - last_content));
+	return relay_send_metadata(
+	    rs, handle, packets, (uint32_t)((count - 1) * CTF_METADATA_PACKET_SIZE + last_content),
+	    (uint32_t)(CTF_METADATA_PACKET_SIZE - last_content));
 }
 
 static int relay_append_metadata(struct consumer_channel *channel, const char *text, uint64_t len)

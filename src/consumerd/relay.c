@@ -185,7 +185,8 @@ int relay_create_snapshot_chunk(struct relay_session *rs, uint64_t chunk_id, con
 	int r;
 
 	if (rs->chunk_created || rs->snapshot) {
-		log_error("Session %" PRIu64 ": snapshot chunk %s on relay connections that already "
+		log_error("Session %" PRIu64
+		          ": snapshot chunk %s on relay connections that already "
 		          "have a trace chunk",
 		          rs->session_id, name);
 		return -EINVAL;

@@ -60,9 +60,9 @@ struct snapshot_counts {
 /* Where the packets of one stream go: a file, or a relay stream. */
 struct snapshot_sink {
 	int fd;
-	uint64_t offset;         /* file: where the next packet goes */
+	uint64_t offset;          /* file: where the next packet goes */
 	struct relay_session *rs; /* NULL: file */
-	uint64_t handle;         /* relay: the stream's handle */
+	uint64_t handle;          /* relay: the stream's handle */
 };
 
 static int snapshot_file_path(char ret_path[PATH_MAX], const char *dir, const char *name,
@@ -244,8 +244,8 @@ static int snapshot_metadata(const struct consumer_channel *channel, const char 
 	return r;
 }
 
-static int snapshot_metadata_relay(const struct consumer_channel *channel,
-                                   struct relay_session *rs, const char *path)
+static int snapshot_metadata_relay(const struct consumer_channel *channel, struct relay_session *rs,
+                                   const char *path)
 {
 	uint64_t handle;
 	int r = relay_add_stream(rs, "metadata", path, 0, 0, &handle);
@@ -261,7 +261,8 @@ static int snapshot_metadata_relay(const struct consumer_channel *channel,
 	return r;
 }
 
-/* What the session's relay connections need for a snapshot, referenced; NULL (logged) if missing. */
+/* What the session's relay connections need for a snapshot, referenced; NULL (logged) if missing.
+ */
 static struct relay_session *snapshot_relay(const struct consumer_channel *channel)
 {
 	struct relay_session *rs = relay_session_get(channel->session_id);
@@ -280,8 +281,8 @@ static struct relay_session *snapshot_relay(const struct consumer_channel *chann
 	return rs;
 }
 
-static int snapshot_to(struct consumer_channel *channel, struct relay_session *rs,
-                       const char *path, uint64_t nb_packets_per_stream)
+static int snapshot_to(struct consumer_channel *channel, struct relay_session *rs, const char *path,
+                       uint64_t nb_packets_per_stream)
 {
 	if (channel->type != CONSUMER_CHANNEL_TYPE_METADATA)
 		return snapshot_data(channel, rs, path, nb_packets_per_stream);
@@ -299,7 +300,8 @@ int cmd_snapshot_channel(const struct command_request *req)
 	memcpy(&msg, req->payload, sizeof(msg));
 	if (!command_string_is_terminated(msg.pathname, sizeof(msg.pathname)) ||
 	    (msg.relayd ? !msg.pathname[0] : msg.pathname[0] != '/')) {
-		log_error("SNAPSHOT_CHANNEL: output path empty, not absolute or not NUL-terminated");
+		log_error(
+		    "SNAPSHOT_CHANNEL: output path empty, not absolute or not NUL-terminated");
 		return command_reply_error(req, CONSUMERD_INVALID_PARAMETERS);
 	}
 	channel = channel_registry_find(msg.key);

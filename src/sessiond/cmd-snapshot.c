@@ -294,7 +294,8 @@ static int snapshot_one(struct snapshot_walk *w, uint64_t key, bool metadata, co
 	int r = consumer_snapshot_channel(key, metadata, w->relayd, path, w->nb_packets);
 
 	if (r < 0) {
-		log_error("Session %s: snapshot of consumer channel %" PRIu64 " into %s%s failed: %s",
+		log_error("Session %s: snapshot of consumer channel %" PRIu64
+		          " into %s%s failed: %s",
 		          w->s->name, key, w->relayd ? "relay chunk path " : "", path,
 		          buffer_uid_consumer_strerror(r));
 		w->error = r == -CONSUMERD_SNAPSHOT_FAILED ? -RINGTRACE_ERR_SNAPSHOT_FAIL
@@ -418,8 +419,7 @@ static int snapshot_record(struct session *s, const struct session_snapshot_outp
 
 	if (!localtime_r(&now, &tm) || !strftime(datetime, sizeof(datetime), "%Y%m%d-%H%M%S", &tm))
 		return -RINGTRACE_ERR_INVALID;
-	n = snprintf(name, sizeof(name), "%s-%s-%" PRIu64, out->name, datetime,
-	             s->snapshot_count);
+	n = snprintf(name, sizeof(name), "%s-%s-%" PRIu64, out->name, datetime, s->snapshot_count);
 	if (n < 0 || n >= (int)sizeof(name))
 		return -RINGTRACE_ERR_OUTPUT_PATH;
 	if (out->is_net)

@@ -184,10 +184,11 @@ int session_relay_snapshot_open(struct session *s, const struct rt_net_url *url)
 	int r = relay_hand_over(s, &t, &relay_session_id, &minor);
 
 	if (r == 0)
-		log_info("Session %s: snapshot to the relay daemon at %s:%u/%u (relay session %" PRIu64
-		         ", protocol 2.%" PRIu32 ")",
-		         s->name, url->ctrl.host, url->ctrl.port, url->data.port, relay_session_id,
-		         minor);
+		log_info(
+		    "Session %s: snapshot to the relay daemon at %s:%u/%u (relay session %" PRIu64
+		    ", protocol 2.%" PRIu32 ")",
+		    s->name, url->ctrl.host, url->ctrl.port, url->data.port, relay_session_id,
+		    minor);
 	return r;
 }
 

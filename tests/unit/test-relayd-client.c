@@ -84,15 +84,14 @@ static void test_add_stream_index_chunks(void **state)
 	assert_int_equal(chunk_back.creation_time, 1700000000);
 	assert_string_equal(chunk_back.override_name, "");
 
-	assert_int_equal(relayd_create_chunk_encode(buf, sizeof(buf), 3, 1700000001,
-	                                            "snap-20261122-182001-3"),
-	                 20 + 23);
+	assert_int_equal(
+	    relayd_create_chunk_encode(buf, sizeof(buf), 3, 1700000001, "snap-20261122-182001-3"),
+	    20 + 23);
 	assert_int_equal(relayd_create_chunk_parse(buf, 20 + 23, &chunk_back), 0);
 	assert_int_equal(chunk_back.chunk_id, 3);
 	assert_string_equal(chunk_back.override_name, "snap-20261122-182001-3");
-	assert_int_equal(relayd_create_chunk_encode(buf, 30, 3, 1700000001,
-	                                            "snap-20261122-182001-3"),
-	                 -ENOBUFS);
+	assert_int_equal(
+	    relayd_create_chunk_encode(buf, 30, 3, 1700000001, "snap-20261122-182001-3"), -ENOBUFS);
 
 	relayd_close_chunk_encode(buf, &cc);
 	assert_int_equal(relayd_close_chunk_parse(buf, RELAYD_CLOSE_CHUNK_SIZE, &cc_back), 0);

@@ -117,7 +117,8 @@ void relayd_u64_encode(uint8_t ret_buf[8], uint64_t v)
 ssize_t relayd_create_chunk_encode(uint8_t *buf, size_t cap, uint64_t chunk_id,
                                    uint64_t creation_time, const char *override_name)
 {
-	uint32_t name_len = override_name[0] ? wire_string_len(override_name, RELAYD_CHUNK_NAME_MAX) : 0;
+	uint32_t name_len =
+	    override_name[0] ? wire_string_len(override_name, RELAYD_CHUNK_NAME_MAX) : 0;
 
 	if (override_name[0] && !name_len)
 		return -EINVAL;
