@@ -18,7 +18,7 @@ from conftest import go, read_events, start_burst
 from relayd_client import recv_exact
 from relayd_proc import Relay, free_ports
 from test_buffers_pid import seq_events
-from test_snapshot import possible_cpus
+from test_snapshot import possible_cpus, record, snapshot_dirs
 
 HOST = socket.gethostname()
 SMALL4 = ("--subbuf-size=4096", "--num-subbuf=4")
@@ -32,20 +32,10 @@ def relay(tmp_path):
     r.stop()
 
 
-def record(rt, *args):
-    r = rt.run("snapshot", "record", *args)
-    assert r.stdout.startswith("Snapshot recorded successfully for session s1\n"), r.stdout
-    return r
-
-
 def chunks(session_dir):
     """{n: (name, directory)} of the snapshot chunks of a relay session directory."""
-    found = {}
-    for d in session_dir.iterdir():
-        m = re.fullmatch(CHUNK, d.name)
-        assert m, d.name
-        found[int(m.group(2))] = (m.group(1), d)
-    return found
+    return {n: (re.fullmatch(CHUNK, d.name).group(1), d)
+            for n, d in snapshot_dirs(session_dir).items()}
 
 
 def seqs(trace):
