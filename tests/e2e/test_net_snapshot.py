@@ -14,7 +14,7 @@ import threading
 
 import pytest
 
-from conftest import go, read_events, start_burst
+from conftest import go, start_burst
 from relayd_client import recv_exact
 from relayd_proc import Relay, free_ports
 from test_buffers_pid import seq_events
@@ -122,24 +122,6 @@ def test_ctrl_data_output_per_process_buffers_and_max_size(rt, relay, tmp_path):
     assert seqs(once_dir) == whole
 
 
-def test_unreachable_relay(rt, relay):
-    [port] = free_ports(1)
-    rt.run("create", "s1", "--snapshot", f"--set-url=net://127.0.0.1:{port}:{port}")
-    rt.run("enable-event", "-u", "rt_test:*")
-    rt.run("start")
-    assert rt.app("allfields").returncode == 0
-    r = rt.run("snapshot", "record", check=False)
-    assert (r.returncode, r.stdout, r.stderr) == \
-        (1, "", "Error: Unable to connect to ringtrace-relayd\n")
-    record(rt, relay.url())
-    [session_dir] = (relay.output / HOST).iterdir()
-    [(_, d)] = chunks(session_dir).values()
-    assert len(read_events(d)) > 0
-    # Not yet: save of a session with a network output (load would not take it back).
-    r = rt.run("save", check=False)
-    assert r.returncode != 0 and "Operation not supported" in r.stderr, r
-
-
 def fake_relay_lost_at_add_stream(ctrl_sock, data_sock):
     """Answers the handshake and CREATE_TRACE_CHUNK like a relay, then
     disconnects at the first ADD_STREAM: a relay lost mid-record."""
@@ -156,7 +138,7 @@ def fake_relay_lost_at_add_stream(ctrl_sock, data_sock):
             ctrl.sendall(replies[cmd])
 
 
-def test_relay_lost_mid_record(rt, relay):
+def test_relay_unreachable_or_lost_mid_record(rt, relay):
     ctrl_sock, data_sock = socket.socket(), socket.socket()
     for s in (ctrl_sock, data_sock):
         s.bind(("127.0.0.1", 0))
@@ -170,6 +152,10 @@ def test_relay_lost_mid_record(rt, relay):
     app = start_burst(rt)
     go(app, 10, last=False)
     assert app.stdout.readline() == "done\n"
+    [port] = free_ports(1)  # no relay there
+    r = rt.run("snapshot", "record", f"net://127.0.0.1:{port}:{port}", check=False)
+    assert (r.returncode, r.stdout, r.stderr) == \
+        (1, "", "Error: Unable to connect to ringtrace-relayd\n")
     r = rt.run("snapshot", "record", check=False)
     fake.join(timeout=30)
     ctrl_sock.close()
@@ -183,4 +169,6 @@ def test_relay_lost_mid_record(rt, relay):
     [session_dir] = (relay.output / HOST).iterdir()
     [(_, d)] = chunks(session_dir).values()
     assert seqs(d) == list(range(20))
-    assert rt.run("list", "s1").returncode == 0
+    # Not yet: save of a session with a network output (load would not take it back).
+    r = rt.run("save", check=False)
+    assert r.returncode != 0 and "Operation not supported" in r.stderr, r
