@@ -85,9 +85,14 @@ def test_records_on_the_relay_equal_a_local_snapshot(rt, relay, tmp_path):
 
 
 def test_ctrl_data_output_per_process_buffers_and_max_size(rt, relay, tmp_path):
+    ctrl = f"tcp://127.0.0.1:{relay.control}/sub"
+    r = rt.run("create", "s0", "--snapshot", f"--ctrl-url={ctrl}",
+               f"--data-url=tcp://localhost:{relay.data}")
+    assert r.stdout.splitlines()[-2] == \
+        f"Default snapshot output set to tcp4://127.0.0.1:{relay.control}/sub"
+    rt.run("destroy", "s0")
     rt.run("create", "s1", "--snapshot", f"--output={tmp_path / 'unused'}")
     rt.run("snapshot", "del-output", "1")
-    ctrl = f"tcp://127.0.0.1:{relay.control}/sub"
     r = rt.run("snapshot", "add-output", "-n", "far", "-C", ctrl,
                "-D", f"tcp://127.0.0.1:{relay.data}")
     assert r.stdout == ("Snapshot output successfully added for session s1\n"
