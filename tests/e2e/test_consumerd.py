@@ -19,6 +19,7 @@ PAGE = 4096
 # enum consumer_return_code (src/common/comm/consumer-msg.h).
 CONSUMERD_ERROR_RECV_CMD = 103
 CONSUMERD_ERROR_METADATA = 115
+CONSUMERD_RELAYD_FAIL = 117
 CONSUMERD_CHAN_NOT_FOUND = 119
 CONSUMERD_ALREADY_SET = 120
 CONSUMERD_INVALID_PARAMETERS = 125
@@ -236,6 +237,8 @@ MALFORMED = {
     "snapshot-monitored": (-CONSUMERD_INVALID_PARAMETERS, 0),
     "snapshot-relative-path": (-CONSUMERD_INVALID_PARAMETERS, 0),
     "snapshot-unknown-channel": (-CONSUMERD_CHAN_NOT_FOUND, 0),
+    "snapshot-relay-missing": (-CONSUMERD_RELAYD_FAIL, 0),
+    "chunk-name-unterminated": (-CONSUMERD_INVALID_PARAMETERS, 0),
     # Undecodable frames: the connection is closed, the consumer exits on error.
     "oversized-payload": ("closed", 1),
     "missing-fds": ("closed", 1),

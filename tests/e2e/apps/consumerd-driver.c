@@ -917,6 +917,29 @@ static int32_t case_snapshot_unknown_channel(struct driver *d)
 	return -CONSUMERD_CHAN_NOT_FOUND;
 }
 
+/* SNAPSHOT_CHANNEL to a relay for a session that has no relay connections. */
+static int32_t case_snapshot_relay_missing(struct driver *d)
+{
+	struct consumer_ask_channel ask = ask_channel_msg(d, DATA_KEY, CONSUMER_CHANNEL_TYPE_DATA);
+	struct consumer_snapshot_channel msg = {.key = DATA_KEY, .relayd = 1};
+	struct consumer_channel_status status;
+
+	ask.monitor = 0;
+	request_ok(d, CONSUMER_ASK_CHANNEL_CREATION, &ask, sizeof(ask), &status, sizeof(status));
+	snprintf(msg.pathname, sizeof(msg.pathname), "ust/uid/0/64-bit");
+	send_request(d, CONSUMER_SNAPSHOT_CHANNEL, &msg, sizeof(msg));
+	return -CONSUMERD_RELAYD_FAIL;
+}
+
+static int32_t case_chunk_name_unterminated(struct driver *d)
+{
+	struct consumer_trace_chunk msg = {.session_id = SESSION_ID};
+
+	memset(msg.override_name, 'x', sizeof(msg.override_name));
+	send_request(d, CONSUMER_CREATE_TRACE_CHUNK, &msg, sizeof(msg));
+	return -CONSUMERD_INVALID_PARAMETERS;
+}
+
 static int32_t case_push_to_data_channel(struct driver *d)
 {
 	struct {
@@ -968,6 +991,8 @@ static const struct malformed_case malformed_cases[] = {
     {"snapshot-monitored", case_snapshot_monitored},
     {"snapshot-relative-path", case_snapshot_relative_path},
     {"snapshot-unknown-channel", case_snapshot_unknown_channel},
+    {"snapshot-relay-missing", case_snapshot_relay_missing},
+    {"chunk-name-unterminated", case_chunk_name_unterminated},
     {"short-frame", case_short_frame},
     {"monitor-pipe-no-fd", case_monitor_pipe_no_fd},
     {"monitor-pipe-not-a-pipe", case_monitor_pipe_not_a_pipe},
