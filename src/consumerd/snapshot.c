@@ -261,8 +261,7 @@ static int snapshot_metadata_relay(const struct consumer_channel *channel, struc
 	return r;
 }
 
-/* What the session's relay connections need for a snapshot, referenced; NULL (logged) if missing.
- */
+/* The relay connections of the channel's snapshot record, referenced; NULL (logged) if none. */
 static struct relay_session *snapshot_relay(const struct consumer_channel *channel)
 {
 	struct relay_session *rs = relay_session_get(channel->session_id);

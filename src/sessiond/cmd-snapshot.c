@@ -379,6 +379,12 @@ static int snapshot_record_net(struct session *s, const struct session_snapshot_
 	char relay_path[PATH_MAX] = "";
 	int r, closed;
 
+	if (strlen(name) >= CONSUMER_CHUNK_NAME_MAX) {
+		log_warn(
+		    "Session %s: snapshot name %s too long for a trace chunk (%d bytes at most)",
+		    s->name, name, CONSUMER_CHUNK_NAME_MAX - 1);
+		return -RINGTRACE_ERR_INVALID;
+	}
 	r = session_relay_snapshot_open(s, &out->net);
 	if (r < 0)
 		return r;

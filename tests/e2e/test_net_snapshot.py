@@ -157,6 +157,9 @@ def test_relay_unreachable_or_lost_mid_record(rt, relay):
     app = start_burst(rt)
     go(app, 10, last=False)
     assert app.stdout.readline() == "done\n"
+    # <name>-<datetime>-<n> names a directory on the relay: at most 254 bytes.
+    r = rt.run("snapshot", "record", "-n", "x" * 240, relay.url(), check=False)
+    assert (r.returncode, r.stderr) == (1, "Error: Invalid parameter\n")
     [port] = free_ports(1)  # no relay there
     r = rt.run("snapshot", "record", f"net://127.0.0.1:{port}:{port}", check=False)
     assert (r.returncode, r.stdout, r.stderr) == \
