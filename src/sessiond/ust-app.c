@@ -105,12 +105,10 @@ static void app_session_free(struct ust_app_session *ua_sess)
 {
 	struct ust_app_channel *uchan, *tmp;
 
-	cds_list_for_each_entry_safe(uchan, tmp, &ua_sess->channels, node)
-	{
+	cds_list_for_each_entry_safe (uchan, tmp, &ua_sess->channels, node) {
 		struct ust_app_enabler *uen, *tmp_en;
 
-		cds_list_for_each_entry_safe(uen, tmp_en, &uchan->enablers, node)
-		{
+		cds_list_for_each_entry_safe (uen, tmp_en, &uchan->enablers, node) {
 			free(uen);
 		}
 		free(uchan);
@@ -124,8 +122,7 @@ static void app_release(struct urcu_ref *ref)
 	struct ust_app *app = caa_container_of(ref, struct ust_app, ref);
 	struct ust_app_session *ua_sess, *tmp;
 
-	cds_list_for_each_entry_safe(ua_sess, tmp, &app->sessions, node)
-	{
+	cds_list_for_each_entry_safe (ua_sess, tmp, &app->sessions, node) {
 		app_session_free(ua_sess);
 	}
 	closep(&app->cmd_fd);
@@ -217,14 +214,12 @@ static int apps_snapshot(struct ust_app ***ret_list, size_t *ret_n)
 	size_t n = 0, i = 0;
 
 	pthread_mutex_lock(&apps_lock);
-	cds_list_for_each_entry(app, &apps, node)
-	{
+	cds_list_for_each_entry (app, &apps, node) {
 		n++;
 	}
 	list = calloc(n ? n : 1, sizeof(*list));
 	if (list) {
-		cds_list_for_each_entry(app, &apps, node)
-		{
+		cds_list_for_each_entry (app, &apps, node) {
 			list[i++] = ust_app_get(app);
 		}
 	}
@@ -254,8 +249,7 @@ static struct ust_app_session *find_app_session(struct ust_app *app, uint64_t se
 {
 	struct ust_app_session *ua_sess;
 
-	cds_list_for_each_entry(ua_sess, &app->sessions, node)
-	{
+	cds_list_for_each_entry (ua_sess, &app->sessions, node) {
 		if (ua_sess->session_id == session_id)
 			return ua_sess;
 	}
@@ -267,8 +261,7 @@ static struct ust_app_channel *find_app_channel(struct ust_app_session *ua_sess,
 {
 	struct ust_app_channel *uchan;
 
-	cds_list_for_each_entry(uchan, &ua_sess->channels, node)
-	{
+	cds_list_for_each_entry (uchan, &ua_sess->channels, node) {
 		if (uchan->session_chan_id == session_chan_id)
 			return uchan;
 	}
@@ -279,8 +272,7 @@ static struct ust_app_enabler *find_app_enabler(struct ust_app_channel *uchan, u
 {
 	struct ust_app_enabler *uen;
 
-	cds_list_for_each_entry(uen, &uchan->enablers, node)
-	{
+	cds_list_for_each_entry (uen, &uchan->enablers, node) {
 		if (uen->rule_id == rule_id)
 			return uen;
 	}
@@ -298,12 +290,10 @@ int ust_app_find_channel_registry(struct ust_app *app, uint32_t session_handle,
 	pthread_mutex_lock(&app->lock);
 	if (app->dead)
 		goto out;
-	cds_list_for_each_entry(ua_sess, &app->sessions, node)
-	{
+	cds_list_for_each_entry (ua_sess, &app->sessions, node) {
 		if (ua_sess->handle != session_handle)
 			continue;
-		cds_list_for_each_entry(uchan, &ua_sess->channels, node)
-		{
+		cds_list_for_each_entry (uchan, &ua_sess->channels, node) {
 			if (uchan->handle != channel_handle)
 				continue;
 			*ret_reg = ust_registry_get(ua_sess->registry);
@@ -412,8 +402,7 @@ static bool channel_has_rule(const struct session_channel *schan, uint32_t rule_
 {
 	struct session_event_rule *rule;
 
-	cds_list_for_each_entry(rule, &schan->rules, node)
-	{
+	cds_list_for_each_entry (rule, &schan->rules, node) {
 		if (rule->id == rule_id)
 			return true;
 	}
@@ -427,8 +416,7 @@ static int app_enablers_prune(struct ust_app *app, const struct session *s,
 	struct ust_app_enabler *uen, *tmp;
 	int r;
 
-	cds_list_for_each_entry_safe(uen, tmp, &uchan->enablers, node)
-	{
+	cds_list_for_each_entry_safe (uen, tmp, &uchan->enablers, node) {
 		if (channel_has_rule(schan, uen->rule_id))
 			continue;
 		r = ust_app_cmd_release(app, uen->handle);
@@ -562,8 +550,7 @@ static int app_channel_sync(struct ust_app *app, const struct session *s,
 		}
 		uchan->enabled = schan->enabled;
 	}
-	cds_list_for_each_entry(rule, &schan->rules, node)
-	{
+	cds_list_for_each_entry (rule, &schan->rules, node) {
 		r = app_enabler_sync(app, s, uchan, rule);
 		if (app_is_dead(app))
 			return r;
@@ -677,8 +664,7 @@ static int app_session_sync_locked(struct ust_app *app, struct session *s, bool 
 	/* Channels enabled since the buffer was made get their consumer side first. */
 	r = ua_sess->pid_buffer ? buffer_pid_sync_channels(s, ua_sess->pid_buffer)
 	                        : buffer_uid_sync_channels(s, ua_sess->buffer);
-	cds_list_for_each_entry(schan, &s->channels, node)
-	{
+	cds_list_for_each_entry (schan, &s->channels, node) {
 		(void)app_channel_sync(app, s, ua_sess, schan);
 		if (app_is_dead(app))
 			return r;
@@ -758,8 +744,7 @@ void ust_app_register(struct ust_app *app)
 	int r;
 
 	pthread_mutex_lock(&apps_lock);
-	cds_list_for_each_entry(it, &apps, node)
-	{
+	cds_list_for_each_entry (it, &apps, node) {
 		if (it->pid == app->pid) {
 			old = ust_app_get(it);
 			break;
@@ -1038,53 +1023,44 @@ static int array_append(void **array, size_t *count, size_t elem_size, size_t n)
 	return 0;
 }
 
-static int app_tracepoints(struct ust_app *app, struct ringtrace_event **events, size_t *count)
+/* A listed event as lttng shows it: enabled unknown (-1), default log level when none. */
+static void listed_event_init(struct ringtrace_event *ev, const char *name, size_t name_size,
+                              int loglevel, pid_t pid)
+{
+	ev->type = RINGTRACE_EVENT_TRACEPOINT;
+	copy_name(ev->name, sizeof(ev->name), name, name_size);
+	ev->loglevel = loglevel < 0 ? RINGTRACE_LOGLEVEL_DEFAULT : loglevel;
+	ev->enabled = -1;
+	ev->pid = (int32_t)pid;
+}
+
+/* Appends one app's items to *items (*count of them); an app that cannot list is skipped. */
+typedef int (*app_list_fn)(struct ust_app *app, void **items, size_t *count);
+
+static int app_tracepoints(struct ust_app *app, void **items, size_t *count)
 {
 	_cleanup_free_ struct ust_tracepoint_info *list = NULL;
+	struct ringtrace_event *events;
 	int n;
 
 	pthread_mutex_lock(&app->cmd_lock);
 	n = ust_app_cmd_tracepoint_list(app, &list);
 	pthread_mutex_unlock(&app->cmd_lock);
 	if (n <= 0)
-		return 0; /* an app that cannot list is skipped */
-	if (array_append((void **)events, count, sizeof(**events), (size_t)n) < 0)
+		return 0;
+	if (array_append(items, count, sizeof(*events), (size_t)n) < 0)
 		return -RINGTRACE_ERR_NOMEM;
-	for (int i = 0; i < n; i++) {
-		struct ringtrace_event *ev = &(*events)[*count - (size_t)n + (size_t)i];
-
-		ev->type = RINGTRACE_EVENT_TRACEPOINT;
-		copy_name(ev->name, sizeof(ev->name), list[i].name, sizeof(list[i].name));
-		ev->loglevel = list[i].loglevel < 0 ? RINGTRACE_LOGLEVEL_DEFAULT : list[i].loglevel;
-		ev->enabled = -1;
-		ev->pid = (int32_t)app->pid;
-	}
+	events = (struct ringtrace_event *)*items + (*count - (size_t)n);
+	for (int i = 0; i < n; i++)
+		listed_event_init(&events[i], list[i].name, sizeof(list[i].name), list[i].loglevel,
+		                  app->pid);
 	return 0;
 }
 
-int ust_app_list_tracepoints(struct ringtrace_event **ret)
-{
-	struct ringtrace_event *events = NULL;
-	struct ust_app **list;
-	size_t n, count = 0;
-	int r = 0;
-
-	if (apps_snapshot(&list, &n) < 0)
-		return -RINGTRACE_ERR_NOMEM;
-	for (size_t i = 0; i < n && r >= 0; i++)
-		r = app_tracepoints(list[i], &events, &count);
-	ust_app_put_array(list, n);
-	if (r < 0) {
-		free(events);
-		return r;
-	}
-	*ret = events;
-	return (int)count;
-}
-
-static int app_fields(struct ust_app *app, struct ringtrace_event_field **fields, size_t *count)
+static int app_fields(struct ust_app *app, void **items, size_t *count)
 {
 	_cleanup_free_ struct ust_field_info *list = NULL;
+	struct ringtrace_event_field *fields;
 	int n;
 
 	pthread_mutex_lock(&app->cmd_lock);
@@ -1098,30 +1074,26 @@ static int app_fields(struct ust_app *app, struct ringtrace_event_field **fields
 			return 0;
 		}
 	}
-	if (array_append((void **)fields, count, sizeof(**fields), (size_t)n) < 0)
+	if (array_append(items, count, sizeof(*fields), (size_t)n) < 0)
 		return -RINGTRACE_ERR_NOMEM;
+	fields = (struct ringtrace_event_field *)*items + (*count - (size_t)n);
 	for (int i = 0; i < n; i++) {
-		struct ringtrace_event_field *f = &(*fields)[*count - (size_t)n + (size_t)i];
 		const struct ust_field_info *info = &list[i];
 
-		copy_name(f->field_name, sizeof(f->field_name), info->field.name,
+		copy_name(fields[i].field_name, sizeof(fields[i].field_name), info->field.name,
 		          sizeof(info->field.name));
-		f->type = field_list_type(&info->field);
-		f->nowrite = info->field.nowrite;
-		f->event.type = RINGTRACE_EVENT_TRACEPOINT;
-		copy_name(f->event.name, sizeof(f->event.name), info->event_name,
-		          sizeof(info->event_name));
-		f->event.loglevel =
-		    info->loglevel < 0 ? RINGTRACE_LOGLEVEL_DEFAULT : info->loglevel;
-		f->event.enabled = -1;
-		f->event.pid = (int32_t)app->pid;
+		fields[i].type = field_list_type(&info->field);
+		fields[i].nowrite = info->field.nowrite;
+		listed_event_init(&fields[i].event, info->event_name, sizeof(info->event_name),
+		                  info->loglevel, app->pid);
 	}
 	return 0;
 }
 
-int ust_app_list_tracepoint_fields(struct ringtrace_event_field **ret)
+/* What every registered app lists, in one array; returns its length. */
+static int apps_list(app_list_fn list_one, void **ret)
 {
-	struct ringtrace_event_field *fields = NULL;
+	_cleanup_free_ void *items = NULL;
 	struct ust_app **list;
 	size_t n, count = 0;
 	int r = 0;
@@ -1129,12 +1101,20 @@ int ust_app_list_tracepoint_fields(struct ringtrace_event_field **ret)
 	if (apps_snapshot(&list, &n) < 0)
 		return -RINGTRACE_ERR_NOMEM;
 	for (size_t i = 0; i < n && r >= 0; i++)
-		r = app_fields(list[i], &fields, &count);
+		r = list_one(list[i], &items, &count);
 	ust_app_put_array(list, n);
-	if (r < 0) {
-		free(fields);
+	if (r < 0)
 		return r;
-	}
-	*ret = fields;
+	*ret = TAKE_PTR(items);
 	return (int)count;
+}
+
+int ust_app_list_tracepoints(struct ringtrace_event **ret)
+{
+	return apps_list(app_tracepoints, (void **)ret);
+}
+
+int ust_app_list_tracepoint_fields(struct ringtrace_event_field **ret)
+{
+	return apps_list(app_fields, (void **)ret);
 }
