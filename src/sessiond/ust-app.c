@@ -70,8 +70,7 @@
 #include <unistd.h>
 #include <urcu/system.h>
 
-#include "buffer-pid.h"
-#include "buffer-uid.h"
+#include "buffer.h"
 #include "comm/ust-wire.h"
 #include "log.h"
 #include "macros.h"
@@ -431,43 +430,17 @@ static int app_enablers_prune(struct ust_app *app, const struct session *s,
 	return 0;
 }
 
-/* The consumer channel behind an app's channel, in its per-UID or per-PID buffers. */
-struct app_buffer_channel {
-	uint32_t stream_id;
-	uint32_t nr_streams;
-	const struct consumer_stream_fd_pair *streams; /* indexed by cpu */
-	struct buffer_pid_channel *pid_chan;           /* NULL for per-UID */
-};
-
 /*
- * False when the channel has no consumer side (the buffer side said why), or
- * when its per-PID streams were handed to the app already.
+ * The consumer channel behind an app's channel, or NULL when it has no
+ * consumer side (the buffer side said why) or when its per-PID streams were
+ * handed to the app already.
  */
-static bool app_buffer_channel(struct ust_app_session *ua_sess, uint32_t session_chan_id,
-                               struct app_buffer_channel *ret)
+static struct buffer_channel *app_buffer_channel(struct ust_app_session *ua_sess,
+                                                 uint32_t session_chan_id)
 {
-	if (ua_sess->pid_buffer) {
-		struct buffer_pid_channel *pchan =
-		    buffer_pid_find_channel(ua_sess->pid_buffer, session_chan_id);
+	struct buffer_channel *chan = buffer_find_channel(ua_sess->buffer, session_chan_id);
 
-		if (!pchan || !pchan->streams)
-			return false;
-		*ret = (struct app_buffer_channel){.stream_id = pchan->stream_id,
-		                                   .nr_streams = pchan->nr_streams,
-		                                   .streams = pchan->streams,
-		                                   .pid_chan = pchan};
-		return true;
-	}
-
-	struct buffer_uid_channel *uchan =
-	    buffer_uid_find_channel(ua_sess->buffer, session_chan_id);
-
-	if (!uchan)
-		return false;
-	*ret = (struct app_buffer_channel){.stream_id = uchan->stream_id,
-	                                   .nr_streams = uchan->nr_streams,
-	                                   .streams = uchan->streams};
-	return true;
+	return chan && chan->streams ? chan : NULL;
 }
 
 /*
@@ -477,8 +450,7 @@ static bool app_buffer_channel(struct ust_app_session *ua_sess, uint32_t session
  */
 static int app_channel_create(struct ust_app *app, const struct session *s,
                               struct ust_app_session *ua_sess, const struct session_channel *schan,
-                              const struct app_buffer_channel *bchan,
-                              struct ust_app_channel **ret_uchan)
+                              struct buffer_channel *bchan, struct ust_app_channel **ret_uchan)
 {
 	struct ust_app_channel *uchan;
 	int r;
@@ -521,8 +493,8 @@ static int app_channel_create(struct ust_app *app, const struct session *s,
 		free(uchan);
 		return r;
 	}
-	if (bchan->pid_chan)
-		buffer_pid_streams_sent(bchan->pid_chan);
+	if (ua_sess->buffer->kind == BUFFER_PER_PID)
+		buffer_streams_sent(bchan);
 	*ret_uchan = uchan;
 	return 0;
 }
@@ -535,11 +507,11 @@ static int app_channel_sync(struct ust_app *app, const struct session *s,
 	int r;
 
 	if (!uchan) {
-		struct app_buffer_channel bchan;
+		struct buffer_channel *bchan = app_buffer_channel(ua_sess, schan->id);
 
-		if (!schan->enabled || !app_buffer_channel(ua_sess, schan->id, &bchan))
+		if (!schan->enabled || !bchan)
 			return 0;
-		r = app_channel_create(app, s, ua_sess, schan, &bchan, &uchan);
+		r = app_channel_create(app, s, ua_sess, schan, bchan, &uchan);
 		if (r < 0)
 			return r;
 	} else if (uchan->enabled != schan->enabled) {
@@ -570,30 +542,12 @@ static bool session_is_per_pid(struct session *s)
 static int app_session_buffers(struct ust_app *app, struct session *s,
                                struct ust_app_session *ua_sess)
 {
-	int r;
-
-	if (session_is_per_pid(s)) {
-		struct buffer_pid_owner owner = {
-		    .app_id = app->id,
-		    .pid = app->pid,
-		    .procname = app->name,
-		    .registration_time = app->registration_time,
-		    .bits_per_long = app->reg.bits_per_long,
-		    .uint8_align_bits = app->reg.uint8_t_alignment,
-		    .uint16_align_bits = app->reg.uint16_t_alignment,
-		    .uint32_align_bits = app->reg.uint32_t_alignment,
-		    .uint64_align_bits = app->reg.uint64_t_alignment,
-		    .long_align_bits = app->reg.long_alignment,
-		};
-
-		r = buffer_pid_create(s, &owner, &ua_sess->pid_buffer);
-		if (r >= 0)
-			ua_sess->registry = ust_registry_get(ua_sess->pid_buffer->registry);
-		return r;
-	}
-
-	struct buffer_uid_owner owner = {
+	struct buffer_owner owner = {
 	    .uid = (uint32_t)app->uid,
+	    .app_id = app->id,
+	    .pid = app->pid,
+	    .procname = app->name,
+	    .registration_time = app->registration_time,
 	    .bits_per_long = app->reg.bits_per_long,
 	    .uint8_align_bits = app->reg.uint8_t_alignment,
 	    .uint16_align_bits = app->reg.uint16_t_alignment,
@@ -601,8 +555,9 @@ static int app_session_buffers(struct ust_app *app, struct session *s,
 	    .uint64_align_bits = app->reg.uint64_t_alignment,
 	    .long_align_bits = app->reg.long_alignment,
 	};
+	int r = session_is_per_pid(s) ? buffer_pid_create(s, &owner, &ua_sess->buffer)
+	                              : buffer_uid_get(s, &owner, &ua_sess->buffer);
 
-	r = buffer_uid_get(s, &owner, &ua_sess->buffer);
 	if (r >= 0)
 		ua_sess->registry = ust_registry_get(ua_sess->buffer->registry);
 	return r;
@@ -629,8 +584,8 @@ static int app_session_create(struct ust_app *app, struct session *s,
 	if (r < 0) {
 		log_app_failure(app, s, "session creation", r);
 		/* Per-PID buffers nobody will use. */
-		if (ua_sess->pid_buffer)
-			buffer_pid_release_app(s, app->id);
+		if (ua_sess->buffer->kind == BUFFER_PER_PID)
+			buffer_release_app(s, app->id);
 		app_session_free(ua_sess);
 		return 0; /* the app's failure, not the session's */
 	}
@@ -662,8 +617,7 @@ static int app_session_sync_locked(struct ust_app *app, struct session *s, bool 
 			return r;
 	}
 	/* Channels enabled since the buffer was made get their consumer side first. */
-	r = ua_sess->pid_buffer ? buffer_pid_sync_channels(s, ua_sess->pid_buffer)
-	                        : buffer_uid_sync_channels(s, ua_sess->buffer);
+	r = buffer_sync_channels(s, ua_sess->buffer);
 	cds_list_for_each_entry (schan, &s->channels, node) {
 		(void)app_channel_sync(app, s, ua_sess, schan);
 		if (app_is_dead(app))
@@ -807,7 +761,7 @@ int ust_app_session_start(struct session *s)
 
 	r = consumer_ensure_started();
 	if (r < 0) {
-		log_error("Cannot start the consumer daemon: %s", buffer_uid_consumer_strerror(r));
+		log_error("Cannot start the consumer daemon: %s", consumer_strerror(r));
 		/* -EPIPE: it started, then died before its first request was answered. */
 		return r == -EPIPE ? -RINGTRACE_ERR_CONSUMERD_DIED : -RINGTRACE_ERR_NO_USTCONSUMERD;
 	}
@@ -838,13 +792,9 @@ static int app_session_stop(struct ust_app *app, struct session *s)
 
 int ust_app_session_stop(struct session *s)
 {
-	int r, r_pid;
-
 	(void)for_each_app(app_session_stop, s);
 	/* Partial packets become readable; the metadata was pushed as it grew. */
-	r = buffer_uid_flush_all(s);
-	r_pid = buffer_pid_flush_all(s);
-	return r < 0 ? r : r_pid;
+	return buffer_flush_all(s);
 }
 
 static int app_session_statedump(struct ust_app *app, struct session *s)
@@ -907,7 +857,7 @@ static int app_session_untrack(struct ust_app *app, struct session *s)
 {
 	(void)app_session_stop(app, s);
 	(void)app_session_release(app, s);
-	buffer_pid_release_app(s, app->id);
+	buffer_release_app(s, app->id);
 	return 0;
 }
 
@@ -929,26 +879,13 @@ void ust_app_session_destroy(struct session *s)
 {
 	(void)for_each_app(app_session_release, s);
 	/* Whatever the apps wrote since the last flush goes to disk before the channels go. */
-	(void)buffer_uid_flush_all(s);
-	buffer_uid_destroy_all(s);
-	buffer_pid_destroy_all(s);
+	buffer_destroy_all(s);
 }
 
 int ust_app_channel_counters(struct session *s, struct session_channel *chan,
                              uint64_t *ret_discarded, uint64_t *ret_lost)
 {
-	uint64_t uid_discarded, uid_lost, pid_discarded, pid_lost;
-	int r;
-
-	r = buffer_uid_channel_counters(s, chan, &uid_discarded, &uid_lost);
-	if (r < 0)
-		return r;
-	r = buffer_pid_channel_counters(s, chan, &pid_discarded, &pid_lost);
-	if (r < 0)
-		return r;
-	*ret_discarded = uid_discarded + pid_discarded;
-	*ret_lost = uid_lost + pid_lost;
-	return 0;
+	return buffer_channel_counters(s, chan, ret_discarded, ret_lost);
 }
 
 static int app_buffers_release(struct session *s, void *arg)
@@ -958,10 +895,10 @@ static int app_buffers_release(struct session *s, void *arg)
 
 	pthread_mutex_lock(&app->cmd_lock);
 	ua_sess = find_app_session(app, s->id);
-	if (ua_sess)
-		ua_sess->pid_buffer = NULL;
+	if (ua_sess && ua_sess->buffer && ua_sess->buffer->kind == BUFFER_PER_PID)
+		ua_sess->buffer = NULL; /* released below */
 	pthread_mutex_unlock(&app->cmd_lock);
-	buffer_pid_release_app(s, app->id);
+	buffer_release_app(s, app->id);
 	return 0;
 }
 
