@@ -10,13 +10,13 @@
  */
 #include <string.h>
 
-#include "buffer-uid.h"
+#include "buffer.h"
 #include "cmd.h"
 #include "log.h"
 #include "registry.h"
 #include "ust-app.h"
 
-static int regenerate_buffer(struct buffer_uid *buf, void *arg)
+static int regenerate_buffer(struct buffer *buf, void *arg)
 {
 	const struct session *s = arg;
 	int r = ust_registry_regenerate_metadata(buf->registry);
@@ -51,7 +51,7 @@ int cmd_regenerate_metadata(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 		if (chan->buffer_type == RINGTRACE_BUFFER_PER_PID)
 			return -RINGTRACE_ERR_PER_PID_SESSION;
 	}
-	r = buffer_uid_for_each(s, regenerate_buffer, s);
+	r = buffer_for_each(s, regenerate_buffer, s);
 	if (r < 0)
 		return cmd_error_from_consumer(r);
 	log_info("Session %s: metadata regenerated", s->name);

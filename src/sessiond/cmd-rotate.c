@@ -35,8 +35,7 @@
 #include <time.h>
 
 #include "access.h"
-#include "buffer-pid.h"
-#include "buffer-uid.h"
+#include "buffer.h"
 #include "cmd.h"
 #include "comm/relayd-wire.h"
 #include "consumer.h"
@@ -53,8 +52,7 @@
 
 struct rotate_walk {
 	struct session *s;
-	char old_root[PATH_MAX]; /* output_path + the current chunk_dir */
-	char new_root[PATH_MAX];
+	char new_root[PATH_MAX]; /* output_path + the new chunk_dir */
 	int error;
 };
 
@@ -92,13 +90,12 @@ static int rotate_channel(struct rotate_walk *w, uint64_t key, struct ust_regist
 	return 0;
 }
 
-static int rotate_uid(struct buffer_uid *buf, void *arg)
+static int rotate_buffer(struct buffer *buf, void *arg)
 {
 	struct rotate_walk *w = arg;
-	const struct buffer_uid_channel *chan;
+	const struct buffer_channel *chan;
 	char path[PATH_MAX];
-	int n = snprintf(path, sizeof(path), "%s/ust/uid/%" PRIu32 "/%" PRIu32 "-bit", w->new_root,
-	                 buf->uid, buf->bits_per_long);
+	int n = snprintf(path, sizeof(path), "%s/%s", w->new_root, buf->dir);
 
 	if (n < 0 || n >= (int)sizeof(path)) {
 		w->error = -RINGTRACE_ERR_OUTPUT_PATH;
@@ -109,35 +106,6 @@ static int rotate_uid(struct buffer_uid *buf, void *arg)
 			return 1;
 	}
 	return rotate_channel(w, buf->metadata_key, buf->registry, path);
-}
-
-static int rotate_pid(struct buffer_pid *buf, void *arg)
-{
-	struct rotate_walk *w = arg;
-	const struct buffer_pid_channel *chan;
-	size_t old_len = strlen(w->old_root);
-	char path[PATH_MAX];
-	int n;
-
-	if (strncmp(buf->path, w->old_root, old_len) != 0) {
-		log_error("Session %s: buffers of pid %d are outside the chunk: %s", w->s->name,
-		          (int)buf->pid, buf->path);
-		w->error = -RINGTRACE_ERR_FATAL;
-		return 1;
-	}
-	n = snprintf(path, sizeof(path), "%s%s", w->new_root, buf->path + old_len);
-	if (n < 0 || n >= (int)sizeof(path)) {
-		w->error = -RINGTRACE_ERR_OUTPUT_PATH;
-		return 1;
-	}
-	cds_list_for_each_entry (chan, &buf->channels, node) {
-		if (rotate_channel(w, chan->key, NULL, path))
-			return 1;
-	}
-	if (rotate_channel(w, buf->metadata_key, buf->registry, path))
-		return 1;
-	strcpy(buf->path, path);
-	return 0;
 }
 
 static int move_to_archives(void *arg)
@@ -191,10 +159,9 @@ static int archive_chunk(struct session *s, time_t end, const char *next, char r
 static int rotate_channels(struct session *s, const char *new_dir, struct rotate_walk *w)
 {
 	*w = (struct rotate_walk){.s = s};
-	if (rt_path_format(w->old_root, "%s%s", s->output_path, s->chunk_dir) < 0 ||
-	    rt_path_format(w->new_root, "%s%s", s->output_path, new_dir) < 0)
+	if (rt_path_format(w->new_root, "%s%s", s->output_path, new_dir) < 0)
 		return -RINGTRACE_ERR_OUTPUT_PATH;
-	if (buffer_uid_for_each(s, rotate_uid, w) || buffer_pid_for_each(s, rotate_pid, w))
+	if (buffer_for_each(s, rotate_buffer, w))
 		return w->error;
 	return 0;
 }

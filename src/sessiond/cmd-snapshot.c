@@ -37,8 +37,7 @@
 #include <time.h>
 
 #include "access.h"
-#include "buffer-pid.h"
-#include "buffer-uid.h"
+#include "buffer.h"
 #include "cmd.h"
 #include "comm/relayd-wire.h"
 #include "consumer.h"
@@ -249,20 +248,10 @@ static uint64_t one_more_packet(const struct snapshot_walk *w, uint32_t chan_id,
 	return chan->attr.subbuf_size * nr_streams;
 }
 
-static int size_uid(struct buffer_uid *buf, void *arg)
+static int size_buffer(struct buffer *buf, void *arg)
 {
 	struct snapshot_walk *w = arg;
-	const struct buffer_uid_channel *chan;
-
-	cds_list_for_each_entry (chan, &buf->channels, node)
-		w->total += one_more_packet(w, chan->session_chan_id, chan->nr_streams);
-	return 0;
-}
-
-static int size_pid(struct buffer_pid *buf, void *arg)
-{
-	struct snapshot_walk *w = arg;
-	const struct buffer_pid_channel *chan;
+	const struct buffer_channel *chan;
 
 	cds_list_for_each_entry (chan, &buf->channels, node)
 		w->total += one_more_packet(w, chan->session_chan_id, chan->nr_streams);
@@ -278,8 +267,7 @@ static int64_t packets_per_stream(struct snapshot_walk *w, uint64_t max_size)
 		return 0;
 	for (w->cur_packets = 0;; w->cur_packets++) {
 		w->total = 0;
-		buffer_uid_for_each(w->s, size_uid, w);
-		buffer_pid_for_each(w->s, size_pid, w);
+		buffer_for_each(w->s, size_buffer, w);
 		if (!w->total)
 			break; /* every packet of every stream fits */
 		if (w->total > left)
@@ -297,41 +285,20 @@ static int snapshot_one(struct snapshot_walk *w, uint64_t key, bool metadata, co
 		log_error("Session %s: snapshot of consumer channel %" PRIu64
 		          " into %s%s failed: %s",
 		          w->s->name, key, w->relayd ? "relay chunk path " : "", path,
-		          buffer_uid_consumer_strerror(r));
+		          consumer_strerror(r));
 		w->error = r == -CONSUMERD_SNAPSHOT_FAILED ? -RINGTRACE_ERR_SNAPSHOT_FAIL
-		           : r == -CONSUMERD_RELAYD_FAIL   ? -RINGTRACE_ERR_RELAYD_LOST
-		                                           : buffer_uid_consumer_error(r);
+		                                           : cmd_error_from_consumer(r);
 		return 1;
 	}
 	return 0;
 }
 
-static int record_uid(struct buffer_uid *buf, void *arg)
+static int record_buffer(struct buffer *buf, void *arg)
 {
 	struct snapshot_walk *w = arg;
-	const struct buffer_uid_channel *chan;
+	const struct buffer_channel *chan;
 	char path[PATH_MAX];
-	int n = snprintf(path, sizeof(path), "%s/ust/uid/%" PRIu32 "/%" PRIu32 "-bit", w->dir,
-	                 buf->uid, buf->bits_per_long);
-
-	if (n < 0 || n >= (int)sizeof(path)) {
-		w->error = -RINGTRACE_ERR_OUTPUT_PATH;
-		return 1;
-	}
-	cds_list_for_each_entry (chan, &buf->channels, node) {
-		if (snapshot_one(w, chan->key, false, path))
-			return 1;
-	}
-	return snapshot_one(w, buf->metadata_key, true, path);
-}
-
-static int record_pid(struct buffer_pid *buf, void *arg)
-{
-	struct snapshot_walk *w = arg;
-	const struct buffer_pid_channel *chan;
-	char path[PATH_MAX];
-	/* buf->path is relative in snapshot sessions: /ust/pid/<procname>-<pid>-<datetime>. */
-	int n = snprintf(path, sizeof(path), "%s%s", w->dir, buf->path);
+	int n = snprintf(path, sizeof(path), "%s/%s", w->dir, buf->dir);
 
 	if (n < 0 || n >= (int)sizeof(path)) {
 		w->error = -RINGTRACE_ERR_OUTPUT_PATH;
@@ -351,9 +318,7 @@ static int make_dir(void *arg)
 
 static int walk_channels(struct snapshot_walk *w)
 {
-	if (buffer_uid_for_each(w->s, record_uid, w) || buffer_pid_for_each(w->s, record_pid, w))
-		return w->error;
-	return 0;
+	return buffer_for_each(w->s, record_buffer, w) ? w->error : 0;
 }
 
 /* The per-stream packet budget of out->max_size into w. */

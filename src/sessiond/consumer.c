@@ -42,6 +42,14 @@
 
 extern char **environ;
 
+const char *consumer_strerror(int r)
+{
+	/* consumer.h: errnos stay below the consumer codes, which start at 100. */
+	if (-r >= CONSUMERD_COMMAND_SOCK_READY)
+		return consumer_return_code_str(-r);
+	return strerror(-r);
+}
+
 static pthread_mutex_t consumer_lock = PTHREAD_MUTEX_INITIALIZER;
 /* All under consumer_lock. */
 static char consumer_path[PATH_MAX];

@@ -24,6 +24,9 @@
 
 #include "comm/consumer-msg.h"
 
+/* "<reason>" for a negative error of this file (errno or consumer return code). */
+const char *consumer_strerror(int r);
+
 /* Path of the consumer binary: --consumerd64-path, RINGTRACE_CONSUMERD_PATH, or installed. */
 void consumer_set_path(const char *path);
 /*

@@ -100,8 +100,7 @@ struct session {
 	gid_t gid;
 	struct cds_list_head channels;
 	struct cds_list_head node; /* in the session list */
-	void *ust;                 /* app-side state (ust-app.c), NULL until first used */
-	void *ust_pid;             /* per-PID buffers (buffer-pid.c), NULL until first used */
+	void *buffers;             /* per-UID and per-PID buffers (buffer.c), NULL until used */
 	struct session_tracker trackers[_RINGTRACE_TRACKER_MAX]; /* zeroed: include all */
 	bool ust_domain; /* a tracker was changed: the domain is listed even without channels */
 	/* Snapshot mode (cmd-snapshot.c): output_path is "", nothing written until a snapshot. */

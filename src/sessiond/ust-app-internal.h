@@ -18,8 +18,7 @@
 #include "comm/ust-msg.h"
 #include "session.h"
 
-struct buffer_pid;
-struct buffer_uid;
+struct buffer;
 struct ust_registry;
 struct ust_app;
 
@@ -46,12 +45,11 @@ struct ust_app_session {
 	uint64_t session_id;
 	uint32_t handle;
 	bool started;
-	struct buffer_uid *buffer; /* per-UID: owned by the session (buffer-uid.c) */
 	/*
-	 * Per-PID (buffer NULL): owned by the session (buffer-pid.c); valid while
-	 * the app is alive, released once it is gone (ust_app_unregister()).
+	 * Owned by the session (buffer.h); per-PID ones are valid while the app
+	 * is alive, released once it is gone (ust_app_unregister()).
 	 */
-	struct buffer_pid *pid_buffer;
+	struct buffer *buffer;
 	struct ust_registry *registry; /* reference owned: read by the notify thread */
 	struct cds_list_head channels; /* struct ust_app_channel */
 	struct cds_list_head node;     /* in ust_app.sessions */

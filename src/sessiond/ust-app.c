@@ -70,8 +70,7 @@
 #include <unistd.h>
 #include <urcu/system.h>
 
-#include "buffer-pid.h"
-#include "buffer-uid.h"
+#include "buffer.h"
 #include "comm/ust-wire.h"
 #include "log.h"
 #include "macros.h"
@@ -105,12 +104,10 @@ static void app_session_free(struct ust_app_session *ua_sess)
 {
 	struct ust_app_channel *uchan, *tmp;
 
-	cds_list_for_each_entry_safe(uchan, tmp, &ua_sess->channels, node)
-	{
+	cds_list_for_each_entry_safe (uchan, tmp, &ua_sess->channels, node) {
 		struct ust_app_enabler *uen, *tmp_en;
 
-		cds_list_for_each_entry_safe(uen, tmp_en, &uchan->enablers, node)
-		{
+		cds_list_for_each_entry_safe (uen, tmp_en, &uchan->enablers, node) {
 			free(uen);
 		}
 		free(uchan);
@@ -124,8 +121,7 @@ static void app_release(struct urcu_ref *ref)
 	struct ust_app *app = caa_container_of(ref, struct ust_app, ref);
 	struct ust_app_session *ua_sess, *tmp;
 
-	cds_list_for_each_entry_safe(ua_sess, tmp, &app->sessions, node)
-	{
+	cds_list_for_each_entry_safe (ua_sess, tmp, &app->sessions, node) {
 		app_session_free(ua_sess);
 	}
 	closep(&app->cmd_fd);
@@ -217,14 +213,12 @@ static int apps_snapshot(struct ust_app ***ret_list, size_t *ret_n)
 	size_t n = 0, i = 0;
 
 	pthread_mutex_lock(&apps_lock);
-	cds_list_for_each_entry(app, &apps, node)
-	{
+	cds_list_for_each_entry (app, &apps, node) {
 		n++;
 	}
 	list = calloc(n ? n : 1, sizeof(*list));
 	if (list) {
-		cds_list_for_each_entry(app, &apps, node)
-		{
+		cds_list_for_each_entry (app, &apps, node) {
 			list[i++] = ust_app_get(app);
 		}
 	}
@@ -254,8 +248,7 @@ static struct ust_app_session *find_app_session(struct ust_app *app, uint64_t se
 {
 	struct ust_app_session *ua_sess;
 
-	cds_list_for_each_entry(ua_sess, &app->sessions, node)
-	{
+	cds_list_for_each_entry (ua_sess, &app->sessions, node) {
 		if (ua_sess->session_id == session_id)
 			return ua_sess;
 	}
@@ -267,8 +260,7 @@ static struct ust_app_channel *find_app_channel(struct ust_app_session *ua_sess,
 {
 	struct ust_app_channel *uchan;
 
-	cds_list_for_each_entry(uchan, &ua_sess->channels, node)
-	{
+	cds_list_for_each_entry (uchan, &ua_sess->channels, node) {
 		if (uchan->session_chan_id == session_chan_id)
 			return uchan;
 	}
@@ -279,8 +271,7 @@ static struct ust_app_enabler *find_app_enabler(struct ust_app_channel *uchan, u
 {
 	struct ust_app_enabler *uen;
 
-	cds_list_for_each_entry(uen, &uchan->enablers, node)
-	{
+	cds_list_for_each_entry (uen, &uchan->enablers, node) {
 		if (uen->rule_id == rule_id)
 			return uen;
 	}
@@ -298,12 +289,10 @@ int ust_app_find_channel_registry(struct ust_app *app, uint32_t session_handle,
 	pthread_mutex_lock(&app->lock);
 	if (app->dead)
 		goto out;
-	cds_list_for_each_entry(ua_sess, &app->sessions, node)
-	{
+	cds_list_for_each_entry (ua_sess, &app->sessions, node) {
 		if (ua_sess->handle != session_handle)
 			continue;
-		cds_list_for_each_entry(uchan, &ua_sess->channels, node)
-		{
+		cds_list_for_each_entry (uchan, &ua_sess->channels, node) {
 			if (uchan->handle != channel_handle)
 				continue;
 			*ret_reg = ust_registry_get(ua_sess->registry);
@@ -412,8 +401,7 @@ static bool channel_has_rule(const struct session_channel *schan, uint32_t rule_
 {
 	struct session_event_rule *rule;
 
-	cds_list_for_each_entry(rule, &schan->rules, node)
-	{
+	cds_list_for_each_entry (rule, &schan->rules, node) {
 		if (rule->id == rule_id)
 			return true;
 	}
@@ -427,8 +415,7 @@ static int app_enablers_prune(struct ust_app *app, const struct session *s,
 	struct ust_app_enabler *uen, *tmp;
 	int r;
 
-	cds_list_for_each_entry_safe(uen, tmp, &uchan->enablers, node)
-	{
+	cds_list_for_each_entry_safe (uen, tmp, &uchan->enablers, node) {
 		if (channel_has_rule(schan, uen->rule_id))
 			continue;
 		r = ust_app_cmd_release(app, uen->handle);
@@ -443,43 +430,17 @@ static int app_enablers_prune(struct ust_app *app, const struct session *s,
 	return 0;
 }
 
-/* The consumer channel behind an app's channel, in its per-UID or per-PID buffers. */
-struct app_buffer_channel {
-	uint32_t stream_id;
-	uint32_t nr_streams;
-	const struct consumer_stream_fd_pair *streams; /* indexed by cpu */
-	struct buffer_pid_channel *pid_chan;           /* NULL for per-UID */
-};
-
 /*
- * False when the channel has no consumer side (the buffer side said why), or
- * when its per-PID streams were handed to the app already.
+ * The consumer channel behind an app's channel, or NULL when it has no
+ * consumer side (the buffer side said why) or when its per-PID streams were
+ * handed to the app already.
  */
-static bool app_buffer_channel(struct ust_app_session *ua_sess, uint32_t session_chan_id,
-                               struct app_buffer_channel *ret)
+static struct buffer_channel *app_buffer_channel(struct ust_app_session *ua_sess,
+                                                 uint32_t session_chan_id)
 {
-	if (ua_sess->pid_buffer) {
-		struct buffer_pid_channel *pchan =
-		    buffer_pid_find_channel(ua_sess->pid_buffer, session_chan_id);
+	struct buffer_channel *chan = buffer_find_channel(ua_sess->buffer, session_chan_id);
 
-		if (!pchan || !pchan->streams)
-			return false;
-		*ret = (struct app_buffer_channel){.stream_id = pchan->stream_id,
-		                                   .nr_streams = pchan->nr_streams,
-		                                   .streams = pchan->streams,
-		                                   .pid_chan = pchan};
-		return true;
-	}
-
-	struct buffer_uid_channel *uchan =
-	    buffer_uid_find_channel(ua_sess->buffer, session_chan_id);
-
-	if (!uchan)
-		return false;
-	*ret = (struct app_buffer_channel){.stream_id = uchan->stream_id,
-	                                   .nr_streams = uchan->nr_streams,
-	                                   .streams = uchan->streams};
-	return true;
+	return chan && chan->streams ? chan : NULL;
 }
 
 /*
@@ -489,8 +450,7 @@ static bool app_buffer_channel(struct ust_app_session *ua_sess, uint32_t session
  */
 static int app_channel_create(struct ust_app *app, const struct session *s,
                               struct ust_app_session *ua_sess, const struct session_channel *schan,
-                              const struct app_buffer_channel *bchan,
-                              struct ust_app_channel **ret_uchan)
+                              struct buffer_channel *bchan, struct ust_app_channel **ret_uchan)
 {
 	struct ust_app_channel *uchan;
 	int r;
@@ -533,8 +493,8 @@ static int app_channel_create(struct ust_app *app, const struct session *s,
 		free(uchan);
 		return r;
 	}
-	if (bchan->pid_chan)
-		buffer_pid_streams_sent(bchan->pid_chan);
+	if (ua_sess->buffer->kind == BUFFER_PER_PID)
+		buffer_streams_sent(bchan);
 	*ret_uchan = uchan;
 	return 0;
 }
@@ -547,11 +507,11 @@ static int app_channel_sync(struct ust_app *app, const struct session *s,
 	int r;
 
 	if (!uchan) {
-		struct app_buffer_channel bchan;
+		struct buffer_channel *bchan = app_buffer_channel(ua_sess, schan->id);
 
-		if (!schan->enabled || !app_buffer_channel(ua_sess, schan->id, &bchan))
+		if (!schan->enabled || !bchan)
 			return 0;
-		r = app_channel_create(app, s, ua_sess, schan, &bchan, &uchan);
+		r = app_channel_create(app, s, ua_sess, schan, bchan, &uchan);
 		if (r < 0)
 			return r;
 	} else if (uchan->enabled != schan->enabled) {
@@ -562,8 +522,7 @@ static int app_channel_sync(struct ust_app *app, const struct session *s,
 		}
 		uchan->enabled = schan->enabled;
 	}
-	cds_list_for_each_entry(rule, &schan->rules, node)
-	{
+	cds_list_for_each_entry (rule, &schan->rules, node) {
 		r = app_enabler_sync(app, s, uchan, rule);
 		if (app_is_dead(app))
 			return r;
@@ -583,30 +542,12 @@ static bool session_is_per_pid(struct session *s)
 static int app_session_buffers(struct ust_app *app, struct session *s,
                                struct ust_app_session *ua_sess)
 {
-	int r;
-
-	if (session_is_per_pid(s)) {
-		struct buffer_pid_owner owner = {
-		    .app_id = app->id,
-		    .pid = app->pid,
-		    .procname = app->name,
-		    .registration_time = app->registration_time,
-		    .bits_per_long = app->reg.bits_per_long,
-		    .uint8_align_bits = app->reg.uint8_t_alignment,
-		    .uint16_align_bits = app->reg.uint16_t_alignment,
-		    .uint32_align_bits = app->reg.uint32_t_alignment,
-		    .uint64_align_bits = app->reg.uint64_t_alignment,
-		    .long_align_bits = app->reg.long_alignment,
-		};
-
-		r = buffer_pid_create(s, &owner, &ua_sess->pid_buffer);
-		if (r >= 0)
-			ua_sess->registry = ust_registry_get(ua_sess->pid_buffer->registry);
-		return r;
-	}
-
-	struct buffer_uid_owner owner = {
+	struct buffer_owner owner = {
 	    .uid = (uint32_t)app->uid,
+	    .app_id = app->id,
+	    .pid = app->pid,
+	    .procname = app->name,
+	    .registration_time = app->registration_time,
 	    .bits_per_long = app->reg.bits_per_long,
 	    .uint8_align_bits = app->reg.uint8_t_alignment,
 	    .uint16_align_bits = app->reg.uint16_t_alignment,
@@ -614,8 +555,9 @@ static int app_session_buffers(struct ust_app *app, struct session *s,
 	    .uint64_align_bits = app->reg.uint64_t_alignment,
 	    .long_align_bits = app->reg.long_alignment,
 	};
+	int r = session_is_per_pid(s) ? buffer_pid_create(s, &owner, &ua_sess->buffer)
+	                              : buffer_uid_get(s, &owner, &ua_sess->buffer);
 
-	r = buffer_uid_get(s, &owner, &ua_sess->buffer);
 	if (r >= 0)
 		ua_sess->registry = ust_registry_get(ua_sess->buffer->registry);
 	return r;
@@ -642,8 +584,8 @@ static int app_session_create(struct ust_app *app, struct session *s,
 	if (r < 0) {
 		log_app_failure(app, s, "session creation", r);
 		/* Per-PID buffers nobody will use. */
-		if (ua_sess->pid_buffer)
-			buffer_pid_release_app(s, app->id);
+		if (ua_sess->buffer->kind == BUFFER_PER_PID)
+			buffer_release_app(s, app->id);
 		app_session_free(ua_sess);
 		return 0; /* the app's failure, not the session's */
 	}
@@ -675,10 +617,8 @@ static int app_session_sync_locked(struct ust_app *app, struct session *s, bool 
 			return r;
 	}
 	/* Channels enabled since the buffer was made get their consumer side first. */
-	r = ua_sess->pid_buffer ? buffer_pid_sync_channels(s, ua_sess->pid_buffer)
-	                        : buffer_uid_sync_channels(s, ua_sess->buffer);
-	cds_list_for_each_entry(schan, &s->channels, node)
-	{
+	r = buffer_sync_channels(s, ua_sess->buffer);
+	cds_list_for_each_entry (schan, &s->channels, node) {
 		(void)app_channel_sync(app, s, ua_sess, schan);
 		if (app_is_dead(app))
 			return r;
@@ -758,8 +698,7 @@ void ust_app_register(struct ust_app *app)
 	int r;
 
 	pthread_mutex_lock(&apps_lock);
-	cds_list_for_each_entry(it, &apps, node)
-	{
+	cds_list_for_each_entry (it, &apps, node) {
 		if (it->pid == app->pid) {
 			old = ust_app_get(it);
 			break;
@@ -822,7 +761,7 @@ int ust_app_session_start(struct session *s)
 
 	r = consumer_ensure_started();
 	if (r < 0) {
-		log_error("Cannot start the consumer daemon: %s", buffer_uid_consumer_strerror(r));
+		log_error("Cannot start the consumer daemon: %s", consumer_strerror(r));
 		/* -EPIPE: it started, then died before its first request was answered. */
 		return r == -EPIPE ? -RINGTRACE_ERR_CONSUMERD_DIED : -RINGTRACE_ERR_NO_USTCONSUMERD;
 	}
@@ -853,13 +792,9 @@ static int app_session_stop(struct ust_app *app, struct session *s)
 
 int ust_app_session_stop(struct session *s)
 {
-	int r, r_pid;
-
 	(void)for_each_app(app_session_stop, s);
 	/* Partial packets become readable; the metadata was pushed as it grew. */
-	r = buffer_uid_flush_all(s);
-	r_pid = buffer_pid_flush_all(s);
-	return r < 0 ? r : r_pid;
+	return buffer_flush_all(s);
 }
 
 static int app_session_statedump(struct ust_app *app, struct session *s)
@@ -922,7 +857,7 @@ static int app_session_untrack(struct ust_app *app, struct session *s)
 {
 	(void)app_session_stop(app, s);
 	(void)app_session_release(app, s);
-	buffer_pid_release_app(s, app->id);
+	buffer_release_app(s, app->id);
 	return 0;
 }
 
@@ -944,26 +879,13 @@ void ust_app_session_destroy(struct session *s)
 {
 	(void)for_each_app(app_session_release, s);
 	/* Whatever the apps wrote since the last flush goes to disk before the channels go. */
-	(void)buffer_uid_flush_all(s);
-	buffer_uid_destroy_all(s);
-	buffer_pid_destroy_all(s);
+	buffer_destroy_all(s);
 }
 
 int ust_app_channel_counters(struct session *s, struct session_channel *chan,
                              uint64_t *ret_discarded, uint64_t *ret_lost)
 {
-	uint64_t uid_discarded, uid_lost, pid_discarded, pid_lost;
-	int r;
-
-	r = buffer_uid_channel_counters(s, chan, &uid_discarded, &uid_lost);
-	if (r < 0)
-		return r;
-	r = buffer_pid_channel_counters(s, chan, &pid_discarded, &pid_lost);
-	if (r < 0)
-		return r;
-	*ret_discarded = uid_discarded + pid_discarded;
-	*ret_lost = uid_lost + pid_lost;
-	return 0;
+	return buffer_channel_counters(s, chan, ret_discarded, ret_lost);
 }
 
 static int app_buffers_release(struct session *s, void *arg)
@@ -973,10 +895,10 @@ static int app_buffers_release(struct session *s, void *arg)
 
 	pthread_mutex_lock(&app->cmd_lock);
 	ua_sess = find_app_session(app, s->id);
-	if (ua_sess)
-		ua_sess->pid_buffer = NULL;
+	if (ua_sess && ua_sess->buffer && ua_sess->buffer->kind == BUFFER_PER_PID)
+		ua_sess->buffer = NULL; /* released below */
 	pthread_mutex_unlock(&app->cmd_lock);
-	buffer_pid_release_app(s, app->id);
+	buffer_release_app(s, app->id);
 	return 0;
 }
 
@@ -1038,53 +960,44 @@ static int array_append(void **array, size_t *count, size_t elem_size, size_t n)
 	return 0;
 }
 
-static int app_tracepoints(struct ust_app *app, struct ringtrace_event **events, size_t *count)
+/* A listed event as lttng shows it: enabled unknown (-1), default log level when none. */
+static void listed_event_init(struct ringtrace_event *ev, const char *name, size_t name_size,
+                              int loglevel, pid_t pid)
+{
+	ev->type = RINGTRACE_EVENT_TRACEPOINT;
+	copy_name(ev->name, sizeof(ev->name), name, name_size);
+	ev->loglevel = loglevel < 0 ? RINGTRACE_LOGLEVEL_DEFAULT : loglevel;
+	ev->enabled = -1;
+	ev->pid = (int32_t)pid;
+}
+
+/* Appends one app's items to *items (*count of them); an app that cannot list is skipped. */
+typedef int (*app_list_fn)(struct ust_app *app, void **items, size_t *count);
+
+static int app_tracepoints(struct ust_app *app, void **items, size_t *count)
 {
 	_cleanup_free_ struct ust_tracepoint_info *list = NULL;
+	struct ringtrace_event *events;
 	int n;
 
 	pthread_mutex_lock(&app->cmd_lock);
 	n = ust_app_cmd_tracepoint_list(app, &list);
 	pthread_mutex_unlock(&app->cmd_lock);
 	if (n <= 0)
-		return 0; /* an app that cannot list is skipped */
-	if (array_append((void **)events, count, sizeof(**events), (size_t)n) < 0)
+		return 0;
+	if (array_append(items, count, sizeof(*events), (size_t)n) < 0)
 		return -RINGTRACE_ERR_NOMEM;
-	for (int i = 0; i < n; i++) {
-		struct ringtrace_event *ev = &(*events)[*count - (size_t)n + (size_t)i];
-
-		ev->type = RINGTRACE_EVENT_TRACEPOINT;
-		copy_name(ev->name, sizeof(ev->name), list[i].name, sizeof(list[i].name));
-		ev->loglevel = list[i].loglevel < 0 ? RINGTRACE_LOGLEVEL_DEFAULT : list[i].loglevel;
-		ev->enabled = -1;
-		ev->pid = (int32_t)app->pid;
-	}
+	events = (struct ringtrace_event *)*items + (*count - (size_t)n);
+	for (int i = 0; i < n; i++)
+		listed_event_init(&events[i], list[i].name, sizeof(list[i].name), list[i].loglevel,
+		                  app->pid);
 	return 0;
 }
 
-int ust_app_list_tracepoints(struct ringtrace_event **ret)
-{
-	struct ringtrace_event *events = NULL;
-	struct ust_app **list;
-	size_t n, count = 0;
-	int r = 0;
-
-	if (apps_snapshot(&list, &n) < 0)
-		return -RINGTRACE_ERR_NOMEM;
-	for (size_t i = 0; i < n && r >= 0; i++)
-		r = app_tracepoints(list[i], &events, &count);
-	ust_app_put_array(list, n);
-	if (r < 0) {
-		free(events);
-		return r;
-	}
-	*ret = events;
-	return (int)count;
-}
-
-static int app_fields(struct ust_app *app, struct ringtrace_event_field **fields, size_t *count)
+static int app_fields(struct ust_app *app, void **items, size_t *count)
 {
 	_cleanup_free_ struct ust_field_info *list = NULL;
+	struct ringtrace_event_field *fields;
 	int n;
 
 	pthread_mutex_lock(&app->cmd_lock);
@@ -1098,30 +1011,26 @@ static int app_fields(struct ust_app *app, struct ringtrace_event_field **fields
 			return 0;
 		}
 	}
-	if (array_append((void **)fields, count, sizeof(**fields), (size_t)n) < 0)
+	if (array_append(items, count, sizeof(*fields), (size_t)n) < 0)
 		return -RINGTRACE_ERR_NOMEM;
+	fields = (struct ringtrace_event_field *)*items + (*count - (size_t)n);
 	for (int i = 0; i < n; i++) {
-		struct ringtrace_event_field *f = &(*fields)[*count - (size_t)n + (size_t)i];
 		const struct ust_field_info *info = &list[i];
 
-		copy_name(f->field_name, sizeof(f->field_name), info->field.name,
+		copy_name(fields[i].field_name, sizeof(fields[i].field_name), info->field.name,
 		          sizeof(info->field.name));
-		f->type = field_list_type(&info->field);
-		f->nowrite = info->field.nowrite;
-		f->event.type = RINGTRACE_EVENT_TRACEPOINT;
-		copy_name(f->event.name, sizeof(f->event.name), info->event_name,
-		          sizeof(info->event_name));
-		f->event.loglevel =
-		    info->loglevel < 0 ? RINGTRACE_LOGLEVEL_DEFAULT : info->loglevel;
-		f->event.enabled = -1;
-		f->event.pid = (int32_t)app->pid;
+		fields[i].type = field_list_type(&info->field);
+		fields[i].nowrite = info->field.nowrite;
+		listed_event_init(&fields[i].event, info->event_name, sizeof(info->event_name),
+		                  info->loglevel, app->pid);
 	}
 	return 0;
 }
 
-int ust_app_list_tracepoint_fields(struct ringtrace_event_field **ret)
+/* What every registered app lists, in one array; returns its length. */
+static int apps_list(app_list_fn list_one, void **ret)
 {
-	struct ringtrace_event_field *fields = NULL;
+	_cleanup_free_ void *items = NULL;
 	struct ust_app **list;
 	size_t n, count = 0;
 	int r = 0;
@@ -1129,12 +1038,20 @@ int ust_app_list_tracepoint_fields(struct ringtrace_event_field **ret)
 	if (apps_snapshot(&list, &n) < 0)
 		return -RINGTRACE_ERR_NOMEM;
 	for (size_t i = 0; i < n && r >= 0; i++)
-		r = app_fields(list[i], &fields, &count);
+		r = list_one(list[i], &items, &count);
 	ust_app_put_array(list, n);
-	if (r < 0) {
-		free(fields);
+	if (r < 0)
 		return r;
-	}
-	*ret = fields;
+	*ret = TAKE_PTR(items);
 	return (int)count;
+}
+
+int ust_app_list_tracepoints(struct ringtrace_event **ret)
+{
+	return apps_list(app_tracepoints, (void **)ret);
+}
+
+int ust_app_list_tracepoint_fields(struct ringtrace_event_field **ret)
+{
+	return apps_list(app_fields, (void **)ret);
 }

@@ -8,6 +8,7 @@ import datetime
 import os
 import re
 import subprocess
+import time
 
 import pytest
 
@@ -129,13 +130,16 @@ def test_snapshots_while_two_threads_trace(rt, tmp_path):
     out = tmp_path / "snap"
     snapshot_session(rt, out, "--subbuf-size=16384", "--num-subbuf=4")
     rt.run("start")
-    per_thread = 1000000
-    app = rt.popen_app("threads", "2", str(per_thread))
+    # 300 pauses of 10 ms: the app traces for 3 s at least, long enough for
+    # snapshots to be recorded during it even on a loaded machine.
+    per_thread = 300000
+    app = rt.popen_app("threads", "2", str(per_thread), "10000")
     running = []  # snapshots recorded while the app was tracing
     while app.poll() is None:
         record(rt)
         if app.poll() is None:
             running.append(len(running))
+            time.sleep(0.3)  # a few snapshots, each read back below
     assert app.wait(timeout=60) == 0
     record(rt)
     dirs = snapshot_dirs(out)

@@ -214,8 +214,10 @@ def test_untrack_then_track_again_keeps_both_parts(rt, tmp_path):
     assert len(dirs) == 3
     ticks = ticks_by_pid(out)
     ns = sorted(ticks[apps[1].pid])
-    # Traced before the untrack and after the track again, with a gap between.
-    assert any(b - a > 10 for a, b in zip(ns, ns[1:]))
-    assert len(ns) > 40
+    # Traced before the untrack and after the track again, with a gap between
+    # (each part lasts 0.3 s at a tick per 5 ms: fewer on a loaded machine).
+    gap = max(range(1, len(ns)), key=lambda i: ns[i] - ns[i - 1])
+    assert ns[gap] - ns[gap - 1] > 10
+    assert gap >= 5 and len(ns) - gap >= 5, (gap, len(ns))
     assert ns == sorted(set(ns))
     assert len(ticks[apps[0].pid]) > 100
