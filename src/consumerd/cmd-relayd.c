@@ -106,9 +106,10 @@ int cmd_close_trace_chunk(const struct command_request *req)
 	rs = chunk_session("CLOSE_TRACE_CHUNK", msg.session_id);
 	if (!rs)
 		return command_reply_error(req, CONSUMERD_INVALID_PARAMETERS);
-	if (msg.chunk_id >= rs->chunk_id) {
+	/* The current chunk is closed with no successor when a stopped session rotates. */
+	if (msg.chunk_id > rs->chunk_id || (msg.chunk_id == rs->chunk_id && rs->chunk_closed)) {
 		log_error("CLOSE_TRACE_CHUNK: chunk %" PRIu64 " of session %" PRIu64
-		          " is not one that was left",
+		          " is neither one that was left nor the current one",
 		          msg.chunk_id, msg.session_id);
 		relay_session_put(rs);
 		return command_reply_error(req, CONSUMERD_INVALID_PARAMETERS);

@@ -106,6 +106,9 @@ static int local_write_packet(struct consumer_stream *stream, void *packet,
 	struct ctf_index_entry entry;
 	int r;
 
+	/* Moved to no trace chunk (a stopped session rotated): nowhere to write. */
+	if (stream->data_fd < 0)
+		return -ENOENT;
 	local_next_tracefile_if_full(stream, packet_bytes);
 	r = pwrite_full(stream->data_fd, packet, packet_bytes, (off_t)stream->data_file_bytes);
 	if (r < 0) {
@@ -132,8 +135,12 @@ static int local_write_packet(struct consumer_stream *stream, void *packet,
 
 static int local_append_metadata(struct consumer_channel *channel, const char *text, uint64_t len)
 {
-	int r = ctf_metadata_write(channel->metadata_fd, channel->uuid, text, len);
+	int r;
 
+	/* No trace chunk: the next rotation writes the whole text to the next one. */
+	if (!channel->pathname[0])
+		return 0;
+	r = ctf_metadata_write(channel->metadata_fd, channel->uuid, text, len);
 	if (r < 0) {
 		log_error("Cannot write %" PRIu64 " bytes of metadata to %s: %s", len,
 		          channel->metadata_file_name, strerror(-r));

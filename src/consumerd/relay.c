@@ -187,11 +187,13 @@ int relay_create_trace_chunk(struct relay_session *rs, uint64_t chunk_id)
 		return -EINVAL;
 	}
 	/* The chunk being left must exist on the relay to be closed, even if empty. */
-	r = relay_create_chunk(rs);
+	r = rs->chunk_closed ? 0 : relay_create_chunk(rs);
 	if (r == 0)
 		r = relay_create_chunk_id(rs, chunk_id);
-	if (r == 0)
+	if (r == 0) {
 		rs->chunk_id = chunk_id;
+		rs->chunk_closed = false;
+	}
 	return r;
 }
 
@@ -489,6 +491,8 @@ int relay_close_trace_chunk(struct relay_session *rs, uint64_t chunk_id, int clo
 		r = relay_fail(rs, "CLOSE_TRACE_CHUNK", r);
 	if (r == 0 && close_command == RELAYD_CHUNK_CLOSE_MOVE_TO_COMPLETED)
 		rs->rotated = true;
+	if (r == 0 && chunk_id == rs->chunk_id)
+		rs->chunk_closed = true;
 	pthread_mutex_unlock(&rs->ctrl_lock);
 	return r;
 }
@@ -510,8 +514,12 @@ int relay_close_retired_streams(struct relay_session *rs)
 /* The end of a session on the relay, in the order of LTTng 2.13 (see relay.h). */
 static int relay_teardown(struct relay_session *rs)
 {
-	int r = relay_rotate_to_no_chunk(rs, false);
+	int r;
 
+	/* A stopped session rotated or cleared last: its chunk is closed, its streams in none. */
+	if (rs->chunk_closed)
+		return relay_close_retired_streams(rs);
+	r = relay_rotate_to_no_chunk(rs, false);
 	if (r == 0)
 		r = relay_rotate_to_no_chunk(rs, true);
 	/* A rotated session's last chunk is archived too, as the others. */

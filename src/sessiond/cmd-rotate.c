@@ -13,6 +13,12 @@
  * are local time, lttng's %Y%m%dT%H%M%S%z. Once a session has been
  * rotated, its destruction archives the last chunk too, as lttng's.
  *
+ * A stopped session, rotated or cleared, is left with no chunk, as lttng's
+ * (session->chunk_closed): its channels are moved to none, and the next
+ * start opens chunk index + 1 and moves them to it; a destroy meanwhile
+ * archives nothing more. Every chunk is made with its ust/ directory, so
+ * an archive of a chunk no app wrote to still has it, as lttng's.
+ *
  * CLEAR_SESSION: the same move to a new chunk, but the old chunk is deleted
  * instead of archived (it still uses up an index, as lttng's); before the
  * first rotation the chunk's ust/ is deleted and the channels start again
@@ -55,6 +61,7 @@ struct rotate_walk {
 	struct session *s;
 	char old_root[PATH_MAX]; /* output_path + the current chunk_dir */
 	char new_root[PATH_MAX];
+	bool to_none; /* the channels go to no chunk: they are told an empty path */
 	int error;
 };
 
@@ -64,7 +71,7 @@ struct archive_move {
 	const char *archive;  /* <output>/archives/<begin>-<end>-<n> */
 	const char *from;     /* the old chunk: <output>/ust or <output>/<begin>-<n> */
 	const char *to;       /* where it goes: archive/ust or archive */
-	const char *next;     /* the new chunk, made even if no channel writes to it */
+	const char *next;     /* the new chunk's ust/, made even if no channel writes to it */
 };
 
 static int chunk_time(time_t t, char ret[CHUNK_TIME_LEN])
@@ -96,9 +103,10 @@ static int rotate_uid(struct buffer_uid *buf, void *arg)
 {
 	struct rotate_walk *w = arg;
 	const struct buffer_uid_channel *chan;
-	char path[PATH_MAX];
-	int n = snprintf(path, sizeof(path), "%s/ust/uid/%" PRIu32 "/%" PRIu32 "-bit", w->new_root,
-	                 buf->uid, buf->bits_per_long);
+	char path[PATH_MAX] = "";
+	int n = w->to_none ? 0
+	                   : snprintf(path, sizeof(path), "%s/ust/uid/%" PRIu32 "/%" PRIu32 "-bit",
+	                              w->new_root, buf->uid, buf->bits_per_long);
 
 	if (n < 0 || n >= (int)sizeof(path)) {
 		w->error = -RINGTRACE_ERR_OUTPUT_PATH;
@@ -125,7 +133,11 @@ static int rotate_pid(struct buffer_pid *buf, void *arg)
 		w->error = -RINGTRACE_ERR_FATAL;
 		return 1;
 	}
-	n = snprintf(path, sizeof(path), "%s%s", w->new_root, buf->path + old_len);
+	/* Moved to no chunk, the buffers keep their path in the chunk left, found again at start.
+	 */
+	n = w->to_none ? 0 : snprintf(path, sizeof(path), "%s%s", w->new_root, buf->path + old_len);
+	if (w->to_none)
+		path[0] = '\0';
 	if (n < 0 || n >= (int)sizeof(path)) {
 		w->error = -RINGTRACE_ERR_OUTPUT_PATH;
 		return 1;
@@ -136,7 +148,8 @@ static int rotate_pid(struct buffer_pid *buf, void *arg)
 	}
 	if (rotate_channel(w, buf->metadata_key, buf->registry, path))
 		return 1;
-	strcpy(buf->path, path);
+	if (!w->to_none)
+		strcpy(buf->path, path);
 	return 0;
 }
 
@@ -187,12 +200,12 @@ static int archive_chunk(struct session *s, time_t end, const char *next, char r
 	return 0;
 }
 
-/* Moves every channel of the session from the current chunk to new_dir. */
+/* Moves every channel of the session from the current chunk to new_dir (NULL: to none). */
 static int rotate_channels(struct session *s, const char *new_dir, struct rotate_walk *w)
 {
-	*w = (struct rotate_walk){.s = s};
+	*w = (struct rotate_walk){.s = s, .to_none = !new_dir};
 	if (rt_path_format(w->old_root, "%s%s", s->output_path, s->chunk_dir) < 0 ||
-	    rt_path_format(w->new_root, "%s%s", s->output_path, new_dir) < 0)
+	    rt_path_format(w->new_root, "%s%s", s->output_path, new_dir ? new_dir : "") < 0)
 		return -RINGTRACE_ERR_OUTPUT_PATH;
 	if (buffer_uid_for_each(s, rotate_uid, w) || buffer_pid_for_each(s, rotate_pid, w))
 		return w->error;
@@ -221,17 +234,23 @@ static void chunk_started(struct session *s, const char *dir, time_t begin)
 static int session_rotate(struct session *s, char ret_archive[PATH_MAX])
 {
 	struct rotate_walk w;
-	char new_dir[sizeof(s->chunk_dir)];
+	char new_dir[sizeof(s->chunk_dir)], next_ust[PATH_MAX];
 	time_t now = time(NULL);
-	int r = next_chunk_dir(s, now, new_dir);
+	bool reopen = s->active; /* a stopped session gets its next chunk at start */
+	int r = reopen ? next_chunk_dir(s, now, new_dir) : 0;
 
 	if (r == 0)
-		r = rotate_channels(s, new_dir, &w);
+		r = rotate_channels(s, reopen ? new_dir : NULL, &w);
+	if (r == 0 && reopen)
+		r = rt_path_format(next_ust, "%s/ust", w.new_root);
 	if (r < 0)
 		return r;
-	r = archive_chunk(s, now, w.new_root, ret_archive);
+	r = archive_chunk(s, now, reopen ? next_ust : NULL, ret_archive);
 	/* The channels write to the new chunk whether or not the old one could be moved. */
-	chunk_started(s, new_dir, now);
+	if (reopen)
+		chunk_started(s, new_dir, now);
+	else
+		s->chunk_closed = true;
 	s->rotated = true;
 	if (r < 0)
 		return r;
@@ -265,16 +284,21 @@ static int session_rotate_relay(struct session *s, uint32_t close_command,
                                 char ret_location[PATH_MAX])
 {
 	char relay_path[PATH_MAX];
-	struct rotate_walk w;
+	struct rotate_walk w = {0};
 	uint64_t left = s->chunk_index;
-	int r = consumer_create_trace_chunk(s->id, left + 1);
+	bool reopen = s->active; /* a stopped session gets its next chunk at start */
+	int r = reopen ? consumer_create_trace_chunk(s->id, left + 1) : 0;
 
 	if (r == 0) {
-		s->chunk_index = left + 1;
-		s->chunk_begin = time(NULL);
-		r = rotate_channels(s, "", &w);
+		if (reopen) {
+			s->chunk_index = left + 1;
+			s->chunk_begin = time(NULL);
+		}
+		r = rotate_channels(s, reopen ? "" : NULL, &w);
 		if (r == 0)
 			r = consumer_close_trace_chunk(s->id, left, close_command, relay_path);
+		if (r == 0 && !reopen)
+			s->chunk_closed = true;
 		if (r == 0)
 			r = wait_relay_chunk_gone(s, left);
 		if (r < 0 && r != w.error)
@@ -294,6 +318,59 @@ static int session_rotate_relay(struct session *s, uint32_t close_command,
 		session_relay_archive_location(s, relay_path, ret_location);
 	log_info("Session %s: trace chunk %" PRIu64 " %s on the relay daemon (%s)", s->name, left,
 	         close_command == RELAYD_CHUNK_CLOSE_DELETE ? "deleted" : "archived", relay_path);
+	return 0;
+}
+
+static int make_dir(void *arg)
+{
+	return rt_mkdir_p(arg, 0770);
+}
+
+/* A relay session's next chunk: created on the relay, then every channel moved to it. */
+static int open_next_relay_chunk(struct session *s)
+{
+	struct rotate_walk w;
+	int r = consumer_create_trace_chunk(s->id, s->chunk_index + 1);
+
+	if (r < 0) {
+		log_error("Session %s: trace chunk %" PRIu64
+		          " could not be created on the relay daemon",
+		          s->name, s->chunk_index + 1);
+		return cmd_error_from_consumer(r);
+	}
+	s->chunk_index++;
+	s->chunk_begin = time(NULL);
+	s->chunk_closed = false;
+	return rotate_channels(s, "", &w);
+}
+
+int cmd_session_open_next_chunk(struct session *s)
+{
+	char new_dir[sizeof(s->chunk_dir)] = "", root[PATH_MAX], ust[PATH_MAX];
+	struct rotate_walk w;
+	time_t now = time(NULL);
+	int r;
+
+	if (s->relay)
+		return open_next_relay_chunk(s);
+	/* As lttng's: a session never rotated, only cleared, writes in place again. */
+	r = s->rotated ? next_chunk_dir(s, now, new_dir) : 0;
+	if (r == 0 && (rt_path_format(root, "%s%s", s->output_path, new_dir) < 0 ||
+	               rt_path_format(ust, "%s/ust", root) < 0))
+		r = -RINGTRACE_ERR_OUTPUT_PATH;
+	if (r < 0)
+		return r;
+	r = access_run_as(s->uid, s->gid, make_dir, ust);
+	if (r < 0) {
+		log_error("Session %s: cannot create %s: %s", s->name, ust, strerror(-r));
+		return -RINGTRACE_ERR_CREATE_DIR_FAIL;
+	}
+	r = rotate_channels(s, new_dir, &w);
+	if (r < 0)
+		return r;
+	chunk_started(s, new_dir, now);
+	s->chunk_closed = false;
+	log_info("Session %s: trace chunk %" PRIu64 " opened in %s", s->name, s->chunk_index, root);
 	return 0;
 }
 
@@ -330,7 +407,7 @@ void cmd_session_archive_last_chunk(struct session *s)
 	char archive[PATH_MAX];
 
 	/* The consumer archives a relay's last chunk when it releases the connections. */
-	if (!s->rotated || s->relay)
+	if (!s->rotated || s->relay || s->chunk_closed)
 		return;
 	if (archive_chunk(s, time(NULL), NULL, archive) == 0)
 		log_info("Session %s: last trace chunk archived in %s", s->name, archive);
@@ -358,21 +435,35 @@ static int remove_tree(const char *path)
 	return r < 0 ? -errno : r;
 }
 
-static int make_dir(void *arg)
+/* A stopped session's chunk is deleted and none is opened before the next start. */
+static int session_clear_stopped(struct session *s, const char *old_root)
 {
-	return rt_mkdir_p(arg, 0770);
+	struct rotate_walk w;
+	int r = rotate_channels(s, NULL, &w);
+
+	if (r < 0)
+		return r;
+	s->chunk_closed = true;
+	/* As lttng's, whose clear is a rotation: no rotation follows before the next start. */
+	s->rotated_after_last_stop = s->cleared_after_last_stop = true;
+	if (remove_tree(old_root) < 0)
+		return -RINGTRACE_ERR_FATAL;
+	log_info("Session %s: cleared (chunk %s deleted)", s->name, old_root);
+	return 0;
 }
 
 static int session_clear(struct session *s)
 {
 	bool first = !s->chunk_dir[0];
-	char old_root[PATH_MAX], new_dir[sizeof(s->chunk_dir)] = "";
+	char old_root[PATH_MAX], new_dir[sizeof(s->chunk_dir)] = "", ust[PATH_MAX];
 	struct rotate_walk w;
 	time_t now = time(NULL);
 	int r;
 
 	if (rt_path_format(old_root, "%s%s", s->output_path, first ? "/ust" : s->chunk_dir) < 0)
 		return -RINGTRACE_ERR_OUTPUT_PATH;
+	if (!s->active)
+		return session_clear_stopped(s, old_root);
 	/* The first chunk is cleared in place: its files go before the channels reopen them. */
 	if (first && remove_tree(old_root) < 0)
 		return -RINGTRACE_ERR_FATAL;
@@ -382,13 +473,12 @@ static int session_clear(struct session *s)
 	if (r < 0)
 		return r;
 	chunk_started(s, new_dir, now);
-	if (!s->active)
-		s->cleared_after_last_stop = true;
 	if (!first) {
-		r = access_run_as(s->uid, s->gid, make_dir, w.new_root);
+		r = rt_path_format(ust, "%s/ust", w.new_root);
+		if (r == 0)
+			r = access_run_as(s->uid, s->gid, make_dir, ust);
 		if (r < 0)
-			log_error("Session %s: cannot create %s: %s", s->name, w.new_root,
-			          strerror(-r));
+			log_error("Session %s: cannot create %s: %s", s->name, ust, strerror(-r));
 		if (remove_tree(old_root) < 0)
 			return -RINGTRACE_ERR_FATAL;
 	}
@@ -404,12 +494,13 @@ int cmd_clear_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	(void)reply;
 	if (r < 0)
 		return r;
-	if (!s->has_been_started)
-		return 0; /* nothing was recorded */
+	/* Nothing was recorded, or nothing since a stopped session's chunk was closed. */
+	if (!s->has_been_started || s->chunk_closed)
+		return 0;
 	if (s->relay && s->relay->connected) {
 		r = session_rotate_relay(s, RELAYD_CHUNK_CLOSE_DELETE, NULL);
 		if (r == 0 && !s->active)
-			s->cleared_after_last_stop = true;
+			s->rotated_after_last_stop = s->cleared_after_last_stop = true;
 		return r;
 	}
 	if (s->snapshot_mode || !s->output_path[0]) {

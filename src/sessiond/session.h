@@ -115,6 +115,12 @@ struct session {
 	uint64_t chunk_index;
 	time_t chunk_begin;
 	bool rotated; /* at least one rotation: destroy archives the last chunk */
+	/*
+	 * The current chunk was archived or deleted while the session was
+	 * stopped: its channels write to no chunk (chunk_dir still names the
+	 * one left) until the next start opens chunk_index + 1, as lttng's.
+	 */
+	bool chunk_closed;
 	/* Streamed to a relay daemon (relay-output.h): output_path is "", NULL for local output. */
 	struct session_relay *relay;
 	/* Since the last stop (cleared by start), as lttng: one rotation at most. */
