@@ -459,6 +459,13 @@ int relay_close_trace_chunk(struct relay_session *rs, uint64_t chunk_id, int clo
 
 	if (ret_path && path_size)
 		ret_path[0] = '\0';
+	/* Closing the current chunk (a stopped session rotated): announced first if no stream was.
+	 */
+	if (chunk_id == rs->chunk_id) {
+		r = relay_create_chunk(rs);
+		if (r < 0)
+			return r;
+	}
 	relayd_close_chunk_encode(payload, &cc);
 	pthread_mutex_lock(&rs->ctrl_lock);
 	if (relay_session_broken(rs)) {
