@@ -135,12 +135,8 @@ static int local_write_packet(struct consumer_stream *stream, void *packet,
 
 static int local_append_metadata(struct consumer_channel *channel, const char *text, uint64_t len)
 {
-	int r;
+	int r = ctf_metadata_write(channel->metadata_fd, channel->uuid, text, len);
 
-	/* No trace chunk: the next rotation writes the whole text to the next one. */
-	if (!channel->pathname[0])
-		return 0;
-	r = ctf_metadata_write(channel->metadata_fd, channel->uuid, text, len);
 	if (r < 0) {
 		log_error("Cannot write %" PRIu64 " bytes of metadata to %s: %s", len,
 		          channel->metadata_file_name, strerror(-r));

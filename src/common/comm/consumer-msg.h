@@ -163,9 +163,9 @@ struct consumer_snapshot_channel {
  * when the new directory or files cannot be created (the channel then
  * writes nothing until the next successful rotation). An empty pathname
  * moves the channel to no trace chunk: its files are closed and none is
- * opened (metadata pushed meanwhile is not written: the next rotation
- * pushes the whole text again); a relay's streams are rotated to "no
- * chunk". A relay channel's pathname is otherwise ignored.
+ * opened (the session daemon pushes no metadata until the next rotation);
+ * a relay's streams are rotated to "no chunk". A relay channel's pathname
+ * is otherwise ignored.
  */
 struct consumer_rotate_channel {
 	uint64_t key;
