@@ -11,6 +11,7 @@ import pathlib
 import re
 import struct
 
+from conftest import go, start_burst
 from test_buffers_pid import seq_events
 
 STAMP = r"\d{8}T\d{6}[+-]\d{4}"
@@ -128,6 +129,10 @@ def test_stopped_session_and_no_wait(rt, tmp_path):
     assert len(archives) == 1
     check_archive_name(out, str(archives[0]), 0)
     assert seq_events(archives[0]) == ([(0, i) for i in range(100)], 0)
+    # As lttng: no chunk until the next start, and a clear meanwhile does nothing.
+    assert [d.name for d in out.iterdir()] == ["archives"]
+    assert rt.run("clear", "s1").stdout == 'Session "s1" cleared\n'
+    assert [d.name for d in out.iterdir()] == ["archives"]
     # Destroying a rotated session archives its last chunk too.
     assert rt.app("threads", "1", "7").returncode == 0  # not traced: the session is stopped
     rt.run("start")
@@ -138,6 +143,50 @@ def test_stopped_session_and_no_wait(rt, tmp_path):
     assert len(archives) == 2
     check_archive_name(out, str(archives[1]), 1)
     assert seq_events(archives[1]) == ([(0, i) for i in range(5)], 0)
+
+
+def test_stop_rotate_destroy_leaves_one_archive(rt, tmp_path):
+    out = tmp_path / "t"
+    session(rt, out)
+    rt.run("start")
+    assert rt.app("threads", "1", "3").returncode == 0
+    rt.run("stop")
+    rotate(rt, "s1")
+    rt.run("destroy")
+    [archive] = (out / "archives").iterdir()
+    check_archive_name(out, str(archive), 0)
+    assert seq_events(archive) == ([(0, i) for i in range(3)], 0)
+    assert [d.name for d in out.iterdir()] == ["archives"]
+
+
+def test_stopped_rotation_and_clear_with_pid_buffers_of_a_live_app(rt, tmp_path):
+    """The per-PID buffers of an app that stays through the stop: they leave
+    the chunk at the rotation (or clear) and reach the next one at start."""
+    out = tmp_path / "t"
+    rt.run("create", "s1", f"--output={out}")
+    rt.run("enable-channel", "-u", "--buffers-pid", "ch")
+    rt.run("enable-event", "-u", "rt_test:seq", "-c", "ch")
+    rt.run("start")
+    app = start_burst(rt)
+    counts = []
+    for step in ("rotate", "clear", "rotate"):
+        go(app, 10, last=False)
+        assert app.stdout.readline() == "done\n"
+        counts.append(10)
+        rt.run("stop")
+        rt.run(step, "s1")
+        assert [d.name for d in out.iterdir()] == ["archives"]
+        rt.run("start")
+    go(app, 4, last=False)
+    assert app.stdout.readline() == "done\n"
+    rt.run("stop")
+    rt.run("destroy")
+    go(app, 0)
+    assert app.wait(timeout=30) == 0
+    archives = sorted((out / "archives").iterdir(), key=lambda p: int(p.name.rsplit("-", 1)[1]))
+    assert [int(a.name.rsplit("-", 1)[1]) for a in archives] == [0, 2, 3]
+    assert [len(seq_events(a)[0]) for a in archives] == [10, 10, 4]
+    assert [d.name for d in out.iterdir()] == ["archives"]
 
 
 def test_errors(rt, tmp_path):
