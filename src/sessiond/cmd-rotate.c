@@ -71,7 +71,6 @@ struct archive_move {
 	const char *archive;  /* <output>/archives/<begin>-<end>-<n> */
 	const char *from;     /* the old chunk: <output>/ust or <output>/<begin>-<n> */
 	const char *to;       /* where it goes: archive/ust or archive */
-	const char *next;     /* the new chunk's ust/, made even if no channel writes to it */
 };
 
 static int chunk_time(time_t t, char ret[CHUNK_TIME_LEN])
@@ -83,20 +82,25 @@ static int chunk_time(time_t t, char ret[CHUNK_TIME_LEN])
 	return 0;
 }
 
-static int rotate_channel(struct rotate_walk *w, uint64_t key, struct ust_registry *metadata,
-                          const char *path)
+static void walk_failed(struct rotate_walk *w, int error)
+{
+	if (!w->error)
+		w->error = error;
+}
+
+/* A channel that cannot move is reported; the others move on regardless. */
+static void rotate_channel(struct rotate_walk *w, uint64_t key, struct ust_registry *metadata,
+                           const char *path)
 {
 	int r = metadata ? ust_registry_rotate_metadata(metadata, path)
 	                 : consumer_rotate_channel(key, path);
 
 	if (r < 0) {
 		log_error("Session %s: rotation of consumer channel %" PRIu64
-		          " into %s failed (%d)",
-		          w->s->name, key, path, r);
-		w->error = cmd_error_from_consumer(r);
-		return 1;
+		          " into %s failed (%d): it writes nothing until the next rotation",
+		          w->s->name, key, path[0] ? path : "no chunk", r);
+		walk_failed(w, cmd_error_from_consumer(r));
 	}
-	return 0;
 }
 
 static int rotate_uid(struct buffer_uid *buf, void *arg)
@@ -109,14 +113,13 @@ static int rotate_uid(struct buffer_uid *buf, void *arg)
 	                              w->new_root, buf->uid, buf->bits_per_long);
 
 	if (n < 0 || n >= (int)sizeof(path)) {
-		w->error = -RINGTRACE_ERR_OUTPUT_PATH;
-		return 1;
+		walk_failed(w, -RINGTRACE_ERR_OUTPUT_PATH);
+		return 0;
 	}
-	cds_list_for_each_entry (chan, &buf->channels, node) {
-		if (rotate_channel(w, chan->key, NULL, path))
-			return 1;
-	}
-	return rotate_channel(w, buf->metadata_key, buf->registry, path);
+	cds_list_for_each_entry (chan, &buf->channels, node)
+		rotate_channel(w, chan->key, NULL, path);
+	rotate_channel(w, buf->metadata_key, buf->registry, path);
+	return 0;
 }
 
 static int rotate_pid(struct buffer_pid *buf, void *arg)
@@ -130,8 +133,8 @@ static int rotate_pid(struct buffer_pid *buf, void *arg)
 	if (strncmp(buf->path, w->old_root, old_len) != 0) {
 		log_error("Session %s: buffers of pid %d are outside the chunk: %s", w->s->name,
 		          (int)buf->pid, buf->path);
-		w->error = -RINGTRACE_ERR_FATAL;
-		return 1;
+		walk_failed(w, -RINGTRACE_ERR_FATAL);
+		return 0;
 	}
 	/* Moved to no chunk, the buffers keep their path in the chunk left, found again at start.
 	 */
@@ -139,15 +142,12 @@ static int rotate_pid(struct buffer_pid *buf, void *arg)
 	if (w->to_none)
 		path[0] = '\0';
 	if (n < 0 || n >= (int)sizeof(path)) {
-		w->error = -RINGTRACE_ERR_OUTPUT_PATH;
-		return 1;
+		walk_failed(w, -RINGTRACE_ERR_OUTPUT_PATH);
+		return 0;
 	}
-	cds_list_for_each_entry (chan, &buf->channels, node) {
-		if (rotate_channel(w, chan->key, NULL, path))
-			return 1;
-	}
-	if (rotate_channel(w, buf->metadata_key, buf->registry, path))
-		return 1;
+	cds_list_for_each_entry (chan, &buf->channels, node)
+		rotate_channel(w, chan->key, NULL, path);
+	rotate_channel(w, buf->metadata_key, buf->registry, path);
 	if (!w->to_none)
 		strcpy(buf->path, path);
 	return 0;
@@ -158,8 +158,6 @@ static int move_to_archives(void *arg)
 	const struct archive_move *m = arg;
 	int r = rt_mkdir_p(m->archives, 0770);
 
-	if (r == 0 && m->next)
-		r = rt_mkdir_p(m->next, 0770);
 	if (r < 0)
 		return r;
 	/* The first chunk's ust/ goes into a new directory; later chunks are one directory. */
@@ -173,31 +171,73 @@ static int move_to_archives(void *arg)
 	return -errno;
 }
 
-static int archive_chunk(struct session *s, time_t end, const char *next, char ret_path[PATH_MAX])
+static int archive_chunk(struct session *s, const struct session_pending_archive *c,
+                         char ret_path[PATH_MAX])
 {
 	char begin_str[CHUNK_TIME_LEN], end_str[CHUNK_TIME_LEN];
 	char archives[PATH_MAX], from[PATH_MAX], to[PATH_MAX];
-	struct archive_move m = {
-	    .archives = archives, .archive = ret_path, .from = from, .next = next};
+	struct archive_move m = {.archives = archives, .archive = ret_path, .from = from};
 	int r;
 
-	if (chunk_time(s->chunk_begin, begin_str) < 0 || chunk_time(end, end_str) < 0)
+	if (chunk_time(c->begin, begin_str) < 0 || chunk_time(c->end, end_str) < 0)
 		return -RINGTRACE_ERR_FATAL;
 	if (rt_path_format(archives, "%s/archives", s->output_path) < 0 ||
-	    rt_path_format(ret_path, "%s/%s-%s-%" PRIu64, archives, begin_str, end_str,
-	                   s->chunk_index) < 0 ||
-	    rt_path_format(from, "%s%s", s->output_path, s->chunk_dir[0] ? s->chunk_dir : "/ust") <
+	    rt_path_format(ret_path, "%s/%s-%s-%" PRIu64, archives, begin_str, end_str, c->index) <
+	        0 ||
+	    rt_path_format(from, "%s%s", s->output_path, c->chunk_dir[0] ? c->chunk_dir : "/ust") <
 	        0 ||
 	    rt_path_format(to, "%s/ust", ret_path) < 0)
 		return -RINGTRACE_ERR_OUTPUT_PATH;
-	m.to = s->chunk_dir[0] ? ret_path : to;
+	m.to = c->chunk_dir[0] ? ret_path : to;
 	r = access_run_as(s->uid, s->gid, move_to_archives, &m);
 	if (r < 0) {
-		log_error("Session %s: cannot move %s to %s: %s", s->name, from, m.to,
-		          strerror(-r));
+		log_error("Session %s: cannot move trace chunk %" PRIu64
+		          " from %s to %s: %s; it stays "
+		          "complete in %s, moved by the next rotation",
+		          s->name, c->index, from, m.to, strerror(-r), from);
 		return -RINGTRACE_ERR_CREATE_DIR_FAIL;
 	}
 	return 0;
+}
+
+/* Archives the current chunk, ended at end; if it cannot be, it waits in pending_archives. */
+static int archive_current_chunk(struct session *s, time_t end, char ret_path[PATH_MAX])
+{
+	struct session_pending_archive c = {
+	    .index = s->chunk_index, .begin = s->chunk_begin, .end = end};
+	struct session_pending_archive *grown;
+	int r;
+
+	strcpy(c.chunk_dir, s->chunk_dir);
+	r = archive_chunk(s, &c, ret_path);
+	if (r == 0)
+		return 0;
+	grown = realloc(s->pending_archives, (s->nr_pending_archives + 1) * sizeof(*grown));
+	if (!grown) {
+		log_error("Session %s: out of memory: trace chunk %" PRIu64 " stays where it is",
+		          s->name, c.index);
+		return r;
+	}
+	s->pending_archives = grown;
+	s->pending_archives[s->nr_pending_archives++] = c;
+	return r;
+}
+
+/* The chunks earlier rotations could not move, oldest first, as long as they can be. */
+static void archive_pending_chunks(struct session *s)
+{
+	char path[PATH_MAX];
+	size_t done = 0;
+
+	while (done < s->nr_pending_archives &&
+	       archive_chunk(s, &s->pending_archives[done], path) == 0) {
+		log_info("Session %s: trace chunk %" PRIu64 " archived late in %s", s->name,
+		         s->pending_archives[done].index, path);
+		done++;
+	}
+	memmove(s->pending_archives, s->pending_archives + done,
+	        (s->nr_pending_archives - done) * sizeof(*s->pending_archives));
+	s->nr_pending_archives -= done;
 }
 
 /* Moves every channel of the session from the current chunk to new_dir (NULL: to none). */
@@ -207,9 +247,9 @@ static int rotate_channels(struct session *s, const char *new_dir, struct rotate
 	if (rt_path_format(w->old_root, "%s%s", s->output_path, s->chunk_dir) < 0 ||
 	    rt_path_format(w->new_root, "%s%s", s->output_path, new_dir ? new_dir : "") < 0)
 		return -RINGTRACE_ERR_OUTPUT_PATH;
-	if (buffer_uid_for_each(s, rotate_uid, w) || buffer_pid_for_each(s, rotate_pid, w))
-		return w->error;
-	return 0;
+	(void)buffer_uid_for_each(s, rotate_uid, w);
+	(void)buffer_pid_for_each(s, rotate_pid, w);
+	return w->error;
 }
 
 /* The name of the chunk after the current one, beginning now: "/<now>-<index + 1>". */
@@ -231,29 +271,57 @@ static void chunk_started(struct session *s, const char *dir, time_t begin)
 	s->chunk_index++;
 }
 
+static int make_dir(void *arg)
+{
+	return rt_mkdir_p(arg, 0770);
+}
+
+/* <output><dir>/ust, by the session's user: 0 or -RINGTRACE_ERR_CREATE_DIR_FAIL (logged). */
+static int make_chunk_dir(struct session *s, const char *dir, char ret_root[PATH_MAX])
+{
+	char ust[PATH_MAX];
+	int r;
+
+	if (rt_path_format(ret_root, "%s%s", s->output_path, dir) < 0 ||
+	    rt_path_format(ust, "%s/ust", ret_root) < 0)
+		return -RINGTRACE_ERR_OUTPUT_PATH;
+	r = access_run_as(s->uid, s->gid, make_dir, ust);
+	if (r < 0) {
+		log_error("Session %s: cannot create trace chunk directory %s: %s", s->name, ust,
+		          strerror(-r));
+		return -RINGTRACE_ERR_CREATE_DIR_FAIL;
+	}
+	return 0;
+}
+
+/*
+ * The new chunk's directory is made before any channel moves: if it cannot
+ * be, nothing changes and the session goes on in its chunk. A channel that
+ * cannot move, or an old chunk that cannot be archived, is reported, but
+ * the session is then in its new chunk all the same.
+ */
 static int session_rotate(struct session *s, char ret_archive[PATH_MAX])
 {
 	struct rotate_walk w;
-	char new_dir[sizeof(s->chunk_dir)], next_ust[PATH_MAX];
+	char new_dir[sizeof(s->chunk_dir)], new_root[PATH_MAX];
 	time_t now = time(NULL);
 	bool reopen = s->active; /* a stopped session gets its next chunk at start */
-	int r = reopen ? next_chunk_dir(s, now, new_dir) : 0;
+	int r = reopen ? next_chunk_dir(s, now, new_dir) : 0, moved;
 
-	if (r == 0)
-		r = rotate_channels(s, reopen ? new_dir : NULL, &w);
 	if (r == 0 && reopen)
-		r = rt_path_format(next_ust, "%s/ust", w.new_root);
+		r = make_chunk_dir(s, new_dir, new_root);
 	if (r < 0)
 		return r;
-	r = archive_chunk(s, now, reopen ? next_ust : NULL, ret_archive);
-	/* The channels write to the new chunk whether or not the old one could be moved. */
+	archive_pending_chunks(s);
+	moved = rotate_channels(s, reopen ? new_dir : NULL, &w);
+	r = archive_current_chunk(s, now, ret_archive);
 	if (reopen)
 		chunk_started(s, new_dir, now);
 	else
 		s->chunk_closed = true;
 	s->rotated = true;
-	if (r < 0)
-		return r;
+	if (moved < 0 || r < 0)
+		return moved < 0 ? moved : r;
 	log_info("Session %s: trace chunk archived in %s", s->name, ret_archive);
 	return 0;
 }
@@ -321,11 +389,6 @@ static int session_rotate_relay(struct session *s, uint32_t close_command,
 	return 0;
 }
 
-static int make_dir(void *arg)
-{
-	return rt_mkdir_p(arg, 0770);
-}
-
 /* A relay session's next chunk: created on the relay, then every channel moved to it. */
 static int open_next_relay_chunk(struct session *s)
 {
@@ -346,7 +409,7 @@ static int open_next_relay_chunk(struct session *s)
 
 int cmd_session_open_next_chunk(struct session *s)
 {
-	char new_dir[sizeof(s->chunk_dir)] = "", root[PATH_MAX], ust[PATH_MAX];
+	char new_dir[sizeof(s->chunk_dir)] = "", root[PATH_MAX];
 	struct rotate_walk w;
 	time_t now = time(NULL);
 	int r;
@@ -355,23 +418,15 @@ int cmd_session_open_next_chunk(struct session *s)
 		return open_next_relay_chunk(s);
 	/* As lttng's: a session never rotated, only cleared, writes in place again. */
 	r = s->rotated ? next_chunk_dir(s, now, new_dir) : 0;
-	if (r == 0 && (rt_path_format(root, "%s%s", s->output_path, new_dir) < 0 ||
-	               rt_path_format(ust, "%s/ust", root) < 0))
-		r = -RINGTRACE_ERR_OUTPUT_PATH;
+	if (r == 0)
+		r = make_chunk_dir(s, new_dir, root);
 	if (r < 0)
 		return r;
-	r = access_run_as(s->uid, s->gid, make_dir, ust);
-	if (r < 0) {
-		log_error("Session %s: cannot create %s: %s", s->name, ust, strerror(-r));
-		return -RINGTRACE_ERR_CREATE_DIR_FAIL;
-	}
 	r = rotate_channels(s, new_dir, &w);
-	if (r < 0)
-		return r;
 	chunk_started(s, new_dir, now);
 	s->chunk_closed = false;
 	log_info("Session %s: trace chunk %" PRIu64 " opened in %s", s->name, s->chunk_index, root);
-	return 0;
+	return r;
 }
 
 int cmd_session_rotate(struct session *s, char ret_archive[PATH_MAX])
@@ -407,9 +462,10 @@ void cmd_session_archive_last_chunk(struct session *s)
 	char archive[PATH_MAX];
 
 	/* The consumer archives a relay's last chunk when it releases the connections. */
-	if (!s->rotated || s->relay || s->chunk_closed)
+	if (!s->rotated || s->relay)
 		return;
-	if (archive_chunk(s, time(NULL), NULL, archive) == 0)
+	archive_pending_chunks(s);
+	if (!s->chunk_closed && archive_current_chunk(s, time(NULL), archive) == 0)
 		log_info("Session %s: last trace chunk archived in %s", s->name, archive);
 }
 
@@ -441,15 +497,14 @@ static int session_clear_stopped(struct session *s, const char *old_root)
 	struct rotate_walk w;
 	int r = rotate_channels(s, NULL, &w);
 
-	if (r < 0)
-		return r;
+	/* A channel that could not move writes nothing more: the chunk goes all the same. */
 	s->chunk_closed = true;
 	/* As lttng's, whose clear is a rotation: no rotation follows before the next start. */
 	s->rotated_after_last_stop = s->cleared_after_last_stop = true;
 	if (remove_tree(old_root) < 0)
 		return -RINGTRACE_ERR_FATAL;
 	log_info("Session %s: cleared (chunk %s deleted)", s->name, old_root);
-	return 0;
+	return r;
 }
 
 static int session_clear(struct session *s)

@@ -85,6 +85,14 @@ struct session_snapshot_output {
 	uint64_t max_size;   /* bytes over all streams, 0: no limit */
 };
 
+/* A trace chunk of a local session as archives/<begin>-<end>-<index> names it. */
+struct session_pending_archive {
+	char chunk_dir[64]; /* "": the first chunk, <output>/ust */
+	uint64_t index;
+	time_t begin;
+	time_t end;
+};
+
 struct session {
 	char name[RINGTRACE_NAME_MAX + 1];
 	uint64_t id;                /* unique for the daemon's lifetime */
@@ -115,6 +123,13 @@ struct session {
 	uint64_t chunk_index;
 	time_t chunk_begin;
 	bool rotated; /* at least one rotation: destroy archives the last chunk */
+	/*
+	 * Chunks a rotation could not move to archives/ (kept complete where
+	 * they were, the failure reported): the next rotation or the destroy
+	 * moves them, oldest first.
+	 */
+	struct session_pending_archive *pending_archives;
+	size_t nr_pending_archives;
 	/*
 	 * The current chunk was archived or deleted while the session was
 	 * stopped: its channels write to no chunk (chunk_dir still names the
