@@ -164,9 +164,7 @@ def test_stopped_rotation_and_clear_with_pid_buffers_of_a_live_app(rt, tmp_path)
     """The per-PID buffers of an app that stays through the stop: they leave
     the chunk at the rotation (or clear) and reach the next one at start."""
     out = tmp_path / "t"
-    rt.run("create", "s1", f"--output={out}")
-    rt.run("enable-channel", "-u", "--buffers-pid", "ch")
-    rt.run("enable-event", "-u", "rt_test:seq", "-c", "ch")
+    session(rt, out, "--buffers-pid")
     rt.run("start")
     app = start_burst(rt)
     counts = []
