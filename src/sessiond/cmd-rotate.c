@@ -191,10 +191,9 @@ static int archive_chunk(struct session *s, const struct session_pending_archive
 	m.to = c->chunk_dir[0] ? ret_path : to;
 	r = access_run_as(s->uid, s->gid, move_to_archives, &m);
 	if (r < 0) {
-		log_error("Session %s: cannot move trace chunk %" PRIu64
-		          " from %s to %s: %s; it stays "
-		          "complete in %s, moved by the next rotation",
-		          s->name, c->index, from, m.to, strerror(-r), from);
+		log_error("Session %s: cannot move trace chunk %" PRIu64 " from %s to %s: %s; "
+		          "it stays complete where it is, moved by the next rotation",
+		          s->name, c->index, from, m.to, strerror(-r));
 		return -RINGTRACE_ERR_CREATE_DIR_FAIL;
 	}
 	return 0;
