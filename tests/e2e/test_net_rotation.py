@@ -140,13 +140,9 @@ def test_stopped_session_rotation_and_clear_on_the_relay(rt, relay):
     rt.run("stop")
     assert archive_index(d, rotate(rt, relay)) == 0
     assert sorted(p.name for p in d.iterdir()) == ["archives"]
-    r = rt.run("rotate", check=False)
-    assert (r.returncode, r.stderr) == (
-        1, "Error: Session was already rotated once since it became inactive\n")
     rt.run("start")
     assert rt.app("threads", "1", "5").returncode == 0
     assert archive_index(d, rotate(rt, relay)) == 1
-    assert rt.app("threads", "1", "3").returncode == 0
     rt.run("stop")
     # The chunk in progress (2) is deleted; the next start opens 3.
     assert rt.run("clear").stdout == 'Session "s1" cleared\n'
