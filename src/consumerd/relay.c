@@ -459,8 +459,7 @@ int relay_close_trace_chunk(struct relay_session *rs, uint64_t chunk_id, int clo
 
 	if (ret_path && path_size)
 		ret_path[0] = '\0';
-	/* Closing the current chunk (a stopped session rotated): announced first if no stream was.
-	 */
+	/* The current chunk, closed as a stopped session rotates: it must exist on the relay. */
 	if (chunk_id == rs->chunk_id) {
 		r = relay_create_chunk(rs);
 		if (r < 0)

@@ -59,10 +59,8 @@ struct relay_session {
 	uint64_t chunk_id;  /* current trace chunk (command thread only) */
 	bool chunk_created; /* chunk_id announced (command thread only) */
 	bool rotated;       /* a chunk was archived: so is the last one (command thread only) */
-	/* chunk_id was closed with no successor: the streams are in no chunk (command thread only)
-	 */
-	bool chunk_closed;
-	unsigned refs;                        /* command thread only */
+	bool chunk_closed;  /* chunk_id closed, no successor yet (command thread only) */
+	unsigned refs;      /* command thread only */
 	struct relay_retired_stream *retired; /* command thread only */
 	size_t nr_retired, retired_capacity;
 };
