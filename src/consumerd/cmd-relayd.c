@@ -111,9 +111,11 @@ int cmd_close_trace_chunk(const struct command_request *req)
 	rs = chunk_session("CLOSE_TRACE_CHUNK", msg.session_id);
 	if (!rs)
 		return command_reply_error(req, CONSUMERD_INVALID_PARAMETERS);
-	/* A snapshot record closes its only chunk; a rotation the one it left. */
+	/* A snapshot record closes its only chunk; a rotation the one it left, or the
+	 * current one with no successor when a stopped session rotates. */
 	if (rs->snapshot ? msg.chunk_id != rs->chunk_id || !rs->chunk_created
-	                 : msg.chunk_id >= rs->chunk_id) {
+	                 : msg.chunk_id > rs->chunk_id ||
+	                       (msg.chunk_id == rs->chunk_id && rs->chunk_closed)) {
 		log_error("CLOSE_TRACE_CHUNK: chunk %" PRIu64 " of session %" PRIu64
 		          " is not one that can be closed",
 		          msg.chunk_id, msg.session_id);

@@ -9,6 +9,11 @@
  * ROTATE_STREAMS tells the relay that each stream's packets from the next
  * net_seq_num on belong to that chunk; a metadata stream moves at once, and
  * the whole metadata pushed again afterwards goes to the new chunk.
+ *
+ * An empty pathname moves the channel to no chunk at all, as the rotation
+ * of a stopped session does until the next start: its files are closed
+ * (a relay's streams are rotated to "no chunk") and none is opened; the
+ * next ROTATE_CHANNEL names the chunk the channel writes to again.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -57,12 +62,13 @@ static int rotate_data(struct consumer_channel *channel, const char *pathname)
 
 	take_and_drain(channel, lent);
 	strcpy(channel->pathname, pathname);
-	r = channel_create_index_dir(channel);
+	if (pathname[0])
+		r = channel_create_index_dir(channel);
 	for (uint32_t i = 0; i < channel->nr_streams; i++) {
 		struct consumer_stream *stream = &channel->streams[i];
 
 		channel_stream_close_files(stream);
-		if (r == 0)
+		if (r == 0 && pathname[0])
 			r = channel_stream_open_files(stream, 0);
 	}
 	if (lent && !give_back(channel))
@@ -70,7 +76,7 @@ static int rotate_data(struct consumer_channel *channel, const char *pathname)
 	return r < 0 ? CONSUMERD_ROTATION_FAIL : 0;
 }
 
-static int rotate_relay_data(struct consumer_channel *channel)
+static int rotate_relay_data(struct consumer_channel *channel, bool to_chunk)
 {
 	_cleanup_free_ struct relay_rotate_position *pos =
 	    calloc(channel->nr_streams ? channel->nr_streams : 1, sizeof(*pos));
@@ -88,16 +94,16 @@ static int rotate_relay_data(struct consumer_channel *channel)
 		pos[i] = (struct relay_rotate_position){.handle = stream->relay_handle,
 		                                        .seq = stream->relay_next_seq};
 	}
-	r = relay_rotate_streams(channel->relay, true, pos, channel->nr_streams);
+	r = relay_rotate_streams(channel->relay, to_chunk, pos, channel->nr_streams);
 	if (lent && !give_back(channel))
 		return CONSUMERD_ROTATION_FAIL;
 	return r < 0 ? CONSUMERD_RELAYD_FAIL : 0;
 }
 
-static int rotate_relay_metadata(struct consumer_channel *channel)
+static int rotate_relay_metadata(struct consumer_channel *channel, bool to_chunk)
 {
 	struct relay_rotate_position pos = {.handle = channel->relay_metadata_handle};
-	int r = relay_rotate_streams(channel->relay, true, &pos, 1);
+	int r = relay_rotate_streams(channel->relay, to_chunk, &pos, 1);
 
 	channel->metadata_text_bytes = 0;
 	channel->metadata_file_bytes = 0;
@@ -114,7 +120,7 @@ static int rotate_metadata(struct consumer_channel *channel, const char *pathnam
 	channel->metadata_text_bytes = 0;
 	channel->metadata_file_bytes = 0;
 	strcpy(channel->pathname, pathname);
-	r = channel_open_metadata_file(channel);
+	r = pathname[0] ? channel_open_metadata_file(channel) : 0;
 	return r < 0 ? CONSUMERD_ROTATION_FAIL : 0;
 }
 
@@ -122,16 +128,21 @@ int cmd_rotate_channel(const struct command_request *req)
 {
 	struct consumer_rotate_channel msg;
 	struct consumer_channel *channel;
+	bool to_chunk;
 	int code;
 
 	memcpy(&msg, req->payload, sizeof(msg));
 	channel = channel_registry_find(msg.key);
 	if (!channel)
 		return command_reply_error(req, CONSUMERD_CHAN_NOT_FOUND);
+	if (!command_string_is_terminated(msg.pathname, sizeof(msg.pathname))) {
+		log_error("ROTATE_CHANNEL: the path is not NUL-terminated");
+		return command_reply_error(req, CONSUMERD_INVALID_PARAMETERS);
+	}
 	/* A relay's streams keep their paths, relative to the chunk. */
-	if (!channel->relay && (!command_string_is_terminated(msg.pathname, sizeof(msg.pathname)) ||
-	                        msg.pathname[0] != '/')) {
-		log_error("ROTATE_CHANNEL: the path is not an absolute NUL-terminated path");
+	to_chunk = msg.pathname[0] != '\0';
+	if (!channel->relay && to_chunk && msg.pathname[0] != '/') {
+		log_error("ROTATE_CHANNEL: the path is not absolute: %s", msg.pathname);
 		return command_reply_error(req, CONSUMERD_INVALID_PARAMETERS);
 	}
 	if (!channel->monitor ||
@@ -140,8 +151,9 @@ int cmd_rotate_channel(const struct command_request *req)
 		return command_reply_error(req, CONSUMERD_INVALID_PARAMETERS);
 	}
 	if (channel->relay)
-		code = channel->type == CONSUMER_CHANNEL_TYPE_DATA ? rotate_relay_data(channel)
-		                                                   : rotate_relay_metadata(channel);
+		code = channel->type == CONSUMER_CHANNEL_TYPE_DATA
+		           ? rotate_relay_data(channel, to_chunk)
+		           : rotate_relay_metadata(channel, to_chunk);
 	else if (channel->type == CONSUMER_CHANNEL_TYPE_DATA)
 		code = rotate_data(channel, msg.pathname);
 	else
@@ -149,6 +161,6 @@ int cmd_rotate_channel(const struct command_request *req)
 	if (code)
 		return command_reply_error(req, code);
 	log_info("Channel %s (key %" PRIu64 ") rotated into %s", channel->name, channel->key,
-	         channel->pathname);
+	         to_chunk ? channel->pathname : "no trace chunk");
 	return command_reply(req, NULL, 0);
 }

@@ -106,6 +106,9 @@ static int local_write_packet(struct consumer_stream *stream, void *packet,
 	struct ctf_index_entry entry;
 	int r;
 
+	/* Moved to no trace chunk (a stopped session rotated): nowhere to write. */
+	if (stream->data_fd < 0)
+		return -ENOENT;
 	local_next_tracefile_if_full(stream, packet_bytes);
 	r = pwrite_full(stream->data_fd, packet, packet_bytes, (off_t)stream->data_file_bytes);
 	if (r < 0) {

@@ -211,11 +211,13 @@ int relay_create_trace_chunk(struct relay_session *rs, uint64_t chunk_id)
 		return -EINVAL;
 	}
 	/* The chunk being left must exist on the relay to be closed, even if empty. */
-	r = relay_create_chunk(rs);
+	r = rs->chunk_closed ? 0 : relay_create_chunk(rs);
 	if (r == 0)
 		r = relay_create_chunk_id(rs, chunk_id, "");
-	if (r == 0)
+	if (r == 0) {
 		rs->chunk_id = chunk_id;
+		rs->chunk_closed = false;
+	}
 	return r;
 }
 
@@ -490,6 +492,12 @@ int relay_close_trace_chunk(struct relay_session *rs, uint64_t chunk_id, int clo
 
 	if (ret_path && path_size)
 		ret_path[0] = '\0';
+	/* The current chunk, closed as a stopped session rotates: it must exist on the relay. */
+	if (chunk_id == rs->chunk_id) {
+		r = relay_create_chunk(rs);
+		if (r < 0)
+			return r;
+	}
 	relayd_close_chunk_encode(payload, &cc);
 	pthread_mutex_lock(&rs->ctrl_lock);
 	if (relay_session_broken(rs)) {
@@ -524,6 +532,8 @@ int relay_close_trace_chunk(struct relay_session *rs, uint64_t chunk_id, int clo
 		rs->rotated = true;
 	if (r == 0 && rs->snapshot)
 		rs->chunk_created = false; /* its only chunk: nothing left to tear down */
+	if (r == 0 && chunk_id == rs->chunk_id)
+		rs->chunk_closed = true;
 	pthread_mutex_unlock(&rs->ctrl_lock);
 	return r;
 }
@@ -545,8 +555,12 @@ int relay_close_retired_streams(struct relay_session *rs)
 /* The end of a session on the relay, in the order of LTTng 2.13 (see relay.h). */
 static int relay_teardown(struct relay_session *rs)
 {
-	int r = relay_rotate_to_no_chunk(rs, false);
+	int r;
 
+	/* A stopped session rotated or cleared last: its chunk is closed, its streams in none. */
+	if (rs->chunk_closed)
+		return relay_close_retired_streams(rs);
+	r = relay_rotate_to_no_chunk(rs, false);
 	if (r == 0)
 		r = relay_rotate_to_no_chunk(rs, true);
 	/* A rotated session's last chunk is archived too, as the others. */

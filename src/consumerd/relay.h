@@ -60,6 +60,7 @@ struct relay_session {
 	bool chunk_created; /* chunk_id announced (command thread only) */
 	bool rotated;       /* a chunk was archived: so is the last one (command thread only) */
 	bool snapshot;      /* the connections of one snapshot record (command thread only) */
+	bool chunk_closed;  /* chunk_id closed, no successor yet (command thread only) */
 	unsigned refs;      /* command thread only */
 	struct relay_retired_stream *retired; /* command thread only */
 	size_t nr_retired, retired_capacity;

@@ -13,6 +13,12 @@
  * are local time, lttng's %Y%m%dT%H%M%S%z. Once a session has been
  * rotated, its destruction archives the last chunk too, as lttng's.
  *
+ * A stopped session, rotated or cleared, is left with no chunk, as lttng's
+ * (session->chunk_closed): its channels are moved to none, and the next
+ * start opens chunk index + 1 and moves them to it; a destroy meanwhile
+ * archives nothing more. Every chunk is made with its ust/ directory, so
+ * an archive of a chunk no app wrote to still has it, as lttng's.
+ *
  * CLEAR_SESSION: the same move to a new chunk, but the old chunk is deleted
  * instead of archived (it still uses up an index, as lttng's); before the
  * first rotation the chunk's ust/ is deleted and the channels start again
@@ -53,6 +59,7 @@
 struct rotate_walk {
 	struct session *s;
 	char new_root[PATH_MAX]; /* output_path + the new chunk_dir */
+	bool to_none;            /* the channels go to no chunk: they are told an empty path */
 	int error;
 };
 
@@ -62,7 +69,6 @@ struct archive_move {
 	const char *archive;  /* <output>/archives/<begin>-<end>-<n> */
 	const char *from;     /* the old chunk: <output>/ust or <output>/<begin>-<n> */
 	const char *to;       /* where it goes: archive/ust or archive */
-	const char *next;     /* the new chunk, made even if no channel writes to it */
 };
 
 static int chunk_time(time_t t, char ret[CHUNK_TIME_LEN])
@@ -74,38 +80,42 @@ static int chunk_time(time_t t, char ret[CHUNK_TIME_LEN])
 	return 0;
 }
 
-static int rotate_channel(struct rotate_walk *w, uint64_t key, struct ust_registry *metadata,
-                          const char *path)
+static void walk_failed(struct rotate_walk *w, int error)
+{
+	if (!w->error)
+		w->error = error;
+}
+
+/* A channel that cannot move is reported; the others move on regardless. */
+static void rotate_channel(struct rotate_walk *w, uint64_t key, struct ust_registry *metadata,
+                           const char *path)
 {
 	int r = metadata ? ust_registry_rotate_metadata(metadata, path)
 	                 : consumer_rotate_channel(key, path);
 
 	if (r < 0) {
 		log_error("Session %s: rotation of consumer channel %" PRIu64
-		          " into %s failed (%d)",
-		          w->s->name, key, path, r);
-		w->error = cmd_error_from_consumer(r);
-		return 1;
+		          " into %s failed (%d): it writes nothing until the next rotation",
+		          w->s->name, key, path[0] ? path : "no chunk", r);
+		walk_failed(w, cmd_error_from_consumer(r));
 	}
-	return 0;
 }
 
 static int rotate_buffer(struct buffer *buf, void *arg)
 {
 	struct rotate_walk *w = arg;
 	const struct buffer_channel *chan;
-	char path[PATH_MAX];
-	int n = snprintf(path, sizeof(path), "%s/%s", w->new_root, buf->dir);
+	char path[PATH_MAX] = "";
+	int n = w->to_none ? 0 : snprintf(path, sizeof(path), "%s/%s", w->new_root, buf->dir);
 
 	if (n < 0 || n >= (int)sizeof(path)) {
-		w->error = -RINGTRACE_ERR_OUTPUT_PATH;
-		return 1;
+		walk_failed(w, -RINGTRACE_ERR_OUTPUT_PATH);
+		return 0;
 	}
-	cds_list_for_each_entry (chan, &buf->channels, node) {
-		if (rotate_channel(w, chan->key, NULL, path))
-			return 1;
-	}
-	return rotate_channel(w, buf->metadata_key, buf->registry, path);
+	cds_list_for_each_entry (chan, &buf->channels, node)
+		rotate_channel(w, chan->key, NULL, path);
+	rotate_channel(w, buf->metadata_key, buf->registry, path);
+	return 0;
 }
 
 static int move_to_archives(void *arg)
@@ -113,8 +123,6 @@ static int move_to_archives(void *arg)
 	const struct archive_move *m = arg;
 	int r = rt_mkdir_p(m->archives, 0770);
 
-	if (r == 0 && m->next)
-		r = rt_mkdir_p(m->next, 0770);
 	if (r < 0)
 		return r;
 	/* The first chunk's ust/ goes into a new directory; later chunks are one directory. */
@@ -128,42 +136,82 @@ static int move_to_archives(void *arg)
 	return -errno;
 }
 
-static int archive_chunk(struct session *s, time_t end, const char *next, char ret_path[PATH_MAX])
+static int archive_chunk(struct session *s, const struct session_pending_archive *c,
+                         char ret_path[PATH_MAX])
 {
 	char begin_str[CHUNK_TIME_LEN], end_str[CHUNK_TIME_LEN];
 	char archives[PATH_MAX], from[PATH_MAX], to[PATH_MAX];
-	struct archive_move m = {
-	    .archives = archives, .archive = ret_path, .from = from, .next = next};
+	struct archive_move m = {.archives = archives, .archive = ret_path, .from = from};
 	int r;
 
-	if (chunk_time(s->chunk_begin, begin_str) < 0 || chunk_time(end, end_str) < 0)
+	if (chunk_time(c->begin, begin_str) < 0 || chunk_time(c->end, end_str) < 0)
 		return -RINGTRACE_ERR_FATAL;
 	if (rt_path_format(archives, "%s/archives", s->output_path) < 0 ||
-	    rt_path_format(ret_path, "%s/%s-%s-%" PRIu64, archives, begin_str, end_str,
-	                   s->chunk_index) < 0 ||
-	    rt_path_format(from, "%s%s", s->output_path, s->chunk_dir[0] ? s->chunk_dir : "/ust") <
+	    rt_path_format(ret_path, "%s/%s-%s-%" PRIu64, archives, begin_str, end_str, c->index) <
+	        0 ||
+	    rt_path_format(from, "%s%s", s->output_path, c->chunk_dir[0] ? c->chunk_dir : "/ust") <
 	        0 ||
 	    rt_path_format(to, "%s/ust", ret_path) < 0)
 		return -RINGTRACE_ERR_OUTPUT_PATH;
-	m.to = s->chunk_dir[0] ? ret_path : to;
+	m.to = c->chunk_dir[0] ? ret_path : to;
 	r = access_run_as(s->uid, s->gid, move_to_archives, &m);
 	if (r < 0) {
-		log_error("Session %s: cannot move %s to %s: %s", s->name, from, m.to,
-		          strerror(-r));
+		log_error("Session %s: cannot move trace chunk %" PRIu64 " from %s to %s: %s; "
+		          "it stays complete where it is, moved by the next rotation",
+		          s->name, c->index, from, m.to, strerror(-r));
 		return -RINGTRACE_ERR_CREATE_DIR_FAIL;
 	}
 	return 0;
 }
 
-/* Moves every channel of the session from the current chunk to new_dir. */
+/* Archives the current chunk, ended at end; if it cannot be, it waits in pending_archives. */
+static int archive_current_chunk(struct session *s, time_t end, char ret_path[PATH_MAX])
+{
+	struct session_pending_archive c = {
+	    .index = s->chunk_index, .begin = s->chunk_begin, .end = end};
+	struct session_pending_archive *grown;
+	int r;
+
+	strcpy(c.chunk_dir, s->chunk_dir);
+	r = archive_chunk(s, &c, ret_path);
+	if (r == 0)
+		return 0;
+	grown = realloc(s->pending_archives, (s->nr_pending_archives + 1) * sizeof(*grown));
+	if (!grown) {
+		log_error("Session %s: out of memory: trace chunk %" PRIu64 " stays where it is",
+		          s->name, c.index);
+		return r;
+	}
+	s->pending_archives = grown;
+	s->pending_archives[s->nr_pending_archives++] = c;
+	return r;
+}
+
+/* The chunks earlier rotations could not move, oldest first, as long as they can be. */
+static void archive_pending_chunks(struct session *s)
+{
+	char path[PATH_MAX];
+	size_t done = 0;
+
+	while (done < s->nr_pending_archives &&
+	       archive_chunk(s, &s->pending_archives[done], path) == 0) {
+		log_info("Session %s: trace chunk %" PRIu64 " archived late in %s", s->name,
+		         s->pending_archives[done].index, path);
+		done++;
+	}
+	memmove(s->pending_archives, s->pending_archives + done,
+	        (s->nr_pending_archives - done) * sizeof(*s->pending_archives));
+	s->nr_pending_archives -= done;
+}
+
+/* Moves every channel of the session from the current chunk to new_dir (NULL: to none). */
 static int rotate_channels(struct session *s, const char *new_dir, struct rotate_walk *w)
 {
-	*w = (struct rotate_walk){.s = s};
-	if (rt_path_format(w->new_root, "%s%s", s->output_path, new_dir) < 0)
+	*w = (struct rotate_walk){.s = s, .to_none = !new_dir};
+	if (rt_path_format(w->new_root, "%s%s", s->output_path, new_dir ? new_dir : "") < 0)
 		return -RINGTRACE_ERR_OUTPUT_PATH;
-	if (buffer_for_each(s, rotate_buffer, w))
-		return w->error;
-	return 0;
+	(void)buffer_for_each(s, rotate_buffer, w);
+	return w->error;
 }
 
 /* The name of the chunk after the current one, beginning now: "/<now>-<index + 1>". */
@@ -185,23 +233,57 @@ static void chunk_started(struct session *s, const char *dir, time_t begin)
 	s->chunk_index++;
 }
 
+static int make_dir(void *arg)
+{
+	return rt_mkdir_p(arg, 0770);
+}
+
+/* <output><dir>/ust, by the session's user: 0 or -RINGTRACE_ERR_CREATE_DIR_FAIL (logged). */
+static int make_chunk_dir(struct session *s, const char *dir, char ret_root[PATH_MAX])
+{
+	char ust[PATH_MAX];
+	int r;
+
+	if (rt_path_format(ret_root, "%s%s", s->output_path, dir) < 0 ||
+	    rt_path_format(ust, "%s/ust", ret_root) < 0)
+		return -RINGTRACE_ERR_OUTPUT_PATH;
+	r = access_run_as(s->uid, s->gid, make_dir, ust);
+	if (r < 0) {
+		log_error("Session %s: cannot create trace chunk directory %s: %s", s->name, ust,
+		          strerror(-r));
+		return -RINGTRACE_ERR_CREATE_DIR_FAIL;
+	}
+	return 0;
+}
+
+/*
+ * The new chunk's directory is made before any channel moves: if it cannot
+ * be, nothing changes and the session goes on in its chunk. A channel that
+ * cannot move, or an old chunk that cannot be archived, is reported, but
+ * the session is then in its new chunk all the same.
+ */
 static int session_rotate(struct session *s, char ret_archive[PATH_MAX])
 {
 	struct rotate_walk w;
-	char new_dir[sizeof(s->chunk_dir)];
+	char new_dir[sizeof(s->chunk_dir)], new_root[PATH_MAX];
 	time_t now = time(NULL);
-	int r = next_chunk_dir(s, now, new_dir);
+	bool reopen = s->active; /* a stopped session gets its next chunk at start */
+	int r = reopen ? next_chunk_dir(s, now, new_dir) : 0, moved;
 
-	if (r == 0)
-		r = rotate_channels(s, new_dir, &w);
+	if (r == 0 && reopen)
+		r = make_chunk_dir(s, new_dir, new_root);
 	if (r < 0)
 		return r;
-	r = archive_chunk(s, now, w.new_root, ret_archive);
-	/* The channels write to the new chunk whether or not the old one could be moved. */
-	chunk_started(s, new_dir, now);
+	archive_pending_chunks(s);
+	moved = rotate_channels(s, reopen ? new_dir : NULL, &w);
+	r = archive_current_chunk(s, now, ret_archive);
+	if (reopen)
+		chunk_started(s, new_dir, now);
+	else
+		s->chunk_closed = true;
 	s->rotated = true;
-	if (r < 0)
-		return r;
+	if (moved < 0 || r < 0)
+		return moved < 0 ? moved : r;
 	log_info("Session %s: trace chunk archived in %s", s->name, ret_archive);
 	return 0;
 }
@@ -232,16 +314,21 @@ static int session_rotate_relay(struct session *s, uint32_t close_command,
                                 char ret_location[PATH_MAX])
 {
 	char relay_path[PATH_MAX];
-	struct rotate_walk w;
+	struct rotate_walk w = {0};
 	uint64_t left = s->chunk_index;
-	int r = consumer_create_trace_chunk(s->id, left + 1);
+	bool reopen = s->active; /* a stopped session gets its next chunk at start */
+	int r = reopen ? consumer_create_trace_chunk(s->id, left + 1) : 0;
 
 	if (r == 0) {
-		s->chunk_index = left + 1;
-		s->chunk_begin = time(NULL);
-		r = rotate_channels(s, "", &w);
+		if (reopen) {
+			s->chunk_index = left + 1;
+			s->chunk_begin = time(NULL);
+		}
+		r = rotate_channels(s, reopen ? "" : NULL, &w);
 		if (r == 0)
 			r = consumer_close_trace_chunk(s->id, left, close_command, relay_path);
+		if (r == 0 && !reopen)
+			s->chunk_closed = true;
 		if (r == 0)
 			r = wait_relay_chunk_gone(s, left);
 		if (r < 0 && r != w.error)
@@ -262,6 +349,46 @@ static int session_rotate_relay(struct session *s, uint32_t close_command,
 	log_info("Session %s: trace chunk %" PRIu64 " %s on the relay daemon (%s)", s->name, left,
 	         close_command == RELAYD_CHUNK_CLOSE_DELETE ? "deleted" : "archived", relay_path);
 	return 0;
+}
+
+/* A relay session's next chunk: created on the relay, then every channel moved to it. */
+static int open_next_relay_chunk(struct session *s)
+{
+	struct rotate_walk w;
+	int r = consumer_create_trace_chunk(s->id, s->chunk_index + 1);
+
+	if (r < 0) {
+		log_error("Session %s: trace chunk %" PRIu64
+		          " could not be created on the relay daemon",
+		          s->name, s->chunk_index + 1);
+		return cmd_error_from_consumer(r);
+	}
+	s->chunk_index++;
+	s->chunk_begin = time(NULL);
+	s->chunk_closed = false;
+	return rotate_channels(s, "", &w);
+}
+
+int cmd_session_open_next_chunk(struct session *s)
+{
+	char new_dir[sizeof(s->chunk_dir)] = "", root[PATH_MAX];
+	struct rotate_walk w;
+	time_t now = time(NULL);
+	int r;
+
+	if (s->relay)
+		return open_next_relay_chunk(s);
+	/* As lttng's: a session never rotated, only cleared, writes in place again. */
+	r = s->rotated ? next_chunk_dir(s, now, new_dir) : 0;
+	if (r == 0)
+		r = make_chunk_dir(s, new_dir, root);
+	if (r < 0)
+		return r;
+	r = rotate_channels(s, new_dir, &w);
+	chunk_started(s, new_dir, now);
+	s->chunk_closed = false;
+	log_info("Session %s: trace chunk %" PRIu64 " opened in %s", s->name, s->chunk_index, root);
+	return r;
 }
 
 int cmd_session_rotate(struct session *s, char ret_archive[PATH_MAX])
@@ -299,7 +426,8 @@ void cmd_session_archive_last_chunk(struct session *s)
 	/* The consumer archives a relay's last chunk when it releases the connections. */
 	if (!s->rotated || s->relay)
 		return;
-	if (archive_chunk(s, time(NULL), NULL, archive) == 0)
+	archive_pending_chunks(s);
+	if (!s->chunk_closed && archive_current_chunk(s, time(NULL), archive) == 0)
 		log_info("Session %s: last trace chunk archived in %s", s->name, archive);
 }
 
@@ -325,21 +453,34 @@ static int remove_tree(const char *path)
 	return r < 0 ? -errno : r;
 }
 
-static int make_dir(void *arg)
+/* A stopped session's chunk is deleted and none is opened before the next start. */
+static int session_clear_stopped(struct session *s, const char *old_root)
 {
-	return rt_mkdir_p(arg, 0770);
+	struct rotate_walk w;
+	int r = rotate_channels(s, NULL, &w);
+
+	/* A channel that could not move writes nothing more: the chunk goes all the same. */
+	s->chunk_closed = true;
+	/* As lttng's, whose clear is a rotation: no rotation follows before the next start. */
+	s->rotated_after_last_stop = s->cleared_after_last_stop = true;
+	if (remove_tree(old_root) < 0)
+		return -RINGTRACE_ERR_FATAL;
+	log_info("Session %s: cleared (chunk %s deleted)", s->name, old_root);
+	return r;
 }
 
 static int session_clear(struct session *s)
 {
 	bool first = !s->chunk_dir[0];
-	char old_root[PATH_MAX], new_dir[sizeof(s->chunk_dir)] = "";
+	char old_root[PATH_MAX], new_dir[sizeof(s->chunk_dir)] = "", ust[PATH_MAX];
 	struct rotate_walk w;
 	time_t now = time(NULL);
 	int r;
 
 	if (rt_path_format(old_root, "%s%s", s->output_path, first ? "/ust" : s->chunk_dir) < 0)
 		return -RINGTRACE_ERR_OUTPUT_PATH;
+	if (!s->active)
+		return session_clear_stopped(s, old_root);
 	/* The first chunk is cleared in place: its files go before the channels reopen them. */
 	if (first && remove_tree(old_root) < 0)
 		return -RINGTRACE_ERR_FATAL;
@@ -349,13 +490,12 @@ static int session_clear(struct session *s)
 	if (r < 0)
 		return r;
 	chunk_started(s, new_dir, now);
-	if (!s->active)
-		s->cleared_after_last_stop = true;
 	if (!first) {
-		r = access_run_as(s->uid, s->gid, make_dir, w.new_root);
+		r = rt_path_format(ust, "%s/ust", w.new_root);
+		if (r == 0)
+			r = access_run_as(s->uid, s->gid, make_dir, ust);
 		if (r < 0)
-			log_error("Session %s: cannot create %s: %s", s->name, w.new_root,
-			          strerror(-r));
+			log_error("Session %s: cannot create %s: %s", s->name, ust, strerror(-r));
 		if (remove_tree(old_root) < 0)
 			return -RINGTRACE_ERR_FATAL;
 	}
@@ -371,12 +511,13 @@ int cmd_clear_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	(void)reply;
 	if (r < 0)
 		return r;
-	if (!s->has_been_started)
-		return 0; /* nothing was recorded */
+	/* Nothing was recorded, or nothing since a stopped session's chunk was closed. */
+	if (!s->has_been_started || s->chunk_closed)
+		return 0;
 	if (s->relay && s->relay->connected) {
 		r = session_rotate_relay(s, RELAYD_CHUNK_CLOSE_DELETE, NULL);
 		if (r == 0 && !s->active)
-			s->cleared_after_last_stop = true;
+			s->rotated_after_last_stop = s->cleared_after_last_stop = true;
 		return r;
 	}
 	if (s->snapshot_mode || !s->output_path[0]) {

@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "cmd.h"
 #include "log.h"
+#include "relay-output.h"
 #include "rotation-schedule.h"
 
 static int set_periodic(struct session *s, bool activate, uint64_t period_us)
@@ -55,7 +56,9 @@ int cmd_rotation_set_schedule(const struct cmd_ctx *ctx, struct cmd_reply *reply
 	(void)reply;
 	if (r < 0)
 		return r;
-	if (s->snapshot_mode || !s->output_path[0])
+	/* As lttng: local and network sessions, not snapshot, live or no-output ones. */
+	if (s->snapshot_mode || (s->relay && s->relay->live_timer_us) ||
+	    (!s->output_path[0] && !s->relay))
 		return -RINGTRACE_ERR_ROTATION_NOT_AVAILABLE;
 	if (activate > 1 || value == 0 || value == UINT64_MAX)
 		return -RINGTRACE_ERR_INVALID;

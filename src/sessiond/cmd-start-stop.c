@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,10 +21,19 @@ static int make_output_dir(void *arg)
 	return rt_mkdir_p(arg, OUTPUT_DIR_MODE);
 }
 
-/* The trace directory is created when tracing starts, by the session's user. */
+/*
+ * The trace directory is created when tracing starts, by the session's
+ * user; with it the first chunk's ust/, as lttng's, so that an archive of
+ * it has one even if no app wrote to it.
+ */
 static int create_output_dir(struct session *s)
 {
-	return access_run_as(s->uid, s->gid, make_output_dir, s->output_path);
+	char ust[PATH_MAX];
+
+	if (rt_path_format(ust, "%s/ust", s->output_path) < 0)
+		return -ENAMETOOLONG;
+	return access_run_as(s->uid, s->gid, make_output_dir,
+	                     s->has_been_started ? s->output_path : ust);
 }
 
 int cmd_start_trace(const struct cmd_ctx *ctx, struct cmd_reply *reply)
@@ -44,6 +55,12 @@ int cmd_start_trace(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 		log_error("Session %s: cannot create output directory %s: %s", s->name,
 		          s->output_path, strerror(-r));
 		return -RINGTRACE_ERR_CREATE_DIR_FAIL;
+	}
+	/* The chunk a stopped session's rotation or clear closed has its successor now. */
+	r = s->chunk_closed ? cmd_session_open_next_chunk(s) : 0;
+	if (r < 0) {
+		log_error("Session %s: cannot open its next trace chunk (error %d)", s->name, -r);
+		return r;
 	}
 	r = ust_app_session_start(s);
 	if (r < 0) {

@@ -123,6 +123,12 @@ int cmd_session_destroy(struct session *s);
  * outcome kept for ROTATION_GET_INFO.
  */
 int cmd_session_rotate(struct session *s, char ret_archive[PATH_MAX]);
+/*
+ * At start, after the chunk was closed by the rotation or clear of the
+ * stopped session (chunk_closed): opens the next chunk and moves every
+ * channel to it (cmd-rotate.c).
+ */
+int cmd_session_open_next_chunk(struct session *s);
 /* After the channels are gone: archives the last chunk of a rotated session (cmd-rotate.c). */
 void cmd_session_archive_last_chunk(struct session *s);
 /* Stops every active session and waits up to wait_ms for their data to be written. */

@@ -50,6 +50,8 @@ struct ust_registry {
 	uint64_t metadata_key;
 	bool metadata_attached;
 	bool metadata_closed;
+	/* Rotated to no trace chunk: what is appended waits for the next rotation. */
+	bool metadata_chunkless;
 	uint32_t nr_channels; /* next channel id */
 	struct cds_list_head channels;
 };
@@ -288,7 +290,8 @@ static int registry_push_locked(struct ust_registry *reg)
 {
 	int r;
 
-	if (!reg->metadata_attached || reg->metadata_closed || reg->pushed_len == reg->text.len)
+	if (!reg->metadata_attached || reg->metadata_closed || reg->metadata_chunkless ||
+	    reg->pushed_len == reg->text.len)
 		return 0;
 	r = consumer_push_metadata(reg->metadata_key, reg->metadata_version, reg->pushed_len,
 	                           reg->text.text + reg->pushed_len,
@@ -350,6 +353,7 @@ int ust_registry_rotate_metadata(struct ust_registry *reg, const char *path)
 	pthread_mutex_lock(&reg->lock);
 	r = consumer_rotate_channel(reg->metadata_key, path);
 	if (r == 0) {
+		reg->metadata_chunkless = !path[0];
 		reg->pushed_len = 0;
 		r = registry_push_locked(reg);
 	}

@@ -67,6 +67,8 @@ int ust_registry_regenerate_metadata(struct ust_registry *reg);
 /*
  * Moves the metadata channel to path (consumer ROTATE_CHANNEL) and pushes
  * the whole text again there, with no push of another thread in between.
+ * An empty path moves it to no trace chunk: nothing is pushed until the
+ * next rotation to a path.
  */
 int ust_registry_rotate_metadata(struct ust_registry *reg, const char *path);
 /* Stops pushing (the metadata channel is about to be closed). */

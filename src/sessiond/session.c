@@ -122,6 +122,7 @@ void session_free(struct session *s)
 		free(s->trackers[i].values);
 	cds_list_del(&s->node);
 	free(s->relay);
+	free(s->pending_archives);
 	free(s);
 }
 

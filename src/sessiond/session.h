@@ -88,6 +88,14 @@ struct session_snapshot_output {
 	struct rt_net_url net;
 };
 
+/* A trace chunk of a local session as archives/<begin>-<end>-<index> names it. */
+struct session_pending_archive {
+	char chunk_dir[64]; /* "": the first chunk, <output>/ust */
+	uint64_t index;
+	time_t begin;
+	time_t end;
+};
+
 struct session {
 	char name[RINGTRACE_NAME_MAX + 1];
 	uint64_t id;                /* unique for the daemon's lifetime */
@@ -117,6 +125,19 @@ struct session {
 	uint64_t chunk_index;
 	time_t chunk_begin;
 	bool rotated; /* at least one rotation: destroy archives the last chunk */
+	/*
+	 * Chunks a rotation could not move to archives/ (kept complete where
+	 * they were, the failure reported): the next rotation or the destroy
+	 * moves them, oldest first.
+	 */
+	struct session_pending_archive *pending_archives;
+	size_t nr_pending_archives;
+	/*
+	 * The current chunk was archived or deleted while the session was
+	 * stopped: its channels write to no chunk (chunk_dir still names the
+	 * one left) until the next start opens chunk_index + 1, as lttng's.
+	 */
+	bool chunk_closed;
 	/* Streamed to a relay daemon (relay-output.h): output_path is "", NULL for local output. */
 	struct session_relay *relay;
 	/* Since the last stop (cleared by start), as lttng: one rotation at most. */

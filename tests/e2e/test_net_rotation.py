@@ -12,7 +12,9 @@ import pytest
 
 from relayd_proc import Relay
 from test_buffers_pid import seq_events
+from conftest import wait_for
 from test_rotation import STAMP, check_every_event_once, stamp
+from test_rotation_schedule import data_bytes
 
 HOST = socket.gethostname()
 ROTATED = re.compile(r"Waiting for rotation to complete\n"
@@ -121,3 +123,82 @@ def test_rotation_with_the_relay_gone(rt, relay):
     assert rt.app("threads", "1", "10").returncode == 0
     r = rt.run("destroy", check=False)
     assert "Session s1 destroyed" in r.stdout
+
+
+def relay_archives(session_dir):
+    d = session_dir / "archives"
+    return sorted(d.iterdir(), key=lambda p: archive_index(session_dir, p)) if d.exists() else []
+
+
+def test_stopped_session_rotation_and_clear_on_the_relay(rt, relay):
+    """As lttng with lttng-relayd: the rotation or clear of a stopped session
+    closes the chunk on the relay and the next start creates the next one, so
+    no empty archive is made, and a destroy after it archives nothing more."""
+    d = net_session(rt, relay)
+    rt.run("start")
+    assert rt.app("threads", "1", "10").returncode == 0
+    rt.run("stop")
+    assert archive_index(d, rotate(rt, relay)) == 0
+    assert sorted(p.name for p in d.iterdir()) == ["archives"]
+    rt.run("start")
+    assert rt.app("threads", "1", "5").returncode == 0
+    assert archive_index(d, rotate(rt, relay)) == 1
+    rt.run("stop")
+    # The chunk in progress (2) is deleted; the next start opens 3.
+    assert rt.run("clear").stdout == 'Session "s1" cleared\n'
+    assert rt.run("clear").stdout == 'Session "s1" cleared\n'
+    assert sorted(p.name for p in d.iterdir()) == ["archives"]
+    rt.run("start")
+    assert rt.app("threads", "1", "7").returncode == 0
+    rt.run("stop")
+    assert archive_index(d, rotate(rt, relay)) == 3
+    # Nothing is left to archive at destroy.
+    rt.run("destroy")
+    archives = relay_archives(d)
+    assert [archive_index(d, a) for a in archives] == [0, 1, 3]
+    assert [sorted(seq_events(a)[0]) for a in archives] == [
+        [(0, i) for i in range(n)] for n in (10, 5, 7)]
+    assert sorted(p.name for p in d.iterdir()) == ["archives"]
+
+
+def test_scheduled_rotations_on_the_relay(rt, relay):
+    """Size and timer rotations of a network session, as lttng's (not live):
+    the archives are made on the relay, every event in exactly one of them;
+    the size threshold counts the bytes sent to the relay."""
+    d = net_session(rt, relay, "--subbuf-size=16384", "--num-subbuf=8", "--monitor-timer=50ms",
+                    "--switch-timer=50ms")
+    size = 64 * 1024
+    r = rt.run("enable-rotation", "--size=64k")
+    assert r.stdout == f"Enabled size-based rotations every {size} bytes written on session s1\n"
+    rt.run("start")
+    per_thread = 10000
+    # About 0.4 s of load, a monitor sample every 50 ms.
+    app = rt.popen_app("threads", "2", str(per_thread), "20000")
+    assert app.wait(timeout=60) == 0
+    rt.run("disable-rotation", "--size")
+    by_size = relay_archives(d)
+    assert len(by_size) >= 2, by_size
+    # Each archive but the last (cut by the disable) holds about the threshold.
+    for path in by_size[:-1]:
+        written = data_bytes(path)
+        assert size // 2 <= written <= 3 * size, (path, written)
+    r = rt.run("enable-rotation", "--timer=200ms")
+    assert r.stdout == "Enabled periodic rotations every 200000 us on session s1\n"
+    wait_for(lambda: len(relay_archives(d)) > len(by_size))
+    rt.run("disable-rotation", "--timer")
+    rt.run("stop")
+    made = relay_archives(d)
+    rt.run("destroy")
+    archives = relay_archives(d)
+    assert [archive_index(d, a) for a in archives] == list(range(len(archives)))
+    assert len(archives) == len(made) + 1
+    assert sorted(p.name for p in d.iterdir()) == ["archives"]
+    check_every_event_once([str(a) for a in archives], 2, per_thread)
+
+
+def test_live_session_has_no_rotation_schedule(rt, relay):
+    rt.run("create", "s1", "--live=1000000", f"--set-url={relay.url()}")
+    for opt, kind in (("--timer=1s", "periodic"), ("--size=1M", "size-based")):
+        r = rt.run("enable-rotation", opt, check=False)
+        assert (r.returncode, r.stdout, r.stderr) == (
+            1, "", f"Error: Failed to enable {kind} rotation schedule on session s1\n")

@@ -10,7 +10,9 @@ import os
 import pathlib
 import re
 import struct
+import time
 
+from conftest import go, start_burst
 from test_buffers_pid import seq_events
 
 STAMP = r"\d{8}T\d{6}[+-]\d{4}"
@@ -128,16 +130,49 @@ def test_stopped_session_and_no_wait(rt, tmp_path):
     assert len(archives) == 1
     check_archive_name(out, str(archives[0]), 0)
     assert seq_events(archives[0]) == ([(0, i) for i in range(100)], 0)
+    # As lttng: no chunk until the next start, and a clear meanwhile does nothing.
+    assert [d.name for d in out.iterdir()] == ["archives"]
+    assert rt.run("clear", "s1").stdout == 'Session "s1" cleared\n'
+    assert [d.name for d in out.iterdir()] == ["archives"]
     # Destroying a rotated session archives its last chunk too.
     assert rt.app("threads", "1", "7").returncode == 0  # not traced: the session is stopped
     rt.run("start")
     assert rt.app("threads", "1", "5").returncode == 0
+    rt.run("stop")
+    rotate(rt, "s1")
+    # The chunk was archived by the rotation: the destroy leaves no empty archive.
     rt.run("destroy")
     assert [d.name for d in out.iterdir()] == ["archives"]
     archives = sorted((out / "archives").iterdir())
     assert len(archives) == 2
     check_archive_name(out, str(archives[1]), 1)
     assert seq_events(archives[1]) == ([(0, i) for i in range(5)], 0)
+
+
+def test_stopped_rotation_and_clear_with_pid_buffers_of_a_live_app(rt, tmp_path):
+    """The per-PID buffers of an app that stays through the stop: they leave
+    the chunk at the rotation (or clear) and reach the next one at start."""
+    out = tmp_path / "t"
+    session(rt, out, "--buffers-pid")
+    rt.run("start")
+    app = start_burst(rt)
+    for step in ("rotate", "clear"):
+        go(app, 10, last=False)
+        assert app.stdout.readline() == "done\n"
+        rt.run("stop")
+        rt.run(step, "s1")
+        assert [d.name for d in out.iterdir()] == ["archives"]
+        rt.run("start")
+    go(app, 4, last=False)
+    assert app.stdout.readline() == "done\n"
+    rt.run("stop")
+    rt.run("destroy")
+    go(app, 0)
+    assert app.wait(timeout=30) == 0
+    archives = sorted((out / "archives").iterdir(), key=lambda p: int(p.name.rsplit("-", 1)[1]))
+    assert [int(a.name.rsplit("-", 1)[1]) for a in archives] == [0, 2]
+    assert [len(seq_events(a)[0]) for a in archives] == [10, 4]
+    assert [d.name for d in out.iterdir()] == ["archives"]
 
 
 def test_errors(rt, tmp_path):
@@ -224,3 +259,56 @@ def test_clear_errors(rt, tmp_path):
     assert sorted(r.stdout.splitlines()) == ['Session "s1" cleared', 'Session "s2" cleared']
     r = rt.run("clear", "nosuch", check=False)
     assert (r.returncode, r.stdout, r.stderr) == (23, "", "Error: Session name nosuch not found\n")
+
+
+def test_failed_rotation_then_success(rt, tmp_path):
+    """A rotation that cannot archive (archives/ is a file) says so, ROTATION_GET_INFO
+    reports ERROR, the session records on in a new chunk; once the cause is gone,
+    the next rotation archives both chunks. A rotation whose new chunk cannot be
+    made changes nothing."""
+    import rtproto as rp
+    from test_rotation_schedule import get_info
+
+    out = tmp_path / "t"
+    session(rt, out)
+    rt.run("start")
+    assert rt.app("threads", "1", "10").returncode == 0
+    (out / "archives").write_text("")
+    r = rt.run("rotate", "s1", check=False)
+    assert (r.returncode, r.stdout, r.stderr) == (1, "", "Error: Create directory failed\n")
+    with rp.Client(rt.home / ".ringtrace" / "client-ringtrace-sock") as c:
+        assert get_info(c, 0) == (-1, "")
+    # The chunk stays whole where it was; the session writes in the next one.
+    assert seq_events(out / "ust") == ([(0, i) for i in range(10)], 0)
+    assert rt.app("threads", "1", "5").returncode == 0
+    (out / "archives").unlink()
+    second = rotate(rt, "s1")
+    check_archive_name(out, second, 1)
+    first = [str(p) for p in (out / "archives").iterdir() if str(p) != second]
+    assert len(first) == 1
+    check_archive_name(out, first[0], 0)
+    assert seq_events(first[0]) == ([(0, i) for i in range(10)], 0)
+    assert seq_events(second) == ([(0, i) for i in range(5)], 0)
+    current, archives_dir = sorted(p.name for p in out.iterdir())
+    assert archives_dir == "archives" and re.fullmatch(rf"{STAMP}-2", current), current
+
+    # The next chunk's directory cannot be made (a file has its name, whatever the
+    # second of the rotation): the session stays in its chunk, nothing is archived.
+    now = time.time()
+    blockers = [out / (time.strftime("%Y%m%dT%H%M%S%z", time.localtime(now + d)) + "-3")
+                for d in range(-1, 20)]
+    for b in blockers:
+        b.write_text("")
+    assert rt.app("threads", "1", "3").returncode == 0
+    r = rt.run("rotate", "s1", check=False)
+    assert (r.returncode, r.stderr) == (1, "Error: Create directory failed\n")
+    assert len(list((out / "archives").iterdir())) == 2
+    for b in blockers:
+        b.unlink()
+    assert rt.app("threads", "1", "4").returncode == 0
+    third = rotate(rt, "s1")
+    check_archive_name(out, third, 2)
+    assert seq_events(third) == ([(0, i) for i in range(3)] + [(0, i) for i in range(4)], 0)
+    rt.run("destroy")
+    assert len(list((out / "archives").iterdir())) == 4
+    assert [p.name for p in out.iterdir()] == ["archives"]

@@ -193,3 +193,29 @@ def test_snapshots_into_lttng_relayd(rt, lttng_relay, tmp_path, buffers):
         assert not any(p.name == "index" for p in c.rglob("*"))
         assert files(c) == local_files
         assert seq_events(c) == (events, 0)
+
+
+def test_stopped_session_rotation_and_clear_through_lttng_relayd(rt, lttng_relay):
+    """A stopped session's rotation or clear closes its chunk on lttng-relayd with
+    the streams in no chunk; the next start creates the next chunk: archives 0, 2
+    and 3 (chunk 1 cleared), as lttng's own consumer does with lttng-relayd."""
+    rt.run("create", "s1", f"--set-url={lttng_relay.url()}")
+    rt.run("enable-event", "-u", "rt_test:seq")
+    counts = (4, 6, 3, 2)
+    for n, step in zip(counts, ("rotate", "clear", "rotate")):
+        rt.run("start")
+        assert rt.app("threads", "1", str(n)).returncode == 0
+        rt.run("stop")
+        rt.run(step)
+    rt.run("start")
+    assert rt.app("threads", "1", str(counts[-1])).returncode == 0
+    rt.run("destroy")
+    d = lttng_relay.session_dir("s1-")
+    deadline = time.monotonic() + 10
+    while len(list((d / "archives").iterdir())) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    archives = sorted((d / "archives").iterdir(), key=lambda p: int(p.name.rsplit("-", 1)[1]))
+    assert [int(p.name.rsplit("-", 1)[1]) for p in archives] == [0, 2, 3]
+    assert sorted(p.name for p in d.iterdir()) == ["archives"]
+    assert [sorted(seq_events(a)[0]) for a in archives] == [
+        [(0, i) for i in range(n)] for n in (4, 3, 2)]

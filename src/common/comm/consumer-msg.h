@@ -168,11 +168,15 @@ struct consumer_snapshot_channel {
  * daemon then pushes the whole text again from offset 0, so that every
  * chunk holds its own metadata. Reply: no payload; -CONSUMERD_ROTATION_FAIL
  * when the new directory or files cannot be created (the channel then
- * writes nothing until the next successful rotation).
+ * writes nothing until the next successful rotation). An empty pathname
+ * moves the channel to no trace chunk: its files are closed and none is
+ * opened (the session daemon pushes no metadata until the next rotation);
+ * a relay's streams are rotated to "no chunk". A relay channel's pathname
+ * is otherwise ignored.
  */
 struct consumer_rotate_channel {
 	uint64_t key;
-	char pathname[PATH_MAX]; /* absolute, NUL-terminated */
+	char pathname[PATH_MAX]; /* absolute or empty, NUL-terminated */
 } __attribute__((packed));
 
 /*
@@ -202,7 +206,10 @@ enum consumer_relayd_sock_type {
  * CLOSE_TRACE_CHUNK(the chunk left, close_command = enum
  * relayd_chunk_close_command), whose reply names where the relay puts it
  * (relative to its output directory); then TRACE_CHUNK_EXISTS(that chunk)
- * until it answers 0: the relay has finished with the chunk.
+ * until it answers 0: the relay has finished with the chunk. A stopped
+ * session's rotation or clear creates no chunk: its channels are rotated
+ * to no chunk (empty pathname) and the current chunk is closed; the next
+ * start does CREATE_TRACE_CHUNK and rotates every channel to it.
  * -CONSUMERD_INVALID_PARAMETERS when the session has no relay connections,
  * -CONSUMERD_CREATE/CLOSE_TRACE_CHUNK_FAILED when the relay refuses.
  */
