@@ -87,6 +87,8 @@ int channel_stream_open_files(struct consumer_stream *stream, uint64_t tracefile
 		return r;
 	}
 	stream->data_file_bytes = 0;
+	stream->data_file_dropped = 0;
+	stream->writeback_error_logged = false;
 	stream->index_file_bytes = CTF_INDEX_HEADER_SIZE;
 	stream->tracefile_index = tracefile_index;
 	return 0;

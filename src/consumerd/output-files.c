@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -80,4 +81,34 @@ void output_file_rollback(int fd, const char *path, off_t size_bytes)
 		          (long long)size_bytes, strerror(errno));
 	if (lseek(fd, size_bytes, SEEK_SET) < 0)
 		log_error("Cannot seek in %s: %s", path, strerror(errno));
+}
+
+/* The hint is not supported here: nothing to wait for, nothing lost. */
+static bool output_hint_unsupported(int err)
+{
+	return err == EINVAL || err == ESPIPE || err == ENOSYS || err == EOPNOTSUPP;
+}
+
+int output_file_written(int fd, uint64_t start, uint64_t end, uint64_t *dropped_to)
+{
+	const unsigned int wait_write_wait =
+	    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER;
+	int err;
+
+	if (sync_file_range(fd, (off_t)start, (off_t)(end - start), SYNC_FILE_RANGE_WRITE) < 0) {
+		err = errno;
+		return output_hint_unsupported(err) ? 0 : -err;
+	}
+	if (*dropped_to >= start)
+		return 0;
+	if (sync_file_range(fd, (off_t)*dropped_to, (off_t)(start - *dropped_to), wait_write_wait) <
+	    0) {
+		err = errno;
+		return output_hint_unsupported(err) ? 0 : -err;
+	}
+	/* Only a hint: the pages are clean, dropping them loses nothing. */
+	(void)posix_fadvise(fd, (off_t)*dropped_to, (off_t)(start - *dropped_to),
+	                    POSIX_FADV_DONTNEED);
+	*dropped_to = start;
+	return 0;
 }

@@ -7,6 +7,7 @@
  * gid of the channel) when the consumer runs as root.
  */
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #define OUTPUT_DIR_MODE  0770
@@ -27,3 +28,17 @@ int output_file_create(const char *path, uid_t uid, gid_t gid);
  * anything but a regular file.
  */
 void output_file_rollback(int fd, const char *path, off_t size_bytes);
+
+/*
+ * Called after each packet appended to a trace file, as lttng-consumerd
+ * does: starts the writeback of the packet just written at [start, end),
+ * then waits for the writeback of the bytes from *dropped_to up to start
+ * (the packets before it) and drops them from the page cache, and sets
+ * *dropped_to = start. The file then keeps at most two packets in the
+ * page cache, and the consumer reuses the pages it just freed instead of
+ * taking fresh ones for every packet (the copy into fresh pages costs
+ * several times as much CPU). Returns 0, or a negative errno when the
+ * writeback failed (the data may not be on disk). A file that does not
+ * support these hints (pipe, some file systems) returns 0.
+ */
+int output_file_written(int fd, uint64_t start, uint64_t end, uint64_t *dropped_to);

@@ -125,6 +125,13 @@ static int local_write_packet(struct consumer_stream *stream, void *packet,
 		log_debug("Cannot write to %s: %s", stream->index_file_name, strerror(-r));
 		return r;
 	}
+	r = output_file_written(stream->data_fd, stream->data_file_bytes,
+	                        stream->data_file_bytes + packet_bytes, &stream->data_file_dropped);
+	if (r < 0 && !stream->writeback_error_logged) {
+		stream->writeback_error_logged = true;
+		log_error("Writing %s back to its disk failed: %s; packets may be missing from it",
+		          stream->data_file_name, strerror(-r));
+	}
 	stream->data_file_bytes += packet_bytes;
 	stream->index_file_bytes += CTF_INDEX_ENTRY_SIZE;
 	return 0;
