@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/io.h"
 #include "common/log.h"
 
 static void output_chown(const char *path, uid_t uid, gid_t gid)
@@ -58,9 +59,10 @@ int output_dir_create(const char *path, uid_t uid, gid_t gid)
 	return r < 0 ? r : 0;
 }
 
-int output_file_create(const char *path, uid_t uid, gid_t gid)
+static int output_file_open(const char *path, int extra_flags, uid_t uid, gid_t gid)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, OUTPUT_FILE_MODE);
+	int fd =
+	    open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | extra_flags, OUTPUT_FILE_MODE);
 
 	if (fd < 0)
 		return -errno;
@@ -68,6 +70,35 @@ int output_file_create(const char *path, uid_t uid, gid_t gid)
 		log_warn("Cannot give %s to uid %u gid %u: %s", path, (unsigned)uid, (unsigned)gid,
 		         strerror(errno));
 	return fd;
+}
+
+int output_file_create(const char *path, uid_t uid, gid_t gid)
+{
+	return output_file_open(path, 0, uid, gid);
+}
+
+int output_file_create_direct(const char *path, uid_t uid, gid_t gid)
+{
+	int fd = output_file_open(path, O_DIRECT, uid, gid);
+
+	/* EINVAL: the file system takes no direct I/O. */
+	return fd == -EINVAL ? output_file_open(path, 0, uid, gid) : fd;
+}
+
+int output_file_pwrite(int fd, const char *path, const void *buf, size_t len, off_t offset)
+{
+	int r = pwrite_full(fd, buf, len, offset);
+	int flags;
+
+	if (r != -EINVAL || (flags = fcntl(fd, F_GETFL)) < 0 || !(flags & O_DIRECT))
+		return r;
+	/* The device wants another alignment than the packet's: write through the page cache. */
+	if (fcntl(fd, F_SETFL, flags & ~O_DIRECT) < 0)
+		return r;
+	log_info("Writing %s through the page cache: its device refuses the direct write of a "
+	         "%zu-byte packet at offset %lld",
+	         path, len, (long long)offset);
+	return pwrite_full(fd, buf, len, offset);
 }
 
 void output_file_rollback(int fd, const char *path, off_t size_bytes)

@@ -107,7 +107,8 @@ static int local_write_packet(struct consumer_stream *stream, void *packet,
 	int r;
 
 	local_next_tracefile_if_full(stream, packet_bytes);
-	r = pwrite_full(stream->data_fd, packet, packet_bytes, (off_t)stream->data_file_bytes);
+	r = output_file_pwrite(stream->data_fd, stream->data_file_name, packet, packet_bytes,
+	                       (off_t)stream->data_file_bytes);
 	if (r < 0) {
 		output_file_rollback(stream->data_fd, stream->data_file_name,
 		                     (off_t)stream->data_file_bytes);
