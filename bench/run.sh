@@ -35,16 +35,32 @@ lt=-
 row "disabled tracepoint (ns/event)" "$rt" "$lt" "$(ratio "$rt" "$lt")"
 
 # --- enabled: int + short string, 1 and 2 threads ------------------------------
+# With 2 threads the consumer daemon shares the 2 CPUs with the producers:
+# its CPU time and context switches per MB written (bench/consumer-cpu.sh)
+# are printed for that run.
+consumer_cpu=$(pwd)/bench/consumer-cpu.sh
 for threads in 1 2; do
 	events=1000000
-	rt=$(session_rt "$work/rt-en$threads" 4M 8 "$rt_bench" enabled $threads $events | value ns_per_event)
+	rt_out=$(session_rt "$work/rt-en$threads" 4M 8 "$consumer_cpu" "$work/rt-en$threads" \
+		"$rt_bench" enabled $threads $events)
 	rt_disc=$("$stats" "$work/rt-en$threads" | value discarded)
-	lt=- lt_disc=-
+	lt_out= lt_disc=-
 	if [ $have_lttng = 1 ]; then
-		lt=$(session_lt "$work/lt-en$threads" 4M 8 "$lt_bench" enabled $threads $events | value ns_per_event)
+		lt_out=$(session_lt "$work/lt-en$threads" 4M 8 "$consumer_cpu" "$work/lt-en$threads" \
+			"$lt_bench" enabled $threads $events)
 		lt_disc=$("$stats" "$work/lt-en$threads" | value discarded)
 	fi
-	row "enabled, $threads thread(s) (ns/event)" "$rt" "$lt" "$(ratio "$rt" "$lt")"
+	for measure in ns_per_event consumer_ms_per_mb consumer_switches_per_mb; do
+		rt=$(echo "$rt_out" | value $measure)
+		lt=-
+		[ $have_lttng = 1 ] && lt=$(echo "$lt_out" | value $measure)
+		case $measure in
+		ns_per_event) label="enabled, $threads thread(s) (ns/event)" ;;
+		consumer_ms_per_mb) label="  consumer daemon CPU (ms per MB written)" ;;
+		*) label="  consumer context switches (per MB written)" ;;
+		esac
+		row "$label" "$rt" "$lt" "$(ratio "$rt" "$lt")"
+	done
 	row "  events discarded in that run" "$rt_disc" "$lt_disc" ""
 done
 

@@ -69,7 +69,7 @@ int channel_stream_open_files(struct consumer_stream *stream, uint64_t tracefile
 		                   channel->pathname, channel->name, stream->cpu);
 	if (r < 0)
 		return r;
-	r = output_file_create(stream->data_file_name, channel->uid, channel->gid);
+	r = output_file_create_direct(stream->data_file_name, channel->uid, channel->gid);
 	if (r < 0) {
 		log_error("Cannot create trace file %s: %s", stream->data_file_name, strerror(-r));
 		return r;
@@ -87,6 +87,8 @@ int channel_stream_open_files(struct consumer_stream *stream, uint64_t tracefile
 		return r;
 	}
 	stream->data_file_bytes = 0;
+	stream->data_file_dropped = 0;
+	stream->writeback_error_logged = false;
 	stream->index_file_bytes = CTF_INDEX_HEADER_SIZE;
 	stream->tracefile_index = tracefile_index;
 	return 0;

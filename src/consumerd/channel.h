@@ -61,10 +61,12 @@ struct consumer_stream {
 	int index_fd;         /* <pathname>/index/<name>_<cpu>[_<tracefile_index>].idx */
 	char data_file_name[PATH_MAX];
 	char index_file_name[PATH_MAX];
-	uint64_t data_file_bytes;  /* end of the last packet written */
-	uint64_t index_file_bytes; /* header + one entry per packet written */
-	uint64_t tracefile_index;  /* number of the current file (with a size cap) */
-	bool write_error_logged;   /* one error message per run of failed writes */
+	uint64_t data_file_bytes;    /* end of the last packet written */
+	uint64_t data_file_dropped;  /* bytes written back and dropped from the page cache */
+	bool writeback_error_logged; /* one message per data file whose writeback failed */
+	uint64_t index_file_bytes;   /* header + one entry per packet written */
+	uint64_t tracefile_index;    /* number of the current file (with a size cap) */
+	bool write_error_logged;     /* one error message per run of failed writes */
 	uint64_t packets_written;
 	/*
 	 * Bytes of packets written to the trace, all files and chunks: written

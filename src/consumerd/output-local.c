@@ -110,7 +110,8 @@ static int local_write_packet(struct consumer_stream *stream, void *packet,
 	if (stream->data_fd < 0)
 		return -ENOENT;
 	local_next_tracefile_if_full(stream, packet_bytes);
-	r = pwrite_full(stream->data_fd, packet, packet_bytes, (off_t)stream->data_file_bytes);
+	r = output_file_pwrite(stream->data_fd, stream->data_file_name, packet, packet_bytes,
+	                       (off_t)stream->data_file_bytes);
 	if (r < 0) {
 		output_file_rollback(stream->data_fd, stream->data_file_name,
 		                     (off_t)stream->data_file_bytes);
@@ -127,6 +128,13 @@ static int local_write_packet(struct consumer_stream *stream, void *packet,
 		                     (off_t)stream->data_file_bytes);
 		log_debug("Cannot write to %s: %s", stream->index_file_name, strerror(-r));
 		return r;
+	}
+	r = output_file_written(stream->data_fd, stream->data_file_bytes,
+	                        stream->data_file_bytes + packet_bytes, &stream->data_file_dropped);
+	if (r < 0 && !stream->writeback_error_logged) {
+		stream->writeback_error_logged = true;
+		log_error("Writing %s back to its disk failed: %s; packets may be missing from it",
+		          stream->data_file_name, strerror(-r));
 	}
 	stream->data_file_bytes += packet_bytes;
 	stream->index_file_bytes += CTF_INDEX_ENTRY_SIZE;

@@ -287,3 +287,45 @@ def test_options(tmp_path):
     r = subprocess.run([consumerd, "-k", "--cmd-fd=0"], capture_output=True, text=True,
                        timeout=10)
     assert r.returncode == 1 and "not supported" in r.stderr
+
+
+def resident_pages(path):
+    """How many pages of the file are in the page cache (mincore)."""
+    import ctypes
+    import mmap
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mmap.restype = ctypes.c_void_p
+    libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int,
+                          ctypes.c_int, ctypes.c_long]
+    libc.mincore.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_char_p]
+    libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    size = path.stat().st_size
+    pages = (size + PAGE - 1) // PAGE
+    with open(path, "rb") as f:
+        addr = libc.mmap(None, size, mmap.PROT_READ, mmap.MAP_SHARED, f.fileno(), 0)
+        assert addr not in (None, ctypes.c_void_p(-1).value), os.strerror(ctypes.get_errno())
+        vec = ctypes.create_string_buffer(pages)
+        try:
+            assert libc.mincore(addr, size, vec) == 0, os.strerror(ctypes.get_errno())
+        finally:
+            libc.munmap(addr, size)
+    return sum(b & 1 for b in vec.raw)
+
+
+def test_written_packets_leave_the_page_cache(tmp_path):
+    """Packets go to the disk directly, or through the page cache written
+    back and dropped packet by packet (as lttng-consumerd): either way a
+    long trace does not fill memory with pages nobody reads."""
+    fs = subprocess.run(["stat", "-f", "-c", "%T", str(tmp_path)], capture_output=True,
+                        text=True, check=True).stdout.strip()
+    if fs == "tmpfs":
+        pytest.skip("the page cache is the storage of a tmpfs")
+    res, _, trace_dir = run_driver(tmp_path, "trace", 20000)
+    assert res["consumerd_exit"] == "0" and res["lost_packets"] == "0"
+    packet = 16384
+    for cpu in range(NR_STREAMS):
+        data = trace_dir / f"{CHANNEL}_{cpu}"
+        assert data.stat().st_size >= 8 * packet
+        # Only the last packet may still be cached.
+        assert resident_pages(data) <= packet // PAGE, data
