@@ -70,21 +70,18 @@ static int64_t data_on_header(struct relay_conn *conn)
 	return ds->header.data_size;
 }
 
-static ssize_t data_on_ready(struct relay_conn *conn, size_t max_len)
+static int data_on_bytes(struct relay_conn *conn, const uint8_t *bytes, size_t len)
 {
 	struct data_state *ds = conn->state;
-	bool file_failed;
-	ssize_t n = stream_packet_receive(ds->stream, conn->fd, ds->offset + ds->written, max_len,
-	                                  &file_failed);
+	int r = stream_packet_bytes(ds->stream, ds->offset + ds->written, bytes, len);
 
-	if (n < 0 && file_failed) {
+	if (r < 0) {
 		log_error("%s: writing stream %llu: %s; closing the connection", conn->peer,
-		          (unsigned long long)ds->stream->handle, strerror((int)-n));
-		return n;
+		          (unsigned long long)ds->stream->handle, strerror(-r));
+		return r;
 	}
-	if (n > 0)
-		ds->written += (uint64_t)n;
-	return n;
+	ds->written += len;
+	return 0;
 }
 
 static int data_on_message(struct relay_conn *conn, const uint8_t *payload, size_t len)
@@ -126,7 +123,7 @@ const struct conn_ops data_conn_ops = {
     .on_open = data_on_open,
     .on_header = data_on_header,
     .streaming = true,
-    .on_payload_ready = data_on_ready,
+    .on_payload_bytes = data_on_bytes,
     .on_message = data_on_message,
     .on_close = data_on_close,
 };
