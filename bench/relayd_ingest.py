@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: MIT
 """relayd_ingest.py OUT_DIR MIB RELAY [ARG...]: starts the relay (with -o
 OUT_DIR and its three ports), plays a consumer speaking LTTng 2.13's relayd
-protocol that sends MIB packets of 1 MiB (2 streams, each packet followed by
-its SEND_INDEX) as fast as the relay takes them, waits until every byte is
-in the stream files, and prints "MB/s CPU-ms/MB wakeups/MB" for the relay
-over that span: CPU from /proc/PID/task/*/schedstat (nanoseconds, every
-thread), wakeups as the number of times its threads were put on a CPU."""
+protocol that sends MIB packets of 1 MiB (2 streams; after each packet its
+SEND_INDEX, whose reply it waits for, as lttng-consumerd does) as fast as
+the relay takes them, waits until every byte is in the stream files, and
+prints "MB/s CPU-ms/MB wakeups/MB" for the relay over that span: CPU from
+/proc/PID/task/*/schedstat (nanoseconds, every thread), wakeups as the
+number of times its threads were put on a CPU."""
 import os
 import pathlib
 import socket
@@ -15,12 +16,11 @@ import sys
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tests" / "e2e"))
-from relayd_client import OK, SEND_INDEX, STREAMS_SENT, Control, Data, recv_exact  # noqa: E402
+from relayd_client import OK, STREAMS_SENT, Control, Data  # noqa: E402
 
 PACKET_BYTES = 1 << 20
 CONTENT_BYTES = PACKET_BYTES - 200  # the rest is padding, as a sub-buffer's end
 STREAMS = 2
-INDEX_WINDOW = 64  # SEND_INDEX replies outstanding at most
 
 
 def free_ports(n):
@@ -78,21 +78,13 @@ def main():
         packets = mib // STREAMS * STREAMS
         run0, slices0 = sched(proc.pid)
         t0 = time.monotonic()
-        unanswered = 0
         for n in range(packets):
             handle, seq = handles[n % STREAMS], n // STREAMS
             data.packet(handle, seq, content, PACKET_BYTES - CONTENT_BYTES)
             # packet and content size (bits), timestamps, discarded, stream id/instance, seq
             entry = struct.pack(">QQQQQQQQ", PACKET_BYTES * 8, CONTENT_BYTES * 8, seq, seq + 1,
                                 0, 0, handle, seq)
-            ctl.send(SEND_INDEX, struct.pack(">QQ", handle, seq) + entry)
-            unanswered += 1
-            if unanswered == INDEX_WINDOW:
-                for _ in range(unanswered):
-                    assert struct.unpack(">I", recv_exact(ctl.sock, 4))[0] == OK
-                unanswered = 0
-        for _ in range(unanswered):
-            assert struct.unpack(">I", recv_exact(ctl.sock, 4))[0] == OK
+            assert ctl.send_index(handle, seq, bytes(8) + entry) == OK
         files = [p for p in out.rglob("channel0_*") if p.is_file()]
         deadline = time.monotonic() + 120
         while sum(f.stat().st_size for f in files) < packets * PACKET_BYTES:
