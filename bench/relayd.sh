@@ -5,8 +5,11 @@
 # and ringtrace's (bench-tracepoint), each into ringtrace-relayd and into
 # lttng-relayd 2.13. Prints per step: MB/s written by the relay, discarded
 # events, packets lost on the way (gaps in packet_seq_num of the relay's
-# indexes), relay CPU seconds (user + system) per MB. TRACERS="lttng
-# ringtrace", RELAYS="ours lttng" and RATES="1000000 ..." select the runs.
+# indexes), relay CPU milliseconds per MB and wakeups per MB from start to
+# stop (every thread of the relay, from /proc/PID/task/*/schedstat: CPU time
+# in nanoseconds, wakeups as the times a thread was put on a CPU).
+# TRACERS="lttng ringtrace", RELAYS="ours lttng" and RATES="1000000 ..."
+# select the runs.
 # Needs root (private mount namespace for the real daemons) and lttng-tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +48,7 @@ SH
 }
 
 # One step: TRACER (lttng|ringtrace), RELAY (ours|lttng), RATE; prints
-# "mb_per_s discarded lost_packets cpu_s_per_mb".
+# "mb_per_s discarded lost_packets cpu_ms_per_mb wakeups_per_mb".
 step() {
 	local tracer=$1 relay=$2 rate=$3 out=$work/$1-$2-$3 bench=$build/bench/bench-tracepoint
 	[ "$tracer" = ringtrace ] || bench=$bench-lttng
@@ -63,17 +66,25 @@ step() {
 		fi
 		RPID=$!
 		'"$(session_script "$tracer")"'
+		sched() {
+			local run=0 slices=0 r w n f
+			for f in /proc/$RPID/task/*/schedstat; do
+				read -r r w n < "$f"; run=$((run + r)); slices=$((slices + n))
+			done
+			echo "$run $slices"
+		}
 		until (exec 3<>/dev/tcp/127.0.0.1/$L) 2>/dev/null; do sleep 0.02; done
 		$CLI create b --set-url=net://127.0.0.1:$C:$D >/dev/null
 		$CLI enable-channel -u ch --subbuf-size=1M --num-subbuf=8 >/dev/null
 		$CLI enable-event -u "bench:event" -c ch >/dev/null
 		$CLI start >/dev/null
+		read -r run0 slices0 < <(sched)
 		t0=$(date +%s.%N)
 		"$BENCH" rate $RATE $SECONDS_ >/dev/null
 		$CLI stop >/dev/null
 		t1=$(date +%s.%N)
-		read -r -a st < /proc/$RPID/stat
-		echo "$t0 $t1 $((st[13] + st[14]))" > "$OUT/times"
+		read -r run1 slices1 < <(sched)
+		echo "$t0 $t1 $((run1 - run0)) $((slices1 - slices0))" > "$OUT/times"
 		$CLI destroy >/dev/null'
 	# Retried: a benchmark of another tree that kills every lttng-sessiond by
 	# name (pidof) can take ours down.
@@ -87,9 +98,9 @@ step() {
 		read -r c d l < <(free_ports)
 	done
 	python3 - "$out" <<'PY'
-import os, pathlib, struct, sys
+import pathlib, struct, sys
 out = pathlib.Path(sys.argv[1])
-t0, t1, ticks = open(out / "times").read().split()
+t0, t1, run_ns, slices = open(out / "times").read().split()
 data = discarded = lost = 0
 for idx in out.glob("trace/**/index/*.idx"):
     raw = idx.read_bytes()
@@ -101,20 +112,21 @@ for idx in out.glob("trace/**/index/*.idx"):
         lost += last - first + 1 - entries
     data += (idx.parent.parent / idx.name[:-4]).stat().st_size
 mb = data / 1e6
-cpu = int(ticks) / os.sysconf("SC_CLK_TCK")
-print(f"{mb / (float(t1) - float(t0)):.1f} {discarded} {lost} {cpu / mb if mb else 0:.4f}")
+cpu_ms = int(run_ns) / 1e6
+print(f"{mb / (float(t1) - float(t0)):.1f} {discarded} {lost} {cpu_ms / mb if mb else 0:.3f} "
+      f"{int(slices) / mb if mb else 0:.2f}")
 PY
 }
 
-printf '%-10s %-16s %12s %10s %12s %6s %10s\n' tracer relay "events/s" "MB/s" discarded lost \
-	"CPU s/MB"
+printf '%-10s %-16s %12s %10s %12s %6s %10s %11s\n' tracer relay "events/s" "MB/s" discarded lost \
+	"CPU ms/MB" "wakeups/MB"
 for tracer in ${TRACERS:-lttng ringtrace}; do
 	for relay in ${RELAYS:-ours lttng}; do
 		for rate in ${RATES:-1000000 4000000 8000000 16000000}; do
-			read -r mbs disc lost cpu < <(step $tracer $relay $rate)
+			read -r mbs disc lost cpu wakeups < <(step $tracer $relay $rate)
 			[ $relay = ours ] && name=ringtrace-relayd || name=lttng-relayd
-			printf '%-10s %-16s %12s %10s %12s %6s %10s\n' "$tracer" "$name" "$rate" \
-				"$mbs" "$disc" "$lost" "$cpu"
+			printf '%-10s %-16s %12s %10s %12s %6s %10s %11s\n' "$tracer" "$name" "$rate" \
+				"$mbs" "$disc" "$lost" "$cpu" "$wakeups"
 		done
 	done
 done

@@ -2,6 +2,7 @@
 #include "io.h"
 
 #include <errno.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 int read_full(int fd, void *buf, size_t len)
@@ -56,4 +57,25 @@ int pwrite_full(int fd, const void *buf, size_t len, off_t offset)
 		offset += n;
 	}
 	return 0;
+}
+
+ssize_t input_ready_result(ssize_t n)
+{
+	if (n > 0)
+		return n;
+	if (n == 0)
+		return -EPIPE;
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return 0;
+	return -errno;
+}
+
+ssize_t recv_ready(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = input_ready_result(recv(fd, buf, len, MSG_DONTWAIT));
+	while (n == -EINTR);
+	return n;
 }

@@ -11,11 +11,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/io.h"
 #include "common/log.h"
 #include "common/macros.h"
 
-/* Bytes read from a socket at most per read() of a streamed payload. */
-#define STREAM_CHUNK_BYTES (256u * 1024)
+/* First buffer of a buffered payload; it doubles as more bytes arrive. */
+#define PAYLOAD_CHUNK_BYTES (256u * 1024)
 /* Messages handled per readiness event, so one busy peer cannot starve others. */
 #define MESSAGES_PER_EVENT 64
 
@@ -141,24 +142,6 @@ static int flush_output(struct relay_conn *conn)
 	return 0;
 }
 
-/* Reads up to len bytes: > 0 read, 0 would block, -EPIPE peer closed, < 0 error. */
-static ssize_t read_some(struct relay_conn *conn, void *buf, size_t len)
-{
-	for (;;) {
-		ssize_t n = recv(conn->fd, buf, len, MSG_DONTWAIT);
-
-		if (n > 0)
-			return n;
-		if (n == 0)
-			return -EPIPE;
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			return 0;
-		return -errno;
-	}
-}
-
 static int begin_payload(struct relay_conn *conn)
 {
 	int64_t size = conn->ops->on_header(conn);
@@ -196,18 +179,14 @@ static int read_payload(struct relay_conn *conn)
 	ssize_t n;
 
 	if (conn->ops->streaming) {
-		static uint8_t chunk[STREAM_CHUNK_BYTES];
-		int r;
-
-		n = read_some(conn, chunk, want < sizeof(chunk) ? want : sizeof(chunk));
+		n = conn->ops->on_payload_ready(conn, want);
 		if (n <= 0)
 			return (int)n;
 		conn->payload_got += (size_t)n;
-		r = conn->ops->on_payload_bytes(conn, chunk, (size_t)n);
-		return r < 0 ? r : 1;
+		return 1;
 	}
 	if (!conn->payload || conn->payload_got == 0) {
-		size_t first = want < STREAM_CHUNK_BYTES ? want : STREAM_CHUNK_BYTES;
+		size_t first = want < PAYLOAD_CHUNK_BYTES ? want : PAYLOAD_CHUNK_BYTES;
 
 		free(conn->payload);
 		conn->payload = malloc(first);
@@ -224,7 +203,7 @@ static int read_payload(struct relay_conn *conn)
 		conn->payload = p;
 		want = cap - have;
 	}
-	n = read_some(conn, conn->payload + conn->payload_got, want);
+	n = recv_ready(conn->fd, conn->payload + conn->payload_got, want);
 	if (n <= 0)
 		return (int)n;
 	conn->payload_got += (size_t)n;
@@ -238,8 +217,8 @@ static int input_step(struct relay_conn *conn)
 	int r;
 
 	if (!conn->in_payload) {
-		n = read_some(conn, conn->header + conn->header_got,
-		              conn->ops->header_size - conn->header_got);
+		n = recv_ready(conn->fd, conn->header + conn->header_got,
+		               conn->ops->header_size - conn->header_got);
 		if (n <= 0)
 			return (int)n;
 		conn->header_got += (size_t)n;

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <urcu/list.h>
 
@@ -48,12 +49,18 @@ struct conn_ops {
 	 */
 	int64_t (*on_header)(struct relay_conn *conn);
 	/*
-	 * Payload delivery. When streaming is set the payload is handed over
-	 * as it arrives (on_payload_bytes) and on_message gets no buffer;
-	 * otherwise it is buffered and on_message gets it whole.
+	 * Payload delivery. When streaming is set the handler takes the
+	 * payload off the socket itself as it arrives (on_payload_ready) and
+	 * on_message gets no buffer; otherwise the payload is buffered and
+	 * on_message gets it whole.
 	 */
 	bool streaming;
-	int (*on_payload_bytes)(struct relay_conn *conn, const uint8_t *bytes, size_t len);
+	/*
+	 * Payload bytes may be ready on conn->fd: takes up to max_len of them
+	 * (> 0 taken), 0 when there were none, -EPIPE when the peer closed,
+	 * or another negative errno to close (logged by the handler).
+	 */
+	ssize_t (*on_payload_ready)(struct relay_conn *conn, size_t max_len);
 	int (*on_message)(struct relay_conn *conn, const uint8_t *payload, size_t len);
 	/* Connection closing, for whatever reason (peer gone, error, shutdown). */
 	void (*on_close)(struct relay_conn *conn, bool mid_message);

@@ -70,18 +70,21 @@ static int64_t data_on_header(struct relay_conn *conn)
 	return ds->header.data_size;
 }
 
-static int data_on_bytes(struct relay_conn *conn, const uint8_t *bytes, size_t len)
+static ssize_t data_on_ready(struct relay_conn *conn, size_t max_len)
 {
 	struct data_state *ds = conn->state;
-	int r = stream_packet_bytes(ds->stream, ds->offset + ds->written, bytes, len);
+	bool file_failed;
+	ssize_t n = stream_packet_receive(ds->stream, conn->fd, ds->offset + ds->written, max_len,
+	                                  &file_failed);
 
-	if (r < 0) {
+	if (n < 0 && file_failed) {
 		log_error("%s: writing stream %llu: %s; closing the connection", conn->peer,
-		          (unsigned long long)ds->stream->handle, strerror(-r));
-		return r;
+		          (unsigned long long)ds->stream->handle, strerror((int)-n));
+		return n;
 	}
-	ds->written += len;
-	return 0;
+	if (n > 0)
+		ds->written += (uint64_t)n;
+	return n;
 }
 
 static int data_on_message(struct relay_conn *conn, const uint8_t *payload, size_t len)
@@ -123,7 +126,7 @@ const struct conn_ops data_conn_ops = {
     .on_open = data_on_open,
     .on_header = data_on_header,
     .streaming = true,
-    .on_payload_bytes = data_on_bytes,
+    .on_payload_ready = data_on_ready,
     .on_message = data_on_message,
     .on_close = data_on_close,
 };

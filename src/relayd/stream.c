@@ -14,6 +14,7 @@
 #include "ctf/index.h"
 #include "output-path.h"
 #include "session.h"
+#include "socket-to-file.h"
 
 /* More unpaired packets or indexes than this on a stream is a broken peer. */
 #define MAX_PENDING_PAIRS 65536u
@@ -332,10 +333,10 @@ int stream_packet_begin(struct relay_stream *stream, const struct relayd_data_he
 	return 0;
 }
 
-int stream_packet_bytes(struct relay_stream *stream, uint64_t offset, const uint8_t *bytes,
-                        size_t len)
+ssize_t stream_packet_receive(struct relay_stream *stream, int sock_fd, uint64_t offset,
+                              size_t max_len, bool *ret_file_failed)
 {
-	return pwrite_full(stream->data_fd, bytes, len, (off_t)offset);
+	return socket_to_file(sock_fd, stream->data_fd, offset, max_len, ret_file_failed);
 }
 
 void stream_packet_abort(struct relay_stream *stream, uint64_t offset)

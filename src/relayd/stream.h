@@ -29,6 +29,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <urcu/list.h>
 
@@ -105,8 +106,12 @@ struct relay_stream *stream_find(uint64_t handle);
 /* Data port: the packet with header h starts; returns its byte offset. */
 int stream_packet_begin(struct relay_stream *stream, const struct relayd_data_header *h,
                         uint64_t *ret_offset);
-int stream_packet_bytes(struct relay_stream *stream, uint64_t offset, const uint8_t *bytes,
-                        size_t len);
+/*
+ * Takes up to max_len bytes of the packet, ready on the data socket sock_fd,
+ * into the file at offset; as socket_to_file().
+ */
+ssize_t stream_packet_receive(struct relay_stream *stream, int sock_fd, uint64_t offset,
+                              size_t max_len, bool *ret_file_failed);
 /* All data_size bytes written: append the padding, then pair with its index. */
 int stream_packet_end(struct relay_stream *stream, const struct relayd_data_header *h,
                       uint64_t offset);
