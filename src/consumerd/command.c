@@ -56,7 +56,7 @@ static const struct command_desc command_table[_CONSUMER_COMMAND_MAX] = {
     COMMAND(CREATE_TRACE_CHUNK, cmd_create_trace_chunk, struct consumer_trace_chunk),
     COMMAND(CLOSE_TRACE_CHUNK, cmd_close_trace_chunk, struct consumer_trace_chunk),
     COMMAND(TRACE_CHUNK_EXISTS, cmd_trace_chunk_exists, struct consumer_trace_chunk),
-    COMMAND_UNSUPPORTED(CLEAR_CHANNEL),
+    COMMAND(CLEAR_CHANNEL, cmd_clear_channel, struct consumer_channel_key),
     COMMAND_UNSUPPORTED(OPEN_CHANNEL_PACKETS),
 };
 

@@ -67,6 +67,7 @@ int cmd_discarded_events(const struct command_request *req);
 int cmd_lost_packets(const struct command_request *req);
 int cmd_snapshot_channel(const struct command_request *req);
 int cmd_rotate_channel(const struct command_request *req);
+int cmd_clear_channel(const struct command_request *req);
 int cmd_add_relayd_socket(const struct command_request *req);
 int cmd_destroy_relayd(const struct command_request *req);
 int cmd_create_trace_chunk(const struct command_request *req);

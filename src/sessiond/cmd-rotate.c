@@ -17,7 +17,8 @@
  * instead of archived (it still uses up an index, as lttng's); before the
  * first rotation the chunk's ust/ is deleted and the channels start again
  * in the same place. What the buffers held goes with the old chunk, so only
- * events recorded after the clear remain.
+ * events recorded after the clear remain. A snapshot session's clear empties
+ * its ring buffers only (cmd-clear-snapshot.c).
  *
  * A session streamed to a relay daemon has its chunks on the relay, which
  * lays them out as above: the consumer creates chunk index + 1 there, moves
@@ -406,13 +407,15 @@ int cmd_clear_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 		return r;
 	if (!s->has_been_started)
 		return 0; /* nothing was recorded */
+	if (s->snapshot_mode)
+		return cmd_snapshot_session_clear(s);
 	if (s->relay && s->relay->connected) {
 		r = session_rotate_relay(s, RELAYD_CHUNK_CLOSE_DELETE, NULL);
 		if (r == 0 && !s->active)
 			s->cleared_after_last_stop = true;
 		return r;
 	}
-	if (s->snapshot_mode || !s->output_path[0]) {
+	if (!s->output_path[0]) {
 		log_warn("Session %s: clear of a session without local output is not supported",
 		         s->name);
 		return -RINGTRACE_ERR_NOT_SUPPORTED;

@@ -70,6 +70,8 @@ int cmd_rotation_set_schedule(const struct cmd_ctx *ctx, struct cmd_reply *reply
 int cmd_session_list_rotation_schedules(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 /* Makes s a snapshot session whose first output (id 1) is path (cmd-snapshot.c). */
 void cmd_snapshot_session_init(struct session *s, const char *path);
+/* CLEAR_SESSION of a started snapshot session: its ring buffers only (cmd-clear-snapshot.c). */
+int cmd_snapshot_session_clear(struct session *s);
 
 /* Helpers shared by the handlers (cmd-common.c). */
 

@@ -671,6 +671,11 @@ int consumer_rotate_channel(uint64_t key, const char *path)
 	return consumer_call_for_key(CONSUMER_ROTATE_CHANNEL, key, &req, sizeof(req), NULL, 0);
 }
 
+int consumer_clear_channel(uint64_t key)
+{
+	return consumer_call_key(CONSUMER_CLEAR_CHANNEL, key);
+}
+
 int consumer_destroy_channel(uint64_t key)
 {
 	return consumer_call_key(CONSUMER_DESTROY_CHANNEL, key);

@@ -44,7 +44,7 @@ enum consumer_command {
 	CONSUMER_CREATE_TRACE_CHUNK = 23, /* req: consumer_trace_chunk */
 	CONSUMER_CLOSE_TRACE_CHUNK = 24, /* req: consumer_trace_chunk; reply: consumer_chunk_path */
 	CONSUMER_TRACE_CHUNK_EXISTS = 25, /* req: consumer_trace_chunk; reply: uint8_t */
-	CONSUMER_CLEAR_CHANNEL = 26,
+	CONSUMER_CLEAR_CHANNEL = 26,      /* req: consumer_channel_key; see below */
 	CONSUMER_OPEN_CHANNEL_PACKETS = 27,
 	_CONSUMER_COMMAND_MAX,
 };
@@ -150,6 +150,14 @@ struct consumer_snapshot_channel {
 	uint32_t metadata;       /* 1: the key names a metadata channel */
 	char pathname[PATH_MAX]; /* absolute, NUL-terminated */
 } __attribute__((packed));
+
+/*
+ * CLEAR_CHANNEL, for a channel created with monitor 0: a DATA channel's
+ * streams are flushed and what they hold is discarded (producers go on,
+ * discarded and lost counts are kept), so that the next snapshot holds only
+ * later packets; a METADATA channel is left as is. Reply: no payload;
+ * -CONSUMERD_INVALID_PARAMETERS for a monitored channel.
+ */
 
 /*
  * ROTATE_CHANNEL, for a monitored channel: the channel's output moves to
