@@ -93,6 +93,7 @@ enum ringtrace_error_code {
 	RINGTRACE_ERR_ROTATION_SCHEDULE_NOT_SET = 91,    /* no schedule of this type (and value) */
 	RINGTRACE_ERR_ROTATION_MULTIPLE_AFTER_STOP = 92, /* rotated once since the stop */
 	RINGTRACE_ERR_ROTATION_AFTER_STOP_CLEAR = 93,    /* cleared since the stop */
+	RINGTRACE_ERR_ROTATION_FAIL_CONSUMER = 94, /* the new chunk's files could not all be made */
 	/* "$app.PROVIDER:CTX" beyond RINGTRACE_APP_CONTEXT_NAME_MAX bytes */
 	RINGTRACE_ERR_APP_CONTEXT_NAME_TOO_LONG = 110,
 	_RINGTRACE_ERR_MAX,

@@ -52,22 +52,30 @@ static bool give_back(struct consumer_channel *channel)
 
 static int rotate_data(struct consumer_channel *channel, const char *pathname)
 {
-	bool lent = channel->lent_to_data_thread;
+	bool lent = channel->lent_to_data_thread, failed = false;
 	int r = 0;
 
+	/* Files still owed to the chunk left are tried at once, for its last packets. */
+	for (uint32_t i = 0; i < channel->nr_streams; i++)
+		channel->streams[i].files_retry_ns = 0;
 	take_and_drain(channel, lent);
 	strcpy(channel->pathname, pathname);
 	r = channel_create_index_dir(channel);
+	/*
+	 * Every stream moves, whatever happens to the others: one whose files
+	 * cannot be made (disk full) gets them at a later packet (files_owed).
+	 */
 	for (uint32_t i = 0; i < channel->nr_streams; i++) {
 		struct consumer_stream *stream = &channel->streams[i];
 
 		channel_stream_close_files(stream);
-		if (r == 0)
-			r = channel_stream_open_files(stream, 0);
+		stream->files_error = r < 0 ? -EIO : channel_stream_open_files(stream, 0);
+		stream->files_retry_ns = rt_monotonic_ns();
+		failed |= stream->files_error < 0;
 	}
 	if (lent && !give_back(channel))
 		return CONSUMERD_ROTATION_FAIL;
-	return r < 0 ? CONSUMERD_ROTATION_FAIL : 0;
+	return failed ? CONSUMERD_ROTATION_FAIL : 0;
 }
 
 static int rotate_relay_data(struct consumer_channel *channel)
@@ -115,6 +123,7 @@ static int rotate_metadata(struct consumer_channel *channel, const char *pathnam
 	channel->metadata_file_bytes = 0;
 	strcpy(channel->pathname, pathname);
 	r = channel_open_metadata_file(channel);
+	channel->metadata_file_owed = r < 0;
 	return r < 0 ? CONSUMERD_ROTATION_FAIL : 0;
 }
 

@@ -27,7 +27,6 @@
  * (clear); the relay's path of the archive is returned as its location.
  */
 #include <errno.h>
-#include <ftw.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +55,8 @@ struct rotate_walk {
 	struct session *s;
 	char old_root[PATH_MAX]; /* output_path + the current chunk_dir */
 	char new_root[PATH_MAX];
-	int error;
+	int error;       /* the first channel's error */
+	bool keep_going; /* every channel moves, whatever happens to the others */
 };
 
 /* What the session owner's process does on disk (async-signal-safe calls only). */
@@ -87,8 +87,11 @@ static int rotate_channel(struct rotate_walk *w, uint64_t key, struct ust_regist
 		log_error("Session %s: rotation of consumer channel %" PRIu64
 		          " into %s failed (%d)",
 		          w->s->name, key, path, r);
-		w->error = cmd_error_from_consumer(r);
-		return 1;
+		if (!w->error)
+			w->error = r == -CONSUMERD_ROTATION_FAIL || r == -CONSUMERD_OUTFD_ERROR
+			               ? -RINGTRACE_ERR_ROTATION_FAIL_CONSUMER
+			               : cmd_error_from_consumer(r);
+		return w->keep_going ? 0 : 1;
 	}
 	return 0;
 }
@@ -188,15 +191,35 @@ static int archive_chunk(struct session *s, time_t end, const char *next, char r
 	return 0;
 }
 
-/* Moves every channel of the session from the current chunk to new_dir. */
-static int rotate_channels(struct session *s, const char *new_dir, struct rotate_walk *w)
+/*
+ * Moves every channel of the session from the current chunk to new_dir.
+ * keep_going: a channel that fails (its files could not be made: disk full)
+ * does not stop the others, so that the session is in one chunk whatever
+ * happens; w->error then tells the first failure.
+ */
+static int rotate_channels(struct session *s, const char *new_dir, bool keep_going,
+                           struct rotate_walk *w)
 {
-	*w = (struct rotate_walk){.s = s};
+	*w = (struct rotate_walk){.s = s, .keep_going = keep_going};
 	if (rt_path_format(w->old_root, "%s%s", s->output_path, s->chunk_dir) < 0 ||
 	    rt_path_format(w->new_root, "%s%s", s->output_path, new_dir) < 0)
 		return -RINGTRACE_ERR_OUTPUT_PATH;
-	if (buffer_uid_for_each(s, rotate_uid, w) || buffer_pid_for_each(s, rotate_pid, w))
-		return w->error;
+	if (buffer_uid_for_each(s, rotate_uid, w) == 0)
+		buffer_pid_for_each(s, rotate_pid, w);
+	return w->error;
+}
+
+static int push_pending_uid(struct buffer_uid *buf, void *arg)
+{
+	(void)arg;
+	ust_registry_push_pending(buf->registry);
+	return 0;
+}
+
+static int push_pending_pid(struct buffer_pid *buf, void *arg)
+{
+	(void)arg;
+	ust_registry_push_pending(buf->registry);
 	return 0;
 }
 
@@ -224,12 +247,16 @@ static int session_rotate(struct session *s, char ret_archive[PATH_MAX])
 	struct rotate_walk w;
 	char new_dir[sizeof(s->chunk_dir)];
 	time_t now = time(NULL);
-	int r = next_chunk_dir(s, now, new_dir);
+	int moved, r = next_chunk_dir(s, now, new_dir);
 
-	if (r == 0)
-		r = rotate_channels(s, new_dir, &w);
 	if (r < 0)
 		return r;
+	/* Metadata a full disk kept out of the chunk left goes into it now, if it can. */
+	buffer_uid_for_each(s, push_pending_uid, NULL);
+	buffer_pid_for_each(s, push_pending_pid, NULL);
+	moved = rotate_channels(s, new_dir, true, &w);
+	if (moved == -RINGTRACE_ERR_OUTPUT_PATH)
+		return moved;
 	r = archive_chunk(s, now, w.new_root, ret_archive);
 	/* The channels write to the new chunk whether or not the old one could be moved. */
 	chunk_started(s, new_dir, now);
@@ -237,6 +264,13 @@ static int session_rotate(struct session *s, char ret_archive[PATH_MAX])
 	if (r < 0)
 		return r;
 	log_info("Session %s: trace chunk archived in %s", s->name, ret_archive);
+	if (moved < 0) {
+		log_error("Session %s: the new trace chunk %s is incomplete (files the consumer "
+		          "could not create or write, see its log: disk full?); they are made "
+		          "as soon as they can be, and the next rotation archives them",
+		          s->name, w.new_root);
+		return moved;
+	}
 	return 0;
 }
 
@@ -273,7 +307,7 @@ static int session_rotate_relay(struct session *s, uint32_t close_command,
 	if (r == 0) {
 		s->chunk_index = left + 1;
 		s->chunk_begin = time(NULL);
-		r = rotate_channels(s, "", &w);
+		r = rotate_channels(s, "", false, &w);
 		if (r == 0)
 			r = consumer_close_trace_chunk(s->id, left, close_command, relay_path);
 		if (r == 0)
@@ -337,28 +371,6 @@ void cmd_session_archive_last_chunk(struct session *s)
 		log_info("Session %s: last trace chunk archived in %s", s->name, archive);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	if (remove(path) < 0 && errno != ENOENT) {
-		log_error("Cannot remove %s: %s", path, strerror(errno));
-		return -errno;
-	}
-	return 0;
-}
-
-/* rm -r path (symbolic links are removed, never followed); a missing path is fine. */
-static int remove_tree(const char *path)
-{
-	int r = nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-
-	if (r < 0 && errno == ENOENT)
-		return 0;
-	return r < 0 ? -errno : r;
-}
-
 static int make_dir(void *arg)
 {
 	return rt_mkdir_p(arg, 0770);
@@ -375,11 +387,11 @@ static int session_clear(struct session *s)
 	if (rt_path_format(old_root, "%s%s", s->output_path, first ? "/ust" : s->chunk_dir) < 0)
 		return -RINGTRACE_ERR_OUTPUT_PATH;
 	/* The first chunk is cleared in place: its files go before the channels reopen them. */
-	if (first && remove_tree(old_root) < 0)
+	if (first && rt_remove_tree(old_root) < 0)
 		return -RINGTRACE_ERR_FATAL;
 	r = first ? 0 : next_chunk_dir(s, now, new_dir);
 	if (r == 0)
-		r = rotate_channels(s, new_dir, &w);
+		r = rotate_channels(s, new_dir, false, &w);
 	if (r < 0)
 		return r;
 	chunk_started(s, new_dir, now);
@@ -390,7 +402,7 @@ static int session_clear(struct session *s)
 		if (r < 0)
 			log_error("Session %s: cannot create %s: %s", s->name, w.new_root,
 			          strerror(-r));
-		if (remove_tree(old_root) < 0)
+		if (rt_remove_tree(old_root) < 0)
 			return -RINGTRACE_ERR_FATAL;
 	}
 	log_info("Session %s: cleared (chunk %s deleted)", s->name, old_root);

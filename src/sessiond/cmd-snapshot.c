@@ -18,7 +18,8 @@
  * lttng's sessiond does: the largest number of packets per stream such
  * that, counting a whole sub-buffer per packet and every stream of every
  * channel that still has that many sub-buffers, the total fits; a limit
- * that cannot take one packet of each stream is MAX_SIZE_INVALID.
+ * that cannot take one packet of each stream is MAX_SIZE_INVALID. A
+ * snapshot the consumer could not write whole is removed (SNAPSHOT_FAIL).
  * Network outputs (net://, tcp://) are refused: our consumer does not
  * stream to relay daemons yet.
  */
@@ -310,6 +311,22 @@ static int make_dir(void *arg)
 	return rt_mkdir_p(arg, SNAPSHOT_DIR_MODE);
 }
 
+/*
+ * A snapshot that could not be written whole (disk full, output gone) is
+ * removed: its metadata comes last, so what is left would not even read,
+ * and it holds the space the next snapshot needs. The command fails.
+ */
+static void discard_incomplete(const struct session *s, const char *dir)
+{
+	int r = rt_remove_tree(dir);
+
+	if (r < 0)
+		log_error("Session %s: incomplete snapshot %s could not all be removed: %s",
+		          s->name, dir, strerror(-r));
+	else
+		log_error("Session %s: incomplete snapshot %s removed", s->name, dir);
+}
+
 static int snapshot_record(struct session *s, const struct session_snapshot_output *out)
 {
 	struct snapshot_walk w = {.s = s};
@@ -342,8 +359,10 @@ static int snapshot_record(struct session *s, const struct session_snapshot_outp
 		          strerror(-r));
 		return -RINGTRACE_ERR_CREATE_DIR_FAIL;
 	}
-	if (buffer_uid_for_each(s, record_uid, &w) || buffer_pid_for_each(s, record_pid, &w))
+	if (buffer_uid_for_each(s, record_uid, &w) || buffer_pid_for_each(s, record_pid, &w)) {
+		discard_incomplete(s, dir);
 		return w.error;
+	}
 	log_info("Session %s: snapshot recorded in %s (%" PRIu64 " packets per stream at most, "
 	         "0: all)",
 	         s->name, dir, w.nb_packets);

@@ -69,6 +69,8 @@ int ust_registry_regenerate_metadata(struct ust_registry *reg);
  * the whole text again there, with no push of another thread in between.
  */
 int ust_registry_rotate_metadata(struct ust_registry *reg, const char *path);
+/* Pushes what the consumer has not taken yet (a push that failed, disk full). */
+int ust_registry_push_pending(struct ust_registry *reg);
 /* Stops pushing (the metadata channel is about to be closed). */
 void ust_registry_close_metadata(struct ust_registry *reg);
 

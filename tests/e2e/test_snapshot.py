@@ -272,9 +272,12 @@ echo 1000 | taskset -c "$CPU" "$BURST" >/dev/null
 dd if=/dev/zero of="$FULL/filler" bs=4k 2>/dev/null || true
 truncate -s -8192 "$FULL/filler"  # room for the directories, not for the packets
 $R snapshot record 2>&1 || echo "exit $?"
+ls "$FULL"  # the incomplete snapshot is removed
+$R list s1 | grep -o "Recording session s1: \[active snapshot\]"
 rm "$FULL/filler"
 $R snapshot record 2>&1
 find "$FULL" -name metadata | sort
+cp -a "$FULL" "$COPY"
 """
 
 
@@ -282,14 +285,19 @@ find "$FULL" -name metadata | sort
 def test_disk_full(rt, tmp_path):
     full = tmp_path / "full"
     env = dict(rt.env, FULL=str(full), RT=str(BIN["ringtrace"]), BURST=str(example("burst")),
-               CPU=str(min(os.sched_getaffinity(0))))
+               CPU=str(min(os.sched_getaffinity(0))), COPY=str(tmp_path / "copy"))
     r = subprocess.run(["unshare", "-m", "--propagation", "private", "bash", "-c",
                         DISK_FULL_SCRIPT], env=env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stdout + r.stderr
     lines = r.stdout.splitlines()
-    # A clear error; the session goes on and the next snapshot is complete.
-    assert lines[:3] == ["Error: Snapshot record failed", "exit 1",
+    # A clear error, nothing half-written left; the session goes on and the next
+    # snapshot is complete.
+    assert lines[:5] == ["Error: Snapshot record failed", "exit 1", "filler",
+                         "Recording session s1: [active snapshot]",
                          "Snapshot recorded successfully for session s1"], r.stdout
-    assert len(lines) == 4 and re.fullmatch(
+    assert len(lines) == 6 and re.fullmatch(
         rf"{full}/snapshot-1-\d{{8}}-\d{{6}}-0/ust/uid/{os.getuid()}/64-bit/metadata",
-        lines[3]), r.stdout
+        lines[5]), r.stdout
+    (snapshot,) = (tmp_path / "copy").glob("snapshot-1-*-0")
+    got = seqs(snapshot)
+    assert got == list(range(got[0], 1000)) and len(got) > 500
