@@ -101,6 +101,16 @@ enum ringtrace_error_code {
 
 const char *ringtrace_strerror(int code);
 
+/* Longest text ringtrace_error_detail() gives, NUL included. */
+#define RINGTRACE_ERROR_DETAIL_MAX (RINGTRACE_PATH_MAX + 256)
+
+/*
+ * What the session daemon said about the calling thread's last failed
+ * request, beyond its error code (e.g. which output a full disk stopped and
+ * why), or "" when it said nothing. Reset by every request.
+ */
+const char *ringtrace_error_detail(void);
+
 enum ringtrace_domain_type {
 	RINGTRACE_DOMAIN_NONE = 0,
 	RINGTRACE_DOMAIN_KERNEL = 1,

@@ -70,7 +70,7 @@ static int report(const char *url, int r)
 		        "daemon does not stream to relay daemons yet)",
 		        url);
 	else
-		cli_err("%s", ringtrace_strerror(r));
+		cli_err_code(r);
 	return CMD_ERROR;
 }
 

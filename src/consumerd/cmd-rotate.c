@@ -50,7 +50,8 @@ static bool give_back(struct consumer_channel *channel)
 	return false;
 }
 
-static int rotate_data(struct consumer_channel *channel, const char *pathname)
+/* *ret_err: the errno behind a failure (0: none known). */
+static int rotate_data(struct consumer_channel *channel, const char *pathname, int *ret_err)
 {
 	bool lent = channel->lent_to_data_thread, failed = false;
 	int r = 0;
@@ -71,6 +72,8 @@ static int rotate_data(struct consumer_channel *channel, const char *pathname)
 		channel_stream_close_files(stream);
 		stream->files_error = r < 0 ? -EIO : channel_stream_open_files(stream, 0);
 		stream->files_retry_ns = rt_monotonic_ns();
+		if (stream->files_error < 0 && !failed)
+			*ret_err = -stream->files_error;
 		failed |= stream->files_error < 0;
 	}
 	if (lent && !give_back(channel))
@@ -131,7 +134,7 @@ int cmd_rotate_channel(const struct command_request *req)
 {
 	struct consumer_rotate_channel msg;
 	struct consumer_channel *channel;
-	int code;
+	int code, err = 0;
 
 	memcpy(&msg, req->payload, sizeof(msg));
 	channel = channel_registry_find(msg.key);
@@ -152,11 +155,11 @@ int cmd_rotate_channel(const struct command_request *req)
 		code = channel->type == CONSUMER_CHANNEL_TYPE_DATA ? rotate_relay_data(channel)
 		                                                   : rotate_relay_metadata(channel);
 	else if (channel->type == CONSUMER_CHANNEL_TYPE_DATA)
-		code = rotate_data(channel, msg.pathname);
+		code = rotate_data(channel, msg.pathname, &err);
 	else
 		code = rotate_metadata(channel, msg.pathname);
 	if (code)
-		return command_reply_error(req, code);
+		return command_reply_error_errno(req, code, err);
 	log_info("Channel %s (key %" PRIu64 ") rotated into %s", channel->name, channel->key,
 	         channel->pathname);
 	return command_reply(req, NULL, 0);

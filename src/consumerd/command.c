@@ -70,6 +70,15 @@ int command_reply_error(const struct command_request *req, int code)
 	return comm_send(req->sock, req->type, -code, NULL, 0, NULL, 0);
 }
 
+int command_reply_error_errno(const struct command_request *req, int code, int err)
+{
+	int32_t value = err;
+
+	if (err <= 0)
+		return command_reply_error(req, code);
+	return comm_send(req->sock, req->type, -code, &value, sizeof(value), NULL, 0);
+}
+
 bool command_string_is_terminated(const char *s, size_t size)
 {
 	return memchr(s, '\0', size) != NULL;

@@ -44,6 +44,8 @@ typedef int (*command_handler_fn)(const struct command_request *req);
 int command_reply(const struct command_request *req, const void *payload, uint32_t len);
 /* Reply carrying status -code (enum consumer_return_code) and no payload. */
 int command_reply_error(const struct command_request *req, int code);
+/* The same, with the errno behind it (positive; 0: none) as consumer-msg.h allows. */
+int command_reply_error_errno(const struct command_request *req, int code, int err);
 
 /* True when s holds a NUL within its size bytes. */
 bool command_string_is_terminated(const char *s, size_t size);

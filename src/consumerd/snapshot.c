@@ -195,6 +195,6 @@ int cmd_snapshot_channel(const struct command_request *req)
 	r = metadata ? snapshot_metadata(channel, msg.pathname)
 	             : snapshot_data(channel, msg.pathname, msg.nb_packets_per_stream);
 	if (r < 0)
-		return command_reply_error(req, CONSUMERD_SNAPSHOT_FAILED);
+		return command_reply_error_errno(req, CONSUMERD_SNAPSHOT_FAILED, -r);
 	return command_reply(req, NULL, 0);
 }

@@ -20,6 +20,14 @@
  * events recorded after the clear remain. A snapshot session's clear empties
  * its ring buffers only (cmd-clear-snapshot.c).
  *
+ * A full disk (or any error making the new chunk's files) does not stop a
+ * local rotation half-way: every channel moves, the old chunk is archived
+ * as usual (what could not be written in it is counted as lost packets),
+ * and the command fails with ROTATION_FAIL_CONSUMER and a detail naming the
+ * new chunk and the errno. The consumer makes the missing files once it
+ * can, and metadata the registry could not push is pushed again before the
+ * next rotation, so the next archive is complete.
+ *
  * A session streamed to a relay daemon has its chunks on the relay, which
  * lays them out as above: the consumer creates chunk index + 1 there, moves
  * every channel to it (streams keep their paths, relative to the chunk)
@@ -56,6 +64,7 @@ struct rotate_walk {
 	char old_root[PATH_MAX]; /* output_path + the current chunk_dir */
 	char new_root[PATH_MAX];
 	int error;       /* the first channel's error */
+	int err;         /* the errno the consumer gave for it, 0 if none */
 	bool keep_going; /* every channel moves, whatever happens to the others */
 };
 
@@ -87,6 +96,8 @@ static int rotate_channel(struct rotate_walk *w, uint64_t key, struct ust_regist
 		log_error("Session %s: rotation of consumer channel %" PRIu64
 		          " into %s failed (%d)",
 		          w->s->name, key, path, r);
+		if (!w->error)
+			w->err = consumer_last_errno();
 		if (!w->error)
 			w->error = r == -CONSUMERD_ROTATION_FAIL || r == -CONSUMERD_OUTFD_ERROR
 			               ? -RINGTRACE_ERR_ROTATION_FAIL_CONSUMER
@@ -266,9 +277,13 @@ static int session_rotate(struct session *s, char ret_archive[PATH_MAX])
 	log_info("Session %s: trace chunk archived in %s", s->name, ret_archive);
 	if (moved < 0) {
 		log_error("Session %s: the new trace chunk %s is incomplete (files the consumer "
-		          "could not create or write, see its log: disk full?); they are made "
-		          "as soon as they can be, and the next rotation archives them",
-		          s->name, w.new_root);
+		          "could not create or write: %s); they are made as soon as they can be, "
+		          "and the next rotation archives them",
+		          s->name, w.new_root, w.err ? strerror(w.err) : "see its log");
+		cmd_set_error_detail("%s: %s: trace files or metadata missing; they are made as "
+		                     "soon as they can be. The chunk before is archived in %s",
+		                     w.new_root, w.err ? strerror(w.err) : "see the consumer's log",
+		                     ret_archive);
 		return moved;
 	}
 	return 0;

@@ -190,6 +190,7 @@ struct snapshot_walk {
 	uint64_t cur_packets; /* size pass: packets per stream already counted */
 	uint64_t total;       /* size pass: bytes one more packet per stream adds */
 	int error;
+	int err; /* the errno the consumer gave for the error, 0 if none */
 };
 
 static const struct session_channel *channel_by_id(const struct session *s, uint32_t id)
@@ -263,6 +264,7 @@ static int snapshot_one(struct snapshot_walk *w, uint64_t key, bool metadata, co
 		          w->s->name, key, path, buffer_uid_consumer_strerror(r));
 		w->error = r == -CONSUMERD_SNAPSHOT_FAILED ? -RINGTRACE_ERR_SNAPSHOT_FAIL
 		                                           : buffer_uid_consumer_error(r);
+		w->err = consumer_last_errno();
 		return 1;
 	}
 	return 0;
@@ -316,15 +318,20 @@ static int make_dir(void *arg)
  * removed: its metadata comes last, so what is left would not even read,
  * and it holds the space the next snapshot needs. The command fails.
  */
-static void discard_incomplete(const struct session *s, const char *dir)
+static void discard_incomplete(const struct session *s, const char *dir, int err)
 {
+	const char *why = err ? strerror(err) : "see the consumer daemon's log";
 	int r = rt_remove_tree(dir);
 
-	if (r < 0)
+	if (r < 0) {
 		log_error("Session %s: incomplete snapshot %s could not all be removed: %s",
 		          s->name, dir, strerror(-r));
-	else
-		log_error("Session %s: incomplete snapshot %s removed", s->name, dir);
+		cmd_set_error_detail("%s: %s; this incomplete snapshot could not all be removed",
+		                     dir, why);
+		return;
+	}
+	log_error("Session %s: incomplete snapshot %s removed", s->name, dir);
+	cmd_set_error_detail("%s: %s; this incomplete snapshot was removed", dir, why);
 }
 
 static int snapshot_record(struct session *s, const struct session_snapshot_output *out)
@@ -357,10 +364,11 @@ static int snapshot_record(struct session *s, const struct session_snapshot_outp
 	if (r < 0) {
 		log_error("Session %s: cannot create snapshot directory %s: %s", s->name, ust,
 		          strerror(-r));
+		cmd_set_error_detail("cannot create %s: %s", ust, strerror(-r));
 		return -RINGTRACE_ERR_CREATE_DIR_FAIL;
 	}
 	if (buffer_uid_for_each(s, record_uid, &w) || buffer_pid_for_each(s, record_pid, &w)) {
-		discard_incomplete(s, dir);
+		discard_incomplete(s, dir, w.err);
 		return w.error;
 	}
 	log_info("Session %s: snapshot recorded in %s (%" PRIu64 " packets per stream at most, "

@@ -64,7 +64,13 @@ def test_rotation_on_full_disk(rt, tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     archives = sorted((work / "copy" / "archives").iterdir(), key=lambda d: int(d.name[-1]))
     lines = r.stdout.splitlines()
-    assert lines == ["Error: Rotation failure on consumer", "exit 1",
+    chunk = archives[1].name.split("-")[0] + "-1"
+    # lttng's error, then what failed and why.
+    assert lines == ["Error: Rotation failure on consumer",
+                     f"Error: {full}/t/{chunk}: No space left on device: trace files or "
+                     "metadata missing; they are made as soon as they can be. The chunk "
+                     f"before is archived in {full}/t/archives/{archives[0].name}",
+                     "exit 1",
                      "Recording session s1: [active]",
                      f"Trace chunk archive for session s1 is now readable at "
                      f"{full}/t/archives/{archives[1].name}",

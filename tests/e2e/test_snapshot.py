@@ -236,7 +236,9 @@ def test_outputs(rt, tmp_path):
     # Not writable: a clear error, and the session keeps working.
     blocked = tmp_path / "blocked"
     blocked.write_text("a file, not a directory")
-    assert snap("record", str(blocked / "x"), code=1) == "Error: Create directory failed\n"
+    assert re.fullmatch(rf"Error: Create directory failed\nError: cannot create {blocked}/x/"
+                        r"snapshot-0-\d{8}-\d{6}-0/ust: Not a directory\n",
+                        snap("record", str(blocked / "x"), code=1))
     assert snap("record", str(other)) == ("Snapshot recorded successfully for session s1\n"
                                           f"Snapshot written at: {other}\n")
     rt.run("stop")
@@ -292,12 +294,14 @@ def test_disk_full(rt, tmp_path):
     lines = r.stdout.splitlines()
     # A clear error, nothing half-written left; the session goes on and the next
     # snapshot is complete.
-    assert lines[:5] == ["Error: Snapshot record failed", "exit 1", "filler",
-                         "Recording session s1: [active snapshot]",
-                         "Snapshot recorded successfully for session s1"], r.stdout
-    assert len(lines) == 6 and re.fullmatch(
+    assert lines[0] == "Error: Snapshot record failed" and re.fullmatch(
+        rf"Error: {full}/snapshot-1-\d{{8}}-\d{{6}}-0: No space left on device; this "
+        "incomplete snapshot was removed", lines[1]), r.stdout
+    assert lines[2:6] == ["exit 1", "filler", "Recording session s1: [active snapshot]",
+                          "Snapshot recorded successfully for session s1"], r.stdout
+    assert len(lines) == 7 and re.fullmatch(
         rf"{full}/snapshot-1-\d{{8}}-\d{{6}}-0/ust/uid/{os.getuid()}/64-bit/metadata",
-        lines[5]), r.stdout
+        lines[6]), r.stdout
     (snapshot,) = (tmp_path / "copy").glob("snapshot-1-*-0")
     got = seqs(snapshot)
     assert got == list(range(got[0], 1000)) and len(got) > 500

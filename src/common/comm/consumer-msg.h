@@ -8,7 +8,9 @@
  * session daemon. Command numbers are those of lttng's
  * `enum lttng_consumer_command`; reply status is 0 on success or the
  * negated consumer return code (enum consumer_return_code, from 100 up, as
- * lttng's lttcomm_return_code).
+ * lttng's lttcomm_return_code). An error reply to SNAPSHOT_CHANNEL or
+ * ROTATE_CHANNEL may carry one int32_t: the errno behind the failure
+ * (positive, e.g. ENOSPC), so that the user is told what went wrong.
  */
 
 #include <limits.h>
@@ -168,8 +170,10 @@ struct consumer_snapshot_channel {
  * file is closed and a new, empty one opened under pathname: the session
  * daemon then pushes the whole text again from offset 0, so that every
  * chunk holds its own metadata. Reply: no payload; -CONSUMERD_ROTATION_FAIL
- * when the new directory or files cannot be created (the channel then
- * writes nothing until the next successful rotation).
+ * (with the errno) when the new directory or files cannot be created (disk
+ * full): the channel is in the new chunk all the same, and the files
+ * missing are created before the next packet (or metadata) written, once
+ * they can be; packets meanwhile are counted as lost.
  */
 struct consumer_rotate_channel {
 	uint64_t key;
