@@ -258,7 +258,7 @@ static void clears_while_producers_write(uint32_t overwrite)
 		assert_int_equal(pthread_create(&threads[t], NULL, producer_main, &producers[t]),
 		                 0);
 	}
-	while (clears < 100 || with_records < 30) {
+	while (clears < 50 || with_records < 20) {
 		assert_true(now_ns() < deadline);
 		/* Every record committed before the clear begins must be gone after it. */
 		for (uint32_t t = 0; t < THREADS; t++)
