@@ -64,7 +64,7 @@ static int rotate_data(struct consumer_channel *channel, const char *pathname, i
 	r = channel_create_index_dir(channel);
 	/*
 	 * Every stream moves, whatever happens to the others: one whose files
-	 * cannot be made (disk full) gets them at a later packet (files_owed).
+	 * cannot be made (disk full) gets them at a later packet (files_error).
 	 */
 	for (uint32_t i = 0; i < channel->nr_streams; i++) {
 		struct consumer_stream *stream = &channel->streams[i];

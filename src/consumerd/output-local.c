@@ -104,8 +104,7 @@ static void local_next_tracefile_if_full(struct consumer_stream *stream, uint64_
 	          next, data_name, strerror(-r));
 }
 
-/* The files a rotation owes the stream (files_error), one attempt every OWED_FILES_RETRY_NS at
- * most. */
+/* The files a rotation owes the stream (files_error), one attempt per retry period. */
 static int local_make_owed_files(struct consumer_stream *stream)
 {
 	uint64_t now = rt_monotonic_ns();
