@@ -93,12 +93,23 @@ enum ringtrace_error_code {
 	RINGTRACE_ERR_ROTATION_SCHEDULE_NOT_SET = 91,    /* no schedule of this type (and value) */
 	RINGTRACE_ERR_ROTATION_MULTIPLE_AFTER_STOP = 92, /* rotated once since the stop */
 	RINGTRACE_ERR_ROTATION_AFTER_STOP_CLEAR = 93,    /* cleared since the stop */
+	RINGTRACE_ERR_ROTATION_FAIL_CONSUMER = 94, /* the new chunk's files could not all be made */
 	/* "$app.PROVIDER:CTX" beyond RINGTRACE_APP_CONTEXT_NAME_MAX bytes */
 	RINGTRACE_ERR_APP_CONTEXT_NAME_TOO_LONG = 110,
 	_RINGTRACE_ERR_MAX,
 };
 
 const char *ringtrace_strerror(int code);
+
+/* Longest text ringtrace_error_detail() gives, NUL included. */
+#define RINGTRACE_ERROR_DETAIL_MAX (RINGTRACE_PATH_MAX + 256)
+
+/*
+ * What the session daemon said about the calling thread's last failed
+ * request, beyond its error code (e.g. which output a full disk stopped and
+ * why), or "" when it said nothing. Reset by every request.
+ */
+const char *ringtrace_error_detail(void);
 
 enum ringtrace_domain_type {
 	RINGTRACE_DOMAIN_NONE = 0,

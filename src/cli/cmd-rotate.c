@@ -52,7 +52,7 @@ int cmd_rotate(int argc, char **argv)
 
 	r = ringtrace_rotate_session(name, archive);
 	if (r < 0) {
-		cli_err("%s", ringtrace_strerror(r));
+		cli_err_code(r);
 		return CMD_ERROR; /* lttng's rotate exits 1 whatever the error */
 	}
 	if (no_wait)

@@ -73,7 +73,7 @@ typedef int (*action_fn)(const struct snapshot_opts *o, const char *arg);
 /* The daemon's error as lttng prints it. */
 static int report(int r)
 {
-	cli_err("%s", ringtrace_strerror(r));
+	cli_err_code(r);
 	return CMD_ERROR;
 }
 

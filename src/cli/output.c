@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include <ringtrace/ctl.h>
 
 static void print(FILE *stream, const char *prefix, const char *fmt, va_list ap, bool newline)
 {
@@ -46,4 +47,11 @@ void cli_debug(const char *fmt, ...)
 	va_start(ap, fmt);
 	print(stderr, "Debug: ", fmt, ap, true);
 	va_end(ap);
+}
+
+void cli_err_code(int r)
+{
+	cli_err("%s", ringtrace_strerror(r));
+	if (ringtrace_error_detail()[0])
+		cli_err("%s", ringtrace_error_detail());
 }

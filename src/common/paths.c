@@ -2,12 +2,15 @@
 #include "paths.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "log.h"
 
 int rt_home_dir(char ret_path[PATH_MAX])
 {
@@ -110,4 +113,25 @@ bool rt_find_program_near_self(const char *name, const char *build_folder, char 
 			return true;
 	}
 	return false;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	if (remove(path) < 0 && errno != ENOENT) {
+		log_error("Cannot remove %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int rt_remove_tree(const char *path)
+{
+	int r = nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+
+	if (r < 0 && errno == ENOENT)
+		return 0;
+	return r < 0 ? -errno : r;
 }

@@ -39,6 +39,13 @@ int rt_path_format(char ret_path[PATH_MAX], const char *fmt, ...)
 int rt_mkdir_p(const char *path, unsigned mode);
 
 /*
+ * rm -r path: symbolic links are removed, never followed; a missing path is
+ * fine. Each entry that cannot be removed is logged; returns 0 or the first
+ * such failure (negative errno).
+ */
+int rt_remove_tree(const char *path);
+
+/*
  * Finds program `name` beside the running program (both installed in one
  * bindir), or in the build tree where the running program's folder is a
  * sibling of `build_folder` (e.g. src/cli -> ../sessiond). true on success.

@@ -78,12 +78,15 @@ int channel_stream_open_files(struct consumer_stream *stream, uint64_t tracefile
 	r = output_file_create(stream->index_file_name, channel->uid, channel->gid);
 	if (r < 0) {
 		log_error("Cannot create index file %s: %s", stream->index_file_name, strerror(-r));
+		channel_stream_close_files(stream);
 		return r;
 	}
 	stream->index_fd = r;
 	r = ctf_index_write_header(stream->index_fd);
 	if (r < 0) {
 		log_error("Cannot write index file %s: %s", stream->index_file_name, strerror(-r));
+		/* No half-made pair: both files are made again by the next attempt. */
+		channel_stream_close_files(stream);
 		return r;
 	}
 	stream->data_file_bytes = 0;

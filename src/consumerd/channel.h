@@ -67,6 +67,15 @@ struct consumer_stream {
 	uint64_t index_file_bytes;   /* header + one entry per packet written */
 	uint64_t tracefile_index;    /* number of the current file (with a size cap) */
 	bool write_error_logged;     /* one error message per run of failed writes */
+	/*
+	 * Not 0: a rotation could not create the stream's files in the new chunk
+	 * (disk full), this is why (negative errno). They are created before the
+	 * next packet written, at most one attempt every 250 ms (files_retry_ns,
+	 * CLOCK_MONOTONIC; 0: at once), and the packets meanwhile are counted as
+	 * lost (output-local.c).
+	 */
+	int files_error;
+	uint64_t files_retry_ns;
 	uint64_t packets_written;
 	/*
 	 * Bytes of packets written to the trace, all files and chunks: written
@@ -148,6 +157,8 @@ struct consumer_channel {
 	uint64_t metadata_text_cap;
 	uint64_t metadata_version; /* of the text held: a push of a higher one starts over */
 	bool metadata_closed;
+	/* A rotation could not create the metadata file: made by the next push. */
+	bool metadata_file_owed;
 };
 
 #define CHANNEL_DEFAULT_READ_TIMER_US 200000u

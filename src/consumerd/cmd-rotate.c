@@ -55,25 +55,38 @@ static bool give_back(struct consumer_channel *channel)
 	return false;
 }
 
-static int rotate_data(struct consumer_channel *channel, const char *pathname)
+/* *ret_err: the errno behind a failure (0: none known). */
+static int rotate_data(struct consumer_channel *channel, const char *pathname, int *ret_err)
 {
-	bool lent = channel->lent_to_data_thread;
+	bool lent = channel->lent_to_data_thread, failed = false;
 	int r = 0;
 
+	/* Files still owed to the chunk left are tried at once, for its last packets. */
+	for (uint32_t i = 0; i < channel->nr_streams; i++)
+		channel->streams[i].files_retry_ns = 0;
 	take_and_drain(channel, lent);
 	strcpy(channel->pathname, pathname);
-	if (pathname[0])
-		r = channel_create_index_dir(channel);
+	r = pathname[0] ? channel_create_index_dir(channel) : 0;
+	/*
+	 * Every stream moves, whatever happens to the others: one whose files
+	 * cannot be made (disk full) gets them at a later packet (files_error).
+	 * Moved to no trace chunk (empty pathname), a stream has no files.
+	 */
 	for (uint32_t i = 0; i < channel->nr_streams; i++) {
 		struct consumer_stream *stream = &channel->streams[i];
 
 		channel_stream_close_files(stream);
-		if (r == 0 && pathname[0])
-			r = channel_stream_open_files(stream, 0);
+		stream->files_error = r < 0          ? -EIO
+		                      : !pathname[0] ? 0
+		                                     : channel_stream_open_files(stream, 0);
+		stream->files_retry_ns = rt_monotonic_ns();
+		if (stream->files_error < 0 && !failed)
+			*ret_err = -stream->files_error;
+		failed |= stream->files_error < 0;
 	}
 	if (lent && !give_back(channel))
 		return CONSUMERD_ROTATION_FAIL;
-	return r < 0 ? CONSUMERD_ROTATION_FAIL : 0;
+	return failed ? CONSUMERD_ROTATION_FAIL : 0;
 }
 
 static int rotate_relay_data(struct consumer_channel *channel, bool to_chunk)
@@ -121,6 +134,7 @@ static int rotate_metadata(struct consumer_channel *channel, const char *pathnam
 	channel->metadata_file_bytes = 0;
 	strcpy(channel->pathname, pathname);
 	r = pathname[0] ? channel_open_metadata_file(channel) : 0;
+	channel->metadata_file_owed = r < 0;
 	return r < 0 ? CONSUMERD_ROTATION_FAIL : 0;
 }
 
@@ -129,7 +143,7 @@ int cmd_rotate_channel(const struct command_request *req)
 	struct consumer_rotate_channel msg;
 	struct consumer_channel *channel;
 	bool to_chunk;
-	int code;
+	int code, err = 0;
 
 	memcpy(&msg, req->payload, sizeof(msg));
 	channel = channel_registry_find(msg.key);
@@ -155,11 +169,11 @@ int cmd_rotate_channel(const struct command_request *req)
 		           ? rotate_relay_data(channel, to_chunk)
 		           : rotate_relay_metadata(channel, to_chunk);
 	else if (channel->type == CONSUMER_CHANNEL_TYPE_DATA)
-		code = rotate_data(channel, msg.pathname);
+		code = rotate_data(channel, msg.pathname, &err);
 	else
 		code = rotate_metadata(channel, msg.pathname);
 	if (code)
-		return command_reply_error(req, code);
+		return command_reply_error_errno(req, code, err);
 	log_info("Channel %s (key %" PRIu64 ") rotated into %s", channel->name, channel->key,
 	         to_chunk ? channel->pathname : "no trace chunk");
 	return command_reply(req, NULL, 0);

@@ -56,7 +56,7 @@ static const struct command_desc command_table[_CONSUMER_COMMAND_MAX] = {
     COMMAND(CREATE_TRACE_CHUNK, cmd_create_trace_chunk, struct consumer_trace_chunk),
     COMMAND(CLOSE_TRACE_CHUNK, cmd_close_trace_chunk, struct consumer_trace_chunk),
     COMMAND(TRACE_CHUNK_EXISTS, cmd_trace_chunk_exists, struct consumer_trace_chunk),
-    COMMAND_UNSUPPORTED(CLEAR_CHANNEL),
+    COMMAND(CLEAR_CHANNEL, cmd_clear_channel, struct consumer_channel_key),
     COMMAND_UNSUPPORTED(OPEN_CHANNEL_PACKETS),
 };
 
@@ -68,6 +68,15 @@ int command_reply(const struct command_request *req, const void *payload, uint32
 int command_reply_error(const struct command_request *req, int code)
 {
 	return comm_send(req->sock, req->type, -code, NULL, 0, NULL, 0);
+}
+
+int command_reply_error_errno(const struct command_request *req, int code, int err)
+{
+	int32_t value = err;
+
+	if (err <= 0)
+		return command_reply_error(req, code);
+	return comm_send(req->sock, req->type, -code, &value, sizeof(value), NULL, 0);
 }
 
 bool command_string_is_terminated(const char *s, size_t size)

@@ -44,6 +44,8 @@ typedef int (*command_handler_fn)(const struct command_request *req);
 int command_reply(const struct command_request *req, const void *payload, uint32_t len);
 /* Reply carrying status -code (enum consumer_return_code) and no payload. */
 int command_reply_error(const struct command_request *req, int code);
+/* The same, with the errno behind it (positive; 0: none) as consumer-msg.h allows. */
+int command_reply_error_errno(const struct command_request *req, int code, int err);
 
 /* True when s holds a NUL within its size bytes. */
 bool command_string_is_terminated(const char *s, size_t size);
@@ -67,6 +69,7 @@ int cmd_discarded_events(const struct command_request *req);
 int cmd_lost_packets(const struct command_request *req);
 int cmd_snapshot_channel(const struct command_request *req);
 int cmd_rotate_channel(const struct command_request *req);
+int cmd_clear_channel(const struct command_request *req);
 int cmd_add_relayd_socket(const struct command_request *req);
 int cmd_destroy_relayd(const struct command_request *req);
 int cmd_create_trace_chunk(const struct command_request *req);

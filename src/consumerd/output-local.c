@@ -3,7 +3,9 @@
  * Local output: each stream is <pathname>/<name>_<cpu>[_<n>] with its index
  * <pathname>/index/<name>_<cpu>[_<n>].idx, the metadata <pathname>/metadata.
  * A packet that cannot be written is cut back out of both files, so that
- * they always hold whole packets and agree with each other.
+ * they always hold whole packets and agree with each other. Files a
+ * rotation could not create (disk full) are created before the next packet
+ * or metadata written: packets are counted as lost until they can be.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include "channel.h"
+#include "common/clock.h"
 #include "common/comm/consumer-msg.h"
 #include "common/io.h"
 #include "common/log.h"
@@ -19,6 +22,8 @@
 #include "ctf/packet.h"
 #include "output-files.h"
 #include "output.h"
+
+#define OWED_FILES_RETRY_NS 250000000ull /* a full disk costs a log line per attempt */
 
 static int local_open(struct consumer_channel *channel)
 {
@@ -99,6 +104,23 @@ static void local_next_tracefile_if_full(struct consumer_stream *stream, uint64_
 	          next, data_name, strerror(-r));
 }
 
+/* The files a rotation owes the stream (files_error), one attempt per retry period. */
+static int local_make_owed_files(struct consumer_stream *stream)
+{
+	uint64_t now = rt_monotonic_ns();
+
+	if (now - stream->files_retry_ns < OWED_FILES_RETRY_NS)
+		return stream->files_error;
+	stream->files_retry_ns = now;
+	stream->files_error = channel_create_index_dir(stream->channel) < 0
+	                          ? -EIO
+	                          : channel_stream_open_files(stream, 0);
+	if (stream->files_error < 0)
+		return stream->files_error;
+	log_info("Trace file %s created after the rotation that could not", stream->data_file_name);
+	return 0;
+}
+
 static int local_write_packet(struct consumer_stream *stream, void *packet,
                               const struct ctf_packet_info *info)
 {
@@ -106,6 +128,8 @@ static int local_write_packet(struct consumer_stream *stream, void *packet,
 	struct ctf_index_entry entry;
 	int r;
 
+	if (stream->files_error < 0 && (r = local_make_owed_files(stream)) < 0)
+		return r;
 	/* Moved to no trace chunk (a stopped session rotated): nowhere to write. */
 	if (stream->data_fd < 0)
 		return -ENOENT;
@@ -143,7 +167,14 @@ static int local_write_packet(struct consumer_stream *stream, void *packet,
 
 static int local_append_metadata(struct consumer_channel *channel, const char *text, uint64_t len)
 {
-	int r = ctf_metadata_write(channel->metadata_fd, channel->uuid, text, len);
+	int r;
+
+	if (channel->metadata_file_owed) {
+		if (channel_open_metadata_file(channel) < 0)
+			return -CONSUMERD_OUTFD_ERROR;
+		channel->metadata_file_owed = false;
+	}
+	r = ctf_metadata_write(channel->metadata_fd, channel->uuid, text, len);
 
 	if (r < 0) {
 		log_error("Cannot write %" PRIu64 " bytes of metadata to %s: %s", len,

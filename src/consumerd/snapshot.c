@@ -325,6 +325,6 @@ int cmd_snapshot_channel(const struct command_request *req)
 	if (r == -EPIPE)
 		return command_reply_error(req, CONSUMERD_RELAYD_FAIL);
 	if (r < 0)
-		return command_reply_error(req, CONSUMERD_SNAPSHOT_FAILED);
+		return command_reply_error_errno(req, CONSUMERD_SNAPSHOT_FAILED, -r);
 	return command_reply(req, NULL, 0);
 }

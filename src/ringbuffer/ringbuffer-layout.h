@@ -112,6 +112,7 @@ struct rb_stream {
 	uint64_t snap_pos;     /* its position */
 	uint64_t snap_page;    /* overwrite mode: its page */
 	uint64_t consumer_pos; /* consumer's private copy of [R], see ringbuffer.c */
+	uint64_t clear_pos;    /* reads start at or above it (clear.c, C3) */
 	size_t map_size;
 	struct rb_stream_attr attr;
 };

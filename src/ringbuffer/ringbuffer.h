@@ -208,6 +208,16 @@ void rb_snapshot_range(const struct rb_stream *stream, uint64_t max_packets, uin
 int rb_snapshot_get(struct rb_stream *stream, uint64_t pos, struct rb_subbuf *ret_subbuf);
 bool rb_snapshot_put(struct rb_stream *stream, const struct rb_subbuf *subbuf);
 
+/*
+ * Clear (algorithm and invariants at the top of clear.c): flushes the
+ * stream, then discards every packet closed so far, so that later snapshot
+ * reads and the consumer see only what producers write from then on.
+ * Producers go on undisturbed; discarded-event and sequence counters are
+ * kept. Consumer side, on the thread that reads the stream; -EBUSY while a
+ * packet got is not put back.
+ */
+int rb_stream_clear(struct rb_stream *stream);
+
 /* Clears the eventfd; call after a wakeup, before reading sub-buffers. */
 void rb_consumer_clear_wakeup(struct rb_stream *stream);
 int rb_stream_wakeup_fd(const struct rb_stream *stream);

@@ -22,8 +22,9 @@
  *      slots may now name its old spare page under their old tag), and in
  *      overwrite mode end - N * S (older packets' slots have been reused).
  *      A snapshot stream is not drained, so consumer_pos stays at 0 and the
- *      snapshot reads the last N packets. Draining and snapshot reads of a
- *      stream must not be interleaved by two threads: they share the spare.
+ *      snapshot reads the last N packets, unless a clear moved the floor
+ *      (clear_pos, C3 in clear.c) above it: nothing below it is read. Draining and snapshot reads
+ * of a stream must not be interleaved by two threads: they share the spare.
  *
  * Discard mode:
  *  S1d A packet b in [consumer_pos, end) whose [D] == b / S + 1 (acquire,
@@ -65,12 +66,18 @@
 
 #include <errno.h>
 
+/* S0: reads start at the consumer's [R] copy, or above, where a clear left them (clear.c). */
+static uint64_t rb_snapshot_floor(const struct rb_stream *stream)
+{
+	return stream->clear_pos > stream->consumer_pos ? stream->clear_pos : stream->consumer_pos;
+}
+
 void rb_snapshot_range(const struct rb_stream *stream, uint64_t max_packets, uint64_t *ret_begin,
                        uint64_t *ret_end)
 {
 	uint64_t end =
 	    __atomic_load_n(&stream->ctl->write_pos, __ATOMIC_ACQUIRE) & ~stream->offset_mask;
-	uint64_t begin = stream->consumer_pos;
+	uint64_t begin = rb_snapshot_floor(stream);
 	uint64_t packets = end >> stream->subbuf_shift;
 
 	/* S0. */
@@ -100,7 +107,7 @@ int rb_snapshot_get(struct rb_stream *stream, uint64_t pos, struct rb_subbuf *re
 			return r;
 	} else {
 		/* S1d. */
-		if (pos < stream->consumer_pos)
+		if (pos < rb_snapshot_floor(stream))
 			return -ESTALE;
 		sb = &stream->ctl->subbuf[(pos & stream->buf_mask) >> stream->subbuf_shift];
 		if (__atomic_load_n(&sb->delivered_seq, __ATOMIC_ACQUIRE) != seq + 1)

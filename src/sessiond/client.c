@@ -193,6 +193,7 @@ static int client_dispatch(const struct client_conn *c, const struct comm_frame 
 	    .var_len = frame->payload_len - (uint32_t)sizeof(struct client_msg),
 	    .cred = c->cred,
 	};
+	cmd_reset_error_detail();
 	session_list_lock();
 	r = cmd->handler(&ctx, &reply);
 	session_list_unlock();
@@ -205,6 +206,10 @@ static int client_dispatch(const struct client_conn *c, const struct comm_frame 
 	if (r < 0) {
 		free(reply.payload);
 		reply = (struct cmd_reply){0};
+		/* The detail, if any, travels with the error (client-msg.h). */
+		if (cmd_error_detail()[0])
+			return client_reply(c->fd, frame->type, r, cmd_error_detail(),
+			                    (uint32_t)strlen(cmd_error_detail()) + 1);
 	}
 	r = client_reply(c->fd, frame->type, r < 0 ? r : 0, reply.payload, reply.len);
 	free(reply.payload);
@@ -415,7 +420,8 @@ void client_listener_stop(void)
 	deadline.tv_sec += CLIENT_STOP_WAIT_MS / 1000;
 	pthread_mutex_lock(&conns_lock);
 	stopping = true;
-	cds_list_for_each_entry(c, &conns, node)(void) shutdown(c->fd, SHUT_RDWR);
+	cds_list_for_each_entry (c, &conns, node)
+		(void)shutdown(c->fd, SHUT_RDWR);
 	while (nr_conns > 0) {
 		if (pthread_cond_timedwait(&conns_drained, &conns_lock, &deadline) == ETIMEDOUT) {
 			log_warn("%u client connection(s) still busy at shutdown", nr_conns);

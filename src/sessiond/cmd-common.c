@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,4 +124,25 @@ int cmd_client_home_dir(uid_t uid, char ret_path[PATH_MAX])
 	if (snprintf(ret_path, PATH_MAX, "%s", found->pw_dir) >= PATH_MAX)
 		return -ENAMETOOLONG;
 	return 0;
+}
+
+static __thread char error_detail[RINGTRACE_ERROR_DETAIL_MAX];
+
+void cmd_set_error_detail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(error_detail, sizeof(error_detail), fmt, ap);
+	va_end(ap);
+}
+
+const char *cmd_error_detail(void)
+{
+	return error_detail;
+}
+
+void cmd_reset_error_detail(void)
+{
+	error_detail[0] = '\0';
 }

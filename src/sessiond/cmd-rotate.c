@@ -23,7 +23,16 @@
  * instead of archived (it still uses up an index, as lttng's); before the
  * first rotation the chunk's ust/ is deleted and the channels start again
  * in the same place. What the buffers held goes with the old chunk, so only
- * events recorded after the clear remain.
+ * events recorded after the clear remain. A snapshot session's clear empties
+ * its ring buffers only (cmd-clear-snapshot.c).
+ *
+ * A full disk (or any error making the new chunk's files) does not stop a
+ * local rotation half-way: every channel moves, the old chunk is archived
+ * as usual (what could not be written in it is counted as lost packets),
+ * and the command fails with ROTATION_FAIL_CONSUMER and a detail naming the
+ * new chunk and the errno. The consumer makes the missing files once it
+ * can, and metadata the registry could not push is pushed again before the
+ * next rotation, so the next archive is complete.
  *
  * A session streamed to a relay daemon has its chunks on the relay, which
  * lays them out as above: the consumer creates chunk index + 1 there, moves
@@ -32,7 +41,6 @@
  * (clear); the relay's path of the archive is returned as its location.
  */
 #include <errno.h>
-#include <ftw.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,7 +68,8 @@ struct rotate_walk {
 	struct session *s;
 	char new_root[PATH_MAX]; /* output_path + the new chunk_dir */
 	bool to_none;            /* the channels go to no chunk: they are told an empty path */
-	int error;
+	int error;               /* the first channel's error */
+	int err;                 /* the errno the consumer gave for it, 0 if none */
 };
 
 /* What the session owner's process does on disk (async-signal-safe calls only). */
@@ -97,7 +106,11 @@ static void rotate_channel(struct rotate_walk *w, uint64_t key, struct ust_regis
 		log_error("Session %s: rotation of consumer channel %" PRIu64
 		          " into %s failed (%d): it writes nothing until the next rotation",
 		          w->s->name, key, path[0] ? path : "no chunk", r);
-		walk_failed(w, cmd_error_from_consumer(r));
+		if (!w->error)
+			w->err = consumer_last_errno();
+		walk_failed(w, r == -CONSUMERD_ROTATION_FAIL || r == -CONSUMERD_OUTFD_ERROR
+		                   ? -RINGTRACE_ERR_ROTATION_FAIL_CONSUMER
+		                   : cmd_error_from_consumer(r));
 	}
 }
 
@@ -214,6 +227,13 @@ static int rotate_channels(struct session *s, const char *new_dir, struct rotate
 	return w->error;
 }
 
+static int push_pending_metadata(struct buffer *buf, void *arg)
+{
+	(void)arg;
+	ust_registry_push_pending(buf->registry);
+	return 0;
+}
+
 /* The name of the chunk after the current one, beginning now: "/<now>-<index + 1>". */
 static int next_chunk_dir(const struct session *s, time_t now, char ret[sizeof(s->chunk_dir)])
 {
@@ -275,16 +295,30 @@ static int session_rotate(struct session *s, char ret_archive[PATH_MAX])
 	if (r < 0)
 		return r;
 	archive_pending_chunks(s);
+	/* Metadata a full disk kept out of the chunk left goes into it now, if it can. */
+	buffer_for_each(s, push_pending_metadata, NULL);
 	moved = rotate_channels(s, reopen ? new_dir : NULL, &w);
 	r = archive_current_chunk(s, now, ret_archive);
+	/* The channels write to the new chunk whether or not the old one could be moved. */
 	if (reopen)
 		chunk_started(s, new_dir, now);
 	else
 		s->chunk_closed = true;
 	s->rotated = true;
-	if (moved < 0 || r < 0)
+	if (r < 0)
 		return moved < 0 ? moved : r;
 	log_info("Session %s: trace chunk archived in %s", s->name, ret_archive);
+	if (moved < 0) {
+		log_error("Session %s: the new trace chunk %s is incomplete (files the consumer "
+		          "could not create or write: %s); they are made as soon as they can be, "
+		          "and the next rotation archives them",
+		          s->name, w.new_root, w.err ? strerror(w.err) : "see its log");
+		cmd_set_error_detail("%s: %s: trace files or metadata missing; they are made as "
+		                     "soon as they can be. The chunk before is archived in %s",
+		                     w.new_root, w.err ? strerror(w.err) : "see the consumer's log",
+		                     ret_archive);
+		return moved;
+	}
 	return 0;
 }
 
@@ -431,28 +465,6 @@ void cmd_session_archive_last_chunk(struct session *s)
 		log_info("Session %s: last trace chunk archived in %s", s->name, archive);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	if (remove(path) < 0 && errno != ENOENT) {
-		log_error("Cannot remove %s: %s", path, strerror(errno));
-		return -errno;
-	}
-	return 0;
-}
-
-/* rm -r path (symbolic links are removed, never followed); a missing path is fine. */
-static int remove_tree(const char *path)
-{
-	int r = nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-
-	if (r < 0 && errno == ENOENT)
-		return 0;
-	return r < 0 ? -errno : r;
-}
-
 /* A stopped session's chunk is deleted and none is opened before the next start. */
 static int session_clear_stopped(struct session *s, const char *old_root)
 {
@@ -463,7 +475,7 @@ static int session_clear_stopped(struct session *s, const char *old_root)
 	s->chunk_closed = true;
 	/* As lttng's, whose clear is a rotation: no rotation follows before the next start. */
 	s->rotated_after_last_stop = s->cleared_after_last_stop = true;
-	if (remove_tree(old_root) < 0)
+	if (rt_remove_tree(old_root) < 0)
 		return -RINGTRACE_ERR_FATAL;
 	log_info("Session %s: cleared (chunk %s deleted)", s->name, old_root);
 	return r;
@@ -482,7 +494,7 @@ static int session_clear(struct session *s)
 	if (!s->active)
 		return session_clear_stopped(s, old_root);
 	/* The first chunk is cleared in place: its files go before the channels reopen them. */
-	if (first && remove_tree(old_root) < 0)
+	if (first && rt_remove_tree(old_root) < 0)
 		return -RINGTRACE_ERR_FATAL;
 	r = first ? 0 : next_chunk_dir(s, now, new_dir);
 	if (r == 0)
@@ -496,7 +508,7 @@ static int session_clear(struct session *s)
 			r = access_run_as(s->uid, s->gid, make_dir, ust);
 		if (r < 0)
 			log_error("Session %s: cannot create %s: %s", s->name, ust, strerror(-r));
-		if (remove_tree(old_root) < 0)
+		if (rt_remove_tree(old_root) < 0)
 			return -RINGTRACE_ERR_FATAL;
 	}
 	log_info("Session %s: cleared (chunk %s deleted)", s->name, old_root);
@@ -511,8 +523,12 @@ int cmd_clear_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	(void)reply;
 	if (r < 0)
 		return r;
-	/* Nothing was recorded, or nothing since a stopped session's chunk was closed. */
-	if (!s->has_been_started || s->chunk_closed)
+	if (!s->has_been_started)
+		return 0; /* nothing was recorded */
+	if (s->snapshot_mode)
+		return cmd_snapshot_session_clear(s);
+	/* Nothing recorded since a stopped session's chunk was closed. */
+	if (s->chunk_closed)
 		return 0;
 	if (s->relay && s->relay->connected) {
 		r = session_rotate_relay(s, RELAYD_CHUNK_CLOSE_DELETE, NULL);
@@ -520,7 +536,7 @@ int cmd_clear_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 			s->rotated_after_last_stop = s->cleared_after_last_stop = true;
 		return r;
 	}
-	if (s->snapshot_mode || !s->output_path[0]) {
+	if (!s->output_path[0]) {
 		log_warn("Session %s: clear of a session without local output is not supported",
 		         s->name);
 		return -RINGTRACE_ERR_NOT_SUPPORTED;

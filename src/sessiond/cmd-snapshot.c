@@ -28,6 +28,9 @@
  * id n), the channels as above with paths relative to that chunk, the chunk
  * closed (NO_OPERATION), the connections released. The relay writes
  * <session dir>/<chunk name>/ust/uid/<uid>/<bits>-bit/, without index/.
+ *
+ * A local snapshot the consumer could not write whole is removed
+ * (SNAPSHOT_FAIL): see discard_incomplete().
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -224,6 +227,7 @@ struct snapshot_walk {
 	uint64_t cur_packets; /* size pass: packets per stream already counted */
 	uint64_t total;       /* size pass: bytes one more packet per stream adds */
 	int error;
+	int err; /* the errno the consumer gave for the error, 0 if none */
 };
 
 static const struct session_channel *channel_by_id(const struct session *s, uint32_t id)
@@ -288,6 +292,7 @@ static int snapshot_one(struct snapshot_walk *w, uint64_t key, bool metadata, co
 		          consumer_strerror(r));
 		w->error = r == -CONSUMERD_SNAPSHOT_FAILED ? -RINGTRACE_ERR_SNAPSHOT_FAIL
 		                                           : cmd_error_from_consumer(r);
+		w->err = consumer_last_errno();
 		return 1;
 	}
 	return 0;
@@ -380,6 +385,27 @@ static int snapshot_record_net(struct session *s, const struct session_snapshot_
 	return r;
 }
 
+/*
+ * A snapshot that could not be written whole (disk full, output gone) is
+ * removed: its metadata comes last, so what is left would not even read,
+ * and it holds the space the next snapshot needs. The command fails.
+ */
+static void discard_incomplete(const struct session *s, const char *dir, int err)
+{
+	const char *why = err ? strerror(err) : "see the consumer daemon's log";
+	int r = rt_remove_tree(dir);
+
+	if (r < 0) {
+		log_error("Session %s: incomplete snapshot %s could not all be removed: %s",
+		          s->name, dir, strerror(-r));
+		cmd_set_error_detail("%s: %s; this incomplete snapshot could not all be removed",
+		                     dir, why);
+		return;
+	}
+	log_error("Session %s: incomplete snapshot %s removed", s->name, dir);
+	cmd_set_error_detail("%s: %s; this incomplete snapshot was removed", dir, why);
+}
+
 static int snapshot_record(struct session *s, const struct session_snapshot_output *out)
 {
 	struct snapshot_walk w = {.s = s};
@@ -408,11 +434,14 @@ static int snapshot_record(struct session *s, const struct session_snapshot_outp
 	if (r < 0) {
 		log_error("Session %s: cannot create snapshot directory %s: %s", s->name, ust,
 		          strerror(-r));
+		cmd_set_error_detail("cannot create %s: %s", ust, strerror(-r));
 		return -RINGTRACE_ERR_CREATE_DIR_FAIL;
 	}
 	r = walk_channels(&w);
-	if (r < 0)
+	if (r < 0) {
+		discard_incomplete(s, dir, w.err);
 		return r;
+	}
 	log_info("Session %s: snapshot recorded in %s (%" PRIu64 " packets per stream at most, "
 	         "0: all)",
 	         s->name, dir, w.nb_packets);

@@ -74,6 +74,8 @@ int cmd_session_list_rotation_schedules(const struct cmd_ctx *ctx, struct cmd_re
  * when url does not parse or resolve (s unchanged).
  */
 int cmd_snapshot_session_init(struct session *s, const char *url);
+/* CLEAR_SESSION of a started snapshot session: its ring buffers only (cmd-clear-snapshot.c). */
+int cmd_snapshot_session_clear(struct session *s);
 
 /* Helpers shared by the handlers (cmd-common.c). */
 
@@ -101,6 +103,14 @@ int cmd_check_buffer_type(const struct ringtrace_domain *domain);
 int cmd_client_home_dir(uid_t uid, char ret_path[PATH_MAX]);
 /* Maps an error of consumer.h to a client error code. */
 int cmd_error_from_consumer(int r);
+/*
+ * A text for the user, sent with the error reply of the client command the
+ * calling thread serves (client-msg.h); cmd_error_detail() gives it ("" if
+ * none) and client.c resets it before each command.
+ */
+void cmd_set_error_detail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *cmd_error_detail(void);
+void cmd_reset_error_detail(void);
 /* The public description of a session (LIST_SESSIONS, CREATE_SESSION_EXT reply). */
 void cmd_session_info(const struct session *s, struct ringtrace_session *ret);
 /* Reply payload of count elements of elem_size bytes, taking ownership of array. */

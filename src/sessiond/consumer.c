@@ -415,6 +415,14 @@ void consumer_shutdown(void)
  * (only when the status is 0). Transport failures return -EPIPE after the
  * consumer was killed.
  */
+/* The errno behind the calling thread's last failed request, when the consumer told it. */
+static __thread int32_t consumer_errno;
+
+int consumer_last_errno(void)
+{
+	return consumer_errno > 0 ? consumer_errno : 0;
+}
+
 static int consumer_call_fds_locked(uint32_t type, const void *req, uint32_t req_len,
                                     const int *fds, unsigned nr_fds, void *reply,
                                     uint32_t reply_len)
@@ -433,7 +441,9 @@ static int consumer_call_fds_locked(uint32_t type, const void *req, uint32_t req
 		consumer_lost_locked("cannot send %s: %s", command_name(type), strerror(-r));
 		return -EPIPE;
 	}
-	r = comm_recv(consumer_fd, &frame, &payload, reply_len, NULL, 0);
+	consumer_errno = 0;
+	r = comm_recv(consumer_fd, &frame, &payload,
+	              reply_len > sizeof(int32_t) ? reply_len : sizeof(int32_t), NULL, 0);
 	if (r == -EAGAIN || r == -EWOULDBLOCK) {
 		consumer_lost_locked("did not answer %s within %d ms", command_name(type),
 		                     CONSUMER_REPLY_TIMEOUT_MS);
@@ -449,7 +459,8 @@ static int consumer_call_fds_locked(uint32_t type, const void *req, uint32_t req
 		return -EPIPE;
 	}
 	if (frame.type != type || frame.status > 0 ||
-	    (frame.status == 0 && frame.payload_len != reply_len)) {
+	    (frame.status == 0 && frame.payload_len != reply_len) ||
+	    (frame.status < 0 && frame.payload_len != 0 && frame.payload_len != sizeof(int32_t))) {
 		consumer_lost_locked("sent an unexpected reply to %s (type %" PRIu32
 		                     ", status %" PRId32 ", %" PRIu32 " bytes)",
 		                     command_name(type), frame.type, frame.status,
@@ -463,6 +474,8 @@ static int consumer_call_fds_locked(uint32_t type, const void *req, uint32_t req
 			         command_name(type), frame.status);
 			return -CONSUMERD_FATAL;
 		}
+		if (frame.payload_len == sizeof(int32_t))
+			memcpy(&consumer_errno, payload, sizeof(int32_t));
 		return frame.status;
 	}
 	if (reply_len)
@@ -678,6 +691,11 @@ int consumer_rotate_channel(uint64_t key, const char *path)
 		return -ENAMETOOLONG;
 	strcpy(req.pathname, path);
 	return consumer_call_for_key(CONSUMER_ROTATE_CHANNEL, key, &req, sizeof(req), NULL, 0);
+}
+
+int consumer_clear_channel(uint64_t key)
+{
+	return consumer_call_key(CONSUMER_CLEAR_CHANNEL, key);
 }
 
 int consumer_destroy_channel(uint64_t key)

@@ -85,6 +85,10 @@ int consumer_trace_chunk_exists(uint64_t session_id, uint64_t chunk_id);
 
 /* ROTATE_CHANNEL (consumer-msg.h): the channel's output moves to path. */
 int consumer_rotate_channel(uint64_t key, const char *path);
+/* After a failed request of this thread: the errno the consumer gave (ENOSPC...), or 0. */
+int consumer_last_errno(void);
+/* CLEAR_CHANNEL (consumer-msg.h): an unmonitored channel's ring buffers are emptied. */
+int consumer_clear_channel(uint64_t key);
 int consumer_destroy_channel(uint64_t key);
 /* 1 pending, 0 not, negative on error; 0 when no consumer is running. */
 int consumer_data_pending(uint64_t session_id);

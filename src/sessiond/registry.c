@@ -361,6 +361,16 @@ int ust_registry_rotate_metadata(struct ust_registry *reg, const char *path)
 	return r;
 }
 
+int ust_registry_push_pending(struct ust_registry *reg)
+{
+	int r;
+
+	pthread_mutex_lock(&reg->lock);
+	r = registry_push_locked(reg);
+	pthread_mutex_unlock(&reg->lock);
+	return r;
+}
+
 void ust_registry_close_metadata(struct ust_registry *reg)
 {
 	pthread_mutex_lock(&reg->lock);

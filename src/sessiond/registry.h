@@ -71,6 +71,8 @@ int ust_registry_regenerate_metadata(struct ust_registry *reg);
  * next rotation to a path.
  */
 int ust_registry_rotate_metadata(struct ust_registry *reg, const char *path);
+/* Pushes what the consumer has not taken yet (a push that failed, disk full). */
+int ust_registry_push_pending(struct ust_registry *reg);
 /* Stops pushing (the metadata channel is about to be closed). */
 void ust_registry_close_metadata(struct ust_registry *reg);
 

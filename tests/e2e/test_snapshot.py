@@ -241,7 +241,9 @@ def test_outputs(rt, tmp_path):
     # Not writable: a clear error, and the session keeps working.
     blocked = tmp_path / "blocked"
     blocked.write_text("a file, not a directory")
-    assert snap("record", str(blocked / "x"), code=1) == "Error: Create directory failed\n"
+    assert re.fullmatch(rf"Error: Create directory failed\nError: cannot create {blocked}/x/"
+                        r"snapshot-0-\d{8}-\d{6}-0/ust: Not a directory\n",
+                        snap("record", str(blocked / "x"), code=1))
     assert snap("record", str(other)) == ("Snapshot recorded successfully for session s1\n"
                                           f"Snapshot written at: {other}\n")
     rt.run("stop")
@@ -277,9 +279,12 @@ echo 1000 | taskset -c "$CPU" "$BURST" >/dev/null
 dd if=/dev/zero of="$FULL/filler" bs=4k 2>/dev/null || true
 truncate -s -8192 "$FULL/filler"  # room for the directories, not for the packets
 $R snapshot record 2>&1 || echo "exit $?"
+ls "$FULL"  # the incomplete snapshot is removed
+$R list s1 | grep -o "Recording session s1: \[active snapshot\]"
 rm "$FULL/filler"
 $R snapshot record 2>&1
 find "$FULL" -name metadata | sort
+cp -a "$FULL" "$COPY"
 """
 
 
@@ -287,14 +292,21 @@ find "$FULL" -name metadata | sort
 def test_disk_full(rt, tmp_path):
     full = tmp_path / "full"
     env = dict(rt.env, FULL=str(full), RT=str(BIN["ringtrace"]), BURST=str(example("burst")),
-               CPU=str(min(os.sched_getaffinity(0))))
+               CPU=str(min(os.sched_getaffinity(0))), COPY=str(tmp_path / "copy"))
     r = subprocess.run(["unshare", "-m", "--propagation", "private", "bash", "-c",
                         DISK_FULL_SCRIPT], env=env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stdout + r.stderr
     lines = r.stdout.splitlines()
-    # A clear error; the session goes on and the next snapshot is complete.
-    assert lines[:3] == ["Error: Snapshot record failed", "exit 1",
-                         "Snapshot recorded successfully for session s1"], r.stdout
-    assert len(lines) == 4 and re.fullmatch(
+    # A clear error, nothing half-written left; the session goes on and the next
+    # snapshot is complete.
+    assert lines[0] == "Error: Snapshot record failed" and re.fullmatch(
+        rf"Error: {full}/snapshot-1-\d{{8}}-\d{{6}}-0: No space left on device; this "
+        "incomplete snapshot was removed", lines[1]), r.stdout
+    assert lines[2:6] == ["exit 1", "filler", "Recording session s1: [active snapshot]",
+                          "Snapshot recorded successfully for session s1"], r.stdout
+    assert len(lines) == 7 and re.fullmatch(
         rf"{full}/snapshot-1-\d{{8}}-\d{{6}}-0/ust/uid/{os.getuid()}/64-bit/metadata",
-        lines[3]), r.stdout
+        lines[6]), r.stdout
+    (snapshot,) = (tmp_path / "copy").glob("snapshot-1-*-0")
+    got = seqs(snapshot)
+    assert got == list(range(got[0], 1000)) and len(got) > 500

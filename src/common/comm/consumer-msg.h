@@ -8,7 +8,9 @@
  * session daemon. Command numbers are those of lttng's
  * `enum lttng_consumer_command`; reply status is 0 on success or the
  * negated consumer return code (enum consumer_return_code, from 100 up, as
- * lttng's lttcomm_return_code).
+ * lttng's lttcomm_return_code). An error reply to SNAPSHOT_CHANNEL or
+ * ROTATE_CHANNEL may carry one int32_t: the errno behind the failure
+ * (positive, e.g. ENOSPC), so that the user is told what went wrong.
  */
 
 #include <limits.h>
@@ -44,7 +46,7 @@ enum consumer_command {
 	CONSUMER_CREATE_TRACE_CHUNK = 23, /* req: consumer_trace_chunk */
 	CONSUMER_CLOSE_TRACE_CHUNK = 24, /* req: consumer_trace_chunk; reply: consumer_chunk_path */
 	CONSUMER_TRACE_CHUNK_EXISTS = 25, /* req: consumer_trace_chunk; reply: uint8_t */
-	CONSUMER_CLEAR_CHANNEL = 26,
+	CONSUMER_CLEAR_CHANNEL = 26,      /* req: consumer_channel_key; see below */
 	CONSUMER_OPEN_CHANNEL_PACKETS = 27,
 	_CONSUMER_COMMAND_MAX,
 };
@@ -159,6 +161,14 @@ struct consumer_snapshot_channel {
 } __attribute__((packed));
 
 /*
+ * CLEAR_CHANNEL, for a channel created with monitor 0: a DATA channel's
+ * streams are flushed and what they hold is discarded (producers go on,
+ * discarded and lost counts are kept), so that the next snapshot holds only
+ * later packets; a METADATA channel is left as is. Reply: no payload;
+ * -CONSUMERD_INVALID_PARAMETERS for a monitored channel.
+ */
+
+/*
  * ROTATE_CHANNEL, for a monitored channel: the channel's output moves to
  * pathname (created, owned by the channel's uid/gid). A DATA channel's
  * streams are flushed, every packet delivered so far is written to the
@@ -167,8 +177,10 @@ struct consumer_snapshot_channel {
  * file is closed and a new, empty one opened under pathname: the session
  * daemon then pushes the whole text again from offset 0, so that every
  * chunk holds its own metadata. Reply: no payload; -CONSUMERD_ROTATION_FAIL
- * when the new directory or files cannot be created (the channel then
- * writes nothing until the next successful rotation). An empty pathname
+ * when the new directory or files cannot be created (with the errno; disk
+ * full): the channel is in the new chunk all the same, and the files
+ * missing are created before the next packet (or metadata) written, once
+ * they can be; packets meanwhile are counted as lost. An empty pathname
  * moves the channel to no trace chunk: its files are closed and none is
  * opened (the session daemon pushes no metadata until the next rotation);
  * a relay's streams are rotated to "no chunk". A relay channel's pathname

@@ -151,6 +151,21 @@ static int transport_error(int r)
 	}
 }
 
+static __thread char error_detail[RINGTRACE_ERROR_DETAIL_MAX];
+
+const char *ringtrace_error_detail(void)
+{
+	return error_detail;
+}
+
+/* The text an error reply carries, if it is one (client-msg.h). */
+static void keep_error_detail(const char *payload, uint32_t len)
+{
+	if (len == 0 || len > sizeof(error_detail) || payload[len - 1] != '\0')
+		return;
+	memcpy(error_detail, payload, len);
+}
+
 int ctl_request(enum client_command cmd, const struct client_msg *msg, const void *extra,
                 size_t extra_len, void **ret_payload, size_t *ret_len)
 {
@@ -161,6 +176,7 @@ int ctl_request(enum client_command cmd, const struct client_msg *msg, const voi
 	struct comm_frame frame;
 	int r;
 
+	error_detail[0] = '\0';
 	if (len > CLIENT_MSG_MAX_PAYLOAD)
 		return -RINGTRACE_ERR_INVALID;
 	request = malloc(len);
@@ -181,8 +197,10 @@ int ctl_request(enum client_command cmd, const struct client_msg *msg, const voi
 		return transport_error(r);
 	if (frame.type != (uint32_t)cmd)
 		return -RINGTRACE_ERR_PROTOCOL;
-	if (frame.status < 0)
+	if (frame.status < 0) {
+		keep_error_detail(reply, frame.payload_len);
 		return frame.status;
+	}
 	/* RINGTRACE_OK is accepted as success too, as lttng's LTTNG_OK. */
 	if (frame.status != 0 && frame.status != RINGTRACE_OK)
 		return -RINGTRACE_ERR_PROTOCOL;
