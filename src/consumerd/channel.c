@@ -362,6 +362,7 @@ void channel_flush_streams(struct consumer_channel *channel)
 
 		pthread_mutex_lock(&stream->lock);
 		stream->final_flush_owed = rb_stream_flush_final(stream->rb) == -EAGAIN;
+		stream->quiescent_pos = rb_stream_produced(stream->rb);
 		stream->flushed_at_ns = now_ns;
 		stream->stuck_reported = false;
 		pthread_mutex_unlock(&stream->lock);

@@ -80,12 +80,13 @@ struct consumer_stream {
 	bool stuck_reported;       /* warning already logged for this flush */
 	/* The final flush's header-only packet waits for a free slot (rb_stream_flush_final). */
 	bool final_flush_owed;
+	/* rb_stream_produced() after the last FLUSH_CHANNEL (stop): see stream_output_quiescent().
+	 */
+	uint64_t quiescent_pos;
 	struct epoll_source wakeup_source;
 	/* Relay output: the relay's handle of the stream and the next packet's net_seq_num. */
 	uint64_t relay_handle;
 	uint64_t relay_next_seq;
-	/* 1 once an empty packet was made up to start a live stream: later packet_seq_num + 1. */
-	uint64_t packet_seq_shift;
 };
 
 struct consumer_channel {

@@ -8,7 +8,11 @@
  * (CREATE_TRACE_CHUNK came first): its streams are flushed and drained, then
  * ROTATE_STREAMS tells the relay that each stream's packets from the next
  * net_seq_num on belong to that chunk; a metadata stream moves at once, and
- * the whole metadata pushed again afterwards goes to the new chunk.
+ * the whole metadata pushed again afterwards goes to the new chunk. A
+ * stream that never sent a packet first gets a header-only one from its
+ * ring buffer (rb_stream_flush_empty(), as lttng's consumer flushes an
+ * empty packet for a stream that produced nothing in the closing chunk):
+ * the relay moves a stream only once it has the packet before the position.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -19,7 +23,6 @@
 
 #include "channel.h"
 #include "command.h"
-#include "common/clock.h"
 #include "common/comm/consumer-msg.h"
 #include "common/log.h"
 #include "common/macros.h"
@@ -83,8 +86,11 @@ static int rotate_relay_data(struct consumer_channel *channel)
 	for (uint32_t i = 0; i < channel->nr_streams; i++) {
 		struct consumer_stream *stream = &channel->streams[i];
 
-		if (stream->relay_next_seq == 0)
-			relay_output_first_packet(stream, rt_clock_read());
+		if (stream->relay_next_seq == 0 && stream_output_flush_empty(stream) < 0)
+			log_warn(
+			    "%s: no empty packet could start it before the rotation; the relay "
+			    "keeps it in the previous chunk",
+			    stream->data_file_name);
 		pos[i] = (struct relay_rotate_position){.handle = stream->relay_handle,
 		                                        .seq = stream->relay_next_seq};
 	}

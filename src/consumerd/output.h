@@ -59,11 +59,5 @@ struct output_ops {
 	int (*restart_metadata)(struct consumer_channel *channel);
 };
 
-/*
- * Relay output: a stream that never sent a packet sends an empty one
- * (header only, begin = end = timestamp, trace clock); its stream lock held.
- */
-void relay_output_first_packet(struct consumer_stream *stream, uint64_t timestamp);
-
 extern const struct output_ops output_local_ops;
 extern const struct output_ops output_relay_ops;

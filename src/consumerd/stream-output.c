@@ -94,6 +94,25 @@ int stream_output_flush_final(struct consumer_stream *stream)
 	return r;
 }
 
+int stream_output_flush_empty(struct consumer_stream *stream)
+{
+	uint32_t ring = stream->channel->num_subbuf;
+	int r = rb_stream_flush_empty(stream->rb);
+
+	stream_output_drain(stream, ring);
+	if (r == -EAGAIN) {
+		r = rb_stream_flush_empty(stream->rb);
+		stream_output_drain(stream, ring);
+	}
+	return r;
+}
+
+bool stream_output_quiescent(const struct consumer_stream *stream)
+{
+	return stream->flushed_at_ns != 0 &&
+	       rb_stream_produced(stream->rb) == stream->quiescent_pos;
+}
+
 bool stream_output_drain(struct consumer_stream *stream, uint32_t max_packets)
 {
 	struct rb_subbuf subbuf;

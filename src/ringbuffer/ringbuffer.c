@@ -657,6 +657,11 @@ bool rb_stream_data_pending(const struct rb_stream *stream)
 	       (write_pos & stream->offset_mask) > stream->header_size;
 }
 
+uint64_t rb_stream_produced(const struct rb_stream *stream)
+{
+	return __atomic_load_n(&stream->ctl->write_pos, __ATOMIC_ACQUIRE);
+}
+
 uint64_t rb_stream_events_discarded(const struct rb_stream *stream)
 {
 	/* M6. */

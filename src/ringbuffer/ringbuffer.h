@@ -240,6 +240,13 @@ int rb_stream_wakeup_fd(const struct rb_stream *stream);
  */
 bool rb_stream_data_pending(const struct rb_stream *stream);
 
+/*
+ * [W]: how far producers and flushes have reserved, in bytes since the
+ * stream's creation; it only grows, with every record and every flush that
+ * closes or makes a packet.
+ */
+uint64_t rb_stream_produced(const struct rb_stream *stream);
+
 /* Cumulative number of discarded records. */
 uint64_t rb_stream_events_discarded(const struct rb_stream *stream);
 
