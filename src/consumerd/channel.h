@@ -73,6 +73,7 @@ struct consumer_stream {
 	uint64_t bytes_written_total;
 	uint64_t lost_packets;           /* write errors + packet sequence gaps */
 	uint64_t next_seq_num;           /* expected packet_seq_num of the next packet */
+	uint64_t chunk_first_seq;        /* next_seq_num when the current trace chunk began */
 	uint64_t events_discarded_floor; /* highest events_discarded written so far */
 	/* Stuck detection for DATA_PENDING (clock: CLOCK_MONOTONIC ns). */
 	uint64_t last_progress_ns; /* last time a sub-buffer was consumed */

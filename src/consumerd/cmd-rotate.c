@@ -8,11 +8,18 @@
  * (CREATE_TRACE_CHUNK came first): its streams are flushed and drained, then
  * ROTATE_STREAMS tells the relay that each stream's packets from the next
  * net_seq_num on belong to that chunk; a metadata stream moves at once, and
- * the whole metadata pushed again afterwards goes to the new chunk. A
- * stream that never sent a packet first gets a header-only one from its
- * ring buffer (rb_stream_flush_empty(), as lttng's consumer flushes an
- * empty packet for a stream that produced nothing in the closing chunk):
- * the relay moves a stream only once it has the packet before the position.
+ * the whole metadata pushed again afterwards goes to the new chunk.
+ *
+ * Empty packets, as lttng 2.13.9's consumer makes them (consumer.c,
+ * lttng_consumer_rotate_channel): a stream that got no packet from its ring
+ * in the closing chunk is flushed with rb_stream_flush_empty() (lttng's
+ * flush_buffer(producer_active = 0)), so that no chunk holds an empty file
+ * and a relay, which moves a stream only once it has the packet before the
+ * position, gets one; the others get the final flush, which carries the
+ * chunk's discards. Then, in a running session, every stream is flushed
+ * with rb_stream_flush_empty() again in the new chunk (lttng's "open
+ * packet"): its first packet stamps the chunk's beginning. When the ring is
+ * full there is no such packet, and the next rotation's flush makes one.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -32,15 +39,47 @@
 #include "ringbuffer/ringbuffer.h"
 #include "stream-output.h"
 
-/* Flushes and drains every stream of a channel taken from the data thread if lent. */
-static void take_and_drain(struct consumer_channel *channel, bool lent)
+/*
+ * The closing chunk's last flush and drain (see the top of this file).
+ * Returns whether the stream was quiescent (its session stopped).
+ */
+static bool close_chunk(struct consumer_stream *stream)
+{
+	bool stopped = stream_output_quiescent(stream);
+
+	stream_output_drain(stream, stream->channel->num_subbuf);
+	if (stream->next_seq_num != stream->chunk_first_seq)
+		stream_output_flush_final(stream);
+	else if (stream_output_flush_empty(stream) == 0)
+		stream->final_flush_owed = false; /* that packet carries the discards */
+	else
+		log_warn("%s: the ring is busy, the closing trace chunk gets no packet of it",
+		         stream->data_file_name);
+	/* Stopped: lttng's stop made that packet, the stream is still quiescent. */
+	if (stopped)
+		stream->quiescent_pos = rb_stream_produced(stream->rb);
+	return stopped;
+}
+
+/* The new chunk's first packet, in a running session (see the top of this file). */
+static void open_chunk(struct consumer_stream *stream, bool stopped)
+{
+	stream->chunk_first_seq = stream->next_seq_num;
+	if (!stopped)
+		(void)stream_output_flush_empty(stream); /* -EAGAIN: the ring is full */
+}
+
+/*
+ * Flushes and drains every stream of a channel taken from the data thread if
+ * lent; ret_stopped[i]: stream i was quiescent (its session stopped).
+ */
+static void take_and_drain(struct consumer_channel *channel, bool lent, bool *ret_stopped)
 {
 	/* While the channel is away from the data thread, no lock is needed. */
 	if (lent)
 		data_thread_remove_channel(channel);
-	/* The closing chunk carries the discards that happened in it. */
 	for (uint32_t i = 0; i < channel->nr_streams; i++)
-		stream_output_flush_final(&channel->streams[i]);
+		ret_stopped[i] = close_chunk(&channel->streams[i]);
 }
 
 /* Lends the channel back to the data thread: false (logged) if it cannot be. */
@@ -55,10 +94,13 @@ static bool give_back(struct consumer_channel *channel)
 
 static int rotate_data(struct consumer_channel *channel, const char *pathname)
 {
+	_cleanup_free_ bool *stopped = calloc(channel->nr_streams ? channel->nr_streams : 1, 1);
 	bool lent = channel->lent_to_data_thread;
 	int r = 0;
 
-	take_and_drain(channel, lent);
+	if (!stopped)
+		return CONSUMERD_ENOMEM;
+	take_and_drain(channel, lent, stopped);
 	strcpy(channel->pathname, pathname);
 	r = channel_create_index_dir(channel);
 	for (uint32_t i = 0; i < channel->nr_streams; i++) {
@@ -67,6 +109,8 @@ static int rotate_data(struct consumer_channel *channel, const char *pathname)
 		channel_stream_close_files(stream);
 		if (r == 0)
 			r = channel_stream_open_files(stream, 0);
+		if (r == 0)
+			open_chunk(stream, stopped[i]);
 	}
 	if (lent && !give_back(channel))
 		return CONSUMERD_ROTATION_FAIL;
@@ -75,26 +119,21 @@ static int rotate_data(struct consumer_channel *channel, const char *pathname)
 
 static int rotate_relay_data(struct consumer_channel *channel)
 {
-	_cleanup_free_ struct relay_rotate_position *pos =
-	    calloc(channel->nr_streams ? channel->nr_streams : 1, sizeof(*pos));
+	uint32_t n = channel->nr_streams ? channel->nr_streams : 1;
+	_cleanup_free_ struct relay_rotate_position *pos = calloc(n, sizeof(*pos));
+	_cleanup_free_ bool *stopped = calloc(n, 1);
 	bool lent = channel->lent_to_data_thread;
 	int r;
 
-	if (!pos)
+	if (!pos || !stopped)
 		return CONSUMERD_ENOMEM;
-	take_and_drain(channel, lent);
-	for (uint32_t i = 0; i < channel->nr_streams; i++) {
-		struct consumer_stream *stream = &channel->streams[i];
-
-		if (stream->relay_next_seq == 0 && stream_output_flush_empty(stream) < 0)
-			log_warn(
-			    "%s: no empty packet could start it before the rotation; the relay "
-			    "keeps it in the previous chunk",
-			    stream->data_file_name);
-		pos[i] = (struct relay_rotate_position){.handle = stream->relay_handle,
-		                                        .seq = stream->relay_next_seq};
-	}
+	take_and_drain(channel, lent, stopped);
+	for (uint32_t i = 0; i < channel->nr_streams; i++)
+		pos[i] = (struct relay_rotate_position){.handle = channel->streams[i].relay_handle,
+		                                        .seq = channel->streams[i].relay_next_seq};
 	r = relay_rotate_streams(channel->relay, true, pos, channel->nr_streams);
+	for (uint32_t i = 0; r == 0 && i < channel->nr_streams; i++)
+		open_chunk(&channel->streams[i], stopped[i]);
 	if (lent && !give_back(channel))
 		return CONSUMERD_ROTATION_FAIL;
 	return r < 0 ? CONSUMERD_RELAYD_FAIL : 0;
