@@ -79,7 +79,7 @@ struct consumer_stream {
 	uint64_t last_progress_ns; /* last time a sub-buffer was consumed */
 	uint64_t flushed_at_ns;    /* last FLUSH_CHANNEL, 0 if never */
 	bool stuck_reported;       /* warning already logged for this flush */
-	/* The final flush's header-only packet waits for a free slot (rb_stream_flush_final). */
+	/* The stop's header-only packet waits for a free slot (channel_flush_streams). */
 	bool final_flush_owed;
 	/* rb_stream_produced() after the last FLUSH_CHANNEL (stop): see stream_output_quiescent().
 	 */
@@ -188,10 +188,12 @@ int channel_open_metadata_file(struct consumer_channel *channel);
 void channel_destroy(struct consumer_channel *channel);
 
 /*
- * Flushes every stream (rb_stream_flush_final: the data ends here, discards
- * included) and starts its stuck-detection clock. A stream whose final
- * header-only packet finds the ring full owes it (final_flush_owed):
- * DATA_PENDING retries once the data thread drained the ring.
+ * Stop: flushes every stream written to since the last stop as lttng's
+ * consumer does (rb_stream_flush_empty: the current packet closed, or a
+ * header-only one, which also carries the discards) and starts its
+ * stuck-detection clock. A stream whose header-only packet finds the ring
+ * full owes it (final_flush_owed): DATA_PENDING retries once the data
+ * thread drained the ring.
  */
 void channel_flush_streams(struct consumer_channel *channel);
 

@@ -58,7 +58,7 @@ static bool stream_data_pending(struct consumer_stream *stream, uint64_t now_ns)
 	if (stream->final_flush_owed) {
 		bool quiescent = stream_output_quiescent(stream);
 
-		stream->final_flush_owed = rb_stream_flush_final(stream->rb) == -EAGAIN;
+		stream->final_flush_owed = rb_stream_flush_empty(stream->rb) == -EAGAIN;
 		/* That packet still belongs to the stop. */
 		if (quiescent)
 			stream->quiescent_pos = rb_stream_produced(stream->rb);

@@ -201,11 +201,15 @@ void rb_consumer_put_subbuf(struct rb_stream *stream, const struct rb_subbuf *su
  *   producer_active = 1: switch timer, live timer (then a beacon when
  *     nothing was delivered), rotation of a stream that produced data,
  *     metadata packets.
- * Here: the live timer's first packet of a stream and a relay rotation of a
- * stream that never delivered a packet use rb_stream_flush_empty() (the
- * empty packet lttng's "open packet" gives those streams), as does the
- * snapshot of a stream written to since the last stop; stop, destroy,
- * rotation and an application's exit use rb_stream_flush_final().
+ * Here (consumerd) rb_stream_flush_empty() serves the same places, on a
+ * stream written to since the last stop: stop, snapshot, a running
+ * session's channel teardown, rotation and clear (a clear is a rotation
+ * here: a stream without a packet in the closing chunk, then every stream
+ * in the new chunk), and the live timer for a stream that has delivered no
+ * packet yet (lttng's open packet at start gives it one). Timers otherwise
+ * use rb_stream_flush(), and rb_stream_flush_final() ends a stream's data
+ * in the remaining cases (teardown after stop, rotation of a stream with
+ * packets in the chunk). Not done here: lttng's open packet at start.
  */
 void rb_stream_flush(struct rb_stream *stream);
 int rb_stream_flush_empty(struct rb_stream *stream);
