@@ -366,7 +366,10 @@ void channel_flush_streams(struct consumer_channel *channel)
 		struct consumer_stream *stream = &channel->streams[i];
 
 		pthread_mutex_lock(&stream->lock);
-		stream->final_flush_owed = rb_stream_flush_final(stream->rb) == -EAGAIN;
+		/* lttng's stop: flush_buffer(producer_active = 0), once until written to again. */
+		if (!stream_output_quiescent(stream))
+			stream->final_flush_owed = rb_stream_flush_empty(stream->rb) == -EAGAIN;
+		stream->quiescent_pos = rb_stream_produced(stream->rb);
 		stream->flushed_at_ns = now_ns;
 		stream->stuck_reported = false;
 		pthread_mutex_unlock(&stream->lock);
@@ -380,8 +383,13 @@ void channel_destroy(struct consumer_channel *channel)
 
 		if (!channel->monitor)
 			continue; /* nothing is written until a snapshot asks */
-		/* The data thread let go of the channel: no lock needed any more. */
-		stream_output_flush_final(stream);
+		/*
+		 * The data thread let go of the channel: no lock needed any more.
+		 * A stream still written to (an application's buffers going away
+		 * in a running session) gets lttng's hang-up flush, the empty one.
+		 */
+		if (stream_output_quiescent(stream) || stream_output_flush_empty(stream) < 0)
+			stream_output_flush_final(stream);
 		/* What is still being written is lost. */
 		if (rb_stream_data_pending(stream->rb))
 			log_warn("Closing %s with records still reserved and not committed; "

@@ -84,19 +84,21 @@ struct consumer_stream {
 	uint64_t bytes_written_total;
 	uint64_t lost_packets;           /* write errors + packet sequence gaps */
 	uint64_t next_seq_num;           /* expected packet_seq_num of the next packet */
+	uint64_t chunk_first_seq;        /* next_seq_num when the current trace chunk began */
 	uint64_t events_discarded_floor; /* highest events_discarded written so far */
 	/* Stuck detection for DATA_PENDING (clock: CLOCK_MONOTONIC ns). */
 	uint64_t last_progress_ns; /* last time a sub-buffer was consumed */
 	uint64_t flushed_at_ns;    /* last FLUSH_CHANNEL, 0 if never */
 	bool stuck_reported;       /* warning already logged for this flush */
-	/* The final flush's header-only packet waits for a free slot (rb_stream_flush_final). */
+	/* The stop's header-only packet waits for a free slot (channel_flush_streams). */
 	bool final_flush_owed;
+	/* rb_stream_produced() after the last FLUSH_CHANNEL (stop): see stream_output_quiescent().
+	 */
+	uint64_t quiescent_pos;
 	struct epoll_source wakeup_source;
 	/* Relay output: the relay's handle of the stream and the next packet's net_seq_num. */
 	uint64_t relay_handle;
 	uint64_t relay_next_seq;
-	/* 1 once an empty packet was made up to start a live stream: later packet_seq_num + 1. */
-	uint64_t packet_seq_shift;
 };
 
 struct consumer_channel {
@@ -147,6 +149,9 @@ struct consumer_channel {
 	struct epoll_source monitor_timer_source;
 	uint64_t monitor_bytes_sent; /* data thread: bytes_written_total of the last sample sent */
 	bool lent_to_data_thread;
+	/* Rotated to no trace chunk (a stopped session), until the next rotation (command thread).
+	 */
+	bool in_no_chunk;
 
 	/* METADATA channels (command thread only). */
 	int metadata_fd;
@@ -199,10 +204,12 @@ int channel_open_metadata_file(struct consumer_channel *channel);
 void channel_destroy(struct consumer_channel *channel);
 
 /*
- * Flushes every stream (rb_stream_flush_final: the data ends here, discards
- * included) and starts its stuck-detection clock. A stream whose final
- * header-only packet finds the ring full owes it (final_flush_owed):
- * DATA_PENDING retries once the data thread drained the ring.
+ * Stop: flushes every stream written to since the last stop as lttng's
+ * consumer does (rb_stream_flush_empty: the current packet closed, or a
+ * header-only one, which also carries the discards) and starts its
+ * stuck-detection clock. A stream whose header-only packet finds the ring
+ * full owes it (final_flush_owed): DATA_PENDING retries once the data
+ * thread drained the ring.
  */
 void channel_flush_streams(struct consumer_channel *channel);
 

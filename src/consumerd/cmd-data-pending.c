@@ -28,6 +28,7 @@
 #include "common/log.h"
 #include "relay.h"
 #include "ringbuffer/ringbuffer.h"
+#include "stream-output.h"
 
 #define DATA_PENDING_STUCK_NS (2 * 1000000000ull)
 
@@ -54,8 +55,14 @@ static bool stream_data_pending(struct consumer_stream *stream, uint64_t now_ns)
 
 	pthread_mutex_lock(&stream->lock);
 	/* The data thread drained the ring since the flush: the owed packet may fit now. */
-	if (stream->final_flush_owed)
-		stream->final_flush_owed = rb_stream_flush_final(stream->rb) == -EAGAIN;
+	if (stream->final_flush_owed) {
+		bool quiescent = stream_output_quiescent(stream);
+
+		stream->final_flush_owed = rb_stream_flush_empty(stream->rb) == -EAGAIN;
+		/* That packet still belongs to the stop. */
+		if (quiescent)
+			stream->quiescent_pos = rb_stream_produced(stream->rb);
+	}
 	pending = rb_stream_data_pending(stream->rb) || stream->final_flush_owed;
 	/* Only data that can never be delivered is written off; the data thread writes the rest. */
 	if (pending && stream_is_stuck(stream, now_ns) && !stream_has_deliverable_packet(stream)) {

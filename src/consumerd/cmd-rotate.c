@@ -14,6 +14,17 @@
  * of a stopped session does until the next start: its files are closed
  * (a relay's streams are rotated to "no chunk") and none is opened; the
  * next ROTATE_CHANNEL names the chunk the channel writes to again.
+ *
+ * Empty packets, as lttng 2.13.9's consumer makes them (consumer.c,
+ * lttng_consumer_rotate_channel): a stream that got no packet from its ring
+ * in the closing chunk is flushed with rb_stream_flush_empty() (lttng's
+ * flush_buffer(producer_active = 0)), so that no chunk holds an empty file
+ * and a relay, which moves a stream only once it has the packet before the
+ * position, gets one; the others get the final flush, which carries the
+ * chunk's discards. Then, in a running session, every stream is flushed
+ * with rb_stream_flush_empty() again in the new chunk (lttng's "open
+ * packet"): its first packet stamps the chunk's beginning. When the ring is
+ * full there is no such packet, and the next rotation's flush makes one.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -24,7 +35,6 @@
 
 #include "channel.h"
 #include "command.h"
-#include "common/clock.h"
 #include "common/comm/consumer-msg.h"
 #include "common/log.h"
 #include "common/macros.h"
@@ -34,15 +44,52 @@
 #include "ringbuffer/ringbuffer.h"
 #include "stream-output.h"
 
-/* Flushes and drains every stream of a channel taken from the data thread if lent. */
-static void take_and_drain(struct consumer_channel *channel, bool lent)
+/*
+ * The closing chunk's last flush and drain (see the top of this file).
+ * Returns whether the stream was quiescent (its session stopped).
+ */
+static bool close_chunk(struct consumer_stream *stream)
+{
+	bool stopped = stream_output_quiescent(stream);
+
+	stream_output_drain(stream, stream->channel->num_subbuf);
+	if (stream->next_seq_num != stream->chunk_first_seq)
+		stream_output_flush_final(stream);
+	else if (stream_output_flush_empty(stream) == 0)
+		stream->final_flush_owed = false; /* that packet carries the discards */
+	else
+		log_warn("%s: the ring is busy, the closing trace chunk gets no packet of it",
+		         stream->data_file_name);
+	/* Stopped: lttng's stop made that packet, the stream is still quiescent. */
+	if (stopped)
+		stream->quiescent_pos = rb_stream_produced(stream->rb);
+	return stopped;
+}
+
+/* The new chunk's first packet, in a running session (see the top of this file). */
+static void open_chunk(struct consumer_stream *stream, bool stopped)
+{
+	stream->chunk_first_seq = stream->next_seq_num;
+	if (!stopped)
+		(void)stream_output_flush_empty(stream); /* -EAGAIN: the ring is full */
+}
+
+/*
+ * Flushes and drains every stream of a channel taken from the data thread if
+ * lent; ret_stopped[i]: stream i was quiescent (its session stopped).
+ */
+static void take_and_drain(struct consumer_channel *channel, bool lent, bool *ret_stopped)
 {
 	/* While the channel is away from the data thread, no lock is needed. */
 	if (lent)
 		data_thread_remove_channel(channel);
-	/* The closing chunk carries the discards that happened in it. */
-	for (uint32_t i = 0; i < channel->nr_streams; i++)
-		stream_output_flush_final(&channel->streams[i]);
+	for (uint32_t i = 0; i < channel->nr_streams; i++) {
+		struct consumer_stream *stream = &channel->streams[i];
+
+		/* In no chunk (a stopped session rotated), there is none to close. */
+		ret_stopped[i] =
+		    channel->in_no_chunk ? stream_output_quiescent(stream) : close_chunk(stream);
+	}
 }
 
 /* Lends the channel back to the data thread: false (logged) if it cannot be. */
@@ -58,13 +105,17 @@ static bool give_back(struct consumer_channel *channel)
 /* *ret_err: the errno behind a failure (0: none known). */
 static int rotate_data(struct consumer_channel *channel, const char *pathname, int *ret_err)
 {
+	_cleanup_free_ bool *stopped = calloc(channel->nr_streams ? channel->nr_streams : 1, 1);
 	bool lent = channel->lent_to_data_thread, failed = false;
 	int r = 0;
 
+	if (!stopped)
+		return CONSUMERD_ENOMEM;
 	/* Files still owed to the chunk left are tried at once, for its last packets. */
 	for (uint32_t i = 0; i < channel->nr_streams; i++)
 		channel->streams[i].files_retry_ns = 0;
-	take_and_drain(channel, lent);
+	take_and_drain(channel, lent, stopped);
+	channel->in_no_chunk = !pathname[0];
 	strcpy(channel->pathname, pathname);
 	r = pathname[0] ? channel_create_index_dir(channel) : 0;
 	/*
@@ -83,6 +134,9 @@ static int rotate_data(struct consumer_channel *channel, const char *pathname, i
 		if (stream->files_error < 0 && !failed)
 			*ret_err = -stream->files_error;
 		failed |= stream->files_error < 0;
+		/* A stream without files gets its first packet in the chunk later. */
+		if (pathname[0])
+			open_chunk(stream, stopped[i] || stream->files_error < 0);
 	}
 	if (lent && !give_back(channel))
 		return CONSUMERD_ROTATION_FAIL;
@@ -91,23 +145,22 @@ static int rotate_data(struct consumer_channel *channel, const char *pathname, i
 
 static int rotate_relay_data(struct consumer_channel *channel, bool to_chunk)
 {
-	_cleanup_free_ struct relay_rotate_position *pos =
-	    calloc(channel->nr_streams ? channel->nr_streams : 1, sizeof(*pos));
+	uint32_t n = channel->nr_streams ? channel->nr_streams : 1;
+	_cleanup_free_ struct relay_rotate_position *pos = calloc(n, sizeof(*pos));
+	_cleanup_free_ bool *stopped = calloc(n, 1);
 	bool lent = channel->lent_to_data_thread;
 	int r;
 
-	if (!pos)
+	if (!pos || !stopped)
 		return CONSUMERD_ENOMEM;
-	take_and_drain(channel, lent);
-	for (uint32_t i = 0; i < channel->nr_streams; i++) {
-		struct consumer_stream *stream = &channel->streams[i];
-
-		if (stream->relay_next_seq == 0)
-			relay_output_first_packet(stream, rt_clock_read());
-		pos[i] = (struct relay_rotate_position){.handle = stream->relay_handle,
-		                                        .seq = stream->relay_next_seq};
-	}
+	take_and_drain(channel, lent, stopped);
+	for (uint32_t i = 0; i < channel->nr_streams; i++)
+		pos[i] = (struct relay_rotate_position){.handle = channel->streams[i].relay_handle,
+		                                        .seq = channel->streams[i].relay_next_seq};
 	r = relay_rotate_streams(channel->relay, to_chunk, pos, channel->nr_streams);
+	channel->in_no_chunk = !to_chunk;
+	for (uint32_t i = 0; r == 0 && to_chunk && i < channel->nr_streams; i++)
+		open_chunk(&channel->streams[i], stopped[i]);
 	if (lent && !give_back(channel))
 		return CONSUMERD_ROTATION_FAIL;
 	return r < 0 ? CONSUMERD_RELAYD_FAIL : 0;

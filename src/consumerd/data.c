@@ -96,7 +96,10 @@ static void data_thread_drain_streams(struct consumer_channel *channel, bool flu
  * Live timer tick: every stream is flushed so that a live viewer gets its
  * data within one period; a stream that had nothing to write instead tells
  * the relay how far its time went (a beacon), with the clock read after the
- * flush, so that no record written later can be older than the beacon.
+ * flush, so that no record written later can be older than the beacon. A
+ * stream that has delivered no packet yet gets a header-only one from the
+ * flush instead (rb_stream_flush_empty(), see output-relay.c): relays heed
+ * beacons only after a stream's first packet.
  */
 static void data_thread_live_tick(struct consumer_channel *channel)
 {
@@ -105,7 +108,11 @@ static void data_thread_live_tick(struct consumer_channel *channel)
 		uint64_t before, now;
 
 		pthread_mutex_lock(&stream->lock);
-		rb_stream_flush(stream->rb);
+		/* -EAGAIN (first slot not free yet): the beacon is dropped, as before a packet. */
+		if (stream->next_seq_num == 0)
+			(void)rb_stream_flush_empty(stream->rb);
+		else
+			rb_stream_flush(stream->rb);
 		now = rt_clock_read();
 		before = stream->packets_written + stream->lost_packets;
 		rb_consumer_clear_wakeup(stream->rb);

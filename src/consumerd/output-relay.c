@@ -10,13 +10,14 @@
  *
  * Live: a stream with nothing to send at a live timer tick sends a beacon,
  * which a relay only takes into account once the stream has sent at least
- * one packet (lttng-relayd makes a viewer wait for that packet); a stream
- * still without any packet therefore starts with an empty one (header
- * only, begin = end = the beacon's time), as lttng's streams do, and its
- * later packets have their packet_seq_num moved up by one so that the
- * numbers stay consecutive. A rotation does the same for such a stream:
- * lttng-relayd moves a stream to the new chunk only once it has received
- * the packet before the rotation position.
+ * one packet (lttng-relayd makes a viewer wait for that packet). So a
+ * stream's first packet is made by the ring buffer when it has none yet:
+ * the live timer flushes such a stream with rb_stream_flush_empty() (a
+ * header-only packet, as lttng's "open packet" at start gives every
+ * stream), and so does a rotation (cmd-rotate.c): lttng-relayd moves a
+ * stream to the new chunk only once it has received the packet before the
+ * rotation position. Packets go out exactly as the ring buffer numbered
+ * them; no beacon is sent before the first packet.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -92,8 +93,6 @@ static void relay_close(struct consumer_channel *channel, bool failed)
 static int relay_write_packet(struct consumer_stream *stream, void *packet,
                               const struct ctf_packet_info *info)
 {
-	uint64_t packet_seq_num = info->packet_seq_num + stream->packet_seq_shift;
-
 	uint32_t content_bytes = (uint32_t)(info->content_size_bits / 8);
 	uint32_t packet_bytes = (uint32_t)(info->packet_size_bits / 8);
 	struct relayd_index index = {
@@ -106,15 +105,10 @@ static int relay_write_packet(struct consumer_stream *stream, void *packet,
 	    .events_discarded = info->events_discarded,
 	    .stream_id = info->stream_id,
 	    .stream_instance_id = info->stream_instance_id,
-	    .packet_seq_num = packet_seq_num,
+	    .packet_seq_num = info->packet_seq_num,
 	};
-	int r;
-
-	if (stream->packet_seq_shift)
-		memcpy((uint8_t *)packet + offsetof(struct ctf_packet_header, packet_seq_num),
-		       &packet_seq_num, sizeof(packet_seq_num));
-	r = relay_send_packet(stream->channel->relay, &index, packet, content_bytes,
-	                      packet_bytes - content_bytes);
+	int r = relay_send_packet(stream->channel->relay, &index, packet, content_bytes,
+	                          packet_bytes - content_bytes);
 
 	if (r == 0)
 		stream->relay_next_seq++;
@@ -160,29 +154,11 @@ static int relay_append_metadata(struct consumer_channel *channel, const char *t
 	return 0;
 }
 
-/* The first packet of a stream that had nothing yet: its header only. */
-void relay_output_first_packet(struct consumer_stream *stream, uint64_t timestamp)
-{
-	const struct consumer_channel *channel = stream->channel;
-	struct ctf_stream_client client;
-	struct ctf_packet_info info;
-	uint8_t packet[CTF_PACKET_SIZE_ALIGN];
-
-	ctf_stream_client_fill((uint8_t *)&client, channel->uuid, channel->stream_id, stream->cpu);
-	ctf_packet_begin(packet, (const uint8_t *)&client, timestamp, 0);
-	ctf_packet_end(packet, (const uint8_t *)&client, timestamp, CTF_PACKET_HEADER_SIZE, 0);
-	if (ctf_packet_header_parse(packet, CTF_PACKET_HEADER_SIZE, &info) < 0 ||
-	    relay_write_packet(stream, packet, &info) < 0)
-		return; /* the relay is gone: the next packets say so */
-	stream->packet_seq_shift = 1;
-}
-
 static void relay_beacon(struct consumer_stream *stream, uint64_t timestamp_end)
 {
-	if (stream->relay_next_seq == 0) {
-		relay_output_first_packet(stream, timestamp_end);
+	/* No packet yet (its empty first packet could not be made): a relay ignores it. */
+	if (stream->relay_next_seq == 0)
 		return;
-	}
 	struct relayd_index index = {
 	    .stream_handle = stream->relay_handle,
 	    .net_seq_num = stream->relay_next_seq - 1,

@@ -61,12 +61,6 @@ struct output_ops {
 };
 
 /*
- * Relay output: a stream that never sent a packet sends an empty one
- * (header only, begin = end = timestamp, trace clock); its stream lock held.
- */
-void relay_output_first_packet(struct consumer_stream *stream, uint64_t timestamp);
-
-/*
  * Metadata text len bytes of channel, packetized as in a local trace, in one
  * SEND_METADATA to the relay stream handle of rs (the last packet's padding
  * not sent). 0 or a negative errno.

@@ -3,8 +3,13 @@
  * SNAPSHOT_CHANNEL: writes what an unmonitored channel (snapshot session)
  * holds into a snapshot directory, without consuming anything.
  *
- * Data channel, per stream: flush (the current packet is closed if it has
- * records), then the ring buffer's snapshot read (src/ringbuffer/snapshot.c,
+ * Data channel, per stream: flush, as lttng's consumer does for a snapshot
+ * (lttng_ust_ctl_flush_buffer(producer_active = 0), skipped on a quiescent
+ * stream, see stream_output_quiescent()): rb_stream_flush_empty() closes
+ * the current packet if it has records, and otherwise adds a header-only
+ * packet, so an idle stream of an active session contributes an empty
+ * packet (nothing when its ring is full: -EAGAIN). Then the ring buffer's
+ * snapshot read (src/ringbuffer/snapshot.c,
  * algorithm and invariants there) of the most recent closed packets, at most
  * nb_packets_per_stream of them (the session daemon spreads --max-size over
  * the streams, as lttng's does), oldest first, each written whole
@@ -110,7 +115,8 @@ static int snapshot_read_stream(struct consumer_stream *stream, uint64_t max_pac
 	int r = 0;
 
 	pthread_mutex_lock(&stream->lock);
-	rb_stream_flush(stream->rb);
+	if (!stream_output_quiescent(stream))
+		(void)rb_stream_flush_empty(stream->rb);
 	rb_snapshot_range(stream->rb, max_packets, &begin, &end);
 	for (uint64_t pos = begin; pos < end; pos += channel->subbuf_size) {
 		struct rb_subbuf subbuf;

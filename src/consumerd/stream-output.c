@@ -75,23 +75,44 @@ static void stream_output_write_packet(struct consumer_stream *stream,
 	}
 }
 
-int stream_output_flush_final(struct consumer_stream *stream)
+/*
+ * One of the flushes that may owe a header-only packet, then a drain; when
+ * the ring was full (-EAGAIN), the drain released it: once more.
+ */
+static int flush_and_drain(struct consumer_stream *stream, int (*flush)(struct rb_stream *))
 {
 	uint32_t ring = stream->channel->num_subbuf;
-	int r = rb_stream_flush_final(stream->rb);
+	int r = flush(stream->rb);
 
 	stream_output_drain(stream, ring);
 	if (r == -EAGAIN) {
-		/* The drain released the ring: the header-only packet has a slot now. */
-		r = rb_stream_flush_final(stream->rb);
+		r = flush(stream->rb);
 		stream_output_drain(stream, ring);
 	}
+	return r;
+}
+
+int stream_output_flush_final(struct consumer_stream *stream)
+{
+	int r = flush_and_drain(stream, rb_stream_flush_final);
+
 	stream->final_flush_owed = false;
 	if (r < 0)
 		log_warn("%s: no packet can carry the final discarded-event count (%" PRIu64
 		         "): the ring is still busy after a drain (records not committed)",
 		         stream->data_file_name, rb_stream_events_discarded(stream->rb));
 	return r;
+}
+
+int stream_output_flush_empty(struct consumer_stream *stream)
+{
+	return flush_and_drain(stream, rb_stream_flush_empty);
+}
+
+bool stream_output_quiescent(const struct consumer_stream *stream)
+{
+	return stream->flushed_at_ns != 0 &&
+	       rb_stream_produced(stream->rb) == stream->quiescent_pos;
 }
 
 bool stream_output_drain(struct consumer_stream *stream, uint32_t max_packets)

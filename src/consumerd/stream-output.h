@@ -36,6 +36,22 @@ int stream_output_parse_packet(const struct consumer_stream *stream, const struc
 int stream_output_flush_final(struct consumer_stream *stream);
 
 /*
+ * rb_stream_flush_empty(): the current packet closed, or a header-only
+ * packet when none is open, and every delivered packet written out (one
+ * retry after a drain when the ring was full). Caller holds stream->lock or
+ * owns the stream. Returns 0 or -EAGAIN (the ring is still full).
+ */
+int stream_output_flush_empty(struct consumer_stream *stream);
+
+/*
+ * lttng's "quiescent" stream: stopped (FLUSH_CHANNEL flushed it) and
+ * nothing reserved since. lttng's consumer then skips the flush of a
+ * snapshot, the stop's flush having closed everything. Caller holds
+ * stream->lock or owns the stream.
+ */
+bool stream_output_quiescent(const struct consumer_stream *stream);
+
+/*
  * Writes out up to max_packets delivered sub-buffers, in order. Caller holds
  * stream->lock. Returns true when max_packets were consumed, i.e. more may
  * be waiting (the caller re-arms the stream's wakeup).

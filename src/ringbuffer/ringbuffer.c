@@ -41,8 +41,8 @@
  * ======================================================================
  *
  *  [W] write_pos     end of the last reserved byte. Only grows, only by CAS
- *                    of the pair [W], [L] (producers' reserve,
- *                    rb_stream_flush()).
+ *                    of the pair [W], [L] (producers' reserve, the
+ *                    flushes).
  *  [R] consumed_pos  start of the oldest packet the consumer has not
  *                    released; a multiple of S. Written by the consumer only.
  *  [L] last_ts       timestamp of the reservation (record or flush) that
@@ -65,10 +65,11 @@
  *    reserver whose record does not fit (switch: content = its offset, ts_end
  *    = its record's timestamp, which also opens the next packet), a reserver
  *    whose record ends exactly at S (exact fill: content = S, no padding,
- *    ts_end = its timestamp), or rb_stream_flush() (content = offset, ts_end
- *    = the flush's timestamp, taken like a record's, I3; next packet left
- *    unopened), or rb_stream_flush_final() on an empty packet (I8), which
- *    reserves the whole packet at once and is its opener and closer.
+ *    ts_end = its timestamp), or a flush (content = offset, ts_end = the
+ *    flush's timestamp, taken like a record's, I3; next packet left
+ *    unopened), or a flush that finds no packet open and makes a
+ *    header-only one (I8, I9), which reserves the whole packet at once and
+ *    is its opener and closer.
  *
  * ======================================================================
  *  Invariants
@@ -85,9 +86,10 @@
  *      fails, a blocking producer may wait and retry from a fresh [W]
  *      ("Blocking" below); otherwise, or once it gives up, the record is
  *      discarded: [X]++, -ENOBUFS, [W] unchanged. This is the only place a
- *      reservation looks at [R]; flush does not look (it opens nothing), so
- *      [W] may sit on a boundary whose slot is busy, and the next
- *      reservation there waits or discards.
+ *      reservation looks at [R] (besides the header-only packet of I8 / I9,
+ *      which is opened under the same check); a flush that closes records
+ *      does not look (it opens nothing), so [W] may sit on a boundary whose
+ *      slot is busy, and the next reservation there waits or discards.
  *  I3  Timestamp order = [W] order. [W] and [L] form one 16-byte word
  *      that changes only by a compare-and-swap of both (rb_head_cas()).
  *      A reserver (or flush) that read the pair (w, l) reads the clock,
@@ -114,17 +116,29 @@
  *  I8  Every discard reaches a packet: a packet's events_discarded is [X]
  *      read at its delivery, so a discard is carried by the next packet
  *      delivered after it. When none follows (the ring stayed full until
- *      the producers stopped), rb_stream_flush_final() makes one: after
- *      the ordinary flush, if [W] is on a boundary (offset 0) and [X] > [Y],
- *      it CASes [W] from that boundary b to b + S (one reservation of the
- *      whole packet, I1, I3), opens b (header, commits H) and closes it at
- *      offset H (commits S - H), so the packet is delivered with content_size
- *      = H and the current [X]. The open obeys I2 / O2 like any other; when
- *      the slot is busy it returns -EAGAIN and the consumer retries after
- *      draining. [Y] only decides whether such a packet is needed: a
- *      packet closed but not yet delivered may make one redundant (an extra
- *      header-only packet, harmless), never missing. Discards that happen
- *      after the last delivery are by definition after the end of the data.
+ *      the producers stopped), rb_stream_flush_final() makes one: a flush
+ *      that closes the current packet if it holds records (its delivery
+ *      will carry [X], read then), and otherwise, with [W] on a boundary
+ *      (offset 0) and [X] > [Y], the header-only packet of I9. [Y] only
+ *      decides whether such a packet is needed: a packet closed but not
+ *      yet delivered may make one redundant (an extra header-only packet,
+ *      harmless), never missing. Discards that happen after the last
+ *      delivery are by definition after the end of the data.
+ *  I9  Empty packet (rb_stream_flush_empty(), lttng-ust's SWITCH_FLUSH):
+ *      with [W] on a boundary b, a flush CASes [W] from b to b + S (one
+ *      reservation of the whole packet, I1; its timestamp is both ts_begin
+ *      and ts_end, I3), opens b (packet_begin, commits H) and closes it at
+ *      offset H (end info, commits S - H): the packet completes with the
+ *      last of those commits (I5) and is delivered with content_size = H
+ *      and the current [X], like any other. Its open obeys I2 (discard
+ *      mode: b - [R] < B) or O2 (overwrite mode: the slot's previous packet
+ *      is delivered; it may be unread, and is then lost to the consumer like
+ *      any packet a producer laps), checked before the CAS: both only
+ *      become true, never false again, so the check still holds after it.
+ *      When it fails, nothing changes and the flush returns -EAGAIN. A
+ *      concurrent producer either reserved before the CAS (then [W] was not
+ *      b and the flush closes its packet, or the CAS fails and the plan is
+ *      made again) or after (then it opens b + S, or finds it busy).
  *
  * ======================================================================
  *  Memory ordering
@@ -504,26 +518,6 @@ __attribute__((noinline)) void rb_subbuf_deliver(struct rb_stream *stream, uint6
 	rb_wakeup(stream);
 }
 
-void rb_stream_flush(struct rb_stream *stream)
-{
-	struct rb_shm_ctl *ctl = stream->ctl;
-	uint64_t old, last, offset, ts;
-
-	/* M1: a possibly torn pair, checked by the CAS. */
-	old = __atomic_load_n(&ctl->write_pos, __ATOMIC_ACQUIRE);
-	last = __atomic_load_n(&ctl->last_ts, __ATOMIC_RELAXED);
-	do {
-		/* I3: ts_end >= every record's timestamp, <= the next packet's ts_begin. */
-		ts = rb_timestamp_after(last);
-		offset = old & stream->offset_mask;
-		/* Offset 0: already closed (I1); up to H: no record to deliver. */
-		if (offset <= stream->header_size)
-			return;
-		/* M1, keeps I1: [W] to the next boundary; the next packet is not opened. */
-	} while (!rb_head_cas(ctl, &old, &last, old - offset + stream->subbuf_size, ts));
-	rb_packet_close(stream, old, ts);
-}
-
 /* I8: discards that no delivered packet carries yet. */
 static bool rb_discards_unreported(const struct rb_stream *stream)
 {
@@ -531,28 +525,74 @@ static bool rb_discards_unreported(const struct rb_stream *stream)
 	       __atomic_load_n(&stream->ctl->discarded_delivered, __ATOMIC_RELAXED);
 }
 
-int rb_stream_flush_final(struct rb_stream *stream)
+/* What a flush does to a packet without records ([W] on a boundary, I1). */
+enum rb_flush_mode {
+	RB_FLUSH_ACTIVE, /* nothing */
+	RB_FLUSH_EMPTY,  /* a header-only packet, I9 */
+	RB_FLUSH_FINAL,  /* a header-only packet when discards are unreported, I8 */
+};
+
+/*
+ * The three flushes, one CAS loop (I1, I3, I8, I9). Against the snapshot
+ * (w, l) of the pair, with offset = w % S:
+ *  - offset > H: the current packet holds records; [W] goes to the next
+ *    boundary and we close the packet at offset (next packet left unopened);
+ *  - offset == 0: nothing is open; in RB_FLUSH_EMPTY mode (RB_FLUSH_FINAL:
+ *    only with unreported discards) [W] goes from w to w + S, and we open
+ *    packet w and close it at offset H: header-only, ts_begin = ts_end;
+ *    when its slot may not be opened yet (I2 / O2): -EAGAIN, nothing done;
+ *  - otherwise (0 < offset <= H, never made by this code): nothing.
+ * A failed CAS brings a fresh pair and the plan is made again from it, so a
+ * producer that opens or fills a packet meanwhile just changes the case.
+ */
+static int rb_stream_switch(struct rb_stream *stream, enum rb_flush_mode mode)
 {
 	struct rb_shm_ctl *ctl = stream->ctl;
-	uint64_t old, last, ts;
+	uint64_t old, last, offset, ts, end;
 
-	rb_stream_flush(stream);
 	/* M1: a possibly torn pair, checked by the CAS. */
 	old = __atomic_load_n(&ctl->write_pos, __ATOMIC_ACQUIRE);
 	last = __atomic_load_n(&ctl->last_ts, __ATOMIC_RELAXED);
 	do {
-		/* A producer opened a packet since: its delivery carries [X] (I6). */
-		if ((old & stream->offset_mask) != 0 || !rb_discards_unreported(stream))
+		offset = old & stream->offset_mask;
+		if (offset != 0 && offset <= stream->header_size)
 			return 0;
-		/* I2 (O2): the slot must be free, as for any open. */
-		if (!rb_packet_may_open(stream, old))
-			return -EAGAIN;
+		if (offset == 0) {
+			if (mode == RB_FLUSH_ACTIVE ||
+			    (mode == RB_FLUSH_FINAL && !rb_discards_unreported(stream)))
+				return 0;
+			/* I2 (O2): the slot must be free, as for any open. */
+			if (!rb_packet_may_open(stream, old))
+				return -EAGAIN;
+			end = old + stream->subbuf_size; /* the whole packet is ours */
+		} else {
+			end = old - offset + stream->subbuf_size; /* the padding is ours */
+		}
+		/* I3: ts_end >= every record's timestamp, <= the next packet's ts_begin. */
 		ts = rb_timestamp_after(last);
-		/* M1, keeps I1 and I3: the whole packet, header and padding, is ours. */
-	} while (!rb_head_cas(ctl, &old, &last, old + stream->subbuf_size, ts));
-	rb_packet_open(stream, old, ts);
-	rb_packet_close(stream, old + stream->header_size, ts);
+		/* M1, keeps I1 and I3. */
+	} while (!rb_head_cas(ctl, &old, &last, end, ts));
+	if (offset == 0) {
+		rb_packet_open(stream, old, ts);
+		old += stream->header_size;
+	}
+	rb_packet_close(stream, old, ts);
 	return 0;
+}
+
+void rb_stream_flush(struct rb_stream *stream)
+{
+	(void)rb_stream_switch(stream, RB_FLUSH_ACTIVE);
+}
+
+int rb_stream_flush_empty(struct rb_stream *stream)
+{
+	return rb_stream_switch(stream, RB_FLUSH_EMPTY);
+}
+
+int rb_stream_flush_final(struct rb_stream *stream)
+{
+	return rb_stream_switch(stream, RB_FLUSH_FINAL);
 }
 
 int rb_consumer_get_subbuf(struct rb_stream *stream, struct rb_subbuf *ret_subbuf)
@@ -615,6 +655,11 @@ bool rb_stream_data_pending(const struct rb_stream *stream)
 	/* A packet other than the one being consumed, or records beyond its header. */
 	return (write_pos & ~stream->offset_mask) != consumed ||
 	       (write_pos & stream->offset_mask) > stream->header_size;
+}
+
+uint64_t rb_stream_produced(const struct rb_stream *stream)
+{
+	return __atomic_load_n(&stream->ctl->write_pos, __ATOMIC_ACQUIRE);
 }
 
 uint64_t rb_stream_events_discarded(const struct rb_stream *stream)

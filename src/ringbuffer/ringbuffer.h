@@ -13,9 +13,7 @@
  *   eventfd, fills the control area;
  * - producer (app): rb_stream_map() then rb_reserve()/rb_commit();
  * - consumer (consumerd): rb_consumer_* to read delivered sub-buffers,
- *   rb_stream_flush() to close a partial sub-buffer (switch timer, live),
- *   rb_stream_flush_final() when the stream's data ends (stop, destroy,
- *   rotation).
+ *   and the three flushes below.
  *
  * Two modes, fixed at creation (attr.overwrite): discard, where a full
  * buffer makes producers discard records (or wait, when blocking), and
@@ -94,9 +92,8 @@ int rb_stream_create(const struct rb_stream_attr *attr, int *ret_shm_fd, int *re
  * without wakeups. The memfd must carry F_SEAL_SHRINK
  * (rb_stream_create() seals it) so that no mapper can be killed by SIGBUS.
  * ops (may be NULL, as may each callback) are copied. Whoever completes a
- * packet calls packet_end with its own ops, and rb_stream_flush() and
- * rb_stream_flush_final() may complete one, so the consumer must pass the
- * same ops as the producers.
+ * packet calls packet_end with its own ops, and the flushes may open and
+ * complete one, so the consumer must pass the same ops as the producers.
  */
 int rb_stream_map(int shm_fd, int wakeup_fd, const struct rb_client_ops *ops,
                   struct rb_stream **ret_stream);
@@ -172,21 +169,50 @@ int rb_consumer_get_subbuf(struct rb_stream *stream, struct rb_subbuf *ret_subbu
 void rb_consumer_put_subbuf(struct rb_stream *stream, const struct rb_subbuf *subbuf);
 
 /*
- * Closes the current sub-buffer if it holds records, so that it gets
- * delivered once its pending commits land. Safe against concurrent producers.
+ * Flushes (consumer side; lock-free, safe against concurrent producers, in
+ * both modes; invariants I8, I9 at the top of ringbuffer.c). Each closes the
+ * current sub-buffer if it holds records, so that it gets delivered once
+ * its pending commits land, and leaves the next one unopened. They differ
+ * when no sub-buffer is open (the stream sits on a packet boundary):
+ *
+ * rb_stream_flush(): does nothing then (lttng-ust's SWITCH_ACTIVE,
+ *   lttng_ust_ctl_flush_buffer(producer_active = 1)).
+ * rb_stream_flush_empty(): delivers a header-only packet (content_size =
+ *   header_size, ts_begin = ts_end = the flush's time) in the next slot
+ *   (lttng-ust's SWITCH_FLUSH, flush_buffer(producer_active = 0)). In
+ *   overwrite mode that packet may take the slot of the oldest unread one,
+ *   as any new packet does.
+ * rb_stream_flush_final(): the flush that ends a stream's data; delivers
+ *   the header-only packet only when records were discarded since the last
+ *   delivered packet was closed, so that its packet_end carries the final
+ *   discarded count.
+ * The last two return 0, or -EAGAIN when the header-only packet is due but
+ * its slot cannot be opened yet (discard mode: the ring is full, drain the
+ * delivered packets and call again; overwrite mode: the slot's previous
+ * packet still has commits pending). Nothing is changed then.
+ *
+ * Where lttng 2.13.9's consumer (ust-consumer.c, consumer.c,
+ * consumer-stream.c, consumer-timer.c) uses which:
+ *   producer_active = 0: stop (FLUSH_CHANNEL, unless quiescent), snapshot
+ *     of a non-quiescent stream (SNAPSHOT_CHANNEL), stream hang-up (the
+ *     application's buffers going away), "open packet" at start / clear
+ *     (OPEN_CHANNEL_PACKETS) and after a rotation in the new chunk, and in a
+ *     rotation for a stream that produced nothing in the closing chunk;
+ *   producer_active = 1: switch timer, live timer (then a beacon when
+ *     nothing was delivered), rotation of a stream that produced data,
+ *     metadata packets.
+ * Here (consumerd) rb_stream_flush_empty() serves the same places, on a
+ * stream written to since the last stop: stop, snapshot, a running
+ * session's channel teardown, rotation and clear (a clear is a rotation
+ * here: a stream without a packet in the closing chunk, then every stream
+ * in the new chunk), and the live timer for a stream that has delivered no
+ * packet yet (lttng's open packet at start gives it one). Timers otherwise
+ * use rb_stream_flush(), and rb_stream_flush_final() ends a stream's data
+ * in the remaining cases (teardown after stop, rotation of a stream with
+ * packets in the chunk). Not done here: lttng's open packet at start.
  */
 void rb_stream_flush(struct rb_stream *stream);
-
-/*
- * The flush that ends a stream's data (stop, destroy, rotation, an
- * application's exit; lttng-ust's "flush empty"): rb_stream_flush(), then,
- * when the stream is at a packet boundary and records were discarded since
- * the last delivered packet was closed, a header-only packet (content_size
- * = header_size) whose packet_end carries the final discarded count.
- * Returns 0, or -EAGAIN when that packet is needed but its slot is not
- * released yet (the ring is full): drain the delivered packets and call
- * again. Safe against concurrent producers; consumer side.
- */
+int rb_stream_flush_empty(struct rb_stream *stream);
 int rb_stream_flush_final(struct rb_stream *stream);
 
 /*
@@ -195,7 +221,7 @@ int rb_stream_flush_final(struct rb_stream *stream);
  * get/put above by another thread.
  * rb_snapshot_range: positions [*ret_begin, *ret_end) of the most recent
  * closed packets still in the ring, at most max_packets of them; call after
- * rb_stream_flush() to include the current packet.
+ * a flush to include the current packet.
  * rb_snapshot_get: packet at pos (a multiple of the sub-buffer size), intact
  * until put back. -EAGAIN: not complete yet (commits pending); -ESTALE:
  * overwritten (or already consumed); -EBUSY: a packet is held already.
@@ -227,6 +253,13 @@ int rb_stream_wakeup_fd(const struct rb_stream *stream);
  * (consumer side: compares with this mapping's own consumed position).
  */
 bool rb_stream_data_pending(const struct rb_stream *stream);
+
+/*
+ * [W]: how far producers and flushes have reserved, in bytes since the
+ * stream's creation; it only grows, with every record and every flush that
+ * closes or makes a packet.
+ */
+uint64_t rb_stream_produced(const struct rb_stream *stream);
 
 /* Cumulative number of discarded records. */
 uint64_t rb_stream_events_discarded(const struct rb_stream *stream);

@@ -8,10 +8,10 @@
  *  Algorithm
  * ======================================================================
  *
- * The caller flushes the stream (rb_stream_flush(): the current packet is
- * closed), takes the range rb_snapshot_range() gives, and for each position
- * in it, oldest first, gets the packet, writes it out and puts it back. A
- * packet it cannot get is skipped: it is lost to this snapshot, as lttng's
+ * The caller flushes the stream (the current packet is closed; with
+ * rb_stream_flush_empty() an idle stream gets a header-only one), takes the range
+ * rb_snapshot_range() gives, and for each position in it, oldest first, gets the packet, writes it
+ * out and puts it back. A packet it cannot get is skipped: it is lost to this snapshot, as lttng's
  * consumer counts a packet it fails to get.
  *
  *  S0  Range. end = [W] rounded down to a packet boundary: every packet

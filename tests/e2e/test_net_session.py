@@ -19,6 +19,7 @@ from conftest import Env, consumerd_pid, go, read_events, short_home, start_burs
 from live_viewer import Viewer, follow_live_batches
 from relayd_client import recv_exact
 from relayd_proc import Relay, free_ports
+from test_snapshot import packets, possible_cpus
 
 HOST = socket.gethostname()
 
@@ -297,3 +298,13 @@ def test_live_viewer_attached_mid_session(rt, relay):
     follow_live_batches(rt, app, Viewer(relay.live, HOST, "live"))
     events = read_events(session_dir(relay, "live-"))
     assert [f["seq"] for _, f in events] == list(range(30))
+    # Every stream starts with a packet (relays heed beacons only after one): the idle
+    # ones with the ring buffer's header-only packet, then only the stop's (lttng's
+    # flush_buffer(producer_active = 0)); packets are numbered from 0 without gaps, as
+    # the ring buffer made them.
+    cpu = min(os.sched_getaffinity(0))
+    files = {f.name: packets(f) for f in uid_dir(session_dir(relay, "live-")).glob("channel0_*")}
+    assert len(files) == possible_cpus()
+    for name, got in files.items():
+        assert [seq for seq, _ in got] == list(range(len(got)))
+        assert got == [(0, "E"), (1, "E")] or name == f"channel0_{cpu}"

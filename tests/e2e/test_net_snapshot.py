@@ -60,6 +60,8 @@ def test_records_on_the_relay_equal_a_local_snapshot(rt, relay, tmp_path):
     app = start_burst(rt)
     go(app, 1000)
     assert app.wait(timeout=60) == 0
+    # Stopped, the streams are quiescent: no record below flushes, all see the same packets.
+    rt.run("stop")
     record(rt)
     record(rt)
     local = tmp_path / "local"
@@ -105,6 +107,8 @@ def test_ctrl_data_output_per_process_buffers_and_max_size(rt, relay, tmp_path):
     app = start_burst(rt)
     go(app, 1000, last=False)
     assert app.stdout.readline() == "done\n"
+    # Stopped, the streams are quiescent: no record below flushes, all see the same packets.
+    rt.run("stop")
     record(rt, "-m", "1M")
     record(rt, "-m", str(4096 * possible_cpus()))  # one packet per stream
     once = f"{relay.url()}/once"

@@ -7,6 +7,7 @@ without stopping tracing or consuming anything."""
 import datetime
 import os
 import re
+import struct
 import subprocess
 import time
 
@@ -78,7 +79,7 @@ def test_last_events_in_order_and_independent_snapshots(rt, tmp_path):
     go(app, 1000, last=False)
     assert app.stdout.readline() == "done\n"
     record(rt)
-    record(rt)  # nothing new: the same events again, in a directory of its own
+    record(rt)  # nothing new: a header-only packet, in a directory of its own
     go(app, 500)
     assert app.wait(timeout=30) == 0
     record(rt)
@@ -95,8 +96,57 @@ def test_last_events_in_order_and_independent_snapshots(rt, tmp_path):
     first, second, third = (seqs(dirs[n]) for n in range(3))
     # The last 4 packets of the ring: the newest events, consecutive, up to the last one.
     assert first == list(range(first[0], 1000)) and 600 < len(first) < 1000
-    assert second == first
+    # As lttng's, the snapshot's flush closed a header-only packet in the stream with
+    # nothing new; in the 4-packet ring it took the place of the oldest one.
+    lost = len(first) - len(second)
+    assert second == first[lost:] and 0 < lost < 300
     assert third == list(range(third[0], 1500)) and third[0] > first[0]
+
+
+def packets(path, instant_empty=True):
+    """[(packet_seq_num, content bytes or "E" for a header-only packet)] of a stream file,
+    checking (instant_empty) that a header-only packet begins and ends at the same time."""
+    data, out, offset = path.read_bytes(), [], 0
+    while offset < len(data):
+        magic, = struct.unpack_from("<I", data, offset)
+        assert magic == 0xC1FC1FC1
+        ts_b, ts_e, content, size, seq = struct.unpack_from("<QQQQQ", data, offset + 32)
+        assert content == 84 * 8 or content > 84 * 8
+        if content == 84 * 8 and instant_empty:
+            assert ts_b == ts_e
+        out.append((seq, "E" if content == 84 * 8 else content // 8))
+        offset += size // 8
+    return out
+
+
+@pytest.mark.skipif(possible_cpus() < 2, reason="needs a second CPU for an idle stream")
+def test_idle_stream_gets_empty_packets(rt, tmp_path):
+    """lttng's snapshot of an active session flushes with producer_active = 0: a stream
+    without events gets a header-only packet each time; so does lttng's stop, after which
+    a snapshot flushes nothing."""
+    out = tmp_path / "snap"
+    snapshot_session(rt, out, *SMALL4)
+    rt.run("start")
+    app = start_burst(rt)  # pinned to one CPU: the other streams stay idle
+    go(app, 50, last=False)
+    assert app.stdout.readline() == "done\n"
+    record(rt)
+    record(rt)
+    rt.run("stop")
+    record(rt)
+    go(app, 0)
+    assert app.wait(timeout=30) == 0
+
+    dirs = snapshot_dirs(out)
+    cpu = min(os.sched_getaffinity(0))
+    for n, idle, busy in ((0, [(0, "E")], []), (1, [(0, "E"), (1, "E")], [(1, "E")]),
+                          (2, [(0, "E"), (1, "E"), (2, "E")], [(1, "E"), (2, "E")])):
+        files = {p.name: packets(p) for p in uid_dir(dirs[n]).glob("ch_*")}
+        assert len(files) == possible_cpus()
+        (seq0, size0), *rest = files.pop(f"ch_{cpu}")
+        assert seq0 == 0 and size0 > 84 and rest == busy
+        assert all(p == idle for p in files.values()), (n, files)
+    assert seqs(dirs[0]) == seqs(dirs[2]) == list(range(50))
 
 
 def test_max_size(rt, tmp_path):
@@ -119,8 +169,12 @@ def test_max_size(rt, tmp_path):
     assert sorted(dirs) == [0, 1] and dirs[1].name.startswith("two-")
     one, two = seqs(dirs[0]), seqs(dirs[1])
     assert one[-1] == two[-1] == 999
-    assert one == list(range(one[0], 1000)) and two == list(range(two[0], 1000))
-    assert len(two) > len(one) > 100
+    assert one == list(range(one[0], 1000)) and len(one) > 100
+    # The second record's flush closed a header-only packet (nothing new since the first):
+    # its two packets per stream are the first one's and that one.
+    assert two == one
+    cpu = min(os.sched_getaffinity(0))
+    assert [kind for _, kind in packets(uid_dir(dirs[1]) / f"ch_{cpu}")][1:] == ["E"]
     for d in dirs.values():
         assert all(f.stat().st_size <= 4096 * (2 if d is dirs[1] else 1)
                    for f in uid_dir(d).glob("ch_*"))

@@ -168,6 +168,8 @@ def test_snapshots_into_lttng_relayd(rt, lttng_relay, tmp_path, buffers):
     app = start_burst(rt)
     go(app, 1000, last=False)
     assert app.stdout.readline() == "done\n"
+    # Stopped, the streams are quiescent: no record below flushes, all see the same packets.
+    rt.run("stop")
     for args in ([], ["-n", "again"], [f"file://{tmp_path / 'local'}"]):
         assert rt.run("snapshot", "record", *args).stdout.startswith(
             "Snapshot recorded successfully for session s1\n")

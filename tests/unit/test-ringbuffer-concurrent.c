@@ -14,6 +14,9 @@
  * whole (seq_num gaps) and every packet read must still be intact. The
  * run ends with the final flush (retried while the ring is full), after
  * which the last packet read carries the stream's whole discarded count.
+ * Runs with EMPTY flush with rb_stream_flush_empty() instead (I9), racing
+ * header-only packets against the producers' opens; they must then appear,
+ * numbered in sequence like the others, with ts_begin == ts_end.
  */
 
 #include "test-ringbuffer-client.h"
@@ -58,7 +61,9 @@ struct shared {
 
 struct consumer {
 	struct rb_stream *stream;
-	bool overwrite; /* packets may be lost: seq_num may jump */
+	bool overwrite;   /* packets may be lost: seq_num may jump */
+	bool flush_empty; /* flushes make header-only packets too (I9) */
+	bool ended_empty; /* flush_empty: the stream's last packet is header-only */
 	struct shared *shared;
 	uint8_t seen[PRODUCERS][RECORDS];
 	uint32_t producers_done;
@@ -67,6 +72,7 @@ struct consumer {
 	uint64_t packets;
 	uint64_t records;
 	uint64_t flushes;
+	uint64_t empty_packets;
 	uint64_t lost_packets;
 	uint64_t last_discarded; /* events_discarded of the last packet read */
 	/* Stream state. */
@@ -174,10 +180,15 @@ static void check_packet(struct consumer *c, const struct rb_subbuf *sb)
 		FAIL(c, "packet %" PRIu64 ": expected seq %" PRIu64 "", sb->seq_num, c->next_seq);
 	if (ph.magic != TC_PACKET_MAGIC || ph.begin_count != 1)
 		FAIL(c, "packet %" PRIu64 ": bad packet header", sb->seq_num);
-	/* Header-only packets come from the final flush (I8). */
+	/* Header-only packets come from the final flush (I8) or flush_empty (I9). */
 	if (ph.content_size != sb->content_size || sb->content_size < TC_HEADER_SIZE)
 		FAIL(c, "packet %" PRIu64 ": content size %" PRIu64 " / %" PRIu64 "", sb->seq_num,
 		     ph.content_size, sb->content_size);
+	if (sb->content_size == TC_HEADER_SIZE) {
+		if (ph.ts_begin != ph.ts_end)
+			FAIL(c, "header-only packet %" PRIu64 ": ts_begin != ts_end", sb->seq_num);
+		c->empty_packets++;
+	}
 	if (ph.ts_begin > ph.ts_end || ph.ts_begin < c->prev_ts_end)
 		FAIL(c, "packet %" PRIu64 ": packet time range out of order", sb->seq_num);
 	if (ph.events_discarded > rb_stream_events_discarded(c->stream))
@@ -213,6 +224,11 @@ static void *consumer_main(void *arg)
 		/* -EAGAIN: the ring is full; drained below, retried next round. */
 		if (done)
 			final = rb_stream_flush_final(c->stream);
+		/* The producers are gone: [W] is on a boundary, an empty packet is due. */
+		if (done && final == 0 && c->flush_empty && !c->ended_empty) {
+			final = rb_stream_flush_empty(c->stream);
+			c->ended_empty = final == 0;
+		}
 		rb_consumer_clear_wakeup(c->stream);
 		while (rb_consumer_get_subbuf(c->stream, &sb) == 0) {
 			check_packet(c, &sb);
@@ -228,7 +244,10 @@ static void *consumer_main(void *arg)
 		}
 		/* Flush when idle for 1 ms, and often anyway to race with the producers. */
 		if (poll(&pfd, 1, 1) == 0 || ++iteration % 4 == 0) {
-			rb_stream_flush(c->stream);
+			if (c->flush_empty)
+				(void)rb_stream_flush_empty(c->stream); /* -EAGAIN: ring full */
+			else
+				rb_stream_flush(c->stream);
 			c->flushes++;
 		}
 	}
@@ -242,7 +261,7 @@ struct fixture {
 	pthread_t consumer_thread;
 };
 
-static void fixture_open(struct fixture *f, uint32_t num_subbuf, bool overwrite)
+static void fixture_open(struct fixture *f, uint32_t num_subbuf, bool overwrite, bool flush_empty)
 {
 	struct rb_stream_attr attr;
 
@@ -256,6 +275,7 @@ static void fixture_open(struct fixture *f, uint32_t num_subbuf, bool overwrite)
 	assert_non_null(f->consumer);
 	f->consumer->shared = f->shared;
 	f->consumer->overwrite = overwrite;
+	f->consumer->flush_empty = flush_empty;
 	assert_int_equal(rb_stream_map(f->shm_fd, f->wakeup_fd, &tc_ops, &f->consumer->stream), 0);
 	assert_int_equal(rb_consumer_claim(f->consumer->stream), 0);
 }
@@ -294,10 +314,13 @@ static void consumer_finish_and_check(struct fixture *f)
 	else
 		assert_int_equal(c->records + discarded, (uint64_t)PRODUCERS * RECORDS);
 	assert_true(c->overwrite || c->lost_packets == 0);
-	print_message("read %" PRIu64 " records in %" PRIu64 " packets, %" PRIu64
-	              " discarded, %" PRIu64 " packets lost, %" PRIu64 " flushes\n",
-	              c->records, c->packets, discarded, c->lost_packets, c->flushes);
+	print_message(
+	    "read %" PRIu64 " records in %" PRIu64 " packets (%" PRIu64 " header-only), %" PRIu64
+	    " discarded, %" PRIu64 " packets lost, %" PRIu64 " flushes\n",
+	    c->records, c->packets, c->empty_packets, discarded, c->lost_packets, c->flushes);
 	assert_true(c->records > 0);
+	if (c->flush_empty)
+		assert_true(c->empty_packets > 0);
 }
 
 static void fixture_close(struct fixture *f)
@@ -326,6 +349,7 @@ static void *producer_thread(void *arg)
 /* The test's parameter: num_subbuf, plus BLOCKING or OVERWRITE for the mode. */
 #define BLOCKING  (1u << 16)
 #define OVERWRITE (1u << 17)
+#define EMPTY     (1u << 18)
 
 static uint32_t num_subbuf_of(void **state)
 {
@@ -335,6 +359,11 @@ static uint32_t num_subbuf_of(void **state)
 static bool overwrite_of(void **state)
 {
 	return ((uint32_t)(uintptr_t)*state & OVERWRITE) != 0;
+}
+
+static bool empty_of(void **state)
+{
+	return ((uint32_t)(uintptr_t)*state & EMPTY) != 0;
 }
 
 static bool blocking_of(void **state)
@@ -360,7 +389,7 @@ static void test_two_threads(void **state)
 	struct rb_stream *stream;
 	struct fixture f;
 
-	fixture_open(&f, num_subbuf_of(state), overwrite_of(state));
+	fixture_open(&f, num_subbuf_of(state), overwrite_of(state), empty_of(state));
 	/* One mapping shared by the producer threads, as in a traced process. */
 	assert_int_equal(rb_stream_map(f.shm_fd, f.wakeup_fd, &tc_ops, &stream), 0);
 	producer_mode(stream, state);
@@ -384,7 +413,7 @@ static void test_two_processes(void **state)
 	struct fixture f;
 	int status;
 
-	fixture_open(&f, num_subbuf_of(state), overwrite_of(state));
+	fixture_open(&f, num_subbuf_of(state), overwrite_of(state), empty_of(state));
 	/* Fork before the consumer thread exists; children wait for `go`. */
 	for (uint32_t p = 0; p < PRODUCERS; p++) {
 		pids[p] = fork();
@@ -427,6 +456,10 @@ int main(void)
 	    cmocka_unit_test_prestate(test_two_threads, (void *)(uintptr_t)(4 | OVERWRITE)),
 	    cmocka_unit_test_prestate(test_two_processes, (void *)(uintptr_t)(64 | OVERWRITE)),
 	    cmocka_unit_test_prestate(test_two_processes, (void *)(uintptr_t)(4 | OVERWRITE)),
+	    cmocka_unit_test_prestate(test_two_threads, (void *)(uintptr_t)(64 | EMPTY)),
+	    cmocka_unit_test_prestate(test_two_threads, (void *)(uintptr_t)(4 | EMPTY)),
+	    cmocka_unit_test_prestate(test_two_processes,
+	                              (void *)(uintptr_t)(4 | OVERWRITE | EMPTY)),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

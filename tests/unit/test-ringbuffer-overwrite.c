@@ -180,6 +180,57 @@ static void test_uncommitted_packet_is_not_overwritten(void **state)
 	tc_fixture_close(&f);
 }
 
+/*
+ * I9 in overwrite mode: the header-only packet laps the oldest unread packet
+ * like any new packet, and is refused (-EAGAIN, nothing changed) while the
+ * slot's previous packet has commits pending (O2).
+ */
+static void test_flush_empty_laps(void **state)
+{
+	struct tc_packet_header h;
+	struct rb_reserve_ctx pending;
+	struct tc_fixture f;
+	struct rb_subbuf sb;
+	uint64_t next = 0, calls;
+
+	ow_open(&f);
+	/* Record 0 of packet 0 stays uncommitted; packets 1..NSUB-1 header-only. */
+	assert_int_equal(rb_reserve(f.prod, PAYLOAD, false, &pending), 0);
+	for (uint32_t p = 0; p < NSUB; p++)
+		assert_int_equal(rb_stream_flush_empty(f.cons), 0);
+	calls = tc_packet_end_calls();
+	assert_int_equal(rb_stream_flush_empty(f.cons), -EAGAIN);
+	assert_int_equal(f.prod->ctl->write_pos, NSUB * S4K);
+	assert_int_equal(tc_packet_end_calls(), calls);
+
+	tc_record_write(&pending, (uint8_t[PAYLOAD]){0});
+	rb_commit(&pending);
+	/* Packet 0 delivered, unread: the next empty packet (NSUB) takes its slot. */
+	assert_int_equal(rb_stream_flush_empty(f.cons), 0);
+	assert_int_equal(rb_stream_flush_empty(f.cons), 0);
+	for (uint64_t seq = 2; seq < NSUB + 2; seq++) {
+		assert_int_equal(rb_consumer_get_subbuf(f.cons, &sb), 0);
+		assert_int_equal(sb.seq_num, seq); /* 0 and 1 lost */
+		assert_int_equal(sb.content_size, TC_HEADER_SIZE);
+		tc_packet_header_read(&sb, &h);
+		assert_int_equal(h.seq_num, seq);
+		assert_int_equal(h.ts_begin, h.ts_end);
+		rb_consumer_put_subbuf(f.cons, &sb);
+	}
+	assert_int_equal(rb_consumer_get_subbuf(f.cons, &sb), -EAGAIN);
+
+	/* Records after it are intact and open the next packet. */
+	for (uint64_t i = 0; i < 3; i++)
+		assert_int_equal(emit(f.prod, i), 0);
+	assert_int_equal(rb_stream_flush_empty(f.cons), 0);
+	assert_int_equal(rb_consumer_get_subbuf(f.cons, &sb), 0);
+	assert_int_equal(sb.seq_num, NSUB + 2);
+	next = check_packet(&sb, 0);
+	assert_int_equal(next, 3);
+	rb_consumer_put_subbuf(f.cons, &sb);
+	tc_fixture_close(&f);
+}
+
 static void test_bad_mode_is_refused(void **state)
 {
 	struct rb_stream_attr attr;
@@ -196,6 +247,7 @@ int main(void)
 	    cmocka_unit_test(test_laps_keep_the_most_recent_packets),
 	    cmocka_unit_test(test_held_packet_is_never_overwritten),
 	    cmocka_unit_test(test_uncommitted_packet_is_not_overwritten),
+	    cmocka_unit_test(test_flush_empty_laps),
 	    cmocka_unit_test(test_bad_mode_is_refused),
 	};
 

@@ -556,6 +556,106 @@ static void test_flush_final_carries_discards(void **state)
 	tc_fixture_close(&f);
 }
 
+/* Reads header-only packet seq; returns its header. */
+static void read_empty_packet(struct tc_fixture *f, uint64_t seq, struct tc_packet_header *ret_h)
+{
+	struct rb_subbuf sb;
+	uint64_t offset = TC_HEADER_SIZE;
+	struct tc_record rec;
+
+	assert_int_equal(rb_consumer_get_subbuf(f->cons, &sb), 0);
+	assert_int_equal(sb.seq_num, seq);
+	assert_int_equal(sb.content_size, TC_HEADER_SIZE);
+	check_packet_header(&sb, ret_h);
+	assert_int_equal(ret_h->ts_begin, ret_h->ts_end);
+	assert_int_equal(tc_record_next(&sb, &offset, &rec), 0);
+	rb_consumer_put_subbuf(f->cons, &sb);
+}
+
+/* I9: rb_stream_flush_empty() closes records, or delivers a header-only packet. */
+static void test_flush_empty(void **state)
+{
+	struct tc_packet_header h, h2;
+	struct rb_reserve_ctx ctx;
+	struct rb_subbuf sb;
+	struct tc_fixture f;
+	uint64_t discarded, content_size, calls;
+
+	tc_fixture_open(&f, S4K, 2, 27);
+	/* The active flush leaves an idle stream alone. */
+	rb_stream_flush(f.cons);
+	assert_int_equal(write_pos(&f), 0);
+	assert_int_equal(rb_consumer_get_subbuf(f.cons, &sb), -EAGAIN);
+
+	/* Idle stream: packet 0, header only. */
+	assert_int_equal(rb_stream_flush_empty(f.cons), 0);
+	assert_int_equal(write_pos(&f), S4K);
+	assert_true(rb_stream_data_pending(f.cons));
+	read_empty_packet(&f, 0, &h);
+	assert_false(rb_stream_data_pending(f.cons));
+
+	/* Records: closed like rb_stream_flush(), no empty packet after them. */
+	assert_int_equal(emit(f.prod, 0, 100, false, &ctx), 0);
+	assert_int_equal(ctx.pos, S4K + TC_HEADER_SIZE);
+	assert_true(ctx.long_header); /* opens packet 1 */
+	assert_true(ctx.timestamp >= h.ts_end);
+	assert_int_equal(emit(f.prod, 1, 100, false, NULL), 0);
+	assert_int_equal(rb_stream_flush_empty(f.cons), 0);
+	assert_int_equal(write_pos(&f), 2 * S4K);
+	assert_int_equal(read_packet(&f, 1, &discarded, &content_size), 2);
+	assert_int_equal(rb_consumer_get_subbuf(f.cons, &sb), -EAGAIN);
+
+	/* Back to back: one header-only packet each, in time order. */
+	assert_int_equal(rb_stream_flush_empty(f.cons), 0);
+	assert_int_equal(rb_stream_flush_empty(f.cons), 0);
+	assert_int_equal(write_pos(&f), 4 * S4K);
+	read_empty_packet(&f, 2, &h);
+	read_empty_packet(&f, 3, &h2);
+	assert_true(h2.ts_begin >= h.ts_end);
+
+	/* Ring full (discard mode, I2): -EAGAIN and nothing changes. */
+	assert_int_equal(rb_stream_flush_empty(f.cons), 0);
+	assert_int_equal(rb_stream_flush_empty(f.cons), 0);
+	calls = tc_packet_end_calls();
+	assert_int_equal(rb_stream_flush_empty(f.cons), -EAGAIN);
+	assert_int_equal(write_pos(&f), 6 * S4K);
+	assert_int_equal(tc_packet_end_calls(), calls);
+	assert_int_equal(emit(f.prod, 2, 100, false, NULL), -ENOBUFS);
+	read_empty_packet(&f, 4, &h);
+	/* The discard is carried by the next packet delivered: an empty one. */
+	assert_int_equal(rb_stream_flush_empty(f.cons), 0);
+	read_empty_packet(&f, 5, &h);
+	assert_int_equal(h.events_discarded, 0);
+	read_empty_packet(&f, 6, &h);
+	assert_int_equal(h.events_discarded, 1);
+	assert_int_equal(rb_consumer_get_subbuf(f.cons, &sb), -EAGAIN);
+	assert_false(rb_stream_data_pending(f.cons));
+	tc_fixture_close(&f);
+}
+
+/* A reservation still uncommitted holds the empty packet back until its commit. */
+static void test_flush_empty_waits_for_commits(void **state)
+{
+	struct tc_packet_header h;
+	struct rb_reserve_ctx ctx;
+	struct rb_subbuf sb;
+	struct tc_fixture f;
+	uint64_t discarded, content_size;
+
+	tc_fixture_open(&f, S4K, 4, 27);
+	assert_int_equal(rb_reserve(f.prod, 100, false, &ctx), 0);
+	assert_int_equal(rb_stream_flush_empty(f.cons), 0); /* closes packet 0 */
+	assert_int_equal(rb_stream_flush_empty(f.cons), 0); /* header-only packet 1 */
+	assert_int_equal(write_pos(&f), 2 * S4K);
+	/* Delivered in order: packet 1 is complete but waits for packet 0. */
+	assert_int_equal(rb_consumer_get_subbuf(f.cons, &sb), -EAGAIN);
+	tc_record_write(&ctx, (uint8_t[100]){0});
+	rb_commit(&ctx);
+	assert_int_equal(read_packet(&f, 0, &discarded, &content_size), 1);
+	read_empty_packet(&f, 1, &h);
+	tc_fixture_close(&f);
+}
+
 static void test_discard_accounting(void **state)
 {
 	const uint64_t emitted = 1000;
@@ -798,6 +898,8 @@ int main(void)
 	    cmocka_unit_test(test_timestamp_raised_to_last),
 	    cmocka_unit_test(test_flush_next_slot_busy),
 	    cmocka_unit_test(test_flush_final_carries_discards),
+	    cmocka_unit_test(test_flush_empty),
+	    cmocka_unit_test(test_flush_empty_waits_for_commits),
 	    cmocka_unit_test(test_discard_accounting),
 	    cmocka_unit_test(test_map_rejects_corruption),
 	    cmocka_unit_test(test_corrupted_positions),
