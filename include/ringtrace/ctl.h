@@ -233,6 +233,12 @@ int ringtrace_create_session(const char *name, const char *url);
 int ringtrace_create_session_snapshot(const char *name, const char *snapshot_url);
 int ringtrace_create_session_live(const char *name, const char *url, unsigned timer_interval_us);
 int ringtrace_destroy_session(const char *name);
+/*
+ * The same; ret_archive: where the destruction archived the last trace
+ * chunk of a rotated session, as lttng's (a local path, or "tcp://HOST/PATH
+ * [control port N, data port M]" on a relay), "" if it archived none.
+ */
+int ringtrace_destroy_session_archive(const char *name, char ret_archive[RINGTRACE_PATH_MAX]);
 /* Returns the number of sessions, *ret_sessions malloc'd. */
 int ringtrace_list_sessions(struct ringtrace_session **ret_sessions);
 

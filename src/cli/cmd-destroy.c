@@ -3,7 +3,8 @@
  * ringtrace destroy [SESSION | --all] [--no-wait]
  *
  * As lttng: stop tracing (no wait), wait until every buffer is written
- * ("Destroying session NAME..." with a dot per 200 ms poll), destroy, and
+ * ("Destroying session NAME..." with a dot per 200 ms poll), destroy (a
+ * rotated session's last chunk is archived, and where is said), and
  * forget the current session if it was this one.
  */
 #include <ringtrace/ctl.h>
@@ -40,7 +41,7 @@ static const struct option long_options[] = {
 /* Returns CMD_SUCCESS or a negative RINGTRACE_ERR_* (message left to the caller). */
 static int destroy_session(const char *name, bool no_wait)
 {
-	char current[RINGTRACE_NAME_MAX + 1];
+	char current[RINGTRACE_NAME_MAX + 1], archive[RINGTRACE_PATH_MAX] = "";
 	struct data_wait wait = {.header = NULL};
 	bool was_stopped;
 	char header[RINGTRACE_NAME_MAX + 32];
@@ -63,11 +64,15 @@ static int destroy_session(const char *name, bool no_wait)
 	}
 	if (!was_stopped)
 		stats = session_stats_warning(name);
-	r = ringtrace_destroy_session(name);
+	r = ringtrace_destroy_session_archive(name, archive);
 	if (r == -RINGTRACE_ERR_RELAYD_LOST)
 		relay_lost = r;
 	else if (r < 0)
 		goto end;
+	/* After the dots if any, then a blank line, as lttng's. */
+	if (archive[0])
+		cli_msg("Trace chunk archive for session %s is now readable %s %s", name,
+		        archive[0] == '/' ? "at" : "on relay", archive);
 	cli_msg("%sSession %s destroyed", wait.printed ? "\n" : "", name);
 	wait.printed = false;
 	if (stats)

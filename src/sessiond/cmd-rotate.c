@@ -206,6 +206,8 @@ static void archive_pending_chunks(struct session *s)
 	char path[PATH_MAX];
 	size_t done = 0;
 
+	if (!s->nr_pending_archives)
+		return;
 	while (done < s->nr_pending_archives &&
 	       archive_chunk(s, &s->pending_archives[done], path) == 0) {
 		log_info("Session %s: trace chunk %" PRIu64 " archived late in %s", s->name,
@@ -453,16 +455,18 @@ int cmd_session_rotate(struct session *s, char ret_archive[PATH_MAX])
 	return r;
 }
 
-void cmd_session_archive_last_chunk(struct session *s)
+bool cmd_session_archive_last_chunk(struct session *s, char ret_location[PATH_MAX])
 {
-	char archive[PATH_MAX];
-
-	/* The consumer archives a relay's last chunk when it releases the connections. */
-	if (!s->rotated || s->relay)
-		return;
-	archive_pending_chunks(s);
-	if (!s->chunk_closed && archive_current_chunk(s, time(NULL), archive) == 0)
-		log_info("Session %s: last trace chunk archived in %s", s->name, archive);
+	if (!s->rotated || s->active)
+		return false;
+	if (!s->relay)
+		archive_pending_chunks(s);
+	if (s->chunk_closed || (s->relay && !s->relay->connected))
+		return false;
+	/* The rotation of a stopped session: its channels go to no chunk, the chunk to archives. */
+	return (s->relay
+	            ? session_rotate_relay(s, RELAYD_CHUNK_CLOSE_MOVE_TO_COMPLETED, ret_location)
+	            : session_rotate(s, ret_location)) == 0;
 }
 
 /* A stopped session's chunk is deleted and none is opened before the next start. */

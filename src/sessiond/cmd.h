@@ -125,8 +125,12 @@ int cmd_channel_create(struct session *s, const char *name,
 
 /* Session operations also used at shutdown (cmd-start-stop.c, cmd-destroy.c). */
 int cmd_session_stop(struct session *s);
-/* Destroys s whatever happens; -RINGTRACE_ERR_RELAYD_LOST when its relay was lost meanwhile. */
-int cmd_session_destroy(struct session *s);
+/*
+ * Destroys s whatever happens; -RINGTRACE_ERR_RELAYD_LOST when its relay was
+ * lost meanwhile. ret_location (may be NULL): where the last chunk of a
+ * rotated session was archived, "" if none was.
+ */
+int cmd_session_destroy(struct session *s, char ret_location[PATH_MAX]);
 /*
  * Rotates the session's trace chunk (cmd-rotate.c), as ROTATE_SESSION and
  * the rotation schedules do: the archive's path in ret_archive, the
@@ -139,8 +143,12 @@ int cmd_session_rotate(struct session *s, char ret_archive[PATH_MAX]);
  * channel to it (cmd-rotate.c).
  */
 int cmd_session_open_next_chunk(struct session *s);
-/* After the channels are gone: archives the last chunk of a rotated session (cmd-rotate.c). */
-void cmd_session_archive_last_chunk(struct session *s);
+/*
+ * At destroy, once stopped: archives the last chunk of a rotated session,
+ * as lttng's, by a rotation of the stopped session (cmd-rotate.c); true,
+ * its location in ret_location, if it did.
+ */
+bool cmd_session_archive_last_chunk(struct session *s, char ret_location[PATH_MAX]);
 /* Stops every active session and waits up to wait_ms for their data to be written. */
 void cmd_stop_all_sessions(unsigned wait_ms);
 void cmd_destroy_all_sessions(void);

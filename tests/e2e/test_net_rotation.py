@@ -66,10 +66,14 @@ def test_rotations_under_load_on_the_relay(rt, relay, buffers):
     assert [archive_index(d, a) for a in archives] == list(range(len(archives)))
     assert all(a.is_dir() for a in archives)
     rt.run("stop")
-    rt.run("destroy")
+    r = rt.run("destroy")
     # The chunk in progress is archived at destroy, nothing else is left.
     last = [p for p in (d / "archives").iterdir() if p not in archives]
     assert [archive_index(d, p) for p in last] == [len(archives)]
+    m = re.fullmatch(r"(?:Destroying session s1\.*)?Trace chunk archive for session s1 is now "
+                     r"readable on relay tcp://127\.0\.0\.1/(.+) \[control port \d+, data port "
+                     r"\d+\]\n\n?Session s1 destroyed\n", r.stdout)
+    assert m and relay.output / m.group(1) == last[0], r.stdout
     assert sorted(p.name for p in d.iterdir()) == ["archives"]
     check_every_event_once([str(a) for a in archives + last], 2, per_thread)
 
@@ -153,7 +157,7 @@ def test_stopped_session_rotation_and_clear_on_the_relay(rt, relay):
     rt.run("stop")
     assert archive_index(d, rotate(rt, relay)) == 3
     # Nothing is left to archive at destroy.
-    rt.run("destroy")
+    assert rt.run("destroy").stdout == "Session s1 destroyed\n"
     archives = relay_archives(d)
     assert [archive_index(d, a) for a in archives] == [0, 1, 3]
     assert [sorted(seq_events(a)[0]) for a in archives] == [

@@ -141,7 +141,7 @@ def test_stopped_session_and_no_wait(rt, tmp_path):
     rt.run("stop")
     rotate(rt, "s1")
     # The chunk was archived by the rotation: the destroy leaves no empty archive.
-    rt.run("destroy")
+    assert rt.run("destroy").stdout == "Session s1 destroyed\n"
     assert [d.name for d in out.iterdir()] == ["archives"]
     archives = sorted((out / "archives").iterdir())
     assert len(archives) == 2
@@ -309,6 +309,12 @@ def test_failed_rotation_then_success(rt, tmp_path):
     third = rotate(rt, "s1")
     check_archive_name(out, third, 2)
     assert seq_events(third) == ([(0, i) for i in range(3)] + [(0, i) for i in range(4)], 0)
-    rt.run("destroy")
+    # As lttng, the destroy says where it archived the last chunk.
+    r = rt.run("destroy")
+    last = [str(p) for p in (out / "archives").iterdir() if str(p).endswith("-3")]
+    assert len(last) == 1
+    assert re.fullmatch(r"(Destroying session s1\.*)?Trace chunk archive for session s1 is now "
+                        rf"readable at {re.escape(last[0])}\n\n?Session s1 destroyed\n",
+                        r.stdout), r.stdout
     assert len(list((out / "archives").iterdir())) == 4
     assert [p.name for p in out.iterdir()] == ["archives"]

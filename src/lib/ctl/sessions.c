@@ -202,6 +202,30 @@ int ringtrace_destroy_session(const char *name)
 	return session_command(CLIENT_DESTROY_SESSION, name);
 }
 
+int ringtrace_destroy_session_archive(const char *name, char ret_archive[RINGTRACE_PATH_MAX])
+{
+	_cleanup_free_ char *reply = NULL;
+	struct client_msg msg;
+	size_t len = 0;
+	int r;
+
+	if (!name || !*name || !ret_archive)
+		return -RINGTRACE_ERR_INVALID;
+	r = ctl_msg_init(&msg, name, NULL);
+	if (r == 0)
+		r = ctl_request(CLIENT_DESTROY_SESSION, &msg, NULL, 0, (void **)&reply, &len);
+	if (r < 0)
+		return r;
+	ret_archive[0] = '\0';
+	/* No payload: no chunk was archived by the destruction. */
+	if (len == 0)
+		return 0;
+	if (len != RINGTRACE_PATH_MAX || !memchr(reply, '\0', len))
+		return -RINGTRACE_ERR_PROTOCOL;
+	memcpy(ret_archive, reply, len);
+	return 0;
+}
+
 int ringtrace_list_sessions(struct ringtrace_session **ret_sessions)
 {
 	struct ringtrace_session *sessions = NULL;
