@@ -406,6 +406,11 @@ int cmd_clear_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 		return r;
 	if (!s->has_been_started)
 		return 0; /* nothing was recorded */
+	if (s->relay && s->relay->connected && !s->relay->clear_allowed) {
+		log_warn("Session %s: the relay daemon does not allow clear (--disallow-clear)",
+		         s->name);
+		return -RINGTRACE_ERR_CLEAR_NOT_AVAILABLE_RELAY;
+	}
 	if (s->relay && s->relay->connected) {
 		r = session_rotate_relay(s, RELAYD_CHUNK_CLOSE_DELETE, NULL);
 		if (r == 0 && !s->active)

@@ -55,12 +55,6 @@ static int add_session(struct session *s, void *arg)
 	struct save_file *f = &job->files[job->count];
 	int r;
 
-	if (s->relay) {
-		/* load cannot take network outputs back yet: no file that would lose it. */
-		log_warn("Session %s streams to a relay daemon: saving it is not supported yet",
-		         s->name);
-		return -RINGTRACE_ERR_NOT_SUPPORTED;
-	}
 	if ((size_t)snprintf(f->path, sizeof(f->path), "%s/%s" SESSION_XML_FILE_SUFFIX, job->dir,
 	                     s->name) >= sizeof(f->path) ||
 	    (size_t)snprintf(f->tmp_path, sizeof(f->tmp_path), "%s/.%s.%d.tmp", job->dir, s->name,

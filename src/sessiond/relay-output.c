@@ -29,7 +29,8 @@ static void sessiond_uuid_init(void)
 		sessiond_uuid[0] = 1;
 }
 
-int session_relay_attach(struct session *s, const char *url, uint32_t live_timer_us)
+int session_relay_attach(struct session *s, const char *url, const char *data_url,
+                         uint32_t live_timer_us)
 {
 	struct session_relay *relay = calloc(1, sizeof(*relay));
 	char err[512];
@@ -37,12 +38,15 @@ int session_relay_attach(struct session *s, const char *url, uint32_t live_timer
 
 	if (!relay)
 		return -RINGTRACE_ERR_NOMEM;
-	r = rt_net_url_parse(url, &relay->url, err, sizeof(err));
+	if (data_url[0])
+		r = rt_net_url_parse_pair(url, data_url, &relay->url, err, sizeof(err));
+	else
+		r = rt_net_url_parse(url, &relay->url, err, sizeof(err));
 	if (r == 0)
 		r = rt_net_url_resolve(&relay->url, err, sizeof(err));
 	if (r < 0) {
-		log_warn("Session %s: output URL %s: %s", s->name, url,
-		         err[0] ? err : "not a net:// URL");
+		log_warn("Session %s: output URL %s%s%s: %s", s->name, url, data_url[0] ? ", " : "",
+		         data_url, err[0] ? err : "not a net:// URL");
 		free(relay);
 		return -RINGTRACE_ERR_INVALID;
 	}
@@ -68,7 +72,7 @@ static int relay_connect_endpoint(const struct session *s, const struct rt_net_e
 }
 
 static int relay_handshake(const struct session *s, int ctrl_fd, uint64_t *ret_relay_id,
-                           uint32_t *ret_minor)
+                           uint32_t *ret_minor, bool *ret_clear_allowed)
 {
 	struct relayd_create_session cs = {
 	    .live_timer_us = s->relay->live_timer_us,
@@ -88,7 +92,7 @@ static int relay_handshake(const struct session *s, int ctrl_fd, uint64_t *ret_r
 	if (strlen(s->relay->url.path) >= sizeof(cs.base_path))
 		return -ENAMETOOLONG;
 	strcpy(cs.base_path, s->relay->url.path);
-	r = relayd_client_handshake(ctrl_fd, &cs, ret_relay_id, ret_minor);
+	r = relayd_client_handshake(ctrl_fd, &cs, ret_relay_id, ret_minor, ret_clear_allowed);
 	if (r < 0)
 		log_error("Session %s: relay daemon at %s:%u refused the session: %s", s->name,
 		          s->relay->url.ctrl.host, s->relay->url.ctrl.port,
@@ -105,6 +109,7 @@ int session_relay_connect(struct session *s)
 	_cleanup_close_ int ctrl_fd = -1, data_fd = -1;
 	uint64_t relay_session_id;
 	uint32_t minor;
+	bool clear_allowed;
 	int r;
 
 	if (!relay || relay->connected)
@@ -115,7 +120,7 @@ int session_relay_connect(struct session *s)
 	data_fd = relay_connect_endpoint(s, &relay->url.data, "data");
 	if (data_fd < 0)
 		return -RINGTRACE_ERR_RELAYD_CONNECT_FAIL;
-	r = relay_handshake(s, ctrl_fd, &relay_session_id, &minor);
+	r = relay_handshake(s, ctrl_fd, &relay_session_id, &minor, &clear_allowed);
 	if (r == -EPROTONOSUPPORT)
 		return -RINGTRACE_ERR_RELAYD_VERSION_FAIL;
 	if (r < 0)
@@ -136,11 +141,13 @@ int session_relay_connect(struct session *s)
 		return cmd_error_from_consumer(r);
 	}
 	relay->relay_session_id = relay_session_id;
+	relay->clear_allowed = clear_allowed;
 	relay->connected = true;
-	log_info("Session %s: streaming to the relay daemon at %s:%u/%u (relay session %" PRIu64
-	         ", protocol 2.%" PRIu32 ")",
-	         s->name, relay->url.ctrl.host, relay->url.ctrl.port, relay->url.data.port,
-	         relay_session_id, minor);
+	log_info("Session %s: streaming to the relay daemon at %s:%u, data to %s:%u (relay session "
+	         "%" PRIu64 ", protocol 2.%" PRIu32 "%s)",
+	         s->name, relay->url.ctrl.host, relay->url.ctrl.port, relay->url.data.host,
+	         relay->url.data.port, relay_session_id, minor,
+	         clear_allowed ? "" : ", clear disallowed");
 	return 0;
 }
 

@@ -34,17 +34,17 @@ enum client_command {
 	CLIENT_START_TRACE = 16,
 	CLIENT_STOP_TRACE = 17,
 	CLIENT_LIST_TRACEPOINT_FIELDS = 18, /* reply: struct ringtrace_event_field[] */
-	CLIENT_DATA_PENDING = 24,     /* reply: uint8_t, 1 = pending */
+	CLIENT_DATA_PENDING = 24,           /* reply: uint8_t, 1 = pending */
 	/*
 	 * Snapshot commands: add, del and record carry one struct
 	 * ringtrace_snapshot_output as variable data (url: absolute directory
 	 * or file://DIR; "" for record = the session's output).
 	 */
-	CLIENT_SNAPSHOT_ADD_OUTPUT = 25,  /* reply: uint32_t id */
+	CLIENT_SNAPSHOT_ADD_OUTPUT = 25, /* reply: uint32_t id */
 	CLIENT_SNAPSHOT_DEL_OUTPUT = 26,
 	CLIENT_SNAPSHOT_LIST_OUTPUT = 27, /* reply: struct ringtrace_snapshot_output[] */
 	CLIENT_SNAPSHOT_RECORD = 28,
-	CLIENT_SAVE_SESSION = 31,     /* session_name "" = every session of the client */
+	CLIENT_SAVE_SESSION = 31, /* session_name "" = every session of the client */
 	CLIENT_TRACK_ID = 32,
 	CLIENT_UNTRACK_ID = 33,
 	CLIENT_LIST_TRACKER_IDS = 34, /* reply: int32_t[]: policy, then the set's values */
@@ -76,8 +76,14 @@ struct client_msg {
 			char output_path[RINGTRACE_PATH_MAX]; /* absolute; "" = default */
 			uint8_t no_output;
 			uint8_t snapshot;
-			uint8_t auto_name;    /* name was generated: trace_name "auto" */
+			uint8_t auto_name; /* name was generated: trace_name "auto" */
 			uint32_t live_timer_us;
+			/*
+			 * "": output_path is the whole output. Else output_path
+			 * is the relay's control endpoint and this its data
+			 * endpoint (tcp:// or net:// URLs of one endpoint each).
+			 */
+			char data_url[RINGTRACE_PATH_MAX];
 		} RINGTRACE_PACKED create;
 		struct {
 			struct ringtrace_channel chan;
@@ -147,6 +153,6 @@ struct client_msg {
 } RINGTRACE_PACKED;
 
 struct client_rotation_info {
-	int32_t state;                   /* enum ringtrace_rotation_state */
+	int32_t state;                    /* enum ringtrace_rotation_state */
 	char archive[RINGTRACE_PATH_MAX]; /* COMPLETED: the archive's absolute path */
 } RINGTRACE_PACKED;

@@ -248,13 +248,19 @@ static int create(const struct apply_ctx *a, const char *output_url)
 			if (r < 0)
 				(void)ringtrace_destroy_session(a->handle.session_name);
 		}
+	} else if (!output_url && s->control_uri) {
+		url = s->control_uri;
+		r = ringtrace_create_session_net(a->handle.session_name, s->control_uri,
+		                                 s->data_uri, 0, s->live_timer_us, NULL);
 	} else {
-		r = ringtrace_create_session(a->handle.session_name, url);
+		r = ringtrace_create_session_ext(a->handle.session_name, url, 0, s->live_timer_us,
+		                                 NULL);
 	}
 	if (r < 0 && !a->err->text[0])
-		return fail(a, r, s->line, "creating it%s%s%s",
-		            s->snapshot_mode ? " in snapshot mode" : "", url ? " with output " : "",
-		            url ? url : "");
+		return fail(a, r, s->line, "creating it%s%s%s%s%s",
+		            s->snapshot_mode ? " in snapshot mode" : "",
+		            s->live_timer_us ? " in live mode" : "", url ? " with output " : "",
+		            url ? url : "", url && url == s->control_uri ? " (control)" : "");
 	return r;
 }
 
