@@ -4,6 +4,7 @@ network and live sessions as lttng 2.13 writes them (<net_output>,
 <live_timer_interval>), a loaded session streams to ringtrace-relayd;
 control and data connections on two hosts; the relay's
 --group-output-by-session layout and --disallow-clear."""
+import pathlib
 import re
 import socket
 import subprocess
@@ -214,3 +215,57 @@ def test_relay_disallowing_clear(rt, tmp_path):
         assert seqs(d) == list(range(6)) + list(range(2))
     finally:
         assert relay.stop() == 0
+
+
+def test_relay_configuration_file(rt, tmp_path):
+    cfg = tmp_path / "relayd.conf"
+    cfg.write_text("; as lttng.conf\n[sessiond]\ndisallow-clear=no\n[relayd]\n"
+                   "group-output-by-session = yes\ndisallow-clear=on\n"
+                   f'output="{tmp_path / "overridden"}"\nbogus=1\n')
+    relay = Relay(tmp_path / "out", "-f", str(cfg))
+    try:
+        rt.run("create", "c1", f"--set-url={relay.url()}")
+        rt.run("enable-event", "-u", "rt_test:seq")
+        rt.run("start")
+        burst(rt, 3)
+        r = rt.run("clear", check=False)
+        assert (r.returncode, r.stderr) == (
+            157, "Error: Clearing a session is not supported by the relay daemon\n")
+        rt.run("destroy")
+    finally:
+        assert relay.stop() == 0
+    assert (f'warning: unrecognized option "bogus" in daemon configuration file {cfg}'
+            in relay.log_path.read_text())
+    # -o on the command line wins over the file's output.
+    assert not (tmp_path / "overridden").exists()
+    [d] = (relay.output / "c1").iterdir()
+    assert seqs(d) == list(range(3))
+
+
+def test_relay_fd_pool_and_working_directory(tmp_path):
+    (tmp_path / "wd").mkdir()
+    relay = Relay(tmp_path / "out", "--fd-pool-size=64", "-w", str(tmp_path / "wd"))
+    try:
+        pid = relay.proc.pid
+        assert pathlib.Path(f"/proc/{pid}/cwd").resolve() == tmp_path / "wd"
+        [limits] = [line for line in pathlib.Path(f"/proc/{pid}/limits").read_text()
+                    .splitlines() if line.startswith("Max open files")]
+        assert limits.split()[3] == "64"
+    finally:
+        assert relay.stop() == 0
+    for args, message in (
+            (["--fd-pool-size=0"], "wrong value in --fd-pool-size parameter: 0"),
+            (["--fd-pool-size=1x"], "wrong value in --fd-pool-size parameter: 1x"),
+            (["--fd-pool-size=4294967296"],
+             "wrong value in --fd-pool-size parameter: 4294967296"),
+            (["-f", str(tmp_path / "nothere")],
+             f"cannot read the configuration file {tmp_path / 'nothere'}: "
+             "No such file or directory"),
+            (["-w", str(tmp_path / "nothere"), "-o", str(tmp_path / "o"), "-C", "tcp://x"],
+             'invalid URL "tcp://x"')):
+        r = subprocess.run([str(RELAYD), *args], capture_output=True, text=True)
+        assert r.returncode == 1 and message in r.stderr, (args, r.stderr)
+    r = subprocess.run([str(RELAYD), "--help"], capture_output=True, text=True)
+    for opt in ("--config=PATH", "--fd-pool-size=SIZE", "--working-directory=DIR",
+                "--group-output-by-session", "--disallow-clear"):
+        assert opt in r.stdout
