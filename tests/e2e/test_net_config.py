@@ -198,16 +198,21 @@ def test_relay_grouping_by_session(rt, tmp_path):
     assert seqs(d2 / "my" / "dir") == list(range(4))
 
 
+def clear_refused(rt, relay, name, count):
+    """A session streaming count events to relay, whose clear the relay refuses."""
+    rt.run("create", name, f"--set-url={relay.url()}")
+    rt.run("enable-event", "-u", "rt_test:seq")
+    rt.run("start")
+    burst(rt, count)
+    r = rt.run("clear", check=False)
+    assert (r.returncode, r.stdout, r.stderr) == (
+        157, "", "Error: Clearing a session is not supported by the relay daemon\n")
+
+
 def test_relay_disallowing_clear(rt, tmp_path):
     relay = Relay(tmp_path / "out", "-x")
     try:
-        rt.run("create", "s1", f"--set-url={relay.url()}")
-        rt.run("enable-event", "-u", "rt_test:seq")
-        rt.run("start")
-        burst(rt, 6)
-        r = rt.run("clear", check=False)
-        assert (r.returncode, r.stdout, r.stderr) == (
-            157, "", "Error: Clearing a session is not supported by the relay daemon\n")
+        clear_refused(rt, relay, "s1", 6)
         # Nothing was cleared, the session goes on.
         burst(rt, 2)
         rt.run("destroy")
@@ -224,13 +229,7 @@ def test_relay_configuration_file(rt, tmp_path):
                    f'output="{tmp_path / "overridden"}"\nbogus=1\n')
     relay = Relay(tmp_path / "out", "-f", str(cfg))
     try:
-        rt.run("create", "c1", f"--set-url={relay.url()}")
-        rt.run("enable-event", "-u", "rt_test:seq")
-        rt.run("start")
-        burst(rt, 3)
-        r = rt.run("clear", check=False)
-        assert (r.returncode, r.stderr) == (
-            157, "Error: Clearing a session is not supported by the relay daemon\n")
+        clear_refused(rt, relay, "c1", 3)
         rt.run("destroy")
     finally:
         assert relay.stop() == 0
