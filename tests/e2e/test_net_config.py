@@ -96,6 +96,21 @@ def test_override_url_makes_a_loaded_local_session_stream(rt, relay, tmp_path):
     assert not (tmp_path / "local").exists()
 
 
+def test_forced_load_of_a_live_session_shows_the_relay_only_the_session(rt, relay):
+    rt.run("create", "lv", "--live=200000", f"--set-url={relay.url()}")
+    rt.run("enable-event", "-u", "rt_test:seq")
+    rt.run("save", "lv")
+    # Checked before the old session goes, as a local scratch session.
+    assert rt.run("load", "-f", "lv").stdout == "Session lv has been loaded successfully\n"
+    rt.run("start", "lv")
+    burst(rt, 4)
+    rt.run("destroy", "lv")
+    dirs = sorted((relay.output / HOST).iterdir())
+    # One or two (the same second) directories of the two sessions, none of a scratch one.
+    assert dirs and all(re.fullmatch(rf"lv-{STAMP}", d.name) for d in dirs), dirs
+    assert seqs(dirs[-1]) == list(range(4))
+
+
 def test_live_session_file_with_a_local_output_is_refused(rt, tmp_path):
     rt.start_sessiond()
     f = tmp_path / "x.lttng"

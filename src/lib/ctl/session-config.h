@@ -114,7 +114,9 @@ int session_config_apply(const struct config_session *s, const char *name, const
  * Whether the session daemon accepts everything session_config_apply()
  * would ask for, by applying s (not started) to a scratch session of
  * another name, destroyed afterwards: before a session is replaced by a
- * loaded one, so that a refused file leaves the old session in place.
+ * loaded one, so that a refused file leaves the old session in place. A
+ * session streamed to a relay daemon is checked as a local one (the relay
+ * never sees the scratch session): its relay is reached by the apply only.
  */
 int session_config_check(const struct config_session *s, const char *name, const char *output_url,
                          struct config_error *err);
