@@ -124,6 +124,13 @@ def test_live_session_file_with_a_local_output_is_refused(rt, tmp_path):
         1, f"Error: Invalid parameter: {f}:3: session x: creating it in live mode with output "
         f"{tmp_path}/t\n")
     assert rt.run("list").stdout == "Currently no available recording session\n"
+    # Replacing a session with it fails the same way and keeps the old one.
+    rt.run("create", "x", f"--output={tmp_path / 'old'}")
+    r = rt.run("load", "-f", "-i", f, check=False)
+    assert (r.returncode, r.stderr) == (
+        1, f"Error: Invalid parameter: {f}:3: session x: creating it in live mode with output "
+        f"{tmp_path}/t\n")
+    assert f"Trace output: {tmp_path / 'old'}" in rt.run("list", "x").stdout
 
 
 class SplitRelay:

@@ -255,8 +255,8 @@ static int create(const struct apply_ctx *a, const char *output_url)
 			if (r < 0)
 				(void)ringtrace_destroy_session(a->handle.session_name);
 		}
-	} else if (a->check && (s->control_uri || s->live_timer_us ||
-	                        (output_url && rt_net_url_is_network(output_url)))) {
+	} else if (a->check &&
+	           (output_url ? rt_net_url_is_network(output_url) : s->control_uri != NULL)) {
 		url = NULL;
 		r = ringtrace_create_session(a->handle.session_name, NULL);
 	} else if (!output_url && s->control_uri) {
