@@ -104,7 +104,7 @@ static void usage(FILE *out)
 	        "                               LTTNG_RELAYD_WORKING_DIRECTORY\n"
 	        "  -g, --group=GROUP            tracing group (default \"tracing\"); checked\n"
 	        "                               only: this daemon has no health socket\n"
-	        "  -v, --verbose                more messages (-vv: debug, -vvv: more debug)\n"
+	        "  -v, --verbose                more messages (-vv: debug); may be repeated\n"
 	        "  -h, --help                   this help\n"
 	        "  -V, --version                show the version\n"
 	        "\n"
