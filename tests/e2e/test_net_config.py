@@ -50,65 +50,51 @@ def seqs(trace):
     return [f["seq"] for _, f in read_events(trace)]
 
 
-def test_network_and_live_sessions_saved_loaded_and_streamed(rt, relay):
+def test_network_and_live_sessions_saved_loaded_and_streamed(rt, relay, tmp_path):
     c, d = relay.control, relay.data
     rt.run("create", "net", f"--set-url=net://127.0.0.1:{c}:{d}/a/b")
     rt.run("enable-event", "-u", "rt_test:seq")
-    rt.run("create", "lv", "--live=500000", f"--set-url=net://127.0.0.1:{c}:{d}/live")
+    rt.run("create", "lv", "--live=500000", f"--set-url=net://127.0.0.1:{c}:{d}")
+    rt.run("enable-event", "-u", "rt_test:seq")
+    rt.run("create", "loc", f"--output={tmp_path / 'local'}")
     rt.run("enable-event", "-u", "rt_test:seq")
     before = {s: rt.run("list", s).stdout for s in ("net", "lv")}
     assert rt.run("save", "-a").stdout.startswith("All sessions have been saved successfully")
     saved = rt.home / ".ringtrace/sessions"
     net, lv = (saved / "net.lttng").read_text(), (saved / "lv.lttng").read_text()
     assert output_of(net) == net_output(f"tcp4://127.0.0.1:{c}/a/b", f"tcp4://127.0.0.1:{d}/")
-    assert output_of(lv) == net_output(f"tcp4://127.0.0.1:{c}/live", f"tcp4://127.0.0.1:{d}/")
+    assert output_of(lv) == net_output(f"tcp4://127.0.0.1:{c}/", f"tcp4://127.0.0.1:{d}/")
     assert "<attributes>" not in net
     assert ("\t\t<attributes>\n\t\t\t<live_timer_interval>500000</live_timer_interval>\n"
             "\t\t</attributes>\n") in lv
     assert lv.count("<live_timer_interval>500000</live_timer_interval>") == 2  # and its channel
     rt.run("destroy", "-a")
 
-    r = rt.run("load", "-a")
-    assert r.stdout == "All sessions have been loaded successfully\n"
+    r = rt.run("load", "net")
+    assert r.stdout == "Session net has been loaded successfully\n"
+    rt.run("load", "lv")
+    # Replacing a live session: checked first as a local scratch session, which the relay
+    # never sees.
+    assert rt.run("load", "-f", "lv").stdout == "Session lv has been loaded successfully\n"
+    # A local session made to stream by the load.
+    url = f"net://127.0.0.1:{c}:{d}/over"
+    r = rt.run("load", "loc", f"--override-url={url}")
+    assert r.stdout.splitlines()[-1] == f"Session output url overridden with {url}"
+    assert (f"Trace output: tcp4://127.0.0.1:{c}/over [data: {d}]"
+            in rt.run("list", "loc").stdout)
     for s in ("net", "lv"):
         assert rt.run("list", s).stdout == before[s]
+    for s in ("net", "lv", "loc"):
         rt.run("start", s)
     burst(rt, 30)
     rt.run("destroy", "-a")
     assert seqs(relay.output / HOST / "a" / "b") == list(range(30))
-    assert seqs(relay.output / HOST / "live") == list(range(30))
-
-
-def test_override_url_makes_a_loaded_local_session_stream(rt, relay, tmp_path):
-    rt.run("create", "loc", f"--output={tmp_path / 'local'}")
-    rt.run("enable-event", "-u", "rt_test:seq")
-    rt.run("save", "loc")
-    rt.run("destroy", "loc")
-    url = f"net://127.0.0.1:{relay.control}:{relay.data}/over"
-    r = rt.run("load", "loc", f"--override-url={url}")
-    assert r.stdout.splitlines()[-1] == f"Session output url overridden with {url}"
-    assert (f"Trace output: tcp4://127.0.0.1:{relay.control}/over [data: {relay.data}]"
-            in rt.run("list", "loc").stdout)
-    rt.run("start", "loc")
-    burst(rt, 5)
-    rt.run("destroy", "loc")
-    assert seqs(relay.output / HOST / "over") == list(range(5))
+    assert seqs(relay.output / HOST / "over") == list(range(30))
     assert not (tmp_path / "local").exists()
-
-
-def test_forced_load_of_a_live_session_shows_the_relay_only_the_session(rt, relay):
-    rt.run("create", "lv", "--live=200000", f"--set-url={relay.url()}")
-    rt.run("enable-event", "-u", "rt_test:seq")
-    rt.run("save", "lv")
-    # Checked before the old session goes, as a local scratch session.
-    assert rt.run("load", "-f", "lv").stdout == "Session lv has been loaded successfully\n"
-    rt.run("start", "lv")
-    burst(rt, 4)
-    rt.run("destroy", "lv")
-    dirs = sorted((relay.output / HOST).iterdir())
-    # One or two (the same second) directories of the two sessions, none of a scratch one.
-    assert dirs and all(re.fullmatch(rf"lv-{STAMP}", d.name) for d in dirs), dirs
-    assert seqs(dirs[-1]) == list(range(4))
+    lv_dirs = sorted(p for p in (relay.output / HOST).iterdir() if p.name.startswith("lv"))
+    # One per second the three lv sessions were created in, none of a scratch session.
+    assert lv_dirs and all(re.fullmatch(rf"lv-{STAMP}", p.name) for p in lv_dirs), lv_dirs
+    assert seqs(lv_dirs[-1]) == list(range(30))
 
 
 def test_live_session_file_with_a_local_output_is_refused(rt, tmp_path):
@@ -196,8 +182,13 @@ def test_control_and_data_on_two_hosts(rt, tmp_path):
         relay.stop()
 
 
-def test_relay_grouping_by_session(rt, tmp_path):
-    relay = Relay(tmp_path / "out", "-s")
+def test_relay_configuration_grouping_by_session_and_disallowing_clear(rt, tmp_path):
+    """The file groups by session and allows clear; -x on the command line wins."""
+    cfg = tmp_path / "relayd.conf"
+    cfg.write_text("; as lttng.conf\n[sessiond]\ngroup-output-by-host=yes\n[relayd]\n"
+                   "group-output-by-session = yes\ndisallow-clear=off\n"
+                   f'output="{tmp_path / "overridden"}"\nbogus=1\n')
+    relay = Relay(tmp_path / "out", "-f", str(cfg), "-x")
     try:
         rt.run("create", "g1", f"--set-url={relay.url()}")
         rt.run("enable-event", "-u", "rt_test:seq")
@@ -206,61 +197,25 @@ def test_relay_grouping_by_session(rt, tmp_path):
         rt.run("start", "g1")
         rt.run("start", "g2")
         burst(rt, 4)
+        r = rt.run("clear", "g1", check=False)
+        assert (r.returncode, r.stdout, r.stderr) == (
+            157, "", "Error: Clearing a session is not supported by the relay daemon\n")
+        burst(rt, 2)  # nothing was cleared, the session goes on
         rt.run("destroy", "-a")
     finally:
         assert relay.stop() == 0
+    assert (f'warning: unrecognized option "bogus" in daemon configuration file {cfg}'
+            in relay.log_path.read_text())
+    assert not (tmp_path / "overridden").exists()  # -o on the command line wins
     out = relay.output
     assert sorted(p.name for p in out.iterdir()) == ["g1", "g2"]
     [d1] = (out / "g1").iterdir()
     [d2] = (out / "g2").iterdir()
     assert re.fullmatch(rf"{re.escape(HOST)}-{STAMP}", d1.name), d1.name
     assert re.fullmatch(rf"{re.escape(HOST)}-{STAMP}", d2.name), d2.name
-    assert seqs(d1) == list(range(4))
+    assert seqs(d1) == list(range(4)) + list(range(2))
     assert [p.name for p in d2.iterdir()] == ["my"]
-    assert seqs(d2 / "my" / "dir") == list(range(4))
-
-
-def clear_refused(rt, relay, name, count):
-    """A session streaming count events to relay, whose clear the relay refuses."""
-    rt.run("create", name, f"--set-url={relay.url()}")
-    rt.run("enable-event", "-u", "rt_test:seq")
-    rt.run("start")
-    burst(rt, count)
-    r = rt.run("clear", check=False)
-    assert (r.returncode, r.stdout, r.stderr) == (
-        157, "", "Error: Clearing a session is not supported by the relay daemon\n")
-
-
-def test_relay_disallowing_clear(rt, tmp_path):
-    relay = Relay(tmp_path / "out", "-x")
-    try:
-        clear_refused(rt, relay, "s1", 6)
-        # Nothing was cleared, the session goes on.
-        burst(rt, 2)
-        rt.run("destroy")
-        [d] = (relay.output / HOST).iterdir()
-        assert seqs(d) == list(range(6)) + list(range(2))
-    finally:
-        assert relay.stop() == 0
-
-
-def test_relay_configuration_file(rt, tmp_path):
-    cfg = tmp_path / "relayd.conf"
-    cfg.write_text("; as lttng.conf\n[sessiond]\ndisallow-clear=no\n[relayd]\n"
-                   "group-output-by-session = yes\ndisallow-clear=on\n"
-                   f'output="{tmp_path / "overridden"}"\nbogus=1\n')
-    relay = Relay(tmp_path / "out", "-f", str(cfg))
-    try:
-        clear_refused(rt, relay, "c1", 3)
-        rt.run("destroy")
-    finally:
-        assert relay.stop() == 0
-    assert (f'warning: unrecognized option "bogus" in daemon configuration file {cfg}'
-            in relay.log_path.read_text())
-    # -o on the command line wins over the file's output.
-    assert not (tmp_path / "overridden").exists()
-    [d] = (relay.output / "c1").iterdir()
-    assert seqs(d) == list(range(3))
+    assert seqs(d2 / "my" / "dir") == list(range(4)) + list(range(2))
 
 
 def test_relay_fd_pool_and_working_directory(tmp_path):
