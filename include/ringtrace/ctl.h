@@ -94,6 +94,7 @@ enum ringtrace_error_code {
 	RINGTRACE_ERR_ROTATION_MULTIPLE_AFTER_STOP = 92, /* rotated once since the stop */
 	RINGTRACE_ERR_ROTATION_AFTER_STOP_CLEAR = 93,    /* cleared since the stop */
 	RINGTRACE_ERR_ROTATION_FAIL_CONSUMER = 94, /* the new chunk's files could not all be made */
+	RINGTRACE_ERR_CLEAR_NOT_AVAILABLE_RELAY = 95, /* the relay refuses clear (-x) */
 	/* "$app.PROVIDER:CTX" beyond RINGTRACE_APP_CONTEXT_NAME_MAX bytes */
 	RINGTRACE_ERR_APP_CONTEXT_NAME_TOO_LONG = 110,
 	_RINGTRACE_ERR_MAX,
@@ -561,6 +562,18 @@ enum ringtrace_create_flag {
  */
 int ringtrace_create_session_ext(const char *name, const char *output_path, unsigned flags,
                                  unsigned live_timer_us, char ret_name[RINGTRACE_NAME_MAX + 1]);
+
+/*
+ * The same for a session streamed to a relay daemon whose control and data
+ * endpoints are given apart (lttng's --ctrl-url and --data-url, a session
+ * file's <control_uri> and <data_uri>): tcp[4|6]://HOST[:PORT][/PATH] or
+ * net[4|6]:// URLs of one endpoint each, the trace directory being the
+ * control URL's. The two may name different hosts: two addresses of one
+ * relay daemon. -RINGTRACE_ERR_INVALID when either does not parse.
+ */
+int ringtrace_create_session_net(const char *name, const char *ctrl_url, const char *data_url,
+                                 unsigned flags, unsigned live_timer_us,
+                                 char ret_name[RINGTRACE_NAME_MAX + 1]);
 
 /*
  * Session daemon binary to spawn: explicit_path when not NULL, else

@@ -36,9 +36,10 @@ static int clear_one(const char *name, void *data)
 	int r = ringtrace_clear_session(name);
 
 	(void)data;
+	/* As lttng: the exit status is the error's number. */
 	if (r < 0) {
 		cli_err("%s", ringtrace_strerror(r));
-		return CMD_ERROR;
+		return r;
 	}
 	cli_msg("Session \"%s\" cleared", name);
 	return CMD_SUCCESS;

@@ -119,8 +119,9 @@ static int check_session_name(const char *name)
 
 /*
  * A network output: the URL(s) checked with lttng's messages, then passed
- * on in the canonical net:// form (the session daemon resolves and
- * connects). Control and data must be on the same host.
+ * on, --set-url in the canonical net:// form, --ctrl-url and --data-url as
+ * given (the session daemon resolves and connects). Unlike lttng, control
+ * and data may be on different hosts: two addresses of one relay daemon.
  */
 static int check_network_output(const struct create_opts *o, char canonical[PATH_MAX])
 {
@@ -147,10 +148,9 @@ static int check_network_output(const struct create_opts *o, char canonical[PATH
 		cli_err("%s", err);
 		return CMD_ERROR;
 	}
-	if (strcmp(url.ctrl.host, url.data.host) != 0 || url.ctrl.family != url.data.family) {
-		cli_err("Control and data URLs must name the same host (%s, %s)", url.ctrl.host,
-		        url.data.host);
-		return CMD_ERROR;
+	if (o->ctrl_url) {
+		canonical[0] = '\0';
+		return CMD_SUCCESS;
 	}
 	if (rt_net_url_canonical(&url, canonical, PATH_MAX) < 0) {
 		cli_err("URL too long: %s", shown);
@@ -227,7 +227,11 @@ static int create_session(const struct create_opts *o, const char *name, const c
 	                 (o->snapshot ? RINGTRACE_CREATE_SNAPSHOT : 0);
 	int r, n;
 
-	r = ringtrace_create_session_ext(name, output, flags, o->live_timer_us, created);
+	if (o->ctrl_url)
+		r = ringtrace_create_session_net(name, o->ctrl_url, o->data_url, flags,
+		                                 o->live_timer_us, created);
+	else
+		r = ringtrace_create_session_ext(name, output, flags, o->live_timer_us, created);
 	if (r == -RINGTRACE_ERR_NOT_SUPPORTED && o->no_output) {
 		cli_err("No-output sessions are not supported yet (%s)", ringtrace_strerror(r));
 		return CMD_ERROR;

@@ -30,7 +30,8 @@ static const char usage[] =
     "  -a, --all                  Load all the sessions (the default)\n"
     "  -f, --force                Replace existing sessions of the same name\n"
     "  -i, --input-path=PATH      Load from the file or directory PATH\n"
-    "      --override-url=URL     Output of the loaded sessions (a directory or file://DIR)\n"
+    "      --override-url=URL     Output of the loaded sessions (a directory, file://DIR\n"
+    "                             or net://HOST[:CTRL[:DATA]][/TRACEDIR])\n"
     "      --override-name=NAME   Name of the loaded session (with SESSION only)\n"
     "  -h, --help                 Show this help\n";
 

@@ -61,6 +61,7 @@ static const unsigned char lttng_numbers[_RINGTRACE_ERR_MAX] = {
     [RINGTRACE_ERR_RELAYD_CONNECT_FAIL] = 104,
     [RINGTRACE_ERR_PER_PID_SESSION] = 120,
     [RINGTRACE_ERR_ROTATION_FAIL_CONSUMER] = 141,
+    [RINGTRACE_ERR_CLEAR_NOT_AVAILABLE_RELAY] = 157,
 };
 
 int cli_exit_code(int result)

@@ -226,13 +226,19 @@ int rt_net_endpoint_sockaddr(const struct rt_net_endpoint *ep, struct sockaddr_s
 	return 0;
 }
 
-int rt_net_url_format_ctrl(const struct rt_net_url *url, char *buf, size_t size)
+int rt_net_endpoint_format(const struct rt_net_endpoint *ep, const char *path, char *buf,
+                           size_t size)
 {
-	bool v6 = url->ctrl.family == AF_INET6;
-	int n = snprintf(buf, size, "tcp%s://%s%s%s:%u/%s", v6 ? "6" : "4", v6 ? "[" : "",
-	                 url->ctrl.host, v6 ? "]" : "", url->ctrl.port, url->path);
+	bool v6 = ep->family == AF_INET6;
+	int n = snprintf(buf, size, "tcp%s://%s%s%s:%u/%s", v6 ? "6" : "4", v6 ? "[" : "", ep->host,
+	                 v6 ? "]" : "", ep->port, path);
 
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+bool rt_net_url_split(const struct rt_net_url *url)
+{
+	return url->ctrl.family != url->data.family || strcmp(url->ctrl.host, url->data.host) != 0;
 }
 
 int rt_net_url_format(const struct rt_net_url *url, char *buf, size_t size)
@@ -240,10 +246,15 @@ int rt_net_url_format(const struct rt_net_url *url, char *buf, size_t size)
 	size_t len;
 	int n;
 
-	if (rt_net_url_format_ctrl(url, buf, size) < 0)
+	if (rt_net_endpoint_format(&url->ctrl, url->path, buf, size) < 0)
 		return -ENAMETOOLONG;
 	len = strlen(buf);
-	n = snprintf(buf + len, size - len, " [data: %u]", url->data.port);
+	if (rt_net_url_split(url))
+		n = snprintf(buf + len, size - len, " [data: %s%s%s:%u]",
+		             url->data.family == AF_INET6 ? "[" : "", url->data.host,
+		             url->data.family == AF_INET6 ? "]" : "", url->data.port);
+	else
+		n = snprintf(buf + len, size - len, " [data: %u]", url->data.port);
 	return n < 0 || (size_t)n >= size - len ? -ENAMETOOLONG : 0;
 }
 

@@ -57,11 +57,22 @@ int rt_net_url_resolve(struct rt_net_url *url, char *err, size_t err_size);
 int rt_net_endpoint_sockaddr(const struct rt_net_endpoint *ep, struct sockaddr_storage *ret_addr,
                              socklen_t *ret_len);
 
-/* lttng's display form: "tcp4://127.0.0.1:5342/PATH [data: 5343]". */
-int rt_net_url_format(const struct rt_net_url *url, char *buf, size_t size);
+/*
+ * One endpoint as lttng writes it in a session file's <control_uri> and
+ * <data_uri>: "tcp4://HOST:PORT/PATH", "tcp6://[HOST]:PORT/PATH"; parsed back
+ * by rt_net_url_parse_pair().
+ */
+int rt_net_endpoint_format(const struct rt_net_endpoint *ep, const char *path, char *buf,
+                           size_t size);
 
-/* The control URL alone, as lttng lists a snapshot output: "tcp4://127.0.0.1:5342/PATH". */
-int rt_net_url_format_ctrl(const struct rt_net_url *url, char *buf, size_t size);
+/* Whether the control and data endpoints are on different hosts (addresses). */
+bool rt_net_url_split(const struct rt_net_url *url);
+
+/*
+ * lttng's display form: "tcp4://127.0.0.1:5342/PATH [data: 5343]"; with the
+ * data endpoint on another host "... [data: HOST:5343]".
+ */
+int rt_net_url_format(const struct rt_net_url *url, char *buf, size_t size);
 
 /* The canonical --set-url form, parsed back by rt_net_url_parse: net[6]://HOST:CTRL:DATA/PATH. */
 int rt_net_url_canonical(const struct rt_net_url *url, char *buf, size_t size);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -96,6 +97,29 @@ static bool refuse_one(struct relay_listener *listener)
 	}
 	reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	return fd >= 0;
+}
+
+/*
+ * --fd-pool-size: the soft RLIMIT_NOFILE becomes the pool's size, so that
+ * every descriptor the daemon opens (sockets, trace files) counts against
+ * it; past it, new peers are refused and the others go on.
+ */
+static int limit_fds(unsigned pool_size)
+{
+	struct rlimit limit;
+
+	if (pool_size == 0)
+		return 0;
+	if (getrlimit(RLIMIT_NOFILE, &limit) < 0)
+		return -errno;
+	limit.rlim_cur = pool_size;
+	if (setrlimit(RLIMIT_NOFILE, &limit) < 0) {
+		log_error("cannot limit the file descriptors to %u: %s", pool_size,
+		          strerror(errno));
+		return -errno;
+	}
+	log_info("file descriptor pool: %u", pool_size);
+	return 0;
 }
 
 static void accept_connections(int epoll_fd, struct relay_listener *listener)
@@ -186,7 +210,7 @@ int main(int argc, char **argv)
 	log_setup(RELAYD_PROGRAM_NAME, opts.verbosity);
 	relayd_config.group_by_session = opts.group_by_session;
 	relayd_config.allow_clear = !opts.disallow_clear;
-	if (setup_output_dir(opts.output) < 0)
+	if (setup_output_dir(opts.output) < 0 || limit_fds(opts.fd_pool_size) < 0)
 		return EXIT_FAILURE;
 	if (listener_open(&listeners[CONN_CONTROL], opts.control_url, CONN_CONTROL) < 0 ||
 	    listener_open(&listeners[CONN_DATA], opts.data_url, CONN_DATA) < 0 ||
@@ -194,6 +218,11 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	if ((opts.daemonize || opts.background) && daemon(0, opts.background) < 0) {
 		log_error("cannot detach: %s", strerror(errno));
+		return EXIT_FAILURE;
+	}
+	if (opts.working_directory && chdir(opts.working_directory) < 0) {
+		log_error("cannot change the working directory to %s: %s", opts.working_directory,
+		          strerror(errno));
 		return EXIT_FAILURE;
 	}
 	reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);

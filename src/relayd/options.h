@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
-/* Command line of ringtrace-relayd: lttng-relayd 2.13's options. */
+/* Command line and configuration files of ringtrace-relayd: lttng-relayd 2.13's options. */
 
 #include <stdbool.h>
 
@@ -16,6 +16,9 @@ struct relayd_options {
 	const char *group;
 	bool group_by_session;
 	bool disallow_clear;
+	const char *config;            /* --config file, read before the command line */
+	const char *working_directory; /* NULL: unchanged ("/" when daemonized) */
+	unsigned fd_pool_size;         /* 0: the soft RLIMIT_NOFILE */
 };
 
 /* 0 to run, 1 to exit successfully (help, version), -1 on a usage error (reported). */

@@ -117,8 +117,9 @@ static int create_network_session(const struct cmd_ctx *ctx, struct cmd_reply *r
 		free(info);
 		return r == -ENOMEM ? -RINGTRACE_ERR_NOMEM : -RINGTRACE_ERR_SESSION_FAIL;
 	}
-	r = msg->u.create.snapshot ? cmd_snapshot_session_init(s, url)
-	                           : session_relay_attach(s, url, msg->u.create.live_timer_us);
+	r = msg->u.create.snapshot
+	        ? cmd_snapshot_session_init(s, url, msg->u.create.data_url)
+	        : session_relay_attach(s, url, msg->u.create.data_url, msg->u.create.live_timer_us);
 	if (r < 0) {
 		free(info);
 		session_free(s);
@@ -140,7 +141,8 @@ int cmd_create_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	time_t now = time(NULL);
 	int r;
 
-	if (!CMD_STRING_OK(msg->session_name) || !CMD_STRING_OK(msg->u.create.output_path))
+	if (!CMD_STRING_OK(msg->session_name) || !CMD_STRING_OK(msg->u.create.output_path) ||
+	    !CMD_STRING_OK(msg->u.create.data_url))
 		return -RINGTRACE_ERR_PROTOCOL;
 	r = session_name_check(msg->session_name);
 	if (r < 0)
@@ -151,7 +153,8 @@ int cmd_create_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	}
 	if (session_find_by_name(msg->session_name))
 		return -RINGTRACE_ERR_EXIST_SESS;
-	if (rt_net_url_is_network(msg->u.create.output_path) || msg->u.create.live_timer_us)
+	if (rt_net_url_is_network(msg->u.create.output_path) || msg->u.create.live_timer_us ||
+	    msg->u.create.data_url[0])
 		return create_network_session(ctx, reply, now);
 
 	if (msg->u.create.output_path[0]) {
@@ -189,7 +192,7 @@ int cmd_create_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 		return r == -ENOMEM ? -RINGTRACE_ERR_NOMEM : -RINGTRACE_ERR_SESSION_FAIL;
 	}
 	if (msg->u.create.snapshot)
-		(void)cmd_snapshot_session_init(s, path); /* an absolute path: cannot fail */
+		(void)cmd_snapshot_session_init(s, path, ""); /* an absolute path: cannot fail */
 	log_info("Session %s created for uid %u, %s %s", s->name, (unsigned)s->uid,
 	         s->snapshot_mode ? "snapshot output" : "output", path);
 	cmd_session_info(s, info);

@@ -534,6 +534,11 @@ int cmd_clear_session(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	/* Nothing recorded since a stopped session's chunk was closed. */
 	if (s->chunk_closed)
 		return 0;
+	if (s->relay && s->relay->connected && !s->relay->clear_allowed) {
+		log_warn("Session %s: the relay daemon does not allow clear (--disallow-clear)",
+		         s->name);
+		return -RINGTRACE_ERR_CLEAR_NOT_AVAILABLE_RELAY;
+	}
 	if (s->relay && s->relay->connected) {
 		r = session_rotate_relay(s, RELAYD_CHUNK_CLOSE_DELETE, NULL);
 		if (r == 0 && !s->active)

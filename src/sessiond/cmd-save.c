@@ -55,10 +55,12 @@ static int add_session(struct session *s, void *arg)
 	struct save_file *f = &job->files[job->count];
 	int r;
 
-	if (s->relay || s->snapshot_output.is_net) {
-		/* load cannot take network outputs back yet: no file that would lose it. */
-		log_warn("Session %s %s a relay daemon: saving it is not supported yet", s->name,
-		         s->relay ? "streams to" : "has its snapshot output on");
+	if (s->snapshot_output.is_net) {
+		/* load cannot take a network snapshot output back yet: no file that would lose it.
+		 */
+		log_warn("Session %s has its snapshot output on a relay daemon: saving it is not "
+		         "supported yet",
+		         s->name);
 		return -RINGTRACE_ERR_NOT_SUPPORTED;
 	}
 	if ((size_t)snprintf(f->path, sizeof(f->path), "%s/%s" SESSION_XML_FILE_SUFFIX, job->dir,

@@ -55,14 +55,15 @@
  * Where url points: file://DIR or /DIR, or a relay daemon (net://,
  * tcp://…, the canonical form the CLI sends). Anything else is INVALID.
  */
-static int output_set_url(const struct session *s, const char *url,
+static int output_set_url(const struct session *s, const char *url, const char *data_url,
                           struct session_snapshot_output *out)
 {
 	const char *path = url;
 	char err[512] = "";
 
 	if (rt_net_url_is_network(url)) {
-		if (rt_net_url_parse(url, &out->net, err, sizeof(err)) < 0 ||
+		if ((data_url[0] ? rt_net_url_parse_pair(url, data_url, &out->net, err, sizeof(err))
+		                 : rt_net_url_parse(url, &out->net, err, sizeof(err))) < 0 ||
 		    rt_net_url_resolve(&out->net, err, sizeof(err)) < 0) {
 			log_warn("Session %s: snapshot output %s: %s", s->name, url,
 			         err[0] ? err : "not a net:// URL");
@@ -84,10 +85,10 @@ static int output_set_url(const struct session *s, const char *url,
 	return 0;
 }
 
-int cmd_snapshot_session_init(struct session *s, const char *url)
+int cmd_snapshot_session_init(struct session *s, const char *url, const char *data_url)
 {
 	struct session_snapshot_output out = {.id = 1};
-	int r = output_set_url(s, url, &out);
+	int r = output_set_url(s, url, data_url, &out);
 
 	if (r < 0)
 		return r;
@@ -103,7 +104,7 @@ static void output_describe(const struct session_snapshot_output *out, char *buf
 {
 	if (!out->is_net)
 		snprintf(buf, size, "%s", out->path);
-	else if (rt_net_url_format_ctrl(&out->net, buf, size) < 0)
+	else if (rt_net_endpoint_format(&out->net.ctrl, out->net.path, buf, size) < 0)
 		snprintf(buf, size, "net://%s", out->net.ctrl.host);
 }
 
@@ -151,7 +152,7 @@ int cmd_snapshot_add_output(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 		return r;
 	if (s->snapshot_output.id)
 		return -RINGTRACE_ERR_SNAPSHOT_OUTPUT_EXIST;
-	r = output_set_url(s, req.url, &out);
+	r = output_set_url(s, req.url, "", &out);
 	if (r < 0)
 		return r;
 	id = malloc(sizeof(*id));
@@ -462,7 +463,7 @@ int cmd_snapshot_record(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	if (!s->has_been_started)
 		return -RINGTRACE_ERR_START_SESSION_ONCE;
 	if (req.url[0]) {
-		r = output_set_url(s, req.url, &out);
+		r = output_set_url(s, req.url, "", &out);
 		if (r < 0)
 			return r;
 		snprintf(out.name, sizeof(out.name), SNAPSHOT_DEFAULT_NAME "-0");

@@ -70,10 +70,11 @@ int cmd_rotation_set_schedule(const struct cmd_ctx *ctx, struct cmd_reply *reply
 int cmd_session_list_rotation_schedules(const struct cmd_ctx *ctx, struct cmd_reply *reply);
 /*
  * Makes s a snapshot session whose first output (id 1) is url: a directory
- * or a relay daemon's net:// URL (cmd-snapshot.c). -RINGTRACE_ERR_INVALID
+ * or a relay daemon's net:// URL, with its data endpoint in data_url when
+ * not "" (cmd-snapshot.c). -RINGTRACE_ERR_INVALID
  * when url does not parse or resolve (s unchanged).
  */
-int cmd_snapshot_session_init(struct session *s, const char *url);
+int cmd_snapshot_session_init(struct session *s, const char *url, const char *data_url);
 /* CLEAR_SESSION of a started snapshot session: its ring buffers only (cmd-clear-snapshot.c). */
 int cmd_snapshot_session_clear(struct session *s);
 

@@ -29,7 +29,8 @@ static void sessiond_uuid_init(void)
 		sessiond_uuid[0] = 1;
 }
 
-int session_relay_attach(struct session *s, const char *url, uint32_t live_timer_us)
+int session_relay_attach(struct session *s, const char *url, const char *data_url,
+                         uint32_t live_timer_us)
 {
 	struct session_relay *relay = calloc(1, sizeof(*relay));
 	char err[512];
@@ -37,12 +38,15 @@ int session_relay_attach(struct session *s, const char *url, uint32_t live_timer
 
 	if (!relay)
 		return -RINGTRACE_ERR_NOMEM;
-	r = rt_net_url_parse(url, &relay->url, err, sizeof(err));
+	if (data_url[0])
+		r = rt_net_url_parse_pair(url, data_url, &relay->url, err, sizeof(err));
+	else
+		r = rt_net_url_parse(url, &relay->url, err, sizeof(err));
 	if (r == 0)
 		r = rt_net_url_resolve(&relay->url, err, sizeof(err));
 	if (r < 0) {
-		log_warn("Session %s: output URL %s: %s", s->name, url,
-		         err[0] ? err : "not a net:// URL");
+		log_warn("Session %s: output URL %s%s%s: %s", s->name, url, data_url[0] ? ", " : "",
+		         data_url, err[0] ? err : "not a net:// URL");
 		free(relay);
 		return -RINGTRACE_ERR_INVALID;
 	}
@@ -75,7 +79,7 @@ struct relay_target {
 };
 
 static int relay_handshake(const struct session *s, const struct relay_target *t, int ctrl_fd,
-                           uint64_t *ret_relay_id, uint32_t *ret_minor)
+                           uint64_t *ret_relay_id, uint32_t *ret_minor, bool *ret_clear_allowed)
 {
 	struct relayd_create_session cs = {
 	    .live_timer_us = t->live_timer_us,
@@ -96,7 +100,7 @@ static int relay_handshake(const struct session *s, const struct relay_target *t
 	if (strlen(t->url->path) >= sizeof(cs.base_path))
 		return -ENAMETOOLONG;
 	strcpy(cs.base_path, t->url->path);
-	r = relayd_client_handshake(ctrl_fd, &cs, ret_relay_id, ret_minor);
+	r = relayd_client_handshake(ctrl_fd, &cs, ret_relay_id, ret_minor, ret_clear_allowed);
 	if (r < 0)
 		log_error("Session %s: relay daemon at %s:%u refused the session: %s", s->name,
 		          t->url->ctrl.host, t->url->ctrl.port,
@@ -111,12 +115,14 @@ static int relay_handshake(const struct session *s, const struct relay_target *t
  * hands both over to the consumer for session s.
  */
 static int relay_hand_over(struct session *s, const struct relay_target *t,
-                           uint64_t *ret_relay_session_id, uint32_t *ret_minor)
+                           uint64_t *ret_relay_session_id, uint32_t *ret_minor,
+                           bool *ret_clear_allowed)
 {
 	struct consumer_relayd_sock req = {.session_id = s->id, .major = 2};
 	_cleanup_close_ int ctrl_fd = -1, data_fd = -1;
 	uint64_t relay_session_id;
 	uint32_t minor;
+	bool clear_allowed;
 	int r;
 
 	ctrl_fd = relay_connect_endpoint(s, &t->url->ctrl, "control");
@@ -125,7 +131,7 @@ static int relay_hand_over(struct session *s, const struct relay_target *t,
 	data_fd = relay_connect_endpoint(s, &t->url->data, "data");
 	if (data_fd < 0)
 		return -RINGTRACE_ERR_RELAYD_CONNECT_FAIL;
-	r = relay_handshake(s, t, ctrl_fd, &relay_session_id, &minor);
+	r = relay_handshake(s, t, ctrl_fd, &relay_session_id, &minor, &clear_allowed);
 	if (r == -EPROTONOSUPPORT)
 		return -RINGTRACE_ERR_RELAYD_VERSION_FAIL;
 	if (r < 0)
@@ -150,6 +156,7 @@ static int relay_hand_over(struct session *s, const struct relay_target *t,
 	}
 	*ret_relay_session_id = relay_session_id;
 	*ret_minor = minor;
+	*ret_clear_allowed = clear_allowed;
 	return 0;
 }
 
@@ -159,20 +166,23 @@ int session_relay_connect(struct session *s)
 	struct relay_target t;
 	uint64_t relay_session_id;
 	uint32_t minor;
+	bool clear_allowed;
 	int r;
 
 	if (!relay || relay->connected)
 		return 0;
 	t = (struct relay_target){.url = &relay->url, .live_timer_us = relay->live_timer_us};
-	r = relay_hand_over(s, &t, &relay_session_id, &minor);
+	r = relay_hand_over(s, &t, &relay_session_id, &minor, &clear_allowed);
 	if (r < 0)
 		return r;
 	relay->relay_session_id = relay_session_id;
+	relay->clear_allowed = clear_allowed;
 	relay->connected = true;
-	log_info("Session %s: streaming to the relay daemon at %s:%u/%u (relay session %" PRIu64
-	         ", protocol 2.%" PRIu32 ")",
-	         s->name, relay->url.ctrl.host, relay->url.ctrl.port, relay->url.data.port,
-	         relay_session_id, minor);
+	log_info("Session %s: streaming to the relay daemon at %s:%u, data to %s:%u (relay session "
+	         "%" PRIu64 ", protocol 2.%" PRIu32 "%s)",
+	         s->name, relay->url.ctrl.host, relay->url.ctrl.port, relay->url.data.host,
+	         relay->url.data.port, relay_session_id, minor,
+	         clear_allowed ? "" : ", clear disallowed");
 	return 0;
 }
 
@@ -181,7 +191,8 @@ int session_relay_snapshot_open(struct session *s, const struct rt_net_url *url)
 	struct relay_target t = {.url = url, .snapshot = true};
 	uint64_t relay_session_id;
 	uint32_t minor;
-	int r = relay_hand_over(s, &t, &relay_session_id, &minor);
+	bool clear_allowed;
+	int r = relay_hand_over(s, &t, &relay_session_id, &minor, &clear_allowed);
 
 	if (r == 0)
 		log_info(

@@ -23,14 +23,18 @@ struct session_relay {
 	struct rt_net_url url;  /* hosts resolved to numeric addresses */
 	uint32_t live_timer_us; /* 0: not live */
 	bool connected;         /* connections handed over to the consumer */
+	bool clear_allowed;     /* the relay's GET_CONFIGURATION allows clear */
 	uint64_t relay_session_id;
 };
 
 /*
- * Attaches the output described by url (canonical net:// form) to a new
- * session: -RINGTRACE_ERR_INVALID when it does not parse or resolve.
+ * Attaches the output described by url (a net:// URL), or by url and
+ * data_url when data_url is not "" (control and data endpoints, each a
+ * tcp:// or net:// URL, possibly on different hosts), to a new session:
+ * -RINGTRACE_ERR_INVALID when they do not parse or resolve.
  */
-int session_relay_attach(struct session *s, const char *url, uint32_t live_timer_us);
+int session_relay_attach(struct session *s, const char *url, const char *data_url,
+                         uint32_t live_timer_us);
 
 /* Opens the relay connections if not done yet: 0 or -RINGTRACE_ERR_RELAYD_*. */
 int session_relay_connect(struct session *s);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "macros.h"
+#include "relay-output.h"
 #include "session-xml/names.h"
 
 /* libxml2's writer calls return a byte count or -1. */
@@ -319,8 +320,28 @@ static int write_domains(xmlTextWriterPtr w, const struct session *s)
 	return r < 0 ? r : end(w);
 }
 
-/* <consumer_output> of a local directory. */
-static int write_consumer_output(xmlTextWriterPtr w, const char *path)
+/*
+ * A relay daemon's endpoints as lttng writes them: <net_output> with
+ * <control_uri> tcp4://HOST:PORT/TRACEDIR and <data_uri> tcp4://HOST:PORT/.
+ */
+static int write_net_output(xmlTextWriterPtr w, const struct rt_net_url *url)
+{
+	char uri[PATH_MAX + RT_NET_HOST_MAX + 32];
+	int r = start(w, "net_output");
+
+	if (r == 0)
+		r = rt_net_endpoint_format(&url->ctrl, url->path, uri, sizeof(uri));
+	if (r == 0)
+		r = write_string(w, "control_uri", uri);
+	if (r == 0)
+		r = rt_net_endpoint_format(&url->data, "", uri, sizeof(uri));
+	if (r == 0)
+		r = write_string(w, "data_uri", uri);
+	return r < 0 ? r : end(w);
+}
+
+/* <consumer_output> of a local directory (path) or of a relay daemon (url). */
+static int write_consumer_output(xmlTextWriterPtr w, const char *path, const struct rt_net_url *url)
 {
 	int r = start(w, "consumer_output");
 
@@ -329,7 +350,7 @@ static int write_consumer_output(xmlTextWriterPtr w, const char *path)
 	if (r == 0)
 		r = start(w, "destination");
 	if (r == 0)
-		r = write_string(w, "path", path);
+		r = url ? write_net_output(w, url) : write_string(w, "path", path);
 	for (int i = 0; r == 0 && i < 2; i++)
 		r = end(w);
 	return r;
@@ -348,7 +369,7 @@ static int write_snapshot_outputs(xmlTextWriterPtr w, const struct session *s)
 		if (r == 0)
 			r = write_u64(w, "max_size", o->max_size);
 		if (r == 0)
-			r = write_consumer_output(w, o->path);
+			r = write_consumer_output(w, o->path, NULL);
 		if (r == 0)
 			r = end(w);
 	}
@@ -361,7 +382,8 @@ static int write_output(xmlTextWriterPtr w, const struct session *s)
 
 	if (r == 0)
 		r = s->snapshot_mode ? write_snapshot_outputs(w, s)
-		                     : write_consumer_output(w, s->output_path);
+		                     : write_consumer_output(w, s->output_path,
+		                                             s->relay ? &s->relay->url : NULL);
 	return r < 0 ? r : end(w);
 }
 
@@ -378,13 +400,16 @@ static int write_rotation_schedule(xmlTextWriterPtr w, const char *name, const c
 
 static int write_attributes(xmlTextWriterPtr w, const struct session *s)
 {
+	uint32_t live_timer_us = s->relay ? s->relay->live_timer_us : 0;
 	int r;
 
-	if (!s->snapshot_mode && !s->rotate_timer_us && !s->rotate_size)
+	if (!s->snapshot_mode && !live_timer_us && !s->rotate_timer_us && !s->rotate_size)
 		return 0;
 	r = start(w, "attributes");
 	if (r == 0 && s->snapshot_mode)
 		r = write_bool(w, "snapshot_mode", true);
+	if (r == 0 && live_timer_us)
+		r = write_u64(w, "live_timer_interval", live_timer_us);
 	if (r == 0 && (s->rotate_timer_us || s->rotate_size))
 		r = start(w, "rotation_schedules");
 	if (r == 0 && s->rotate_timer_us)

@@ -57,14 +57,14 @@ EVENT_FMT = "i256siiiiBB32s"
 EVENT = struct.Struct("=" + EVENT_FMT)
 SESSION = struct.Struct("=256s4096sIII32s")
 EVENT_FIELD = struct.Struct("=256sii" + EVENT_FMT + "32s")
-CREATE = struct.Struct("=4096sBBBI")
+CREATE = struct.Struct("=4096sBBBI4096s")
 ENABLE_EVENT_FIXED = struct.Struct("=256s" + EVENT_FMT + "III")
 UNION_SIZE = CREATE.size
 MSG_SIZE = NAME_LEN + DOMAIN.size + UNION_SIZE
 MAX_PAYLOAD = MSG_SIZE + 65536 * 3
 
 assert (ATTR.size, CHANNEL.size, EVENT.size, SESSION.size, EVENT_FIELD.size, MSG_SIZE) == \
-    (100, 408, 310, 4396, 606, 4399)
+    (100, 408, 310, 4396, 606, 8495)
 
 DEFAULT_SUBBUF = 512 * 1024
 
@@ -174,9 +174,9 @@ class Client:
     # Commands, shaped like libringtrace-ctl's calls.
 
     def create_session(self, name, output="", auto_name=False, snapshot=0, no_output=0,
-                       live_timer_us=0):
+                       live_timer_us=0, data_url=""):
         union = CREATE.pack(cstr(output, PATH_MAX), no_output, snapshot, int(auto_name),
-                            live_timer_us)
+                            live_timer_us, cstr(data_url, PATH_MAX))
         _, body = self.call(CREATE_SESSION_EXT, msg(name, union=union))
         return self._session(body, 0) if body else None
 

@@ -232,14 +232,15 @@ def test_create_requests(rt, fake, tmp_path):
     d = fake(handler)
     r = rt.run("create", "s1", "-o", "a/./b/../trace", cwd=tmp_path)
     assert out_lines(r) == ["Session s1 created.", f"Traces will be output to {tmp_path}/a/trace"]
-    out_path, no_output, snapshot, auto_name, live = rp.CREATE.unpack_from(split_msg(d.last(rp.CREATE_SESSION_EXT))[3])
-    assert (rp.decode(out_path), no_output, snapshot, auto_name, live) == (f"{tmp_path}/a/trace", 0, 0, 0, 0)
+    out_path, no_output, snapshot, auto_name, live, data_url = rp.CREATE.unpack_from(split_msg(d.last(rp.CREATE_SESSION_EXT))[3])
+    assert (rp.decode(out_path), no_output, snapshot, auto_name, live, rp.decode(data_url)) == \
+        (f"{tmp_path}/a/trace", 0, 0, 0, 0, "")
     assert (rt.home / ".ringtracerc").read_text() == "session=s1\n"
 
     r = rt.run("create")
     name, _, _, union, _ = split_msg(d.last(rp.CREATE_SESSION_EXT))
     assert re.fullmatch(r"auto-\d{8}-\d{6}", name)
-    assert rp.CREATE.unpack_from(union)[1:] == (0, 0, 1, 0)
+    assert rp.CREATE.unpack_from(union)[1:] == (0, 0, 1, 0, b"\0" * rp.PATH_MAX)
     assert out_lines(r) == [f"Session {name} created.", f"Traces will be output to /default/{name}"]
     # spawned nothing: a daemon answered
     assert "Spawning" not in r.stdout

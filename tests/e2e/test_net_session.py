@@ -221,19 +221,6 @@ def test_relay_killed_mid_session(rt, relay, tmp_path):
     assert [f["seq"] for _, f in read_events(tmp_path / "after")] == list(range(10))
 
 
-def test_unsupported_over_the_network_is_refused(rt, relay):
-    rt.run("create", "n", f"--set-url={relay.url()}")
-    rt.run("enable-event", "-u", "rt_test:seq")
-    rt.run("start")
-    for args in (["save"],):
-        r = rt.run(*args, check=False)
-        assert r.returncode != 0 and "Operation not supported" in r.stderr, (args, r)
-    assert rt.run("status").stdout.splitlines()[:2] == [
-        "Recording session n: [active]",
-        f"    Trace output: tcp4://127.0.0.1:{relay.control}/ [data: {relay.data}]"]
-    rt.run("destroy")
-
-
 def test_view_live_needs_a_live_session(rt, relay):
     rt.run("create", "notlive", f"--set-url={relay.url()}")
     r = rt.run("view", "--live", "notlive", check=False)

@@ -200,11 +200,19 @@ def session_file(tmp_path, size="4096", channel="", session=""):
      "Error: Invalid session configuration: {f}:20: <snapshot_outputs>: session bad: snapshot "
      "outputs in a session without <snapshot_mode>true\n"),
     ({"session": "<output><consumer_output><enabled>true</enabled><destination><net_output>"
-                 "<control_uri>tcp4://127.0.0.1:5342/</control_uri><data_uri>"
+                 "<control_uri>tcp4://:5342/</control_uri><data_uri>"
                  "tcp4://127.0.0.1:5343/</data_uri></net_output></destination>"
                  "</consumer_output></output>"},
-     "Error: Operation not supported: {f}:20: <net_output>: session bad: network outputs "
-     "(relay daemon) are not supported yet\n"),
+     "Error: Invalid session configuration: {f}:20: <net_output>: session bad: relay daemon "
+     "URLs tcp4://:5342/ and tcp4://127.0.0.1:5343/: No address or hostname detected.\n"),
+    ({"session": "<attributes><snapshot_mode>true</snapshot_mode></attributes><output>"
+                 "<snapshot_outputs><output><name>n</name><max_size>0</max_size>"
+                 "<consumer_output><enabled>true</enabled><destination><net_output>"
+                 "<control_uri>tcp4://127.0.0.1:5342/</control_uri><data_uri>"
+                 "tcp4://127.0.0.1:5343/</data_uri></net_output></destination>"
+                 "</consumer_output></output></snapshot_outputs></output>"},
+     "Error: Operation not supported: {f}:20: <net_output>: session bad: network snapshot "
+     "outputs (relay daemon) are not supported yet\n"),
 ])
 def test_unusable_file_loads_nothing(rt, tmp_path, kwargs, message):
     rt.start_sessiond()

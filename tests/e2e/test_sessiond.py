@@ -359,9 +359,20 @@ def test_unterminated_strings(sd):
         assert st == -rp.ERR["PROTOCOL"], cmd
     # Output path filling its whole array.
     st, _ = sd.call(rp.CREATE_SESSION_EXT,
-                    rp.msg("s", union=rp.CREATE.pack(b"/" * rp.PATH_MAX, 0, 0, 0, 0)),
+                    rp.msg("s", union=rp.CREATE.pack(b"/" * rp.PATH_MAX, 0, 0, 0, 0, b"")),
                     check=False)
     assert st == -rp.ERR["PROTOCOL"]
+    # The same for the data URL.
+    st, _ = sd.call(rp.CREATE_SESSION_EXT,
+                    rp.msg("s", union=rp.CREATE.pack(b"net://127.0.0.1", 0, 0, 0, 0,
+                                                     b"t" * rp.PATH_MAX)),
+                    check=False)
+    assert st == -rp.ERR["PROTOCOL"]
+    # A data URL that does not parse: refused, nothing created.
+    st, _ = sd.call(rp.CREATE_SESSION_EXT,
+                    rp.msg("s", union=rp.CREATE.pack(b"tcp://127.0.0.1", 0, 0, 0, 0, b"udp://x")),
+                    check=False)
+    assert st == -rp.ERR["INVALID"]
     sd.create_session("s")
     chan = rp.CHANNEL.pack(b"c" * rp.SYMBOL_LEN, 0, *rp.ATTR.unpack(rp.channel_attr()), 0, 0,
                            b"")

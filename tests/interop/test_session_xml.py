@@ -44,6 +44,8 @@ lttng enable-event -u rt_test:tick >/dev/null
 lttng create snap2 --snapshot --output="$WORK/unused" >/dev/null
 lttng snapshot del-output 1 >/dev/null
 lttng snapshot add-output -n mine -m 1M "$WORK/o2" >/dev/null
+lttng create netw --set-url=net://127.0.0.1:6000:6001/some/dir >/dev/null
+lttng create livew --live=2000000 --set-url=net://127.0.0.1 >/dev/null
 lttng save -o "$WORK/cfg" >/dev/null
 """
 
@@ -190,3 +192,19 @@ def test_ringtrace_snapshot_session_loads_in_lttng(rt, tmp_path):
     for f in ("s1", "s2"):
         assert normalized(work / "back" / f"{f}.lttng") == normalized(tmp_path / "ours" /
                                                                       f"{f}.lttng")
+
+
+@pytest.mark.parametrize("name, output, live", [
+    ("netw", "tcp4://127.0.0.1:6000/some/dir [data: 6001]", None),
+    ("livew", "tcp4://127.0.0.1:5342/ [data: 5343]", "2000000")])
+def test_network_session_from_lttng(rt, lttng_saved, tmp_path, name, output, live):
+    """lttng's <net_output> (and live timer) load; ringtrace saves the very same file."""
+    rt.start_sessiond()
+    f = lttng_saved / "cfg" / f"{name}.lttng"
+    rt.run("load", "-i", f)
+    listing = rt.run("list", name).stdout.splitlines()
+    assert listing[:2] == [f"Recording session {name}: [inactive]", f"    Trace output: {output}"]
+    if live:  # shown in the list of sessions, as lttng does
+        assert f"    Live timer interval: {live} us" in rt.run("list").stdout.splitlines()
+    rt.run("save", "-o", tmp_path / "back", name)
+    assert (tmp_path / "back" / f"{name}.lttng").read_text() == f.read_text()

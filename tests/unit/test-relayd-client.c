@@ -159,6 +159,7 @@ static void test_handshake(void **state)
 	    .session_name = "s", .hostname = "vm", .sessiond_uuid = {1}};
 	uint64_t id = 0;
 	uint32_t minor = 0;
+	bool clear_allowed = false;
 	pthread_t relay;
 	uint8_t reply[8];
 	int sv[2];
@@ -166,10 +167,11 @@ static void test_handshake(void **state)
 	(void)state;
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	assert_int_equal(pthread_create(&relay, NULL, scripted_relay, &sv[1]), 0);
-	assert_int_equal(relayd_client_handshake(sv[0], &cs, &id, &minor), 0);
+	assert_int_equal(relayd_client_handshake(sv[0], &cs, &id, &minor, &clear_allowed), 0);
 	assert_int_equal(pthread_join(relay, NULL), 0);
 	assert_int_equal(id, 42);
 	assert_int_equal(minor, 13);
+	assert_true(clear_allowed);
 	close(sv[0]);
 	close(sv[1]);
 
@@ -177,7 +179,8 @@ static void test_handshake(void **state)
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	relayd_version_encode(reply, 2, 10);
 	assert_int_equal(relayd_client_send2(sv[1], reply, 8, NULL, 0), 0);
-	assert_int_equal(relayd_client_handshake(sv[0], &cs, &id, &minor), -EPROTONOSUPPORT);
+	assert_int_equal(relayd_client_handshake(sv[0], &cs, &id, &minor, &clear_allowed),
+	                 -EPROTONOSUPPORT);
 	close(sv[1]);
 	/* The peer is gone: the next call fails, SIGPIPE is not raised. */
 	assert_int_equal(relayd_client_send_cmd(sv[0], RELAYD_STREAMS_SENT, NULL, 0), -EPIPE);
@@ -228,6 +231,25 @@ static void test_net_urls(void **state)
 	assert_int_equal(rt_net_url_canonical(&url, canonical, sizeof(canonical)), 0);
 	assert_string_equal(canonical, "net://h:9:5343/p");
 	assert_int_equal(rt_net_url_parse(canonical, &url, err, sizeof(err)), 0);
+
+	/* Control and data on two hosts, written as a session file's URIs. */
+	assert_int_equal(rt_net_url_parse_pair("tcp4://127.0.0.1:6000/some/dir",
+	                                       "tcp4://127.0.0.2:6001/", &url, err, sizeof(err)),
+	                 0);
+	assert_true(rt_net_url_split(&url));
+	assert_int_equal(rt_net_url_format(&url, canonical, sizeof(canonical)), 0);
+	assert_string_equal(canonical, "tcp4://127.0.0.1:6000/some/dir [data: 127.0.0.2:6001]");
+	assert_int_equal(rt_net_endpoint_format(&url.ctrl, url.path, canonical, sizeof(canonical)),
+	                 0);
+	assert_string_equal(canonical, "tcp4://127.0.0.1:6000/some/dir");
+	assert_int_equal(rt_net_endpoint_format(&url.data, "", canonical, sizeof(canonical)), 0);
+	assert_string_equal(canonical, "tcp4://127.0.0.2:6001/");
+	assert_int_equal(
+	    rt_net_url_parse_pair("net6://[::1]:7/x", "tcp6://[::1]:8", &url, err, sizeof(err)), 0);
+	assert_false(rt_net_url_split(&url));
+	assert_int_equal(rt_net_endpoint_format(&url.data, "", canonical, sizeof(canonical)), 0);
+	assert_string_equal(canonical, "tcp6://[::1]:8/");
+	assert_int_equal(rt_net_endpoint_format(&url.ctrl, url.path, canonical, 10), -ENAMETOOLONG);
 
 	assert_int_equal(rt_net_url_parse("net://localhost", &url, err, sizeof(err)), 0);
 	assert_int_equal(rt_net_url_resolve(&url, err, sizeof(err)), 0);

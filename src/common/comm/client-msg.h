@@ -81,6 +81,12 @@ struct client_msg {
 			uint8_t snapshot;
 			uint8_t auto_name; /* name was generated: trace_name "auto" */
 			uint32_t live_timer_us;
+			/*
+			 * "": output_path is the whole output. Else output_path
+			 * is the relay's control endpoint and this its data
+			 * endpoint (tcp:// or net:// URLs of one endpoint each).
+			 */
+			char data_url[RINGTRACE_PATH_MAX];
 		} RINGTRACE_PACKED create;
 		struct {
 			struct ringtrace_channel chan;

@@ -152,7 +152,8 @@ int relayd_client_call_ok(int fd, uint32_t cmd, const void *payload, size_t len,
 }
 
 int relayd_client_handshake(int fd, const struct relayd_create_session *cs,
-                            uint64_t *ret_relay_session_id, uint32_t *ret_minor)
+                            uint64_t *ret_relay_session_id, uint32_t *ret_minor,
+                            bool *ret_clear_allowed)
 {
 	uint8_t version[8], config_req[8], config_reply[12], session_reply[16];
 	uint8_t *payload;
@@ -171,6 +172,7 @@ int relayd_client_handshake(int fd, const struct relayd_create_session *cs,
 		return -EPROTONOSUPPORT;
 	if (minor > RELAYD_VERSION_MINOR)
 		minor = RELAYD_VERSION_MINOR;
+	*ret_clear_allowed = false;
 	if (minor >= 12) {
 		relayd_u64_encode(config_req, 0);
 		r = relayd_client_call(fd, RELAYD_GET_CONFIGURATION, config_req, sizeof(config_req),
@@ -179,6 +181,8 @@ int relayd_client_handshake(int fd, const struct relayd_create_session *cs,
 			return r;
 		if (be32_get(config_reply) != RELAYD_RET_OK)
 			return -EREMOTEIO;
+		*ret_clear_allowed =
+		    (be64_get(config_reply + 4) & RELAYD_CONFIG_CLEAR_ALLOWED) != 0;
 	}
 	payload = malloc(RELAYD_CREATE_SESSION_MAX_SIZE);
 	if (!payload)

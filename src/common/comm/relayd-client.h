@@ -12,6 +12,7 @@
  * connection is in an unknown state and must be closed by the caller.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -48,8 +49,10 @@ int relayd_client_call_ok(int fd, uint32_t cmd, const void *payload, size_t len,
  * The session daemon's handshake on a new control connection: VERSION
  * (2.13; -EPROTONOSUPPORT when the relay's major differs or its minor is
  * below 11, too old for trace chunks), GET_CONFIGURATION when the relay's
- * minor allows it, then CREATE_SESSION. Returns the relay's session id and
- * the negotiated minor version.
+ * minor allows it, then CREATE_SESSION. Returns the relay's session id, the
+ * negotiated minor version and whether the relay lets its sessions be
+ * cleared (never before 2.12, which has no GET_CONFIGURATION).
  */
 int relayd_client_handshake(int fd, const struct relayd_create_session *cs,
-                            uint64_t *ret_relay_session_id, uint32_t *ret_minor);
+                            uint64_t *ret_relay_session_id, uint32_t *ret_minor,
+                            bool *ret_clear_allowed);

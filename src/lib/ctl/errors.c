@@ -88,6 +88,8 @@ static const char *const error_texts[_RINGTRACE_ERR_MAX] = {
     [RINGTRACE_ERR_ROTATION_AFTER_STOP_CLEAR] =
         "Session was already cleared since it became inactive",
     [RINGTRACE_ERR_ROTATION_FAIL_CONSUMER] = "Rotation failure on consumer",
+    [RINGTRACE_ERR_CLEAR_NOT_AVAILABLE_RELAY] =
+        "Clearing a session is not supported by the relay daemon",
     [RINGTRACE_ERR_CONTEXT_UNAVAILABLE] =
         "Context unavailable on this kernel (perf_event_open() refuses this counter: "
         "no hardware PMU, or kernel.perf_event_paranoid too strict)",

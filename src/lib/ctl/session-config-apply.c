@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/net-url.h"
 #include "common/session-xml/names.h"
 #include "session-config.h"
 
@@ -19,7 +20,11 @@ struct apply_ctx {
 	const struct config_session *s;
 	const char *name;               /* the session's name, in messages */
 	struct ringtrace_handle handle; /* the session the commands go to */
-	bool start;                     /* start it if it was started */
+	/*
+	 * A scratch session for session_config_check(): never started, and
+	 * written locally, so that no relay daemon sees it.
+	 */
+	bool check;
 	struct config_error *err;
 };
 
@@ -137,6 +142,8 @@ static int apply_channel(const struct apply_ctx *a, const struct config_channel 
 	char refused[512];
 	int r;
 
+	if (a->check)
+		chan.attr.live_timer_interval = 0; /* the scratch session is not live */
 	r = ringtrace_enable_channel(&a->handle, &chan);
 	if (r < 0) {
 		describe_refused_attr(r, &ch->chan.attr, refused, sizeof(refused));
@@ -199,7 +206,7 @@ static int apply_all(const struct apply_ctx *a)
 	r = apply_rotation_schedules(a);
 	if (r < 0)
 		return r;
-	if (s->started && a->start) {
+	if (s->started && !a->check) {
 		r = ringtrace_start_tracing(a->handle.session_name);
 		if (r < 0)
 			return fail(a, r, s->line, "starting it (<started>true)");
@@ -248,13 +255,23 @@ static int create(const struct apply_ctx *a, const char *output_url)
 			if (r < 0)
 				(void)ringtrace_destroy_session(a->handle.session_name);
 		}
+	} else if (a->check &&
+	           (output_url ? rt_net_url_is_network(output_url) : s->control_uri != NULL)) {
+		url = NULL;
+		r = ringtrace_create_session(a->handle.session_name, NULL);
+	} else if (!output_url && s->control_uri) {
+		url = s->control_uri;
+		r = ringtrace_create_session_net(a->handle.session_name, s->control_uri,
+		                                 s->data_uri, 0, s->live_timer_us, NULL);
 	} else {
-		r = ringtrace_create_session(a->handle.session_name, url);
+		r = ringtrace_create_session_ext(a->handle.session_name, url, 0, s->live_timer_us,
+		                                 NULL);
 	}
 	if (r < 0 && !a->err->text[0])
-		return fail(a, r, s->line, "creating it%s%s%s",
-		            s->snapshot_mode ? " in snapshot mode" : "", url ? " with output " : "",
-		            url ? url : "");
+		return fail(a, r, s->line, "creating it%s%s%s%s%s",
+		            s->snapshot_mode ? " in snapshot mode" : "",
+		            s->live_timer_us ? " in live mode" : "", url ? " with output " : "",
+		            url ? url : "", url && url == s->control_uri ? " (control)" : "");
 	return r;
 }
 
@@ -277,7 +294,7 @@ static int apply(struct apply_ctx *a, const char *output_url)
 int session_config_apply(const struct config_session *s, const char *name, const char *output_url,
                          struct config_error *err)
 {
-	struct apply_ctx a = {.s = s, .name = name ? name : s->name, .start = true, .err = err};
+	struct apply_ctx a = {.s = s, .name = name ? name : s->name, .err = err};
 
 	snprintf(a.handle.session_name, sizeof(a.handle.session_name), "%s", a.name);
 	return apply(&a, output_url);
@@ -286,7 +303,7 @@ int session_config_apply(const struct config_session *s, const char *name, const
 int session_config_check(const struct config_session *s, const char *name, const char *output_url,
                          struct config_error *err)
 {
-	struct apply_ctx a = {.s = s, .name = name ? name : s->name, .start = false, .err = err};
+	struct apply_ctx a = {.s = s, .name = name ? name : s->name, .check = true, .err = err};
 	int r;
 
 	snprintf(a.handle.session_name, sizeof(a.handle.session_name), "%.200s.load-check-%d",

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "common/macros.h"
+#include "common/net-url.h"
 #include "common/session-xml/names.h"
 #include "session-config.h"
 
@@ -671,25 +672,52 @@ static int parse_rotation_schedules(const struct parse_ctx *p, const xmlNode *li
 static int parse_attributes(const struct parse_ctx *p, const xmlNode *node,
                             struct config_session *s)
 {
-	uint32_t live = 0;
 	int r;
 
 	if (!node)
 		return 0;
 	r = opt_bool(p, node, "snapshot_mode", &s->snapshot_mode);
 	if (r == 0)
-		r = opt_u32(p, node, "live_timer_interval", &live);
+		r = opt_u32(p, node, "live_timer_interval", &s->live_timer_us);
 	if (r < 0)
 		return r;
-	if (live)
-		return NOT_SUPPORTED(p, child(node, "live_timer_interval"),
-		                     "session %s: live sessions are not supported yet", s->name);
 	return parse_rotation_schedules(p, child(node, "rotation_schedules"), s);
 }
 
-/* A <consumer_output>: its local directory in *ret_path (NULL when it names none). */
+/*
+ * A <net_output>: its <control_uri> and <data_uri>, which must parse as the
+ * two endpoints of a relay daemon (tcp4://HOST:PORT/TRACEDIR as lttng
+ * writes them).
+ */
+static int parse_net_output(const struct parse_ctx *p, const xmlNode *net, struct config_session *s)
+{
+	const xmlNode *ctrl = child(net, "control_uri"), *data = child(net, "data_uri");
+	struct rt_net_url url;
+	char err[256];
+	int r;
+
+	if (!ctrl || !data)
+		return INVALID(p, net,
+		               "session %s: <net_output> needs a <control_uri> and a <data_uri>",
+		               s->name);
+	r = dup_text(p, ctrl, &s->control_uri);
+	if (r == 0)
+		r = dup_text(p, data, &s->data_uri);
+	if (r < 0)
+		return r;
+	if (rt_net_url_parse_pair(s->control_uri, s->data_uri, &url, err, sizeof(err)) < 0)
+		return INVALID(p, net, "session %s: relay daemon URLs %s and %s: %s", s->name,
+		               s->control_uri, s->data_uri, err[0] ? err : "not network URLs");
+	return 0;
+}
+
+/*
+ * A <consumer_output>: its local directory in *ret_path (NULL when it names
+ * none) or its relay daemon (s->control_uri, s->data_uri; not in snapshot
+ * mode).
+ */
 static int parse_consumer_output(const struct parse_ctx *p, const xmlNode *consumer,
-                                 const struct config_session *s, char **ret_path)
+                                 struct config_session *s, char **ret_path)
 {
 	const xmlNode *dest;
 	bool enabled = true;
@@ -703,10 +731,13 @@ static int parse_consumer_output(const struct parse_ctx *p, const xmlNode *consu
 		                     "session %s: sessions without output are not supported yet",
 		                     s->name);
 	dest = child(child(consumer, "destination"), NULL);
-	if (dest && is_element(dest, "net_output"))
+	if (dest && is_element(dest, "net_output") && s->snapshot_mode)
 		return NOT_SUPPORTED(
-		    p, dest, "session %s: network outputs (relay daemon) are not supported yet",
+		    p, dest,
+		    "session %s: network snapshot outputs (relay daemon) are not supported yet",
 		    s->name);
+	if (dest && is_element(dest, "net_output"))
+		return parse_net_output(p, dest, s);
 	return dest ? dup_text(p, dest, ret_path) : 0;
 }
 
@@ -899,6 +930,8 @@ void session_config_document_free(struct config_document *doc)
 		for (int t = 0; t < _RINGTRACE_TRACKER_MAX; t++)
 			free(s->trackers[t].values);
 		free(s->output_path);
+		free(s->control_uri);
+		free(s->data_uri);
 		free(s->snapshot.path);
 	}
 	free(doc->sessions);

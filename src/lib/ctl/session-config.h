@@ -6,8 +6,8 @@
  * two steps so that a bad file changes nothing:
  *  - session_config_parse() reads a document, validates it against the
  *    schema and turns it into the descriptions below, refusing what
- *    ringtrace cannot apply (a kernel domain, application contexts,
- *    network outputs...) with an error naming the element and its line;
+ *    ringtrace cannot apply (a kernel domain, network snapshot outputs...)
+ *    with an error naming the element and its line;
  *  - session_config_apply() issues the ordinary control commands that
  *    recreate one session, and destroys it again if any of them fails.
  */
@@ -68,6 +68,10 @@ struct config_session {
 	bool started;
 	bool snapshot_mode;
 	char *output_path; /* NULL: the daemon's default; unused in snapshot mode */
+	/* <net_output>: the relay daemon's endpoints (output_path NULL), else NULL. */
+	char *control_uri;
+	char *data_uri;
+	uint32_t live_timer_us; /* <live_timer_interval> of the session, 0: not live */
 	struct config_snapshot_output snapshot;
 	uint64_t rotation_timer_us;   /* <rotation_schedules>, 0: none */
 	uint64_t rotation_size_bytes; /* 0: none */
@@ -110,7 +114,9 @@ int session_config_apply(const struct config_session *s, const char *name, const
  * Whether the session daemon accepts everything session_config_apply()
  * would ask for, by applying s (not started) to a scratch session of
  * another name, destroyed afterwards: before a session is replaced by a
- * loaded one, so that a refused file leaves the old session in place.
+ * loaded one, so that a refused file leaves the old session in place. A
+ * session streamed to a relay daemon is checked as a local one (the relay
+ * never sees the scratch session): its relay is reached by the apply only.
  */
 int session_config_check(const struct config_session *s, const char *name, const char *output_url,
                          struct config_error *err);

@@ -103,8 +103,8 @@ static int auto_session_name(unsigned attempt, char ret_name[RINGTRACE_NAME_MAX 
 	return 0;
 }
 
-static int create_named_session(const char *name, const char *output_path, unsigned flags,
-                                unsigned live_timer_us)
+static int create_named_session(const char *name, const char *output_path, const char *data_url,
+                                unsigned flags, unsigned live_timer_us)
 {
 	struct client_msg msg;
 	int r;
@@ -114,7 +114,11 @@ static int create_named_session(const char *name, const char *output_path, unsig
 	r = ctl_msg_init(&msg, name, NULL);
 	if (r < 0)
 		return r;
-	if (!(flags & RINGTRACE_CREATE_NO_OUTPUT)) {
+	if (data_url) {
+		/* Both checked by the caller. */
+		strcpy(msg.u.create.output_path, output_path);
+		strcpy(msg.u.create.data_url, data_url);
+	} else if (!(flags & RINGTRACE_CREATE_NO_OUTPUT)) {
 		r = output_url_to_path(output_path, msg.u.create.output_path);
 		if (r < 0)
 			return r;
@@ -128,8 +132,9 @@ static int create_named_session(const char *name, const char *output_path, unsig
 
 #define AUTO_NAME_ATTEMPTS 100
 
-int ringtrace_create_session_ext(const char *name, const char *output_path, unsigned flags,
-                                 unsigned live_timer_us, char ret_name[RINGTRACE_NAME_MAX + 1])
+static int create_session(const char *name, const char *output_path, const char *data_url,
+                          unsigned flags, unsigned live_timer_us,
+                          char ret_name[RINGTRACE_NAME_MAX + 1])
 {
 	char session_name[RINGTRACE_NAME_MAX + 1];
 	int r;
@@ -137,14 +142,15 @@ int ringtrace_create_session_ext(const char *name, const char *output_path, unsi
 	if (name && *name) {
 		r = ctl_copy_name(session_name, sizeof(session_name), name);
 		if (r == 0)
-			r = create_named_session(session_name, output_path, flags, live_timer_us);
+			r = create_named_session(session_name, output_path, data_url, flags,
+			                         live_timer_us);
 	} else {
 		r = -RINGTRACE_ERR_EXIST_SESS;
 		for (unsigned i = 0; i < AUTO_NAME_ATTEMPTS && r == -RINGTRACE_ERR_EXIST_SESS;
 		     i++) {
 			r = auto_session_name(i, session_name);
 			if (r == 0)
-				r = create_named_session(session_name, output_path,
+				r = create_named_session(session_name, output_path, data_url,
 				                         flags | RINGTRACE_CREATE_AUTO_NAME,
 				                         live_timer_us);
 		}
@@ -154,6 +160,26 @@ int ringtrace_create_session_ext(const char *name, const char *output_path, unsi
 	if (ret_name)
 		memcpy(ret_name, session_name, sizeof(session_name));
 	return 0;
+}
+
+int ringtrace_create_session_ext(const char *name, const char *output_path, unsigned flags,
+                                 unsigned live_timer_us, char ret_name[RINGTRACE_NAME_MAX + 1])
+{
+	return create_session(name, output_path, NULL, flags, live_timer_us, ret_name);
+}
+
+int ringtrace_create_session_net(const char *name, const char *ctrl_url, const char *data_url,
+                                 unsigned flags, unsigned live_timer_us,
+                                 char ret_name[RINGTRACE_NAME_MAX + 1])
+{
+	struct rt_net_url parsed;
+	char err[256];
+
+	if (!ctrl_url || !data_url || (flags & RINGTRACE_CREATE_NO_OUTPUT) ||
+	    strlen(ctrl_url) >= RINGTRACE_PATH_MAX || strlen(data_url) >= RINGTRACE_PATH_MAX ||
+	    rt_net_url_parse_pair(ctrl_url, data_url, &parsed, err, sizeof(err)) < 0)
+		return -RINGTRACE_ERR_INVALID;
+	return create_session(name, ctrl_url, data_url, flags, live_timer_us, ret_name);
 }
 
 int ringtrace_create_session(const char *name, const char *url)
