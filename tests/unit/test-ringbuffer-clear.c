@@ -24,51 +24,8 @@
 
 #define S4K     4096u
 #define NSUB    4u
-#define PAYLOAD 64u
+#define PAYLOAD TC_SEQ_PAYLOAD
 #define THREADS 2u
-
-struct head {
-	uint32_t thread;
-	uint32_t pad;
-	uint64_t index;
-};
-
-static void stream_open(struct tc_fixture *f, uint32_t overwrite)
-{
-	struct rb_stream_attr attr;
-
-	tc_attr_init(&attr, S4K, NSUB, 64);
-	attr.overwrite = overwrite;
-	tc_fixture_open_attr(f, &attr);
-}
-
-static void payload_of(uint8_t *buf, uint32_t thread, uint64_t index)
-{
-	struct head h = {.thread = thread, .index = index};
-
-	memcpy(buf, &h, sizeof(h));
-	for (uint32_t i = sizeof(h); i < PAYLOAD; i++)
-		buf[i] = (uint8_t)(index * 13 + thread * 5 + i);
-}
-
-static int emit(struct rb_stream *stream, uint32_t thread, uint64_t index)
-{
-	uint8_t payload[PAYLOAD];
-	struct rb_reserve_ctx ctx;
-	int r = rb_reserve(stream, PAYLOAD, false, &ctx);
-
-	if (r < 0)
-		return r;
-	payload_of(payload, thread, index);
-	tc_record_write(&ctx, payload);
-	rb_commit(&ctx);
-	return 0;
-}
-
-static uint64_t records_per_packet(void)
-{
-	return 1 + (S4K - TC_HEADER_SIZE - TC_REC_LONG - PAYLOAD) / (TC_REC_SHORT + PAYLOAD);
-}
 
 struct snap_result {
 	uint64_t packets, records, skipped;
@@ -111,14 +68,14 @@ static void snapshot(struct rb_stream *stream, const uint64_t floor[THREADS],
 		if (res->first_seq == UINT64_MAX)
 			res->first_seq = sb.seq_num;
 		while ((r = tc_record_next(&sb, &offset, &rec)) == 1) {
-			struct head h;
+			struct tc_seq_head h;
 
 			assert_int_equal(rec.payload_len, PAYLOAD);
 			memcpy(&h, rec.payload, sizeof(h));
 			assert_true(h.thread < THREADS);
 			/* Nothing committed before the clear, and in order. */
 			assert_true(h.index >= res->next[h.thread]);
-			payload_of(expected, h.thread, h.index);
+			tc_seq_payload(expected, h.thread, h.index);
 			assert_memory_equal(rec.payload, expected, PAYLOAD);
 			if (res->first[h.thread] == UINT64_MAX)
 				res->first[h.thread] = h.index;
@@ -133,14 +90,14 @@ static void snapshot(struct rb_stream *stream, const uint64_t floor[THREADS],
 
 static void clear_keeps_only_later_records(uint32_t overwrite)
 {
-	const uint64_t zero[THREADS] = {0}, emitted = records_per_packet() * 2 + 5;
+	const uint64_t zero[THREADS] = {0}, emitted = tc_seq_records_per_packet(S4K) * 2 + 5;
 	uint64_t i = 0, begin, end, discarded;
 	struct snap_result a;
 	struct tc_fixture f;
 
-	stream_open(&f, overwrite);
+	tc_seq_open(&f, S4K, NSUB, overwrite);
 	for (; i < emitted; i++)
-		assert_int_equal(emit(f.prod, 0, i), 0);
+		assert_int_equal(tc_seq_emit(f.prod, 0, i), 0);
 	discarded = rb_stream_events_discarded(f.cons);
 	assert_int_equal(rb_stream_clear(f.cons), 0);
 	/* The current packet was closed and is gone with the others. */
@@ -151,7 +108,7 @@ static void clear_keeps_only_later_records(uint32_t overwrite)
 	assert_int_equal(rb_stream_clear(f.cons), 0); /* twice: nothing more to do */
 
 	for (uint64_t k = 0; k < 7; k++, i++)
-		assert_int_equal(emit(f.prod, 0, i), 0);
+		assert_int_equal(tc_seq_emit(f.prod, 0, i), 0);
 	rb_stream_flush(f.cons);
 	snapshot(f.cons, zero, &a);
 	assert_int_equal(a.packets, 1);
@@ -174,22 +131,22 @@ static void test_discard_clear_keeps_only_later_records(void **state)
 
 static void test_full_discard_stream_takes_records_after_clear(void **state)
 {
-	const uint64_t per_lap = records_per_packet() * NSUB, zero[THREADS] = {0};
+	const uint64_t per_lap = tc_seq_records_per_packet(S4K) * NSUB, zero[THREADS] = {0};
 	uint64_t i = 0, discarded = 0;
 	struct snap_result a;
 	struct tc_fixture f;
 	struct rb_subbuf sb;
 
-	stream_open(&f, 0);
+	tc_seq_open(&f, S4K, NSUB, 0);
 	for (; i < per_lap + 10; i++)
-		if (emit(f.prod, 0, i) == -ENOBUFS)
+		if (tc_seq_emit(f.prod, 0, i) == -ENOBUFS)
 			discarded++;
 	assert_int_equal(discarded, 10);
 	assert_int_equal(rb_stream_clear(f.cons), 0);
 	/* A whole ring again, no discard. */
 	for (uint64_t k = 0; k < per_lap; k++, i++)
-		assert_int_equal(emit(f.prod, 0, i), 0);
-	assert_int_equal(emit(f.prod, 0, i++), -ENOBUFS);
+		assert_int_equal(tc_seq_emit(f.prod, 0, i), 0);
+	assert_int_equal(tc_seq_emit(f.prod, 0, i++), -ENOBUFS);
 	assert_int_equal(rb_stream_events_discarded(f.cons), 11);
 	rb_stream_flush(f.cons);
 	snapshot(f.cons, zero, &a);
@@ -201,7 +158,7 @@ static void test_full_discard_stream_takes_records_after_clear(void **state)
 	assert_int_equal(rb_stream_clear(f.cons), -EBUSY);
 	assert_true(rb_snapshot_put(f.cons, &sb));
 	assert_int_equal(rb_stream_clear(f.cons), 0);
-	assert_int_equal(emit(f.prod, 0, i), 0);
+	assert_int_equal(tc_seq_emit(f.prod, 0, i), 0);
 	tc_fixture_close(&f);
 }
 
@@ -225,7 +182,7 @@ static void *producer_main(void *arg)
 	struct shared *sh = p->shared;
 
 	for (uint64_t i = 0; !__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE); i++) {
-		if (emit(sh->stream, p->thread, i) == 0)
+		if (tc_seq_emit(sh->stream, p->thread, i) == 0)
 			__atomic_store_n(&sh->committed[p->thread], i + 1, __ATOMIC_RELEASE);
 		else
 			sh->discarded[p->thread]++;
@@ -251,7 +208,7 @@ static void clears_while_producers_write(uint32_t overwrite)
 	uint64_t deadline = now_ns() + 20000000000u, clears = 0, with_records = 0, records = 0;
 	uint64_t floor[THREADS], discarded = 0, i;
 
-	stream_open(&f, overwrite);
+	tc_seq_open(&f, S4K, NSUB, overwrite);
 	sh.stream = f.prod;
 	for (uint32_t t = 0; t < THREADS; t++) {
 		producers[t] = (struct producer){.shared = &sh, .thread = t};
@@ -293,7 +250,7 @@ static void clears_while_producers_write(uint32_t overwrite)
 	/* Then exactly what comes next. */
 	i = sh.committed[0];
 	for (uint64_t k = 0; k < 5; k++)
-		assert_int_equal(emit(f.prod, 0, i + k), 0);
+		assert_int_equal(tc_seq_emit(f.prod, 0, i + k), 0);
 	rb_stream_flush(f.cons);
 	snapshot(f.cons, floor, &res);
 	assert_int_equal(res.records, 5);

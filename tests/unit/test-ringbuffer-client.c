@@ -132,3 +132,42 @@ void tc_fixture_close(struct tc_fixture *f)
 	close(f->shm_fd);
 	close(f->wakeup_fd);
 }
+
+void tc_seq_open(struct tc_fixture *f, uint64_t subbuf_size, uint32_t num_subbuf,
+                 uint32_t overwrite)
+{
+	struct rb_stream_attr attr;
+
+	tc_attr_init(&attr, subbuf_size, num_subbuf, 64);
+	attr.overwrite = overwrite;
+	tc_fixture_open_attr(f, &attr);
+}
+
+void tc_seq_payload(uint8_t buf[TC_SEQ_PAYLOAD], uint32_t thread, uint64_t index)
+{
+	struct tc_seq_head h = {.thread = thread, .index = index};
+
+	memcpy(buf, &h, sizeof(h));
+	for (uint32_t i = sizeof(h); i < TC_SEQ_PAYLOAD; i++)
+		buf[i] = (uint8_t)(index * 13 + thread * 5 + i);
+}
+
+int tc_seq_emit(struct rb_stream *stream, uint32_t thread, uint64_t index)
+{
+	uint8_t payload[TC_SEQ_PAYLOAD];
+	struct rb_reserve_ctx ctx;
+	int r = rb_reserve(stream, TC_SEQ_PAYLOAD, false, &ctx);
+
+	if (r < 0)
+		return r;
+	tc_seq_payload(payload, thread, index);
+	tc_record_write(&ctx, payload);
+	rb_commit(&ctx);
+	return 0;
+}
+
+uint64_t tc_seq_records_per_packet(uint64_t subbuf_size)
+{
+	return 1 + (subbuf_size - TC_HEADER_SIZE - TC_REC_LONG - TC_SEQ_PAYLOAD) /
+	               (TC_REC_SHORT + TC_SEQ_PAYLOAD);
+}

@@ -67,3 +67,24 @@ void tc_fixture_open(struct tc_fixture *f, uint64_t subbuf_size, uint32_t num_su
                      uint32_t timestamp_bits);
 void tc_fixture_open_attr(struct tc_fixture *f, const struct rb_stream_attr *attr);
 void tc_fixture_close(struct tc_fixture *f);
+
+/*
+ * Records of the snapshot and clear tests: TC_SEQ_PAYLOAD bytes, the
+ * emitting thread and its index first, then a pattern of both.
+ */
+#define TC_SEQ_PAYLOAD 64u
+
+struct tc_seq_head {
+	uint32_t thread;
+	uint32_t pad;
+	uint64_t index;
+};
+
+/* A stream of num_subbuf x subbuf_size, discard or overwrite mode, both sides mapped. */
+void tc_seq_open(struct tc_fixture *f, uint64_t subbuf_size, uint32_t num_subbuf,
+                 uint32_t overwrite);
+void tc_seq_payload(uint8_t buf[TC_SEQ_PAYLOAD], uint32_t thread, uint64_t index);
+/* Reserves, writes and commits one record: 0 or rb_reserve()'s error. */
+int tc_seq_emit(struct rb_stream *stream, uint32_t thread, uint64_t index);
+/* Records a full packet holds (the first with a long header). */
+uint64_t tc_seq_records_per_packet(uint64_t subbuf_size);

@@ -25,51 +25,8 @@
 
 #define S4K     4096u
 #define NSUB    4u
-#define PAYLOAD 100u
+#define PAYLOAD TC_SEQ_PAYLOAD
 #define THREADS 2u
-
-struct head {
-	uint32_t thread;
-	uint32_t pad;
-	uint64_t index;
-};
-
-static void stream_open(struct tc_fixture *f, uint32_t overwrite)
-{
-	struct rb_stream_attr attr;
-
-	tc_attr_init(&attr, S4K, NSUB, 64);
-	attr.overwrite = overwrite;
-	tc_fixture_open_attr(f, &attr);
-}
-
-static void payload_of(uint8_t *buf, uint32_t thread, uint64_t index)
-{
-	struct head h = {.thread = thread, .index = index};
-
-	memcpy(buf, &h, sizeof(h));
-	for (uint32_t i = sizeof(h); i < PAYLOAD; i++)
-		buf[i] = (uint8_t)(index * 31 + thread * 7 + i);
-}
-
-static int emit(struct rb_stream *stream, uint32_t thread, uint64_t index)
-{
-	uint8_t payload[PAYLOAD];
-	struct rb_reserve_ctx ctx;
-	int r = rb_reserve(stream, PAYLOAD, false, &ctx);
-
-	if (r < 0)
-		return r;
-	payload_of(payload, thread, index);
-	tc_record_write(&ctx, payload);
-	rb_commit(&ctx);
-	return 0;
-}
-
-static uint64_t records_per_packet(void)
-{
-	return 1 + (S4K - TC_HEADER_SIZE - TC_REC_LONG - PAYLOAD) / (TC_REC_SHORT + PAYLOAD);
-}
 
 /*
  * Checks one packet: header, every record intact, each thread's indexes
@@ -80,7 +37,7 @@ static uint64_t check_packet(const struct rb_subbuf *sb, uint64_t next[THREADS])
 	uint8_t expected[PAYLOAD];
 	struct tc_packet_header ph;
 	struct tc_record rec;
-	struct head h;
+	struct tc_seq_head h;
 	uint64_t offset = TC_HEADER_SIZE, n = 0;
 	int r;
 
@@ -94,7 +51,7 @@ static uint64_t check_packet(const struct rb_subbuf *sb, uint64_t next[THREADS])
 		memcpy(&h, rec.payload, sizeof(h));
 		assert_true(h.thread < THREADS);
 		assert_true(h.index >= next[h.thread]);
-		payload_of(expected, h.thread, h.index);
+		tc_seq_payload(expected, h.thread, h.index);
 		assert_memory_equal(rec.payload, expected, PAYLOAD);
 		next[h.thread] = h.index + 1;
 		n++;
@@ -141,23 +98,23 @@ static void snapshot(struct rb_stream *stream, uint64_t max_packets, struct snap
 
 static void test_overwrite_snapshot_reads_newest_and_consumes_nothing(void **state)
 {
-	const uint64_t emitted = records_per_packet() * NSUB * 3 + 7;
+	const uint64_t emitted = tc_seq_records_per_packet(S4K) * NSUB * 3 + 7;
 	struct snap_result a, b, c;
 	struct tc_fixture f;
 	struct rb_subbuf sb;
 
-	stream_open(&f, 1);
+	tc_seq_open(&f, S4K, NSUB, 1);
 	for (uint64_t i = 0; i < emitted; i++)
-		assert_int_equal(emit(f.prod, 0, i), 0);
+		assert_int_equal(tc_seq_emit(f.prod, 0, i), 0);
 	rb_stream_flush(f.cons);
 
 	snapshot(f.cons, UINT64_MAX, &a);
 	assert_int_equal(a.packets, NSUB);
 	assert_int_equal(a.skipped, 0);
 	assert_int_equal(a.given_back, NSUB);
-	assert_int_equal(a.first_seq, emitted / records_per_packet() + 1 - NSUB);
+	assert_int_equal(a.first_seq, emitted / tc_seq_records_per_packet(S4K) + 1 - NSUB);
 	assert_int_equal(a.last_index, emitted - 1);
-	assert_int_equal(a.records, records_per_packet() * (NSUB - 1) + 7);
+	assert_int_equal(a.records, tc_seq_records_per_packet(S4K) * (NSUB - 1) + 7);
 
 	/* Nothing was consumed: the same packets again. */
 	snapshot(f.cons, UINT64_MAX, &b);
@@ -179,16 +136,16 @@ static void test_overwrite_snapshot_reads_newest_and_consumes_nothing(void **sta
 
 static void test_held_snapshot_packet_survives_laps(void **state)
 {
-	const uint64_t per_lap = records_per_packet() * NSUB;
+	const uint64_t per_lap = tc_seq_records_per_packet(S4K) * NSUB;
 	uint64_t next[THREADS] = {0}, begin, end, i = 0;
 	struct rb_subbuf held, other;
 	struct snap_result a;
 	struct tc_fixture f;
 	uint8_t copy[S4K];
 
-	stream_open(&f, 1);
+	tc_seq_open(&f, S4K, NSUB, 1);
 	for (; i < per_lap; i++)
-		assert_int_equal(emit(f.prod, 0, i), 0);
+		assert_int_equal(tc_seq_emit(f.prod, 0, i), 0);
 	rb_stream_flush(f.cons);
 	rb_snapshot_range(f.cons, UINT64_MAX, &begin, &end);
 	assert_int_equal(begin, 0);
@@ -199,17 +156,17 @@ static void test_held_snapshot_packet_survives_laps(void **state)
 
 	/* Two laps while the snapshot holds packet 0: never waits, never discards. */
 	for (; i < 3 * per_lap; i++)
-		assert_int_equal(emit(f.prod, 0, i), 0);
+		assert_int_equal(tc_seq_emit(f.prod, 0, i), 0);
 	assert_int_equal(rb_stream_events_discarded(f.cons), 0);
 	assert_memory_equal(held.data, copy, held.content_size);
-	assert_int_equal(check_packet(&held, next), records_per_packet());
+	assert_int_equal(check_packet(&held, next), tc_seq_records_per_packet(S4K));
 	/* S3: its slot was claimed meanwhile, the page becomes the spare. */
 	assert_false(rb_snapshot_put(f.cons, &held));
 	assert_false(rb_snapshot_put(f.cons, &held)); /* double put: nothing */
 
 	/* The ring is consistent: more laps, then a snapshot of the newest packets. */
 	for (; i < 5 * per_lap; i++)
-		assert_int_equal(emit(f.prod, 0, i), 0);
+		assert_int_equal(tc_seq_emit(f.prod, 0, i), 0);
 	rb_stream_flush(f.cons);
 	snapshot(f.cons, UINT64_MAX, &a);
 	assert_int_equal(a.packets, NSUB);
@@ -220,14 +177,14 @@ static void test_held_snapshot_packet_survives_laps(void **state)
 
 static void test_discard_snapshot_keeps_oldest(void **state)
 {
-	const uint64_t per_lap = records_per_packet() * NSUB;
+	const uint64_t per_lap = tc_seq_records_per_packet(S4K) * NSUB;
 	struct snap_result a, b;
 	struct tc_fixture f;
 	uint64_t discarded = 0;
 
-	stream_open(&f, 0);
+	tc_seq_open(&f, S4K, NSUB, 0);
 	for (uint64_t i = 0; i < 2 * per_lap; i++)
-		if (emit(f.prod, 0, i) == -ENOBUFS)
+		if (tc_seq_emit(f.prod, 0, i) == -ENOBUFS)
 			discarded++;
 	assert_int_equal(discarded, per_lap);
 	rb_stream_flush(f.cons); /* closes packet NSUB - 1, full but not switched */
@@ -236,7 +193,7 @@ static void test_discard_snapshot_keeps_oldest(void **state)
 	assert_int_equal(a.first_seq, 0);
 	assert_int_equal(a.last_index, per_lap - 1);
 	/* Nothing released: producers still discard, a second snapshot is the same. */
-	assert_int_equal(emit(f.prod, 0, 0), -ENOBUFS);
+	assert_int_equal(tc_seq_emit(f.prod, 0, 0), -ENOBUFS);
 	snapshot(f.cons, UINT64_MAX, &b);
 	assert_memory_equal(&a, &b, sizeof(a));
 	snapshot(f.cons, 1, &b);
@@ -266,7 +223,7 @@ static void *producer_main(void *arg)
 	uint64_t i = 0;
 
 	while (!__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE)) {
-		if (emit(sh->stream, p->thread, i) == 0)
+		if (tc_seq_emit(sh->stream, p->thread, i) == 0)
 			sh->last_ok[p->thread] = i + 1;
 		else
 			sh->discarded[p->thread]++;
@@ -293,7 +250,7 @@ static void test_snapshots_while_producers_lap(void **state)
 	uint64_t deadline = now_ns() + 10000000000u, snapshots = 0, newest = 0;
 	uint64_t last_seq[2] = {0}, discarded = 0;
 
-	stream_open(&f, 1);
+	tc_seq_open(&f, S4K, NSUB, 1);
 	sh.stream = f.prod;
 	for (uint32_t t = 0; t < THREADS; t++) {
 		producers[t] = (struct producer){.shared = &sh, .thread = t};
