@@ -97,6 +97,7 @@ enum ringtrace_error_code {
 	RINGTRACE_ERR_CLEAR_NOT_AVAILABLE_RELAY = 95, /* the relay refuses clear (-x) */
 	/* "$app.PROVIDER:CTX" beyond RINGTRACE_APP_CONTEXT_NAME_MAX bytes */
 	RINGTRACE_ERR_APP_CONTEXT_NAME_TOO_LONG = 110,
+	RINGTRACE_ERR_CONSUMER_LOST = 111, /* the session's consumer daemon died earlier */
 	_RINGTRACE_ERR_MAX,
 };
 
@@ -142,7 +143,8 @@ struct ringtrace_session {
 	uint32_t enabled;              /* 1 while tracing is started */
 	uint32_t snapshot_mode;
 	uint32_t live_timer_interval; /* us, 0 = not live */
-	char padding[32];
+	uint32_t consumer_lost;       /* 1: its consumer daemon died, its unwritten data lost */
+	char padding[28];
 } RINGTRACE_PACKED;
 
 enum ringtrace_event_output {

@@ -46,10 +46,11 @@ static int destroy_session(const char *name, bool no_wait)
 	bool was_stopped;
 	char header[RINGTRACE_NAME_MAX + 32];
 	_cleanup_free_ char *stats = NULL;
-	int r, relay_lost = 0;
+	int r, lost = 0;
 
 	r = ringtrace_stop_tracing_no_wait(name);
-	if (r < 0 && r != -RINGTRACE_ERR_TRACE_ALREADY_STOPPED)
+	/* A consumer loss is told once, by the destruction. */
+	if (r < 0 && r != -RINGTRACE_ERR_TRACE_ALREADY_STOPPED && r != -RINGTRACE_ERR_CONSUMER_LOST)
 		cli_err("%s", ringtrace_strerror(r));
 	was_stopped = r == -RINGTRACE_ERR_TRACE_ALREADY_STOPPED;
 	if (!no_wait) {
@@ -58,15 +59,16 @@ static int destroy_session(const char *name, bool no_wait)
 		r = data_wait(name, &wait);
 		/* A lost relay will never have the data: destroy anyway, then say so. */
 		if (r == -RINGTRACE_ERR_RELAYD_LOST)
-			relay_lost = r;
+			lost = r;
 		else if (r < 0)
 			goto end;
 	}
 	if (!was_stopped)
 		stats = session_stats_warning(name);
 	r = ringtrace_destroy_session_archive(name, archive);
-	if (r == -RINGTRACE_ERR_RELAYD_LOST)
-		relay_lost = r;
+	/* The session is gone all the same. */
+	if (r == -RINGTRACE_ERR_RELAYD_LOST || r == -RINGTRACE_ERR_CONSUMER_LOST)
+		lost = r;
 	else if (r < 0)
 		goto end;
 	/* After the dots if any, then a blank line, as lttng's. */
@@ -79,7 +81,7 @@ static int destroy_session(const char *name, bool no_wait)
 		cli_msg("%s", stats);
 	if (current_session_get_quiet(current) == 0 && strcmp(current, name) == 0)
 		current_session_clear();
-	r = relay_lost ? relay_lost : CMD_SUCCESS;
+	r = lost ? lost : CMD_SUCCESS;
 end:
 	if (wait.printed)
 		cli_msg("%s", "");
@@ -91,7 +93,11 @@ static int destroy_target(const char *name, void *data)
 {
 	int r = destroy_session(name, *(const bool *)data);
 
-	if (r < 0)
+	if (r == -RINGTRACE_ERR_CONSUMER_LOST)
+		cli_err("Session %s had lost its consumer daemon: the trace data it had not written "
+		        "is lost",
+		        name);
+	else if (r < 0)
 		cli_err("%s during the destruction of session \"%s\"", ringtrace_strerror(r), name);
 	return r;
 }

@@ -235,10 +235,19 @@ static int list_ust_fields(void)
 	return CMD_SUCCESS;
 }
 
+/* Under a session's header: what it lost, if anything. */
+static void print_consumer_loss(const struct ringtrace_session *s)
+{
+	if (s->consumer_lost)
+		cli_msg(INDENT4 "Consumer daemon died: trace data not written by then is lost; "
+		                "destroy the session");
+}
+
 static void print_session_line(int index, const struct ringtrace_session *s)
 {
 	cli_msg("  %d) %s [%s%s]", index, s->name, s->enabled ? "active" : "inactive",
 	        s->snapshot_mode ? " snapshot" : "");
+	print_consumer_loss(s);
 	if (s->path[0])
 		cli_msg(INDENT4 "Trace output: %s", s->path);
 	if (s->live_timer_interval)
@@ -277,6 +286,7 @@ static int list_sessions(const char *name, struct ringtrace_session *ret_session
 			continue;
 		cli_msg("Recording session %s: [%s%s]", name, s->enabled ? "active" : "inactive",
 		        s->snapshot_mode ? " snapshot" : "");
+		print_consumer_loss(s);
 		if (s->path[0])
 			cli_msg(INDENT4 "Trace output: %s\n", s->path);
 		*ret_session = *s;

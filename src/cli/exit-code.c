@@ -62,6 +62,8 @@ static const unsigned char lttng_numbers[_RINGTRACE_ERR_MAX] = {
     [RINGTRACE_ERR_PER_PID_SESSION] = 120,
     [RINGTRACE_ERR_ROTATION_FAIL_CONSUMER] = 141,
     [RINGTRACE_ERR_CLEAR_NOT_AVAILABLE_RELAY] = 157,
+    /* What lttng answers once its consumer died: "No UST consumer detected". */
+    [RINGTRACE_ERR_CONSUMER_LOST] = 98,
 };
 
 int cli_exit_code(int result)

@@ -353,7 +353,8 @@ static void buffer_destroy(struct buffer *buf, struct buffer_set *set)
 
 	cds_list_for_each_entry_safe (chan, tmp, &buf->channels, node) {
 		cds_list_del(&chan->node);
-		r = consumer_flush_channel(chan->key);
+		/* A channel of a dead consumer has nothing left to flush (consumer-loss.h). */
+		r = consumer_channel_lost(chan->key) ? 0 : consumer_flush_channel(chan->key);
 		if (r < 0)
 			log_warn("Cannot flush consumer channel %" PRIu64 " (%s): %s", chan->key,
 			         OWNER_STR(buf), consumer_strerror(r));
@@ -368,7 +369,8 @@ static void buffer_destroy(struct buffer *buf, struct buffer_set *set)
 	}
 	if (buf->registry && buf->metadata_key) {
 		ust_registry_close_metadata(buf->registry);
-		r = consumer_close_metadata(buf->metadata_key);
+		r = consumer_channel_lost(buf->metadata_key) ? 0
+		                                             : consumer_close_metadata(buf->metadata_key);
 		if (r >= 0)
 			r = consumer_destroy_channel(buf->metadata_key);
 		if (r < 0)

@@ -27,6 +27,7 @@
 
 #include "access.h"
 #include "cmd.h"
+#include "consumer-loss.h"
 #include "comm/frame.h"
 #include "log.h"
 #include "macros.h"
@@ -195,7 +196,9 @@ static int client_dispatch(const struct client_conn *c, const struct comm_frame 
 	};
 	cmd_reset_error_detail();
 	session_list_lock();
-	r = cmd->handler(&ctx, &reply);
+	r = consumer_loss_guard(frame->type, &ctx);
+	if (r == 0)
+		r = cmd->handler(&ctx, &reply);
 	session_list_unlock();
 	if (r < 0)
 		log_debug("Client command %s from uid %u (pid %d): error %d", cmd->name,

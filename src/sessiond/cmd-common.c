@@ -106,6 +106,7 @@ void cmd_session_info(const struct session *s, struct ringtrace_session *ret)
 	}
 	ret->enabled = s->active;
 	ret->snapshot_mode = s->snapshot_mode;
+	ret->consumer_lost = s->consumer_lost;
 }
 
 /*

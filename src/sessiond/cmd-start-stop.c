@@ -7,6 +7,7 @@
 
 #include "access.h"
 #include "cmd.h"
+#include "consumer-loss.h"
 #include "consumer.h"
 #include "log.h"
 #include "paths.h"
@@ -81,6 +82,13 @@ int cmd_session_stop(struct session *s)
 {
 	int r;
 
+	/* Nothing can be flushed: the apps stop, and the loss is told again. */
+	if (consumer_loss_check(s)) {
+		ust_app_session_stop_apps(s);
+		s->active = false;
+		log_info("Session %s: tracing stopped (its consumer daemon died before)", s->name);
+		return consumer_loss_refuse(s);
+	}
 	r = ust_app_session_stop(s);
 	/* The apps were told to stop whatever the flush gave: the session is inactive. */
 	s->active = false;

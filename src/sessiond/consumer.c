@@ -59,10 +59,15 @@ static int consumer_fd = -1; /* our end of the command socketpair */
 /* Write end of the channel monitor pipe, given to every consumer spawned. */
 static int monitor_pipe_fd = -1;
 
-/* Channels created by ASK_CHANNEL_CREATION, and by which consumer instance. */
+/*
+ * Channels created by ASK_CHANNEL_CREATION (key: the channel key), and
+ * sessions whose relay connections were added (key: the session id,
+ * relayd set), each with the consumer instance that holds it.
+ */
 struct channel_owner {
 	uint64_t key;
 	uint64_t generation;
+	bool relayd;
 };
 /* All under consumer_lock. */
 static uint64_t consumer_generation; /* incremented at each spawn */
@@ -70,6 +75,9 @@ static struct channel_owner *owners;
 static size_t nr_owners, owners_capacity;
 
 static uint64_t consumer_key_counter;
+
+/* The last consumer that died: "pid N, how", "" while none did. Under consumer_lock. */
+static char last_death[CONSUMER_DEATH_MAX];
 
 static const char *const command_names[_CONSUMER_COMMAND_MAX] = {
     [CONSUMER_DATA_PENDING] = "DATA_PENDING",
@@ -128,16 +136,16 @@ uint64_t consumer_next_key(void)
 	return __atomic_add_fetch(&consumer_key_counter, 1, __ATOMIC_RELAXED);
 }
 
-static struct channel_owner *owner_find_locked(uint64_t key)
+static struct channel_owner *owner_find_locked(uint64_t key, bool relayd)
 {
 	for (size_t i = 0; i < nr_owners; i++) {
-		if (owners[i].key == key)
+		if (owners[i].key == key && owners[i].relayd == relayd)
 			return &owners[i];
 	}
 	return NULL;
 }
 
-static void owner_add_locked(uint64_t key)
+static void owner_add_locked(uint64_t key, bool relayd)
 {
 	if (nr_owners == owners_capacity) {
 		size_t capacity = owners_capacity ? owners_capacity * 2 : 64;
@@ -149,23 +157,56 @@ static void owner_add_locked(uint64_t key)
 		owners = grown;
 		owners_capacity = capacity;
 	}
-	owners[nr_owners++] = (struct channel_owner){.key = key, .generation = consumer_generation};
+	owners[nr_owners++] =
+	    (struct channel_owner){.key = key, .generation = consumer_generation, .relayd = relayd};
 }
 
-static void owner_remove_locked(uint64_t key)
+static void owner_remove_locked(uint64_t key, bool relayd)
 {
-	struct channel_owner *o = owner_find_locked(key);
+	struct channel_owner *o = owner_find_locked(key, relayd);
 
 	if (o)
 		*o = owners[--nr_owners];
 }
 
-/* The channel was created by a consumer that is gone. */
-static bool key_stale_locked(uint64_t key)
+/* The channel (or the session's relay connections) belonged to a consumer that is gone. */
+static bool owner_stale_locked(uint64_t key, bool relayd)
 {
-	const struct channel_owner *o = owner_find_locked(key);
+	const struct channel_owner *o = owner_find_locked(key, relayd);
 
 	return o && (consumer_pid <= 0 || o->generation != consumer_generation);
+}
+
+static bool key_stale_locked(uint64_t key)
+{
+	return owner_stale_locked(key, false);
+}
+
+bool consumer_channel_lost(uint64_t key)
+{
+	bool lost;
+
+	pthread_mutex_lock(&consumer_lock);
+	lost = key_stale_locked(key);
+	pthread_mutex_unlock(&consumer_lock);
+	return lost;
+}
+
+bool consumer_relayd_lost(uint64_t session_id)
+{
+	bool lost;
+
+	pthread_mutex_lock(&consumer_lock);
+	lost = owner_stale_locked(session_id, true);
+	pthread_mutex_unlock(&consumer_lock);
+	return lost;
+}
+
+void consumer_last_death(char *buf, size_t size)
+{
+	pthread_mutex_lock(&consumer_lock);
+	snprintf(buf, size, "%s", last_death[0] ? last_death : "cause unknown");
+	pthread_mutex_unlock(&consumer_lock);
 }
 
 static void describe_exit(int status, char *buf, size_t size)
@@ -222,11 +263,14 @@ static void consumer_lost_locked(const char *fmt, ...)
 		          (int)consumer_pid, why);
 		kill(consumer_pid, SIGKILL);
 		(void)waitpid(consumer_pid, &status, 0);
+		snprintf(last_death, sizeof(last_death), "pid %d, killed by the session daemon: %s",
+		         (int)consumer_pid, why);
 	} else {
 		describe_exit(status, how, sizeof(how));
 		log_error("The consumer daemon died (pid %d, %s): %s; a new one will be started "
 		          "when needed",
 		          (int)consumer_pid, how, why);
+		snprintf(last_death, sizeof(last_death), "pid %d, %s", (int)consumer_pid, how);
 	}
 	consumer_forget_locked();
 }
@@ -377,6 +421,7 @@ void consumer_reap(void)
 		log_error("The consumer daemon died (pid %d, %s); a new one will be started when "
 		          "needed",
 		          (int)consumer_pid, how);
+		snprintf(last_death, sizeof(last_death), "pid %d, %s", (int)consumer_pid, how);
 		consumer_forget_locked();
 	}
 	pthread_mutex_unlock(&consumer_lock);
@@ -496,12 +541,14 @@ static int consumer_call_for_key(uint32_t type, uint64_t key, const void *req, u
 	int r;
 
 	pthread_mutex_lock(&consumer_lock);
-	if (key_stale_locked(key))
-		r = -EPIPE;
-	else
+	if (!key_stale_locked(key))
 		r = consumer_call_locked(type, req, req_len, reply, reply_len);
+	else if (type == CONSUMER_DESTROY_CHANNEL)
+		r = 0; /* it went with its consumer */
+	else
+		r = -EPIPE;
 	if (type == CONSUMER_DESTROY_CHANNEL)
-		owner_remove_locked(key);
+		owner_remove_locked(key, false);
 	pthread_mutex_unlock(&consumer_lock);
 	return r;
 }
@@ -521,8 +568,8 @@ int consumer_ask_channel(const struct consumer_ask_channel *req, uint32_t *ret_s
 		r = -CONSUMERD_CHANNEL_FAIL;
 	}
 	if (r == 0) {
-		owner_remove_locked(req->key);
-		owner_add_locked(req->key);
+		owner_remove_locked(req->key, false);
+		owner_add_locked(req->key, false);
 	}
 	pthread_mutex_unlock(&consumer_lock);
 	if (r < 0)
@@ -751,8 +798,14 @@ int consumer_add_relayd_socket(const struct consumer_relayd_sock *req, int fd)
 	int r;
 
 	pthread_mutex_lock(&consumer_lock);
-	r = consumer_call_fds_locked(CONSUMER_ADD_RELAYD_SOCKET, req, sizeof(*req), &fd, 1, NULL,
-	                             0);
+	if (owner_stale_locked(req->session_id, true)) {
+		r = -EPIPE;
+	} else {
+		r = consumer_call_fds_locked(CONSUMER_ADD_RELAYD_SOCKET, req, sizeof(*req), &fd, 1,
+		                             NULL, 0);
+		if (r == 0 && !owner_find_locked(req->session_id, true))
+			owner_add_locked(req->session_id, true);
+	}
 	pthread_mutex_unlock(&consumer_lock);
 	return r;
 }
@@ -763,18 +816,27 @@ static int consumer_call_relayd(uint32_t type, const void *req, uint32_t req_len
 int consumer_destroy_relayd(uint64_t session_id)
 {
 	struct consumer_session_key req = {.session_id = session_id};
+	int r = consumer_call_relayd(CONSUMER_DESTROY_RELAYD, &req, sizeof(req), NULL, 0);
 
-	return consumer_call_relayd(CONSUMER_DESTROY_RELAYD, &req, sizeof(req), NULL, 0);
+	pthread_mutex_lock(&consumer_lock);
+	owner_remove_locked(session_id, true);
+	pthread_mutex_unlock(&consumer_lock);
+	return r;
 }
 
-/* A request about a session's relay connections, which died with a consumer that held them. */
+/*
+ * A request about a session's relay connections, which died with a consumer
+ * that held them. Every such request starts with the session id.
+ */
 static int consumer_call_relayd(uint32_t type, const void *req, uint32_t req_len, void *reply,
                                 uint32_t reply_len)
 {
+	uint64_t session_id;
 	int r;
 
+	memcpy(&session_id, req, sizeof(session_id));
 	pthread_mutex_lock(&consumer_lock);
-	if (consumer_pid <= 0)
+	if (consumer_pid <= 0 || owner_stale_locked(session_id, true))
 		r = -EPIPE;
 	else
 		r = consumer_call_locked(type, req, req_len, reply, reply_len);

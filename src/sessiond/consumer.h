@@ -16,10 +16,14 @@
  *
  * A channel lives in the consumer that created it: once that consumer died,
  * every call naming the channel's key returns -EPIPE without spawning a new
- * consumer (DESTROY_CHANNEL also forgets the key).
+ * consumer, except DESTROY_CHANNEL, which forgets the key and returns 0. A
+ * session's relay connections likewise live in the consumer they were
+ * added to (consumer_add_relayd_socket): the relay calls of that session
+ * return -EPIPE once it died.
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "comm/consumer-msg.h"
@@ -94,6 +98,17 @@ int consumer_destroy_channel(uint64_t key);
 int consumer_data_pending(uint64_t session_id);
 int consumer_discarded_events(uint64_t key, uint64_t *ret_count);
 int consumer_lost_packets(uint64_t key, uint64_t *ret_count);
+
+/*
+ * The channel lived in a consumer instance that died (its data not yet
+ * written is lost); false for a live channel or an unknown key.
+ */
+bool consumer_channel_lost(uint64_t key);
+/* The session's relay connections were held by a consumer instance that died. */
+bool consumer_relayd_lost(uint64_t session_id);
+/* "pid N, how it ended" of the last consumer that died, for messages. */
+#define CONSUMER_DEATH_MAX 384
+void consumer_last_death(char *buf, size_t size);
 
 /* A new unique channel key. */
 uint64_t consumer_next_key(void);

@@ -35,6 +35,7 @@
 #include "cmd.h"
 #include "common/clock.h"
 #include "config.h"
+#include "consumer-loss.h"
 #include "consumer.h"
 #include "log.h"
 #include "macros.h"
@@ -377,6 +378,8 @@ static void signal_loop(int signal_fd)
 		}
 		if (info.ssi_signo == SIGCHLD) {
 			consumer_reap();
+			/* Also after a death a request saw (the consumer was reaped then). */
+			consumer_loss_sweep();
 			continue;
 		}
 		log_info("Received signal %u (%s): shutting down", info.ssi_signo,

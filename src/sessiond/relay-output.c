@@ -221,6 +221,9 @@ int session_relay_release(struct session *s)
 		return 0;
 	if (relay->connected) {
 		r = consumer_destroy_relayd(s->id);
+		/* Connections that died with the consumer are part of that loss, told already. */
+		if (r < 0 && s->consumer_lost)
+			r = 0;
 		if (r < 0)
 			log_error("Session %s: the relay daemon was lost during the session; trace "
 			          "data sent after that is lost",

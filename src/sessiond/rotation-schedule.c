@@ -14,6 +14,7 @@
 #include "channel-monitor.h"
 #include "clock.h"
 #include "cmd.h"
+#include "consumer-loss.h"
 #include "log.h"
 #include "session.h"
 
@@ -28,8 +29,12 @@ static struct {
 static void scheduled_rotate(struct session *s, const char *why)
 {
 	char archive[PATH_MAX];
-	int r = cmd_session_rotate(s, archive);
+	int r;
 
+	/* Its channels died with their consumer, which was told when seen. */
+	if (consumer_loss_check(s))
+		return;
+	r = cmd_session_rotate(s, archive);
 	if (r == 0)
 		log_info("Session %s: %s rotation archived %s", s->name, why, archive);
 	else if (r == -RINGTRACE_ERR_ROTATION_MULTIPLE_AFTER_STOP ||

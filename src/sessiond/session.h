@@ -20,6 +20,7 @@
 #include <urcu/list.h>
 
 #include "common/net-url.h"
+#include "consumer.h"
 #include "ust-context.h"
 #include "uuid.h"
 
@@ -157,6 +158,13 @@ struct session {
 	uint64_t rotate_size;           /* bytes */
 	uint64_t rotate_size_threshold; /* consumed_bytes that triggers the next one */
 	uint64_t consumed_bytes;        /* written to the trace, from the monitor samples */
+	/*
+	 * The consumer daemon holding its channels or relay connections died
+	 * (consumer-loss.h): set once, for the session's lifetime; how it
+	 * died ("pid N, killed by signal 9 (Killed)") in consumer_death.
+	 */
+	bool consumer_lost;
+	char consumer_death[CONSUMER_DEATH_MAX];
 };
 
 void session_list_lock(void);

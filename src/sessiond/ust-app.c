@@ -72,6 +72,7 @@
 
 #include "buffer.h"
 #include "comm/ust-wire.h"
+#include "consumer-loss.h"
 #include "log.h"
 #include "macros.h"
 #include "registry.h"
@@ -683,7 +684,8 @@ static int setup_active_session(struct session *s, void *arg)
 	struct ust_app *app = arg;
 	int r;
 
-	if (!s->active || !session_tracks_app(s, app))
+	/* As lttng's: no app joins a session whose consumer died (it could not be read). */
+	if (!s->active || !session_tracks_app(s, app) || consumer_loss_check(s))
 		return 0;
 	r = app_session_sync(app, s, true);
 	if (r < 0)
@@ -788,6 +790,11 @@ static int app_session_stop(struct ust_app *app, struct session *s)
 	}
 	pthread_mutex_unlock(&app->cmd_lock);
 	return 0;
+}
+
+void ust_app_session_stop_apps(struct session *s)
+{
+	(void)for_each_app(app_session_stop, s);
 }
 
 int ust_app_session_stop(struct session *s)
@@ -898,6 +905,8 @@ static int app_buffers_release(struct session *s, void *arg)
 	if (ua_sess && ua_sess->buffer && ua_sess->buffer->kind == BUFFER_PER_PID)
 		ua_sess->buffer = NULL; /* released below */
 	pthread_mutex_unlock(&app->cmd_lock);
+	/* Before its per-PID channels, which may show the loss, are forgotten. */
+	(void)consumer_loss_check(s);
 	buffer_release_app(s, app->id);
 	return 0;
 }

@@ -28,6 +28,8 @@ void ust_app_threads_stop(void);
 int ust_app_session_start(struct session *s);
 /* Stops the apps' session, then flushes every channel of the session in the consumer. */
 int ust_app_session_stop(struct session *s);
+/* Stops the apps' session only: its consumer died (consumer-loss.h), nothing to flush. */
+void ust_app_session_stop_apps(struct session *s);
 /*
  * Asks every app where the session is started to record its state dump
  * again (lttng_ust_statedump events). As lttng's, an app that fails is

@@ -79,6 +79,9 @@ static const char *const error_texts[_RINGTRACE_ERR_MAX] = {
         "Connection to the relay daemon lost: trace data could not all be sent",
     [RINGTRACE_ERR_APP_CONTEXT_NAME_TOO_LONG] =
         "Application context name too long (at most 255 bytes for $app.PROVIDER:CONTEXT)",
+    [RINGTRACE_ERR_CONSUMER_LOST] =
+        "The session's consumer daemon died: the trace data it had not written is lost "
+        "(destroy the session and create it again to record)",
     [RINGTRACE_ERR_ROTATION_SCHEDULE_SET] =
         "A session rotation schedule of this type is already set on the session",
     [RINGTRACE_ERR_ROTATION_SCHEDULE_NOT_SET] =
