@@ -47,8 +47,8 @@ bool consumer_loss_check(struct session *s)
 		return false;
 	s->consumer_lost = true;
 	consumer_last_death(s->consumer_death, sizeof(s->consumer_death));
-	log_error("Session %s lost its consumer daemon (%s): the trace data it had not written "
-	          "is lost, and the session records nothing more; destroy it and create it again",
+	log_error("Session %s lost its consumer daemon (%s): trace data not written by then is "
+	          "lost, and the session records nothing more; destroy it",
 	          s->name, s->consumer_death);
 	return true;
 }

@@ -80,8 +80,8 @@ static const char *const error_texts[_RINGTRACE_ERR_MAX] = {
     [RINGTRACE_ERR_APP_CONTEXT_NAME_TOO_LONG] =
         "Application context name too long (at most 255 bytes for $app.PROVIDER:CONTEXT)",
     [RINGTRACE_ERR_CONSUMER_LOST] =
-        "The session's consumer daemon died: the trace data it had not written is lost "
-        "(destroy the session and create it again to record)",
+        "The session's consumer daemon died: trace data not written by then is lost; "
+        "destroy the session",
     [RINGTRACE_ERR_ROTATION_SCHEDULE_SET] =
         "A session rotation schedule of this type is already set on the session",
     [RINGTRACE_ERR_ROTATION_SCHEDULE_NOT_SET] =
