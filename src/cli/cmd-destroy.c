@@ -94,9 +94,10 @@ static int destroy_target(const char *name, void *data)
 	int r = destroy_session(name, *(const bool *)data);
 
 	if (r == -RINGTRACE_ERR_CONSUMER_LOST)
-		cli_err("Session %s had lost its consumer daemon: trace data not written by then is "
-		        "lost",
-		        name);
+		cli_err(
+		    "Session %s had lost its consumer daemon: trace data not written by then is "
+		    "lost",
+		    name);
 	else if (r < 0)
 		cli_err("%s during the destruction of session \"%s\"", ringtrace_strerror(r), name);
 	return r;

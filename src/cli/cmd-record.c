@@ -298,7 +298,8 @@ static void finish_session(const char *name)
 	int r;
 
 	r = ringtrace_stop_tracing_no_wait(name);
-	if (r < 0 && r != -RINGTRACE_ERR_TRACE_ALREADY_STOPPED)
+	/* A consumer loss is told once, by the destruction. */
+	if (r < 0 && r != -RINGTRACE_ERR_TRACE_ALREADY_STOPPED && r != -RINGTRACE_ERR_CONSUMER_LOST)
 		cli_err("%s", ringtrace_strerror(r));
 	if (r == 0 && data_wait(name, &wait) < 0)
 		cli_err("Waiting for the data of session %s failed", name);

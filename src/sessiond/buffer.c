@@ -369,8 +369,9 @@ static void buffer_destroy(struct buffer *buf, struct buffer_set *set)
 	}
 	if (buf->registry && buf->metadata_key) {
 		ust_registry_close_metadata(buf->registry);
-		r = consumer_channel_lost(buf->metadata_key) ? 0
-		                                             : consumer_close_metadata(buf->metadata_key);
+		r = 0;
+		if (!consumer_channel_lost(buf->metadata_key))
+			r = consumer_close_metadata(buf->metadata_key);
 		if (r >= 0)
 			r = consumer_destroy_channel(buf->metadata_key);
 		if (r < 0)

@@ -27,8 +27,8 @@
 
 #include "access.h"
 #include "cmd.h"
-#include "consumer-loss.h"
 #include "comm/frame.h"
+#include "consumer-loss.h"
 #include "log.h"
 #include "macros.h"
 #include "unix-sock.h"

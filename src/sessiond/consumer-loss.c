@@ -18,10 +18,10 @@
  * leave the consumer alone (disable-*, track, save...).
  */
 static const bool needs_consumer[_CLIENT_COMMAND_MAX] = {
-    [CLIENT_START_TRACE] = true,       [CLIENT_ENABLE_CHANNEL] = true,
-    [CLIENT_ENABLE_EVENT] = true,      [CLIENT_ADD_CONTEXT] = true,
-    [CLIENT_SNAPSHOT_RECORD] = true,   [CLIENT_ROTATE_SESSION] = true,
-    [CLIENT_CLEAR_SESSION] = true,     [CLIENT_REGENERATE_METADATA] = true,
+    [CLIENT_START_TRACE] = true,          [CLIENT_ENABLE_CHANNEL] = true,
+    [CLIENT_ENABLE_EVENT] = true,         [CLIENT_ADD_CONTEXT] = true,
+    [CLIENT_SNAPSHOT_RECORD] = true,      [CLIENT_ROTATE_SESSION] = true,
+    [CLIENT_CLEAR_SESSION] = true,        [CLIENT_REGENERATE_METADATA] = true,
     [CLIENT_REGENERATE_STATEDUMP] = true,
 };
 

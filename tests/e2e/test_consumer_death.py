@@ -10,10 +10,8 @@ the death records it through a new consumer, spawned on demand."""
 import os
 import signal
 
-import pytest
-
 from conftest import consumerd_pid, go, read_events, start_burst, wait_for
-from relayd_proc import Relay
+from test_net_session import relay, session_dir  # noqa: F401 (relay: a fixture)
 
 LOST = ("The session's consumer daemon died: trace data not written by then is lost; "
         "destroy the session")
@@ -44,13 +42,6 @@ def kill_consumer(rt, sessions):
 def run(rt, *args):
     r = rt.run(*args, check=False)
     return r.returncode, r.stdout, r.stderr
-
-
-@pytest.fixture
-def relay(tmp_path):
-    r = Relay(tmp_path / "relay")
-    yield r
-    r.stop()
 
 
 def test_local_and_snapshot_sessions_after_the_consumer_died(rt, tmp_path):
@@ -141,5 +132,5 @@ def test_network_session_after_the_consumer_died(rt, relay, tmp_path):
     go(app, 10)
     assert app.wait(timeout=30) == 0
     rt.run("destroy", "net2")
-    [d] = [p for p in (relay.output).rglob("net2-*") if p.is_dir()]
+    d = session_dir(relay, "net2-")
     assert [f["seq"] for _, f in read_events(d)] == list(range(25, 35))
