@@ -134,3 +134,35 @@ def test_network_session_after_the_consumer_died(rt, relay, tmp_path):
     rt.run("destroy", "net2")
     d = session_dir(relay, "net2-")
     assert [f["seq"] for _, f in read_events(d)] == list(range(25, 35))
+
+
+def test_per_pid_session_lost_and_a_session_without_buffers_unharmed(rt, tmp_path):
+    rt.start_sessiond()
+    rt.run("create", "pid", f"--output={tmp_path / 'pid'}")
+    rt.run("enable-channel", "-u", "--buffers-pid", "c", "-s", "pid")
+    rt.run("enable-event", "-u", "rt_test:seq", "-c", "c", "-s", "pid")
+    rt.run("start", "pid")
+    # Set up, never started: it has no buffers in the consumer that dies.
+    rt.run("create", "idle", f"--output={tmp_path / 'idle'}")
+    rt.run("enable-event", "-u", "rt_test:seq", "-s", "idle")
+    app = start_burst(rt)
+    go(app, 5, last=False)
+    assert app.stdout.readline() == "done\n"
+    kill_consumer(rt, ["pid"])
+    # The app leaves: its per-PID buffers go, the loss stays.
+    go(app, 5)
+    assert app.wait(timeout=30) == 0
+    assert run(rt, "list") == (0, "Available recording sessions:\n"
+                                  "  1) pid [active]\n" + LOST_LINE + "\n"
+                                  f"    Trace output: {tmp_path / 'pid'}\n\n"
+                                  "  2) idle [inactive]\n"
+                                  f"    Trace output: {tmp_path / 'idle'}\n\n"
+                                  "\nUse ringtrace list <session_name> for more details\n", "")
+    assert run(rt, "start", "idle") == (0, "Tracing started for session idle\n", "")
+    app = start_burst(rt)
+    go(app, 3)
+    assert app.wait(timeout=30) == 0
+    assert run(rt, "destroy", "pid") == (98, "Session pid destroyed\n", destroyed_after_loss("pid"))
+    rt.run("destroy", "idle")
+    assert [f["seq"] for _, f in read_events(tmp_path / "idle")] == [0, 1, 2]
+    assert "Session idle lost" not in rt.sessiond_output()
