@@ -39,6 +39,12 @@ def kill_consumer(rt, sessions):
     return pid, death
 
 
+def ring_buffer_maps(pid):
+    """How many mappings of ring buffer shared memory the process has."""
+    with open(f"/proc/{pid}/maps") as f:
+        return sum("memfd:ringtrace-rb" in line for line in f)
+
+
 def run(rt, *args):
     r = rt.run(*args, check=False)
     return r.returncode, r.stdout, r.stderr
@@ -54,6 +60,7 @@ def test_local_and_snapshot_sessions_after_the_consumer_died(rt, tmp_path):
     app = start_burst(rt)
     go(app, 100, last=False)
     assert app.stdout.readline() == "done\n"
+    assert ring_buffer_maps(app.pid) > 0
     old, death = kill_consumer(rt, ["loc", "snap"])
 
     # The app goes on, unharmed, its records going nowhere.
@@ -88,6 +95,8 @@ def test_local_and_snapshot_sessions_after_the_consumer_died(rt, tmp_path):
     assert run(rt, "destroy", "snap") == (98, "Session snap destroyed\n",
                                           destroyed_after_loss("snap"))
     assert run(rt, "list") == (0, "Currently no available recording session\n", "")
+    # The app let go of the dead consumer's ring buffers with the sessions.
+    wait_for(lambda: ring_buffer_maps(app.pid) == 0, timeout=10)
     # None of that started a consumer for nothing.
     assert not [p for p in rt.daemon_pids() if p != rt.sessiond.pid and rt.alive(p)]
 
