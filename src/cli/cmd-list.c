@@ -363,7 +363,8 @@ static void print_timer(const char *label, unsigned pad, uint64_t value_us)
 		cli_msg(INDENT6 "%s:%*sinactive", label, (int)pad, "");
 }
 
-static void print_channel(const struct ringtrace_channel *c, bool snapshot)
+static void print_channel(const struct ringtrace_channel *c,
+                          const struct ringtrace_session *session)
 {
 	const struct ringtrace_channel_attr *a = &c->attr;
 	bool overwrite = a->overwrite == 1;
@@ -391,8 +392,10 @@ static void print_channel(const struct ringtrace_channel *c, bool snapshot)
 	cli_msg(INDENT6 "Output mode:      %s",
 	        a->output == RINGTRACE_EVENT_SPLICE ? "splice" : "mmap");
 	cli_msg("\n" INDENT4 "Statistics:");
-	if (snapshot)
+	if (session->snapshot_mode)
 		cli_msg(INDENT6 "None");
+	else if (session->consumer_lost)
+		cli_msg(INDENT6 "Unknown: the consumer daemon died");
 	else if (overwrite)
 		cli_msg(INDENT6 "Lost packets:     %" PRIu64, c->lost_packets);
 	else
@@ -420,7 +423,8 @@ static int list_channel_events(const struct ringtrace_handle *handle, const char
 	return CMD_SUCCESS;
 }
 
-static int list_channels(const struct ringtrace_handle *handle, const char *only, bool snapshot)
+static int list_channels(const struct ringtrace_handle *handle, const char *only,
+                         const struct ringtrace_session *session)
 {
 	_cleanup_free_ struct ringtrace_channel *channels = NULL;
 	bool found = false;
@@ -437,7 +441,7 @@ static int list_channels(const struct ringtrace_handle *handle, const char *only
 		if (only && strcmp(channels[i].name, only) != 0)
 			continue;
 		found = only != NULL;
-		print_channel(&channels[i], snapshot);
+		print_channel(&channels[i], session);
 		r = list_channel_events(handle, channels[i].name);
 	}
 	if (r == CMD_SUCCESS && only && !found) {
@@ -448,14 +452,14 @@ static int list_channels(const struct ringtrace_handle *handle, const char *only
 }
 
 static int list_ust_domain(const char *session_name, const struct ringtrace_domain *domain,
-                           const struct list_opts *o, bool snapshot)
+                           const struct list_opts *o, const struct ringtrace_session *session)
 {
 	struct ringtrace_handle handle = {.domain = *domain};
 
 	snprintf(handle.session_name, sizeof(handle.session_name), "%s", session_name);
 	if (print_trackers(&handle) != CMD_SUCCESS)
 		return CMD_ERROR;
-	return list_channels(&handle, o->channel, snapshot);
+	return list_channels(&handle, o->channel, session);
 }
 
 /* As lttng: printed only when the session has some. */
@@ -494,7 +498,7 @@ static int list_session(const char *name, const struct list_opts *o)
 	if (o->only_domains)
 		return list_domains(name);
 	if (o->domains.userspace)
-		return list_ust_domain(name, &ust, o, session.snapshot_mode);
+		return list_ust_domain(name, &ust, o, &session);
 	if (o->domains.kernel)
 		return CMD_SUCCESS; /* a ringtrace session never has a kernel domain */
 
@@ -510,7 +514,7 @@ static int list_session(const char *name, const struct list_opts *o)
 		cli_msg("Buffering scheme: %s\n", domains[i].buf_type == RINGTRACE_BUFFER_PER_PID
 		                                      ? "per-process"
 		                                      : "per-user");
-		r = list_ust_domain(name, &domains[i], o, session.snapshot_mode);
+		r = list_ust_domain(name, &domains[i], o, &session);
 	}
 	return r;
 }

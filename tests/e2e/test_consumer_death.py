@@ -88,7 +88,10 @@ def test_local_and_snapshot_sessions_after_the_consumer_died(rt, tmp_path):
     assert "archives" not in os.listdir(tmp_path / "loc")
     # Stop stops the apps, and tells the loss.
     assert run(rt, "stop", "loc") == (98, "", err(LOST))
-    assert run(rt, "list", "loc")[1].startswith("Recording session loc: [inactive]\n" + LOST_LINE)
+    listing = run(rt, "list", "loc")[1]
+    assert listing.startswith("Recording session loc: [inactive]\n" + LOST_LINE + "\n"), listing
+    # Its counters went with the consumer.
+    assert "    Statistics:\n      Unknown: the consumer daemon died\n" in listing, listing
     assert run(rt, "start", "loc") == (98, "", err(LOST))
     # Destroy removes the session all the same.
     assert run(rt, "destroy", "loc") == (98, "Session loc destroyed\n", destroyed_after_loss("loc"))
