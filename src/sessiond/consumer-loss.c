@@ -59,10 +59,28 @@ static int check_one(struct session *s, void *arg)
 	return 0;
 }
 
+/* Consumer deaths whose sessions were all checked. Under session_list_lock(). */
+static uint64_t deaths_checked;
+
+/*
+ * Checks every session once after each death. A death seen by a request
+ * in flight is reaped there, before the SIGCHLD sweep can tell it; the
+ * next client command catches up with it (consumer_loss_guard).
+ */
+static void catch_up(void)
+{
+	uint64_t deaths = consumer_death_count();
+
+	if (deaths == deaths_checked)
+		return;
+	deaths_checked = deaths;
+	(void)session_for_each(check_one, NULL);
+}
+
 void consumer_loss_sweep(void)
 {
 	session_list_lock();
-	(void)session_for_each(check_one, NULL);
+	catch_up();
 	session_list_unlock();
 }
 
@@ -79,6 +97,7 @@ int consumer_loss_guard(uint32_t command, const struct cmd_ctx *ctx)
 {
 	struct session *s;
 
+	catch_up();
 	if (command >= ARRAY_SIZE(needs_consumer) || !needs_consumer[command])
 		return 0;
 	if (cmd_lookup_session(ctx, &s) < 0)

@@ -10,7 +10,8 @@
  *
  * Such a session is marked for its lifetime (session.consumer_lost) the
  * first time the loss is seen: right after the death, by the sweep the
- * session daemon runs on SIGCHLD, or by the first command that checks it,
+ * session daemon runs on SIGCHLD (or, for a death a request saw, before
+ * the next client command), or by the first command that checks it,
  * whichever comes first; the marking is logged once per session. From then
  * on the commands that need the consumer refuse with
  * RINGTRACE_ERR_CONSUMER_LOST, leaving the session as it is; stop still
@@ -38,7 +39,8 @@ void consumer_loss_sweep(void);
  */
 int consumer_loss_refuse(struct session *s);
 /*
- * Before a client command: -RINGTRACE_ERR_CONSUMER_LOST (detail set) when it
+ * Before every client command: marks the sessions of a death not checked
+ * yet, then -RINGTRACE_ERR_CONSUMER_LOST (detail set) when the command
  * needs the consumer and names a session that lost it, else 0 (errors about
  * the session itself are left to the command's handler).
  */

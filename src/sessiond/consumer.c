@@ -76,8 +76,9 @@ static size_t nr_owners, owners_capacity;
 
 static uint64_t consumer_key_counter;
 
-/* The last consumer that died: "pid N, how", "" while none did. Under consumer_lock. */
+/* The last consumer that died: "pid N, how", "" while none did; how many did. */
 static char last_death[CONSUMER_DEATH_MAX];
+static uint64_t consumer_deaths;
 
 static const char *const command_names[_CONSUMER_COMMAND_MAX] = {
     [CONSUMER_DATA_PENDING] = "DATA_PENDING",
@@ -202,6 +203,16 @@ bool consumer_relayd_lost(uint64_t session_id)
 	return lost;
 }
 
+uint64_t consumer_death_count(void)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&consumer_lock);
+	n = consumer_deaths;
+	pthread_mutex_unlock(&consumer_lock);
+	return n;
+}
+
 void consumer_last_death(char *buf, size_t size)
 {
 	pthread_mutex_lock(&consumer_lock);
@@ -272,6 +283,7 @@ static void consumer_lost_locked(const char *fmt, ...)
 		          (int)consumer_pid, how, why);
 		snprintf(last_death, sizeof(last_death), "pid %d, %s", (int)consumer_pid, how);
 	}
+	consumer_deaths++;
 	consumer_forget_locked();
 }
 
@@ -422,6 +434,7 @@ void consumer_reap(void)
 		          "needed",
 		          (int)consumer_pid, how);
 		snprintf(last_death, sizeof(last_death), "pid %d, %s", (int)consumer_pid, how);
+		consumer_deaths++;
 		consumer_forget_locked();
 	}
 	pthread_mutex_unlock(&consumer_lock);

@@ -106,6 +106,8 @@ int consumer_lost_packets(uint64_t key, uint64_t *ret_count);
 bool consumer_channel_lost(uint64_t key);
 /* The session's relay connections were held by a consumer instance that died. */
 bool consumer_relayd_lost(uint64_t session_id);
+/* How many consumer daemons died (were reaped other than by consumer_shutdown). */
+uint64_t consumer_death_count(void);
 /* "pid N, how it ended" of the last consumer that died, for messages. */
 #define CONSUMER_DEATH_MAX 384
 void consumer_last_death(char *buf, size_t size);
