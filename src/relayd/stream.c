@@ -438,6 +438,15 @@ static int push_pending(void **array, size_t *count, const void *item, size_t it
 	return 0;
 }
 
+/* Queues a packet or an index for pairing, then writes every pair now complete. */
+static int pend_and_pair(struct relay_stream *stream, void **array, size_t *count, const void *item,
+                         size_t item_size)
+{
+	int r = push_pending(array, count, item, item_size);
+
+	return r < 0 ? r : pair_pending(stream);
+}
+
 int stream_packet_end(struct relay_stream *stream, const struct relayd_data_header *h,
                       uint64_t offset)
 {
@@ -462,10 +471,8 @@ int stream_packet_end(struct relay_stream *stream, const struct relayd_data_head
 	if (r < 0)
 		return r;
 	if (stream->has_index) {
-		r = push_pending((void **)&stream->pending_packets, &stream->nr_pending_packets,
-		                 &packet, sizeof(packet));
-		if (r == 0)
-			r = pair_pending(stream);
+		r = pend_and_pair(stream, (void **)&stream->pending_packets,
+		                  &stream->nr_pending_packets, &packet, sizeof(packet));
 		if (r < 0)
 			return r;
 	}
@@ -490,10 +497,8 @@ int stream_add_index(struct relay_stream *stream, const struct relayd_index *ind
 	}
 	if (stream->closed)
 		return -EBADF;
-	r = push_pending((void **)&stream->pending_indexes, &stream->nr_pending_indexes, index,
-	                 sizeof(*index));
-	if (r == 0)
-		r = pair_pending(stream);
+	r = pend_and_pair(stream, (void **)&stream->pending_indexes, &stream->nr_pending_indexes,
+	                  index, sizeof(*index));
 	if (r < 0)
 		return r;
 	maybe_complete(stream);

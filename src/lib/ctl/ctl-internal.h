@@ -64,3 +64,10 @@ int ctl_request(enum client_command cmd, const struct client_msg *msg, const voi
  */
 int ctl_request_array(enum client_command cmd, const struct client_msg *msg, size_t elem_size,
                       void **ret_array);
+
+/*
+ * The same for a reply of struct ringtrace_event (events.c), each name
+ * NUL-terminated whatever the daemon sent.
+ */
+int ctl_request_events(enum client_command cmd, const struct client_msg *msg,
+                       struct ringtrace_event **ret_events);
