@@ -34,6 +34,7 @@
 #include "cmd.h"
 #include "common/clock.h"
 #include "common/daemon-opts.h"
+#include "config.h"
 #include "consumer.h"
 #include "log.h"
 #include "macros.h"
