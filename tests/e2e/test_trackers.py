@@ -56,6 +56,18 @@ def two_tickers(rt):
             a.wait()
 
 
+def trace_tracker_changes(rt, *changes):
+    """Traces the running apps, applying each tracker command (a list of
+    arguments) in turn a moment apart, then stops and destroys the session."""
+    rt.run("start")
+    time.sleep(0.3)
+    for change in changes:
+        rt.run(*change)
+        time.sleep(0.3)
+    rt.run("stop")
+    rt.run("destroy")
+
+
 def test_default_all_and_list_lines(rt, tmp_path):
     rt.run("create", "s1", f"--output={tmp_path / 't'}")
     rt.run("enable-event", "-u", "rt_test:tick")
@@ -114,15 +126,9 @@ def test_track_vpid_running_apps(rt, tmp_path):
     out = tmp_path / "trace"
     pid_session(rt, out)
     with two_tickers(rt) as apps:
-        rt.run("start")
-        time.sleep(0.3)
-        rt.run("track", "-u", "--vpid", apps[0].pid)
-        # From now on only apps[0] is traced: apps[1] lost its buffers.
-        time.sleep(0.5)
-        rt.run("untrack", "-u", "--vpid", apps[0].pid)
-        time.sleep(0.3)
-        rt.run("stop")
-        rt.run("destroy")
+        # After the track, only apps[0] is traced: apps[1] lost its buffers.
+        trace_tracker_changes(rt, ["track", "-u", "--vpid", apps[0].pid],
+                              ["untrack", "-u", "--vpid", apps[0].pid])
     ticks = ticks_by_pid(out)
     assert len(ticks.get(apps[0].pid, [])) > 50
     # apps[1] was traced before the track only: its ticks stop early.
@@ -191,14 +197,8 @@ def test_untrack_then_track_again_keeps_both_parts(rt, tmp_path):
     out = tmp_path / "trace"
     pid_session(rt, out)
     with two_tickers(rt) as apps:
-        rt.run("start")
-        time.sleep(0.3)
-        rt.run("track", "-u", "--vpid", apps[0].pid)
-        time.sleep(0.3)
-        rt.run("track", "-u", "--vpid", apps[1].pid)
-        time.sleep(0.3)
-        rt.run("stop")
-        rt.run("destroy")
+        trace_tracker_changes(rt, ["track", "-u", "--vpid", apps[0].pid],
+                              ["track", "-u", "--vpid", apps[1].pid])
     dirs = sorted(d.name for d in (out / "ust" / "pid").iterdir())
     assert len(dirs) == 3
     ticks = ticks_by_pid(out)

@@ -28,6 +28,9 @@ int ctl_copy_name(char *dst, size_t size, const char *src);
 int ctl_msg_init(struct client_msg *msg, const char *session_name,
                  const struct ringtrace_domain *domain);
 
+/* The same for a command naming session_name: -RINGTRACE_ERR_INVALID without one. */
+int ctl_session_msg_init(struct client_msg *msg, const char *session_name);
+
 /*
  * The same from a handle: its session (required when need_session) and its
  * domain. Returns 0 or -RINGTRACE_ERR_INVALID.
