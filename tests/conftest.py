@@ -215,6 +215,12 @@ def go(app, count, last=True):
         app.stdin.close()
 
 
+def emit(app, count):
+    """Has app emit count more events and waits until it has."""
+    go(app, count, last=False)
+    assert app.stdout.readline() == "done\n"
+
+
 def short_home():
     """A new private directory with a short path: socket paths under it must
     fit sun_path (108 bytes), which pytest's per-worker temporary

@@ -15,7 +15,7 @@ import threading
 
 import pytest
 
-from conftest import Env, consumerd_pid, go, read_events, short_home, start_burst, wait_for
+from conftest import Env, consumerd_pid, emit, go, read_events, short_home, start_burst, wait_for
 from live_viewer import Viewer, follow_live_batches
 from relayd_client import recv_exact
 from relayd_proc import Relay, free_ports
@@ -193,14 +193,12 @@ def test_relay_killed_mid_session(rt, relay, tmp_path):
     rt.run("enable-event", "-u", "rt_test:seq")
     rt.run("start")
     app = start_burst(rt)
-    go(app, 50, last=False)
-    assert app.stdout.readline() == "done\n"
+    emit(app, 50)
     relay.proc.send_signal(signal.SIGKILL)
     relay.proc.wait()
     # The app goes on, unharmed: its records are dropped by the consumer.
     for _ in range(20):
-        go(app, 2000, last=False)
-        assert app.stdout.readline() == "done\n"
+        emit(app, 2000)
     app.stdin.close()
     assert app.wait(timeout=60) == 0
     r = rt.run("stop", "doomed", check=False)
@@ -280,8 +278,7 @@ def test_live_viewer_attached_mid_session(rt, relay):
     url = f"net://127.0.0.1:{relay.live}/host/{HOST}/live"
     assert rt.run("view", f"--live={relay.live}", "-e", "echo").stdout.splitlines()[-1] == url
     app = start_burst(rt)
-    go(app, 10, last=False)
-    assert app.stdout.readline() == "done\n"
+    emit(app, 10)
     follow_live_batches(rt, app, Viewer(relay.live, HOST, "live"))
     events = read_events(session_dir(relay, "live-"))
     assert [f["seq"] for _, f in events] == list(range(30))

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import BIN, example, go, start_burst
+from conftest import BIN, emit, example, go, start_burst
 from relayd_proc import free_ports
 from test_buffers_pid import seq_events
 
@@ -76,8 +76,7 @@ def test_last_events_in_order_and_independent_snapshots(rt, tmp_path):
     rt.run("start")
     assert not out.exists()  # nothing is written until asked
     app = start_burst(rt)
-    go(app, 1000, last=False)
-    assert app.stdout.readline() == "done\n"
+    emit(app, 1000)
     record(rt)
     record(rt)  # nothing new: a header-only packet, in a directory of its own
     go(app, 500)
@@ -128,8 +127,7 @@ def test_idle_stream_gets_empty_packets(rt, tmp_path):
     snapshot_session(rt, out, *SMALL4)
     rt.run("start")
     app = start_burst(rt)  # pinned to one CPU: the other streams stay idle
-    go(app, 50, last=False)
-    assert app.stdout.readline() == "done\n"
+    emit(app, 50)
     record(rt)
     record(rt)
     rt.run("stop")
@@ -220,8 +218,7 @@ def test_per_pid_layout(rt, tmp_path):
     snapshot_session(rt, out, "--buffers-pid", *SMALL4)
     rt.run("start")
     app = start_burst(rt)
-    go(app, 300, last=False)
-    assert app.stdout.readline() == "done\n"
+    emit(app, 300)
     record(rt)
     go(app, 0)
     assert app.wait(timeout=30) == 0

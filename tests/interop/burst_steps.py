@@ -9,10 +9,8 @@ holds "== STEP" for every step, then, for a command, what it printed
 (stdout, then stderr) and "exit STATUS"."""
 import os
 
-import pytest
-
-from conftest import BUILD, go, start_burst
-from lttng_run import run_in_lttng_namespace
+from conftest import emit, go, start_burst
+from lttng_run import lttng_build, run_in_lttng_namespace
 
 # The real side: the app starts (pinned) before the first step and reads
 # its batch sizes from a fifo; "$WORK/steps" holds one step a line.
@@ -43,10 +41,7 @@ wait $APP
 
 def burst_lttng():
     """The burst app built against lttng-ust; skips the test when it was not built."""
-    burst = BUILD / "tests/interop/burst-lttng"
-    if not burst.exists():
-        pytest.skip("burst-lttng not built (liblttng-ust-dev missing at configure time)")
-    return burst
+    return lttng_build("tests/interop/burst-lttng")
 
 
 def burst_cpu():
@@ -76,8 +71,7 @@ def ringtrace_transcript(rt, steps, start_app=False):
         lines.append(f"== {step}\n")
         if step.startswith("BURST "):
             app = app or start_burst(rt)
-            go(app, int(step.split()[1]), last=False)
-            assert app.stdout.readline() == "done\n"
+            emit(app, int(step.split()[1]))
             continue
         p = rt.run(*step.split(), check=False)
         lines.append(p.stdout + p.stderr + f"exit {p.returncode}\n")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import go, read_events, start_burst
+from conftest import emit, go, read_events, start_burst
 from live_viewer import Viewer, follow_live_batches
 from relayd_proc import accepts, free_ports, terminate
 
@@ -104,8 +104,7 @@ def test_live_through_lttng_relayd(rt, lttng_relay):
     rt.run("enable-event", "-u", "rt_test:seq")
     rt.run("start")
     app = start_burst(rt)
-    go(app, 10, last=False)
-    assert app.stdout.readline() == "done\n"
+    emit(app, 10)
     follow_live_batches(rt, app, Viewer(lttng_relay.live, HOST, "live"))
     events = read_events(lttng_relay.session_dir("live-"))
     assert [f["seq"] for _, f in events] == list(range(30))
@@ -166,8 +165,7 @@ def test_snapshots_into_lttng_relayd(rt, lttng_relay, tmp_path, buffers):
     rt.run("enable-event", "-u", "rt_test:seq", "-c", "ch")
     rt.run("start")
     app = start_burst(rt)
-    go(app, 1000, last=False)
-    assert app.stdout.readline() == "done\n"
+    emit(app, 1000)
     # Stopped, the streams are quiescent: no record below flushes, all see the same packets.
     rt.run("stop")
     for args in ([], ["-n", "again"], [f"file://{tmp_path / 'local'}"]):

@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from burst_steps import burst_cpu, burst_lttng, lttng_transcript, ringtrace_transcript
-from conftest import go, start_burst
+from conftest import emit, go, start_burst
 from lttng_run import lttng_available, run_in_lttng_namespace
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "e2e"))
@@ -146,8 +146,7 @@ def test_same_packets_per_chunk_as_lttng(rt, tmp_path):
     rt.run("enable-event", "-u", "rt_test:seq", "-c", "ch")
     rt.run("start")
     app = start_burst(rt)
-    go(app, 50, last=False)
-    assert app.stdout.readline() == "done\n"
+    emit(app, 50)
     rt.run("rotate")
     rt.run("rotate")
     go(app, 0)
