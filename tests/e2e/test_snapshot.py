@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import BIN, emit, example, go, start_burst
+from conftest import BIN, emit, example, go, run_burst, start_burst
 from relayd_proc import free_ports
 from test_buffers_pid import seq_events
 
@@ -151,9 +151,7 @@ def test_max_size(rt, tmp_path):
     out = tmp_path / "snap"
     snapshot_session(rt, out, *SMALL4)
     rt.run("start")
-    app = start_burst(rt)
-    go(app, 1000)
-    assert app.wait(timeout=30) == 0
+    run_burst(rt, 1000)
     ncpu = possible_cpus()
     # Less than one packet per stream: lttng's two error lines.
     r = rt.run("snapshot", "record", "-m", str(4096 * ncpu - 1), check=False)
@@ -233,9 +231,7 @@ def test_discard_channel_keeps_oldest(rt, tmp_path):
     out = tmp_path / "snap"
     snapshot_session(rt, out, "--discard", *SMALL4)
     rt.run("start")
-    app = start_burst(rt)
-    go(app, 2000)
-    assert app.wait(timeout=30) == 0
+    run_burst(rt, 2000)
     record(rt)
     (d,) = snapshot_dirs(out).values()
     events, discarded = seq_events(d)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import emit, go, read_events, start_burst
+from conftest import emit, go, read_events, run_burst, start_burst
 from live_viewer import Viewer, follow_live_batches
 from relayd_proc import accepts, free_ports, terminate
 
@@ -85,9 +85,7 @@ def test_lttng_relayd_copy_reads_like_the_local_trace(rt, lttng_relay, tmp_path)
         rt.run("start", s)
     for _ in range(2):
         assert rt.app("allfields").returncode == 0
-    app = start_burst(rt)
-    go(app, 3000)
-    assert app.wait(timeout=60) == 0
+    run_burst(rt, 3000)
     for s in ("net", "loc"):
         rt.run("stop", s)
         rt.run("destroy", s)

@@ -167,11 +167,6 @@ int ringtrace_list_events(const struct ringtrace_handle *handle, const char *cha
 	return ctl_request_events(CLIENT_LIST_EVENTS, &msg, ret_events);
 }
 
-/*
- * Checks the extended LIST_EVENTS reply (client-msg.h) and sets the event
- * count, the events and the exclusion counts within it, and the total
- * number of names.
- */
 /* Sizes of the parts of an extended LIST_EVENTS reply 2 (client-msg.h), checked. */
 struct extended_reply {
 	uint32_t n;
