@@ -215,6 +215,21 @@ def go(app, count, last=True):
         app.stdin.close()
 
 
+def emit(app, count):
+    """Has app emit count more events and waits until it has."""
+    go(app, count, last=False)
+    assert app.stdout.readline() == "done\n"
+
+
+def run_burst(rt, count):
+    """Runs the burst app to its end: it emits count events and exits.
+    Returns it (its pid names its per-process buffers)."""
+    app = start_burst(rt)
+    go(app, count)
+    assert app.wait(timeout=60) == 0
+    return app
+
+
 def short_home():
     """A new private directory with a short path: socket paths under it must
     fit sun_path (108 bytes), which pytest's per-worker temporary

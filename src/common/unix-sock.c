@@ -20,18 +20,26 @@ static int unix_sock_addr(const char *path, struct sockaddr_un *ret_addr)
 	return 0;
 }
 
+/* A new stream socket (close-on-exec) and the address of path, for bind() or connect(). */
+static int unix_sock_open(const char *path, struct sockaddr_un *ret_addr)
+{
+	int fd, r;
+
+	r = unix_sock_addr(path, ret_addr);
+	if (r < 0)
+		return r;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	return fd < 0 ? -errno : fd;
+}
+
 int unix_sock_listen(const char *path, mode_t mode)
 {
 	_cleanup_close_ int fd = -1;
 	struct sockaddr_un addr;
-	int r;
 
-	r = unix_sock_addr(path, &addr);
-	if (r < 0)
-		return r;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = unix_sock_open(path, &addr);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	(void)unlink(path);
 	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
 		return -errno;
@@ -46,14 +54,10 @@ int unix_sock_connect(const char *path)
 {
 	_cleanup_close_ int fd = -1;
 	struct sockaddr_un addr;
-	int r;
 
-	r = unix_sock_addr(path, &addr);
-	if (r < 0)
-		return r;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = unix_sock_open(path, &addr);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
 		return -errno;
 	return TAKE_FD(fd);
@@ -143,10 +147,10 @@ int unix_sock_recv(int fd, void *buf, size_t len, int *fds, unsigned max_fds, un
 	while (len > 0) {
 		struct iovec iov = {.iov_base = p, .iov_len = len};
 		struct msghdr msg = {
-			.msg_iov = &iov,
-			.msg_iovlen = 1,
-			.msg_control = control,
-			.msg_controllen = sizeof(control),
+		    .msg_iov = &iov,
+		    .msg_iovlen = 1,
+		    .msg_control = control,
+		    .msg_controllen = sizeof(control),
 		};
 		ssize_t n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
 		int rf;

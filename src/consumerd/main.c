@@ -13,7 +13,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,9 +23,9 @@
 
 #include "channel.h"
 #include "command.h"
+#include "common/daemon-opts.h"
 #include "common/log.h"
 #include "common/signals.h"
-#include "config.h"
 #include "data.h"
 #include "monitor.h"
 #include "relay.h"
@@ -71,65 +70,76 @@ static int parse_fd(const char *arg, int *ret_fd)
 	return 0;
 }
 
+static const struct option long_options[] = {
+    {"cmd-fd", required_argument, NULL, OPT_CMD_FD},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {"ust", no_argument, NULL, 'u'},
+    {"kernel", no_argument, NULL, 'k'},
+    {"group", required_argument, NULL, 'g'},
+    {"consumerd-cmd-sock", required_argument, NULL, OPT_CONSUMERD_CMD_SOCK},
+    {"consumerd-err-sock", required_argument, NULL, OPT_CONSUMERD_ERR_SOCK},
+    {0},
+};
+
+static const char *long_option_name(int c)
+{
+	for (const struct option *o = long_options; o->name; o++) {
+		if (o->val == c)
+			return o->name;
+	}
+	return "?";
+}
+
+static int apply_option(void *arg, int c, const char *value)
+{
+	struct consumerd_options *opts = arg;
+
+	switch (c) {
+	case OPT_CMD_FD:
+		if (parse_fd(value, &opts->cmd_fd) < 0) {
+			fprintf(stderr, PROGRAM_NAME ": invalid --cmd-fd \"%s\"\n", value);
+			return -1;
+		}
+		return 0;
+	case 'v':
+		opts->verbosity++;
+		return 0;
+	case 'k':
+		fprintf(stderr, PROGRAM_NAME ": --kernel is not supported: only userspace "
+		                             "tracing is\n");
+		return -1;
+	case 'g':
+	case OPT_CONSUMERD_CMD_SOCK:
+	case OPT_CONSUMERD_ERR_SOCK:
+		fprintf(stderr,
+		        PROGRAM_NAME ": warning: option --%s is not supported and ignored: the "
+		                     "session daemon drives this daemon through --cmd-fd\n",
+		        long_option_name(c));
+		return 0;
+	default: /* 'u': always user space */
+		return 0;
+	}
+}
+
 /* 0 to run, 1 to exit successfully (help, version), -1 on a usage error. */
 static int parse_options(int argc, char **argv, struct consumerd_options *ret_opts)
 {
-	static const struct option long_options[] = {
-	    {"cmd-fd", required_argument, NULL, OPT_CMD_FD},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {"ust", no_argument, NULL, 'u'},
-	    {"kernel", no_argument, NULL, 'k'},
-	    {"group", required_argument, NULL, 'g'},
-	    {"consumerd-cmd-sock", required_argument, NULL, OPT_CONSUMERD_CMD_SOCK},
-	    {"consumerd-err-sock", required_argument, NULL, OPT_CONSUMERD_ERR_SOCK},
-	    {0},
+	static const struct daemon_opts cli = {
+	    .program = PROGRAM_NAME,
+	    .short_options = "vhVukg:",
+	    .long_options = long_options,
+	    .usage = usage,
+	    .usage_on_error = true,
+	    .apply = apply_option,
 	};
-	int c;
+	int r;
 
 	*ret_opts = (struct consumerd_options){.cmd_fd = -1};
-	while ((c = getopt_long(argc, argv, "vhVukg:", long_options, NULL)) != -1) {
-		switch (c) {
-		case OPT_CMD_FD:
-			if (parse_fd(optarg, &ret_opts->cmd_fd) < 0) {
-				fprintf(stderr, PROGRAM_NAME ": invalid --cmd-fd \"%s\"\n", optarg);
-				return -1;
-			}
-			break;
-		case 'v':
-			ret_opts->verbosity++;
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		case 'V':
-			printf(PROGRAM_NAME " " RINGTRACE_VERSION "\n");
-			return 1;
-		case 'u':
-			break;
-		case 'k':
-			fprintf(stderr, PROGRAM_NAME ": --kernel is not supported: only userspace "
-			                             "tracing is\n");
-			return -1;
-		case 'g':
-		case OPT_CONSUMERD_CMD_SOCK:
-		case OPT_CONSUMERD_ERR_SOCK:
-			fprintf(stderr,
-			        PROGRAM_NAME
-			        ": warning: option %s is not supported and ignored: the "
-			        "session daemon drives this daemon through --cmd-fd\n",
-			        argv[optind - 1]);
-			break;
-		default:
-			usage(stderr);
-			return -1;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, PROGRAM_NAME ": unexpected argument \"%s\"\n", argv[optind]);
-		return -1;
-	}
+	r = daemon_opts_parse(&cli, argc, argv, ret_opts);
+	if (r != 0)
+		return r;
 	if (ret_opts->cmd_fd < 0) {
 		fprintf(stderr, PROGRAM_NAME ": --cmd-fd=N is required; this daemon is started by "
 		                             "ringtrace-sessiond, not by hand\n");

@@ -42,12 +42,10 @@ int cmd_data_pending(struct relay_conn *conn, struct control_state *cs, const ui
 {
 	struct relayd_stream_seq req;
 	struct relay_stream *stream;
+	int r = control_stream_seq(conn, cs, payload, len, "DATA_PENDING", &req, &stream);
 
-	if (relayd_stream_seq_parse(payload, len, &req) < 0)
-		return control_malformed(conn, "DATA_PENDING", len);
-	stream = control_own_stream(conn, cs, req.stream_handle, "DATA_PENDING");
-	if (!stream)
-		return -EPERM;
+	if (r < 0)
+		return r;
 	return control_reply_ret(conn, (uint32_t)stream_data_pending(stream, req.net_seq_num));
 }
 

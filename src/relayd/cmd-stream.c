@@ -115,12 +115,10 @@ int cmd_close_stream(struct relay_conn *conn, struct control_state *cs, const ui
 {
 	struct relayd_stream_seq req;
 	struct relay_stream *stream;
+	int r = control_stream_seq(conn, cs, payload, len, "CLOSE_STREAM", &req, &stream);
 
-	if (relayd_stream_seq_parse(payload, len, &req) < 0)
-		return control_malformed(conn, "CLOSE_STREAM", len);
-	stream = control_own_stream(conn, cs, req.stream_handle, "CLOSE_STREAM");
-	if (!stream)
-		return -EPERM;
+	if (r < 0)
+		return r;
 	stream_request_close(stream, req.net_seq_num);
 	return control_reply_ret(conn, RELAYD_RET_OK);
 }

@@ -90,6 +90,16 @@ struct relay_stream *control_own_stream(struct relay_conn *conn, struct control_
 	return stream;
 }
 
+int control_stream_seq(struct relay_conn *conn, struct control_state *cs, const uint8_t *payload,
+                       size_t len, const char *command, struct relayd_stream_seq *ret_req,
+                       struct relay_stream **ret_stream)
+{
+	if (relayd_stream_seq_parse(payload, len, ret_req) < 0)
+		return control_malformed(conn, command, len);
+	*ret_stream = control_own_stream(conn, cs, ret_req->stream_handle, command);
+	return *ret_stream ? 0 : -EPERM;
+}
+
 static const struct control_command *command_of(const struct relay_conn *conn)
 {
 	uint32_t cmd = be32_get(conn->header + 16);

@@ -27,6 +27,7 @@
 
 struct relay_session;
 struct relay_stream;
+struct relayd_stream_seq;
 
 struct control_state {
 	bool version_done;
@@ -51,6 +52,14 @@ struct relay_stream *control_own_stream(struct relay_conn *conn, struct control_
                                         uint64_t handle, const char *command);
 /* Logs a malformed payload and returns -EPROTO. */
 int control_malformed(struct relay_conn *conn, const char *command, size_t len);
+/*
+ * The payload of a command naming a stream and a sequence number
+ * (DATA_PENDING, CLOSE_STREAM), and that stream: -EPROTO when malformed,
+ * -EPERM when the stream is not the connection's (both logged).
+ */
+int control_stream_seq(struct relay_conn *conn, struct control_state *cs, const uint8_t *payload,
+                       size_t len, const char *command, struct relayd_stream_seq *ret_req,
+                       struct relay_stream **ret_stream);
 
 int cmd_version(struct relay_conn *, struct control_state *, const uint8_t *, size_t);
 int cmd_get_configuration(struct relay_conn *, struct control_state *, const uint8_t *, size_t);

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "common/daemon-opts.h"
 #include "common/macros.h"
 #include "common/paths.h"
 #include "config.h"
@@ -138,8 +139,9 @@ static int parse_fd_pool_size(const char *arg, struct relayd_options *o)
 }
 
 /*
- * Option c with its argument arg (switches: on says whether it is set).
- * Returns 0, 1 for --help/--version (done), -1 on an error (reported).
+ * Option c of the table but --help and --version, with its argument arg
+ * (switches: on says whether it is set). Returns 0, or -1 on an error
+ * (reported).
  */
 static int apply_option(struct relayd_options *o, int c, const char *arg, bool on)
 {
@@ -185,17 +187,13 @@ static int apply_option(struct relayd_options *o, int c, const char *arg, bool o
 	case 'v':
 		o->verbosity = on ? o->verbosity + 1 : 0;
 		break;
-	case 'h':
-		usage(stdout);
-		return 1;
-	case 'V':
-		printf(RELAYD_PROGRAM_NAME " " RINGTRACE_VERSION "\n");
-		return 1;
-	default:
-		fprintf(stderr, "Try '" RELAYD_PROGRAM_NAME " --help' for more information.\n");
-		return -1;
 	}
 	return 0;
+}
+
+static int apply_command_line_option(void *opts, int c, const char *arg)
+{
+	return apply_option(opts, c, arg, true);
 }
 
 struct config_ctx {
@@ -292,8 +290,15 @@ static const char *find_config_option(int argc, char **argv)
 
 int relayd_parse_options(int argc, char **argv, struct relayd_options *ret_opts)
 {
+	static const struct daemon_opts cli = {
+	    .program = RELAYD_PROGRAM_NAME,
+	    .short_options = short_options,
+	    .long_options = long_options,
+	    .usage = usage,
+	    .apply = apply_command_line_option,
+	};
 	const char *env_clear = getenv("LTTNG_RELAYD_DISALLOW_CLEAR");
-	int c, r;
+	int r;
 
 	*ret_opts = (struct relayd_options){
 	    .control_url = DEFAULT_CONTROL_URL,
@@ -305,15 +310,9 @@ int relayd_parse_options(int argc, char **argv, struct relayd_options *ret_opts)
 	};
 	if (read_config_files(ret_opts, find_config_option(argc, argv)) < 0)
 		return -1;
-	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
-		r = apply_option(ret_opts, c, optarg, true);
-		if (r != 0)
-			return r;
-	}
-	if (optind < argc) {
-		fprintf(stderr, RELAYD_PROGRAM_NAME ": unexpected argument \"%s\"\n", argv[optind]);
-		return -1;
-	}
+	r = daemon_opts_parse(&cli, argc, argv, ret_opts);
+	if (r != 0)
+		return r;
 	if (ret_opts->group != NULL && strcmp(ret_opts->group, "tracing") != 0 &&
 	    !getgrnam(ret_opts->group)) {
 		fprintf(stderr, RELAYD_PROGRAM_NAME ": unknown group \"%s\" (--group)\n",

@@ -69,39 +69,45 @@ static int stream_dir_and_name(const struct relay_stream *stream, const struct r
 	return rt_path_format(name, "%s", stream->channel_name);
 }
 
-/* Opens (truncating) <chunk>/<pathname>/<file> and, if indexed, its index file. */
-static int open_files(struct relay_stream *stream, struct relay_chunk *chunk, uint64_t tracefile_no,
-                      int *ret_data_fd, int *ret_index_fd)
+/* Creates the directory dir if missing, then dir/file, truncated: its fd or a negative errno. */
+static int create_file_in(const char *dir, const char *file)
 {
-	char dir[PATH_MAX], name[PATH_MAX], rel[PATH_MAX], abs[PATH_MAX];
-	int data_fd, index_fd = -1, r;
+	char rel[PATH_MAX], abs[PATH_MAX];
+	int fd, r = path_mkdirs(dir);
 
-	r = stream_dir_and_name(stream, chunk, tracefile_no, dir, name);
 	if (r == 0)
-		r = path_mkdirs(dir);
-	if (r == 0)
-		r = rt_path_format(rel, "%s/%s", dir, name);
+		r = rt_path_format(rel, "%s/%s", dir, file);
 	if (r == 0)
 		r = path_absolute(rel, abs);
 	if (r < 0)
 		return r;
-	data_fd = open(abs, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0660);
+	fd = open(abs, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0660);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Opens (truncating) <chunk>/<pathname>/<file> and, if indexed, its index file. */
+static int open_files(struct relay_stream *stream, struct relay_chunk *chunk, uint64_t tracefile_no,
+                      int *ret_data_fd, int *ret_index_fd)
+{
+	char dir[PATH_MAX], name[PATH_MAX], rel[PATH_MAX], index_name[PATH_MAX];
+	int data_fd, index_fd = -1, r;
+
+	r = stream_dir_and_name(stream, chunk, tracefile_no, dir, name);
+	if (r < 0)
+		return r;
+	data_fd = create_file_in(dir, name);
 	if (data_fd < 0)
-		return -errno;
+		return data_fd;
 	r = rt_path_format(rel, "%s%s%s", stream->pathname, stream->pathname[0] ? "/" : "", name);
 	if (r == 0)
 		r = chunk_note_entry(chunk, rel);
 	if (r == 0 && stream->has_index) {
 		r = rt_path_format(rel, "%s/index", dir);
 		if (r == 0)
-			r = path_mkdirs(rel);
-		if (r == 0)
-			r = rt_path_format(rel, "%s/index/%s.idx", dir, name);
-		if (r == 0)
-			r = path_absolute(rel, abs);
+			r = rt_path_format(index_name, "%s.idx", name);
 		if (r == 0) {
-			index_fd = open(abs, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0660);
-			r = index_fd < 0 ? -errno : ctf_index_write_header(index_fd);
+			index_fd = create_file_in(rel, index_name);
+			r = index_fd < 0 ? index_fd : ctf_index_write_header(index_fd);
 		}
 	}
 	if (r < 0) {
@@ -438,6 +444,15 @@ static int push_pending(void **array, size_t *count, const void *item, size_t it
 	return 0;
 }
 
+/* Queues a packet or an index for pairing, then writes every pair now complete. */
+static int pend_and_pair(struct relay_stream *stream, void **array, size_t *count, const void *item,
+                         size_t item_size)
+{
+	int r = push_pending(array, count, item, item_size);
+
+	return r < 0 ? r : pair_pending(stream);
+}
+
 int stream_packet_end(struct relay_stream *stream, const struct relayd_data_header *h,
                       uint64_t offset)
 {
@@ -462,10 +477,8 @@ int stream_packet_end(struct relay_stream *stream, const struct relayd_data_head
 	if (r < 0)
 		return r;
 	if (stream->has_index) {
-		r = push_pending((void **)&stream->pending_packets, &stream->nr_pending_packets,
-		                 &packet, sizeof(packet));
-		if (r == 0)
-			r = pair_pending(stream);
+		r = pend_and_pair(stream, (void **)&stream->pending_packets,
+		                  &stream->nr_pending_packets, &packet, sizeof(packet));
 		if (r < 0)
 			return r;
 	}
@@ -490,10 +503,8 @@ int stream_add_index(struct relay_stream *stream, const struct relayd_index *ind
 	}
 	if (stream->closed)
 		return -EBADF;
-	r = push_pending((void **)&stream->pending_indexes, &stream->nr_pending_indexes, index,
-	                 sizeof(*index));
-	if (r == 0)
-		r = pair_pending(stream);
+	r = pend_and_pair(stream, (void **)&stream->pending_indexes, &stream->nr_pending_indexes,
+	                  index, sizeof(*index));
 	if (r < 0)
 		return r;
 	maybe_complete(stream);

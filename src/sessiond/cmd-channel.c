@@ -160,10 +160,7 @@ int cmd_enable_channel(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	struct session *s;
 	int r;
 
-	r = cmd_lookup_session(ctx, &s);
-	if (r < 0)
-		return r;
-	r = cmd_check_domain(&domain);
+	r = cmd_lookup_session_domain(ctx, &s);
 	if (r < 0)
 		return r;
 	if (!CMD_STRING_OK(chan.name))
@@ -184,15 +181,11 @@ int cmd_enable_channel(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 int cmd_disable_channel(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 {
 	const struct client_msg *msg = ctx->msg;
-	struct ringtrace_domain domain = msg->domain;
 	struct session_channel *chan;
 	struct session *s;
 	int r;
 
-	r = cmd_lookup_session(ctx, &s);
-	if (r < 0)
-		return r;
-	r = cmd_check_domain(&domain);
+	r = cmd_lookup_session_domain(ctx, &s);
 	if (r < 0)
 		return r;
 	if (!CMD_STRING_OK(msg->u.disable_channel.channel_name))

@@ -42,6 +42,15 @@ int cmd_check_domain(const struct ringtrace_domain *domain)
 	}
 }
 
+int cmd_lookup_session_domain(const struct cmd_ctx *ctx, struct session **ret_session)
+{
+	int r = cmd_lookup_session(ctx, ret_session);
+
+	if (r < 0)
+		return r;
+	return cmd_check_domain(&ctx->msg->domain);
+}
+
 int cmd_check_buffer_type(const struct ringtrace_domain *domain)
 {
 	switch (domain->buf_type) {

@@ -97,10 +97,7 @@ int cmd_add_context(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	int r;
 
 	(void)reply;
-	r = cmd_lookup_session(ctx, &s);
-	if (r < 0)
-		return r;
-	r = cmd_check_domain(&domain);
+	r = cmd_lookup_session_domain(ctx, &s);
 	if (r < 0)
 		return r;
 	if (!CMD_STRING_OK(msg->u.add_context.channel_name) ||

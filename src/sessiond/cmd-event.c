@@ -164,10 +164,7 @@ int cmd_enable_event(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	r = event_fields_check(&ev);
 	if (r < 0)
 		return r;
-	r = cmd_lookup_session(ctx, &s);
-	if (r < 0)
-		return r;
-	r = cmd_check_domain(&domain);
+	r = cmd_lookup_session_domain(ctx, &s);
 	if (r < 0)
 		return r;
 	r = event_filter(ctx, ev.name, &filter);
@@ -216,7 +213,6 @@ int cmd_enable_event(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 int cmd_disable_event(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 {
 	const struct client_msg *msg = ctx->msg;
-	struct ringtrace_domain domain = msg->domain;
 	const char *pattern = msg->u.disable_event.event_name;
 	struct session_event_rule *rule;
 	struct session_channel *chan;
@@ -230,10 +226,7 @@ int cmd_disable_event(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 		return -RINGTRACE_ERR_PROTOCOL;
 	if (!pattern[0])
 		return -RINGTRACE_ERR_INVALID;
-	r = cmd_lookup_session(ctx, &s);
-	if (r < 0)
-		return r;
-	r = cmd_check_domain(&domain);
+	r = cmd_lookup_session_domain(ctx, &s);
 	if (r < 0)
 		return r;
 	r = event_channel_name(s, msg->u.disable_event.channel_name, &chan_name);

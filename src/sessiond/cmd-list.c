@@ -60,20 +60,9 @@ static size_t channel_count(const struct session *s)
 	const struct session_channel *chan;
 	size_t count = 0;
 
-	cds_list_for_each_entry(chan, &s->channels, node) count++;
+	cds_list_for_each_entry (chan, &s->channels, node)
+		count++;
 	return count;
-}
-
-/* Looks up the session and checks the domain of a per-session listing. */
-static int listing_session(const struct cmd_ctx *ctx, struct session **ret_session)
-{
-	struct ringtrace_domain domain = ctx->msg->domain;
-	int r;
-
-	r = cmd_lookup_session(ctx, ret_session);
-	if (r < 0)
-		return r;
-	return cmd_check_domain(&domain);
 }
 
 int cmd_list_channels(const struct cmd_ctx *ctx, struct cmd_reply *reply)
@@ -84,14 +73,13 @@ int cmd_list_channels(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	size_t i = 0;
 	int r;
 
-	r = listing_session(ctx, &s);
+	r = cmd_lookup_session_domain(ctx, &s);
 	if (r < 0)
 		return r;
 	items = calloc(channel_count(s) + 1, sizeof(*items));
 	if (!items)
 		return -RINGTRACE_ERR_NOMEM;
-	cds_list_for_each_entry(chan, &s->channels, node)
-	{
+	cds_list_for_each_entry (chan, &s->channels, node) {
 		struct ringtrace_channel *item = &items[i++];
 		uint64_t discarded = 0, lost = 0;
 
@@ -113,7 +101,8 @@ static size_t rule_count(const struct session_channel *chan)
 	const struct session_event_rule *rule;
 	size_t count = 0;
 
-	cds_list_for_each_entry(rule, &chan->rules, node) count++;
+	cds_list_for_each_entry (rule, &chan->rules, node)
+		count++;
 	return count;
 }
 
@@ -122,7 +111,8 @@ static size_t rule_exclusion_count(const struct session_channel *chan)
 	const struct session_event_rule *rule;
 	size_t count = 0;
 
-	cds_list_for_each_entry(rule, &chan->rules, node) count += rule->exclusion_count;
+	cds_list_for_each_entry (rule, &chan->rules, node)
+		count += rule->exclusion_count;
 	return count;
 }
 
@@ -131,8 +121,7 @@ static size_t list_rules(const struct session_channel *chan, struct ringtrace_ev
 	const struct session_event_rule *rule;
 	size_t i = 0;
 
-	cds_list_for_each_entry(rule, &chan->rules, node)
-	{
+	cds_list_for_each_entry (rule, &chan->rules, node) {
 		struct ringtrace_event *item = &items[i++];
 
 		item->type = RINGTRACE_EVENT_TRACEPOINT;
@@ -155,8 +144,7 @@ static void list_rule_exclusions(const struct session_channel *chan, uint8_t **c
 {
 	const struct session_event_rule *rule;
 
-	cds_list_for_each_entry(rule, &chan->rules, node)
-	{
+	cds_list_for_each_entry (rule, &chan->rules, node) {
 		size_t names_len = (size_t)rule->exclusion_count * RINGTRACE_SYMBOL_NAME_LEN;
 
 		memcpy(*counts, &rule->exclusion_count, sizeof(rule->exclusion_count));
@@ -172,8 +160,7 @@ static size_t rule_filters_len(const struct session_channel *chan)
 	const struct session_event_rule *rule;
 	size_t len = 0;
 
-	cds_list_for_each_entry(rule, &chan->rules, node)
-	{
+	cds_list_for_each_entry (rule, &chan->rules, node) {
 		if (rule->filter_expression)
 			len += strlen(rule->filter_expression) + 1;
 	}
@@ -185,10 +172,9 @@ static void list_rule_filters(const struct session_channel *chan, uint8_t **lens
 {
 	const struct session_event_rule *rule;
 
-	cds_list_for_each_entry(rule, &chan->rules, node)
-	{
-		uint32_t len = rule->filter_expression ? (uint32_t)strlen(rule->filter_expression) + 1
-		                                       : 0;
+	cds_list_for_each_entry (rule, &chan->rules, node) {
+		uint32_t len =
+		    rule->filter_expression ? (uint32_t)strlen(rule->filter_expression) + 1 : 0;
 
 		memcpy(*lens, &len, sizeof(len));
 		*lens += sizeof(len);
@@ -212,8 +198,7 @@ static int list_events_extended(struct session *s, struct session_channel *only,
 	struct ringtrace_event *items;
 	size_t i = 0;
 
-	cds_list_for_each_entry(chan, &s->channels, node)
-	{
+	cds_list_for_each_entry (chan, &s->channels, node) {
 		if (only && chan != only)
 			continue;
 		total_names += rule_exclusion_count(chan);
@@ -234,8 +219,7 @@ static int list_events_extended(struct session *s, struct session_channel *only,
 	names = counts + total * sizeof(uint32_t);
 	lens = names + total_names * RINGTRACE_SYMBOL_NAME_LEN;
 	text = lens + total * sizeof(uint32_t);
-	cds_list_for_each_entry(chan, &s->channels, node)
-	{
+	cds_list_for_each_entry (chan, &s->channels, node) {
 		if (only && chan != only)
 			continue;
 		i += list_rules(chan, items + i);
@@ -260,7 +244,7 @@ int cmd_list_events(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	if (!CMD_STRING_OK(ctx->msg->u.list_events.channel_name) ||
 	    ctx->msg->u.list_events.with_exclusions > 2)
 		return -RINGTRACE_ERR_PROTOCOL;
-	r = listing_session(ctx, &s);
+	r = cmd_lookup_session_domain(ctx, &s);
 	if (r < 0)
 		return r;
 	if (chan_name[0]) {
@@ -269,7 +253,8 @@ int cmd_list_events(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 			return -RINGTRACE_ERR_UST_CHAN_NOT_FOUND;
 		total = rule_count(only);
 	} else {
-		cds_list_for_each_entry(chan, &s->channels, node) total += rule_count(chan);
+		cds_list_for_each_entry (chan, &s->channels, node)
+			total += rule_count(chan);
 	}
 	if (ctx->msg->u.list_events.with_exclusions)
 		return list_events_extended(s, only, total,
@@ -280,7 +265,8 @@ int cmd_list_events(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 	if (only) {
 		i = list_rules(only, items);
 	} else {
-		cds_list_for_each_entry(chan, &s->channels, node) i += list_rules(chan, items + i);
+		cds_list_for_each_entry (chan, &s->channels, node)
+			i += list_rules(chan, items + i);
 	}
 	return cmd_reply_array(reply, items, i, sizeof(*items));
 }

@@ -31,52 +31,59 @@ static int tracker_lookup(const struct cmd_ctx *ctx, struct session **ret_sessio
 	return 0;
 }
 
-int cmd_track_id(const struct cmd_ctx *ctx, struct cmd_reply *reply)
+static int tracker_add_value(struct session_tracker *t, int32_t value)
+{
+	int r;
+
+	if (value < 0)
+		return -RINGTRACE_ERR_INVALID;
+	r = session_tracker_add(t, value);
+	if (r == -EEXIST)
+		return -RINGTRACE_ERR_PROCESS_ATTR_EXISTS;
+	return r < 0 ? -RINGTRACE_ERR_NOMEM : 0;
+}
+
+static int tracker_remove_value(struct session_tracker *t, int32_t value)
+{
+	return session_tracker_remove(t, value) < 0 ? -RINGTRACE_ERR_PROCESS_ATTR_MISSING : 0;
+}
+
+/*
+ * TRACK_ID and UNTRACK_ID: "all" sets the tracker's policy to all_policy,
+ * a value goes through change_value; the apps follow at once.
+ */
+static int tracker_change(const struct cmd_ctx *ctx, enum ringtrace_tracking_policy all_policy,
+                          int (*change_value)(struct session_tracker *t, int32_t value))
 {
 	struct session_tracker *t;
 	struct session *s;
 	int r;
 
-	(void)reply;
 	r = tracker_lookup(ctx, &s, &t);
 	if (r < 0)
 		return r;
 	/* As lttng, a tracker change makes the user space domain (listed from now on). */
 	s->ust_domain = true;
 	if (ctx->msg->u.tracker.all) {
-		session_tracker_set_policy(t, RINGTRACE_TRACKING_INCLUDE_ALL);
+		session_tracker_set_policy(t, all_policy);
 	} else {
-		if (ctx->msg->u.tracker.value < 0)
-			return -RINGTRACE_ERR_INVALID;
-		r = session_tracker_add(t, ctx->msg->u.tracker.value);
-		if (r == -EEXIST)
-			return -RINGTRACE_ERR_PROCESS_ATTR_EXISTS;
+		r = change_value(t, ctx->msg->u.tracker.value);
 		if (r < 0)
-			return -RINGTRACE_ERR_NOMEM;
+			return r;
 	}
 	return ust_app_session_trackers_update(s);
 }
 
+int cmd_track_id(const struct cmd_ctx *ctx, struct cmd_reply *reply)
+{
+	(void)reply;
+	return tracker_change(ctx, RINGTRACE_TRACKING_INCLUDE_ALL, tracker_add_value);
+}
+
 int cmd_untrack_id(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 {
-	struct session_tracker *t;
-	struct session *s;
-	int r;
-
 	(void)reply;
-	r = tracker_lookup(ctx, &s, &t);
-	if (r < 0)
-		return r;
-	/* As lttng, a tracker change makes the user space domain (listed from now on). */
-	s->ust_domain = true;
-	if (ctx->msg->u.tracker.all) {
-		session_tracker_set_policy(t, RINGTRACE_TRACKING_EXCLUDE_ALL);
-	} else {
-		r = session_tracker_remove(t, ctx->msg->u.tracker.value);
-		if (r < 0)
-			return -RINGTRACE_ERR_PROCESS_ATTR_MISSING;
-	}
-	return ust_app_session_trackers_update(s);
+	return tracker_change(ctx, RINGTRACE_TRACKING_EXCLUDE_ALL, tracker_remove_value);
 }
 
 int cmd_list_tracker_ids(const struct cmd_ctx *ctx, struct cmd_reply *reply)

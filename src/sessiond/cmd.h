@@ -95,6 +95,8 @@ static inline bool cmd_string_ok(const char *s, size_t size)
 int cmd_lookup_session(const struct cmd_ctx *ctx, struct session **ret_session);
 /* UST only: the kernel domain is NOT_SUPPORTED, anything else UNKNOWN_DOMAIN. */
 int cmd_check_domain(const struct ringtrace_domain *domain);
+/* Both: the request's session, then its domain (of a command about a session's channels). */
+int cmd_lookup_session_domain(const struct cmd_ctx *ctx, struct session **ret_session);
 /* Per-UID or per-PID buffers: the global type is NOT_SUPPORTED (user space has none). */
 int cmd_check_buffer_type(const struct ringtrace_domain *domain);
 /*

@@ -16,7 +16,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
@@ -34,6 +33,7 @@
 #include "client.h"
 #include "cmd.h"
 #include "common/clock.h"
+#include "common/daemon-opts.h"
 #include "config.h"
 #include "consumer-loss.h"
 #include "consumer.h"
@@ -113,6 +113,48 @@ static void usage(FILE *out)
 	        "  -V, --version              show the version\n");
 }
 
+static int apply_option(void *arg, int c, const char *value)
+{
+	struct sessiond_options *opts = arg;
+
+	switch (c) {
+	case 'd':
+		opts->daemonize = true;
+		break;
+	case 'b':
+		opts->background = true;
+		break;
+	case 'S':
+		opts->sig_parent = true;
+		break;
+	case 'g':
+		opts->group = value;
+		break;
+	case 'l':
+		opts->load_path = value;
+		break;
+	case 'v':
+		if (opts->verbosity < MAX_VERBOSITY)
+			opts->verbosity++;
+		break;
+	case 'q':
+		opts->quiet = true;
+		break;
+	case OPT_VERBOSE_CONSUMER:
+		opts->consumer_verbosity++;
+		break;
+	case OPT_CONSUMERD64_PATH:
+		opts->consumerd64_path = value;
+		break;
+	case OPT_PIDFILE:
+		opts->pidfile = value;
+		break;
+	default: /* OPT_CONSUMERD32_PATH, OPT_NO_KERNEL: accepted, nothing to do */
+		break;
+	}
+	return 0;
+}
+
 /* 0 to run, 1 to exit successfully (help, version), -1 on a usage error. */
 static int parse_options(int argc, char **argv, struct sessiond_options *ret_opts)
 {
@@ -133,60 +175,19 @@ static int parse_options(int argc, char **argv, struct sessiond_options *ret_opt
 	    {"version", no_argument, NULL, 'V'},
 	    {0},
 	};
-	int c;
+	static const struct daemon_opts cli = {
+	    .program = PROGRAM_NAME,
+	    .short_options = "dbSg:l:vqhV",
+	    .long_options = long_options,
+	    .usage = usage,
+	    .apply = apply_option,
+	};
+	int r;
 
 	*ret_opts = (struct sessiond_options){0};
-	while ((c = getopt_long(argc, argv, "dbSg:l:vqhV", long_options, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			ret_opts->daemonize = true;
-			break;
-		case 'b':
-			ret_opts->background = true;
-			break;
-		case 'S':
-			ret_opts->sig_parent = true;
-			break;
-		case 'g':
-			ret_opts->group = optarg;
-			break;
-		case 'l':
-			ret_opts->load_path = optarg;
-			break;
-		case 'v':
-			if (ret_opts->verbosity < MAX_VERBOSITY)
-				ret_opts->verbosity++;
-			break;
-		case 'q':
-			ret_opts->quiet = true;
-			break;
-		case OPT_VERBOSE_CONSUMER:
-			ret_opts->consumer_verbosity++;
-			break;
-		case OPT_CONSUMERD64_PATH:
-			ret_opts->consumerd64_path = optarg;
-			break;
-		case OPT_CONSUMERD32_PATH:
-		case OPT_NO_KERNEL:
-			break;
-		case OPT_PIDFILE:
-			ret_opts->pidfile = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		case 'V':
-			printf(PROGRAM_NAME " " RINGTRACE_VERSION "\n");
-			return 1;
-		default:
-			fprintf(stderr, "Try '" PROGRAM_NAME " --help' for more information.\n");
-			return -1;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, PROGRAM_NAME ": unexpected argument '%s'\n", argv[optind]);
-		return -1;
-	}
+	r = daemon_opts_parse(&cli, argc, argv, ret_opts);
+	if (r != 0)
+		return r;
 	if (ret_opts->quiet && (ret_opts->verbosity || ret_opts->consumer_verbosity)) {
 		fprintf(stderr, PROGRAM_NAME ": --quiet cannot be combined with --verbose or "
 		                             "--verbose-consumer\n");

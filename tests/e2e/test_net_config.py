@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import go, read_events, start_burst
+from conftest import read_events, run_burst
 from relayd_proc import RELAYD, Relay, free_ports, terminate
 
 HOST = socket.gethostname()
@@ -38,12 +38,6 @@ def net_output(ctrl, data, indent="\t\t"):
             f"{indent}\t\t\t\t<data_uri>{data}</data_uri>\n"
             f"{indent}\t\t\t</net_output>\n{indent}\t\t</destination>\n"
             f"{indent}\t</consumer_output>\n{indent}</output>\n")
-
-
-def burst(rt, count):
-    app = start_burst(rt)
-    go(app, count)
-    assert app.wait(timeout=60) == 0
 
 
 def seqs(trace):
@@ -86,7 +80,7 @@ def test_network_and_live_sessions_saved_loaded_and_streamed(rt, relay, tmp_path
         assert rt.run("list", s).stdout == before[s]
     for s in ("net", "lv", "loc"):
         rt.run("start", s)
-    burst(rt, 30)
+    run_burst(rt, 30)
     rt.run("destroy", "-a")
     assert seqs(relay.output / HOST / "a" / "b") == list(range(30))
     assert seqs(relay.output / HOST / "over") == list(range(30))
@@ -166,7 +160,7 @@ def test_control_and_data_on_two_hosts(rt, tmp_path):
         assert output_of(text) == net_output(f"tcp4://127.0.0.1:{c}/sp",
                                              f"tcp4://127.0.0.2:{d}/")
         rt.run("start")
-        burst(rt, 12)
+        run_burst(rt, 12)
         rt.run("destroy")
         assert seqs(relay.output / HOST / "sp") == list(range(12))
         # Loaded back with both hosts.
@@ -190,11 +184,11 @@ def test_relay_configuration_grouping_by_session_and_disallowing_clear(rt, tmp_p
         rt.run("enable-event", "-u", "rt_test:seq")
         rt.run("start", "g1")
         rt.run("start", "g2")
-        burst(rt, 4)
+        run_burst(rt, 4)
         r = rt.run("clear", "g1", check=False)
         assert (r.returncode, r.stdout, r.stderr) == (
             157, "", "Error: Clearing a session is not supported by the relay daemon\n")
-        burst(rt, 2)  # nothing was cleared, the session goes on
+        run_burst(rt, 2)  # nothing was cleared, the session goes on
         rt.run("destroy", "-a")
     finally:
         assert relay.stop() == 0

@@ -15,7 +15,8 @@ import threading
 
 import pytest
 
-from conftest import Env, consumerd_pid, go, read_events, short_home, start_burst, wait_for
+from conftest import (Env, consumerd_pid, emit, go, read_events, run_burst, short_home, start_burst,
+                      wait_for)
 from live_viewer import Viewer, follow_live_batches
 from relayd_client import recv_exact
 from relayd_proc import Relay, free_ports
@@ -84,9 +85,7 @@ def test_ctrl_and_data_urls_with_a_trace_directory(rt, relay):
         f"Traces will be output to tcp4://127.0.0.1:{relay.control}/a/b [data: {relay.data}]"
     rt.run("enable-event", "-u", "rt_test:seq")
     rt.run("start")
-    app = start_burst(rt)
-    go(app, 100)
-    assert app.wait(timeout=60) == 0
+    run_burst(rt, 100)
     rt.run("destroy")
     events = read_events(relay.output / HOST / "a" / "b")
     assert [f["seq"] for _, f in events] == list(range(100))
@@ -97,9 +96,7 @@ def test_per_process_buffers(rt, relay):
     rt.run("enable-channel", "-u", "--buffers-pid", "c")
     rt.run("enable-event", "-u", "rt_test:seq", "-c", "c")
     rt.run("start")
-    app = start_burst(rt)
-    go(app, 20)
-    assert app.wait(timeout=60) == 0
+    app = run_burst(rt, 20)
     rt.run("destroy")
     d = session_dir(relay, "pp-")
     [pid_dir] = (d / "ust" / "pid").iterdir()
@@ -193,14 +190,12 @@ def test_relay_killed_mid_session(rt, relay, tmp_path):
     rt.run("enable-event", "-u", "rt_test:seq")
     rt.run("start")
     app = start_burst(rt)
-    go(app, 50, last=False)
-    assert app.stdout.readline() == "done\n"
+    emit(app, 50)
     relay.proc.send_signal(signal.SIGKILL)
     relay.proc.wait()
     # The app goes on, unharmed: its records are dropped by the consumer.
     for _ in range(20):
-        go(app, 2000, last=False)
-        assert app.stdout.readline() == "done\n"
+        emit(app, 2000)
     app.stdin.close()
     assert app.wait(timeout=60) == 0
     r = rt.run("stop", "doomed", check=False)
@@ -214,9 +209,7 @@ def test_relay_killed_mid_session(rt, relay, tmp_path):
     rt.run("create", "after", f"--output={tmp_path / 'after'}")
     rt.run("enable-event", "-u", "rt_test:seq")
     rt.run("start")
-    app = start_burst(rt)
-    go(app, 10)
-    assert app.wait(timeout=60) == 0
+    run_burst(rt, 10)
     rt.run("destroy")
     assert [f["seq"] for _, f in read_events(tmp_path / "after")] == list(range(10))
 
@@ -232,9 +225,7 @@ def test_session_daemon_killed_the_consumer_ends_the_relay_session(rt, relay):
     rt.run("create", "orphan", f"--set-url={relay.url()}")
     rt.run("enable-event", "-u", "rt_test:seq")
     rt.run("start")
-    app = start_burst(rt)
-    go(app, 25)
-    assert app.wait(timeout=60) == 0
+    run_burst(rt, 25)
     consumerd = consumerd_pid(rt)
     sessiond = int((rt.home / ".ringtrace" / "ringtrace-sessiond.pid").read_text())
     os.kill(sessiond, signal.SIGKILL)
@@ -280,8 +271,7 @@ def test_live_viewer_attached_mid_session(rt, relay):
     url = f"net://127.0.0.1:{relay.live}/host/{HOST}/live"
     assert rt.run("view", f"--live={relay.live}", "-e", "echo").stdout.splitlines()[-1] == url
     app = start_burst(rt)
-    go(app, 10, last=False)
-    assert app.stdout.readline() == "done\n"
+    emit(app, 10)
     follow_live_batches(rt, app, Viewer(relay.live, HOST, "live"))
     events = read_events(session_dir(relay, "live-"))
     assert [f["seq"] for _, f in events] == list(range(30))

@@ -14,7 +14,7 @@ import threading
 
 import pytest
 
-from conftest import go, start_burst
+from conftest import emit, go, run_burst, start_burst
 from relayd_client import recv_exact
 from relayd_proc import Relay, free_ports
 from test_buffers_pid import seq_events
@@ -57,9 +57,7 @@ def test_records_on_the_relay_equal_a_local_snapshot(rt, relay, tmp_path):
     rt.run("enable-channel", "-u", *SMALL4, "ch")
     rt.run("enable-event", "-u", "rt_test:seq", "-c", "ch")
     rt.run("start")
-    app = start_burst(rt)
-    go(app, 1000)
-    assert app.wait(timeout=60) == 0
+    run_burst(rt, 1000)
     # Stopped, the streams are quiescent: no record below flushes, all see the same packets.
     rt.run("stop")
     record(rt)
@@ -105,8 +103,7 @@ def test_ctrl_data_output_per_process_buffers_and_max_size(rt, relay, tmp_path):
     rt.run("enable-event", "-u", "rt_test:seq", "-c", "ch")
     rt.run("start")
     app = start_burst(rt)
-    go(app, 1000, last=False)
-    assert app.stdout.readline() == "done\n"
+    emit(app, 1000)
     # Stopped, the streams are quiescent: no record below flushes, all see the same packets.
     rt.run("stop")
     record(rt, "-m", "1M")
@@ -159,8 +156,7 @@ def test_relay_unreachable_or_lost_mid_record(rt, relay):
     rt.run("enable-event", "-u", "rt_test:seq")
     rt.run("start")
     app = start_burst(rt)
-    go(app, 10, last=False)
-    assert app.stdout.readline() == "done\n"
+    emit(app, 10)
     # <name>-<datetime>-<n> names a directory on the relay: at most 254 bytes.
     r = rt.run("snapshot", "record", "-n", "x" * 240, relay.url(), check=False)
     assert (r.returncode, r.stderr) == (1, "Error: Invalid parameter\n")

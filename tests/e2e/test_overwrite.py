@@ -11,7 +11,7 @@ import signal
 import bt2
 import pytest
 
-from conftest import go, start_burst, stop_consumerd, wait_for
+from conftest import emit, go, start_burst, stop_consumerd, wait_for
 from test_blocking import SMALL
 from test_buffers_pid import seq_events
 
@@ -48,8 +48,7 @@ def lap_stalled_consumer(rt, out, first, second, *channel_opts):
     as `list` shows them)."""
     overwrite_session(rt, out, *channel_opts)
     app = start_burst(rt)
-    go(app, first, last=False)
-    assert app.stdout.readline() == "done\n"
+    emit(app, first)
     wait_for(lambda: data_bytes(out) >= 4096)
     consumerd = stop_consumerd(rt)
     try:

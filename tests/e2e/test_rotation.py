@@ -12,7 +12,7 @@ import re
 import struct
 import time
 
-from conftest import go, start_burst
+from conftest import emit, go, start_burst
 from test_buffers_pid import seq_events
 
 STAMP = r"\d{8}T\d{6}[+-]\d{4}"
@@ -157,14 +157,12 @@ def test_stopped_rotation_and_clear_with_pid_buffers_of_a_live_app(rt, tmp_path)
     rt.run("start")
     app = start_burst(rt)
     for step in ("rotate", "clear"):
-        go(app, 10, last=False)
-        assert app.stdout.readline() == "done\n"
+        emit(app, 10)
         rt.run("stop")
         rt.run(step, "s1")
         assert [d.name for d in out.iterdir()] == ["archives"]
         rt.run("start")
-    go(app, 4, last=False)
-    assert app.stdout.readline() == "done\n"
+    emit(app, 4)
     rt.run("stop")
     rt.run("destroy")
     go(app, 0)

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import BIN, example, go, start_burst
+from conftest import BIN, emit, example, go, run_burst, start_burst
 from relayd_proc import free_ports
 from test_buffers_pid import seq_events
 
@@ -76,8 +76,7 @@ def test_last_events_in_order_and_independent_snapshots(rt, tmp_path):
     rt.run("start")
     assert not out.exists()  # nothing is written until asked
     app = start_burst(rt)
-    go(app, 1000, last=False)
-    assert app.stdout.readline() == "done\n"
+    emit(app, 1000)
     record(rt)
     record(rt)  # nothing new: a header-only packet, in a directory of its own
     go(app, 500)
@@ -128,8 +127,7 @@ def test_idle_stream_gets_empty_packets(rt, tmp_path):
     snapshot_session(rt, out, *SMALL4)
     rt.run("start")
     app = start_burst(rt)  # pinned to one CPU: the other streams stay idle
-    go(app, 50, last=False)
-    assert app.stdout.readline() == "done\n"
+    emit(app, 50)
     record(rt)
     record(rt)
     rt.run("stop")
@@ -153,9 +151,7 @@ def test_max_size(rt, tmp_path):
     out = tmp_path / "snap"
     snapshot_session(rt, out, *SMALL4)
     rt.run("start")
-    app = start_burst(rt)
-    go(app, 1000)
-    assert app.wait(timeout=30) == 0
+    run_burst(rt, 1000)
     ncpu = possible_cpus()
     # Less than one packet per stream: lttng's two error lines.
     r = rt.run("snapshot", "record", "-m", str(4096 * ncpu - 1), check=False)
@@ -220,8 +216,7 @@ def test_per_pid_layout(rt, tmp_path):
     snapshot_session(rt, out, "--buffers-pid", *SMALL4)
     rt.run("start")
     app = start_burst(rt)
-    go(app, 300, last=False)
-    assert app.stdout.readline() == "done\n"
+    emit(app, 300)
     record(rt)
     go(app, 0)
     assert app.wait(timeout=30) == 0
@@ -236,9 +231,7 @@ def test_discard_channel_keeps_oldest(rt, tmp_path):
     out = tmp_path / "snap"
     snapshot_session(rt, out, "--discard", *SMALL4)
     rt.run("start")
-    app = start_burst(rt)
-    go(app, 2000)
-    assert app.wait(timeout=30) == 0
+    run_burst(rt, 2000)
     record(rt)
     (d,) = snapshot_dirs(out).values()
     events, discarded = seq_events(d)

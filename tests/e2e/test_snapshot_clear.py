@@ -4,15 +4,14 @@ channel are emptied (the consumer's CLEAR_CHANNEL), nothing is written or
 deleted on disk, tracing goes on; a later `snapshot record` holds only the
 events emitted after the clear. Active and stopped sessions, per-UID (s1)
 and per-PID (s2) buffers, both fed by the same program."""
-from conftest import go, start_burst
+from conftest import emit, go, start_burst
 from test_snapshot import seqs, snapshot_dirs
 
 SESSIONS = {"s1": "--buffers-uid", "s2": "--buffers-pid"}
 
 
 def batch(app, count):
-    go(app, count, last=False)
-    assert app.stdout.readline() == "done\n"
+    emit(app, count)
 
 
 def each(rt, *args, out=None):

@@ -3,6 +3,7 @@
 as lttng 2.13: every app is traced until a value is tracked, then only the
 apps whose attributes are in the inclusion sets; `untrack --all` traces
 none; a change applies to the running apps at once."""
+import contextlib
 import os
 import re
 import time
@@ -39,17 +40,32 @@ def pid_session(rt, out):
     rt.run("enable-event", "-u", "rt_test:tick", "-c", "chan")
 
 
+@contextlib.contextmanager
 def two_tickers(rt):
-    apps = [rt.popen_app("ticker", -1, 5) for _ in range(2)]
-    for a in apps:
-        assert a.stdout.readline().strip() == "ready"
-    return apps
+    """Two ticker apps, ready; these and any app added to the list are
+    killed on leaving."""
+    apps = []
+    try:
+        for _ in range(2):
+            apps.append(rt.popen_app("ticker", -1, 5))
+            assert apps[-1].stdout.readline().strip() == "ready"
+        yield apps
+    finally:
+        for a in apps:
+            a.kill()
+            a.wait()
 
 
-def stop_apps(apps):
-    for a in apps:
-        a.kill()
-        a.wait()
+def trace_tracker_changes(rt, *changes):
+    """Traces the running apps, applying each tracker command (a list of
+    arguments) in turn a moment apart, then stops and destroys the session."""
+    rt.run("start")
+    time.sleep(0.3)
+    for change in changes:
+        rt.run(*change)
+        time.sleep(0.3)
+    rt.run("stop")
+    rt.run("destroy")
 
 
 def test_default_all_and_list_lines(rt, tmp_path):
@@ -109,19 +125,10 @@ def test_errors(rt, tmp_path):
 def test_track_vpid_running_apps(rt, tmp_path):
     out = tmp_path / "trace"
     pid_session(rt, out)
-    apps = two_tickers(rt)
-    try:
-        rt.run("start")
-        time.sleep(0.3)
-        rt.run("track", "-u", "--vpid", apps[0].pid)
-        # From now on only apps[0] is traced: apps[1] lost its buffers.
-        time.sleep(0.5)
-        rt.run("untrack", "-u", "--vpid", apps[0].pid)
-        time.sleep(0.3)
-        rt.run("stop")
-        rt.run("destroy")
-    finally:
-        stop_apps(apps)
+    with two_tickers(rt) as apps:
+        # After the track, only apps[0] is traced: apps[1] lost its buffers.
+        trace_tracker_changes(rt, ["track", "-u", "--vpid", apps[0].pid],
+                              ["untrack", "-u", "--vpid", apps[0].pid])
     ticks = ticks_by_pid(out)
     assert len(ticks.get(apps[0].pid, [])) > 50
     # apps[1] was traced before the track only: its ticks stop early.
@@ -131,8 +138,7 @@ def test_track_vpid_running_apps(rt, tmp_path):
 def test_track_vpid_before_start(rt, tmp_path):
     out = tmp_path / "trace"
     pid_session(rt, out)
-    apps = two_tickers(rt)
-    try:
+    with two_tickers(rt) as apps:
         rt.run("track", "-u", "--vpid", apps[0].pid)
         rt.run("start")
         time.sleep(0.5)
@@ -142,8 +148,6 @@ def test_track_vpid_before_start(rt, tmp_path):
         time.sleep(0.3)
         rt.run("stop")
         rt.run("destroy")
-    finally:
-        stop_apps(apps)
     ticks = ticks_by_pid(out)
     assert set(ticks) == {apps[0].pid}
     assert len(ticks[apps[0].pid]) > 20
@@ -153,8 +157,7 @@ def test_untrack_stops_tracing_app(rt, tmp_path):
     out = tmp_path / "trace"
     rt.run("create", "s1", f"--output={out}")
     rt.run("enable-event", "-u", "rt_test:tick")
-    apps = two_tickers(rt)
-    try:
+    with two_tickers(rt) as apps:
         rt.run("track", "-u", "--vpid", f"{apps[0].pid},{apps[1].pid}")
         rt.run("start")
         time.sleep(0.3)
@@ -166,8 +169,6 @@ def test_untrack_stops_tracing_app(rt, tmp_path):
         time.sleep(0.3)
         rt.run("stop")
         rt.run("destroy")
-    finally:
-        stop_apps(apps)
     assert n_before > 0
     assert len(read_events(out)) == n_before
 
@@ -175,8 +176,7 @@ def test_untrack_stops_tracing_app(rt, tmp_path):
 def test_vuid_root_traces_all_and_untrack_all(rt, tmp_path):
     out = tmp_path / "trace"
     pid_session(rt, out)
-    apps = two_tickers(rt)
-    try:
+    with two_tickers(rt) as apps:
         rt.run("track", "-u", "--vuid", os.getuid())
         rt.run("start")
         time.sleep(0.5)
@@ -190,26 +190,15 @@ def test_vuid_root_traces_all_and_untrack_all(rt, tmp_path):
         time.sleep(0.3)
         rt.run("stop")
         rt.run("destroy")
-    finally:
-        stop_apps(apps)
     assert {p: len(v) for p, v in ticks_by_pid(out).items()} == counts
 
 
 def test_untrack_then_track_again_keeps_both_parts(rt, tmp_path):
     out = tmp_path / "trace"
     pid_session(rt, out)
-    apps = two_tickers(rt)
-    try:
-        rt.run("start")
-        time.sleep(0.3)
-        rt.run("track", "-u", "--vpid", apps[0].pid)
-        time.sleep(0.3)
-        rt.run("track", "-u", "--vpid", apps[1].pid)
-        time.sleep(0.3)
-        rt.run("stop")
-        rt.run("destroy")
-    finally:
-        stop_apps(apps)
+    with two_tickers(rt) as apps:
+        trace_tracker_changes(rt, ["track", "-u", "--vpid", apps[0].pid],
+                              ["track", "-u", "--vpid", apps[1].pid])
     dirs = sorted(d.name for d in (out / "ust" / "pid").iterdir())
     assert len(dirs) == 3
     ticks = ticks_by_pid(out)

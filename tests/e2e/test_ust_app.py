@@ -330,6 +330,16 @@ def session(rt, out, *rules, channel=None):
         rt.run(*args)
 
 
+def app_in_started_session(rt, out, *events, rules=()):
+    """A fake app of events, registered into session s1 (rules, default
+    fake:*) once started."""
+    session(rt, out, *rules)
+    rt.run("start")
+    app = fake(rt, *events)
+    assert app.registered.wait(10)
+    return app
+
+
 def setup_sequence(app, nr_enablers=1):
     ncpu = possible_cpus()
     return (["CREATE_SESSION", "CREATE_CHANNEL"] + ["ADD_STREAM"] * ncpu
@@ -339,10 +349,7 @@ def setup_sequence(app, nr_enablers=1):
 @need_chain
 def test_app_set_up_when_registering_into_started_session(daemon, tmp_path):
     out = tmp_path / "trace"
-    session(daemon, out)
-    daemon.run("start")
-    app = fake(daemon, EV)
-    assert app.registered.wait(10)
+    app = app_in_started_session(daemon, out, EV)
     assert cmd_names(app) == setup_sequence(app) + ["REGISTER_DONE"]
     assert app.event_ids == {"fake:ev": (0, 0)}
     # Every stream came with its two descriptors, one per possible CPU.
@@ -426,10 +433,8 @@ def test_exclusions_sent_with_the_enabler(daemon, tmp_path):
 
 @need_chain
 def test_rules_changed_while_started(daemon, tmp_path):
-    session(daemon, tmp_path / "trace", "fake:a")
-    daemon.run("start")
-    app = fake(daemon, FakeEvent("fake:a"), FakeEvent("fake:b"))
-    assert app.registered.wait(10)
+    app = app_in_started_session(daemon, tmp_path / "trace", FakeEvent("fake:a"),
+                                 FakeEvent("fake:b"), rules=["fake:a"])
     n = len(app.commands())
     daemon.run("enable-event", "-u", "fake:b")
     assert cmd_names(app)[n:] == ["CREATE_ENABLER", "ENABLE"]
@@ -443,10 +448,7 @@ def test_rules_changed_while_started(daemon, tmp_path):
 
 @need_chain
 def test_restart_reuses_the_app_setup(daemon, tmp_path):
-    session(daemon, tmp_path / "trace")
-    daemon.run("start")
-    app = fake(daemon, EV)
-    assert app.registered.wait(10)
+    app = app_in_started_session(daemon, tmp_path / "trace", EV)
     n = len(app.commands())
     daemon.run("stop")
     daemon.run("start")
@@ -458,10 +460,7 @@ def test_restart_reuses_the_app_setup(daemon, tmp_path):
 
 @need_chain
 def test_channel_disabled_and_enabled_while_started(daemon, tmp_path):
-    session(daemon, tmp_path / "trace")
-    daemon.run("start")
-    app = fake(daemon, EV)
-    assert app.registered.wait(10)
+    app = app_in_started_session(daemon, tmp_path / "trace", EV)
     chan_h = [d for n, d in app.log if n == "CMD_CREATE_CHANNEL"][0][1]
     daemon.run("disable-channel", "-u", "channel0")
     assert app.log[-1] == ("CMD_DISABLE", chan_h)
@@ -495,10 +494,7 @@ def test_32bit_app_gets_its_own_buffers(daemon, tmp_path):
 
 @need_chain
 def test_app_dying_mid_session(daemon, tmp_path):
-    session(daemon, tmp_path / "trace")
-    daemon.run("start")
-    doomed = fake(daemon, EV)
-    assert doomed.registered.wait(10)
+    doomed = app_in_started_session(daemon, tmp_path / "trace", EV)
     doomed.close()
     daemon.fakes.remove(doomed)
     late = fake(daemon, EV)

@@ -10,6 +10,19 @@ import os
 import shutil
 import subprocess
 
+import pytest
+
+from conftest import BUILD
+
+
+def lttng_build(path):
+    """BUILD/path, a program of ours built against lttng-ust; skips the test
+    when it was not built."""
+    program = BUILD / path
+    if not program.exists():
+        pytest.skip(f"{program.name} not built (liblttng-ust-dev missing at configure time)")
+    return program
+
 
 def lttng_available():
     if shutil.which("lttng") is None or shutil.which("lttng-sessiond") is None:

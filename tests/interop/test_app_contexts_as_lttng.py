@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUILD, example
-from lttng_run import lttng_available, trace_with_lttng_output
+from conftest import example
+from lttng_run import lttng_available, lttng_build, trace_with_lttng_output
 from test_contexts_as_lttng import event_context_tsdl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "e2e"))
@@ -36,9 +36,7 @@ def commands(channels_and_filters):
 
 
 def test_app_contexts_same_as_lttng(rt, tmp_path):
-    lttng_app = BUILD / "tests/interop/appctx-lttng"
-    if not lttng_app.exists():
-        pytest.skip("appctx-lttng not built (liblttng-ust-dev missing at configure time)")
+    lttng_app = lttng_build("tests/interop/appctx-lttng")
     setup = commands([None] + [expr for expr, _ in FILTERS])
     script = "\n".join("lttng " + shlex.join(c) + " >/dev/null" for c in setup)
     script += '\nlttng save -o "$WORK/save" s >/dev/null'

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import go, read_events, start_burst
+from conftest import emit, go, read_events, run_burst, start_burst
 from live_viewer import Viewer, follow_live_batches
 from relayd_proc import accepts, free_ports, terminate
 
@@ -85,9 +85,7 @@ def test_lttng_relayd_copy_reads_like_the_local_trace(rt, lttng_relay, tmp_path)
         rt.run("start", s)
     for _ in range(2):
         assert rt.app("allfields").returncode == 0
-    app = start_burst(rt)
-    go(app, 3000)
-    assert app.wait(timeout=60) == 0
+    run_burst(rt, 3000)
     for s in ("net", "loc"):
         rt.run("stop", s)
         rt.run("destroy", s)
@@ -104,8 +102,7 @@ def test_live_through_lttng_relayd(rt, lttng_relay):
     rt.run("enable-event", "-u", "rt_test:seq")
     rt.run("start")
     app = start_burst(rt)
-    go(app, 10, last=False)
-    assert app.stdout.readline() == "done\n"
+    emit(app, 10)
     follow_live_batches(rt, app, Viewer(lttng_relay.live, HOST, "live"))
     events = read_events(lttng_relay.session_dir("live-"))
     assert [f["seq"] for _, f in events] == list(range(30))
@@ -166,8 +163,7 @@ def test_snapshots_into_lttng_relayd(rt, lttng_relay, tmp_path, buffers):
     rt.run("enable-event", "-u", "rt_test:seq", "-c", "ch")
     rt.run("start")
     app = start_burst(rt)
-    go(app, 1000, last=False)
-    assert app.stdout.readline() == "done\n"
+    emit(app, 1000)
     # Stopped, the streams are quiescent: no record below flushes, all see the same packets.
     rt.run("stop")
     for args in ([], ["-n", "again"], [f"file://{tmp_path / 'local'}"]):

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUILD
-from lttng_run import lttng_available, trace_with_lttng_output
+from lttng_run import lttng_available, lttng_build, trace_with_lttng_output
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "e2e"))
 from test_contexts import app_facts, read_ctx_events  # noqa: E402
@@ -57,9 +56,7 @@ def normalized(events, facts):
 
 
 def test_contexts_same_as_lttng(rt, tmp_path):
-    lttng_app = BUILD / "tests/interop/ctxapp-lttng"
-    if not lttng_app.exists():
-        pytest.skip("ctxapp-lttng not built (liblttng-ust-dev missing at configure time)")
+    lttng_app = lttng_build("tests/interop/ctxapp-lttng")
     add = ["add-context", "-u"] + [a for c in CONTEXTS for a in ("-t", c)]
     setup = 'lttng enable-event -u "$EVENTS" >/dev/null\nlttng ' + " ".join(add) + " >/dev/null"
     lttng_trace, lttng_out = trace_with_lttng_output(tmp_path, "rt_test:seq",

@@ -5,18 +5,15 @@ channel per filter; each filter must record the same events, except where
 lttng-ust reads past the end of a sequence (LTTNG_DIFFERENT)."""
 import pytest
 
-from conftest import BUILD
 from filter_table import LTTNG_DIFFERENT, TABLE, by_channel, lttng_table_script, trace_table_rt
-from lttng_run import lttng_available, trace_with_lttng
+from lttng_run import lttng_available, lttng_build, trace_with_lttng
 
 pytestmark = pytest.mark.skipif(lttng_available() is not None,
                                 reason=lttng_available() or "")
 
 
 def test_filters_record_what_lttng_records(rt, tmp_path):
-    app = BUILD / "tests/interop/filterfields-lttng"
-    if not app.exists():
-        pytest.skip("filterfields-lttng not built (liblttng-ust-dev missing at configure time)")
+    app = lttng_build("tests/interop/filterfields-lttng")
     lttng_trace = trace_with_lttng(tmp_path, "", [app], setup=lttng_table_script(TABLE))
     theirs = by_channel(lttng_trace, TABLE)
     mine = trace_table_rt(rt, tmp_path / "ours", TABLE)

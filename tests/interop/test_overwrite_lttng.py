@@ -3,14 +3,13 @@
 2 x 4 KiB overwrite channel, the first packet consumed, then the consumer
 daemon stopped while the app laps the ring 13 times. Both must keep the
 same records and count the same lost packets (`list` and babeltrace2)."""
-import os
 import pathlib
 import re
 import sys
 
 import pytest
 
-from conftest import BUILD
+from burst_steps import burst_cpu, burst_lttng
 from lttng_run import lttng_available, run_in_lttng_namespace
 
 # The scenario's steps on the ringtrace side are the end-to-end tests' own.
@@ -56,10 +55,7 @@ lttng destroy >/dev/null
 
 
 def test_same_records_and_lost_packets_as_lttng(rt, tmp_path):
-    burst = BUILD / "tests/interop/burst-lttng"
-    if not burst.exists():
-        pytest.skip("burst-lttng not built (liblttng-ust-dev missing at configure time)")
-    cpu = min(os.sched_getaffinity(0))
+    burst, cpu = burst_lttng(), burst_cpu()
     work = tmp_path / "lttng"
     r = run_in_lttng_namespace(work, LTTNG_SCRIPT, env=dict(BURST=burst, CPU=cpu, FIRST=FIRST,
                                                              SECOND=SECOND))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import go, read_events, start_burst
+from conftest import read_events, run_burst
 from lttng_run import lttng_available, run_in_lttng_namespace
 from relayd_proc import Relay
 
@@ -44,9 +44,7 @@ def test_ringtrace_into_lttng_relayd_disallowing_clear(rt, tmp_path, monkeypatch
         rt.run("create", "s1", f"--set-url={relay.url()}")
         rt.run("enable-event", "-u", "rt_test:seq")
         rt.run("start")
-        app = start_burst(rt)
-        go(app, 5)
-        assert app.wait(timeout=60) == 0
+        run_burst(rt, 5)
         r = rt.run("clear", check=False)
         assert (r.returncode, r.stdout, r.stderr) == (157, "", REFUSED)
         rt.run("stop")

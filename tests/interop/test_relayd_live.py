@@ -9,14 +9,13 @@ import time
 
 import pytest
 
-from conftest import BUILD
-from lttng_run import lttng_available, run_in_lttng_namespace
+from lttng_run import lttng_available, lttng_build, run_in_lttng_namespace
 from relayd_proc import Relay
 
 pytestmark = pytest.mark.skipif(lttng_available() is not None,
                                 reason=lttng_available() or "")
 
-APP = BUILD / "tests/interop/allfields-lttng"
+ALLFIELDS = "tests/interop/allfields-lttng"
 HOST = socket.gethostname()
 
 # The app runs once the viewer is attached (first run waits for it), so
@@ -62,14 +61,13 @@ def key_fields(lines):
 
 @pytest.mark.parametrize("mid", [False, True], ids=["attach-first", "attach-mid-session"])
 def test_live_viewer_reads_events_while_recorded(tmp_path, mid):
-    if not APP.exists():
-        pytest.skip("allfields-lttng not built (liblttng-ust-dev missing at configure time)")
+    app = lttng_build(ALLFIELDS)
     relay = Relay(tmp_path / "ours")
     result = {}
     env = {"OC": str(relay.control), "OD": str(relay.data), "RELAY_LOG": str(relay.log_path),
            "MID": "1" if mid else "0"}
     script = threading.Thread(target=lambda: result.update(r=run_in_lttng_namespace(
-        tmp_path, LIVE_SCRIPT, [APP], env=env, timeout=60)))
+        tmp_path, LIVE_SCRIPT, [app], env=env, timeout=60)))
     script.start()
     try:
         deadline = time.monotonic() + 60

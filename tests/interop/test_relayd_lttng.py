@@ -11,14 +11,14 @@ import time
 
 import pytest
 
-from conftest import BUILD, read_events
-from lttng_run import lttng_available, run_in_lttng_namespace
+from conftest import read_events
+from lttng_run import lttng_available, lttng_build, run_in_lttng_namespace
 from relayd_proc import Relay, free_ports
 
 pytestmark = pytest.mark.skipif(lttng_available() is not None,
                                 reason=lttng_available() or "")
 
-APP = BUILD / "tests/interop/allfields-lttng"
+ALLFIELDS = "tests/interop/allfields-lttng"
 HOST = socket.gethostname()
 
 # The real lttng-relayd on $TC/$TD/$TL, stopped with the session daemon.
@@ -97,11 +97,10 @@ def check_index(data_file):
 
 @pytest.fixture
 def sessions(tmp_path):
-    if not APP.exists():
-        pytest.skip("allfields-lttng not built (liblttng-ust-dev missing at configure time)")
+    app = lttng_build(ALLFIELDS)
     relay = Relay(tmp_path / "ours")
     tc, td, tl = free_ports(3)
-    r = run_in_lttng_namespace(tmp_path, SESSIONS_SCRIPT, [APP], env=dict(
+    r = run_in_lttng_namespace(tmp_path, SESSIONS_SCRIPT, [app], env=dict(
         OC=str(relay.control), OD=str(relay.data), TC=str(tc), TD=str(td), TL=str(tl)))
     relay_log = relay.output_text()
     assert relay.stop() == 0, relay_log
@@ -171,11 +170,10 @@ done
 
 
 def test_relay_killed_mid_session_same_report_as_lttng_relayd(tmp_path):
-    if not APP.exists():
-        pytest.skip("allfields-lttng not built (liblttng-ust-dev missing at configure time)")
+    app = lttng_build(ALLFIELDS)
     relay = Relay(tmp_path / "ours")
     tc, td, tl = free_ports(3)
-    r = run_in_lttng_namespace(tmp_path, KILL_SCRIPT, [APP], env=dict(
+    r = run_in_lttng_namespace(tmp_path, KILL_SCRIPT, [app], env=dict(
         OC=str(relay.control), OD=str(relay.data), OPID=str(relay.proc.pid),
         TC=str(tc), TD=str(td), TL=str(tl)), timeout=60)
     relay.proc.wait(timeout=10)

@@ -6,25 +6,24 @@ line, printed only when the clear takes over 200 ms), the same archive
 names and layout, and the same events in each archive, the destroy's
 included (the destroy says where it archived the last chunk, as lttng's). A stopped session's rotation or clear closes the chunk and the
 next one opens at start, as lttng's: no archive is made for nothing."""
-import os
 import pathlib
 import re
 import sys
 
 import pytest
 
-from conftest import BUILD, go, start_burst
+from burst_steps import burst_cpu, burst_lttng, lttng_transcript, ringtrace_transcript
+from conftest import emit, go, start_burst
 from lttng_run import lttng_available, run_in_lttng_namespace
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "e2e"))
 from test_buffers_pid import seq_events
 from test_snapshot import packets
-from test_snapshot_lttng import LTTNG_SCRIPT
 
 pytestmark = pytest.mark.skipif(lttng_available() is not None,
                                 reason=lttng_available() or "")
 
-# "BURST" makes the app emit 100 more events.
+# Run in order by both (burst_steps.py).
 STEPS = [
     "create s --output=OUT",
     "rotate",
@@ -32,23 +31,23 @@ STEPS = [
     "enable-channel -u --subbuf-size=4096 --num-subbuf=4 ch",
     "enable-event -u rt_test:seq -c ch",
     "start",
-    "BURST",
+    "BURST 100",
     "rotate",
-    "BURST",
+    "BURST 100",
     "clear",
-    "BURST",
+    "BURST 100",
     "rotate s",
-    "BURST",
+    "BURST 100",
     "stop",
     "rotate",
     "clear s",
     "start",
-    "BURST",
+    "BURST 100",
     "stop",
     "clear",
     "rotate",
     "start",
-    "BURST",
+    "BURST 100",
     "stop",
     "rotate nosuch",
     "clear nosuch",
@@ -72,42 +71,18 @@ def layout(root):
     return sorted(re.sub(STAMP, "STAMP", str(p.relative_to(root))) for p in root.rglob("*"))
 
 
-def test_same_rotations_as_lttng(rt, tmp_path):
-    burst = BUILD / "tests/interop/burst-lttng"
-    if not burst.exists():
-        pytest.skip("burst-lttng not built (liblttng-ust-dev missing at configure time)")
-    cpu = min(os.sched_getaffinity(0))
+def steps_for(out):
+    return [s.replace("OUT", str(out)) for s in STEPS]
 
+
+def test_same_rotations_as_lttng(rt, tmp_path):
     work = tmp_path / "lttng"
-    work.mkdir()
     l_out = work / "trace"
-    steps = [s.replace("OUT", str(l_out)) for s in STEPS]
-    (work / "steps").write_text("\n".join(steps).replace("BURST", "BURST100") + "\n")
-    script = LTTNG_SCRIPT.replace('"$step" = BURST', '"$step" = BURST100').replace(
-        "echo 1000 >&3", "BURSTS=$((BURSTS + 1)); echo 100 >&3").replace(
-        'while ! grep -q done "$WORK/app.out"; do sleep 0.05; done',
-        'while [ "$(grep -c done "$WORK/app.out")" -lt "$BURSTS" ]; do sleep 0.05; done').replace(
-        # The last step destroyed the session already.
-        "lttng destroy >/dev/null\n", "")
-    r = run_in_lttng_namespace(work, script, env=dict(BURST=burst, CPU=cpu))
-    assert r.returncode == 0, r.stdout + r.stderr
-    theirs = normalize(r.stdout.replace("== BURST100", "== BURST"), l_out)
+    # The last step destroyed the session already.
+    theirs = normalize(lttng_transcript(work, steps_for(l_out), destroy=False), l_out)
 
     o_out = tmp_path / "trace"
-    lines = []
-    app = None
-    for step in (s.replace("OUT", str(o_out)) for s in STEPS):
-        lines.append(f"== {step}\n")
-        if step == "BURST":
-            app = app or start_burst(rt)
-            go(app, 100, last=False)
-            assert app.stdout.readline() == "done\n"
-            continue
-        p = rt.run(*step.split(), check=False)
-        lines.append(p.stdout + p.stderr + f"exit {p.returncode}\n")
-    go(app, 0)
-    assert app.wait(timeout=30) == 0
-    ours = normalize("".join(lines), o_out)
+    ours = normalize(ringtrace_transcript(rt, steps_for(o_out)), o_out)
 
     assert ours == theirs
     archives = sorted((o_out / "archives").iterdir())
@@ -160,10 +135,7 @@ def test_same_packets_per_chunk_as_lttng(rt, tmp_path):
     packet in a closing chunk, every stream opening a new chunk, the stop. The app
     starts after `start`, so that lttng's streams get no packet at start (ours never
     do: a known difference, see test_snapshot_lttng)."""
-    burst = BUILD / "tests/interop/burst-lttng"
-    if not burst.exists():
-        pytest.skip("burst-lttng not built (liblttng-ust-dev missing at configure time)")
-    cpu = min(os.sched_getaffinity(0))
+    burst, cpu = burst_lttng(), burst_cpu()
     work = tmp_path / "lttng"
     r = run_in_lttng_namespace(work, ROTATE_SCRIPT, env=dict(BURST=burst, CPU=cpu))
     assert r.returncode == 0, r.stdout + r.stderr
@@ -174,8 +146,7 @@ def test_same_packets_per_chunk_as_lttng(rt, tmp_path):
     rt.run("enable-event", "-u", "rt_test:seq", "-c", "ch")
     rt.run("start")
     app = start_burst(rt)
-    go(app, 50, last=False)
-    assert app.stdout.readline() == "done\n"
+    emit(app, 50)
     rt.run("rotate")
     rt.run("rotate")
     go(app, 0)

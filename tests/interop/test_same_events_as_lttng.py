@@ -4,23 +4,17 @@
 names, types and values)."""
 import pytest
 
-from conftest import BUILD, read_events
-from lttng_run import lttng_available, trace_with_lttng
+from conftest import read_events
+from lttng_run import lttng_available, lttng_build, trace_with_lttng
 
 pytestmark = pytest.mark.skipif(lttng_available() is not None,
                                 reason=lttng_available() or "")
 
 
-def lttng_build(name):
-    p = BUILD / "tests/interop" / f"{name}-lttng"
-    if not p.exists():
-        pytest.skip(f"{p.name} not built (liblttng-ust-dev missing at configure time)")
-    return p
-
-
 @pytest.mark.parametrize("app", ["allfields"])
 def test_payloads_identical(rt, tmp_path, app):
-    lttng_trace = trace_with_lttng(tmp_path, "rt_test:*", [lttng_build(app)])
+    lttng_app = lttng_build(f"tests/interop/{app}-lttng")
+    lttng_trace = trace_with_lttng(tmp_path, "rt_test:*", [lttng_app])
     ours = tmp_path / "ours"
     rt.run("create", "s1", f"--output={ours}")
     rt.run("enable-event", "-u", "rt_test:*")

@@ -2,15 +2,14 @@
 """`clear` of a snapshot session against the real lttng 2.13: the same
 messages and exit codes, and each snapshot holds the same events (only those
 emitted after the last clear), active and stopped."""
-import os
 import pathlib
 import re
 import sys
 
 import pytest
 
-from conftest import BUILD, go, start_burst
-from lttng_run import lttng_available, run_in_lttng_namespace
+from burst_steps import lttng_transcript, ringtrace_transcript
+from lttng_run import lttng_available
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "e2e"))
 from test_buffers_pid import seq_events
@@ -18,7 +17,7 @@ from test_buffers_pid import seq_events
 pytestmark = pytest.mark.skipif(lttng_available() is not None,
                                 reason=lttng_available() or "")
 
-# (command) run in order by both; "BURST n" makes the app emit n events.
+# Run in order by both (burst_steps.py).
 STEPS = [
     "create s --snapshot --output=OUT",
     "clear",  # never started: nothing to do
@@ -39,32 +38,6 @@ STEPS = [
     "snapshot record",
 ]
 
-LTTNG_SCRIPT = r"""
-set +e
-mkfifo "$WORK/in"
-taskset -c "$CPU" "$BURST" <"$WORK/in" >"$WORK/app.out" &
-APP=$!
-exec 3>"$WORK/in"
-while ! grep -q ready "$WORK/app.out"; do sleep 0.05; done
-batches=0
-while read -r step; do
-	echo "== $step"
-	case "$step" in
-	BURST*)
-		echo "${step#BURST }" >&3
-		batches=$((batches + 1))
-		while [ "$(grep -c done "$WORK/app.out")" -lt $batches ]; do sleep 0.05; done
-		continue;;
-	esac
-	lttng $step 2>&1
-	echo "exit $?"
-done <"$WORK/steps"
-exec 3>&-
-wait $APP
-lttng destroy >/dev/null
-"""
-
-
 def normalize(text, out):
     text = text.replace(str(out), "OUT")
     return text.replace("Spawning a session daemon\n", "")
@@ -76,35 +49,19 @@ def snapshot_events(out):
     return [seq_events(d) for d in dirs]
 
 
-def test_clear_snapshot_session_as_lttng(rt, tmp_path):
-    burst = BUILD / "tests/interop/burst-lttng"
-    if not burst.exists():
-        pytest.skip("burst-lttng not built (liblttng-ust-dev missing at configure time)")
-    cpu = min(os.sched_getaffinity(0))
+def steps_for(out):
+    return [s.replace("OUT", str(out)) for s in STEPS]
 
+
+def test_clear_snapshot_session_as_lttng(rt, tmp_path):
     work = tmp_path / "lttng"
-    work.mkdir()
     l_out = work / "snap"
-    (work / "steps").write_text("\n".join(STEPS).replace("OUT", str(l_out)) + "\n")
-    r = run_in_lttng_namespace(work, LTTNG_SCRIPT, env=dict(BURST=burst, CPU=cpu))
-    assert r.returncode == 0, r.stdout + r.stderr
-    theirs = normalize(r.stdout, l_out)
+    theirs = normalize(lttng_transcript(work, steps_for(l_out)), l_out)
 
     o_out = tmp_path / "snap"
-    lines = []
-    app = start_burst(rt)
-    for step in STEPS:
-        lines.append(f"== {step}\n")
-        if step.startswith("BURST"):
-            go(app, int(step.split()[1]), last=False)
-            assert app.stdout.readline() == "done\n"
-            continue
-        p = rt.run(*step.replace("OUT", str(o_out)).split(), check=False)
-        lines.append(p.stdout + p.stderr + f"exit {p.returncode}\n")
-    go(app, 0)
-    assert app.wait(timeout=30) == 0
+    ours = ringtrace_transcript(rt, steps_for(o_out), start_app=True)
     rt.run("destroy")
-    ours = normalize("".join(lines), o_out)
+    ours = normalize(ours, o_out)
 
     assert ours == theirs
     events = snapshot_events(o_out)

@@ -13,15 +13,14 @@ numbered one higher and its idle streams hold that packet too. Sizes are
 not compared (lttng's packets hold a few bytes less). Also, lttng leaves
 the empty directories of a record it refuses for its --max-size; ours
 leaves nothing."""
-import os
 import re
 import sys
 import pathlib
 
 import pytest
 
-from conftest import BUILD, go, start_burst
-from lttng_run import lttng_available, run_in_lttng_namespace
+from burst_steps import burst_cpu, lttng_transcript, ringtrace_transcript
+from lttng_run import lttng_available
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "e2e"))
 from test_buffers_pid import seq_events
@@ -30,7 +29,7 @@ from test_snapshot import packets, possible_cpus, uid_dir
 pytestmark = pytest.mark.skipif(lttng_available() is not None,
                                 reason=lttng_available() or "")
 
-# (command, arguments) run in order by both; "BURST" makes the app emit 1000 events.
+# Run in order by both (burst_steps.py).
 STEPS = [
     "create s --snapshot --output=OUT",
     "snapshot list-output",
@@ -39,7 +38,7 @@ STEPS = [
     "enable-channel -u --subbuf-size=4096 --num-subbuf=4 ch",
     "enable-event -u rt_test:seq -c ch",
     "start",
-    "BURST",
+    "BURST 1000",
     "snapshot record",
     "snapshot record -n named -m MAXSIZE",
     "snapshot record -m 4096",
@@ -53,29 +52,6 @@ STEPS = [
     "stop",
     "snapshot record",
 ]
-
-LTTNG_SCRIPT = r"""
-set +e
-mkfifo "$WORK/in"
-taskset -c "$CPU" "$BURST" <"$WORK/in" >"$WORK/app.out" &
-APP=$!
-exec 3>"$WORK/in"
-while read -r step; do
-	echo "== $step"
-	if [ "$step" = BURST ]; then
-		while ! grep -q ready "$WORK/app.out"; do sleep 0.05; done
-		echo 1000 >&3
-		while ! grep -q done "$WORK/app.out"; do sleep 0.05; done
-		continue
-	fi
-	lttng $step 2>&1
-	echo "exit $?"
-done <"$WORK/steps"
-exec 3>&-
-wait $APP
-lttng destroy >/dev/null
-"""
-
 
 def normalize(text, out, other):
     text = text.replace(str(other), "OTHER").replace(str(out), "OUT")
@@ -98,36 +74,17 @@ def steps_for(out, other, maxsize):
 
 
 def test_same_snapshots_as_lttng(rt, tmp_path):
-    burst = BUILD / "tests/interop/burst-lttng"
-    if not burst.exists():
-        pytest.skip("burst-lttng not built (liblttng-ust-dev missing at configure time)")
-    cpu = min(os.sched_getaffinity(0))
+    cpu = burst_cpu()
     maxsize = str(4096 * possible_cpus())  # one packet per stream
 
     work = tmp_path / "lttng"
-    work.mkdir()
     l_out, l_other = work / "snap", work / "other"
-    (work / "steps").write_text("\n".join(steps_for(l_out, l_other, maxsize)) + "\n")
-    r = run_in_lttng_namespace(work, LTTNG_SCRIPT, env=dict(BURST=burst, CPU=cpu))
-    assert r.returncode == 0, r.stdout + r.stderr
-    theirs = normalize(r.stdout, l_out, l_other)
+    theirs = normalize(lttng_transcript(work, steps_for(l_out, l_other, maxsize)), l_out, l_other)
 
     o_out, o_other = tmp_path / "snap", tmp_path / "other"
-    lines = []
-    app = None
-    for step in steps_for(o_out, o_other, maxsize):
-        lines.append(f"== {step}\n")
-        if step == "BURST":
-            app = start_burst(rt)
-            go(app, 1000, last=False)
-            assert app.stdout.readline() == "done\n"
-            continue
-        p = rt.run(*step.split(), check=False)
-        lines.append(p.stdout + p.stderr + f"exit {p.returncode}\n")
-    go(app, 0)
-    assert app.wait(timeout=30) == 0
+    ours = ringtrace_transcript(rt, steps_for(o_out, o_other, maxsize))
     rt.run("destroy")
-    ours = normalize("".join(lines), o_out, o_other)
+    ours = normalize(ours, o_out, o_other)
 
     assert ours == theirs
     assert layout(o_out) == layout(l_out) and layout(o_other) == layout(l_other)

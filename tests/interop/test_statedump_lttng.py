@@ -13,8 +13,7 @@ import subprocess
 import pytest
 
 from conftest import BUILD, read_events
-from lttng_run import lttng_available, trace_with_lttng
-from test_same_events_as_lttng import lttng_build
+from lttng_run import lttng_available, lttng_build, trace_with_lttng
 
 pytestmark = pytest.mark.skipif(lttng_available() is not None,
                                 reason=lttng_available() or "")
@@ -86,7 +85,8 @@ def resolved_app_events(trace, names=(" rt_test:",)):
 
 
 def test_statedump_as_lttng(rt, tmp_path):
-    theirs = trace_with_lttng(tmp_path, "", [lttng_build("allfields")], setup=SETUP)
+    app = lttng_build("tests/interop/allfields-lttng")
+    theirs = trace_with_lttng(tmp_path, "", [app], setup=SETUP)
     ours = tmp_path / "ours"
     rt.run("create", "s1", f"--output={ours}")
     rt.run("enable-event", "-u", "lttng_ust_statedump:*,rt_test:*")
@@ -128,8 +128,9 @@ def test_dl_preload_as_lttng(rt, tmp_path):
     events = "lttng_ust_statedump:*,lttng_ust_dl:*,lttng_ust_lib:*,rt_test:*"
     setup = (f"lttng enable-event -u '{events}' >/dev/null && "
              "lttng add-context -u -t vpid -t ip >/dev/null")
-    theirs = trace_with_lttng(tmp_path, "", ["env", f"LD_PRELOAD={their_preload}",
-                                            lttng_build("dlopener"), module], setup=setup)
+    dlopener = lttng_build("tests/interop/dlopener-lttng")
+    theirs = trace_with_lttng(tmp_path, "", ["env", f"LD_PRELOAD={their_preload}", dlopener,
+                                             module], setup=setup)
     ours = tmp_path / "ours"
     rt.run("create", "s1", f"--output={ours}")
     rt.run("enable-event", "-u", events)

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from conftest import BUILD, read_events
-from lttng_run import lttng_available, run_in_lttng_namespace
+from lttng_run import lttng_available, lttng_build, run_in_lttng_namespace
 
 pytestmark = pytest.mark.skipif(lttng_available() is not None or (os.cpu_count() or 1) < 2,
                                 reason=lttng_available() or "needs two CPUs")
@@ -33,9 +33,7 @@ def names(trace):
 
 
 def test_same_file_names_as_lttng(rt, tmp_path):
-    bench = BUILD / "bench" / "bench-tracepoint-lttng"
-    if not bench.exists():
-        pytest.skip("bench-tracepoint-lttng not built (liblttng-ust-dev missing)")
+    bench = lttng_build("bench/bench-tracepoint-lttng")
     r = run_in_lttng_namespace(tmp_path / "lttng", LTTNG, env=dict(
         BENCH=bench, CHANNEL=" ".join(CHANNEL), LOAD=" ".join(LOAD)))
     assert r.returncode == 0, r.stdout + r.stderr

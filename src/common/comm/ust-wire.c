@@ -25,15 +25,24 @@ static int wire_copy_name(char dst[RINGTRACE_SYM_NAME_LEN], const char *src)
 	return 0;
 }
 
+/*
+ * An integer type has the same fields in a description and on the wire
+ * (packed there): copied field by field, in either direction.
+ */
+#define INTEGER_TYPE_COPY(dst, src)                                                                \
+	do {                                                                                       \
+		(dst)->size_bits = (src)->size_bits;                                               \
+		(dst)->align_bits = (src)->align_bits;                                             \
+		(dst)->is_signed = (src)->is_signed;                                               \
+		(dst)->base = (src)->base;                                                         \
+		(dst)->reverse_byte_order = (src)->reverse_byte_order;                             \
+		(dst)->encoding = (src)->encoding;                                                 \
+	} while (0)
+
 static void wire_integer_from_desc(struct ust_wire_integer *dst,
                                    const struct ringtrace_type_integer *src)
 {
-	dst->size_bits = src->size_bits;
-	dst->align_bits = src->align_bits;
-	dst->is_signed = src->is_signed;
-	dst->base = src->base;
-	dst->reverse_byte_order = src->reverse_byte_order;
-	dst->encoding = src->encoding;
+	INTEGER_TYPE_COPY(dst, src);
 }
 
 int ust_wire_event_name(const struct ringtrace_event_desc *desc,
@@ -424,12 +433,7 @@ static const char *arena_strdup(struct wire_arena *arena, const char *s)
 static void integer_from_wire(struct ringtrace_type_integer *dst,
                               const struct ust_wire_integer *src)
 {
-	dst->size_bits = src->size_bits;
-	dst->align_bits = src->align_bits;
-	dst->is_signed = src->is_signed;
-	dst->base = src->base;
-	dst->reverse_byte_order = src->reverse_byte_order;
-	dst->encoding = src->encoding;
+	INTEGER_TYPE_COPY(dst, src);
 }
 
 static size_t wire_strings_size(const struct ust_notify_event *hdr,

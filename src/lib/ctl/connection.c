@@ -50,6 +50,13 @@ int ctl_msg_init(struct client_msg *msg, const char *session_name,
 	return ctl_copy_name(msg->session_name, sizeof(msg->session_name), session_name);
 }
 
+int ctl_session_msg_init(struct client_msg *msg, const char *session_name)
+{
+	if (!session_name || !*session_name)
+		return -RINGTRACE_ERR_INVALID;
+	return ctl_msg_init(msg, session_name, NULL);
+}
+
 int ctl_handle_msg_init(struct client_msg *msg, const struct ringtrace_handle *handle,
                         bool need_session)
 {

@@ -28,6 +28,9 @@ int ctl_copy_name(char *dst, size_t size, const char *src);
 int ctl_msg_init(struct client_msg *msg, const char *session_name,
                  const struct ringtrace_domain *domain);
 
+/* The same for a command naming session_name: -RINGTRACE_ERR_INVALID without one. */
+int ctl_session_msg_init(struct client_msg *msg, const char *session_name);
+
 /*
  * The same from a handle: its session (required when need_session) and its
  * domain. Returns 0 or -RINGTRACE_ERR_INVALID.
@@ -64,3 +67,10 @@ int ctl_request(enum client_command cmd, const struct client_msg *msg, const voi
  */
 int ctl_request_array(enum client_command cmd, const struct client_msg *msg, size_t elem_size,
                       void **ret_array);
+
+/*
+ * The same for a reply of struct ringtrace_event (events.c), each name
+ * NUL-terminated whatever the daemon sent.
+ */
+int ctl_request_events(enum client_command cmd, const struct client_msg *msg,
+                       struct ringtrace_event **ret_events);

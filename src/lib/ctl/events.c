@@ -126,23 +126,13 @@ int ringtrace_disable_event(const struct ringtrace_handle *handle, const char *n
 	return ctl_request(CLIENT_DISABLE_EVENT, &msg, NULL, 0, NULL, NULL);
 }
 
-int ringtrace_list_events(const struct ringtrace_handle *handle, const char *channel_name,
-                          struct ringtrace_event **ret_events)
+int ctl_request_events(enum client_command cmd, const struct client_msg *msg,
+                       struct ringtrace_event **ret_events)
 {
 	struct ringtrace_event *events = NULL;
-	struct client_msg msg;
-	int r, n;
+	int n;
 
-	if (!ret_events)
-		return -RINGTRACE_ERR_INVALID;
-	r = ctl_handle_msg_init(&msg, handle, true);
-	if (r < 0)
-		return r;
-	r = ctl_copy_name(msg.u.list_events.channel_name, sizeof(msg.u.list_events.channel_name),
-	                  channel_name);
-	if (r < 0)
-		return r;
-	n = ctl_request_array(CLIENT_LIST_EVENTS, &msg, sizeof(*events), (void **)&events);
+	n = ctl_request_array(cmd, msg, sizeof(*events), (void **)&events);
 	if (n < 0)
 		return n;
 	for (int i = 0; i < n; i++)
@@ -151,11 +141,32 @@ int ringtrace_list_events(const struct ringtrace_handle *handle, const char *cha
 	return n;
 }
 
-/*
- * Checks the extended LIST_EVENTS reply (client-msg.h) and sets the event
- * count, the events and the exclusion counts within it, and the total
- * number of names.
- */
+/* A LIST_EVENTS request of the handle's session, for one channel. */
+static int list_events_msg_init(struct client_msg *msg, const struct ringtrace_handle *handle,
+                                const char *channel_name)
+{
+	int r = ctl_handle_msg_init(msg, handle, true);
+
+	if (r < 0)
+		return r;
+	return ctl_copy_name(msg->u.list_events.channel_name,
+	                     sizeof(msg->u.list_events.channel_name), channel_name);
+}
+
+int ringtrace_list_events(const struct ringtrace_handle *handle, const char *channel_name,
+                          struct ringtrace_event **ret_events)
+{
+	struct client_msg msg;
+	int r;
+
+	if (!ret_events)
+		return -RINGTRACE_ERR_INVALID;
+	r = list_events_msg_init(&msg, handle, channel_name);
+	if (r < 0)
+		return r;
+	return ctl_request_events(CLIENT_LIST_EVENTS, &msg, ret_events);
+}
+
 /* Sizes of the parts of an extended LIST_EVENTS reply 2 (client-msg.h), checked. */
 struct extended_reply {
 	uint32_t n;
@@ -219,11 +230,7 @@ int ringtrace_list_events_with_exclusions(const struct ringtrace_handle *handle,
 
 	if (!ret_events || !ret_exclusions)
 		return -RINGTRACE_ERR_INVALID;
-	r = ctl_handle_msg_init(&msg, handle, true);
-	if (r < 0)
-		return r;
-	r = ctl_copy_name(msg.u.list_events.channel_name, sizeof(msg.u.list_events.channel_name),
-	                  channel_name);
+	r = list_events_msg_init(&msg, handle, channel_name);
 	if (r < 0)
 		return r;
 	msg.u.list_events.with_exclusions = 2;

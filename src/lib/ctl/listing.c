@@ -20,22 +20,15 @@ static int tracepoints_msg_init(struct client_msg *msg, const struct ringtrace_h
 int ringtrace_list_tracepoints(const struct ringtrace_handle *handle,
                                struct ringtrace_event **ret_events)
 {
-	struct ringtrace_event *events = NULL;
 	struct client_msg msg;
-	int r, n;
+	int r;
 
 	if (!ret_events)
 		return -RINGTRACE_ERR_INVALID;
 	r = tracepoints_msg_init(&msg, handle);
 	if (r < 0)
 		return r;
-	n = ctl_request_array(CLIENT_LIST_TRACEPOINTS, &msg, sizeof(*events), (void **)&events);
-	if (n < 0)
-		return n;
-	for (int i = 0; i < n; i++)
-		events[i].name[sizeof(events[i].name) - 1] = '\0';
-	*ret_events = events;
-	return n;
+	return ctl_request_events(CLIENT_LIST_TRACEPOINTS, &msg, ret_events);
 }
 
 int ringtrace_list_tracepoint_fields(const struct ringtrace_handle *handle,

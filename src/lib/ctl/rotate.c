@@ -9,14 +9,6 @@
 
 #include "ctl-internal.h"
 
-/* msg for a command naming session_name: -RINGTRACE_ERR_INVALID without one. */
-static int session_msg_init(struct client_msg *msg, const char *session_name)
-{
-	if (!session_name || !*session_name)
-		return -RINGTRACE_ERR_INVALID;
-	return ctl_msg_init(msg, session_name, NULL);
-}
-
 /* Sends cmd; its reply must be exactly len bytes, copied to ret. */
 static int request_fixed_reply(enum client_command cmd, const struct client_msg *msg, void *ret,
                                size_t len)
@@ -40,7 +32,7 @@ int ringtrace_rotate_session(const char *session_name, char ret_archive[RINGTRAC
 {
 	char archive[RINGTRACE_PATH_MAX];
 	struct client_msg msg;
-	int r = session_msg_init(&msg, session_name);
+	int r = ctl_session_msg_init(&msg, session_name);
 
 	if (r == 0 && !ret_archive)
 		r = -RINGTRACE_ERR_INVALID;
@@ -57,7 +49,7 @@ int ringtrace_rotate_session(const char *session_name, char ret_archive[RINGTRAC
 int ringtrace_clear_session(const char *session_name)
 {
 	struct client_msg msg;
-	int r = session_msg_init(&msg, session_name);
+	int r = ctl_session_msg_init(&msg, session_name);
 
 	return r < 0 ? r : ctl_request(CLIENT_CLEAR_SESSION, &msg, NULL, 0, NULL, NULL);
 }
@@ -67,7 +59,7 @@ int ringtrace_rotation_get_info(const char *session_name, uint64_t rotation_id, 
 {
 	struct client_rotation_info info;
 	struct client_msg msg;
-	int r = session_msg_init(&msg, session_name);
+	int r = ctl_session_msg_init(&msg, session_name);
 
 	if (r == 0 && (!ret_state || !ret_archive))
 		r = -RINGTRACE_ERR_INVALID;
@@ -88,7 +80,7 @@ int ringtrace_rotation_set_schedule(const char *session_name, int activate,
                                     enum ringtrace_rotation_schedule_type type, uint64_t value)
 {
 	struct client_msg msg;
-	int r = session_msg_init(&msg, session_name);
+	int r = ctl_session_msg_init(&msg, session_name);
 
 	if (r < 0)
 		return r;
@@ -102,7 +94,7 @@ int ringtrace_list_rotation_schedules(const char *session_name,
                                       struct ringtrace_rotation_schedules *ret_schedules)
 {
 	struct client_msg msg;
-	int r = session_msg_init(&msg, session_name);
+	int r = ctl_session_msg_init(&msg, session_name);
 
 	if (r == 0 && !ret_schedules)
 		r = -RINGTRACE_ERR_INVALID;

@@ -205,9 +205,7 @@ static int session_command(enum client_command cmd, const char *session_name)
 	struct client_msg msg;
 	int r;
 
-	if (!session_name || !*session_name)
-		return -RINGTRACE_ERR_INVALID;
-	r = ctl_msg_init(&msg, session_name, NULL);
+	r = ctl_session_msg_init(&msg, session_name);
 	if (r < 0)
 		return r;
 	return ctl_request(cmd, &msg, NULL, 0, NULL, NULL);
@@ -302,9 +300,7 @@ int ringtrace_data_pending(const char *session_name)
 	size_t len = 0;
 	int r;
 
-	if (!session_name || !*session_name)
-		return -RINGTRACE_ERR_INVALID;
-	r = ctl_msg_init(&msg, session_name, NULL);
+	r = ctl_session_msg_init(&msg, session_name);
 	if (r < 0)
 		return r;
 	r = ctl_request(CLIENT_DATA_PENDING, &msg, NULL, 0, (void **)&reply, &len);
