@@ -214,6 +214,12 @@ struct clone_child {
 	sigset_t saved;
 };
 
+/*
+ * When fn returns, the C library ends the child with the exit system call,
+ * which ends only the calling thread: the tracer's threads started by
+ * after_fork_child() would keep the child alive. _exit() ends them all,
+ * as the C library's return would have ended the child before.
+ */
 static int clone_child_start(void *arg)
 {
 	struct clone_child *child = arg;
@@ -221,7 +227,7 @@ static int clone_child_start(void *arg)
 	if (find_hooks())
 		hooks[HOOK_AFTER_FORK_CHILD]();
 	restore_signals(&child->saved);
-	return child->fn(child->arg);
+	_exit(child->fn(child->arg));
 }
 
 typedef int (*clone_func)(int (*fn)(void *), void *stack, int flags, void *arg, pid_t *parent_tid,

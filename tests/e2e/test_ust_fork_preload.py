@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: MIT
+"""LD_PRELOAD=libringtrace-ust-fork.so, as lttng-ust 2.13's
+liblttng-ust-fork.so: after unshare(), setns(), setresgid(), setresuid() the
+contexts an app records (and `$ctx.*` filters) read the new namespace ids
+and ids, and a child made by clone() without CLONE_VM registers as a new
+app with its own vpid/vtid. Without the preload the values cached before
+stay (vuid, uts_ns...), and the clone child records with its parent's
+vpid, as with lttng-ust without its preload. In a program without the
+tracer, the preload changes nothing."""
+import os
+import subprocess
+
+from conftest import BUILD, example
+from test_contexts import read_ctx_events
+
+PRELOAD = BUILD / "src/lib/ust-fork/libringtrace-ust-fork.so"
+CONTEXTS = ["vpid", "vtid", "uts_ns", "net_ns", "mnt_ns",
+            "vuid", "veuid", "vsuid", "vgid", "vegid", "vsgid"]
+STEP_FIELDS = ["uts_ns", "net_ns", "mnt_ns", "vuid", "veuid", "vsuid", "vgid", "vegid", "vsgid"]
+
+
+def run_nschange(env, name="nschange", preload=True):
+    """Runs nschange; returns (pid, {step: {context: value}}, clone child pid, stdout lines)."""
+    env = dict(env)
+    if preload:
+        env["LD_PRELOAD"] = str(PRELOAD)
+        # In a sanitized build, the preload comes before the sanitizer's runtime.
+        env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"),
+                                                     "verify_asan_link_order=0"]))
+    app = subprocess.Popen([str(example(name))], env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    out, err = app.communicate(timeout=60)
+    assert app.returncode == 0, err
+    lines = out.splitlines()
+    assert lines[-1] == "done", out
+    steps, child = {}, None
+    for line in lines:
+        w = line.split()
+        if w[0] == "step":
+            steps[int(w[1])] = dict(zip(STEP_FIELDS, map(int, w[2:])))
+        elif w[0] == "clone":
+            child = int(w[1])
+    assert sorted(steps) == [0, 1, 2, 3, 4, 5]
+    return app.pid, steps, child, lines
+
+
+def record(rt, tmp_path, preload):
+    """Session s1 records every tick with CONTEXTS, s2 only those with
+    $ctx.vuid == 65534; returns (pid, steps, child, s1 events, s2 events)."""
+    rt.run("create", "s1", f"--output={tmp_path / 's1'}")
+    rt.run("enable-event", "-u", "rt_test:tick")
+    rt.run("add-context", "-u", *[a for c in CONTEXTS for a in ("-t", c)])
+    rt.run("create", "s2", f"--output={tmp_path / 's2'}")
+    rt.run("enable-event", "-u", "rt_test:tick", "--filter", "$ctx.vuid == 65534")
+    rt.run("start", "s1")
+    rt.run("start", "s2")
+    pid, steps, child, _ = run_nschange(rt.env, preload=preload)
+    rt.run("stop", "s1")
+    rt.run("stop", "s2")
+    s1 = [(f["n"], ctx) for name, ctx, f in read_ctx_events(tmp_path / "s1")]
+    s2 = [f["n"] for name, ctx, f in read_ctx_events(tmp_path / "s2")] \
+        if any((tmp_path / "s2").rglob("metadata")) else []
+    return pid, steps, child, s1, s2
+
+
+def test_contexts_follow_changes_with_preload(rt, tmp_path):
+    pid, steps, child, s1, s2 = record(rt, tmp_path, preload=True)
+    # The namespaces really changed and came back.
+    assert steps[1]["uts_ns"] != steps[0]["uts_ns"] and steps[1]["net_ns"] != steps[0]["net_ns"]
+    assert steps[2] == steps[0]
+    mine = [(n, ctx) for n, ctx in s1 if n < 1000]
+    assert mine == [(n, {"vpid": pid, "vtid": pid, **steps[n]}) for n in range(6)]
+    # The clone child: a new app, its own pid, recording once registered.
+    theirs = [ctx for n, ctx in s1 if n >= 1000]
+    assert child and child != pid and theirs
+    assert all(ctx == {"vpid": child, "vtid": child, **steps[2]} for ctx in theirs)
+    assert s2 == [5]
+
+
+def test_contexts_stay_cached_without_preload(rt, tmp_path):
+    pid, steps, child, s1, s2 = record(rt, tmp_path, preload=False)
+    assert steps[5]["vuid"] == 65534 and steps[1]["uts_ns"] != steps[0]["uts_ns"]
+    mine = [(n, ctx) for n, ctx in s1 if n < 1000]
+    assert mine == [(n, {"vpid": pid, "vtid": pid, **steps[0]}) for n in range(6)]
+    # The clone child runs on its parent's tracer state: the parent's vpid,
+    # and the main thread's vtid.
+    theirs = [ctx for n, ctx in s1 if n >= 1000]
+    assert len(theirs) == 100
+    assert all(ctx == {"vpid": pid, "vtid": pid, **steps[0]} for ctx in theirs)
+    assert s2 == []
+
+
+def test_preload_without_tracer_changes_nothing(rt):
+    """nschange-plain is not linked to libringtrace-ust: the preload does not
+    bring it in, every call returns what it returns without it (errno too),
+    and the clone child runs and exits as before."""
+    runs = [run_nschange(rt.env, "nschange-plain", preload=p) for p in (False, True)]
+
+    def masked(run):
+        _, steps, child, lines = run
+        # New namespaces and the child's pid differ between runs.
+        return [line.replace(str(steps[1]["uts_ns"]), "UTS").replace(
+            str(steps[1]["net_ns"]), "NET").replace(f"clone {child}", "clone PID")
+            for line in lines]
+
+    assert masked(runs[0]) == masked(runs[1])
+    assert runs[1][3][-3:] == ["setns-bad -1 9", "tracer-mapped 0", "done"]
+    assert os.path.exists(PRELOAD)
