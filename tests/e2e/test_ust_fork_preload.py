@@ -19,32 +19,38 @@ CONTEXTS = ["vpid", "vtid", "uts_ns", "net_ns", "mnt_ns",
 STEP_FIELDS = ["uts_ns", "net_ns", "mnt_ns", "vuid", "veuid", "vsuid", "vgid", "vegid", "vsgid"]
 
 
-def run_nschange(env, name="nschange", preload=True):
-    """Runs nschange; returns (pid, {step: {context: value}}, clone child pid, stdout lines)."""
+def parse_output(stdout):
+    """(pid, {step: {context: value}}, clone child pid, lines) from nschange's output."""
+    lines = stdout.splitlines()
+    assert lines[-1] == "done", stdout
+    pid, steps, child = None, {}, None
+    for line in lines:
+        w = line.split()
+        if w[0] == "pid":
+            pid = int(w[1])
+        elif w[0] == "step":
+            steps[int(w[1])] = dict(zip(STEP_FIELDS, map(int, w[2:])))
+        elif w[0] == "clone":
+            child = int(w[1])
+    assert sorted(steps) == [0, 1, 2, 3, 4, 5]
+    return pid, steps, child, lines
+
+
+def run_nschange(env, name="nschange", preload=True, args=()):
+    """Runs nschange; returns parse_output() of what it printed."""
     env = dict(env)
     if preload:
         env["LD_PRELOAD"] = str(PRELOAD)
         # In a sanitized build, the preload comes before the sanitizer's runtime.
         env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"),
                                                      "verify_asan_link_order=0"]))
-    app = subprocess.Popen([str(example(name))], env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True)
-    out, err = app.communicate(timeout=60)
-    assert app.returncode == 0, err
-    lines = out.splitlines()
-    assert lines[-1] == "done", out
-    steps, child = {}, None
-    for line in lines:
-        w = line.split()
-        if w[0] == "step":
-            steps[int(w[1])] = dict(zip(STEP_FIELDS, map(int, w[2:])))
-        elif w[0] == "clone":
-            child = int(w[1])
-    assert sorted(steps) == [0, 1, 2, 3, 4, 5]
-    return app.pid, steps, child, lines
+    r = subprocess.run([str(example(name)), *args], env=env, capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    return parse_output(r.stdout)
 
 
-def record(rt, tmp_path, preload):
+def record(rt, tmp_path, preload, app_args=()):
     """Session s1 records every tick with CONTEXTS, s2 only those with
     $ctx.vuid == 65534; returns (pid, steps, child, s1 events, s2 events)."""
     rt.run("create", "s1", f"--output={tmp_path / 's1'}")
@@ -54,7 +60,7 @@ def record(rt, tmp_path, preload):
     rt.run("enable-event", "-u", "rt_test:tick", "--filter", "$ctx.vuid == 65534")
     rt.run("start", "s1")
     rt.run("start", "s2")
-    pid, steps, child, _ = run_nschange(rt.env, preload=preload)
+    pid, steps, child, _ = run_nschange(rt.env, preload=preload, args=app_args)
     rt.run("stop", "s1")
     rt.run("stop", "s2")
     s1 = [(f["n"], ctx) for name, ctx, f in read_ctx_events(tmp_path / "s1")]
@@ -97,11 +103,11 @@ def test_preload_without_tracer_changes_nothing(rt):
     runs = [run_nschange(rt.env, "nschange-plain", preload=p) for p in (False, True)]
 
     def masked(run):
-        _, steps, child, lines = run
-        # New namespaces and the child's pid differ between runs.
+        pid, steps, child, lines = run
+        # New namespaces and the pids differ between runs.
         return [line.replace(str(steps[1]["uts_ns"]), "UTS").replace(
-            str(steps[1]["net_ns"]), "NET").replace(f"clone {child}", "clone PID")
-            for line in lines]
+            str(steps[1]["net_ns"]), "NET").replace(f"clone {child}", "clone PID").replace(
+            f"pid {pid}", "pid PID") for line in lines]
 
     assert masked(runs[0]) == masked(runs[1])
     assert runs[1][3][-3:] == ["setns-bad -1 9", "tracer-mapped 0", "done"]

@@ -4,12 +4,15 @@
  * rt_test:tick with n = the step after each (for the fork preload tests,
  * tests/e2e/test_ust_fork_preload.py). After each step it prints
  *   step N <uts_ns> <net_ns> <mnt_ns> <uid> <euid> <suid> <gid> <egid> <sgid>
- * as the kernel reports them for the calling thread:
+ * as the kernel reports them for the calling thread (after "pid <pid>"):
  *   0  nothing changed yet
  *   1  unshare(CLONE_NEWUTS | CLONE_NEWNET)
  *   2  setns() back into the first uts and net namespaces
  *   3  clone() without CLONE_VM: the child prints "clone <pid>" and emits
- *      rt_test:tick n = 1000 + k, k < 100, every 5 ms; the parent waits
+ *      rt_test:tick n = 1000 + k, k < 100, every 5 ms, then returns (with
+ *      the argument "exit": calls _exit(0), for lttng-ust's preload, whose
+ *      tracer threads keep a child whose function returns alive); the
+ *      parent waits
  *   4  setresgid(65534, 65534, 65534)
  *   5  setresuid(65534, 65534, 65534)
  * then "setns-bad <ret> <errno>" (setns(-1, 0), which fails),
@@ -76,13 +79,14 @@ static int child_main(void *arg)
 {
 	struct timespec period = {0, 5 * 1000 * 1000};
 
-	(void)arg;
 	printf("clone %d\n", (int)getpid());
 	fflush(stdout);
 	for (int k = 0; k < 100; k++) {
 		TICK(1000 + k);
 		nanosleep(&period, NULL);
 	}
+	if (arg)
+		_exit(0);
 	return 0;
 }
 
@@ -92,7 +96,7 @@ static int fail(const char *what)
 	return 1;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static char child_stack[1024 * 1024] __attribute__((aligned(16)));
 	int uts_fd = open("/proc/thread-self/ns/uts", O_RDONLY | O_CLOEXEC);
@@ -102,6 +106,7 @@ int main(void)
 
 	if (uts_fd < 0 || net_fd < 0)
 		return fail("open ns");
+	printf("pid %d\n", (int)getpid());
 	step(0);
 	if (unshare(CLONE_NEWUTS | CLONE_NEWNET) != 0)
 		return fail("unshare");
@@ -109,7 +114,8 @@ int main(void)
 	if (setns(uts_fd, CLONE_NEWUTS) != 0 || setns(net_fd, CLONE_NEWNET) != 0)
 		return fail("setns");
 	step(2);
-	child = clone(child_main, child_stack + sizeof(child_stack), SIGCHLD, NULL);
+	child = clone(child_main, child_stack + sizeof(child_stack), SIGCHLD,
+	              argc > 1 && strcmp(argv[1], "exit") == 0 ? argv[1] : NULL);
 	if (child < 0)
 		return fail("clone");
 	if (waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
