@@ -30,8 +30,10 @@
  * first (it registers as a new application, as after fork()). Signals
  * must be blocked from before_fork() until the child or the parent has
  * returned from its after_fork_*(). before_fork() takes the library's
- * locks: no other tracer call may come in between. After clone() with
- * CLONE_VM (a thread), nothing is needed.
+ * locks: no other tracer call may come in between. Never around fork()
+ * or daemon(): the library's atfork handlers run there already and would
+ * wait for the locks before_fork() holds. After clone() with CLONE_VM (a
+ * thread), nothing is needed.
  */
 
 void ringtrace_ust_after_setns(void);
