@@ -212,6 +212,7 @@ struct clone_child {
 	int (*fn)(void *);
 	void *arg;
 	sigset_t saved;
+	int traced; /* the parent ran before_fork(): no lookup (dlsym) in the child */
 };
 
 /*
@@ -224,7 +225,7 @@ static int clone_child_start(void *arg)
 {
 	struct clone_child *child = arg;
 
-	if (find_hooks())
+	if (child->traced)
 		hooks[HOOK_AFTER_FORK_CHILD]();
 	restore_signals(&child->saved);
 	_exit(child->fn(child->arg));
@@ -244,7 +245,7 @@ int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 	pid_t *parent_tid, *child_tid;
 	void *tls;
 	va_list ap;
-	int ret, saved_errno, traced;
+	int ret, saved_errno;
 
 	va_start(ap, arg);
 	parent_tid = va_arg(ap, pid_t *);
@@ -256,12 +257,12 @@ int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 	if (flags & CLONE_VM)
 		return real(fn, stack, flags, arg, parent_tid, tls, child_tid);
 	block_signals(&child.saved);
-	traced = find_hooks();
-	if (traced)
+	child.traced = find_hooks();
+	if (child.traced)
 		hooks[HOOK_BEFORE_FORK]();
 	ret = real(clone_child_start, stack, flags, &child, parent_tid, tls, child_tid);
 	saved_errno = errno;
-	if (traced)
+	if (child.traced)
 		hooks[HOOK_AFTER_FORK_PARENT]();
 	restore_signals(&child.saved);
 	errno = saved_errno;

@@ -175,11 +175,11 @@ static inline void process_cache_set_valid(enum rt_ust_context_id id)
 }
 
 /*
- * The value in a tagged word, read anew with read(arg) when the word's tag
- * is not the group's current generation (see top).
+ * The value in a tagged word, read anew with read_value(arg) when the
+ * word's tag is not the group's current generation (see top).
  */
 static inline uint64_t tagged_value(uint64_t *slot, enum reset_group group,
-                                    uint64_t (*read)(const void *arg), const void *arg)
+                                    uint64_t (*read_value)(const void *arg), const void *arg)
 {
 	/* Before the read: a value tagged gen was read after gen was published. */
 	uint32_t gen = __atomic_load_n(&generation[group], __ATOMIC_ACQUIRE);
@@ -188,7 +188,7 @@ static inline uint64_t tagged_value(uint64_t *slot, enum reset_group group,
 
 	if (likely((uint32_t)(word >> 32) == gen))
 		return (uint32_t)word;
-	v = read(arg);
+	v = read_value(arg);
 	if (v <= UINT32_MAX)
 		__atomic_store_n(slot, (uint64_t)gen << 32 | v, __ATOMIC_RELAXED);
 	return v;
