@@ -50,11 +50,17 @@ def run_nschange(env, name="nschange", preload=True, args=()):
     return parse_output(r.stdout)
 
 
+def event_key(name, payload, ctx):
+    """(tick n, or 1000 + seq for the clone child's seq events, contexts)."""
+    return (payload["n"] if name == "rt_test:tick" else 1000 + payload["seq"], ctx)
+
+
 def record(rt, tmp_path, preload, app_args=()):
-    """Session s1 records every tick with CONTEXTS, s2 only those with
-    $ctx.vuid == 65534; returns (pid, steps, child, s1 events, s2 events)."""
+    """Session s1 records the app's ticks and the clone child's seq events
+    with CONTEXTS, s2 only the ticks with $ctx.vuid == 65534; returns (pid,
+    steps, child, s1 [(tick n or 1000 + seq, contexts)], s2 [tick n])."""
     rt.run("create", "s1", f"--output={tmp_path / 's1'}")
-    rt.run("enable-event", "-u", "rt_test:tick")
+    rt.run("enable-event", "-u", "rt_test:tick,rt_test:seq")
     rt.run("add-context", "-u", *[a for c in CONTEXTS for a in ("-t", c)])
     rt.run("create", "s2", f"--output={tmp_path / 's2'}")
     rt.run("enable-event", "-u", "rt_test:tick", "--filter", "$ctx.vuid == 65534")
@@ -63,7 +69,7 @@ def record(rt, tmp_path, preload, app_args=()):
     pid, steps, child, _ = run_nschange(rt.env, preload=preload, args=app_args)
     rt.run("stop", "s1")
     rt.run("stop", "s2")
-    s1 = [(f["n"], ctx) for name, ctx, f in read_ctx_events(tmp_path / "s1")]
+    s1 = [event_key(name, f, ctx) for name, ctx, f in read_ctx_events(tmp_path / "s1")]
     s2 = [f["n"] for name, ctx, f in read_ctx_events(tmp_path / "s2")] \
         if any((tmp_path / "s2").rglob("metadata")) else []
     return pid, steps, child, s1, s2
@@ -76,10 +82,10 @@ def test_contexts_follow_changes_with_preload(rt, tmp_path):
     assert steps[2] == steps[0]
     mine = [(n, ctx) for n, ctx in s1 if n < 1000]
     assert mine == [(n, {"vpid": pid, "vtid": pid, **steps[n]}) for n in range(6)]
-    # The clone child: a new app, its own pid, recording once registered.
-    theirs = [ctx for n, ctx in s1 if n >= 1000]
-    assert child and child != pid and theirs
-    assert all(ctx == {"vpid": child, "vtid": child, **steps[2]} for ctx in theirs)
+    # The clone child: a new app with its own pid, recording once registered.
+    theirs = [(n, ctx) for n, ctx in s1 if n >= 1000]
+    assert child and child != pid
+    assert theirs == [(1000 + k, {"vpid": child, "vtid": child, **steps[2]}) for k in range(10)]
     assert s2 == [5]
 
 
@@ -90,9 +96,8 @@ def test_contexts_stay_cached_without_preload(rt, tmp_path):
     assert mine == [(n, {"vpid": pid, "vtid": pid, **steps[0]}) for n in range(6)]
     # The clone child runs on its parent's tracer state: the parent's vpid,
     # and the main thread's vtid.
-    theirs = [ctx for n, ctx in s1 if n >= 1000]
-    assert len(theirs) == 100
-    assert all(ctx == {"vpid": pid, "vtid": pid, **steps[0]} for ctx in theirs)
+    theirs = [(n, ctx) for n, ctx in s1 if n >= 1000]
+    assert theirs == [(1000 + k, {"vpid": pid, "vtid": pid, **steps[0]}) for k in range(10)]
     assert s2 == []
 
 

@@ -16,7 +16,7 @@ from lttng_run import lttng_available, run_in_lttng_namespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "e2e"))
 from test_contexts import read_ctx_events  # noqa: E402
-from test_ust_fork_preload import CONTEXTS, parse_output, record  # noqa: E402
+from test_ust_fork_preload import CONTEXTS, event_key, parse_output, record  # noqa: E402
 
 LTTNG_FORK = Path("/usr/lib/x86_64-linux-gnu/liblttng-ust-fork.so.1")
 LTTNG_APP = BUILD / "tests/interop/nschange-lttng"
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.skipif(
 
 SCRIPT = r"""
 lttng create s1 --output="$WORK/s1" >/dev/null
-lttng enable-event -u rt_test:tick >/dev/null
+lttng enable-event -u rt_test:tick,rt_test:seq >/dev/null
 lttng add-context -u $CONTEXT_ARGS >/dev/null
 lttng create s2 --output="$WORK/s2" >/dev/null
 lttng enable-event -u rt_test:tick --filter '$ctx.vuid == 65534' >/dev/null
@@ -61,7 +61,7 @@ def test_fork_preload_same_as_lttng(rt, tmp_path):
         "CONTEXT_ARGS": " ".join(f"-t {c}" for c in CONTEXTS)})
     assert r.returncode == 0, r.stdout + r.stderr
     pid, steps, child, _ = parse_output(r.stdout)
-    s1 = [(f["n"], ctx) for _, ctx, f in read_ctx_events(work / "s1")]
+    s1 = [event_key(name, f, ctx) for name, ctx, f in read_ctx_events(work / "s1")]
     s2 = [f["n"] for _, ctx, f in read_ctx_events(work / "s2")]
     theirs = by_role(pid, steps, child, s1, s2)
     assert theirs == ours

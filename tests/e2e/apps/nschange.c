@@ -8,8 +8,10 @@
  *   0  nothing changed yet
  *   1  unshare(CLONE_NEWUTS | CLONE_NEWNET)
  *   2  setns() back into the first uts and net namespaces
- *   3  clone() without CLONE_VM: the child prints "clone <pid>" and emits
- *      rt_test:tick n = 1000 + k, k < 100, every 5 ms, then returns (with
+ *   3  clone() without CLONE_VM: the child prints "clone <pid>", waits
+ *      (at most 20 s) until rt_test:seq is enabled in it (registered with
+ *      the session daemon, as a new app does after fork), emits rt_test:seq
+ *      thread = 1, seq = k for k < 10, then returns (with
  *      the argument "exit": calls _exit(0), for lttng-ust's preload, whose
  *      tracer threads keep a child whose function returns alive); the
  *      parent waits
@@ -35,10 +37,14 @@
 #include <unistd.h>
 
 #ifdef NSCHANGE_PLAIN
-#define TICK(n) ((void)(n))
+#define TICK(n)       ((void)(n))
+#define SEQ(k)        ((void)(k))
+#define SEQ_ENABLED() 1
 #else
 #include "rt_test_tp.h"
-#define TICK(n) lttng_ust_tracepoint(rt_test, tick, (n))
+#define TICK(n)       lttng_ust_tracepoint(rt_test, tick, (n))
+#define SEQ(k)        lttng_ust_tracepoint(rt_test, seq, 1, (k))
+#define SEQ_ENABLED() lttng_ust_tracepoint_enabled(rt_test, seq)
 #endif
 
 static unsigned long ino_of(const char *path)
@@ -81,10 +87,10 @@ static int child_main(void *arg)
 
 	printf("clone %d\n", (int)getpid());
 	fflush(stdout);
-	for (int k = 0; k < 100; k++) {
-		TICK(1000 + k);
+	for (int waited = 0; !SEQ_ENABLED() && waited < 4000; waited++)
 		nanosleep(&period, NULL);
-	}
+	for (int k = 0; k < 10; k++)
+		SEQ(k);
 	if (arg)
 		_exit(0);
 	return 0;
