@@ -219,16 +219,21 @@ struct clone_child {
  * When fn returns, the C library ends the child with the exit system call,
  * which ends only the calling thread: the tracer's threads started by
  * after_fork_child() would keep the child alive. _exit() ends them all,
- * as the C library's return would have ended the child before.
+ * as the C library's return would have ended the child without them.
+ * Untraced, the child returns as it would have.
  */
 static int clone_child_start(void *arg)
 {
 	struct clone_child *child = arg;
+	int status;
 
 	if (child->traced)
 		hooks[HOOK_AFTER_FORK_CHILD]();
 	restore_signals(&child->saved);
-	_exit(child->fn(child->arg));
+	status = child->fn(child->arg);
+	if (child->traced)
+		_exit(status);
+	return status;
 }
 
 typedef int (*clone_func)(int (*fn)(void *), void *stack, int flags, void *arg, pid_t *parent_tid,
