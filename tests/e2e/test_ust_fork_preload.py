@@ -5,8 +5,9 @@ contexts an app records (and `$ctx.*` filters) read the new namespace ids
 and ids, and a child made by clone() without CLONE_VM registers as a new
 app with its own vpid/vtid. Without the preload the values cached before
 stay (vuid, uts_ns...), and the clone child records with its parent's
-vpid, as with lttng-ust without its preload. In a program without the
-tracer, the preload changes nothing."""
+vpid, as with lttng-ust without its preload. fork() through the preload
+is handled once, as without it. In a program without the tracer, the
+preload changes nothing."""
 import os
 import subprocess
 
@@ -117,3 +118,29 @@ def test_preload_without_tracer_changes_nothing(rt):
     assert masked(runs[0]) == masked(runs[1])
     assert runs[1][3][-3:] == ["setns-bad -1 9", "tracer-mapped 0", "done"]
     assert os.path.exists(PRELOAD)
+
+
+def test_fork_with_preload_as_without(rt, tmp_path):
+    """fork() through the preload is the library's own fork handling, once:
+    the parent goes on recording, the child registers and records with its
+    own ids (per-PID buffers: one directory each)."""
+    rt.run("create", "s1", f"--output={tmp_path / 't'}")
+    rt.run("enable-channel", "-u", "--buffers-pid", "chan")
+    rt.run("enable-event", "-u", "rt_test:tick", "-c", "chan")
+    rt.run("add-context", "-u", "-c", "chan", "-t", "vpid", "-t", "vtid")
+    rt.run("start")
+    env = dict(rt.env, LD_PRELOAD=str(PRELOAD))
+    env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"),
+                                                 "verify_asan_link_order=0"]))
+    app = subprocess.Popen([str(example("forker")), "30", "20"], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = app.communicate(timeout=60)
+    assert app.returncode == 0 and out == "ready\n", err
+    rt.run("stop")
+    by_pid = {}
+    for d in (tmp_path / "t" / "ust" / "pid").iterdir():
+        for _, ctx, f in read_ctx_events(d):
+            by_pid.setdefault(ctx["vpid"], []).append((ctx["vtid"], f["n"]))
+    assert by_pid.pop(app.pid) == [(app.pid, n) for n in range(30)]
+    (child_pid, child), = by_pid.items()
+    assert child and all(tid == child_pid and n >= 1000000 for tid, n in child)
