@@ -32,8 +32,9 @@
  *   ringtrace_ust_after_setuid()       vuid, veuid, vsuid
  *   ringtrace_ust_after_setgid()       vgid, vegid, vsgid
  * (<ringtrace/ust-fork.h>; called by libringtrace-ust-fork.so after each
- * successful wrapped call, as lttng-ust's liblttng-ust-fork.so does). A
- * reset is one atomic add, lock-free and async-signal-safe, and may run
+ * wrapped call that succeeded: lttng-ust's liblttng-ust-fork.so resets the
+ * same values, after failed calls too). A reset is one atomic add per
+ * group of values, lock-free and async-signal-safe, and may run
  * while other threads record: it holds for every value read after it by
  * the thread that called it, and for every thread's values read after it
  * in happens-before order; a thread recording concurrently with the change
