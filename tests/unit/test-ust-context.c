@@ -2,12 +2,14 @@
 /*
  * The built-in context table of libringtrace-ust: names, recorded layout,
  * values read back against what the kernel reports, per-thread and
- * per-process caching, reset after fork.
+ * per-process caching, reset after fork and after the calls
+ * <ringtrace/ust-fork.h> names.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +23,8 @@
 #include <cmocka.h>
 
 #include "lib/ust/context.h"
+
+#include <ringtrace/ust-fork.h>
 
 static const char *const lttng_names[] = {
     "vpid",   "vtid",   "procname", "pthread_id", "cpu_id",  "ip",      "cgroup_ns",
@@ -278,14 +282,215 @@ static void test_fork_reset(void **state)
 	assert_int_equal(value_s64("vpid"), getpid());
 }
 
+/* Runs body in a child process (it changes namespaces and ids) and checks it exited 0. */
+static void in_child(int (*body)(void))
+{
+	int status;
+	pid_t child = fork();
+
+	assert_true(child >= 0);
+	if (child == 0)
+		_exit(body());
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* Line of the first check that failed, 0 when all held (cmocka asserts do not cross fork). */
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond);                 \
+			return 1;                                                                  \
+		}                                                                                  \
+	} while (0)
+
+static uint64_t ctx_u64(const char *name)
+{
+	struct rt_ctx_value v;
+
+	rt_ust_context_get_value(rt_ust_context_find(name), &v);
+	return v.u.u64;
+}
+
+static uint64_t ino_of(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? st.st_ino : 0;
+}
+
+static void *read_uts_ns(void *arg)
+{
+	*(uint64_t *)arg = ctx_u64("uts_ns");
+	return NULL;
+}
+
+/*
+ * unshare() changes namespaces: cached values stay until
+ * ringtrace_ust_after_unshare(), then read the new ones.
+ */
+static int unshare_body(void)
+{
+	uint64_t uts = ctx_u64("uts_ns"), mnt = ctx_u64("mnt_ns");
+	uint64_t other_uts = 0;
+	pthread_t t;
+
+	CHECK(uts == ino_of("/proc/thread-self/ns/uts") && mnt == ino_of("/proc/self/ns/mnt"));
+	CHECK(unshare(CLONE_NEWUTS | CLONE_NEWNS) == 0);
+	CHECK(ino_of("/proc/thread-self/ns/uts") != uts && ino_of("/proc/self/ns/mnt") != mnt);
+	CHECK(ctx_u64("uts_ns") == uts && ctx_u64("mnt_ns") == mnt); /* not told yet */
+	ringtrace_ust_after_unshare();
+	CHECK(ctx_u64("uts_ns") == ino_of("/proc/thread-self/ns/uts"));
+	CHECK(ctx_u64("mnt_ns") == ino_of("/proc/self/ns/mnt"));
+	pthread_create(&t, NULL, read_uts_ns, &other_uts);
+	pthread_join(t, NULL);
+	CHECK(other_uts == ctx_u64("uts_ns")); /* created after: inherits the new one */
+	return 0;
+}
+
+/*
+ * A new user namespace without an id map shows the overflow ids: the reset
+ * after unshare() picks them up with the new user_ns. Runs in the child of
+ * a clone() (not fork(): no listener thread), as unshare(CLONE_NEWUSER)
+ * wants a single-threaded process; the values cached by the parent are
+ * inherited.
+ */
+static int user_ns_body(void *arg)
+{
+	uint64_t user = ctx_u64("user_ns");
+
+	(void)arg;
+	CHECK(ctx_u64("vuid") == getuid() && ctx_u64("vgid") == getgid());
+	CHECK(unshare(CLONE_NEWUSER) == 0);
+	CHECK(getuid() != 0 && ctx_u64("vuid") == 0 && ctx_u64("user_ns") == user);
+	ringtrace_ust_after_unshare();
+	CHECK(ctx_u64("vuid") == getuid() && ctx_u64("vgid") == getgid());
+	CHECK(ctx_u64("user_ns") == ino_of("/proc/self/ns/user") && ctx_u64("user_ns") != user);
+	return 0;
+}
+
+static void test_reset_after_unshare_user(void **state)
+{
+	static char stack[256 * 1024] __attribute__((aligned(16)));
+	int status;
+	pid_t child;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(ctx_u64("vuid"), 0); /* cached here, inherited by the child */
+	child = clone(user_ns_body, stack + sizeof(stack), SIGCHLD, NULL);
+	assert_true(child > 0);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void test_reset_after_unshare(void **state)
+{
+	(void)state;
+	if (geteuid() != 0)
+		skip(); /* new namespaces need CAP_SYS_ADMIN */
+	in_child(unshare_body);
+}
+
+/*
+ * A thread's namespace is its own: after setns() in one thread, another
+ * thread records its own (unchanged) one, also after the reset.
+ */
+static void *enter_new_uts(void *arg)
+{
+	uint64_t *ret = arg;
+
+	ret[0] = ctx_u64("uts_ns");
+	if (unshare(CLONE_NEWUTS) != 0)
+		return NULL;
+	ringtrace_ust_after_unshare();
+	ret[1] = ctx_u64("uts_ns");
+	ret[2] = ino_of("/proc/thread-self/ns/uts");
+	return NULL;
+}
+
+static int thread_ns_body(void)
+{
+	uint64_t mine = ctx_u64("uts_ns"), theirs[3] = {0, 0, 0};
+	pthread_t t;
+
+	pthread_create(&t, NULL, enter_new_uts, theirs);
+	pthread_join(t, NULL);
+	CHECK(theirs[0] == mine && theirs[1] == theirs[2] && theirs[1] != mine);
+	CHECK(ctx_u64("uts_ns") == mine && ino_of("/proc/thread-self/ns/uts") == mine);
+	return 0;
+}
+
+static void test_thread_namespaces(void **state)
+{
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	in_child(thread_ns_body);
+}
+
+/*
+ * setuid family -> uids only, setgid family -> gids only; values cached by
+ * another thread are reset too (they are process-wide).
+ */
+static void *read_ids(void *arg)
+{
+	uint64_t *ret = arg;
+
+	ret[0] = ctx_u64("vuid");
+	ret[1] = ctx_u64("vsgid");
+	return NULL;
+}
+
+static int setid_body(void)
+{
+	uint64_t seen[2];
+	pthread_t t;
+
+	for (const char *const *id =
+	         (const char *const[]){"vuid", "veuid", "vsuid", "vgid", "vegid", "vsgid", NULL};
+	     *id; id++)
+		CHECK(ctx_u64(*id) == 0);
+	CHECK(setresgid(1, 2, 3) == 0 && setresuid(4, 5, 6) == 0);
+	CHECK(ctx_u64("vgid") == 0 && ctx_u64("vuid") == 0); /* not told yet */
+	ringtrace_ust_after_setgid();
+	CHECK(ctx_u64("vgid") == 1 && ctx_u64("vegid") == 2 && ctx_u64("vsgid") == 3);
+	CHECK(ctx_u64("vuid") == 0 && ctx_u64("veuid") == 0); /* still cached */
+	ringtrace_ust_after_setuid();
+	CHECK(ctx_u64("vuid") == 4 && ctx_u64("veuid") == 5 && ctx_u64("vsuid") == 6);
+	pthread_create(&t, NULL, read_ids, seen);
+	pthread_join(t, NULL);
+	CHECK(seen[0] == 4 && seen[1] == 3);
+	return 0;
+}
+
+static void test_reset_after_setid(void **state)
+{
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	in_child(setid_body);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_names),      cmocka_unit_test(test_layout),
-	    cmocka_unit_test(test_bad_args),   cmocka_unit_test(test_process_values),
-	    cmocka_unit_test(test_cpu_id),     cmocka_unit_test(test_ip),
-	    cmocka_unit_test(test_write),      cmocka_unit_test(test_per_thread),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_layout),
+	    cmocka_unit_test(test_bad_args),
+	    cmocka_unit_test(test_process_values),
+	    cmocka_unit_test(test_cpu_id),
+	    cmocka_unit_test(test_ip),
+	    cmocka_unit_test(test_write),
+	    cmocka_unit_test(test_per_thread),
 	    cmocka_unit_test(test_fork_reset),
+	    cmocka_unit_test(test_reset_after_unshare),
+	    cmocka_unit_test(test_reset_after_unshare_user),
+	    cmocka_unit_test(test_thread_namespaces),
+	    cmocka_unit_test(test_reset_after_setid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,14 +15,25 @@
  *   start fresh listener threads that register this process. A child
  *   that calls exec right away loses them harmlessly: every descriptor is
  *   close-on-exec.
+ *
+ * clone() without CLONE_VM also makes a new process but runs no atfork
+ * handler: libringtrace-ust-fork.so runs the same three through the
+ * exported ringtrace_ust_before_fork() / after_fork_*() (ust-fork.h). They
+ * do nothing before the handlers were installed (the library's constructor
+ * did not get that far): there is nothing to hand over then.
  */
 #include "app-context.h"
 #include "comm-conn.h"
 #include "context.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <unistd.h>
 #include <urcu-bp.h>
+
+#include <ringtrace/ust-fork.h>
+
+static bool handlers_installed;
 
 static void fork_prepare(void)
 {
@@ -66,7 +77,8 @@ static void fork_child(void)
 
 static void fork_register(void)
 {
-	pthread_atfork(fork_prepare, fork_parent, fork_child);
+	if (pthread_atfork(fork_prepare, fork_parent, fork_child) == 0)
+		__atomic_store_n(&handlers_installed, true, __ATOMIC_RELEASE);
 }
 
 void rt_comm_fork_setup(void)
@@ -74,4 +86,22 @@ void rt_comm_fork_setup(void)
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 	pthread_once(&once, fork_register);
+}
+
+void ringtrace_ust_before_fork(void)
+{
+	if (__atomic_load_n(&handlers_installed, __ATOMIC_ACQUIRE))
+		fork_prepare();
+}
+
+void ringtrace_ust_after_fork_parent(void)
+{
+	if (__atomic_load_n(&handlers_installed, __ATOMIC_ACQUIRE))
+		fork_parent();
+}
+
+void ringtrace_ust_after_fork_child(void)
+{
+	if (__atomic_load_n(&handlers_installed, __ATOMIC_ACQUIRE))
+		fork_child();
 }

@@ -21,10 +21,26 @@
  *   vgid vegid vsgid            uint32                         process
  *
  * A namespace id is the inode number of /proc/.../ns/NAME, 0 when it cannot
- * be read. Caches are filled on first use and reset in the child after
- * fork() (rt_ust_context_reset_after_fork()). procname is read once per
- * thread: a name set with prctl()/pthread_setname_np() after the thread's
- * first event is not seen, as with lttng-ust.
+ * be read. procname is read once per thread: a name set with
+ * prctl()/pthread_setname_np() after the thread's first event is not seen,
+ * as with lttng-ust.
+ *
+ * Reset contract. Caches are filled on first use and forgotten:
+ *   after fork(), in the child         everything (rt_ust_context_reset_after_fork())
+ *   ringtrace_ust_after_setns(),
+ *   ringtrace_ust_after_unshare()      the 8 namespace ids, vuid..vsgid
+ *   ringtrace_ust_after_setuid()       vuid, veuid, vsuid
+ *   ringtrace_ust_after_setgid()       vgid, vegid, vsgid
+ * (<ringtrace/ust-fork.h>; called by libringtrace-ust-fork.so after each
+ * wrapped call that succeeded: lttng-ust's liblttng-ust-fork.so resets the
+ * same values, after failed calls too). A reset is one atomic add per
+ * group of values, lock-free and async-signal-safe, and may run
+ * while other threads record: it holds for every value read after it by
+ * the thread that called it, and for every thread's values read after it
+ * in happens-before order; a thread recording concurrently with the change
+ * may record the old value once. Without these calls (no preload), values
+ * cached before a setns()/unshare()/setuid()... stay as they were, as with
+ * lttng-ust without its preload library. context.c explains how.
  *
  * Every function below is async-signal-safe once the caches are filled and
  * may run in probes (inside an RCU read-side critical section).
