@@ -40,6 +40,8 @@ class Ours:
 LONG_NAME = "x" * 256
 LONG_NAME_ERROR = (f"rc=97\n--\nError: Event {LONG_NAME}: Name too long (max. 255 characters) "
                    "(channel channel0, session ln)\n")
+KERNEL_ERROR = ("rc=1\n--\nError: Kernel tracer not available: lttng traces user space "
+                "applications only (use -u/--userspace)\n")
 SESSION_HEAD = """rc=0
 Recording session {name}: [inactive]
     Trace output: WORK/{name}
@@ -170,6 +172,9 @@ GROUPS = {
         "enable-event -u rt_test:tick",
         "enable-event -u rt_test:tick -c other",
         "enable-event -u rt_test:tick -c other",
+        "enable-event -u -a -c other --filter 'n == 2'",
+        "enable-event -u -a -c other --loglevel-only=INFO",
+        "enable-event -u 'rt_test:t*' -c other --loglevel=LINE --filter 'n != 1'",
         "enable-event -u rt_test:tick -k",
         "enable-event rt_test:tick",
         "enable-event -u",
@@ -210,6 +215,11 @@ GROUPS = {
         "list d",
         "disable-event -u 'rt_*'",
         "disable-event -u rt_test:tick -c nochan",
+        "disable-event -u -a -c channel0 -s d",
+        Ours("disable-event -u rt_test:tick -s nosuch",
+             "rc=23\n--\nError: rt_test:tick of type any : Session name not found (channel "
+             "channel0, session nosuch)\n",
+             "lttng exits 141 (SIGPIPE) without a word"),
         "disable-event rt_test:tick",
         "disable-event -u",
         "SETUP destroy d",
@@ -237,6 +247,12 @@ GROUPS = {
         "add-context -u -t '$app.:b'",
         "add-context -u -t perf:cpu:cycles",
         "add-context -u -t pid",
+        "add-context -u -t vpid -t nosuch",
+        "add-context -u -t vpid -s nosuch",
+        Ours("add-context -k -t vpid", KERNEL_ERROR,
+             "lttng exits 4 with 'vpid: Kernel tracer not available'; ringtrace refuses the "
+             "kernel domain up front, as in every command"),
+        "add-context -u -j -t vpid",
         "add-context -u",
         "add-context -t vpid",
         "list c",
@@ -270,9 +286,7 @@ GROUPS = {
         "track -u --all --vpid",
         "track -u --all",
         "track -u --vpid",
-        Ours("track -k --vpid 1", "rc=1\n--\nError: Kernel tracer not available: lttng traces "
-             "user space applications only (use -u/--userspace)\n",
-             "lttng says 'Unknown error'"),
+        Ours("track -k --vpid 1", KERNEL_ERROR, "lttng says 'Unknown error'"),
         "track -j --vpid 1",
         "track -l --vpid 1",
         "track -p --vpid 1",
@@ -304,6 +318,12 @@ GROUPS = {
         "enable-channel -u b7 --monitor-timer=abc",
         "enable-channel -u b8 --subbuf-size=abc",
         "enable-channel -u b9 --buffers-pid --buffers-uid",
+        "enable-channel -u b10 --subbuf-size=0",
+        "enable-channel -u b11 --num-subbuf=0",
+        "enable-channel -u b12 --overwrite --blocking-timeout=10",
+        "enable-channel -u b13 --blocking-timeout=4294967296",
+        "enable-channel -u b14 --monitor-timer=0 --switch-timer=0",
+        "enable-channel -u b15 --buffers-global",
         "enable-channel -u big",
         "list ch",
         "SETUP destroy ch",
