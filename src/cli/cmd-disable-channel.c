@@ -9,7 +9,6 @@
 #include "args.h"
 #include "cli.h"
 #include "common/macros.h"
-#include "current-session.h"
 #include "domain.h"
 #include "output.h"
 
@@ -61,11 +60,7 @@ int cmd_disable_channel(int argc, char **argv)
 		cli_err("Missing channel name(s).");
 		return CMD_ERROR;
 	}
-	r = cli_args_no_leftover(argc, argv);
-	if (r == CMD_SUCCESS)
-		r = current_session_resolve(session_opt, handle.session_name);
-	if (r == CMD_SUCCESS)
-		r = domain_opts_supported(&domains);
+	r = domain_command_target(argc, argv, &domains, session_opt, handle.session_name);
 	if (r != CMD_SUCCESS)
 		return r;
 

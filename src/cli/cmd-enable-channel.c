@@ -10,7 +10,6 @@
 #include "channel-opts.h"
 #include "cli.h"
 #include "common/macros.h"
-#include "current-session.h"
 #include "domain.h"
 #include "output.h"
 
@@ -131,11 +130,7 @@ int cmd_enable_channel(int argc, char **argv)
 		cli_err("Missing channel name.");
 		return CMD_ERROR;
 	}
-	r = cli_args_no_leftover(argc, argv);
-	if (r == CMD_SUCCESS)
-		r = current_session_resolve(session_opt, handle.session_name);
-	if (r == CMD_SUCCESS)
-		r = domain_opts_supported(&domains);
+	r = domain_command_target(argc, argv, &domains, session_opt, handle.session_name);
 	if (r == CMD_SUCCESS)
 		r = channel_opts_to_attr(&chan_opts, &handle.domain, &attr);
 	if (r != CMD_SUCCESS)

@@ -7,6 +7,7 @@
  * that lttng scripts get a clear error instead of an unknown option.
  */
 
+#include <ringtrace/ctl.h>
 #include <stdbool.h>
 
 struct domain_opts {
@@ -31,3 +32,12 @@ int domain_opts_check(const struct domain_opts *d, bool agents_in_message);
  * CMD_SUCCESS for user space.
  */
 int domain_opts_supported(const struct domain_opts *d);
+
+/*
+ * The last checks of a command acting on a session's domain, in lttng's
+ * order, once its options and operands are taken: no operand left, the
+ * session (session_opt, else the current one), a domain ringtrace traces.
+ * Returns CMD_SUCCESS or the command's exit code (message printed).
+ */
+int domain_command_target(int argc, char **argv, const struct domain_opts *d,
+                          const char *session_opt, char ret_session[RINGTRACE_NAME_MAX + 1]);

@@ -12,7 +12,6 @@
 #include "args.h"
 #include "cli.h"
 #include "common/macros.h"
-#include "current-session.h"
 #include "domain.h"
 #include "output.h"
 
@@ -235,11 +234,7 @@ int tracker_cmd_run(int argc, char **argv, bool track, const char *usage)
 		if (trackers[i].given && !trackers[i].values && !all)
 			trackers[i].values = cli_args_pop(argc, argv);
 	}
-	r = cli_args_no_leftover(argc, argv);
-	if (r == CMD_SUCCESS)
-		r = current_session_resolve(session_opt, handle.session_name);
-	if (r == CMD_SUCCESS)
-		r = domain_opts_supported(&domains);
+	r = domain_command_target(argc, argv, &domains, session_opt, handle.session_name);
 	if (r != CMD_SUCCESS)
 		return r;
 	for (unsigned i = 0; i < ARRAY_SIZE(trackers) && r == CMD_SUCCESS; i++) {
