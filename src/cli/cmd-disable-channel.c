@@ -41,15 +41,8 @@ int cmd_disable_channel(int argc, char **argv)
 	int opt, r;
 	struct cli_args args = {.usage = usage, .shortopts = "hs:ku", .longopts = long_options};
 
-	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
-		if (domain_opts_parse(&domains, opt))
-			continue;
-		switch (opt) {
-		case 's':
-			session_opt = optarg;
-			break;
-		}
-	}
+	while ((opt = domain_args_next(&args, argc, argv, &domains, &session_opt)) > 0)
+		continue; /* no option of its own */
 	if (opt == 0)
 		return args.result;
 	r = domain_opts_check(&domains, false);

@@ -99,13 +99,8 @@ int cmd_disable_event(int argc, char **argv)
 	struct cli_args args = {
 	    .usage = usage, .shortopts = "hs:ac:jlpku", .longopts = long_options};
 
-	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
-		if (domain_opts_parse(&domains, opt))
-			continue;
+	while ((opt = domain_args_next(&args, argc, argv, &domains, &session_opt)) > 0) {
 		switch (opt) {
-		case 's':
-			session_opt = optarg;
-			break;
 		case 'a':
 			all = true;
 			break;

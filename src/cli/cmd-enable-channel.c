@@ -102,21 +102,12 @@ int cmd_enable_channel(int argc, char **argv)
 	struct cli_args args = {
 	    .usage = usage, .shortopts = "hs:ku" CHANNEL_SHORT_OPTIONS, .longopts = long_options};
 
-	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
+	while ((opt = domain_args_next(&args, argc, argv, &domains, &session_opt)) > 0) {
 		bool consumed;
 
-		if (domain_opts_parse(&domains, opt))
-			continue;
 		r = channel_opts_parse(&chan_opts, opt, optarg, &consumed);
 		if (r != CMD_SUCCESS)
 			return r;
-		if (consumed)
-			continue;
-		switch (opt) {
-		case 's':
-			session_opt = optarg;
-			break;
-		}
 	}
 	if (opt == 0)
 		return args.result;

@@ -71,3 +71,17 @@ int domain_command_target(int argc, char **argv, const struct domain_opts *d,
 		r = domain_opts_supported(d);
 	return r;
 }
+
+int domain_args_next(struct cli_args *args, int argc, char **argv, struct domain_opts *d,
+                     const char **session_opt)
+{
+	int opt;
+
+	while ((opt = cli_args_next(args, argc, argv)) > 0) {
+		if (opt == 's')
+			*session_opt = optarg;
+		else if (!domain_opts_parse(d, opt))
+			break;
+	}
+	return opt;
+}

@@ -10,6 +10,8 @@
 #include <ringtrace/ctl.h>
 #include <stdbool.h>
 
+#include "args.h"
+
 struct domain_opts {
 	bool userspace; /* -u */
 	bool kernel;    /* -k */
@@ -32,6 +34,14 @@ int domain_opts_check(const struct domain_opts *d, bool agents_in_message);
  * CMD_SUCCESS for user space.
  */
 int domain_opts_supported(const struct domain_opts *d);
+
+/*
+ * cli_args_next() for a command acting on a session's domain: takes the
+ * domain options into *d and -s/--session's value into *session_opt, and
+ * returns the command's other options (or -1, or 0) as cli_args_next().
+ */
+int domain_args_next(struct cli_args *args, int argc, char **argv, struct domain_opts *d,
+                     const char **session_opt);
 
 /*
  * The last checks of a command acting on a session's domain, in lttng's
