@@ -6,8 +6,9 @@ gives the same exit status, standard output and standard error at every
 step, once names, paths and pids are replaced by their roles.
 
 One lttng-sessiond runs the whole script; one ringtrace-sessiond runs it
-again; each compared step is a test of its own, named after its group,
-position and command line.
+again. It is one test, so that pytest-xdist's workers do not each start
+their own pair of daemons; its failure names every step that differs
+(group, position, command line) with the difference.
 
 lttng lists channels, rules and tracker values in the order of its hash
 tables (a random seed per run); ringtrace in creation order. The comparison
@@ -15,6 +16,7 @@ sorts them. Where ringtrace differs on purpose, the row is an Ours() with
 ringtrace's exact output, and says why; where lttng's sessiond crashes
 (listing a channel that holds a rule with exclusions), lttng does not run
 the row at all."""
+import difflib
 import re
 import shlex
 import shutil
@@ -28,10 +30,12 @@ from lttng_run import lttng_available, run_in_lttng_namespace, step_results, ste
 pytestmark = pytest.mark.skipif(lttng_available() is not None,
                                 reason=lttng_available() or "")
 
+
 class Ours:
     """A row where ringtrace's output differs from lttng's on purpose:
-    expected is ringtrace's normalized output; skip_lttng when lttng cannot
-    run it (its sessiond crashes)."""
+    expected is ringtrace's output as normalized (so "ringtrace" reads
+    "lttng" there); skip_lttng when lttng cannot run it (its sessiond
+    crashes)."""
 
     def __init__(self, cmd, expected, why, skip_lttng=False):
         self.cmd, self.expected, self.why, self.skip_lttng = cmd, expected, why, skip_lttng
@@ -392,12 +396,12 @@ def normalized(text, work, home, app_path, app_pid):
     return sorted_listing(text)
 
 
-@pytest.fixture(scope="module")
-def theirs(tmp_path_factory):
+def theirs(tmp_path):
+    """lttng's normalized result of each compared step (None where it does not run)."""
     app = BUILD / "tests/interop/burst-lttng"
     if not app.exists():
         pytest.skip("burst-lttng not built (liblttng-ust-dev missing at configure time)")
-    work = tmp_path_factory.mktemp("lttng")
+    work = tmp_path / "lttng"
     script = APP_SCRIPT + steps_script(LTTNG_STEPS) + END_SCRIPT
     r = run_in_lttng_namespace(work, script, env={"APP": app})
     assert r.returncode == 0, r.stderr
@@ -413,37 +417,45 @@ def theirs(tmp_path_factory):
     return texts
 
 
-@pytest.fixture(scope="module")
 def ours():
+    """ringtrace's normalized result of each compared step."""
     home = short_home()
     rt = Env(home)
-    rt.start_sessiond()
-    app = rt.popen_app("burst", stdin=subprocess.PIPE)
     try:
-        assert app.stdout.readline() == "ready\n"
-        work = home / "w"
-        results = []
-        for _, step in STEPS:
-            cmd = command_line(step)
-            res = rt.run(*shlex.split(cmd.replace("$WORK", str(work))), check=False)
-            if isinstance(step, str) and step.startswith("SETUP"):
-                continue
-            text = f"rc={res.returncode}\n{res.stdout}--\n{res.stderr}"
-            text = text.replace(".ringtracerc", ".lttngrc").replace("ringtrace", "lttng")
-            results.append(normalized(text, work, home, example("burst"), app.pid))
-        return results
+        rt.start_sessiond()
+        app = rt.popen_app("burst", stdin=subprocess.PIPE)
+        try:
+            assert app.stdout.readline() == "ready\n"
+            return run_ours(rt, home / "w", app.pid)
+        finally:
+            app.stdin.close()
+            app.wait(timeout=30)
     finally:
-        app.stdin.close()
-        app.wait(timeout=30)
         rt.stop_daemons()
         shutil.rmtree(home, ignore_errors=True)
 
 
-@pytest.mark.parametrize("index", range(len(COMPARED)),
-                         ids=[f"{g}-{i}-{command_line(s)[:60]}" for g, i, s in COMPARED])
-def test_step_same_as_lttng(index, theirs, ours):
-    step = COMPARED[index][2]
-    if isinstance(step, Ours):
-        assert ours[index] == step.expected
-    else:
-        assert ours[index] == theirs[index]
+def run_ours(rt, work, app_pid):
+    results = []
+    for _, step in STEPS:
+        cmd = command_line(step)
+        res = rt.run(*shlex.split(cmd.replace("$WORK", str(work))), check=False)
+        if isinstance(step, str) and step.startswith("SETUP"):
+            continue
+        text = f"rc={res.returncode}\n{res.stdout}--\n{res.stderr}"
+        text = text.replace(".ringtracerc", ".lttngrc").replace("ringtrace", "lttng")
+        results.append(normalized(text, work, rt.home, example("burst"), app_pid))
+    return results
+
+
+def test_every_step_same_as_lttng(tmp_path):
+    lttng, mine = theirs(tmp_path), ours()
+    differences = []
+    for (group, index, step), their, my in zip(COMPARED, lttng, mine):
+        expected = step.expected if isinstance(step, Ours) else their
+        if my != expected:
+            diff = difflib.unified_diff(expected.splitlines(True), my.splitlines(True),
+                                        "expected" if isinstance(step, Ours) else "lttng",
+                                        "ringtrace", n=1)
+            differences.append(f"[{group} #{index}] {command_line(step)[:80]}\n" + "".join(diff))
+    assert not differences, f"{len(differences)} step(s) differ:\n" + "\n".join(differences)
