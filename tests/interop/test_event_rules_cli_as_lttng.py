@@ -11,8 +11,11 @@ their own pair of daemons; its failure names every step that differs
 (group, position, command line) with the difference.
 
 lttng lists channels, rules and tracker values in the order of its hash
-tables (a random seed per run); ringtrace in creation order. The comparison
-sorts them. Where ringtrace differs on purpose, the row is an Ours() with
+tables (a random seed per run), ringtrace in creation order; lttng-ust lists
+providers in the order of their registration records' addresses (glibc's
+malloc gives registration order, ringtrace's order; a sanitizer's allocator
+another). The comparison sorts them, but keeps the order of each provider's
+events and fields, which is lttng-ust's. Where ringtrace differs on purpose, the row is an Ours() with
 ringtrace's exact output, and says why; where lttng's sessiond crashes
 (listing a channel that holds a rule with exclusions), lttng does not run
 the row at all."""
@@ -362,9 +365,23 @@ def command_line(step):
     return step.cmd if isinstance(step, Ours) else step.removeprefix("SETUP ")
 
 
+def providers_sorted(lines):
+    """An app's `list -u` entries (event lines, each with its field lines)
+    grouped by provider, the providers sorted, each one's events kept in
+    their order."""
+    providers = {}
+    for line in lines:
+        if not line.startswith("        "):
+            entries = providers.setdefault(line.split(":")[0], [])
+            entries.append([])
+        entries[-1].append(line)
+    return [line for p in sorted(providers) for entry in providers[p] for line in entry]
+
+
 def sorted_listing(text):
-    """text with what lttng lists in hash-table order sorted: the channel
-    blocks, each channel's rules, each tracker's values."""
+    """text with what lttng lists in an order of its own sorted: the channel
+    blocks, each channel's rules, each tracker's values (hash-table order),
+    the providers of an app (the order of their addresses in memory)."""
     out = []
     lines = text.split("\n")
     i = 0
@@ -375,11 +392,11 @@ def sorted_listing(text):
             line = m.group(1) + ", ".join(sorted(m.group(2).split(", ")))
         out.append(line)
         i += 1
-        if line == "    Recording event rules:":
+        if line == "    Recording event rules:" or line.startswith("PID: "):
             j = i
             while j < len(lines) and lines[j].startswith("      "):
                 j += 1
-            out += sorted(lines[i:j])
+            out += sorted(lines[i:j]) if line.startswith(" ") else providers_sorted(lines[i:j])
             i = j
     text = "\n".join(out)
     m = re.search(r"Channels:\n-------------\n(.*?)\n+--\n", text, re.S)
