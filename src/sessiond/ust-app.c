@@ -1022,7 +1022,7 @@ static int app_fields(struct ust_app *app, void **items, size_t *count)
 		          sizeof(info->field.name));
 		fields[i].type = info->field.name[0] ? field_list_type(&info->field)
 		                                     : RINGTRACE_EVENT_FIELD_OTHER;
-		fields[i].nowrite = info->field.nowrite;
+		fields[i].nowrite = info->field.name[0] ? info->field.nowrite : 0;
 		listed_event_init(&fields[i].event, info->event_name, sizeof(info->event_name),
 		                  info->loglevel, app->pid);
 	}
