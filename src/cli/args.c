@@ -60,3 +60,23 @@ int cli_args_no_leftover(int argc, char **argv)
 	cli_err("Unknown argument: %s", leftover);
 	return CMD_ERROR;
 }
+
+bool cli_args_common_only(int argc, char **argv, const char *usage, int *ret_result)
+{
+	static const struct option common_options[] = {
+	    CLI_COMMON_LONG_OPTIONS,
+	    {NULL, 0, NULL, 0},
+	};
+	struct cli_args args = {.usage = usage, .shortopts = "h", .longopts = common_options};
+
+	if (cli_args_next(&args, argc, argv) != 0)
+		return true;
+	*ret_result = args.result;
+	return false;
+}
+
+int cli_args_optional_operand(int argc, char **argv, bool none, const char **ret_operand)
+{
+	*ret_operand = none ? NULL : cli_args_pop(argc, argv);
+	return cli_args_no_leftover(argc, argv);
+}

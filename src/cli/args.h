@@ -54,3 +54,17 @@ const char *cli_args_pop(int argc, char **argv);
  * argument: X") and returns CMD_ERROR; CMD_SUCCESS when there is none.
  */
 int cli_args_no_leftover(int argc, char **argv);
+
+/*
+ * The whole option parse of a command taking only the options every command
+ * takes: true when the command goes on to its operands; false when it must
+ * return *ret_result at once (as cli_args_next() giving 0).
+ */
+bool cli_args_common_only(int argc, char **argv, const char *usage, int *ret_result);
+
+/*
+ * Once the options are parsed, for `[OPERAND]` commands: *ret_operand is the
+ * operand (NULL without one, or when none: an option such as --all stands for
+ * it), and any other operand is refused as cli_args_no_leftover().
+ */
+int cli_args_optional_operand(int argc, char **argv, bool none, const char **ret_operand);

@@ -370,15 +370,10 @@ int cmd_add_context(int argc, char **argv)
 	struct cli_args args = {
 	    .usage = usage, .shortopts = "hs:c:kujlt:", .longopts = long_options};
 
-	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
-		if (domain_opts_parse(&domains, opt))
-			continue;
+	while ((opt = domain_args_next(&args, argc, argv, &domains, &session_opt)) > 0) {
 		switch (opt) {
 		case OPT_LIST:
 			return print_types();
-		case 's':
-			session_opt = optarg;
-			break;
 		case 'c':
 			channel = optarg;
 			break;

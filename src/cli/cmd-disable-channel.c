@@ -9,7 +9,6 @@
 #include "args.h"
 #include "cli.h"
 #include "common/macros.h"
-#include "current-session.h"
 #include "domain.h"
 #include "output.h"
 
@@ -42,15 +41,8 @@ int cmd_disable_channel(int argc, char **argv)
 	int opt, r;
 	struct cli_args args = {.usage = usage, .shortopts = "hs:ku", .longopts = long_options};
 
-	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
-		if (domain_opts_parse(&domains, opt))
-			continue;
-		switch (opt) {
-		case 's':
-			session_opt = optarg;
-			break;
-		}
-	}
+	while ((opt = domain_args_next(&args, argc, argv, &domains, &session_opt)) > 0)
+		continue; /* no option of its own */
 	if (opt == 0)
 		return args.result;
 	r = domain_opts_check(&domains, false);
@@ -61,11 +53,7 @@ int cmd_disable_channel(int argc, char **argv)
 		cli_err("Missing channel name(s).");
 		return CMD_ERROR;
 	}
-	r = cli_args_no_leftover(argc, argv);
-	if (r == CMD_SUCCESS)
-		r = current_session_resolve(session_opt, handle.session_name);
-	if (r == CMD_SUCCESS)
-		r = domain_opts_supported(&domains);
+	r = domain_command_target(argc, argv, &domains, session_opt, handle.session_name);
 	if (r != CMD_SUCCESS)
 		return r;
 

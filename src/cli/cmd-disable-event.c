@@ -9,7 +9,6 @@
 #include "args.h"
 #include "cli.h"
 #include "common/macros.h"
-#include "current-session.h"
 #include "domain.h"
 #include "output.h"
 
@@ -100,13 +99,8 @@ int cmd_disable_event(int argc, char **argv)
 	struct cli_args args = {
 	    .usage = usage, .shortopts = "hs:ac:jlpku", .longopts = long_options};
 
-	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
-		if (domain_opts_parse(&domains, opt))
-			continue;
+	while ((opt = domain_args_next(&args, argc, argv, &domains, &session_opt)) > 0) {
 		switch (opt) {
-		case 's':
-			session_opt = optarg;
-			break;
 		case 'a':
 			all = true;
 			break;
@@ -140,11 +134,7 @@ int cmd_disable_event(int argc, char **argv)
 		cli_err("Missing event name(s).\n");
 		return CMD_ERROR;
 	}
-	r = cli_args_no_leftover(argc, argv);
-	if (r == CMD_SUCCESS)
-		r = current_session_resolve(session_opt, handle.session_name);
-	if (r == CMD_SUCCESS)
-		r = domain_opts_supported(&domains);
+	r = domain_command_target(argc, argv, &domains, session_opt, handle.session_name);
 	if (r != CMD_SUCCESS)
 		return r;
 	if (channel && strlen(channel) >= RINGTRACE_SYMBOL_NAME_LEN) {

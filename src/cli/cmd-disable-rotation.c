@@ -11,9 +11,8 @@
 
 #include "args.h"
 #include "cli.h"
-#include "current-session.h"
 #include "output.h"
-#include "rotation-schedule-names.h"
+#include "rotation-schedules.h"
 
 enum { OPT_TIMER = OPT_COMMAND_FIRST, OPT_SIZE };
 
@@ -37,7 +36,9 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int remove_schedule(const char *session, enum ringtrace_rotation_schedule_type type)
+/* value: unused, the schedule of that type is unset whatever its value. */
+static int remove_schedule(const char *session, enum ringtrace_rotation_schedule_type type,
+                           uint64_t value_unused)
 {
 	const char *type_name = rotation_schedule_names[type];
 	struct ringtrace_rotation_schedules set;
@@ -70,10 +71,9 @@ static int remove_schedule(const char *session, enum ringtrace_rotation_schedule
 
 int cmd_disable_rotation(int argc, char **argv)
 {
-	char name[RINGTRACE_NAME_MAX + 1];
 	const char *session = NULL;
 	bool periodic = false, size = false;
-	int opt, r, r_size;
+	int opt;
 
 	struct cli_args args = {.usage = usage, .shortopts = "hs:", .longopts = long_options};
 
@@ -92,17 +92,7 @@ int cmd_disable_rotation(int argc, char **argv)
 	}
 	if (opt == 0)
 		return args.result;
-	r = current_session_resolve(session, name);
-	if (r != CMD_SUCCESS)
-		return r;
-	if (!periodic && !size) {
-		cli_err("No session rotation schedule type provided.");
-		return CMD_ERROR;
-	}
-	r = periodic ? remove_schedule(name, RINGTRACE_ROTATION_SCHEDULE_PERIODIC) : CMD_SUCCESS;
-	if (size) {
-		r_size = remove_schedule(name, RINGTRACE_ROTATION_SCHEDULE_SIZE_THRESHOLD);
-		r = r != CMD_SUCCESS ? r : r_size;
-	}
-	return r;
+	return rotation_schedules_apply(session, periodic, 0, size, 0,
+	                                "No session rotation schedule type provided.",
+	                                remove_schedule);
 }

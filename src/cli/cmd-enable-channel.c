@@ -10,7 +10,6 @@
 #include "channel-opts.h"
 #include "cli.h"
 #include "common/macros.h"
-#include "current-session.h"
 #include "domain.h"
 #include "output.h"
 
@@ -103,21 +102,12 @@ int cmd_enable_channel(int argc, char **argv)
 	struct cli_args args = {
 	    .usage = usage, .shortopts = "hs:ku" CHANNEL_SHORT_OPTIONS, .longopts = long_options};
 
-	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
+	while ((opt = domain_args_next(&args, argc, argv, &domains, &session_opt)) > 0) {
 		bool consumed;
 
-		if (domain_opts_parse(&domains, opt))
-			continue;
 		r = channel_opts_parse(&chan_opts, opt, optarg, &consumed);
 		if (r != CMD_SUCCESS)
 			return r;
-		if (consumed)
-			continue;
-		switch (opt) {
-		case 's':
-			session_opt = optarg;
-			break;
-		}
 	}
 	if (opt == 0)
 		return args.result;
@@ -131,11 +121,7 @@ int cmd_enable_channel(int argc, char **argv)
 		cli_err("Missing channel name.");
 		return CMD_ERROR;
 	}
-	r = cli_args_no_leftover(argc, argv);
-	if (r == CMD_SUCCESS)
-		r = current_session_resolve(session_opt, handle.session_name);
-	if (r == CMD_SUCCESS)
-		r = domain_opts_supported(&domains);
+	r = domain_command_target(argc, argv, &domains, session_opt, handle.session_name);
 	if (r == CMD_SUCCESS)
 		r = channel_opts_to_attr(&chan_opts, &handle.domain, &attr);
 	if (r != CMD_SUCCESS)

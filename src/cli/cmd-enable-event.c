@@ -15,7 +15,6 @@
 #include "args.h"
 #include "cli.h"
 #include "common/macros.h"
-#include "current-session.h"
 #include "domain.h"
 #include "filter/filter-compile.h"
 #include "glob.h"
@@ -441,13 +440,8 @@ int cmd_enable_event(int argc, char **argv)
 	struct cli_args args = {
 	    .usage = usage, .shortopts = "hs:ac:kujlpf:x:", .longopts = long_options};
 
-	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
-		if (domain_opts_parse(&domains, opt))
-			continue;
+	while ((opt = domain_args_next(&args, argc, argv, &domains, &session_opt)) > 0) {
 		switch (opt) {
-		case 's':
-			session_opt = optarg;
-			break;
 		case 'a':
 			o.all = true;
 			break;
@@ -488,11 +482,7 @@ int cmd_enable_event(int argc, char **argv)
 		cli_err("Missing event name(s).");
 		return CMD_ERROR;
 	}
-	r = cli_args_no_leftover(argc, argv);
-	if (r == CMD_SUCCESS)
-		r = current_session_resolve(session_opt, o.handle.session_name);
-	if (r == CMD_SUCCESS)
-		r = domain_opts_supported(&domains);
+	r = domain_command_target(argc, argv, &domains, session_opt, o.handle.session_name);
 	if (r != CMD_SUCCESS)
 		return r;
 	if (o.event_type && o.event_type != OPT_TRACEPOINT) {

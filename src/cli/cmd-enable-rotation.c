@@ -13,9 +13,8 @@
 
 #include "args.h"
 #include "cli.h"
-#include "current-session.h"
 #include "output.h"
-#include "rotation-schedule-names.h"
+#include "rotation-schedules.h"
 #include "units.h"
 
 enum { OPT_TIMER = OPT_COMMAND_FIRST, OPT_SIZE };
@@ -73,11 +72,10 @@ static int add_schedule(const char *session, enum ringtrace_rotation_schedule_ty
 
 int cmd_enable_rotation(int argc, char **argv)
 {
-	char name[RINGTRACE_NAME_MAX + 1];
 	const char *session = NULL;
 	bool periodic = false, size = false;
 	uint64_t timer_us = 0, size_bytes = 0;
-	int opt, r, r_size;
+	int opt;
 
 	struct cli_args args = {.usage = usage, .shortopts = "hs:", .longopts = long_options};
 
@@ -115,18 +113,7 @@ int cmd_enable_rotation(int argc, char **argv)
 	}
 	if (opt == 0)
 		return args.result;
-	r = current_session_resolve(session, name);
-	if (r != CMD_SUCCESS)
-		return r;
-	if (!periodic && !size) {
-		cli_err("No session rotation schedule parameter provided.");
-		return CMD_ERROR;
-	}
-	r = periodic ? add_schedule(name, RINGTRACE_ROTATION_SCHEDULE_PERIODIC, timer_us)
-	             : CMD_SUCCESS;
-	if (size) {
-		r_size = add_schedule(name, RINGTRACE_ROTATION_SCHEDULE_SIZE_THRESHOLD, size_bytes);
-		r = r != CMD_SUCCESS ? r : r_size;
-	}
-	return r;
+	return rotation_schedules_apply(session, periodic, timer_us, size, size_bytes,
+	                                "No session rotation schedule parameter provided.",
+	                                add_schedule);
 }

@@ -23,11 +23,6 @@ static const char usage[] = "Usage: ringtrace [GENERAL OPTIONS] help [COMMAND]\n
                             "Options:\n"
                             "  -h, --help   Show this help\n";
 
-static const struct option long_options[] = {
-    CLI_COMMON_LONG_OPTIONS,
-    {NULL, 0, NULL, 0},
-};
-
 int cmd_help(int argc, char **argv)
 {
 	const struct cli_command *cmd;
@@ -37,12 +32,9 @@ int cmd_help(int argc, char **argv)
 	char *cmd_argv[3] = {cmd_name, help_opt, NULL};
 	int r;
 
-	struct cli_args args = {.usage = usage, .shortopts = "h", .longopts = long_options};
-
-	if (cli_args_next(&args, argc, argv) == 0)
-		return args.result;
-	name = cli_args_pop(argc, argv);
-	r = cli_args_no_leftover(argc, argv);
+	if (!cli_args_common_only(argc, argv, usage, &r))
+		return r;
+	r = cli_args_optional_operand(argc, argv, false, &name);
 	if (r != CMD_SUCCESS)
 		return r;
 	if (!name) {

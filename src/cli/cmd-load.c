@@ -80,9 +80,7 @@ int cmd_load(int argc, char **argv)
 	}
 	if (opt == 0)
 		return args.result;
-	if (!all)
-		attr.session_name = cli_args_pop(argc, argv);
-	r = cli_args_no_leftover(argc, argv);
+	r = cli_args_optional_operand(argc, argv, all, &attr.session_name);
 	if (r != CMD_SUCCESS)
 		return r;
 	if (!attr.session_name && attr.override_name) {

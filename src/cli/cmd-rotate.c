@@ -24,30 +24,13 @@ static const char usage[] =
     "  -n, --no-wait   Do not wait for the archive to be complete\n"
     "  -h, --help      Show this help\n";
 
-static const struct option long_options[] = {
-    CLI_COMMON_LONG_OPTIONS,
-    {"no-wait", no_argument, NULL, 'n'},
-    {NULL, 0, NULL, 0},
-};
-
 int cmd_rotate(int argc, char **argv)
 {
 	char name[RINGTRACE_NAME_MAX + 1], archive[RINGTRACE_PATH_MAX];
 	bool no_wait = false;
-	int opt, r;
-	struct cli_args args = {.usage = usage, .shortopts = "hn", .longopts = long_options};
+	int r;
 
-	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
-		switch (opt) {
-		case 'n':
-			no_wait = true;
-			break;
-		}
-	}
-	if (opt == 0)
-		return args.result;
-	r = current_session_from_args(argc, argv, name);
-	if (r != CMD_SUCCESS)
+	if (!current_session_parse_no_wait(argc, argv, usage, &no_wait, name, &r))
 		return r;
 
 	r = ringtrace_rotate_session(name, archive);

@@ -56,9 +56,7 @@ int cmd_save(int argc, char **argv)
 	}
 	if (opt == 0)
 		return args.result;
-	if (!all)
-		attr.session_name = cli_args_pop(argc, argv);
-	r = cli_args_no_leftover(argc, argv);
+	r = cli_args_optional_operand(argc, argv, all, &attr.session_name);
 	if (r != CMD_SUCCESS)
 		return r;
 	r = ringtrace_save_session(&attr);

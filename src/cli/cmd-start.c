@@ -16,19 +16,13 @@ static const char usage[] = "Usage: ringtrace [GENERAL OPTIONS] start [SESSION]\
                             "Options:\n"
                             "  -h, --help   Show this help\n";
 
-static const struct option long_options[] = {
-    CLI_COMMON_LONG_OPTIONS,
-    {NULL, 0, NULL, 0},
-};
-
 int cmd_start(int argc, char **argv)
 {
 	char name[RINGTRACE_NAME_MAX + 1];
 	int r;
-	struct cli_args args = {.usage = usage, .shortopts = "h", .longopts = long_options};
 
-	if (cli_args_next(&args, argc, argv) == 0)
-		return args.result;
+	if (!cli_args_common_only(argc, argv, usage, &r))
+		return r;
 	r = current_session_from_args(argc, argv, name);
 	if (r != CMD_SUCCESS)
 		return r;

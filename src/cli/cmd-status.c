@@ -17,21 +17,15 @@ static const char usage[] =
     "Options:\n"
     "  -h, --help   Show this help\n";
 
-static const struct option long_options[] = {
-    CLI_COMMON_LONG_OPTIONS,
-    {NULL, 0, NULL, 0},
-};
-
 int cmd_status(int argc, char **argv)
 {
 	char name[RINGTRACE_NAME_MAX + 1];
 	char list_cmd[] = "list";
 	char *list_argv[] = {list_cmd, name, NULL};
 	int r;
-	struct cli_args args = {.usage = usage, .shortopts = "h", .longopts = long_options};
 
-	if (cli_args_next(&args, argc, argv) == 0)
-		return args.result;
+	if (!cli_args_common_only(argc, argv, usage, &r))
+		return r;
 	if (optind < argc) {
 		/* lttng's message ends with an extra newline. */
 		cli_err("This command does not accept positional arguments.\n");

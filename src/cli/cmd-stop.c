@@ -25,31 +25,14 @@ static const char usage[] =
     "  -n, --no-wait   Do not wait for the data to be written\n"
     "  -h, --help      Show this help\n";
 
-static const struct option long_options[] = {
-    CLI_COMMON_LONG_OPTIONS,
-    {"no-wait", no_argument, NULL, 'n'},
-    {NULL, 0, NULL, 0},
-};
-
 int cmd_stop(int argc, char **argv)
 {
 	char name[RINGTRACE_NAME_MAX + 1];
 	bool no_wait = false;
 	_cleanup_free_ char *stats = NULL;
-	int opt, r;
-	struct cli_args args = {.usage = usage, .shortopts = "hn", .longopts = long_options};
+	int r;
 
-	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
-		switch (opt) {
-		case 'n':
-			no_wait = true;
-			break;
-		}
-	}
-	if (opt == 0)
-		return args.result;
-	r = current_session_from_args(argc, argv, name);
-	if (r != CMD_SUCCESS)
+	if (!current_session_parse_no_wait(argc, argv, usage, &no_wait, name, &r))
 		return r;
 
 	r = ringtrace_stop_tracing_no_wait(name);

@@ -18,6 +18,7 @@ static const char usage[] =
     "  -u, --userspace         User space domain\n"
     "  -s, --session=SESSION   Session instead of the current one\n"
     "  -a, --all               Track every value (policy `include all`)\n"
+    "  -p, --pid[=PID,...]     Same as --vpid (user space has virtual IDs only)\n"
     "      --vpid[=VPID,...]   Virtual process IDs\n"
     "      --vuid[=VUID,...]   Virtual user IDs (or user names)\n"
     "      --vgid[=VGID,...]   Virtual group IDs (or group names)\n"

@@ -17,6 +17,7 @@ static const char usage[] =
     "  -u, --userspace         User space domain\n"
     "  -s, --session=SESSION   Session instead of the current one\n"
     "  -a, --all               Track no value at all (policy `exclude all`)\n"
+    "  -p, --pid[=PID,...]     Same as --vpid (user space has virtual IDs only)\n"
     "      --vpid[=VPID,...]   Virtual process IDs\n"
     "      --vuid[=VUID,...]   Virtual user IDs (or user names)\n"
     "      --vgid[=VGID,...]   Virtual group IDs (or group names)\n"

@@ -14,18 +14,12 @@ static const char usage[] = "Usage: ringtrace [GENERAL OPTIONS] version\n"
                             "Options:\n"
                             "  -h, --help   Show this help\n";
 
-static const struct option long_options[] = {
-    CLI_COMMON_LONG_OPTIONS,
-    {NULL, 0, NULL, 0},
-};
-
 int cmd_version(int argc, char **argv)
 {
+	int r;
 
-	struct cli_args args = {.usage = usage, .shortopts = "h", .longopts = long_options};
-
-	if (cli_args_next(&args, argc, argv) == 0)
-		return args.result;
+	if (!cli_args_common_only(argc, argv, usage, &r))
+		return r;
 	cli_msg("ringtrace version " RINGTRACE_VERSION);
 	cli_msg("\nA userspace tracer for Linux following LTTng 2.13: lttng's commands,\n"
 	        "lttng-ust's instrumentation, CTF 1.8 traces read by babeltrace2.\n");

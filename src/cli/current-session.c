@@ -139,3 +139,28 @@ int current_session_from_args(int argc, char **argv, char ret_name[RINGTRACE_NAM
 		return r;
 	return current_session_resolve(arg, ret_name);
 }
+
+bool current_session_parse_no_wait(int argc, char **argv, const char *usage, bool *ret_no_wait,
+                                   char ret_name[RINGTRACE_NAME_MAX + 1], int *ret_result)
+{
+	static const struct option long_options[] = {
+	    CLI_COMMON_LONG_OPTIONS,
+	    {"no-wait", no_argument, NULL, 'n'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct cli_args args = {.usage = usage, .shortopts = "hn", .longopts = long_options};
+	bool no_wait = false;
+	int opt;
+
+	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
+		if (opt == 'n')
+			no_wait = true;
+	}
+	if (opt == 0) {
+		*ret_result = args.result;
+		return false;
+	}
+	*ret_result = current_session_from_args(argc, argv, ret_name);
+	*ret_no_wait = no_wait;
+	return *ret_result == CMD_SUCCESS;
+}

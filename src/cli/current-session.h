@@ -9,6 +9,7 @@
  */
 
 #include <ringtrace/ctl.h>
+#include <stdbool.h>
 
 #define CURRENT_SESSION_FILE_NAME ".ringtracerc"
 
@@ -42,3 +43,12 @@ int current_session_set(const char *name);
 
 /* Forgets the current session (the file is removed). */
 void current_session_clear(void);
+
+/*
+ * The whole command line of `COMMAND [-n | --no-wait] [SESSION]` (stop,
+ * rotate): *ret_no_wait and the session as current_session_from_args().
+ * True when the command goes on; false when it must return *ret_result at
+ * once (help shown, options listed, bad option or operand, no session).
+ */
+bool current_session_parse_no_wait(int argc, char **argv, const char *usage, bool *ret_no_wait,
+                                   char ret_name[RINGTRACE_NAME_MAX + 1], int *ret_result);

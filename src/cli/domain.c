@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include "domain.h"
 
+#include "args.h"
 #include "cli.h"
+#include "current-session.h"
 #include "output.h"
 
 bool domain_opts_parse(struct domain_opts *d, int opt)
@@ -56,4 +58,30 @@ int domain_opts_supported(const struct domain_opts *d)
 		return CMD_ERROR;
 	}
 	return CMD_SUCCESS;
+}
+
+int domain_command_target(int argc, char **argv, const struct domain_opts *d,
+                          const char *session_opt, char ret_session[RINGTRACE_NAME_MAX + 1])
+{
+	int r = cli_args_no_leftover(argc, argv);
+
+	if (r == CMD_SUCCESS)
+		r = current_session_resolve(session_opt, ret_session);
+	if (r == CMD_SUCCESS)
+		r = domain_opts_supported(d);
+	return r;
+}
+
+int domain_args_next(struct cli_args *args, int argc, char **argv, struct domain_opts *d,
+                     const char **session_opt)
+{
+	int opt;
+
+	while ((opt = cli_args_next(args, argc, argv)) > 0) {
+		if (opt == 's')
+			*session_opt = optarg;
+		else if (!domain_opts_parse(d, opt))
+			break;
+	}
+	return opt;
 }

@@ -7,7 +7,10 @@
  * that lttng scripts get a clear error instead of an unknown option.
  */
 
+#include <ringtrace/ctl.h>
 #include <stdbool.h>
+
+#include "args.h"
 
 struct domain_opts {
 	bool userspace; /* -u */
@@ -31,3 +34,20 @@ int domain_opts_check(const struct domain_opts *d, bool agents_in_message);
  * CMD_SUCCESS for user space.
  */
 int domain_opts_supported(const struct domain_opts *d);
+
+/*
+ * cli_args_next() for a command acting on a session's domain: takes the
+ * domain options into *d and -s/--session's value into *session_opt, and
+ * returns the command's other options (or -1, or 0) as cli_args_next().
+ */
+int domain_args_next(struct cli_args *args, int argc, char **argv, struct domain_opts *d,
+                     const char **session_opt);
+
+/*
+ * The last checks of a command acting on a session's domain, in lttng's
+ * order, once its options and operands are taken: no operand left, the
+ * session (session_opt, else the current one), a domain ringtrace traces.
+ * Returns CMD_SUCCESS or the command's exit code (message printed).
+ */
+int domain_command_target(int argc, char **argv, const struct domain_opts *d,
+                          const char *session_opt, char ret_session[RINGTRACE_NAME_MAX + 1]);

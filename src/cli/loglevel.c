@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "loglevel.h"
 
-#include <ctype.h>
-#include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <strings.h>
 
@@ -18,29 +17,25 @@ static const char *const level_names[LOGLEVEL_MAX + 1] = {
 #define TRACE_PREFIX "TRACE_"
 #define DEBUG_PREFIX "DEBUG_"
 
+/*
+ * lttng's spellings, case-insensitive: TRACE_ERR or ERR; for the debug
+ * levels also their last word alone (LINE for TRACE_DEBUG_LINE), but not
+ * TRACE_LINE. Numbers are not log levels for lttng.
+ */
 int loglevel_parse(const char *str, int *ret_level)
 {
-	const char *name = str;
-	char *end;
+	bool prefixed;
+	const char *name;
 
-	if (!str || !*str)
+	if (!str)
 		return -1;
-	if (isdigit((unsigned char)str[0])) {
-		long v = strtol(str, &end, 10);
-
-		if (*end != '\0' || v < 0 || v > LOGLEVEL_MAX)
-			return -1;
-		*ret_level = (int)v;
-		return 0;
-	}
-	if (strncasecmp(name, TRACE_PREFIX, strlen(TRACE_PREFIX)) == 0)
-		name += strlen(TRACE_PREFIX);
+	prefixed = strncasecmp(str, TRACE_PREFIX, strlen(TRACE_PREFIX)) == 0;
+	name = prefixed ? str + strlen(TRACE_PREFIX) : str;
 	for (int level = 0; level <= LOGLEVEL_MAX; level++) {
 		const char *known = level_names[level] + strlen(TRACE_PREFIX);
 
-		/* DEBUG_LINE is also LINE, and so on for the other debug levels. */
 		if (strcasecmp(name, known) == 0 ||
-		    (strncmp(known, DEBUG_PREFIX, strlen(DEBUG_PREFIX)) == 0 &&
+		    (!prefixed && strncmp(known, DEBUG_PREFIX, strlen(DEBUG_PREFIX)) == 0 &&
 		     strcasecmp(name, known + strlen(DEBUG_PREFIX)) == 0)) {
 			*ret_level = level;
 			return 0;

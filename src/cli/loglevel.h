@@ -6,9 +6,9 @@
  */
 
 /*
- * A level by name, case-insensitive, with or without the TRACE_ prefix, the
- * short debug aliases (SYSTEM, PROGRAM, PROCESS, MODULE, UNIT, FUNCTION,
- * LINE) as lttng, or by number 0-14. Returns 0 or -1.
+ * A level by name as lttng accepts it: case-insensitive, with or without the
+ * TRACE_ prefix, or a debug level's short alias (SYSTEM, PROGRAM, PROCESS,
+ * MODULE, UNIT, FUNCTION, LINE) without it. Returns 0 or -1.
  */
 int loglevel_parse(const char *str, int *ret_level);
 

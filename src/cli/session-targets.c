@@ -29,11 +29,11 @@ int session_targets_run(int argc, char **argv, bool all, session_target_fn fn, v
 {
 	char name[RINGTRACE_NAME_MAX + 1];
 	_cleanup_free_ struct ringtrace_session *sessions = NULL;
-	const char *arg = all ? NULL : cli_args_pop(argc, argv);
+	const char *arg;
 	int n, r;
 
 	/* Unlike lttng, a stray argument is refused before anything is done. */
-	r = cli_args_no_leftover(argc, argv);
+	r = cli_args_optional_operand(argc, argv, all, &arg);
 	if (r != CMD_SUCCESS)
 		return r;
 	n = ringtrace_list_sessions(&sessions);

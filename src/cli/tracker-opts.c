@@ -12,14 +12,22 @@
 #include "args.h"
 #include "cli.h"
 #include "common/macros.h"
-#include "current-session.h"
 #include "domain.h"
 #include "output.h"
 
+/* lttng's process attributes, in the order lttng applies them. */
+enum process_attr {
+	ATTR_PID,
+	ATTR_VPID,
+	ATTR_UID,
+	ATTR_VUID,
+	ATTR_GID,
+	ATTR_VGID,
+	_ATTR_MAX,
+};
+
 enum {
-	OPT_VPID = OPT_COMMAND_FIRST,
-	OPT_VUID,
-	OPT_VGID,
+	OPT_ATTR_FIRST = OPT_COMMAND_FIRST, /* + enum process_attr */
 };
 
 static const struct option long_options[] = {
@@ -28,9 +36,12 @@ static const struct option long_options[] = {
     {"kernel", no_argument, NULL, 'k'},
     {"userspace", no_argument, NULL, 'u'},
     {"all", no_argument, NULL, 'a'},
-    {"vpid", optional_argument, NULL, OPT_VPID},
-    {"vuid", optional_argument, NULL, OPT_VUID},
-    {"vgid", optional_argument, NULL, OPT_VGID},
+    {"pid", optional_argument, NULL, OPT_ATTR_FIRST + ATTR_PID},
+    {"vpid", optional_argument, NULL, OPT_ATTR_FIRST + ATTR_VPID},
+    {"uid", optional_argument, NULL, OPT_ATTR_FIRST + ATTR_UID},
+    {"vuid", optional_argument, NULL, OPT_ATTR_FIRST + ATTR_VUID},
+    {"gid", optional_argument, NULL, OPT_ATTR_FIRST + ATTR_GID},
+    {"vgid", optional_argument, NULL, OPT_ATTR_FIRST + ATTR_VGID},
     {NULL, 0, NULL, 0},
 };
 
@@ -44,6 +55,24 @@ static const char *const tracker_names_cap[_RINGTRACE_TRACKER_MAX] = {
     [RINGTRACE_TRACKER_VPID] = "Virtual process ID",
     [RINGTRACE_TRACKER_VUID] = "Virtual user ID",
     [RINGTRACE_TRACKER_VGID] = "Virtual group ID",
+};
+
+/*
+ * Each attribute's tracker in the user space domain: lttng applies --pid
+ * to the virtual process ID tracker there, and refuses --uid and --gid.
+ */
+static const struct process_attr_desc {
+	const char *name_cap; /* as lttng_process_attr_to_string() */
+	const char *name;
+	bool in_userspace;
+	enum ringtrace_tracker_type tracker;
+} process_attrs[_ATTR_MAX] = {
+    [ATTR_PID] = {"Process ID", "process ID", true, RINGTRACE_TRACKER_VPID},
+    [ATTR_VPID] = {"Virtual process ID", "virtual process ID", true, RINGTRACE_TRACKER_VPID},
+    [ATTR_UID] = {"User ID", "user ID", false, RINGTRACE_TRACKER_VUID},
+    [ATTR_VUID] = {"Virtual user ID", "virtual user ID", true, RINGTRACE_TRACKER_VUID},
+    [ATTR_GID] = {"Group ID", "group ID", false, RINGTRACE_TRACKER_VGID},
+    [ATTR_VGID] = {"Virtual group ID", "virtual group ID", true, RINGTRACE_TRACKER_VGID},
 };
 
 struct tracker_opt {
@@ -99,8 +128,13 @@ static int tracker_apply_value(const struct ringtrace_handle *handle,
 	int r;
 
 	if (parse_value(type, text, &value) < 0) {
-		cli_err("%s is not a valid %s value; expected an integer", text,
-		        tracker_names[type]);
+		if (type == RINGTRACE_TRACKER_VUID)
+			cli_err("User `%s` was not found", text);
+		else if (type == RINGTRACE_TRACKER_VGID)
+			cli_err("Group `%s` was not found", text);
+		else
+			cli_err("%s is not a valid %s value; expected an integer", text,
+			        tracker_names[type]);
 		return CMD_ERROR;
 	}
 	r = track ? ringtrace_track_id(handle, type, value)
@@ -120,13 +154,19 @@ static int tracker_apply_value(const struct ringtrace_handle *handle,
 	return CMD_SUCCESS;
 }
 
-static int tracker_apply(const struct ringtrace_handle *handle, enum ringtrace_tracker_type type,
+static int tracker_apply(const struct ringtrace_handle *handle, enum process_attr attr,
                          const struct tracker_opt *o, bool all, bool track)
 {
+	enum ringtrace_tracker_type type = process_attrs[attr].tracker;
 	_cleanup_free_ char *values = NULL;
 	char *save = NULL;
 	int r = CMD_SUCCESS;
 
+	if (!process_attrs[attr].in_userspace) {
+		cli_err("The %s process attribute cannot be tracked in the user space domain.",
+		        process_attrs[attr].name);
+		return CMD_ERROR;
+	}
 	if (all) {
 		r = ringtrace_set_tracking_policy(handle, type,
 		                                  track ? RINGTRACE_TRACKING_INCLUDE_ALL
@@ -139,7 +179,7 @@ static int tracker_apply(const struct ringtrace_handle *handle, enum ringtrace_t
 	}
 	if (!o->values || !*o->values) {
 		cli_err("No process attribute value specified for %s tracker",
-		        tracker_names_cap[type]);
+		        process_attrs[attr].name_cap);
 		return CMD_ERROR;
 	}
 	values = strdup(o->values);
@@ -154,14 +194,16 @@ static int tracker_apply(const struct ringtrace_handle *handle, enum ringtrace_t
 int tracker_cmd_run(int argc, char **argv, bool track, const char *usage)
 {
 	struct ringtrace_handle handle = {.domain = {.type = RINGTRACE_DOMAIN_UST}};
-	struct tracker_opt trackers[_RINGTRACE_TRACKER_MAX] = {0};
+	struct tracker_opt trackers[_ATTR_MAX] = {0};
 	struct domain_opts domains = {0};
 	const char *session_opt = NULL;
 	bool all = false, any = false;
 	int opt, r;
-	struct cli_args args = {.usage = usage, .shortopts = "hs:kua", .longopts = long_options};
+	struct cli_args args = {.usage = usage, .shortopts = "hs:kuap::", .longopts = long_options};
 
 	while ((opt = cli_args_next(&args, argc, argv)) > 0) {
+		if (opt == 'p') /* --pid here, not --python */
+			opt = OPT_ATTR_FIRST + ATTR_PID;
 		if (domain_opts_parse(&domains, opt))
 			continue;
 		switch (opt) {
@@ -171,11 +213,9 @@ int tracker_cmd_run(int argc, char **argv, bool track, const char *usage)
 		case 'a':
 			all = true;
 			break;
-		case OPT_VPID:
-		case OPT_VUID:
-		case OPT_VGID:
-			trackers[opt - OPT_VPID].given = true;
-			trackers[opt - OPT_VPID].values = optarg;
+		case OPT_ATTR_FIRST + ATTR_PID... OPT_ATTR_FIRST + ATTR_VGID:
+			trackers[opt - OPT_ATTR_FIRST].given = true;
+			trackers[opt - OPT_ATTR_FIRST].values = optarg;
 			any = true;
 			break;
 		}
@@ -194,17 +234,12 @@ int tracker_cmd_run(int argc, char **argv, bool track, const char *usage)
 		if (trackers[i].given && !trackers[i].values && !all)
 			trackers[i].values = cli_args_pop(argc, argv);
 	}
-	r = cli_args_no_leftover(argc, argv);
-	if (r == CMD_SUCCESS)
-		r = current_session_resolve(session_opt, handle.session_name);
-	if (r == CMD_SUCCESS)
-		r = domain_opts_supported(&domains);
+	r = domain_command_target(argc, argv, &domains, session_opt, handle.session_name);
 	if (r != CMD_SUCCESS)
 		return r;
 	for (unsigned i = 0; i < ARRAY_SIZE(trackers) && r == CMD_SUCCESS; i++) {
 		if (trackers[i].given)
-			r = tracker_apply(&handle, (enum ringtrace_tracker_type)i, &trackers[i],
-			                  all, track);
+			r = tracker_apply(&handle, (enum process_attr)i, &trackers[i], all, track);
 	}
 	return r;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 /*
- * What track and untrack share: the options (-u, -s, --all, --vpid, --vuid,
+ * What track and untrack share: the options (-u, -s, --all, --pid, --vpid, --vuid,
  * --vgid) and their application to a session's process attribute trackers.
  */
 #include <stdbool.h>

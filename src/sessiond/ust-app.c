@@ -1015,7 +1015,8 @@ static int app_fields(struct ust_app *app, void **items, size_t *count)
 	if (n <= 0)
 		return 0;
 	for (int i = 0; i < n; i++) {
-		if (ust_wire_check_field(&list[i].field) < 0) {
+		/* An empty field name stands for an event without fields. */
+		if (list[i].field.name[0] && ust_wire_check_field(&list[i].field) < 0) {
 			ust_app_drop(app, "FIELD_LIST reply malformed");
 			return 0;
 		}
@@ -1028,8 +1029,9 @@ static int app_fields(struct ust_app *app, void **items, size_t *count)
 
 		copy_name(fields[i].field_name, sizeof(fields[i].field_name), info->field.name,
 		          sizeof(info->field.name));
-		fields[i].type = field_list_type(&info->field);
-		fields[i].nowrite = info->field.nowrite;
+		fields[i].type = info->field.name[0] ? field_list_type(&info->field)
+		                                     : RINGTRACE_EVENT_FIELD_OTHER;
+		fields[i].nowrite = info->field.name[0] ? info->field.nowrite : 0;
 		listed_event_init(&fields[i].event, info->event_name, sizeof(info->event_name),
 		                  info->loglevel, app->pid);
 	}

@@ -292,6 +292,10 @@ def test_disable_channel_validation(rt):
     (["-u"], ["Error: Missing event name(s)."], 1),
     (["-u", "x", "--loglevel=BOGUS", "-s", "s"], ["Error: Unknown loglevel BOGUS"], 97),
     (["-u", "x", "--loglevel-only=15", "-s", "s"], ["Error: Unknown loglevel 15"], 97),
+    # lttng 2.13 takes names only, and a debug level's short alias without TRACE_.
+    (["-u", "x", "--loglevel=4", "-s", "s"], ["Error: Unknown loglevel 4"], 97),
+    (["-u", "x", "--loglevel-only=0", "-s", "s"], ["Error: Unknown loglevel 0"], 97),
+    (["-u", "x", "--loglevel=TRACE_LINE", "-s", "s"], ["Error: Unknown loglevel TRACE_LINE"], 97),
     (["-u", "g", "-x", "g1,g2", "-s", "s"],
      ["Error: Event g: Exclusions can only be used with a globbing pattern"], 1),
     (["-u", "z*", "-x", "*", "-s", "s"], ["Error: Event z*: * excludes all events from z*"], 1),
@@ -315,7 +319,7 @@ def test_enable_event_exclusion_warning_then_daemon(rt):
     assert r.returncode == 19
 
 
-@pytest.mark.parametrize("level", ["TRACE_WARNING", "warning", "DEBUG_LINE", "line", "4", "0", "14"])
+@pytest.mark.parametrize("level", ["TRACE_WARNING", "warning", "DEBUG_LINE", "line", "trace_debug_unit", "EMERG"])
 def test_enable_event_loglevel_names_accepted(rt, level):
     r = rt.run("enable-event", "-u", "p:*", f"--loglevel={level}", "-s", "s", check=False)
     assert err(r) == ["Error: Event p:*: No session daemon is available (channel channel0, session s)"]

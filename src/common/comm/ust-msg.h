@@ -237,7 +237,10 @@ struct ust_notify_event_reply {
 	uint32_t event_id;
 } __attribute__((packed));
 
-/* Reply payload of UST_CMD_FIELD_LIST: one per field of every event. */
+/*
+ * Reply payload of UST_CMD_FIELD_LIST: one per field of every event; an
+ * event without fields has one entry whose field name is empty.
+ */
 struct ust_field_info {
 	char event_name[RINGTRACE_SYM_NAME_LEN];
 	int32_t loglevel;

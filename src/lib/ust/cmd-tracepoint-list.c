@@ -2,7 +2,7 @@
 /*
  * UST_CMD_TRACEPOINT_LIST: every registered event, "provider:event" and its
  * log level (an event declared without one is listed with
- * RINGTRACE_LOGLEVEL_DEFAULT, as lttng-ust lists it).
+ * RINGTRACE_LOGLEVEL_DEFAULT, as lttng-ust lists it), in lttng-ust's order.
  */
 #include "comm-cmd.h"
 #include "lib/ust/probes.h"
@@ -36,7 +36,7 @@ static int cmd_tracepoint_list(struct rt_comm_cmd *cmd)
 {
 	struct list_ctx ctx = {.cmd = cmd};
 
-	return rt_probes_for_each_event(list_event, &ctx);
+	return rt_probes_for_each_event_newest_first(list_event, &ctx);
 }
 
 const struct rt_comm_cmd_desc rt_cmd_tracepoint_list = {

@@ -82,8 +82,9 @@ static struct registered_probe *probe_find(const char *provider_name)
 {
 	struct registered_probe *p;
 
-	cds_list_for_each_entry(
-	    p, &probes, node) if (strcmp(p->desc->provider_name, provider_name) == 0) return p;
+	cds_list_for_each_entry (p, &probes, node)
+		if (strcmp(p->desc->provider_name, provider_name) == 0)
+			return p;
 	return NULL;
 }
 
@@ -94,10 +95,27 @@ int rt_probes_for_each_event(int (*fn)(const struct ringtrace_event_desc *desc, 
 	int r = 0;
 
 	rt_ust_lock();
-	cds_list_for_each_entry(p, &probes, node)
-	{
+	cds_list_for_each_entry (p, &probes, node) {
 		for (uint32_t i = 0; i < p->desc->nr_events && r == 0; i++)
 			r = fn(p->desc->events[i], arg);
+		if (r)
+			break;
+	}
+	rt_ust_unlock();
+	return r;
+}
+
+int rt_probes_for_each_event_newest_first(int (*fn)(const struct ringtrace_event_desc *desc,
+                                                    void *arg),
+                                          void *arg)
+{
+	struct registered_probe *p;
+	int r = 0;
+
+	rt_ust_lock();
+	cds_list_for_each_entry_reverse (p, &probes, node) {
+		for (uint32_t i = p->desc->nr_events; i > 0 && r == 0; i--)
+			r = fn(p->desc->events[i - 1], arg);
 		if (r)
 			break;
 	}

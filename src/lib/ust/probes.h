@@ -40,6 +40,14 @@ void rt_probes_set_listener(rt_probe_listener_fn on_register, rt_probe_listener_
 int rt_probes_for_each_event(int (*fn)(const struct ringtrace_event_desc *desc, void *arg),
                              void *arg);
 
+/*
+ * The same, newest provider first and each provider's events last to first:
+ * the order in which lttng-ust lists them (it prepends every entry to its list).
+ */
+int rt_probes_for_each_event_newest_first(int (*fn)(const struct ringtrace_event_desc *desc,
+                                                    void *arg),
+                                          void *arg);
+
 /* The registered event "provider:event", or NULL. */
 const struct ringtrace_event_desc *rt_probes_find_event(const char *provider, const char *event);
 
