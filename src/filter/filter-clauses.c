@@ -195,7 +195,7 @@ static bool comparison_parse(struct builder *b, const struct operand *below,
 			return false;
 		cl->test = glob ? FILTER_CLAUSE_TEST_GLOB : FILTER_CLAUSE_TEST_PREFIX;
 		cl->k.str = c->str; /* PREFIX: replaced by its unescaped copy */
-		cl->len = (uint32_t)n;
+		cl->span = (uint64_t)n;
 		cl->star = !glob && star;
 		if (!glob)
 			b->text_bytes += (size_t)n + 1;
@@ -300,6 +300,67 @@ static bool follow(struct builder *b, uint32_t pc, bool holds, int16_t *ret_next
 	}
 }
 
+/*
+ * Once its next[] are known: an integer relation becomes a range, and a
+ * relation that holds outside it (!=, < INT64_MIN...) or a string !=
+ * swaps next[], so that the test itself has no relation left.
+ */
+static void clause_finish(struct filter_clause *cl)
+{
+	uint8_t rel =
+	    cl->rel & (FILTER_OUTCOME_LESS | FILTER_OUTCOME_EQUAL | FILTER_OUTCOME_GREATER);
+	int64_t k = cl->k.s64;
+	bool negate = false;
+
+	switch (cl->test) {
+	case FILTER_CLAUSE_TEST_INT:
+		cl->k.s64 = INT64_MIN;
+		cl->span = UINT64_MAX; /* every value */
+		if (rel == FILTER_OUTCOME_EQUAL ||
+		    rel == (FILTER_OUTCOME_LESS | FILTER_OUTCOME_GREATER)) {
+			cl->k.s64 = k;
+			cl->span = 0;
+			negate = rel != FILTER_OUTCOME_EQUAL;
+		} else if (rel == FILTER_OUTCOME_LESS) {
+			negate = k == INT64_MIN; /* none */
+			if (!negate)
+				cl->span = (uint64_t)k - 1 - (uint64_t)INT64_MIN;
+		} else if (rel == (FILTER_OUTCOME_LESS | FILTER_OUTCOME_EQUAL)) {
+			cl->span = (uint64_t)k - (uint64_t)INT64_MIN;
+		} else if (rel == FILTER_OUTCOME_GREATER) {
+			negate = k == INT64_MAX; /* none */
+			if (!negate) {
+				cl->k.s64 = k + 1;
+				cl->span = (uint64_t)INT64_MAX - (uint64_t)k - 1;
+			}
+		} else {
+			cl->k.s64 = k;
+			cl->span = (uint64_t)INT64_MAX - (uint64_t)k;
+		}
+		cl->kind = cl->load == FILTER_CLAUSE_LOAD_INT ? FILTER_CLAUSE_INT_FIELD
+		                                              : FILTER_CLAUSE_CALL;
+		break;
+	case FILTER_CLAUSE_TEST_DOUBLE:
+		cl->kind = cl->load == FILTER_CLAUSE_LOAD_CONTEXT ? FILTER_CLAUSE_CALL
+		                                                  : FILTER_CLAUSE_DOUBLE_FIELD;
+		break;
+	default:
+		negate = rel != FILTER_OUTCOME_EQUAL;
+		cl->kind = cl->test == FILTER_CLAUSE_TEST_PREFIX &&
+		                   (cl->load == FILTER_CLAUSE_LOAD_STRING ||
+		                    cl->load == FILTER_CLAUSE_LOAD_TEXT)
+		               ? FILTER_CLAUSE_PREFIX_FIELD
+		               : FILTER_CLAUSE_CALL;
+		break;
+	}
+	if (negate) {
+		int16_t t = cl->next[0];
+
+		cl->next[0] = cl->next[1];
+		cl->next[1] = t;
+	}
+}
+
 static int graph_build(struct builder *b)
 {
 	if (b->prog->nr_app != 0 || b->prog->nr_insns == 0)
@@ -312,6 +373,7 @@ static int graph_build(struct builder *b)
 		if (len == 0 || !follow(b, b->pc[i] + len, false, &cl->next[0]) ||
 		    !follow(b, b->pc[i] + len, true, &cl->next[1]))
 			return -ENOTSUP;
+		clause_finish(cl);
 	}
 	return 0;
 }
@@ -335,18 +397,21 @@ int filter_clauses_build(const struct filter_program *program, struct filter_cla
 		return -ENOMEM;
 	clauses->ops = program->ctx;
 	clauses->nr = b.nr;
+	clauses->ints_only = true;
 	memcpy(clauses->clause, b.clause, b.nr * sizeof(b.clause[0]));
 	text = (char *)&clauses->clause[b.nr];
 	for (uint32_t i = 0; i < b.nr; i++) {
 		struct filter_clause *cl = &clauses->clause[i];
 		bool star;
 
+		if (cl->kind != FILTER_CLAUSE_INT_FIELD)
+			clauses->ints_only = false;
 		if (cl->test != FILTER_CLAUSE_TEST_PREFIX)
 			continue;
 		(void)plain_unescape(cl->k.str, text, &star);
-		text[cl->len] = '\0';
+		text[cl->span] = '\0';
 		cl->k.str = text;
-		text += cl->len + 1;
+		text += cl->span + 1;
 	}
 	*ret_clauses = clauses;
 	return 0;
@@ -372,70 +437,28 @@ static const char *load_string(const struct filter_clauses *clauses, const struc
 	}
 }
 
-/* Whether the string s (len bytes at most) is equal to the literal of a PREFIX clause. */
-static bool prefix_equal(const struct filter_clause *c, const char *s, size_t len)
-{
-	for (uint32_t i = 0; i < c->len; i++)
-		if (i >= len || s[i] != c->k.str[i])
-			return false;
-	return c->star || c->len >= len || s[c->len] == '\0';
-}
-
-/* A number as a double, for TEST_DOUBLE; false on an error. */
-static bool load_double(const struct filter_clauses *clauses, const struct filter_clause *c,
-                        const union ringtrace_filter_value *values, double *ret)
-{
-	struct filter_ctx_value v;
-
-	switch (c->load) {
-	case FILTER_CLAUSE_LOAD_INT:
-		*ret = (double)values[c->index].s64;
-		return true;
-	case FILTER_CLAUSE_LOAD_DOUBLE:
-		*ret = values[c->index].d;
-		return true;
-	default:
-		if (clauses->ops->get(c->ctx, &v) != 0 ||
-		    v.kind != (enum filter_ctx_kind)c->ctx_kind)
-			return false;
-		*ret = v.kind == FILTER_CTX_INTEGER ? (double)v.u.s64 : v.u.d;
-		return true;
-	}
-}
-
-int filter_clause_eval_slow(const struct filter_clauses *clauses, const struct filter_clause *c,
+/* Clauses of contexts and globs. */
+int filter_clause_eval_call(const struct filter_clauses *clauses, const struct filter_clause *c,
                             const union ringtrace_filter_value *values)
 {
 	struct filter_ctx_value v;
-	uint32_t outcome;
 	const char *s;
 	size_t len;
-	double d;
 
-	switch (c->test) {
-	case FILTER_CLAUSE_TEST_INT: /* of a context */
-		if (clauses->ops->get(c->ctx, &v) != 0 || v.kind != FILTER_CTX_INTEGER)
+	if (c->test == FILTER_CLAUSE_TEST_INT || c->test == FILTER_CLAUSE_TEST_DOUBLE) {
+		/* A context: the link resolved its kind, which must not have changed. */
+		if (clauses->ops->get(c->ctx, &v) != 0 ||
+		    v.kind != (enum filter_ctx_kind)c->ctx_kind)
 			return -1;
-		outcome = filter_outcome_int(v.u.s64, c->k.s64);
-		break;
-	case FILTER_CLAUSE_TEST_DOUBLE:
-		if (!load_double(clauses, c, values, &d))
-			return -1;
-		outcome = d < c->k.d    ? FILTER_OUTCOME_LESS
-		          : d == c->k.d ? FILTER_OUTCOME_EQUAL
-		          : d > c->k.d  ? FILTER_OUTCOME_GREATER
-		                        : FILTER_OUTCOME_UNORDERED;
-		break;
-	default:
-		s = load_string(clauses, c, values, &len);
-		if (!s)
-			return -1;
-		if (c->test == FILTER_CLAUSE_TEST_PREFIX ? prefix_equal(c, s, len)
-		                                         : filter_glob_match(c->k.str, s, len))
-			outcome = FILTER_OUTCOME_EQUAL;
-		else
-			outcome = FILTER_OUTCOME_LESS;
-		break;
+		if (c->test == FILTER_CLAUSE_TEST_INT)
+			return (uint64_t)v.u.s64 - (uint64_t)c->k.s64 <= c->span;
+		return filter_double_holds(v.kind == FILTER_CTX_INTEGER ? (double)v.u.s64 : v.u.d,
+		                           c->k.d, c->rel);
 	}
-	return (outcome & c->rel) != 0;
+	s = load_string(clauses, c, values, &len);
+	if (!s)
+		return -1;
+	if (c->test == FILTER_CLAUSE_TEST_PREFIX)
+		return filter_clause_prefix_equal(c, s, len);
+	return filter_glob_match(c->k.str, s, len);
 }

@@ -50,12 +50,20 @@ enum filter_clause_load {
 	FILTER_CLAUSE_LOAD_CONTEXT, /* built-in context ctx, of kind ctx_kind */
 };
 
+/* What the clause tests; TEST_INT, PREFIX and GLOB have a relation folded into next[]. */
 enum filter_clause_test {
-	FILTER_CLAUSE_TEST_INT,    /* against k.s64 */
-	FILTER_CLAUSE_TEST_DOUBLE, /* as a double, against k.d */
-	FILTER_CLAUSE_TEST_PREFIX, /* equal: the string is k.str[0, len), then its end unless star
-	                            */
-	FILTER_CLAUSE_TEST_GLOB,   /* equal: the string matches the glob pattern k.str */
+	FILTER_CLAUSE_TEST_INT,    /* the value is in [k.s64, k.s64 + span] (unsigned distance) */
+	FILTER_CLAUSE_TEST_DOUBLE, /* as a double against k.d: the outcome is in rel */
+	FILTER_CLAUSE_TEST_PREFIX, /* the string is k.str[0, len), then its end unless star */
+	FILTER_CLAUSE_TEST_GLOB,   /* the string matches the glob pattern k.str */
+};
+
+/* How the clause is evaluated: the first three with no call. */
+enum filter_clause_kind {
+	FILTER_CLAUSE_INT_FIELD,    /* LOAD_INT, TEST_INT */
+	FILTER_CLAUSE_DOUBLE_FIELD, /* LOAD_INT or LOAD_DOUBLE, TEST_DOUBLE */
+	FILTER_CLAUSE_PREFIX_FIELD, /* LOAD_STRING or LOAD_TEXT, TEST_PREFIX */
+	FILTER_CLAUSE_CALL,         /* any other: filter_clause_eval_call() */
 };
 
 /* next[] values that end the evaluation. */
@@ -65,25 +73,27 @@ enum filter_clause_test {
 #define FILTER_CLAUSES_MAX 64
 
 struct filter_clause {
-	uint8_t load;      /* enum filter_clause_load */
-	uint8_t test;      /* enum filter_clause_test */
-	uint8_t rel;       /* outcomes that satisfy the clause */
-	uint8_t star;      /* PREFIX: any rest matches */
-	int16_t next[2];   /* by whether it holds: a clause index, or REJECT / ACCEPT */
-	uint32_t index;    /* LOAD_INT .. LOAD_TEXT: the value */
-	uint32_t len;      /* PREFIX: bytes of k.str */
-	uint32_t ctx_kind; /* LOAD_CONTEXT: enum filter_ctx_kind */
+	uint8_t kind;    /* enum filter_clause_kind */
+	uint8_t load;    /* enum filter_clause_load */
+	uint8_t test;    /* enum filter_clause_test */
+	uint8_t rel;     /* TEST_DOUBLE: outcomes that satisfy it */
+	int16_t next[2]; /* by whether the test holds: a clause index, or REJECT / ACCEPT */
+	uint8_t star;    /* PREFIX: any rest matches */
+	uint32_t index;  /* LOAD_INT .. LOAD_TEXT: the value */
 	union {
 		int64_t s64;
 		double d;
 		const char *str;
 	} k;
-	const void *ctx; /* LOAD_CONTEXT */
+	uint64_t span;     /* TEST_INT: width of the range; PREFIX: bytes of k.str */
+	const void *ctx;   /* LOAD_CONTEXT */
+	uint32_t ctx_kind; /* LOAD_CONTEXT: enum filter_ctx_kind */
 };
 
 struct filter_clauses {
 	const struct filter_ctx_ops *ops; /* the program's, for contexts */
 	uint32_t nr;
+	bool ints_only;                /* every clause is a FILTER_CLAUSE_INT_FIELD */
 	struct filter_clause clause[]; /* clause[0] first; then the unescaped literals */
 };
 
@@ -93,14 +103,77 @@ struct filter_clauses {
  */
 int filter_clauses_build(const struct filter_program *program, struct filter_clauses **ret_clauses);
 
-/* The outcome of any clause but an integer field's: 1 holds, 0 not, -1 an error. */
-int filter_clause_eval_slow(const struct filter_clauses *clauses, const struct filter_clause *c,
+/* Whether a FILTER_CLAUSE_CALL clause holds: 1, 0, or -1 on an error. */
+int filter_clause_eval_call(const struct filter_clauses *clauses, const struct filter_clause *c,
                             const union ringtrace_filter_value *values);
 
-static inline uint32_t filter_outcome_int(int64_t v, int64_t k)
+/*
+ * Whether the string s (len bytes at most, or up to its NUL) is a PREFIX
+ * clause's literal. The literal has no NUL: the string's NUL is a
+ * mismatch, never read past.
+ */
+static inline bool filter_clause_prefix_equal(const struct filter_clause *c, const char *s,
+                                              size_t len)
 {
-	return (uint32_t)(v < k) * FILTER_OUTCOME_LESS | (uint32_t)(v == k) * FILTER_OUTCOME_EQUAL |
-	       (uint32_t)(v > k) * FILTER_OUTCOME_GREATER;
+	size_t n = c->span;
+
+	if (len < n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != c->k.str[i])
+			return false;
+	return c->star || n == len || s[n] == '\0';
+}
+
+/* Whether d against k is one of the outcomes of rel (enum filter_outcome). */
+static inline bool filter_double_holds(double d, double k, uint32_t rel)
+{
+	uint32_t outcome = d < k    ? FILTER_OUTCOME_LESS
+	                   : d == k ? FILTER_OUTCOME_EQUAL
+	                   : d > k  ? FILTER_OUTCOME_GREATER
+	                            : FILTER_OUTCOME_UNORDERED;
+
+	return (outcome & rel) != 0;
+}
+
+/*
+ * Whether a clause of the kinds evaluated with no call holds: 1, 0, or -1
+ * on an error (a NULL string).
+ */
+static inline int filter_clause_field_holds(const struct filter_clause *c,
+                                            const union ringtrace_filter_value *values)
+{
+	const union ringtrace_filter_value *v = &values[c->index];
+
+	switch (c->kind) {
+	case FILTER_CLAUSE_INT_FIELD:
+		return (uint64_t)v->s64 - (uint64_t)c->k.s64 <= c->span;
+	case FILTER_CLAUSE_DOUBLE_FIELD:
+		return filter_double_holds(
+		    c->load == FILTER_CLAUSE_LOAD_INT ? (double)v->s64 : v->d, c->k.d, c->rel);
+	default:
+		if (c->load == FILTER_CLAUSE_LOAD_STRING)
+			return v->str ? filter_clause_prefix_equal(c, v->str, SIZE_MAX) : -1;
+		return v->seq.ptr ? filter_clause_prefix_equal(c, v->seq.ptr, v->seq.len) : -1;
+	}
+}
+
+/*
+ * Whether the program the graph was built from accepts these values, with
+ * no call and no loop but the graph's. Precondition: clauses->ints_only.
+ */
+static inline bool filter_clauses_accept_ints(const struct filter_clauses *clauses,
+                                              const union ringtrace_filter_value *values)
+{
+	const struct filter_clause *c = clauses->clause;
+
+	for (;;) {
+		int next = c->next[(uint64_t)values[c->index].s64 - (uint64_t)c->k.s64 <= c->span];
+
+		if (next < 0)
+			return next == FILTER_CLAUSE_ACCEPT;
+		c = &clauses->clause[next];
+	}
 }
 
 /* Whether the program the graph was built from accepts these values. */
@@ -112,14 +185,12 @@ static inline bool filter_clauses_accept(const struct filter_clauses *clauses,
 	for (;;) {
 		int holds, next;
 
-		if (likely(c->load == FILTER_CLAUSE_LOAD_INT &&
-		           c->test == FILTER_CLAUSE_TEST_INT)) {
-			holds = (filter_outcome_int(values[c->index].s64, c->k.s64) & c->rel) != 0;
-		} else {
-			holds = filter_clause_eval_slow(clauses, c, values);
-			if (unlikely(holds < 0))
-				return false;
-		}
+		if (likely(c->kind != FILTER_CLAUSE_CALL))
+			holds = filter_clause_field_holds(c, values);
+		else
+			holds = filter_clause_eval_call(clauses, c, values);
+		if (unlikely(holds < 0))
+			return false;
 		next = c->next[holds];
 		if (next < 0)
 			return next == FILTER_CLAUSE_ACCEPT;

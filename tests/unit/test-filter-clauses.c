@@ -239,6 +239,8 @@ static void compare_on_values(const char *expr, struct filter_program *prog,
 		values_random(v);
 		in_place = filter_clauses_accept(clauses, v);
 		interpreted = filter_program_run(prog, v);
+		if (clauses->ints_only && filter_clauses_accept_ints(clauses, v) != in_place)
+			fail_msg("%s: the integer-only evaluation differs", expr);
 		if (in_place != interpreted)
 			fail_msg(
 			    "%s: in place %d, interpreted %d (s8 %lld s64 %lld u64 %lld dbl %g "
@@ -386,6 +388,7 @@ static void test_three_clauses(void **state)
 	(void)state;
 	assert_int_equal(filter_clauses_build(prog, &clauses), 0);
 	assert_int_equal(clauses->nr, 3);
+	assert_false(clauses->ints_only);
 	for (size_t i = 0; i < N(cases); i++) {
 		v[F_S64].s64 = cases[i].value;
 		v[F_STR].str = cases[i].text;
@@ -394,6 +397,35 @@ static void test_three_clauses(void **state)
 	}
 	free(clauses);
 	filter_program_free(prog);
+}
+
+/* Integer fields only (negated constants fold): evaluated with no call. */
+static void test_ints_only(void **state)
+{
+	static const struct {
+		const char *expr;
+		bool ints_only;
+	} cases[] = {
+	    {"s64 != -1", true},
+	    {"s8 < 0 || u64 == 4096", true},
+	    {"s8", true},
+	    {"-3 <= s64 && u32 && color == 1", true},
+	    {"dbl < 1 || s8 == 1", false},
+	    {"s8 == 1 || str == \"a*\"", false},
+	    {"$ctx.vpid == 1", false},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		struct filter_program *prog = link_expr(cases[i].expr);
+		struct filter_clauses *clauses = NULL;
+
+		assert_int_equal(filter_clauses_build(prog, &clauses), 0);
+		if (clauses->ints_only != cases[i].ints_only)
+			fail_msg("%s: ints_only %d", cases[i].expr, clauses->ints_only);
+		free(clauses);
+		filter_program_free(prog);
+	}
 }
 
 /* --- random combinations --- */
@@ -514,7 +546,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_in_place_exprs),   cmocka_unit_test(test_not_in_place),
 	    cmocka_unit_test(test_three_clauses),    cmocka_unit_test(test_random_differential),
-	    cmocka_unit_test(test_too_many_clauses),
+	    cmocka_unit_test(test_too_many_clauses), cmocka_unit_test(test_ints_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -105,7 +105,7 @@ static int filter_set_new(const struct ringtrace_event_desc *desc,
 		if (r < 0 && !set->programs[i])
 			rt_comm_debug("filter of %s:%s never matches it: %s", desc->provider_name,
 			              desc->event_name, reason ? reason : "link failed");
-		if (!set->clauses[i])
+		if (!set->clauses[i] || !set->clauses[i]->ints_only)
 			set->in_place = false;
 	}
 	*ret_set = set;

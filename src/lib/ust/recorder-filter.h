@@ -38,7 +38,7 @@ struct rt_ust_filter_set {
 	struct filter_program **programs; /* nr; NULL when linking failed */
 	/* nr: the program as clauses, evaluated without the interpreter, or NULL */
 	struct filter_clauses **clauses;
-	bool in_place; /* every program has its clauses */
+	bool in_place; /* every program has clauses, of integer fields only: no call */
 };
 
 /*
@@ -50,7 +50,7 @@ int rt_ust_bytecode_new(const void *data, size_t size, struct rt_ust_bytecode **
 
 /*
  * Whether one of the set's clause graphs accepts these values (NULL: none
- * do). Precondition: set->in_place.
+ * do), with no call. Precondition: set->in_place.
  */
 static inline bool rt_ust_filter_set_accepts_in_place(const struct rt_ust_filter_set *set,
                                                       const union ringtrace_filter_value *values)
@@ -58,7 +58,7 @@ static inline bool rt_ust_filter_set_accepts_in_place(const struct rt_ust_filter
 	if (!values)
 		return false; /* the probe saw no filter yet: one is being installed */
 	for (uint32_t i = 0; i < set->nr; i++)
-		if (filter_clauses_accept(set->clauses[i], values))
+		if (filter_clauses_accept_ints(set->clauses[i], values))
 			return true;
 	return false;
 }
