@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Recognizing a linked program as a decision graph of clauses
- * (filter-clauses.h), and evaluating the clauses that are not an integer
- * field's.
+ * (filter-clauses.h), and evaluating the clauses that need a call
+ * (contexts, globs).
  *
  * The builder walks the program the way the interpreter runs it. A clause
  * starts on an empty stack and is a straight run of operations that leaves

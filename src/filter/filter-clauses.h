@@ -8,8 +8,8 @@
  *
  *  - an integer or enum field, or an integer context, OP an integer (or
  *    alone: nonzero), as signed 64-bit values;
- *  - a float field, or an integer or double value against a double
- *    constant, as doubles (NaN: only != holds);
+ *  - a float field or a double context OP a number, or an integer value
+ *    OP a double constant, as doubles (a NaN: only != holds);
  *  - a string field, text array or sequence, or a string context, == or !=
  *    a plain literal (a '*' matches any rest, "\*" and "\\" escape) or a
  *    star-glob literal;
@@ -54,7 +54,7 @@ enum filter_clause_load {
 enum filter_clause_test {
 	FILTER_CLAUSE_TEST_INT,    /* the value is in [k.s64, k.s64 + span] (unsigned distance) */
 	FILTER_CLAUSE_TEST_DOUBLE, /* as a double against k.d: the outcome is in rel */
-	FILTER_CLAUSE_TEST_PREFIX, /* the string is k.str[0, len), then its end unless star */
+	FILTER_CLAUSE_TEST_PREFIX, /* the string is k.str[0, span), then its end unless star */
 	FILTER_CLAUSE_TEST_GLOB,   /* the string matches the glob pattern k.str */
 };
 
