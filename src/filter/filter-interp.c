@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/macros.h"
+#include "filter/filter-glob.h"
 #include "filter/filter-program.h"
 #include "filter/filter-validate.h"
 
@@ -123,49 +124,12 @@ static int str_compare(const struct filter_slot *b, const struct filter_slot *a)
 	}
 }
 
-/*
- * Star-glob match of a candidate (len bytes at most, or up to its NUL)
- * against a NUL-terminated pattern: '*' matches any run, '\' makes the
- * next character literal. On a mismatch after a star, the star takes one
- * more candidate character and matching resumes after it.
- */
-static bool glob_match(const char *pattern, const char *cand, size_t len)
-{
-	const char *retry_c = cand, *retry_p = pattern, *c, *p;
-	bool star = false;
-
-retry:
-	c = retry_c;
-	p = retry_p;
-	while ((size_t)(c - cand) < len && *c != '\0') {
-		if (*p == '*') {
-			star = true;
-			retry_c = c;
-			retry_p = p + 1;
-			if (*retry_p == '\0')
-				return true;
-			goto retry;
-		}
-		if (*p == '\\')
-			p++;
-		if (*p == '\0' || *c != *p) {
-			if (!star)
-				return false;
-			retry_c++;
-			goto retry;
-		}
-		c++;
-		p++;
-	}
-	return *p == '\0' || (p[0] == '*' && p[1] == '\0');
-}
-
 static bool glob_compare(const struct filter_slot *b, const struct filter_slot *a)
 {
 	const struct filter_slot *pat = a->lit == LIT_GLOB ? a : b,
 	                         *cand = a->lit == LIT_GLOB ? b : a;
 
-	return glob_match(pat->str, cand->str, cand->len);
+	return filter_glob_match(pat->str, cand->str, cand->len);
 }
 
 /* Element u.index of an integer array or sequence; false on error. */

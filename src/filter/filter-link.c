@@ -473,6 +473,28 @@ static int binary(struct linker *l, uint8_t op)
 	return 0;
 }
 
+/*
+ * A negated constant (`value != -1`: the literal 1, then a minus) becomes
+ * the negative constant, so that the comparison can fuse. Only when no
+ * jump lands on the minus.
+ */
+static bool try_fold_negation(struct linker *l)
+{
+	uint32_t n = l->prog->nr_insns;
+	struct lop_insn *last;
+
+	if (n < 1 || n - 1 < l->fuse_floor)
+		return false;
+	last = &l->prog->insns[n - 1];
+	if (last->op == LOP_PUSH_INT)
+		last->u.s64 = (int64_t)(0 - (uint64_t)last->u.s64);
+	else if (last->op == LOP_PUSH_DOUBLE)
+		last->u.d = -last->u.d;
+	else
+		return false;
+	return true;
+}
+
 static int unary(struct linker *l, uint8_t op)
 {
 	struct entry *e = top(l);
@@ -492,7 +514,7 @@ static int unary(struct linker *l, uint8_t op)
 		e->vt = VT_UNKNOWN;
 		break;
 	case FILTER_OP_UNARY_MINUS:
-		if (!l->dead)
+		if (!l->dead && !try_fold_negation(l))
 			emit(l, is_int ? LOP_NEG_INT : LOP_NEG_DOUBLE);
 		e->vt = VT_UNKNOWN;
 		break;

@@ -4,7 +4,9 @@
  * an app. The validator must never crash, hang or read out of bounds; when
  * it accepts, linking against a fixed event with a field of every type
  * (and a context table) and running the program on fixed values must not
- * either, and the result must not depend on anything but the input.
+ * either, and the result must not depend on anything but the input. When
+ * the program is recognized as clauses (filter-clauses.h), evaluating them
+ * must give the interpreter's verdict.
  *
  * The first input byte picks one of two value sets (so that both branches
  * of comparisons are reached); the rest is the container.
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filter/filter-clauses.h"
 #include "filter/filter-interp.h"
 #include "filter/filter-validate.h"
 
@@ -160,8 +163,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r == 0) {
 		bool v1 = filter_program_run(prog, values);
 		bool v2 = filter_program_run(prog, values);
+		struct filter_clauses *clauses = NULL;
 
 		CHECK(v1 == v2);
+		r = filter_clauses_build(prog, &clauses);
+		CHECK(r == 0 || r == -ENOTSUP || r == -ENOMEM);
+		if (r == 0) {
+			CHECK(filter_clauses_accept(clauses, values) == v1);
+			CHECK(!clauses->ints_only || filter_clauses_accept_ints(clauses, values) == v1);
+			free(clauses);
+		}
 		filter_program_free(prog);
 	} else {
 		CHECK((r == -EINVAL || r == -ENOENT || r == -ENOMEM || r == -E2BIG) && reason);

@@ -61,10 +61,12 @@ void rt_ust_filter_set_free(struct rt_ust_filter_set *set)
 {
 	if (!set)
 		return;
-	for (uint32_t i = 0; i < set->nr; i++)
+	for (uint32_t i = 0; i < set->nr; i++) {
+		free(set->clauses[i]);
 		filter_program_free(set->programs[i]);
+	}
 	free(set->programs);
-	free(set->comparisons);
+	free(set->clauses);
 	free(set->ids);
 	free(set);
 }
@@ -79,8 +81,8 @@ static int filter_set_new(const struct ringtrace_event_desc *desc,
 		return -ENOMEM;
 	set->ids = calloc(nr, sizeof(*set->ids));
 	set->programs = calloc(nr, sizeof(*set->programs));
-	set->comparisons = calloc(nr, sizeof(*set->comparisons)); /* FILTER_COMPARISON_NONE */
-	if (!set->ids || !set->programs || !set->comparisons) {
+	set->clauses = calloc(nr, sizeof(*set->clauses));
+	if (!set->ids || !set->programs || !set->clauses) {
 		rt_ust_filter_set_free(set);
 		return -ENOMEM;
 	}
@@ -94,16 +96,16 @@ static int filter_set_new(const struct ringtrace_event_desc *desc,
 		r = filter_link(bytecodes[i]->data, bytecodes[i]->size, desc->fields,
 		                desc->nr_fields, &rt_ust_filter_context_ops, &set->programs[i],
 		                &reason);
+		if (r == 0)
+			r = filter_clauses_build(set->programs[i], &set->clauses[i]);
 		if (r == -ENOMEM) {
 			rt_ust_filter_set_free(set);
 			return r;
 		}
-		if (r < 0)
+		if (r < 0 && !set->programs[i])
 			rt_comm_debug("filter of %s:%s never matches it: %s", desc->provider_name,
 			              desc->event_name, reason ? reason : "link failed");
-		else
-			set->comparisons[i] = filter_program_comparison(set->programs[i]);
-		if (set->comparisons[i].rel == FILTER_COMPARISON_NONE)
+		if (!set->clauses[i] || !set->clauses[i]->ints_only)
 			set->in_place = false;
 	}
 	*ret_set = set;

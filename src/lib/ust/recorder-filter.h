@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "filter/filter-comparison.h"
+#include "filter/filter-clauses.h"
 #include "filter/filter-interp.h"
 #include "lib/ust/ust-objects.h"
 
@@ -36,9 +36,9 @@ struct rt_ust_filter_set {
 	uint32_t nr;
 	uint64_t *ids;                    /* nr bytecode ids, in the order given */
 	struct filter_program **programs; /* nr; NULL when linking failed */
-	/* nr: the program as one comparison, evaluated without the interpreter */
-	struct filter_comparison *comparisons;
-	bool in_place; /* every program is such a comparison */
+	/* nr: the program as clauses, evaluated without the interpreter, or NULL */
+	struct filter_clauses **clauses;
+	bool in_place; /* every program has clauses, of integer fields only: no call */
 };
 
 /*
@@ -49,8 +49,8 @@ int rt_ust_bytecode_new(const void *data, size_t size, struct rt_ust_bytecode **
                         const char **ret_reason);
 
 /*
- * Whether one of the set's comparisons accepts these values (NULL: none
- * do). Precondition: set->in_place.
+ * Whether one of the set's clause graphs accepts these values (NULL: none
+ * do), with no call. Precondition: set->in_place.
  */
 static inline bool rt_ust_filter_set_accepts_in_place(const struct rt_ust_filter_set *set,
                                                       const union ringtrace_filter_value *values)
@@ -58,7 +58,7 @@ static inline bool rt_ust_filter_set_accepts_in_place(const struct rt_ust_filter
 	if (!values)
 		return false; /* the probe saw no filter yet: one is being installed */
 	for (uint32_t i = 0; i < set->nr; i++)
-		if (filter_comparison_holds(&set->comparisons[i], values))
+		if (filter_clauses_accept_ints(set->clauses[i], values))
 			return true;
 	return false;
 }
@@ -70,8 +70,8 @@ static inline bool rt_ust_filter_set_accepts_inline(const struct rt_ust_filter_s
 	if (!values)
 		return false; /* the probe saw no filter yet: one is being installed */
 	for (uint32_t i = 0; i < set->nr; i++) {
-		if (set->comparisons[i].rel != FILTER_COMPARISON_NONE) {
-			if (filter_comparison_holds(&set->comparisons[i], values))
+		if (set->clauses[i]) {
+			if (filter_clauses_accept(set->clauses[i], values))
 				return true;
 		} else if (set->programs[i] && filter_program_run(set->programs[i], values)) {
 			return true;
