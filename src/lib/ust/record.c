@@ -233,9 +233,10 @@ __attribute__((flatten)) int ringtrace_record_reserve(const struct ringtrace_eve
 /*
  * Filtered events (tp-record.h). Selecting walks the recorders from pos on
  * for the first that is on and whose filters accept; the entry point
- * evaluates in place the filter sets that are comparisons only, and hands
- * the walk over to the out-of-line version at the first set that needs the
- * interpreter, so that it makes no call itself.
+ * evaluates in place the filter sets whose clause graphs read integers only
+ * (filter-clauses.h), and hands the walk over to the out-of-line version at
+ * the first set that needs more (strings, floats, the interpreter), so that
+ * it makes no call itself.
  */
 static __attribute__((noinline)) int record_select_from(const struct cds_list_head *pos,
                                                         const struct rt_ust_session *only,
