@@ -275,8 +275,9 @@ def test_per_pid_buffers_and_forked_child(rt, tmp_path):
     assert len(parent) == 30
     assert all(c["vtid"] == app.pid and n < 1000000 for c, n in parent)
     assert all(c["procname"] == "forker" for c, _ in parent)
-    # The child registers on its own after the fork: it has events, all with its own ids.
+    # The child registers inside fork(): all its events, all with its own ids.
     assert len(by_pid) == 1
     (child_pid, child), = by_pid.items()
-    assert child and child_pid != app.pid
-    assert all(c["vtid"] == child_pid and n >= 1000000 for c, n in child)
+    assert child_pid != app.pid
+    assert [n for _, n in child] == list(range(1000000, 1000030))
+    assert all(c["vtid"] == child_pid for c, _ in child)

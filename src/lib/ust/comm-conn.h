@@ -86,7 +86,7 @@ extern bool rt_comm_exiting; /* [L] */
 void rt_comm_target_done(struct rt_comm_target *target);
 /* Debug output (stderr), only when RINGTRACE_DEBUG is set. */
 void rt_comm_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* In a fork child: forget the parent's threads and start fresh ones. */
+/* In a fork child: forget the parent's threads, start fresh ones and wait for the registration. */
 void rt_comm_restart_in_child(void);
 
 /* --- comm-reg.c --- */

@@ -435,12 +435,26 @@ static unsigned start_all_targets(void)
 	return nr_started;
 }
 
+/*
+ * In a fork child, as lttng-ust's fork child runs its constructor again:
+ * the child registers and waits for it as a new app does, bounded by the
+ * same timeout, so that the events it emits right after fork() are
+ * recorded. The parent's threads do not exist here and nobody waits on
+ * the semaphore: it is made anew (posts the parent had not consumed would
+ * count for the child's registration).
+ */
 void rt_comm_restart_in_child(void)
 {
-	/* The parent's threads do not exist here; nobody waits on the semaphore. */
+	int saved_errno = errno;
+
 	rt_comm_capture_procname();
-	for (int i = 0; i < RT_COMM_NR_TARGETS; i++)
-		target_start(&rt_comm_targets[i], false);
+	if (sem_init(&init_sem, 0, 0) < 0) {
+		for (int i = 0; i < RT_COMM_NR_TARGETS; i++)
+			target_start(&rt_comm_targets[i], false);
+	} else {
+		wait_for_targets(start_all_targets());
+	}
+	errno = saved_errno;
 }
 
 __attribute__((constructor)) static void rt_comm_init(void)
