@@ -50,6 +50,19 @@ void rotation_schedule_account(struct session *s, uint64_t bytes)
 	s->consumed_bytes += bytes;
 	if (!s->rotate_size || s->consumed_bytes < s->rotate_size_threshold)
 		return;
+	/*
+	 * The stop's flushed packets are sampled after the stop returned:
+	 * rotating then would move the trace under a reader who was told it
+	 * was complete. The first sample after the next start rotates (told
+	 * once per sample that brought bytes, not at every idle sample).
+	 */
+	if (!s->active) {
+		if (bytes)
+			log_debug("Session %s: size-based rotation deferred to the next start: "
+			          "the session is stopped",
+			          s->name);
+		return;
+	}
 	scheduled_rotate(s, "size-based");
 	s->rotate_size_threshold = s->consumed_bytes + s->rotate_size;
 }

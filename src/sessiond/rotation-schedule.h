@@ -19,6 +19,12 @@
  * stops it. A size threshold counts consumed_bytes from the monitor
  * samples: the first rotation when the session has written rotate_size
  * bytes in all, each next one rotate_size bytes after the previous one.
+ * Unlike lttng's, a stopped session is never rotated for its size: the
+ * packets its stop flushed are sampled after `stop` (and its wait for the
+ * data) returned, and rotating then would rename the chunk a reader was
+ * told is complete; a threshold reached while stopped rotates at the first
+ * sample after the next start. So once `stop` returns, only a periodic
+ * rotation (lttng's once-after-stop) changes the trace.
  */
 
 #include <stdint.h>

@@ -126,6 +126,36 @@ def test_size_rotations(rt, tmp_path):
     check_every_event_once(made + current, 2, per_thread)
 
 
+def test_size_threshold_reached_by_the_stop_waits_for_the_next_start(rt, tmp_path):
+    """The packets the stop flushes cross the threshold only after `stop`
+    returned (the monitor samples them later): the stopped session is not
+    rotated then, which would move the trace a user is reading; the first
+    sample after the next start rotates it."""
+    rt.start_sessiond("-vvv")
+    out = tmp_path / "t"
+    # One sub-buffer holds every event: nothing is written before the stop's flush.
+    session(rt, out, "--subbuf-size=65536", "--num-subbuf=2", "--monitor-timer=20ms")
+    rt.run("enable-rotation", "--size=4096")
+    rt.run("start")
+    assert rt.app("threads", "1", "100").returncode == 0
+    rt.run("stop")
+    total = data_bytes(out)
+    assert total >= 4096
+    sample = re.compile(r"bytes, (\d+) bytes written since the last sample")
+    wait_for(lambda: sum(int(m[1]) for m in sample.finditer(rt.sessiond_output())) == total)
+    # A command of the session is served once the samples read with it are accounted.
+    rt.run("list", "s1")
+    assert archives(out) == []
+    assert seq_events(str(out)) == ([(0, i) for i in range(100)], 0)
+    assert "size-based rotation deferred" in rt.sessiond_output()
+    rt.run("start")
+    wait_for(lambda: len(archives(out)) == 1)
+    rt.run("stop")
+    (made,) = archives(out)
+    check_archive_name(out, made, 0)
+    assert seq_events(made) == ([(0, i) for i in range(100)], 0)
+
+
 def test_monitor_samples_account_every_byte(rt, tmp_path):
     rt.start_sessiond("-vvv")
     out = tmp_path / "t"
