@@ -128,7 +128,8 @@ static int value_not_found(enum ringtrace_tracker_type type, const char *text)
 	else if (type == RINGTRACE_TRACKER_VGID)
 		cli_err("Group `%s` was not found", text);
 	else
-		cli_err("%s is not a valid %s value; expected an integer", text, tracker_names[type]);
+		cli_err("%s is not a valid %s value; expected an integer", text,
+		        tracker_names[type]);
 	return CMD_ERROR;
 }
 

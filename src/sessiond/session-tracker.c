@@ -111,7 +111,8 @@ int session_tracker_remove(struct session_tracker *t, const struct ringtrace_tra
 
 	if (i < 0)
 		return -ENOENT;
-	memmove(&t->values[i], &t->values[i + 1], (t->count - (uint32_t)i - 1) * sizeof(*t->values));
+	memmove(&t->values[i], &t->values[i + 1],
+	        (t->count - (uint32_t)i - 1) * sizeof(*t->values));
 	t->count--;
 	return 0;
 }

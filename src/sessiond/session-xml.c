@@ -249,7 +249,8 @@ static int write_tracker(xmlTextWriterPtr w, enum ringtrace_tracker_type type,
 		r = start(w, kind);
 		/* A name is saved as a name (<name>), as lttng does. */
 		if (r == 0)
-			r = v->name[0] ? write_string(w, "name", v->name) : write_i64(w, "id", v->id);
+			r = v->name[0] ? write_string(w, "name", v->name)
+			               : write_i64(w, "id", v->id);
 		if (r == 0)
 			r = end(w);
 	}
