@@ -44,7 +44,7 @@ static int tracker_request_value(const struct cmd_ctx *ctx,
 
 	*ret_value = ctx->msg->u.tracker.value;
 	if (!memchr(ret_value->name, '\0', sizeof(ret_value->name)))
-		return -RINGTRACE_ERR_INVALID;
+		return -RINGTRACE_ERR_PROTOCOL;
 	if (!ret_value->name[0])
 		return ret_value->id < 0 ? -RINGTRACE_ERR_INVALID : 0;
 	if (type == RINGTRACE_TRACKER_VPID)
