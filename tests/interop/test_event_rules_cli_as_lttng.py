@@ -310,6 +310,7 @@ GROUPS = {
         "track -u --vuid root,1234",
         "untrack -u --vuid 0",
         "untrack -u --vuid bin",
+        "untrack -u --vuid nosuchuser",
         Ours("track -u --vgid 0",
              "rc=0\nAdded 0 to the virtual group ID tracker inclusion set\n--\n",
              "lttng warns that 0 (the gid of `root`) is already in the set, yet lists it, and "
