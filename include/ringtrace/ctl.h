@@ -85,6 +85,8 @@ enum ringtrace_error_code {
 	RINGTRACE_ERR_PER_PID_SESSION = 70,        /* refused for per-PID buffers */
 	RINGTRACE_ERR_ROTATION_NOT_AVAILABLE = 71, /* rotation of a snapshot session */
 	RINGTRACE_ERR_NO_SESSION_OUTPUT = 72,      /* rotation of a session without output */
+	RINGTRACE_ERR_USER_NOT_FOUND = 73,         /* no user of that name (vuid tracker) */
+	RINGTRACE_ERR_GROUP_NOT_FOUND = 74,        /* no group of that name (vgid tracker) */
 	RINGTRACE_ERR_RELAYD_CONNECT_FAIL = 80,    /* relay unreachable, or refused the session */
 	RINGTRACE_ERR_RELAYD_VERSION_FAIL = 81,    /* relay speaks another major, or too old */
 	RINGTRACE_ERR_RELAYD_LOST = 82,            /* relay connection lost: trace data lost */
@@ -416,23 +418,44 @@ enum ringtrace_tracking_policy {
 	_RINGTRACE_TRACKING_MAX,
 };
 
-/* Adds value to the inclusion set (-RINGTRACE_ERR_PROCESS_ATTR_EXISTS if there). */
-int ringtrace_track_id(const struct ringtrace_handle *handle, enum ringtrace_tracker_type tracker,
-                       int32_t value);
+/* As lttng's LOGIN_NAME_MAX-bound user and group names, NUL included. */
+#define RINGTRACE_TRACKER_NAME_LEN 256
+
+/*
+ * A value of an inclusion set: an id, or (vuid and vgid trackers only) a
+ * user or group name, kept as a name and resolved when applied to apps, as
+ * lttng 2.13's USER_NAME and GROUP_NAME values. name is "" for an id.
+ */
+struct ringtrace_tracker_value {
+	int32_t id;
+	char name[RINGTRACE_TRACKER_NAME_LEN];
+};
+
+/*
+ * Adds value to the inclusion set (-RINGTRACE_ERR_PROCESS_ATTR_EXISTS if
+ * there; a name and the id it resolves to are distinct values). A name that
+ * does not resolve is refused: USER_NOT_FOUND, GROUP_NOT_FOUND.
+ */
+int ringtrace_track_value(const struct ringtrace_handle *handle,
+                          enum ringtrace_tracker_type tracker,
+                          const struct ringtrace_tracker_value *value);
 /* Removes value from the inclusion set (-RINGTRACE_ERR_PROCESS_ATTR_MISSING if not there). */
-int ringtrace_untrack_id(const struct ringtrace_handle *handle, enum ringtrace_tracker_type tracker,
-                         int32_t value);
+int ringtrace_untrack_value(const struct ringtrace_handle *handle,
+                            enum ringtrace_tracker_type tracker,
+                            const struct ringtrace_tracker_value *value);
 /* INCLUDE_ALL (track --all) or EXCLUDE_ALL (untrack --all); the set is emptied. */
 int ringtrace_set_tracking_policy(const struct ringtrace_handle *handle,
                                   enum ringtrace_tracker_type tracker,
                                   enum ringtrace_tracking_policy policy);
 /*
- * The tracker's policy and, for INCLUDE_SET, its values (malloc'd, NULL when
- * none). Returns the number of values or a negative RINGTRACE_ERR_*.
+ * The tracker's policy and, for INCLUDE_SET, its values in the order they
+ * were added (malloc'd, NULL when none). Returns the number of values or a
+ * negative RINGTRACE_ERR_*.
  */
-int ringtrace_list_tracker_ids(const struct ringtrace_handle *handle,
-                               enum ringtrace_tracker_type tracker,
-                               enum ringtrace_tracking_policy *ret_policy, int32_t **ret_values);
+int ringtrace_list_tracker_values(const struct ringtrace_handle *handle,
+                                  enum ringtrace_tracker_type tracker,
+                                  enum ringtrace_tracking_policy *ret_policy,
+                                  struct ringtrace_tracker_value **ret_values);
 
 /*
  * Contexts: values recorded with every event of a channel, as lttng 2.13's

@@ -321,11 +321,11 @@ static int list_domains(const char *session_name)
 static int print_tracker(const struct ringtrace_handle *handle, enum ringtrace_tracker_type type,
                          const char *label)
 {
-	_cleanup_free_ int32_t *values = NULL;
+	_cleanup_free_ struct ringtrace_tracker_value *values = NULL;
 	enum ringtrace_tracking_policy policy;
 	int n;
 
-	n = ringtrace_list_tracker_ids(handle, type, &policy, &values);
+	n = ringtrace_list_tracker_values(handle, type, &policy, &values);
 	if (n < 0) {
 		cli_err("%s", ringtrace_strerror(n));
 		return CMD_ERROR;
@@ -335,8 +335,13 @@ static int print_tracker(const struct ringtrace_handle *handle, enum ringtrace_t
 		cli_msg_partial("all");
 	else if (policy == RINGTRACE_TRACKING_EXCLUDE_ALL)
 		cli_msg_partial("none");
-	for (int i = 0; i < n; i++)
-		cli_msg_partial("%s%d", i ? ", " : "", (int)values[i]);
+	/* Names as lttng prints them: between backquotes. */
+	for (int i = 0; i < n; i++) {
+		if (values[i].name[0])
+			cli_msg_partial("%s`%s`", i ? ", " : "", values[i].name);
+		else
+			cli_msg_partial("%s%d", i ? ", " : "", (int)values[i].id);
+	}
 	cli_msg("%s", "");
 	return CMD_SUCCESS;
 }

@@ -2,10 +2,10 @@
 #include "tracker-opts.h"
 
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
+#include <inttypes.h>
 #include <ringtrace/ctl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,8 +90,12 @@ static int tracker_error(int r)
 	return CMD_ERROR;
 }
 
-/* An integer, or for vuid/vgid a user/group name, as lttng accepts. */
-static int parse_value(enum ringtrace_tracker_type type, const char *text, int32_t *ret)
+/*
+ * An integer, or for vuid/vgid a user/group name (sent as a name: sessiond
+ * keeps it and resolves it), as lttng accepts.
+ */
+static int parse_value(enum ringtrace_tracker_type type, const char *text,
+                       struct ringtrace_tracker_value *ret)
 {
 	char *end;
 	long v;
@@ -99,54 +103,59 @@ static int parse_value(enum ringtrace_tracker_type type, const char *text, int32
 	errno = 0;
 	v = strtol(text, &end, 10);
 	if (*text && !*end && errno == 0 && v >= 0 && v <= INT32_MAX) {
-		*ret = (int32_t)v;
+		ret->id = (int32_t)v;
 		return 0;
 	}
-	if (type == RINGTRACE_TRACKER_VUID) {
-		struct passwd *pw = getpwnam(text);
+	if (type == RINGTRACE_TRACKER_VPID || strlen(text) >= sizeof(ret->name))
+		return -EINVAL;
+	strcpy(ret->name, text);
+	return 0;
+}
 
-		if (pw) {
-			*ret = (int32_t)pw->pw_uid;
-			return 0;
-		}
-	} else if (type == RINGTRACE_TRACKER_VGID) {
-		struct group *gr = getgrnam(text);
+/* A name is shown as lttng shows it: `root`. */
+static void format_value(const struct ringtrace_tracker_value *v, char *buf, size_t size)
+{
+	if (v->name[0])
+		snprintf(buf, size, "`%s`", v->name);
+	else
+		snprintf(buf, size, "%" PRId32, v->id);
+}
 
-		if (gr) {
-			*ret = (int32_t)gr->gr_gid;
-			return 0;
-		}
-	}
-	return -EINVAL;
+static int value_not_found(enum ringtrace_tracker_type type, const char *text)
+{
+	if (type == RINGTRACE_TRACKER_VUID)
+		cli_err("User `%s` was not found", text);
+	else if (type == RINGTRACE_TRACKER_VGID)
+		cli_err("Group `%s` was not found", text);
+	else
+		cli_err("%s is not a valid %s value; expected an integer", text,
+		        tracker_names[type]);
+	return CMD_ERROR;
 }
 
 /* One value: added or removed; a value already (not) there is a warning, as lttng. */
 static int tracker_apply_value(const struct ringtrace_handle *handle,
                                enum ringtrace_tracker_type type, const char *text, bool track)
 {
-	int32_t value;
+	struct ringtrace_tracker_value value = {0};
+	char shown[RINGTRACE_TRACKER_NAME_LEN + 2];
 	int r;
 
-	if (parse_value(type, text, &value) < 0) {
-		if (type == RINGTRACE_TRACKER_VUID)
-			cli_err("User `%s` was not found", text);
-		else if (type == RINGTRACE_TRACKER_VGID)
-			cli_err("Group `%s` was not found", text);
-		else
-			cli_err("%s is not a valid %s value; expected an integer", text,
-			        tracker_names[type]);
-		return CMD_ERROR;
-	}
-	r = track ? ringtrace_track_id(handle, type, value)
-	          : ringtrace_untrack_id(handle, type, value);
+	if (parse_value(type, text, &value) < 0)
+		return value_not_found(type, text);
+	r = track ? ringtrace_track_value(handle, type, &value)
+	          : ringtrace_untrack_value(handle, type, &value);
+	format_value(&value, shown, sizeof(shown));
 	if (r == -RINGTRACE_ERR_PROCESS_ATTR_EXISTS) {
-		cli_warn("%s is already in the %s inclusion set", text, tracker_names[type]);
+		cli_warn("%s is already in the %s inclusion set", shown, tracker_names[type]);
 		return CMD_SUCCESS;
 	}
 	if (r == -RINGTRACE_ERR_PROCESS_ATTR_MISSING) {
-		cli_warn("%s is not in the %s the inclusion set", text, tracker_names[type]);
+		cli_warn("%s is not in the %s the inclusion set", shown, tracker_names[type]);
 		return CMD_SUCCESS;
 	}
+	if (r == -RINGTRACE_ERR_USER_NOT_FOUND || r == -RINGTRACE_ERR_GROUP_NOT_FOUND)
+		return value_not_found(type, text);
 	if (r < 0)
 		return tracker_error(r);
 	cli_msg("%s %s %s the %s tracker inclusion set", track ? "Added" : "Removed", text,

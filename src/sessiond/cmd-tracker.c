@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "ust-app.h"
@@ -31,19 +32,41 @@ static int tracker_lookup(const struct cmd_ctx *ctx, struct session **ret_sessio
 	return 0;
 }
 
-static int tracker_add_value(struct session_tracker *t, int32_t value)
+/*
+ * The request's value, checked: an id >= 0, or a name (NUL-terminated
+ * within its field) of a user for vuid, of a group for vgid, that exists.
+ */
+static int tracker_request_value(const struct cmd_ctx *ctx,
+                                 struct ringtrace_tracker_value *ret_value)
 {
-	int r;
+	int32_t type = ctx->msg->u.tracker.tracker;
+	int32_t resolved;
 
-	if (value < 0)
+	*ret_value = ctx->msg->u.tracker.value;
+	if (!memchr(ret_value->name, '\0', sizeof(ret_value->name)))
+		return -RINGTRACE_ERR_PROTOCOL;
+	if (!ret_value->name[0])
+		return ret_value->id < 0 ? -RINGTRACE_ERR_INVALID : 0;
+	if (type == RINGTRACE_TRACKER_VPID)
 		return -RINGTRACE_ERR_INVALID;
-	r = session_tracker_add(t, value);
+	ret_value->id = 0;
+	if (session_tracker_resolve(type, ret_value->name, &resolved) < 0)
+		return type == RINGTRACE_TRACKER_VUID ? -RINGTRACE_ERR_USER_NOT_FOUND
+		                                      : -RINGTRACE_ERR_GROUP_NOT_FOUND;
+	return 0;
+}
+
+static int tracker_add_value(struct session_tracker *t, const struct ringtrace_tracker_value *value)
+{
+	int r = session_tracker_add(t, value);
+
 	if (r == -EEXIST)
 		return -RINGTRACE_ERR_PROCESS_ATTR_EXISTS;
 	return r < 0 ? -RINGTRACE_ERR_NOMEM : 0;
 }
 
-static int tracker_remove_value(struct session_tracker *t, int32_t value)
+static int tracker_remove_value(struct session_tracker *t,
+                                const struct ringtrace_tracker_value *value)
 {
 	return session_tracker_remove(t, value) < 0 ? -RINGTRACE_ERR_PROCESS_ATTR_MISSING : 0;
 }
@@ -53,8 +76,10 @@ static int tracker_remove_value(struct session_tracker *t, int32_t value)
  * a value goes through change_value; the apps follow at once.
  */
 static int tracker_change(const struct cmd_ctx *ctx, enum ringtrace_tracking_policy all_policy,
-                          int (*change_value)(struct session_tracker *t, int32_t value))
+                          int (*change_value)(struct session_tracker *t,
+                                              const struct ringtrace_tracker_value *value))
 {
+	struct ringtrace_tracker_value value;
 	struct session_tracker *t;
 	struct session *s;
 	int r;
@@ -62,12 +87,17 @@ static int tracker_change(const struct cmd_ctx *ctx, enum ringtrace_tracking_pol
 	r = tracker_lookup(ctx, &s, &t);
 	if (r < 0)
 		return r;
+	if (!ctx->msg->u.tracker.all) {
+		r = tracker_request_value(ctx, &value);
+		if (r < 0)
+			return r;
+	}
 	/* As lttng, a tracker change makes the user space domain (listed from now on). */
 	s->ust_domain = true;
 	if (ctx->msg->u.tracker.all) {
 		session_tracker_set_policy(t, all_policy);
 	} else {
-		r = change_value(t, ctx->msg->u.tracker.value);
+		r = change_value(t, &value);
 		if (r < 0)
 			return r;
 	}
@@ -90,17 +120,18 @@ int cmd_list_tracker_ids(const struct cmd_ctx *ctx, struct cmd_reply *reply)
 {
 	struct session_tracker *t;
 	struct session *s;
-	int32_t *ids;
+	struct ringtrace_tracker_value *values;
 	int r;
 
 	r = tracker_lookup(ctx, &s, &t);
 	if (r < 0)
 		return r;
-	ids = malloc((t->count + 1) * sizeof(*ids));
-	if (!ids)
+	/* The policy first, in an entry of its own, then the set (client-msg.h). */
+	values = calloc(t->count + 1, sizeof(*values));
+	if (!values)
 		return -RINGTRACE_ERR_NOMEM;
-	ids[0] = (int32_t)t->policy;
-	for (uint32_t i = 0; i < t->count; i++)
-		ids[i + 1] = t->values[i];
-	return cmd_reply_array(reply, ids, t->count + 1, sizeof(*ids));
+	values[0].id = (int32_t)t->policy;
+	if (t->count)
+		memcpy(&values[1], t->values, t->count * sizeof(*values));
+	return cmd_reply_array(reply, values, t->count + 1, sizeof(*values));
 }

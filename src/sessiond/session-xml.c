@@ -244,9 +244,13 @@ static int write_tracker(xmlTextWriterPtr w, enum ringtrace_tracker_type type,
 		r = start(w, "process_attr_values");
 	for (uint32_t i = 0; r == 0 && t->policy == RINGTRACE_TRACKING_INCLUDE_SET && i < t->count;
 	     i++) {
+		const struct ringtrace_tracker_value *v = &t->values[i];
+
 		r = start(w, kind);
+		/* A name is saved as a name (<name>), as lttng does. */
 		if (r == 0)
-			r = write_i64(w, "id", t->values[i]);
+			r = v->name[0] ? write_string(w, "name", v->name)
+			               : write_i64(w, "id", v->id);
 		if (r == 0)
 			r = end(w);
 	}

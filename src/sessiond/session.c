@@ -278,59 +278,6 @@ void session_remove_rule(struct session_event_rule *rule)
 	rule_free(rule);
 }
 
-bool session_tracker_includes(const struct session_tracker *t, int32_t value)
-{
-	switch (t->policy) {
-	case RINGTRACE_TRACKING_INCLUDE_ALL:
-		return true;
-	case RINGTRACE_TRACKING_INCLUDE_SET:
-		for (uint32_t i = 0; i < t->count; i++) {
-			if (t->values[i] == value)
-				return true;
-		}
-		return false;
-	default:
-		return false;
-	}
-}
-
-int session_tracker_add(struct session_tracker *t, int32_t value)
-{
-	int32_t *grown;
-
-	if (t->policy == RINGTRACE_TRACKING_INCLUDE_SET && session_tracker_includes(t, value))
-		return -EEXIST;
-	if (t->policy != RINGTRACE_TRACKING_INCLUDE_SET)
-		session_tracker_set_policy(t, RINGTRACE_TRACKING_INCLUDE_SET);
-	grown = realloc(t->values, (t->count + 1) * sizeof(*t->values));
-	if (!grown)
-		return -ENOMEM;
-	t->values = grown;
-	t->values[t->count++] = value;
-	return 0;
-}
-
-int session_tracker_remove(struct session_tracker *t, int32_t value)
-{
-	if (t->policy != RINGTRACE_TRACKING_INCLUDE_SET)
-		return -ENOENT;
-	for (uint32_t i = 0; i < t->count; i++) {
-		if (t->values[i] == value) {
-			t->values[i] = t->values[--t->count];
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-void session_tracker_set_policy(struct session_tracker *t, enum ringtrace_tracking_policy policy)
-{
-	free(t->values);
-	t->values = NULL;
-	t->count = 0;
-	t->policy = policy;
-}
-
 int session_channel_add_context(struct session_channel *chan, const struct session_context *ctx)
 {
 	struct session_context *grown;

@@ -75,8 +75,9 @@ struct session_channel {
  */
 struct session_tracker {
 	enum ringtrace_tracking_policy policy;
-	uint32_t count;  /* values in the inclusion set (INCLUDE_SET only) */
-	int32_t *values; /* malloc'd, unordered, no duplicates */
+	uint32_t count; /* values in the inclusion set (INCLUDE_SET only) */
+	/* malloc'd, in the order added, no two equal (a name and its id differ) */
+	struct ringtrace_tracker_value *values;
 };
 
 /* Where `snapshot record` writes (lttng allows one per session); id 0: none. */
@@ -190,12 +191,18 @@ int session_create(const char *name, const char *output_path, bool auto_named, u
 /* Unlinks and frees the session, its channels and rules (app side released before). */
 void session_free(struct session *s);
 
-/* True when the tracker lets an app with this attribute value be traced. */
-bool session_tracker_includes(const struct session_tracker *t, int32_t value);
+/* A vuid tracker's user name or a vgid tracker's group name as an id: -ENOENT. */
+int session_tracker_resolve(enum ringtrace_tracker_type type, const char *name, int32_t *ret_id);
+/*
+ * True when the tracker lets an app with this attribute value be traced;
+ * names are resolved now (a name no longer on the system matches nothing).
+ */
+bool session_tracker_includes(const struct session_tracker *t, enum ringtrace_tracker_type type,
+                              int32_t value);
 /* Adds value to the inclusion set (policy INCLUDE_SET after): -EEXIST, -ENOMEM. */
-int session_tracker_add(struct session_tracker *t, int32_t value);
-/* Removes value from the inclusion set: -ENOENT when it is not in it. */
-int session_tracker_remove(struct session_tracker *t, int32_t value);
+int session_tracker_add(struct session_tracker *t, const struct ringtrace_tracker_value *value);
+/* Removes value (the same id, or the same name) from the set: -ENOENT when not in it. */
+int session_tracker_remove(struct session_tracker *t, const struct ringtrace_tracker_value *value);
 /* INCLUDE_ALL or EXCLUDE_ALL, the inclusion set emptied. */
 void session_tracker_set_policy(struct session_tracker *t, enum ringtrace_tracking_policy policy);
 

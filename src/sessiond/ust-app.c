@@ -667,9 +667,12 @@ static int for_each_app(int (*fn)(struct ust_app *app, struct session *s), struc
 /* The session's trackers include the app's vpid, vuid and vgid. */
 static bool session_tracks_app(const struct session *s, const struct ust_app *app)
 {
-	return session_tracker_includes(&s->trackers[RINGTRACE_TRACKER_VPID], (int32_t)app->pid) &&
-	       session_tracker_includes(&s->trackers[RINGTRACE_TRACKER_VUID], (int32_t)app->uid) &&
-	       session_tracker_includes(&s->trackers[RINGTRACE_TRACKER_VGID], (int32_t)app->gid);
+	return session_tracker_includes(&s->trackers[RINGTRACE_TRACKER_VPID],
+	                                RINGTRACE_TRACKER_VPID, (int32_t)app->pid) &&
+	       session_tracker_includes(&s->trackers[RINGTRACE_TRACKER_VUID],
+	                                RINGTRACE_TRACKER_VUID, (int32_t)app->uid) &&
+	       session_tracker_includes(&s->trackers[RINGTRACE_TRACKER_VGID],
+	                                RINGTRACE_TRACKER_VGID, (int32_t)app->gid);
 }
 
 static int app_session_sync_and_start(struct ust_app *app, struct session *s)

@@ -29,6 +29,8 @@ START_TRACE = 16
 STOP_TRACE = 17
 LIST_TRACEPOINT_FIELDS = 18
 DATA_PENDING = 24
+TRACK_ID = 32
+LIST_TRACKER_IDS = 34
 CREATE_SESSION_EXT = 49
 
 # enum ringtrace_error_code of include/ringtrace/ctl.h (replies carry them negated)
@@ -58,6 +60,8 @@ EVENT = struct.Struct("=" + EVENT_FMT)
 SESSION = struct.Struct("=256s4096sIII32s")
 EVENT_FIELD = struct.Struct("=256sii" + EVENT_FMT + "32s")
 CREATE = struct.Struct("=4096sBBBI4096s")
+TRACKER = struct.Struct("=iBi256s")  # tracker, all, then a struct ringtrace_tracker_value
+TRACKER_VALUE = struct.Struct("=i256s")
 ENABLE_EVENT_FIXED = struct.Struct("=256s" + EVENT_FMT + "III")
 UNION_SIZE = CREATE.size
 MSG_SIZE = NAME_LEN + DOMAIN.size + UNION_SIZE

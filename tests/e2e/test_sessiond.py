@@ -387,6 +387,25 @@ def test_unterminated_strings(sd):
     assert [s["name"] for s in sd.list_sessions()] == ["s"]
 
 
+def test_tracker_values_checked(sd):
+    sd.create_session("s")
+    vuid, vpid = 1, 0
+    for union, error in ((rp.TRACKER.pack(vuid, 0, 0, b"r" * 256), "PROTOCOL"),
+                         (rp.TRACKER.pack(vpid, 0, 0, b"root"), "INVALID"),
+                         (rp.TRACKER.pack(vuid, 0, -1, b""), "INVALID"),
+                         (rp.TRACKER.pack(vuid, 0, 0, b"no-such-user"), "USER_NOT_FOUND"),
+                         (rp.TRACKER.pack(2, 0, 0, b"no-such-group"), "GROUP_NOT_FOUND")):
+        st, _ = sd.call(rp.TRACK_ID, rp.msg("s", union=union), check=False)
+        assert st == -rp.ERR[error], union[:16]
+    # Nothing changed: the policy entry (include all) alone.
+    _, body = sd.call(rp.LIST_TRACKER_IDS, rp.msg("s", union=rp.TRACKER.pack(vuid, 0, 0, b"")))
+    assert body == rp.TRACKER_VALUE.pack(0, b"")
+    sd.call(rp.TRACK_ID, rp.msg("s", union=rp.TRACKER.pack(vuid, 0, 0, b"root")))
+    sd.call(rp.TRACK_ID, rp.msg("s", union=rp.TRACKER.pack(vuid, 0, 0, b"")))
+    _, body = sd.call(rp.LIST_TRACKER_IDS, rp.msg("s", union=rp.TRACKER.pack(vuid, 0, 0, b"")))
+    assert body == b"".join(rp.TRACKER_VALUE.pack(*v) for v in ((2, b""), (0, b"root"), (0, b"")))
+
+
 def enable_event_raw(sd, fixed_tail, var, name="ev"):
     """ENABLE_EVENT with hand-made lengths (expression, bytecode, exclusions)."""
     fixed = rp.ENABLE_EVENT_FIXED.pack(b"", *rp.EVENT.unpack(rp.event(name)), *fixed_tail)

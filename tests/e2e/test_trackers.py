@@ -5,6 +5,7 @@ apps whose attributes are in the inclusion sets; `untrack --all` traces
 none; a change applies to the running apps at once."""
 import contextlib
 import os
+import pwd
 import re
 import time
 
@@ -119,7 +120,36 @@ def test_errors(rt, tmp_path):
     assert "Error: Recording session does not exist" in r.stderr
     r = rt.run("track", "-u", "--vuid", "root")
     assert r.stdout.strip() == "Added root to the virtual user ID tracker inclusion set"
-    assert tracker_lines(rt)[1] == "  Virtual user IDs:     0"
+    assert tracker_lines(rt)[1] == "  Virtual user IDs:     `root`"
+
+
+def test_names_kept_listed_and_untracked_as_named(rt, tmp_path):
+    rt.run("create", "s1", f"--output={tmp_path / 't'}")
+    r = rt.run("track", "-u", "--vuid=root,1234", "--vgid=root")
+    assert r.stdout.splitlines() == [
+        "Added root to the virtual user ID tracker inclusion set",
+        "Added 1234 to the virtual user ID tracker inclusion set",
+        "Added root to the virtual group ID tracker inclusion set"]
+    # A name and the id it resolves to are two values, as lttng lists them.
+    rt.run("track", "-u", "--vgid=0,daemon")
+    assert tracker_lines(rt)[1:] == ["  Virtual user IDs:     `root`, 1234",
+                                     "  Virtual group IDs:    `root`, 0, `daemon`"]
+    r = rt.run("track", "-u", "--vuid=root")
+    assert r.stderr == "Warning: `root` is already in the virtual user ID inclusion set\n"
+    # untrack matches what was tracked: a name by its name, an id by its id.
+    r = rt.run("untrack", "-u", "--vuid=0")
+    assert r.stderr == "Warning: 0 is not in the virtual user ID the inclusion set\n"
+    r = rt.run("untrack", "-u", "--vgid=root")
+    assert r.stdout == "Removed root from the virtual group ID tracker inclusion set\n"
+    r = rt.run("untrack", "-u", "--vuid=bin")
+    assert r.stderr == "Warning: `bin` is not in the virtual user ID the inclusion set\n"
+    # An unknown name is refused by sessiond, naming it; nothing changes.
+    r = rt.run("track", "-u", "--vuid=nosuchuser", check=False)
+    assert (r.returncode, r.stderr) == (1, "Error: User `nosuchuser` was not found\n")
+    r = rt.run("track", "-u", "--vgid=nosuchgroup", check=False)
+    assert (r.returncode, r.stderr) == (1, "Error: Group `nosuchgroup` was not found\n")
+    assert tracker_lines(rt)[1:] == ["  Virtual user IDs:     `root`, 1234",
+                                     "  Virtual group IDs:    0, `daemon`"]
 
 
 def test_track_vpid_running_apps(rt, tmp_path):
@@ -191,6 +221,26 @@ def test_vuid_root_traces_all_and_untrack_all(rt, tmp_path):
         rt.run("stop")
         rt.run("destroy")
     assert {p: len(v) for p, v in ticks_by_pid(out).items()} == counts
+
+
+def test_vuid_by_name_applied_to_apps(rt, tmp_path):
+    """The apps run as this user: its name is resolved when applied to them."""
+    out = tmp_path / "trace"
+    pid_session(rt, out)
+    with two_tickers(rt) as apps:
+        rt.run("track", "-u", "--vuid=nobody")
+        rt.run("start")
+        time.sleep(0.3)
+        rt.run("stop")
+        assert ticks_by_pid(out) == {}
+        rt.run("track", "-u", f"--vuid={pwd.getpwuid(os.getuid()).pw_name}")
+        rt.run("start")
+        time.sleep(0.3)
+        rt.run("stop")
+        rt.run("destroy")
+    ticks = ticks_by_pid(out)
+    assert set(ticks) == {a.pid for a in apps}
+    assert all(ticks.values())
 
 
 def test_untrack_then_track_again_keeps_both_parts(rt, tmp_path):

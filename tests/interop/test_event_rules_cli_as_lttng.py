@@ -307,6 +307,18 @@ GROUPS = {
         "track -u --vuid root",
         "track -u --vgid root,daemon",
         "untrack -u --vgid daemon",
+        "track -u --vuid root,1234",
+        "untrack -u --vuid 0",
+        "untrack -u --vuid bin",
+        "untrack -u --vuid nosuchuser",
+        Ours("track -u --vgid 0",
+             "rc=0\nAdded 0 to the virtual group ID tracker inclusion set\n--\n",
+             "lttng warns that 0 (the gid of `root`) is already in the set, yet lists it, and "
+             "once `root` is untracked lists 0 while no longer applying it: a name and an id "
+             "are two values here, both applied"),
+        "list tn",
+        "untrack -u --vgid root",
+        "list tn",
         Ours("track -u --vpid 2147483648",
              "rc=1\n--\nError: 2147483648 is not a valid virtual process ID value; expected an "
              "integer\n",

@@ -64,7 +64,7 @@ def section(listing, start):
     return [line.strip() for line in lines[i:] if line.strip()]
 
 
-def test_per_uid_session_from_lttng(rt, lttng_saved):
+def test_per_uid_session_from_lttng(rt, lttng_saved, tmp_path):
     rt.start_sessiond()
     r = rt.run("load", "-i", lttng_saved / "cfg", "per_uid")
     assert r.stdout == "Session per_uid has been loaded successfully\n"
@@ -73,7 +73,14 @@ def test_per_uid_session_from_lttng(rt, lttng_saved):
                               f"    Trace output: {lttng_saved / 't1'}\n")
     assert "Buffering scheme: per-user" in listing
     assert section(listing, "Virtual process IDs")[:3] == [
-        "Virtual process IDs:  all", "Virtual user IDs:     0", "Virtual group IDs:    0"]
+        "Virtual process IDs:  all", "Virtual user IDs:     0", "Virtual group IDs:    `root`"]
+    # The group tracked by name is saved back by name, as lttng saved it.
+    rt.run("save", "-o", tmp_path / "back", "per_uid")
+    files = (tmp_path / "back" / "per_uid.lttng", lttng_saved / "cfg" / "per_uid.lttng")
+    trackers = [ET.tostring(next(ET.parse(f).getroot().iter("process_attr_trackers")))
+                for f in files]
+    assert b"<name>root</name>" in trackers[1]
+    assert normalized_element(trackers[0]) == normalized_element(trackers[1])
     assert section(listing, "- chu")[:11] == [
         "- chu: [enabled]", "Attributes:", "Event-loss mode:  discard",
         "Sub-buffer size:  16384 bytes", "Sub-buffer count: 8", "Switch timer:     100000 us",
@@ -114,7 +121,14 @@ def test_filters_and_contexts_from_lttng(rt, lttng_saved, tmp_path):
 
 def normalized(path):
     """The <session> tree with the order of unordered lists made canonical."""
-    root = ET.parse(path).getroot()
+    return normalized_tree(ET.parse(path).getroot())
+
+
+def normalized_element(text):
+    return normalized_tree(ET.fromstring(text))
+
+
+def normalized_tree(root):
     for e in root.iter():
         e.tail = None
         if e.text is not None and not e.text.strip():
@@ -138,6 +152,7 @@ def test_ringtrace_file_loads_in_lttng(rt, tmp_path):
     rt.run("add-context", "-u", "-c", "ch1", "-t", "vtid", "-t", "perf:thread:task-clock",
            "-t", "procname", "-t", "ip")
     rt.run("track", "-u", "--vpid=4321")
+    rt.run("track", "-u", "--vuid=root,7")
     rt.run("untrack", "-u", "--vgid", "--all")
     rt.run("save", "-o", tmp_path / "ours")
     ours = tmp_path / "ours" / "s1.lttng"

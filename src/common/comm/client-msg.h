@@ -50,7 +50,11 @@ enum client_command {
 	CLIENT_SAVE_SESSION = 31, /* session_name "" = every session of the client */
 	CLIENT_TRACK_ID = 32,
 	CLIENT_UNTRACK_ID = 33,
-	CLIENT_LIST_TRACKER_IDS = 34, /* reply: int32_t[]: policy, then the set's values */
+	/*
+	 * reply: struct ringtrace_tracker_value[]: the first one's id is the
+	 * policy (its name ""), then the set's values
+	 */
+	CLIENT_LIST_TRACKER_IDS = 34,
 	CLIENT_REGENERATE_METADATA = 38,
 	CLIENT_REGENERATE_STATEDUMP = 39,
 	/*
@@ -134,7 +138,8 @@ struct client_msg {
 			 * (value ignored); 0: add or remove value.
 			 */
 			uint8_t all;
-			int32_t value;
+			/* name: NUL-terminated within its size, checked by sessiond */
+			struct ringtrace_tracker_value value;
 		} RINGTRACE_PACKED tracker; /* track, untrack, list tracker ids */
 		struct {
 			char output_dir[RINGTRACE_PATH_MAX]; /* absolute; "" = the default */

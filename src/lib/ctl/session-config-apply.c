@@ -61,11 +61,16 @@ static int apply_tracker(const struct apply_ctx *a, enum ringtrace_tracker_type 
 		return r < 0 ? fail(a, r, t->line, "<%s_process_attr_tracker>", kind) : 0;
 	}
 	for (uint32_t i = 0; i < t->count; i++) {
-		r = ringtrace_track_id(&a->handle, type, t->values[i]);
+		const struct ringtrace_tracker_value *v = &t->values[i];
+
+		r = ringtrace_track_value(&a->handle, type, v);
 		/* lttng's files may list a value twice; the set holds it once. */
+		if (r < 0 && r != -RINGTRACE_ERR_PROCESS_ATTR_EXISTS && v->name[0])
+			return fail(a, r, t->line, "<%s_process_attr_tracker> name \"%s\"", kind,
+			            v->name);
 		if (r < 0 && r != -RINGTRACE_ERR_PROCESS_ATTR_EXISTS)
 			return fail(a, r, t->line, "<%s_process_attr_tracker> value %" PRId32, kind,
-			            t->values[i]);
+			            v->id);
 	}
 	return 0;
 }

@@ -8,11 +8,9 @@
  * element asks for.
  */
 #include <errno.h>
-#include <grp.h>
 #include <inttypes.h>
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -464,49 +462,51 @@ static int parse_channel(const struct parse_ctx *p, const xmlNode *node,
 	return 0;
 }
 
-/* A user or group name of a tracker value, resolved on this system. */
-static int resolve_name(const struct parse_ctx *p, const xmlNode *node,
-                        enum ringtrace_tracker_type type, int64_t *ret)
+/*
+ * A user or group name of a tracker value, kept as a name: sessiond
+ * resolves it (and refuses one unknown on this system) when it is tracked.
+ */
+static int name_value(const struct parse_ctx *p, const xmlNode *node,
+                      enum ringtrace_tracker_type type, struct ringtrace_tracker_value *ret)
 {
 	_cleanup_xml_ xmlChar *name = NULL;
-	char buf[16384];
-	int r = text_of(p, node, &name);
+	int r;
 
+	if (type == RINGTRACE_TRACKER_VPID)
+		return INVALID(p, node, "a process ID cannot be given by name");
+	r = text_of(p, node, &name);
 	if (r < 0)
 		return r;
-	if (type == RINGTRACE_TRACKER_VUID) {
-		struct passwd pw, *found = NULL;
+	if (!name[0])
+		return INVALID(p, node, "the %s name is empty",
+		               type == RINGTRACE_TRACKER_VUID ? "user" : "group");
+	if (strlen((const char *)name) >= sizeof(ret->name))
+		return INVALID(p, node, "the name is longer than %d bytes",
+		               RINGTRACE_TRACKER_NAME_LEN - 1);
+	strcpy(ret->name, (const char *)name);
+	return 0;
+}
 
-		if (getpwnam_r((const char *)name, &pw, buf, sizeof(buf), &found) == 0 && found) {
-			*ret = (int64_t)found->pw_uid;
-			return 0;
-		}
-	} else if (type == RINGTRACE_TRACKER_VGID) {
-		struct group gr, *found = NULL;
+static int id_value(const struct parse_ctx *p, const xmlNode *node,
+                    struct ringtrace_tracker_value *ret)
+{
+	int64_t v = 0;
+	int r = parse_int(p, node, INT32_MIN, INT32_MAX, &v);
 
-		if (getgrnam_r((const char *)name, &gr, buf, sizeof(buf), &found) == 0 && found) {
-			*ret = (int64_t)found->gr_gid;
-			return 0;
-		}
-	} else {
-		return INVALID(p, node, "a process ID cannot be given by name");
-	}
-	return INVALID(p, node, "no %s named \"%s\" on this system",
-	               type == RINGTRACE_TRACKER_VUID ? "user" : "group", (const char *)name);
+	ret->id = (int32_t)v;
+	return r;
 }
 
 static int add_tracker_value(const struct parse_ctx *p, const xmlNode *node,
-                             struct config_tracker *t, int64_t v)
+                             struct config_tracker *t, const struct ringtrace_tracker_value *v)
 {
-	int32_t *values;
+	struct ringtrace_tracker_value *values;
 
-	if (v < INT32_MIN || v > INT32_MAX)
-		return INVALID(p, node, "%" PRId64 " is out of range", v);
 	values = realloc(t->values, (t->count + 1) * sizeof(*values));
 	if (!values)
 		return fail(p, -RINGTRACE_ERR_NOMEM, node, "out of memory");
 	t->values = values;
-	t->values[t->count++] = (int32_t)v;
+	t->values[t->count++] = *v;
 	return 0;
 }
 
@@ -521,17 +521,17 @@ static int parse_tracker(const struct parse_ctx *p, const xmlNode *node,
 	for_each_element(value, child(node, "process_attr_values"))
 	{
 		const xmlNode *id = child(value, "id"), *name = child(value, "name");
-		int64_t v = 0;
+		struct ringtrace_tracker_value v = {0};
 		int r;
 
 		if (id)
-			r = parse_int(p, id, INT32_MIN, INT32_MAX, &v);
+			r = id_value(p, id, &v);
 		else if (name)
-			r = resolve_name(p, name, type, &v);
+			r = name_value(p, name, type, &v);
 		else
 			r = INVALID(p, value, "a tracked value needs an <id> or a <name>");
 		if (r == 0)
-			r = add_tracker_value(p, value, t, v);
+			r = add_tracker_value(p, value, t, &v);
 		if (r < 0)
 			return r;
 	}
@@ -578,11 +578,11 @@ static int parse_legacy_trackers(const struct parse_ctx *p, const xmlNode *list,
 	t->line = (int)xmlGetLineNo(tracker);
 	for_each_element(target, child(tracker, "targets"))
 	{
-		int64_t v;
-		int r = parse_int(p, child(target, "pid"), INT32_MIN, INT32_MAX, &v);
+		struct ringtrace_tracker_value v = {0};
+		int r = id_value(p, child(target, "pid"), &v);
 
 		if (r == 0)
-			r = add_tracker_value(p, target, t, v);
+			r = add_tracker_value(p, target, t, &v);
 		if (r < 0)
 			return r;
 	}

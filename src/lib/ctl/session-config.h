@@ -50,7 +50,7 @@ struct config_channel {
 struct config_tracker {
 	bool present; /* restricts: an inclusion set (possibly empty) */
 	uint32_t count;
-	int32_t *values;
+	struct ringtrace_tracker_value *values; /* ids and names, in the file's order */
 	int line;
 };
 
