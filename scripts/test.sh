@@ -60,7 +60,7 @@ run_pytest build interop tests/interop
 echo "== fuzz targets (bounded time)"
 for src in tests/fuzz/fuzz-*.c; do
 	target=$(basename "$src" .c)
-	if FUZZ_SECONDS=${FUZZ_SECONDS:-10} ./scripts/fuzz.sh "$target" >"$results/$target.log" 2>&1; then
+	if FUZZ_SECONDS=${FUZZ_SECONDS:-6} ./scripts/fuzz.sh "$target" >"$results/$target.log" 2>&1; then
 		echo "$target: passed"
 		echo pass >"$results/$target.fuzz"
 	else
