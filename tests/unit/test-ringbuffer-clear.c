@@ -11,21 +11,19 @@
 #include "test-ringbuffer-client.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 
 #define S4K     4096u
 #define NSUB    4u
 #define PAYLOAD TC_SEQ_PAYLOAD
-#define THREADS 2u
+#define THREADS TC_SEQ_THREADS
 
 struct snap_result {
 	uint64_t packets, records, skipped;
@@ -164,59 +162,18 @@ static void test_full_discard_stream_takes_records_after_clear(void **state)
 
 /* --- concurrent: THREADS producers write while the consumer clears and reads --- */
 
-struct shared {
-	struct rb_stream *stream;
-	uint64_t committed[THREADS]; /* last index committed + 1 (0: none) */
-	uint64_t discarded[THREADS];
-	int stop;
-};
-
-struct producer {
-	struct shared *shared;
-	uint32_t thread;
-};
-
-static void *producer_main(void *arg)
-{
-	struct producer *p = arg;
-	struct shared *sh = p->shared;
-
-	for (uint64_t i = 0; !__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE); i++) {
-		if (tc_seq_emit(sh->stream, p->thread, i) == 0)
-			__atomic_store_n(&sh->committed[p->thread], i + 1, __ATOMIC_RELEASE);
-		else
-			sh->discarded[p->thread]++;
-	}
-	return NULL;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void clears_while_producers_write(uint32_t overwrite)
 {
-	struct producer producers[THREADS];
-	pthread_t threads[THREADS];
-	struct shared sh = {0};
+	struct tc_seq_producers sh;
 	struct snap_result res;
 	struct tc_fixture f;
-	uint64_t deadline = now_ns() + 20000000000u, clears = 0, with_records = 0, records = 0;
+	uint64_t deadline = tc_now_ns() + 20000000000u, clears = 0, with_records = 0, records = 0;
 	uint64_t floor[THREADS], discarded = 0, i;
 
 	tc_seq_open(&f, S4K, NSUB, overwrite);
-	sh.stream = f.prod;
-	for (uint32_t t = 0; t < THREADS; t++) {
-		producers[t] = (struct producer){.shared = &sh, .thread = t};
-		assert_int_equal(pthread_create(&threads[t], NULL, producer_main, &producers[t]),
-		                 0);
-	}
+	tc_seq_producers_start(&sh, f.prod);
 	while (clears < 50 || with_records < 20) {
-		assert_true(now_ns() < deadline);
+		assert_true(tc_now_ns() < deadline);
 		/* Every record committed before the clear begins must be gone after it. */
 		for (uint32_t t = 0; t < THREADS; t++)
 			floor[t] = __atomic_load_n(&sh.committed[t], __ATOMIC_ACQUIRE);
@@ -231,9 +188,7 @@ static void clears_while_producers_write(uint32_t overwrite)
 		if (res.records)
 			with_records++;
 	}
-	__atomic_store_n(&sh.stop, 1, __ATOMIC_RELEASE);
-	for (uint32_t t = 0; t < THREADS; t++)
-		assert_int_equal(pthread_join(threads[t], NULL), 0);
+	tc_seq_producers_stop(&sh);
 
 	/* Quiet: a clear empties the stream and keeps the discarded count. */
 	for (uint32_t t = 0; t < THREADS; t++)

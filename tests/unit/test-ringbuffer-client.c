@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -164,6 +165,46 @@ int tc_seq_emit(struct rb_stream *stream, uint32_t thread, uint64_t index)
 	tc_record_write(&ctx, payload);
 	rb_commit(&ctx);
 	return 0;
+}
+
+static void *tc_seq_producer_main(void *arg)
+{
+	struct tc_seq_producer *me = arg;
+	struct tc_seq_producers *p = me->set;
+
+	for (uint64_t i = 0; !__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE); i++) {
+		if (tc_seq_emit(p->stream, me->thread, i) == 0)
+			__atomic_store_n(&p->committed[me->thread], i + 1, __ATOMIC_RELEASE);
+		else
+			p->discarded[me->thread]++;
+	}
+	return NULL;
+}
+
+void tc_seq_producers_start(struct tc_seq_producers *p, struct rb_stream *stream)
+{
+	*p = (struct tc_seq_producers){.stream = stream};
+	for (uint32_t t = 0; t < TC_SEQ_THREADS; t++) {
+		p->threads[t] = (struct tc_seq_producer){.set = p, .thread = t};
+		assert_int_equal(
+		    pthread_create(&p->threads[t].id, NULL, tc_seq_producer_main, &p->threads[t]),
+		    0);
+	}
+}
+
+void tc_seq_producers_stop(struct tc_seq_producers *p)
+{
+	__atomic_store_n(&p->stop, 1, __ATOMIC_RELEASE);
+	for (uint32_t t = 0; t < TC_SEQ_THREADS; t++)
+		assert_int_equal(pthread_join(p->threads[t].id, NULL), 0);
+}
+
+uint64_t tc_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 uint64_t tc_seq_records_per_packet(uint64_t subbuf_size)

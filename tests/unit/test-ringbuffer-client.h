@@ -9,6 +9,7 @@
 
 #include "ringbuffer/ringbuffer.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -88,3 +89,27 @@ void tc_seq_payload(uint8_t buf[TC_SEQ_PAYLOAD], uint32_t thread, uint64_t index
 int tc_seq_emit(struct rb_stream *stream, uint32_t thread, uint64_t index);
 /* Records a full packet holds (the first with a long header). */
 uint64_t tc_seq_records_per_packet(uint64_t subbuf_size);
+
+/* Producer threads that emit records 0, 1, 2... with tc_seq_emit() until stopped. */
+#define TC_SEQ_THREADS 2u
+
+struct tc_seq_producer {
+	struct tc_seq_producers *set;
+	uint32_t thread;
+	pthread_t id;
+};
+
+struct tc_seq_producers {
+	struct rb_stream *stream;
+	/* Per thread: last index committed + 1 (0: none), stored with release. */
+	uint64_t committed[TC_SEQ_THREADS];
+	uint64_t discarded[TC_SEQ_THREADS]; /* emits refused (rb_reserve() error) */
+	int stop;
+	struct tc_seq_producer threads[TC_SEQ_THREADS];
+};
+
+void tc_seq_producers_start(struct tc_seq_producers *p, struct rb_stream *stream);
+/* Stops and joins them: afterwards their counts can be read plainly. */
+void tc_seq_producers_stop(struct tc_seq_producers *p);
+/* CLOCK_MONOTONIC in nanoseconds (the tests' deadlines). */
+uint64_t tc_now_ns(void);

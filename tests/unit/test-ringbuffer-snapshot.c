@@ -13,20 +13,18 @@
 #include "test-ringbuffer-client.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 
 #define S4K     4096u
 #define NSUB    4u
 #define PAYLOAD TC_SEQ_PAYLOAD
-#define THREADS 2u
+#define THREADS TC_SEQ_THREADS
 
 /*
  * Checks one packet: header, every record intact, each thread's indexes
@@ -204,62 +202,19 @@ static void test_discard_snapshot_keeps_oldest(void **state)
 
 /* --- concurrent: THREADS producers lap the ring while snapshots read it --- */
 
-struct shared {
-	struct rb_stream *stream;
-	uint64_t last_ok[THREADS];   /* last index emitted, + 1 (0: none) */
-	uint64_t discarded[THREADS]; /* -ENOBUFS results */
-	int stop;
-};
-
-struct producer {
-	struct shared *shared;
-	uint32_t thread;
-};
-
-static void *producer_main(void *arg)
-{
-	struct producer *p = arg;
-	struct shared *sh = p->shared;
-	uint64_t i = 0;
-
-	while (!__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE)) {
-		if (tc_seq_emit(sh->stream, p->thread, i) == 0)
-			sh->last_ok[p->thread] = i + 1;
-		else
-			sh->discarded[p->thread]++;
-		i++;
-	}
-	return NULL;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void test_snapshots_while_producers_lap(void **state)
 {
-	struct producer producers[THREADS];
-	pthread_t threads[THREADS];
-	struct shared sh = {0};
+	struct tc_seq_producers sh;
 	struct snap_result res, total = {0};
 	struct tc_fixture f;
-	uint64_t deadline = now_ns() + 10000000000u, snapshots = 0, newest = 0;
+	uint64_t deadline = tc_now_ns() + 10000000000u, snapshots = 0, newest = 0;
 	uint64_t last_seq[2] = {0}, discarded = 0;
 
 	tc_seq_open(&f, S4K, NSUB, 1);
-	sh.stream = f.prod;
-	for (uint32_t t = 0; t < THREADS; t++) {
-		producers[t] = (struct producer){.shared = &sh, .thread = t};
-		assert_int_equal(pthread_create(&threads[t], NULL, producer_main, &producers[t]),
-		                 0);
-	}
+	tc_seq_producers_start(&sh, f.prod);
 	/* Until both put outcomes (S2, S3) were seen, at least 200 snapshots. */
 	while (snapshots < 200 || total.given_back < 50 || total.kept < 10) {
-		assert_true(now_ns() < deadline);
+		assert_true(tc_now_ns() < deadline);
 		rb_stream_flush(f.cons);
 		snapshot(f.cons, UINT64_MAX, &res);
 		total.packets += res.packets;
@@ -270,9 +225,7 @@ static void test_snapshots_while_producers_lap(void **state)
 			newest = res.first_seq;
 		snapshots++;
 	}
-	__atomic_store_n(&sh.stop, 1, __ATOMIC_RELEASE);
-	for (uint32_t t = 0; t < THREADS; t++)
-		assert_int_equal(pthread_join(threads[t], NULL), 0);
+	tc_seq_producers_stop(&sh);
 	assert_true(newest > NSUB);
 	assert_true(total.packets > 0);
 
@@ -299,7 +252,7 @@ static void test_snapshots_while_producers_lap(void **state)
 			last_seq[k] = sb.seq_num;
 		}
 		/* The newest record belongs to a thread and is its last one emitted. */
-		assert_int_equal(last_index + 1, sh.last_ok[last_thread]);
+		assert_int_equal(last_index + 1, sh.committed[last_thread]);
 	}
 	assert_int_equal(last_seq[0], last_seq[1]);
 	/* Producers discarded only laps of packets still being committed (O2). */
