@@ -5,6 +5,8 @@ import socket
 import subprocess
 import time
 
+import pytest
+
 from conftest import BUILD
 
 RELAYD = BUILD / "src/relayd/ringtrace-relayd"
@@ -83,3 +85,11 @@ class Relay:
         terminate(self.proc)
         self.log.close()
         return self.proc.returncode
+
+
+@pytest.fixture
+def relay(tmp_path):
+    """A ringtrace-relayd writing under tmp_path/out, stopped after the test."""
+    r = Relay(tmp_path / "out")
+    yield r
+    r.stop()

@@ -11,7 +11,8 @@ import os
 import signal
 
 from conftest import consumerd_pid, go, read_events, start_burst, wait_for
-from test_net_session import relay, session_dir  # noqa: F401 (relay: a fixture)
+from relayd_proc import relay  # noqa: F401 (a fixture)
+from test_net_session import session_dir
 
 LOST = ("The session's consumer daemon died: trace data not written by then is lost; "
         "destroy the session")

@@ -10,20 +10,11 @@ import socket
 import subprocess
 import time
 
-import pytest
-
 from conftest import read_events, run_burst
-from relayd_proc import RELAYD, Relay, free_ports, terminate
+from relayd_proc import RELAYD, Relay, free_ports, relay, terminate  # noqa: F401 (relay: a fixture)
 
 HOST = socket.gethostname()
 STAMP = r"\d{8}-\d{6}"
-
-
-@pytest.fixture
-def relay(tmp_path):
-    r = Relay(tmp_path / "out")
-    yield r
-    r.stop()
 
 
 def output_of(text):

@@ -10,7 +10,7 @@ import socket
 
 import pytest
 
-from relayd_proc import Relay
+from relayd_proc import relay  # noqa: F401 (relay: a fixture)
 from test_buffers_pid import seq_events
 from conftest import wait_for
 from test_rotation import STAMP, check_every_event_once, stamp
@@ -20,13 +20,6 @@ HOST = socket.gethostname()
 ROTATED = re.compile(r"Waiting for rotation to complete\n"
                      r"Trace chunk archive for session s1 is now readable on relay "
                      r"tcp://127\.0\.0\.1/(.+) \[control port (\d+), data port (\d+)\]\n")
-
-
-@pytest.fixture
-def relay(tmp_path):
-    r = Relay(tmp_path / "out")
-    yield r
-    r.stop()
 
 
 def net_session(rt, relay, *channel_opts):

@@ -19,17 +19,10 @@ from conftest import (Env, consumerd_pid, emit, go, read_events, run_burst, shor
                       wait_for)
 from live_viewer import Viewer, follow_live_batches
 from relayd_client import recv_exact
-from relayd_proc import Relay, free_ports
+from relayd_proc import free_ports, relay  # noqa: F401 (relay: a fixture)
 from test_snapshot import packets, possible_cpus
 
 HOST = socket.gethostname()
-
-
-@pytest.fixture
-def relay(tmp_path):
-    r = Relay(tmp_path / "out")
-    yield r
-    r.stop()
 
 
 def session_dir(relay, prefix):

@@ -12,24 +12,15 @@ import socket
 import struct
 import threading
 
-import pytest
-
 from conftest import emit, go, run_burst, start_burst
 from relayd_client import recv_exact
-from relayd_proc import Relay, free_ports
+from relayd_proc import free_ports, relay  # noqa: F401 (relay: a fixture)
 from test_buffers_pid import seq_events
 from test_snapshot import possible_cpus, record, snapshot_dirs
 
 HOST = socket.gethostname()
 SMALL4 = ("--subbuf-size=4096", "--num-subbuf=4")
 CHUNK = r"(.+)-\d{8}-\d{6}-(\d+)"
-
-
-@pytest.fixture
-def relay(tmp_path):
-    r = Relay(tmp_path / "out")
-    yield r
-    r.stop()
 
 
 def chunks(session_dir):
